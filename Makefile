@@ -1,0 +1,93 @@
+# sqlite-lance build.  Targets:
+#   make            build/lance.so, build/liblanceformat.a, build/lance-dump
+#   make test       unit tests, fuzz-corpus replay, SQL tests, interop tests
+#   make asan       the same suite built with -fsanitize=address,undefined
+#   make fuzz       libFuzzer targets (clang) in build/fuzz/
+#   make demo       see README.md
+# Source lists are wildcards: a new format/*.c, ext/*/*.c, test/unit/test_*.c
+# or test/fuzz/fuzz_*.c is picked up without editing this file.
+
+B        ?= build
+CC       ?= gcc
+OPT      ?= -O2
+SAN      ?=
+CFLAGS   ?=
+CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
+            -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(SAN) -Iformat -Iext
+LDLIBS   += -lzstd -llz4 -lm
+TESTLIBS  = -lcmocka -lsqlite3
+
+FORMAT_SRC := $(wildcard format/*.c)
+EXT_SRC    := $(filter-out ext/lance.c,$(wildcard ext/*.c ext/*/*.c))
+UNIT_SRC   := $(wildcard test/unit/test_*.c)
+FUZZ_SRC   := $(wildcard test/fuzz/fuzz_*.c)
+
+FORMAT_OBJ := $(FORMAT_SRC:%.c=$(B)/obj/%.o)
+EXT_OBJ    := $(EXT_SRC:%.c=$(B)/obj/%.o)
+UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
+REPLAY_BIN := $(FUZZ_SRC:test/fuzz/%.c=$(B)/replay/%)
+
+all: $(B)/lance.so $(B)/liblanceformat.a $(B)/lance-dump
+
+$(B)/obj/%.o: %.c $(wildcard format/*.h ext/*.h ext/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/liblanceformat.a: $(FORMAT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libext.a: $(EXT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^ $(if $(EXT_OBJ),,$(B)/obj/format/error.o)
+
+$(B)/lance.so: $(B)/obj/ext/lance.o $(B)/libext.a $(B)/liblanceformat.a
+	$(CC) $(CFLAGS) -shared -o $@ $< $(B)/libext.a $(B)/liblanceformat.a $(LDLIBS) \
+	  -Wl,--exclude-libs,ALL
+
+$(B)/lance-dump: $(B)/obj/tools/lance_dump.o $(B)/liblanceformat.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-parameter -Itest/unit -o $@ $< $(B)/libext.a \
+	  $(B)/liblanceformat.a $(TESTLIBS) $(LDLIBS)
+
+# Fuzz targets replay their corpus without libFuzzer (test/fuzz/replay.c).
+$(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(B)/liblanceformat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(B)/liblanceformat.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+replay: $(REPLAY_BIN)
+	@set -e; for t in $(REPLAY_BIN); do n=$$(basename $$t); \
+	  $$t test/fuzz/corpus/$$n; done
+
+symbols: $(B)/lance.so
+	@test/check_symbols.sh $(B)/lance.so
+
+interop: all
+	@test/interop/run.sh $(B)
+
+test: all symbols unit replay interop
+	@echo "make test: all suites passed"
+
+asan:
+	$(MAKE) B=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined
+fuzz: $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
+$(B)/fuzz/%: test/fuzz/%.c $(FORMAT_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FORMAT_SRC) $(LDLIBS)
+
+demo: all
+	@test/interop/demo.sh $(B)
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all unit replay symbols interop test asan fuzz demo clean
+.SECONDARY:
