@@ -71,7 +71,10 @@ symbols: $(B)/lance.so
 interop: all
 	@test/interop/run.sh $(B)
 
-test: all symbols unit replay interop
+sql: all
+	@test/sql/run.sh $(B)
+
+test: all symbols unit replay sql interop
 	@echo "make test: all suites passed"
 
 asan:
@@ -89,5 +92,5 @@ demo: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all unit replay symbols interop test asan fuzz demo clean
+.PHONY: all sql unit replay symbols interop test asan fuzz demo clean
 .SECONDARY:

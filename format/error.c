@@ -26,7 +26,14 @@ int lf_err_prefix(lf_error *err, int code, const char *fmt, ...) {
   memcpy(old, err->msg, sizeof old);
   old[sizeof old - 1] = 0;
   if (err->code == LF_OK) err->code = code;
-  snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+  size_t n = strlen(prefix);
+  if (n > sizeof err->msg - 3) n = sizeof err->msg - 3;
+  memcpy(err->msg, prefix, n);
+  memcpy(err->msg + n, ": ", 2);
+  size_t room = sizeof err->msg - n - 3, m = strlen(old);
+  if (m > room) m = room;
+  memcpy(err->msg + n + 2, old, m);
+  err->msg[n + 2 + m] = 0;
   return err->code;
 }
 

@@ -1,0 +1,19 @@
+/*
+** lance.c: the extension's entry point.  Registers every module and function
+** of sqlite-lance and nothing else; the code lives in ext/<module>/.
+*/
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+
+#include "lance_ext.h"
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+__attribute__((visibility("default"))) int
+sqlite3_lance_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+  SQLITE_EXTENSION_INIT2(pApi);
+  int rc = lance_info_register(db);
+  (void)pzErrMsg;
+  return rc;
+}

@@ -1,0 +1,14 @@
+/*
+** lance_ext.h: the registration functions each ext/ module exposes to
+** lance.c.  Each returns an SQLite result code.
+*/
+#ifndef LANCE_EXT_H
+#define LANCE_EXT_H
+
+#include <sqlite3ext.h>
+
+#define LANCE_EXT_VERSION "0.1.0"
+
+int lance_info_register(sqlite3 *db); /* ext/info.c: lance_version() */
+
+#endif

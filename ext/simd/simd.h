@@ -1,0 +1,134 @@
+/*
+** simd.h: the public interface of ext/simd/, the vector distance kernels.
+** No SQLite and no I/O here; ext/vec/ (scalar functions, knn, indexes) calls
+** these.  This file owns the definitions of the metrics:
+**
+**   SIMD_L2       squared Euclidean distance  sum (a_i - b_i)^2
+**                 (what LanceDB reports as _distance for metric "l2";
+**                 lance-linalg/src/distance/l2.rs has no square root)
+**   SIMD_COSINE   1 - a.b / (|a| |b|)   (lance-linalg distance/cosine.rs,
+**                 cosine_scalar).  If |a|^2 or |b|^2 is 0 (a zero vector, or
+**                 one whose squared norm underflows) the result is NaN: Lance
+**                 computes 0/0 there too, and NaN sorts last in simd_topk.
+**   SIMD_DOT      1 - a.b   (lance-linalg distance/dot.rs, dot_distance:
+**                 "1.0 - T::dot(from, to)"), the distance knn uses for "dot".
+**   SIMD_IP       a.b, the raw inner product (SQL inner_product(), pgvector).
+**   SIMD_L1       sum |a_i - b_i|
+**   SIMD_HAMMING  number of differing bits of two bit-packed vectors
+**                 (element type SIMD_BIN only; dim counts BYTES, as in Lance's
+**                 hamming.rs on uint8 lists).
+**
+** Element types: SIMD_F32, SIMD_F16 (IEEE binary16 bits in uint16_t),
+** SIMD_F64, SIMD_I8, SIMD_U8 (l2/cosine/dot/ip/l1) and SIMD_BIN (hamming).
+**
+** Accumulation (matches lance-linalg): float32 and float16 accumulate in
+** float32 over 16 lanes plus a sequential tail (l2_scalar/dot_scalar with
+** LANES=16, f16 widened to f32); float64 accumulates in double over 8 lanes and
+** is rounded to float at the end (Lance's f64 kernels return f32 too).  int8
+** and uint8 accumulate exactly in 64-bit integers (Lance sums u8 in u32 and
+** int8 as f32; both agree with ours while the sum is exact).  Every kernel
+** returns float, so there is one function type for all element types.
+**
+** Variants: a scalar reference (simd_scalar.c) and AVX2+FMA+F16C
+** (simd_avx2.c), chosen at first use by CPU detection (simd.c).  Integer and
+** hamming kernels give identical results in both variants; float kernels agree
+** within |avx2 - scalar| <= 1e-5 * S (+ 1e-30), where S is the sum of the
+** absolute values of the summed terms (for l2 and l1 that is the result, so a
+** relative 1e-5; for cosine S <= 1, so an absolute 1e-5).  NaN in any input
+** gives NaN in both variants.  LANCE_SIMD=scalar in the environment (read
+** once, at first use) forces the scalar reference.
+**
+** Kernels never allocate and accept unaligned pointers (element-aligned for
+** multi-byte types).  Vectors are little-endian, as stored by Lance.
+*/
+#ifndef LANCE_SIMD_H
+#define LANCE_SIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum simd_metric {
+  SIMD_L2 = 0,
+  SIMD_COSINE,
+  SIMD_DOT,
+  SIMD_IP,
+  SIMD_L1,
+  SIMD_HAMMING,
+  SIMD_METRIC_COUNT
+} simd_metric;
+
+typedef enum simd_elem {
+  SIMD_F32 = 0,
+  SIMD_F16,
+  SIMD_F64,
+  SIMD_I8,
+  SIMD_U8,
+  SIMD_BIN,
+  SIMD_ELEM_COUNT
+} simd_elem;
+
+typedef enum simd_impl {
+  SIMD_IMPL_SCALAR = 0,
+  SIMD_IMPL_AVX2,
+  SIMD_IMPL_COUNT
+} simd_impl;
+
+/* Distance between a and b, each dim elements. */
+typedef float (*simd_one_fn)(const void *a, const void *b, size_t dim);
+
+/* Distances from q (dim elements) to each of the n vectors stored back to
+** back at base (n*dim elements); out[i] = one(q, base + i*dim, dim) exactly. */
+typedef void (*simd_many_fn)(const void *q, const void *base, size_t dim, size_t n,
+                             float *out);
+
+typedef struct simd_kernel {
+  simd_one_fn one;
+  simd_many_fn many;
+  size_t elem_size; /* bytes per element */
+} simd_kernel;
+
+/* The kernel of the active variant, or NULL if the (metric, elem) pair is not
+** supported (e.g. hamming on float32).  The pointer is static: never freed. */
+const simd_kernel *simd_get(simd_metric metric, simd_elem elem);
+
+/* The kernel of one named variant; NULL if the pair is unsupported or the
+** variant cannot run on this CPU (used by tests and benchmarks). */
+const simd_kernel *simd_get_impl(simd_impl impl, simd_metric metric, simd_elem elem);
+
+int simd_impl_available(simd_impl impl); /* 1 if the CPU and OS can run it */
+simd_impl simd_active(void);             /* the variant simd_get() uses */
+const char *simd_active_name(void);      /* "scalar" or "avx2" */
+const char *simd_impl_name(simd_impl impl);
+
+/* IEEE binary16 <-> binary32.  f16_to_f32 is exact (NaN stays NaN, quieted,
+** payload kept); f32_to_f16 rounds to nearest even, overflow gives inf. */
+float simd_f16_to_f32(uint16_t h);
+uint16_t simd_f32_to_f16(float f);
+
+/*
+** Top-k selector: keeps the k smallest (dist, rowid) pairs of a stream.
+** Order: smaller dist first; equal dist (including -0 == +0) by smaller rowid;
+** NaN after every number (NaNs among themselves by rowid).  The caller owns
+** the item buffer (k items); nothing is allocated.  Push is O(log k).
+*/
+typedef struct simd_topk_item {
+  float dist;
+  int64_t rowid;
+} simd_topk_item;
+
+typedef struct simd_topk {
+  simd_topk_item *a; /* borrowed buffer of k items: a max-heap until finish */
+  size_t k;          /* capacity */
+  size_t n;          /* items held, <= k */
+} simd_topk;
+
+/* Starts an empty selector over the caller's buffer a[k]; k may be 0. */
+void simd_topk_init(simd_topk *t, simd_topk_item *a, size_t k);
+void simd_topk_push(simd_topk *t, float dist, int64_t rowid);
+/* Pushes dist[i] with rowid first_rowid + i for i in [0, n). */
+void simd_topk_push_many(simd_topk *t, const float *dist, size_t n, int64_t first_rowid);
+/* Sorts the held items ascending in place (t->a[0..n)) and returns n.  After
+** this the selector is finished: call simd_topk_init again to reuse it. */
+size_t simd_topk_finish(simd_topk *t);
+
+#endif

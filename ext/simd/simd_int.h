@@ -1,0 +1,78 @@
+/*
+** simd_int.h: internal header of ext/simd/, shared by the variant files and
+** the dispatcher; not for use outside ext/simd/ (tests excepted).
+**
+** Sections: variant tables, per-element terms (the scalar arithmetic both
+** variants use for tails, so a tail is computed identically everywhere),
+** cosine finish, float16 conversion.
+*/
+#ifndef LANCE_SIMD_INT_H
+#define LANCE_SIMD_INT_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "simd/simd.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "ext/simd assumes a little-endian host (Lance vectors are little-endian)"
+#endif
+
+/* ---- variant tables (simd_scalar.c, simd_avx2.c) ------------------------
+** An entry with one == NULL is an unsupported (metric, elem) pair.  On a
+** non-x86 build simd_avx2_kernels is all NULL. */
+extern const simd_kernel simd_scalar_kernels[SIMD_METRIC_COUNT][SIMD_ELEM_COUNT];
+extern const simd_kernel simd_avx2_kernels[SIMD_METRIC_COUNT][SIMD_ELEM_COUNT];
+
+/* ---- per-element terms ---------------------------------------------------
+** Compiled under -std=c11, so GCC does not contract a*b+c into an FMA here
+** (-ffp-contract=off in ISO C mode): tails round the same in both variants. */
+static inline float simd__l2t(float x, float y) {
+  float d = x - y;
+  return d * d;
+}
+static inline float simd__l1t(float x, float y) { return fabsf(x - y); }
+static inline float simd__ipt(float x, float y) { return x * y; }
+static inline double simd__l2td(double x, double y) {
+  double d = x - y;
+  return d * d;
+}
+static inline double simd__l1td(double x, double y) { return fabs(x - y); }
+static inline double simd__iptd(double x, double y) { return x * y; }
+
+/* ---- cosine finish -------------------------------------------------------
+** 1 - xy / (sqrt(xx) sqrt(yy)) as Lance's cosine_scalar; NaN when either
+** squared norm is 0 (NaN inputs fall through and give NaN). */
+static inline float simd__cos_finish(float xy, float xx, float yy) {
+  if (xx == 0.0f || yy == 0.0f) return NAN;
+  return 1.0f - xy / (sqrtf(xx) * sqrtf(yy));
+}
+static inline float simd__cos_finish_d(double xy, double xx, double yy) {
+  if (xx == 0.0 || yy == 0.0) return NAN;
+  return (float)(1.0 - xy / (sqrt(xx) * sqrt(yy)));
+}
+
+/* ---- float16 -------------------------------------------------------------- */
+static inline float simd__bits_f32(uint32_t b) {
+  float f;
+  memcpy(&f, &b, sizeof f);
+  return f;
+}
+
+/* binary16 -> binary32, exact; NaN payload kept and quieted (as F16C does). */
+static inline float simd__h2f(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1fu, man = h & 0x3ffu;
+  if (exp == 0x1f) return simd__bits_f32(sign | 0x7f800000u | (man << 13) | (man ? 0x400000u : 0));
+  if (exp) return simd__bits_f32(sign | ((exp + 112u) << 23) | (man << 13));
+  if (man == 0) return simd__bits_f32(sign);
+  uint32_t e = 113; /* subnormal: man * 2^-24, renormalize */
+  while (!(man & 0x400u)) {
+    man <<= 1;
+    e--;
+  }
+  return simd__bits_f32(sign | (e << 23) | ((man & 0x3ffu) << 13));
+}
+
+#endif

@@ -1,0 +1,712 @@
+/*
+** decode_page.c: owns the structural page layouts of Lance file versions
+** 2.1 and later (lance.encodings21.PageLayout): it turns one page into
+** rep/def levels plus a block of visible items (lf_pagedata).
+**
+** PageLayout oneof: 1 mini_block_layout, 2 constant_layout (2.2; all-null in
+** 2.1 used the same field number), 3 full_zip_layout, 4 blob_layout.
+**
+** Mini-block page buffers: 0 chunk metadata, 1 chunks, 2 dictionary (when
+** MiniBlockLayout.dictionary is set), then the repetition index.
+**   chunk metadata: one u16 per chunk (u32 when has_large_chunk): bits 0-3
+**   log2(items in chunk) (the last chunk's items are what remains of
+**   num_items), bits 4.. (8-byte words in the chunk) - 1.
+**   chunk: u16 num_levels, [u16 rep bytes], [u16 def bytes] (present when
+**   rep/def compression is set), num_buffers sizes (u16, or u32 when
+**   has_large_chunk), pad to 8; rep, pad to 8; def, pad to 8; each value
+**   buffer, pad to 8.
+** Full-zip page buffers: 0 data, 1 repetition index (optional).  Data is, per
+**   item: a control word (bits_rep + bits_def bits in 1, 2 or 4 bytes: rep in
+**   the high bits, def in the low bits_def bits; absent when both are 0),
+**   then for visible items a fixed-width value, or for valid variable-width
+**   items a bits_per_offset length followed by that many bytes.
+** Constant layout: 5 layers, 6 inline_value (absent = all null), 7/8 rep/def
+**   compression (absent: raw u16), 9/10 number of rep/def values; buffers
+**   0 rep, 1 def when present.
+*/
+#include "lf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void lf_pagedata_reset(lf_pagedata *pd) {
+  free(pd->rep);
+  free(pd->def);
+  free(pd->row_level);
+  free(pd->row_item);
+  lf_block_reset(&pd->vals);
+  memset(pd, 0, sizeof *pd);
+}
+
+typedef struct view {
+  const uint8_t *p;
+  size_t n;
+} view;
+
+typedef struct miniblock_layout {
+  view rep_enc, def_enc, val_enc, dict_enc;
+  int has_rep, has_def, has_dict;
+  uint64_t num_dict_items, num_buffers, num_items;
+  uint32_t rep_index_depth;
+  int large;
+} miniblock_layout;
+
+static int parse_layers(const lf_pb_field *f, lf_pagedata *out, lf_error *err) {
+  const uint8_t *p = f->data, *end = f->data + f->len;
+  uint64_t v;
+  if (f->wire == 0) {
+    p = end = NULL;
+    v = f->u;
+    goto one;
+  }
+  while (p < end) {
+    if (lf_pb_varint(&p, end, &v)) return lf_err(err, LF_CORRUPT, "bad repdef layer list");
+  one:
+    if (out->n_layers >= LF_MAX_LAYERS)
+      return lf_err(err, LF_UNSUPPORTED, "more than %d nesting layers", LF_MAX_LAYERS);
+    if (v < 1 || v > 6) return lf_err(err, LF_CORRUPT, "unknown repdef layer %llu",
+                                      (unsigned long long)v);
+    out->layers[out->n_layers++] = (uint8_t)v;
+  }
+  return LF_OK;
+}
+
+static int parse_miniblock(const uint8_t *d, size_t n, miniblock_layout *m, lf_pagedata *out,
+                           lf_error *err) {
+  lf_pb pb;
+  lf_pb_field f;
+  int r, rc;
+  memset(m, 0, sizeof *m);
+  lf_pb_init(&pb, d, n);
+  while ((r = lf_pb_next(&pb, &f, "mini-block layout", err)) > 0) {
+    view v = {f.data, f.len};
+    switch (f.num) {
+      case 1: m->rep_enc = v; m->has_rep = 1; break;
+      case 2: m->def_enc = v; m->has_def = 1; break;
+      case 3: m->val_enc = v; break;
+      case 4: m->dict_enc = v; m->has_dict = 1; break;
+      case 5: m->num_dict_items = f.u; break;
+      case 6: if ((rc = parse_layers(&f, out, err))) return rc; break;
+      case 7: m->num_buffers = f.u; break;
+      case 8: m->rep_index_depth = (uint32_t)f.u; break;
+      case 9: m->num_items = f.u; break;
+      case 10: m->large = f.u != 0; break;
+      default: break;
+    }
+  }
+  if (r < 0) return LF_CORRUPT;
+  if (!m->val_enc.p) return lf_err(err, LF_CORRUPT, "mini-block layout has no value compression");
+  if (m->num_buffers > 64) return lf_err(err, LF_CORRUPT, "mini-block has %llu buffers",
+                                         (unsigned long long)m->num_buffers);
+  return LF_OK;
+}
+
+static uint64_t rd_le(const uint8_t *p, int w) {
+  uint64_t v = 0;
+  for (int i = w - 1; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+/* Append n levels of a decoded 16-bit block to *dst (growing). */
+static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_block *b,
+                         uint64_t n, lf_error *err) {
+  if (b->kind != LF_BLK_FIXED || b->bits != 16 || b->n < n || b->data_len < n * 2)
+    return lf_err(err, LF_CORRUPT, "rep/def levels did not decode to %llu 16-bit values",
+                  (unsigned long long)n);
+  if (*len + n > *cap) {
+    uint64_t nc = (*cap ? *cap * 2 : 1024);
+    while (nc < *len + n) nc *= 2;
+    uint16_t *p = realloc(*dst, nc * 2);
+    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
+    *dst = p;
+    *cap = nc;
+  }
+  memcpy(*dst + *len, b->data, n * 2);
+  *len += n;
+  return LF_OK;
+}
+
+/* Append items of src (same kind) to dst. */
+static int block_append(lf_block *dst, const lf_block *src, lf_error *err) {
+  if (dst->n == 0 && dst->kind == LF_BLK_EMPTY && !dst->data && !dst->offsets) {
+    dst->kind = src->kind;
+    dst->bits = src->bits;
+  }
+  if (src->kind != dst->kind || (src->kind == LF_BLK_FIXED && src->bits != dst->bits))
+    return lf_err(err, LF_CORRUPT, "chunks of one page decoded to different value layouts");
+  if (src->valid || dst->valid) {
+    uint8_t *v = realloc(dst->valid, dst->n + src->n + 1);
+    if (!v) return lf_err(err, LF_NOMEM, "out of memory");
+    if (!dst->valid) memset(v, 1, dst->n);
+    dst->valid = v;
+    if (src->valid) memcpy(v + dst->n, src->valid, src->n);
+    else memset(v + dst->n, 1, src->n);
+  }
+  if (src->kind == LF_BLK_FIXED) {
+    uint64_t bits0 = dst->n * dst->bits, add = src->n * src->bits;
+    uint64_t need = (bits0 + add + 7) / 8;
+    uint8_t *p = realloc(dst->data, need + 8);
+    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
+    dst->data = p;
+    if (bits0 % 8 == 0) {
+      memcpy(p + bits0 / 8, src->data, (add + 7) / 8);
+    } else { /* bit-packed (booleans): append bit by bit */
+      for (uint64_t i = 0; i < add; i++) {
+        uint64_t o = bits0 + i;
+        int bit = (src->data[i / 8] >> (i % 8)) & 1;
+        if (bit) p[o / 8] |= (uint8_t)(1u << (o % 8));
+        else p[o / 8] &= (uint8_t)~(1u << (o % 8));
+      }
+    }
+    dst->data_len = need;
+  } else if (src->kind == LF_BLK_VARIABLE) {
+    uint64_t base = src->offsets[0];
+    uint64_t nbytes = src->offsets[src->n] - base;
+    uint64_t *o = realloc(dst->offsets, (dst->n + src->n + 1) * 8);
+    if (!o) return lf_err(err, LF_NOMEM, "out of memory");
+    dst->offsets = o;
+    if (dst->n == 0) o[0] = 0;
+    uint64_t start = o[dst->n];
+    uint8_t *p = realloc(dst->data, start + nbytes + 8);
+    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
+    dst->data = p;
+    memcpy(p + start, src->data + base, nbytes);
+    for (uint64_t i = 1; i <= src->n; i++) o[dst->n + i] = start + src->offsets[i] - base;
+    dst->data_len = start + nbytes;
+  }
+  dst->n += src->n;
+  return LF_OK;
+}
+
+/* Validate a decoded block's shape against its buffers. */
+static int block_check(const lf_block *b, lf_error *err) {
+  if (b->kind == LF_BLK_FIXED && (b->n * b->bits + 7) / 8 > b->data_len)
+    return lf_err(err, LF_CORRUPT, "decoded values are shorter than their count");
+  if (b->kind == LF_BLK_VARIABLE) {
+    for (uint64_t i = 0; i < b->n; i++)
+      if (b->offsets[i] > b->offsets[i + 1])
+        return lf_err(err, LF_CORRUPT, "decoded offsets go backwards at %llu",
+                      (unsigned long long)i);
+    if (b->offsets[b->n] > b->data_len)
+      return lf_err(err, LF_CORRUPT, "decoded offsets point past the data");
+  }
+  return LF_OK;
+}
+
+typedef struct levels_acc {
+  uint64_t nrep, crep, ndef, cdef;
+} levels_acc;
+
+static int decode_chunk(const miniblock_layout *m, const uint8_t *c, size_t clen,
+                        uint64_t items, lf_pagedata *out, levels_acc *acc, lf_error *err) {
+  size_t off = 0, szw = m->large ? 4 : 2;
+  size_t hdr = 2 + (m->has_rep ? 2 : 0) + (m->has_def ? 2 : 0) + szw * m->num_buffers;
+  if (hdr > clen) return lf_err(err, LF_CORRUPT, "chunk header exceeds chunk (%zu bytes)", clen);
+  uint64_t nlev = rd_le(c, 2), rep_sz = 0, def_sz = 0, sizes[64];
+  off = 2;
+  if (m->has_rep) rep_sz = rd_le(c + off, 2), off += 2;
+  if (m->has_def) def_sz = rd_le(c + off, 2), off += 2;
+  for (uint64_t i = 0; i < m->num_buffers; i++, off += szw) sizes[i] = rd_le(c + off, (int)szw);
+  off = (off + 7) & ~(size_t)7;
+  view rep = {0}, def = {0};
+  lf_bufview bufs[64];
+  uint64_t lens[66];
+  int nparts = 0;
+  if (m->has_rep) lens[nparts++] = rep_sz;
+  if (m->has_def) lens[nparts++] = def_sz;
+  for (uint64_t i = 0; i < m->num_buffers; i++) lens[nparts++] = sizes[i];
+  for (int i = 0, bi = 0; i < nparts; i++) {
+    if (off > clen || lens[i] > clen - off)
+      return lf_err(err, LF_CORRUPT, "chunk buffer %d (%llu bytes) exceeds chunk (%zu bytes)", i,
+                    (unsigned long long)lens[i], clen);
+    view v = {c + off, (size_t)lens[i]};
+    if (m->has_rep && i == 0) rep = v;
+    else if (m->has_def && i == (m->has_rep ? 1 : 0)) def = v;
+    else bufs[bi].p = v.p, bufs[bi++].len = v.n;
+    off = (off + (size_t)lens[i] + 7) & ~(size_t)7;
+  }
+  lf_block b = {0};
+  int rc = lf_decompress_miniblock(m->val_enc.p, m->val_enc.n, bufs, (int)m->num_buffers, items,
+                                   &b, err);
+  if (!rc) rc = block_check(&b, err);
+  if (!rc && b.n != items)
+    rc = lf_err(err, LF_CORRUPT, "chunk decoded %llu values, expected %llu",
+                (unsigned long long)b.n, (unsigned long long)items);
+  if (!rc) rc = block_append(&out->vals, &b, err);
+  lf_block_reset(&b);
+  if (rc) return rc;
+  if ((m->has_rep || m->has_def) && nlev == 0 && items > 0 && !m->has_rep) nlev = items;
+  if (m->has_rep) {
+    if ((rc = lf_decompress_block(m->rep_enc.p, m->rep_enc.n, (lf_bufview){rep.p, rep.n}, nlev,
+                                  &b, err)) == 0)
+      rc = append_levels(&out->rep, &acc->nrep, &acc->crep, &b, nlev, err);
+    lf_block_reset(&b);
+    if (rc) return lf_err_prefix(err, rc, "repetition levels");
+  }
+  if (m->has_def) {
+    if ((rc = lf_decompress_block(m->def_enc.p, m->def_enc.n, (lf_bufview){def.p, def.n}, nlev,
+                                  &b, err)) == 0)
+      rc = append_levels(&out->def, &acc->ndef, &acc->cdef, &b, nlev, err);
+    lf_block_reset(&b);
+    if (rc) return lf_err_prefix(err, rc, "definition levels");
+  }
+  return LF_OK;
+}
+
+int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err);
+
+static int decode_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
+                            lf_pagedata *out, lf_error *err) {
+  miniblock_layout m;
+  int rc = parse_miniblock(enc, enc_len, &m, out, err);
+  if (rc) return rc;
+  if (pg->nbuf < 2 + m.has_dict)
+    return lf_err(err, LF_CORRUPT, "mini-block page has %d buffers", pg->nbuf);
+  uint8_t *meta = NULL, *chunks = NULL, *dictbuf = NULL;
+  lf_block dict = {0};
+  levels_acc acc = {0};
+  if ((rc = lf_page_read_buf(f, pg, 0, &meta, err)) ||
+      (rc = lf_page_read_buf(f, pg, 1, &chunks, err)))
+    goto done;
+  size_t w = m.large ? 4 : 2, nchunks = pg->buf_len[0] / w;
+  uint64_t pos = 0, items_seen = 0;
+  for (size_t i = 0; i < nchunks; i++) {
+    uint64_t v = rd_le(meta + i * w, (int)w);
+    uint64_t bytes = ((v >> 4) + 1) * 8;
+    uint64_t items = i + 1 == nchunks ? m.num_items - items_seen : (uint64_t)1 << (v & 15);
+    if (items_seen + items > m.num_items || bytes > pg->buf_len[1] - pos) {
+      rc = lf_err(err, LF_CORRUPT, "mini-block chunk %zu (%llu items, %llu bytes) exceeds the page",
+                  i, (unsigned long long)items, (unsigned long long)bytes);
+      goto done;
+    }
+    if ((rc = decode_chunk(&m, chunks + pos, (size_t)bytes, items, out, &acc, err))) {
+      rc = lf_err_prefix(err, rc, "mini-block chunk %zu", i);
+      goto done;
+    }
+    pos += bytes;
+    items_seen += items;
+  }
+  if (items_seen != m.num_items) {
+    rc = lf_err(err, LF_CORRUPT, "mini-block chunks hold %llu items, layout says %llu",
+                (unsigned long long)items_seen, (unsigned long long)m.num_items);
+    goto done;
+  }
+  out->n_levels = m.has_rep ? acc.nrep : m.has_def ? acc.ndef : 0;
+  if (m.has_rep && m.has_def && acc.nrep != acc.ndef) {
+    rc = lf_err(err, LF_CORRUPT, "page has %llu repetition but %llu definition levels",
+                (unsigned long long)acc.nrep, (unsigned long long)acc.ndef);
+    goto done;
+  }
+  if (m.has_dict) {
+    if ((rc = lf_page_read_buf(f, pg, 2, &dictbuf, err))) goto done;
+    rc = lf_decompress_block(m.dict_enc.p, m.dict_enc.n,
+                             (lf_bufview){dictbuf, pg->buf_len[2]}, m.num_dict_items, &dict, err);
+    if (!rc) rc = block_check(&dict, err);
+    if (!rc) rc = lf_dict_materialize(&out->vals, &dict, err);
+    if (rc) rc = lf_err_prefix(err, rc, "dictionary");
+  }
+done:
+  free(meta);
+  free(chunks);
+  free(dictbuf);
+  lf_block_reset(&dict);
+  return rc;
+}
+
+/* Dictionary indices (fixed 8..64 bits) -> the dictionary's values. */
+int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
+  if (vals->kind != LF_BLK_FIXED || vals->bits % 8 || vals->bits == 0 || vals->bits > 64)
+    return lf_err(err, LF_CORRUPT, "dictionary indices are not whole-byte integers");
+  lf_block out = {0};
+  out.kind = dict->kind;
+  out.bits = dict->bits;
+  out.n = vals->n;
+  int w = (int)(vals->bits / 8);
+  if (dict->kind == LF_BLK_FIXED) {
+    if (dict->bits % 8) return lf_err(err, LF_UNSUPPORTED, "bit-packed dictionary items");
+    size_t bw = (size_t)(dict->bits / 8);
+    out.data_len = vals->n * bw;
+    out.data = malloc(out.data_len + 8);
+    if (!out.data) return lf_err(err, LF_NOMEM, "out of memory");
+    for (uint64_t i = 0; i < vals->n; i++) {
+      uint64_t k = rd_le(vals->data + i * w, w);
+      if (k >= dict->n) {
+        free(out.data);
+        return lf_err(err, LF_CORRUPT, "dictionary index %llu out of range (%llu items)",
+                      (unsigned long long)k, (unsigned long long)dict->n);
+      }
+      memcpy(out.data + i * bw, dict->data + k * bw, bw);
+    }
+  } else if (dict->kind == LF_BLK_VARIABLE) {
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < vals->n; i++) {
+      uint64_t k = rd_le(vals->data + i * w, w);
+      if (k >= dict->n) return lf_err(err, LF_CORRUPT, "dictionary index %llu out of range (%llu items)",
+                                      (unsigned long long)k, (unsigned long long)dict->n);
+      total += dict->offsets[k + 1] - dict->offsets[k];
+    }
+    out.offsets = malloc((vals->n + 1) * 8);
+    out.data = malloc(total + 8);
+    if (!out.offsets || !out.data) {
+      lf_block_reset(&out);
+      return lf_err(err, LF_NOMEM, "out of memory");
+    }
+    uint64_t pos = 0;
+    out.offsets[0] = 0;
+    for (uint64_t i = 0; i < vals->n; i++) {
+      uint64_t k = rd_le(vals->data + i * w, w);
+      uint64_t len = dict->offsets[k + 1] - dict->offsets[k];
+      memcpy(out.data + pos, dict->data + dict->offsets[k], len);
+      pos += len;
+      out.offsets[i + 1] = pos;
+    }
+    out.data_len = pos;
+  } else {
+    return lf_err(err, LF_CORRUPT, "empty dictionary");
+  }
+  if (vals->valid) {
+    out.valid = vals->valid;
+    vals->valid = NULL;
+  }
+  lf_block_reset(vals);
+  *vals = out;
+  return LF_OK;
+}
+
+int lf_layers_max_rep(const uint8_t *layers, int n) {
+  int r = 0;
+  for (int i = 0; i < n; i++)
+    if (layers[i] == LF_LAYER_ALL_VALID_LIST || layers[i] >= LF_LAYER_NULLABLE_LIST) r++;
+  return r;
+}
+
+/* Highest def level whose item still occupies a value slot: the levels of
+** the layers inside the inner-most list. */
+int lf_layers_max_visible(const uint8_t *layers, int n) {
+  int d = 0;
+  for (int i = 0; i < n; i++) {
+    if (layers[i] == LF_LAYER_NULLABLE_ITEM) d++;
+    else if (layers[i] != LF_LAYER_ALL_VALID_ITEM) break;
+  }
+  return d;
+}
+
+/* Fill row_level / row_item from the levels. */
+static int index_rows(lf_pagedata *pd, lf_error *err) {
+  uint64_t n = pd->num_rows;
+  pd->row_level = malloc((n + 1) * 8);
+  pd->row_item = malloc((n + 1) * 8);
+  if (!pd->row_level || !pd->row_item) return lf_err(err, LF_NOMEM, "out of memory");
+  int max_rep = lf_layers_max_rep(pd->layers, pd->n_layers);
+  int max_vis = lf_layers_max_visible(pd->layers, pd->n_layers);
+  if (!pd->rep) {
+    if (pd->def && pd->n_levels != n)
+      return lf_err(err, LF_CORRUPT, "page has %llu rows but %llu definition levels",
+                    (unsigned long long)n, (unsigned long long)pd->n_levels);
+    for (uint64_t r = 0; r <= n; r++) pd->row_level[r] = pd->row_item[r] = r;
+    if (pd->vals.n < n && pd->vals.kind != LF_BLK_EMPTY)
+      return lf_err(err, LF_CORRUPT, "page has %llu rows but %llu values",
+                    (unsigned long long)n, (unsigned long long)pd->vals.n);
+    return LF_OK;
+  }
+  uint64_t r = 0, items = 0;
+  for (uint64_t i = 0; i < pd->n_levels; i++) {
+    if (pd->rep[i] > max_rep)
+      return lf_err(err, LF_CORRUPT, "repetition level %u exceeds %d", pd->rep[i], max_rep);
+    if (pd->rep[i] == max_rep) {
+      if (r == n) return lf_err(err, LF_CORRUPT, "page has more rows than its %llu",
+                                (unsigned long long)n);
+      pd->row_level[r] = i;
+      pd->row_item[r++] = items;
+    } else if (i == 0) {
+      return lf_err(err, LF_CORRUPT, "page does not start at a row boundary");
+    }
+    if (!pd->def || pd->def[i] <= max_vis) items++;
+  }
+  if (r != n)
+    return lf_err(err, LF_CORRUPT, "page levels hold %llu rows, page says %llu",
+                  (unsigned long long)r, (unsigned long long)n);
+  pd->row_level[n] = pd->n_levels;
+  pd->row_item[n] = items;
+  if (pd->vals.kind != LF_BLK_EMPTY && items > pd->vals.n)
+    return lf_err(err, LF_CORRUPT, "page has %llu visible items but %llu values",
+                  (unsigned long long)items, (unsigned long long)pd->vals.n);
+  return LF_OK;
+}
+
+typedef struct fullzip_layout {
+  uint32_t bits_rep, bits_def, bits_value, bits_offset;
+  uint64_t num_items, num_visible;
+  view val_enc;
+} fullzip_layout;
+
+static int push_level(uint16_t **a, uint64_t n, uint64_t *cap, uint16_t v, lf_error *err) {
+  if (n == *cap) {
+    uint64_t nc = *cap ? *cap * 2 : 1024;
+    uint16_t *p = realloc(*a, nc * 2);
+    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
+    *a = p;
+    *cap = nc;
+  }
+  (*a)[n] = v;
+  return LF_OK;
+}
+
+static int fullzip_walk(const fullzip_layout *z, const uint8_t *d, size_t len,
+                        lf_pagedata *out, lf_error *err) {
+  int cw = z->bits_rep + z->bits_def == 0 ? 0 : z->bits_rep + z->bits_def <= 8 ? 1
+           : z->bits_rep + z->bits_def <= 16 ? 2 : 4;
+  int max_vis = lf_layers_max_visible(out->layers, out->n_layers);
+  size_t vw = z->bits_value / 8, lw = z->bits_offset / 8;
+  lf_block *b = &out->vals;
+  uint64_t cap_r = 0, cap_d = 0, n = 0, capv = 0, datalen = 0;
+  b->kind = z->bits_offset ? LF_BLK_VARIABLE : LF_BLK_FIXED;
+  b->bits = z->bits_value;
+  int rc = LF_OK;
+  for (size_t pos = 0; pos < len;) {
+    uint32_t rep = 0, def = 0;
+    if (cw) {
+      if (len - pos < (size_t)cw) return lf_err(err, LF_CORRUPT, "truncated control word");
+      uint32_t word = (uint32_t)rd_le(d + pos, cw);
+      pos += cw;
+      def = z->bits_def ? word & ((1u << z->bits_def) - 1) : 0;
+      rep = word >> z->bits_def;
+      if (z->bits_rep && (rc = push_level(&out->rep, n, &cap_r, (uint16_t)rep, err))) return rc;
+      if (z->bits_def && (rc = push_level(&out->def, n, &cap_d, (uint16_t)def, err))) return rc;
+    }
+    n++;
+    if (def > (uint32_t)max_vis) continue; /* invisible: control word only */
+    if (b->n + 1 >= capv) {
+      capv = capv ? capv * 2 : 1024;
+      if (z->bits_offset) {
+        uint64_t *o = realloc(b->offsets, (capv + 1) * 8);
+        if (!o) return lf_err(err, LF_NOMEM, "out of memory");
+        b->offsets = o;
+      }
+    }
+    size_t take = vw;
+    if (z->bits_offset) {
+      b->offsets[b->n] = datalen;
+      take = 0;
+      if (def == 0) {
+        if (len - pos < lw) return lf_err(err, LF_CORRUPT, "truncated value length");
+        uint64_t l = rd_le(d + pos, (int)lw);
+        pos += lw;
+        if (l > len - pos) return lf_err(err, LF_CORRUPT, "value length %llu exceeds page",
+                                         (unsigned long long)l);
+        take = (size_t)l;
+      }
+    } else if (len - pos < vw) {
+      return lf_err(err, LF_CORRUPT, "truncated fixed-width value");
+    }
+    uint8_t *p = realloc(b->data, datalen + take + 8);
+    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
+    b->data = p;
+    memcpy(p + datalen, d + pos, take);
+    datalen += take;
+    pos += take;
+    b->n++;
+  }
+  if (z->bits_offset) {
+    if (!b->offsets && !(b->offsets = malloc(8))) return lf_err(err, LF_NOMEM, "out of memory");
+    b->offsets[b->n] = datalen;
+  }
+  b->data_len = datalen;
+  out->n_levels = cw ? n : 0;
+  if (!cw && n != out->num_rows && !z->bits_offset)
+    return lf_err(err, LF_CORRUPT, "full-zip page holds %llu values for %llu rows",
+                  (unsigned long long)n, (unsigned long long)out->num_rows);
+  return LF_OK;
+}
+
+/* Variable full-zip values may be compressed one by one. */
+static int fullzip_decompress_values(const fullzip_layout *z, lf_block *b, lf_error *err);
+
+static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
+                          lf_pagedata *out, lf_error *err) {
+  fullzip_layout z;
+  memset(&z, 0, sizeof z);
+  lf_pb pb;
+  lf_pb_field fl;
+  int r, rc;
+  lf_pb_init(&pb, enc, enc_len);
+  while ((r = lf_pb_next(&pb, &fl, "full-zip layout", err)) > 0) {
+    switch (fl.num) {
+      case 1: z.bits_rep = (uint32_t)fl.u; break;
+      case 2: z.bits_def = (uint32_t)fl.u; break;
+      case 3: z.bits_value = (uint32_t)fl.u; break;
+      case 4: z.bits_offset = (uint32_t)fl.u; break;
+      case 5: z.num_items = fl.u; break;
+      case 6: z.num_visible = fl.u; break;
+      case 7: z.val_enc.p = fl.data, z.val_enc.n = fl.len; break;
+      case 8: if ((rc = parse_layers(&fl, out, err))) return rc; break;
+      default: break;
+    }
+  }
+  if (r < 0) return LF_CORRUPT;
+  if (z.bits_rep > 16 || z.bits_def > 16 || z.bits_value % 8 ||
+      (z.bits_offset != 0 && z.bits_offset != 8 && z.bits_offset != 16 && z.bits_offset != 32 &&
+       z.bits_offset != 64) || (!z.bits_offset && !z.bits_value))
+    return lf_err(err, LF_CORRUPT, "bad full-zip layout (rep %u, def %u, value %u, offset %u bits)",
+                  z.bits_rep, z.bits_def, z.bits_value, z.bits_offset);
+  uint8_t *d = NULL;
+  if ((rc = lf_page_read_buf(f, pg, 0, &d, err))) return rc;
+  rc = fullzip_walk(&z, d, (size_t)pg->buf_len[0], out, err);
+  free(d);
+  if (!rc && z.bits_offset) rc = fullzip_decompress_values(&z, &out->vals, err);
+  return rc;
+}
+
+static int fullzip_decompress_values(const fullzip_layout *z, lf_block *b, lf_error *err) {
+  /* Plain Variable needs nothing; anything else goes value by value. */
+  lf_pb pb;
+  lf_pb_field fl;
+  lf_pb_init(&pb, z->val_enc.p, z->val_enc.n);
+  int r = lf_pb_next(&pb, &fl, "full-zip value compression", err);
+  if (r < 0) return LF_CORRUPT;
+  if (r == 0 || fl.num == 2) {
+    lf_pb sub;
+    lf_pb_field g;
+    int plain = 1;
+    if (r) {
+      lf_pb_sub(&sub, &fl);
+      while ((r = lf_pb_next(&sub, &g, "variable", err)) > 0)
+        if (g.num == 2) plain = 0;
+      if (r < 0) return LF_CORRUPT;
+    }
+    if (plain) return LF_OK;
+  }
+  lf_block o = {0};
+  o.kind = LF_BLK_VARIABLE;
+  o.n = b->n;
+  o.offsets = malloc((b->n + 1) * 8);
+  if (!o.offsets) return lf_err(err, LF_NOMEM, "out of memory");
+  o.offsets[0] = 0;
+  int rc = LF_OK;
+  for (uint64_t i = 0; i < b->n && !rc; i++) {
+    uint8_t *v = NULL;
+    uint64_t vl = 0, len = b->offsets[i + 1] - b->offsets[i];
+    if (len) rc = lf_decompress_fullzip_value(z->val_enc.p, z->val_enc.n,
+                                              b->data + b->offsets[i], len, &v, &vl, err);
+    if (!rc && vl) {
+      uint8_t *p = realloc(o.data, o.data_len + vl + 8);
+      if (!p) rc = lf_err(err, LF_NOMEM, "out of memory");
+      else {
+        o.data = p;
+        memcpy(p + o.data_len, v, vl);
+        o.data_len += vl;
+      }
+    }
+    free(v);
+    o.offsets[i + 1] = o.data_len;
+  }
+  if (rc) {
+    lf_block_reset(&o);
+    return rc;
+  }
+  if (!o.data && !(o.data = malloc(8))) {
+    lf_block_reset(&o);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  lf_block_reset(b);
+  *b = o;
+  return LF_OK;
+}
+
+/* Constant / all-null page levels: buffer 0 rep, buffer 1 def (absent when
+** missing or empty); raw u16 unless a compression is given. */
+static int constant_levels(lf_file *f, const lf_page *pg, int which, view enc,
+                           uint64_t nvals, uint16_t **dst, uint64_t *n, lf_error *err) {
+  if (pg->nbuf <= which || pg->buf_len[which] == 0) return LF_OK;
+  uint8_t *d = NULL;
+  int rc = lf_page_read_buf(f, pg, which, &d, err);
+  if (rc) return rc;
+  uint64_t len = pg->buf_len[which];
+  lf_block b = {0};
+  if (enc.p) {
+    rc = lf_decompress_block(enc.p, enc.n, (lf_bufview){d, len}, nvals, &b, err);
+  } else {
+    nvals = len / 2;
+    b.kind = LF_BLK_FIXED, b.bits = 16, b.n = nvals, b.data = d, b.data_len = len;
+    d = NULL;
+  }
+  uint64_t cap = 0;
+  if (!rc) rc = append_levels(dst, n, &cap, &b, nvals, err);
+  lf_block_reset(&b);
+  free(d);
+  return rc;
+}
+
+static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
+                           lf_pagedata *out, lf_error *err) {
+  lf_pb pb;
+  lf_pb_field fl;
+  view val = {0}, rep_enc = {0}, def_enc = {0};
+  uint64_t nrep = 0, ndef = 0;
+  int r, rc, has_val = 0;
+  lf_pb_init(&pb, enc, enc_len);
+  while ((r = lf_pb_next(&pb, &fl, "constant layout", err)) > 0) {
+    switch (fl.num) {
+      case 5: if ((rc = parse_layers(&fl, out, err))) return rc; break;
+      case 6: val.p = fl.data, val.n = fl.len, has_val = 1; break;
+      case 7: rep_enc.p = fl.data, rep_enc.n = fl.len; break;
+      case 8: def_enc.p = fl.data, def_enc.n = fl.len; break;
+      case 9: nrep = fl.u; break;
+      case 10: ndef = fl.u; break;
+      default: break;
+    }
+  }
+  if (r < 0) return LF_CORRUPT;
+  uint64_t n1 = 0, n2 = 0;
+  if ((rc = constant_levels(f, pg, 0, rep_enc, nrep, &out->rep, &n1, err))) return rc;
+  if ((rc = constant_levels(f, pg, 1, def_enc, ndef, &out->def, &n2, err))) return rc;
+  if (out->rep && out->def && n1 != n2)
+    return lf_err(err, LF_CORRUPT, "constant page has %llu rep but %llu def levels",
+                  (unsigned long long)n1, (unsigned long long)n2);
+  out->n_levels = out->rep ? n1 : n2;
+  uint64_t items = out->num_rows;
+  if (out->n_levels) {
+    int max_vis = lf_layers_max_visible(out->layers, out->n_layers);
+    items = 0;
+    for (uint64_t i = 0; i < out->n_levels; i++) items += !out->def || out->def[i] <= max_vis;
+  }
+  lf_block *b = &out->vals;
+  b->n = items;
+  if (!has_val) { /* all null */
+    b->kind = LF_BLK_EMPTY;
+    if (!(b->valid = calloc(items + 1, 1))) return lf_err(err, LF_NOMEM, "out of memory");
+    return LF_OK;
+  }
+  if (val.n == 0 || val.n > 32)
+    return lf_err(err, LF_CORRUPT, "constant value of %zu bytes", val.n);
+  b->kind = LF_BLK_FIXED;
+  b->bits = val.n * 8;
+  b->data_len = items * val.n;
+  if (!(b->data = malloc(b->data_len + 8))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (uint64_t i = 0; i < items; i++) memcpy(b->data + i * val.n, val.p, val.n);
+  return LF_OK;
+}
+
+int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err) {
+  lf_pagedata_reset(out);
+  out->num_rows = pg->num_rows;
+  lf_pb pb;
+  lf_pb_field fl;
+  lf_pb_init(&pb, pg->enc, pg->enc_len);
+  int r = lf_pb_next(&pb, &fl, "page layout", err), rc;
+  if (r < 0) return LF_CORRUPT;
+  if (r == 0 || fl.wire != 2) return lf_err(err, LF_CORRUPT, "page has no layout");
+  switch (fl.num) {
+    case 1: rc = decode_miniblock(f, pg, fl.data, fl.len, out, err); break;
+    case 2: rc = decode_constant(f, pg, fl.data, fl.len, out, err); break;
+    case 3: rc = decode_fullzip(f, pg, fl.data, fl.len, out, err); break;
+    case 4: rc = lf_err(err, LF_UNSUPPORTED, "blob page layout is not supported yet"); break;
+    case 5: rc = lf_err(err, LF_UNSUPPORTED, "sparse page layout (file version 2.3) is not supported yet"); break;
+    default:
+      rc = lf_err(err, LF_UNSUPPORTED, "unknown page layout %u", fl.num);
+  }
+  if (!rc && out->n_layers == 0) rc = lf_err(err, LF_CORRUPT, "page layout has no repdef layers");
+  if (!rc) rc = index_rows(out, err);
+  if (rc) lf_pagedata_reset(out);
+  return rc;
+}

@@ -1,0 +1,131 @@
+/*
+** lf.h: the public API of liblanceformat, the Lance format in plain C11.
+** No SQLite here.  Ownership: _new/_free for heap objects (_free(NULL) is a
+** no-op), _init/_reset for caller-allocated structs; views are borrowed.
+*/
+#ifndef LF_H
+#define LF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lf_error.h"
+#include "store.h"
+
+/* ---- Types ------------------------------------------------------------ */
+
+typedef enum lf_type {
+  LF_T_NULL, LF_T_BOOL,
+  LF_T_INT8, LF_T_UINT8, LF_T_INT16, LF_T_UINT16,
+  LF_T_INT32, LF_T_UINT32, LF_T_INT64, LF_T_UINT64,
+  LF_T_FLOAT16, LF_T_FLOAT32, LF_T_FLOAT64,
+  LF_T_DECIMAL128, LF_T_DECIMAL256,
+  LF_T_UTF8, LF_T_LARGE_UTF8, LF_T_BINARY, LF_T_LARGE_BINARY, LF_T_FIXED_BINARY,
+  LF_T_DATE32, LF_T_DATE64, LF_T_TIME32, LF_T_TIME64, LF_T_TIMESTAMP, LF_T_DURATION,
+  LF_T_STRUCT, LF_T_LIST, LF_T_LARGE_LIST, LF_T_FIXED_LIST
+} lf_type;
+
+enum { LF_UNIT_S = 0, LF_UNIT_MS = 1, LF_UNIT_US = 2, LF_UNIT_NS = 3 };
+
+typedef struct lf_kv {
+  char *key;
+  uint8_t *val;
+  size_t len;
+} lf_kv;
+
+/* One field of a schema: a tree (children), built from Lance's flat
+** Field list (id / parent_id).  Fixed-size lists of a primitive get a
+** synthesized child named "item" with id -1. */
+typedef struct lf_field {
+  char *name;
+  char *logical_type;    /* as stored, e.g. "fixed_size_list:float:128" */
+  int32_t id, parent_id;
+  lf_type type;
+  int nullable;
+  int unit;              /* time unit of time/timestamp/duration types */
+  char *tz;              /* timestamp zone or NULL */
+  int32_t precision, scale;
+  int64_t fixed_size;    /* FIXED_LIST dimension, FIXED_BINARY width */
+  int is_dict;           /* stored as dict:<value>:<index>: decoded to value type */
+  int is_blob;           /* legacy blob (lance-encoding:blob) or lance.blob.v2 */
+  int n_meta;
+  lf_kv *meta;
+  int n_children;
+  struct lf_field **children;
+  struct lf_field *parent;
+} lf_field;
+
+typedef struct lf_schema {
+  int n_fields;          /* top-level fields */
+  lf_field **fields;
+  int n_all;             /* every field, pre-order (parents before children) */
+  lf_field **all;
+  int n_meta;
+  lf_kv *meta;
+} lf_schema;
+
+/* Bytes per value of a fixed-width type (bool counts 1 byte), 0 otherwise. */
+int lf_type_width(const lf_field *f);
+int lf_type_is_varwidth(lf_type t); /* utf8/binary, both offset widths */
+const char *lf_type_name(lf_type t);
+const char *lf_field_meta(const lf_field *f, const char *key, size_t *len);
+
+/* ---- Column vectors ---------------------------------------------------- */
+
+/* A decoded column vector (Arrow-like, simplified for readers):
+**   valid   one byte per row, 1 = valid; NULL means every row is valid
+**   values  fixed-width values, lf_type_width() bytes each (bool: 0/1 byte,
+**           float16: raw IEEE half, decimal: little-endian two's complement)
+**   offsets length+1 offsets into data (var-width) or into children[0]
+**           (lists); always 64-bit, whatever the file stored
+**   children struct fields in order; one child for list and fixed-size list
+** Buffers are owned by the array and reused across batches (capacity kept). */
+typedef struct lf_array {
+  const lf_field *field;
+  uint64_t length;
+  uint8_t *valid;          /* NULL when every row is valid, else valid_buf */
+  uint8_t *valid_buf;      /* owned storage behind valid */
+  uint8_t *values;
+  uint64_t *offsets;
+  uint8_t *data;
+  uint64_t data_len;
+  int n_children;
+  struct lf_array *children;
+  uint64_t null_count;
+  size_t cap_valid, cap_values, cap_offsets, cap_data;
+} lf_array;
+
+void lf_array_init(lf_array *a, const lf_field *f); /* children per field */
+void lf_array_reset(lf_array *a);                   /* frees all buffers */
+/* Ensure capacities; sets length.  Returns LF_OK or LF_NOMEM. */
+int lf_array_alloc_valid(lf_array *a, uint64_t n); /* also sets valid */
+int lf_array_alloc_values(lf_array *a, uint64_t nbytes);
+int lf_array_alloc_offsets(lf_array *a, uint64_t n);
+int lf_array_alloc_data(lf_array *a, uint64_t nbytes);
+static inline int lf_array_is_null(const lf_array *a, uint64_t i) {
+  return a->valid && !a->valid[i];
+}
+
+/* ---- Files --------------------------------------------------------------- */
+
+typedef struct lf_file lf_file;
+
+/* Open a Lance data file: footer, column metadata, schema.  The file keeps a
+** borrowed pointer to the store (which must outlive it). */
+int lf_file_open(lf_store *store, const char *path, lf_file **out, lf_error *err);
+void lf_file_free(lf_file *f);
+const lf_schema *lf_file_schema(const lf_file *f);
+uint64_t lf_file_num_rows(const lf_file *f);
+void lf_file_version(const lf_file *f, int *major, int *minor);
+const char *lf_file_path(const lf_file *f);
+
+/* Decode rows [start, end) of top-level field `field_idx` into out (which
+** must be lf_array_init'ed for that field; its buffers are reused). */
+int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
+                       lf_array *out, lf_error *err);
+
+/* Decode the rows listed (ascending, duplicates allowed) of `field_idx`. */
+int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n,
+                 lf_array *out, lf_error *err);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+** lf_int.h: internal declarations shared by the format/ sources and the unit tests,
+** one section per file.  Nothing here is part of the public API (lf.h).
+*/
+#ifndef LF_INT_H
+#define LF_INT_H
+
+#include "lf.h"
+#include "pb.h"
+
+/* ---- schema.c --------------------------------------------------------- */
+char *lf_strndup(const char *s, size_t n);
+/* Parse a lance.file.Schema message (fields + metadata) into s, which must
+** be zeroed.  On error s may hold a partial schema: lf_schema_reset it. */
+int lf_schema_parse_fields(lf_schema *s, const uint8_t *d, size_t n, lf_error *err);
+void lf_schema_reset(lf_schema *s);
+int lf_parse_kv(const uint8_t *d, size_t n, lf_kv **arr, int *cnt, lf_error *err);
+
+/* ---- file.c: the container ----------------------------------------------- */
+/*
+** A Lance file (2.x) ends with a 40-byte footer:
+**   u64 column metadata start        (CMS)
+**   u64 column metadata offsets start (CMO): num_columns x (u64 pos, u64 len)
+**   u64 global buffer offsets start   (GBO): num_global_buffers x (u64 pos, u64 len)
+**   u32 num global buffers, u32 num columns, u16 major, u16 minor, "LANC"
+** Global buffer 0 is a lance.file.FileDescriptor (schema + length).  Each
+** column's metadata is a lance.file.v2.ColumnMetadata: 1 encoding, 2 pages
+** (1 buffer_offsets, 2 buffer_sizes, 3 length (rows), 4 encoding, 5 priority),
+** 3/4 column buffer offsets/sizes.  Encoding: 1 indirect (1 location,
+** 2 length), 2 direct (1 encoding bytes: a protobuf Any: 1 type_url, 2 value),
+** 3 none.
+*/
+typedef struct lf_page {
+  uint64_t num_rows;
+  uint64_t row_start;     /* first row of the page within the column */
+  int nbuf;
+  uint64_t *buf_off, *buf_len;
+  const uint8_t *enc;     /* Any.value of the page encoding (view into meta) */
+  size_t enc_len;
+  const char *enc_type;   /* Any.type_url tail, e.g. "lance.encodings21.PageLayout" */
+  size_t enc_type_len;
+} lf_page;
+
+typedef struct lf_column {
+  uint8_t *meta;          /* raw ColumnMetadata bytes (owned) */
+  size_t meta_len;
+  int npages;
+  lf_page *pages;
+  int nbuf;               /* column-level buffers */
+  uint64_t *buf_off, *buf_len;
+  const uint8_t *enc;     /* column encoding Any.value, or NULL */
+  size_t enc_len;
+} lf_column;
+
+struct lf_file {
+  lf_store *store;
+  char *path;
+  uint64_t size;
+  int major, minor;
+  uint64_t num_rows;
+  int ncols;
+  lf_column *cols;
+  int ngb;
+  uint64_t *gb_off, *gb_len;
+  lf_schema schema;
+  struct lf_decoder *dec;  /* per-version decoder state (decode.c) */
+};
+
+/* Read `len` bytes at `off` of the file into a fresh buffer, checking the
+** range against the file size; `what` names the range for errors. */
+int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const char *what,
+                 lf_error *err);
+/* Read one page buffer (checked) into a fresh buffer. */
+int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_error *err);
+
+#endif
+
+/* ---- decompress.c: the CompressiveEncoding tree (encodings_v2_1.proto) --- */
+/*
+** A decoded data block: what a compressive encoding yields.
+**   LF_BLK_FIXED     n values of `bits` bits each, packed little-endian in data
+**                    (bits == 1: an LSB-first bitmap, as Arrow booleans; a
+**                    fixed-size list of k floats is one value of k*32 bits)
+**   LF_BLK_VARIABLE  n values; offsets[0..n] (64-bit, offsets[0] may be != 0)
+**                    into data
+**   LF_BLK_EMPTY     n values and no bytes (e.g. all-null)
+** Optional validity (FixedSizeList has_validity): `valid`, one byte per
+** value, NULL when absent.  All buffers are owned (malloc) by the block.
+*/
+enum { LF_BLK_EMPTY = 0, LF_BLK_FIXED = 1, LF_BLK_VARIABLE = 2 };
+
+typedef struct lf_block {
+  int kind;
+  uint64_t n;
+  uint64_t bits;       /* FIXED: bits per value */
+  uint8_t *data;
+  uint64_t data_len;
+  uint64_t *offsets;   /* VARIABLE: n + 1 entries */
+  uint8_t *valid;      /* optional, n bytes */
+} lf_block;
+
+void lf_block_reset(lf_block *b);      /* frees buffers, zeroes */
+
+typedef struct lf_bufview {
+  const uint8_t *p;
+  uint64_t len;
+} lf_bufview;
+
+/* Decode one mini-block chunk's value buffers (the chunk's `nbuf` buffers
+** after rep/def) holding `num_values` values, per the CompressiveEncoding
+** message `enc` (MiniBlockLayout.value_compression).  `out` is reset first. */
+int lf_decompress_miniblock(const uint8_t *enc, size_t enc_len, const lf_bufview *bufs,
+                            int nbuf, uint64_t num_values, lf_block *out, lf_error *err);
+
+/* Decode a whole buffer holding `num_values` values (rep/def levels of
+** mini-block and constant layouts: they decode to 16-bit values; dictionary
+** buffers; full-zip is separate).  `out` is reset first. */
+int lf_decompress_block(const uint8_t *enc, size_t enc_len, lf_bufview buf,
+                        uint64_t num_values, lf_block *out, lf_error *err);
+
+/* Full-zip values are "transparent": each value is stored by itself.  Given
+** FullZipLayout.value_compression, describe how to read one value:
+**   fixed:    *bits_per_value set from the encoding (flat / fsl of flat)
+**   variable: bytes of one value are decoded with lf_decompress_fullzip_value
+** Returns LF_UNSUPPORTED for encodings not valid in full-zip. */
+int lf_decompress_fullzip_value(const uint8_t *enc, size_t enc_len, const uint8_t *src,
+                                uint64_t len, uint8_t **out, uint64_t *out_len,
+                                lf_error *err);
+
+/* ---- decode_page.c: structural page layouts of file versions 2.1+ ------- */
+/*
+** RepDefLayer values (encodings_v2_1.proto), listed inner-most first.
+*/
+enum {
+  LF_LAYER_ALL_VALID_ITEM = 1, LF_LAYER_ALL_VALID_LIST = 2, LF_LAYER_NULLABLE_ITEM = 3,
+  LF_LAYER_NULLABLE_LIST = 4, LF_LAYER_EMPTYABLE_LIST = 5, LF_LAYER_NULL_AND_EMPTY_LIST = 6
+};
+#define LF_MAX_LAYERS 32
+
+/* One decoded page of a leaf column: its rep/def levels (NULL when the page
+** has none) and its visible items.  row_level[r] / row_item[r] give the
+** level and item index where row r starts (num_rows + 1 entries). */
+typedef struct lf_pagedata {
+  uint64_t num_rows;
+  uint64_t n_levels;
+  uint16_t *rep, *def;
+  int n_layers;
+  uint8_t layers[LF_MAX_LAYERS];
+  lf_block vals;
+  uint64_t *row_level, *row_item;
+} lf_pagedata;
+
+void lf_pagedata_reset(lf_pagedata *pd);
+/* Decode page `pg` of file f (a 2.1+ PageLayout) entirely. */
+int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err);
+
+/* ---- assemble.c: rep/def levels + items -> lf_array tree ----------------- */
+/* Append rows [r0, r1) of pd to the arrays along `path` (path[0] is the
+** top-level array, path[depth-1] the leaf; fields likewise).  write[k] = 0
+** means node k was already filled by an earlier leaf (shared struct/list
+** ancestors): only the leaf's own subtree is appended then. */
+int lf_assemble(const lf_pagedata *pd, uint64_t r0, uint64_t r1, lf_array **path,
+                const int *write, int depth, lf_error *err);
+/* Append n items [i0, i0+n) of a block to a leaf array (converting the
+** physical block to the field's type). */
+int lf_append_values(lf_array *a, const lf_block *b, uint64_t i0, uint64_t n, lf_error *err);

@@ -1,0 +1,36 @@
+/*
+** store.h: the object store interface: everything format/ reads or writes
+** goes through an lf_store, so local files and (later) s3:// or http(s)://
+** objects look the same to the layers above.  Paths are '/'-separated and
+** relative to the store's root.
+*/
+#ifndef LF_STORE_H
+#define LF_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lf_error.h"
+
+typedef struct lf_store lf_store;
+
+struct lf_store {
+  /* Size in bytes of the object at path; LF_NOTFOUND if missing. */
+  int (*size)(lf_store *s, const char *path, uint64_t *out, lf_error *err);
+  /* Read exactly len bytes at off into dst; a short object is LF_CORRUPT
+  ** ("truncated"), a failing read LF_IO. */
+  int (*read)(lf_store *s, const char *path, uint64_t off, size_t len, void *dst,
+              lf_error *err);
+  void (*destroy)(lf_store *s);
+};
+
+/* A store over the local file system rooted at `root` ("" or "/" for
+** absolute paths).  Owns a copy of root.  lf_store_free(NULL) is a no-op. */
+int lf_store_local_new(const char *root, lf_store **out, lf_error *err);
+void lf_store_free(lf_store *s);
+
+/* Read [off, off+len) into a fresh malloc'd buffer (caller frees). */
+int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,
+                        uint8_t **out, lf_error *err);
+
+#endif

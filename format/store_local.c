@@ -1,0 +1,113 @@
+/* store_local.c: owns the local-file object store (interface in store.h). */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct local_store {
+  lf_store base;
+  char *root;
+} local_store;
+
+static int full_path(local_store *ls, const char *path, char *buf, size_t cap, lf_error *err) {
+  int n;
+  if (path[0] == '/' || ls->root[0] == 0)
+    n = snprintf(buf, cap, "%s", path);
+  else
+    n = snprintf(buf, cap, "%s/%s", ls->root, path);
+  if (n < 0 || (size_t)n >= cap) return lf_err(err, LF_ARG, "%s: path too long", path);
+  return LF_OK;
+}
+
+static int local_size(lf_store *s, const char *path, uint64_t *out, lf_error *err) {
+  char fp[4096];
+  int rc = full_path((local_store *)s, path, fp, sizeof fp, err);
+  if (rc) return rc;
+  struct stat st;
+  if (stat(fp, &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
+    return lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return lf_err(err, LF_IO, "%s: not a regular file", fp);
+  *out = (uint64_t)st.st_size;
+  return LF_OK;
+}
+
+static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, void *dst,
+                      lf_error *err) {
+  char fp[4096];
+  int rc = full_path((local_store *)s, path, fp, sizeof fp, err);
+  if (rc) return rc;
+  int fd = open(fp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
+    return lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
+  }
+  size_t done = 0;
+  rc = LF_OK;
+  while (done < len) {
+    ssize_t r = pread(fd, (char *)dst + done, len - done, (off_t)(off + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      rc = lf_err(err, LF_IO, "%s: read at %llu: %s", fp, (unsigned long long)(off + done),
+                  strerror(errno));
+      break;
+    }
+    if (r == 0) {
+      rc = lf_err(err, LF_CORRUPT, "%s: truncated: wanted %zu bytes at offset %llu", fp, len,
+                  (unsigned long long)off);
+      break;
+    }
+    done += (size_t)r;
+  }
+  close(fd);
+  return rc;
+}
+
+static void local_destroy(lf_store *s) {
+  local_store *ls = (local_store *)s;
+  free(ls->root);
+  free(ls);
+}
+
+int lf_store_local_new(const char *root, lf_store **out, lf_error *err) {
+  *out = NULL;
+  local_store *ls = calloc(1, sizeof *ls);
+  if (!ls) return lf_err(err, LF_NOMEM, "out of memory");
+  ls->root = strdup(root ? root : "");
+  if (!ls->root) {
+    free(ls);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  size_t n = strlen(ls->root);
+  while (n > 1 && ls->root[n - 1] == '/') ls->root[--n] = 0;
+  if (n == 1 && ls->root[0] == '/') ls->root[0] = 0;
+  ls->base.size = local_size;
+  ls->base.read = local_read;
+  ls->base.destroy = local_destroy;
+  *out = &ls->base;
+  return LF_OK;
+}
+
+void lf_store_free(lf_store *s) {
+  if (s) s->destroy(s);
+}
+
+int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,
+                        uint8_t **out, lf_error *err) {
+  *out = NULL;
+  uint8_t *b = malloc(len ? len : 1);
+  if (!b) return lf_err(err, LF_NOMEM, "%s: cannot allocate %zu bytes", path, len);
+  int rc = s->read(s, path, off, len, b, err);
+  if (rc) {
+    free(b);
+    return rc;
+  }
+  *out = b;
+  return LF_OK;
+}

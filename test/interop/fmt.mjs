@@ -1,0 +1,220 @@
+// The lance-dump JSON text format (docs/lance-dump.md), produced from Arrow JS data.
+// The Arrow TYPE decides the rule; values are read from the raw buffers (never from
+// Arrow JS's lossy getters: those turn int64 timestamps into doubles, NaN halfs into null...).
+import * as A from "apache-arrow";
+
+const MAX_SAFE = 9007199254740991n;
+
+export function fmtInt(v) {
+  if (typeof v === "bigint") {
+    const a = v < 0n ? -v : v;
+    return a <= MAX_SAFE ? v.toString() : `"${v.toString()}"`;
+  }
+  if (!Number.isInteger(v)) throw new Error(`fmtInt: not an integer: ${v}`);
+  return Math.abs(v) <= Number.MAX_SAFE_INTEGER ? String(v) : `"${BigInt(v)}"`;
+}
+
+function special(x) {
+  if (Number.isNaN(x)) return '"NaN"';
+  if (x === Infinity) return '"Infinity"';
+  if (x === -Infinity) return '"-Infinity"';
+  if (Object.is(x, -0)) return "-0.0";
+  return null;
+}
+
+/** float64: ECMAScript Number::toString */
+export function fmtF64(x) {
+  return special(x) ?? String(x);
+}
+
+/**
+ * The double with the fewest significant digits (1..9) that, read as a double and rounded
+ * to float32, gives back x (a finite non-zero float32 value). When several decimals of that
+ * length round-trip, the one nearest to x is taken.
+ */
+export function shortestF32(x) {
+  const neg = x < 0;
+  const a = Math.abs(x);
+  for (let p = 1; p <= 9; p++) {
+    const [mant, expStr] = a.toExponential(p - 1).split("e");
+    const m = BigInt(mant.replace(".", ""));
+    const e = Number(expStr) - (p - 1);
+    let best = null, bestDist = Infinity;
+    for (const cand of [m - 1n, m, m + 1n]) {
+      if (cand <= 0n) continue;
+      const d = Number(`${cand}e${e}`);
+      if (Math.fround(d) !== a) continue;
+      const dist = Math.abs(d - a);
+      if (dist < bestDist) { best = d; bestDist = dist; }
+    }
+    if (best !== null) return neg ? -best : best;
+  }
+  throw new Error(`shortestF32: no representation for ${x}`);
+}
+
+/** float32 (and float16, whose values are exact float32 values) */
+export function fmtF32(x) {
+  if (Math.fround(x) !== x && !Number.isNaN(x)) throw new Error(`fmtF32: not a float32 value: ${x}`);
+  return special(x) ?? (x === 0 ? "0" : String(shortestF32(x)));
+}
+
+export function halfToNumber(bits) {
+  const s = bits & 0x8000 ? -1 : 1;
+  const e = (bits >> 10) & 0x1f;
+  const f = bits & 0x3ff;
+  if (e === 0x1f) return f ? NaN : s * Infinity;
+  if (e === 0) return s * f * 2 ** -24;
+  return s * (1024 + f) * 2 ** (e - 25);
+}
+
+export function fmtStr(s) {
+  let out = '"';
+  for (let k = 0; k < s.length; k++) {
+    const ch = s[k];
+    const code = s.charCodeAt(k);
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20) out += "\\u00" + code.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+
+export function fmtHex(bytes) {
+  return '"' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex") + '"';
+}
+
+const pad = (v, n) => String(v).padStart(n, "0");
+
+// days since 1970-01-01 -> [y, m, d] (proleptic Gregorian)
+export function civil(days) {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return [y, m, d];
+}
+
+function ymd(days) {
+  const [y, m, d] = civil(days);
+  if (y < 0 || y > 9999) throw new Error(`date out of the YYYY range: ${y}`);
+  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+}
+
+export function fmtDate32(days) {
+  return `"${ymd(days)}"`;
+}
+
+const UNIT = { [A.TimeUnit.SECOND]: [1n, 0], [A.TimeUnit.MILLISECOND]: [1000n, 3], [A.TimeUnit.MICROSECOND]: [1000000n, 6], [A.TimeUnit.NANOSECOND]: [1000000000n, 9] };
+const fdiv = (a, b) => { const q = a / b; return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q; };
+
+export function fmtTimestamp(v, unit) {
+  const [per, digits] = UNIT[unit];
+  const secs = fdiv(v, per);
+  const frac = v - secs * per;
+  const days = fdiv(secs, 86400n);
+  const sod = Number(secs - days * 86400n);
+  let s = `${ymd(Number(days))}T${pad(Math.floor(sod / 3600), 2)}:${pad(Math.floor(sod / 60) % 60, 2)}:${pad(sod % 60, 2)}`;
+  if (digits) s += "." + pad(frac.toString(), digits);
+  return `"${s}Z"`;
+}
+
+const dec = new TextDecoder("utf-8");
+
+function isValid(data, i) {
+  const bm = data.nullBitmap;
+  if (!bm || bm.length === 0) return true;
+  const j = data.offset + i;
+  return (bm[j >> 3] >> (j & 7)) & 1;
+}
+
+function checkOffset(data) {
+  if (data.offset !== 0) throw new Error(`fmt: sliced Arrow data (offset ${data.offset}) of type ${data.type} is not handled`);
+}
+
+function int64At(values, i) {
+  return values[i]; // BigInt64Array / BigUint64Array
+}
+
+/** Format value i of an Arrow JS Data as lance-dump JSON. */
+export function fmtValue(data, i) {
+  const type = data.type;
+  const T = A.Type;
+  if (type.typeId === T.Null) return "null";
+  checkOffset(data);
+  if (!isValid(data, i)) return "null";
+  switch (type.typeId) {
+    case T.Int: return fmtInt(type.bitWidth === 64 ? int64At(data.values, i) : data.values[i]);
+    case T.Float:
+      if (type.precision === A.Precision.HALF) return fmtF32(halfToNumber(data.values[i]));
+      if (type.precision === A.Precision.SINGLE) return fmtF32(data.values[i]);
+      return fmtF64(data.values[i]);
+    case T.Bool: return (data.values[i >> 3] >> (i & 7)) & 1 ? "true" : "false";
+    case T.Utf8:
+    case T.LargeUtf8: {
+      const o = data.valueOffsets;
+      return fmtStr(dec.decode(data.values.subarray(Number(o[i]), Number(o[i + 1]))));
+    }
+    case T.Binary:
+    case T.LargeBinary: {
+      const o = data.valueOffsets;
+      return fmtHex(data.values.subarray(Number(o[i]), Number(o[i + 1])));
+    }
+    case T.FixedSizeBinary: {
+      const w = type.byteWidth;
+      return fmtHex(data.values.subarray(i * w, (i + 1) * w));
+    }
+    case T.Date:
+      if (type.unit !== A.DateUnit.DAY) throw new Error("fmt: date64 not handled");
+      return fmtDate32(data.values[i]);
+    case T.Timestamp: {
+      const vals = data.values;
+      let v;
+      if (vals instanceof BigInt64Array) v = vals[i];
+      else if (vals instanceof Int32Array) v = (BigInt(vals[2 * i + 1]) << 32n) | BigInt(vals[2 * i] >>> 0);
+      else throw new Error(`fmt: timestamp storage ${vals?.constructor?.name}`);
+      return fmtTimestamp(v, type.unit);
+    }
+    case T.List: {
+      const o = data.valueOffsets;
+      const child = data.children[0];
+      const parts = [];
+      for (let k = Number(o[i]); k < Number(o[i + 1]); k++) parts.push(fmtValue(child, k));
+      return "[" + parts.join(",") + "]";
+    }
+    case T.FixedSizeList: {
+      const n = type.listSize;
+      const child = data.children[0];
+      const parts = [];
+      for (let k = i * n; k < (i + 1) * n; k++) parts.push(fmtValue(child, k));
+      return "[" + parts.join(",") + "]";
+    }
+    case T.Struct:
+      return "{" + type.children.map((f, k) => fmtStr(f.name) + ":" + fmtValue(data.children[k], i)).join(",") + "}";
+    case T.Dictionary: {
+      let idx = Number(data.values[i]);
+      for (const d of data.dictionary.data) {
+        if (idx < d.length) return fmtValue(d, idx);
+        idx -= d.length;
+      }
+      throw new Error("fmt: dictionary index out of range");
+    }
+    default:
+      throw new Error(`fmt: type ${type} not handled`);
+  }
+}
+
+/** One row: {"a":..,"b":..} for the given top-level columns [{name, data}] */
+export function fmtRow(cols, i) {
+  return "{" + cols.map((c) => fmtStr(c.name) + ":" + fmtValue(c.data, i)).join(",") + "}";
+}

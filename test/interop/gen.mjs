@@ -1,0 +1,478 @@
+// node gen.mjs OUTDIR [name-filter-regex]
+// Writes Lance datasets with LanceDB (one fragment, one data file each) under OUTDIR/db/.
+// Themes per storage version 2.0..2.3, plus encodings forced through field metadata
+// for 2.1 and 2.2. All data is deterministic (seeded RNG); see README.md.
+import * as A from "apache-arrow";
+import * as lancedb from "@lancedb/lancedb";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { toIPC } from "./arrowbuild.mjs";
+
+// ---------- deterministic random numbers ----------
+export function rngFrom(seed) {
+  let s = seed >>> 0;
+  const next = () => { // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const r = {
+    f: next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), // inclusive, |range| < 2^53
+    u32: () => Math.floor(next() * 4294967296),
+    bits: (k) => { // BigInt uniform in [0, 2^k)
+      let v = 0n;
+      for (let i = 0; i < k; i += 32) v = (v << 32n) | BigInt(r.u32());
+      return k === 0 ? 0n : v & ((1n << BigInt(k)) - 1n);
+    },
+    pick: (arr) => arr[Math.floor(next() * arr.length)],
+    bytes: (len) => Uint8Array.from({ length: len }, () => Math.floor(next() * 256)),
+    ascii: (len) => Array.from({ length: len }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join(""),
+  };
+  return r;
+}
+
+const N = 3000; // rows in most datasets: crosses the 1024-value mini-block chunk boundaries
+const I = (n) => Array.from({ length: n }, (_, i) => i);
+
+// put `edge` values at the start, then fn(i) for the rest; null where nullEvery divides i (i>0)
+function col(n, edge, fn, nullEvery = 0, nullOffset = 0) {
+  return I(n).map((i) => {
+    if (i < edge.length) return edge[i];
+    if (nullEvery && (i + nullOffset) % nullEvery === 0) return null;
+    return fn(i);
+  });
+}
+
+const t = {
+  i8: new A.Int8(), i16: new A.Int16(), i32: new A.Int32(), i64: new A.Int64(),
+  u8: new A.Uint8(), u16: new A.Uint16(), u32: new A.Uint32(), u64: new A.Uint64(),
+  f16: new A.Float16(), f32: new A.Float32(), f64: new A.Float64(), bool: new A.Bool(),
+  utf8: new A.Utf8(), lutf8: new A.LargeUtf8(), bin: new A.Binary(), lbin: new A.LargeBinary(),
+  date32: new A.DateDay(),
+};
+const fld = (name, type, nullable = true, meta) => new A.Field(name, type, nullable, meta ? new Map(Object.entries(meta)) : undefined);
+const list = (type) => new A.List(fld("item", type));
+const fsl = (n, type) => new A.FixedSizeList(n, fld("item", type));
+const struct = (...fields) => new A.Struct(fields);
+const c = (name, type, values, meta) => ({ name, type, values, meta });
+
+// ---------- value generators ----------
+function signedEdges(bits) {
+  const B = BigInt(bits);
+  const min = -(1n << (B - 1n)), max = (1n << (B - 1n)) - 1n;
+  const e = [min, max, 0n, -1n, 1n, min + 1n, max - 1n];
+  if (bits === 64) e.push(9007199254740991n, -9007199254740991n, 9007199254740992n, -9007199254740992n, 9007199254740993n, -9007199254740993n);
+  return bits === 64 ? e : e.map(Number);
+}
+function unsignedEdges(bits) {
+  const max = (1n << BigInt(bits)) - 1n;
+  const e = [0n, max, 1n, max - 1n, max >> 1n, (max >> 1n) + 1n];
+  if (bits === 64) e.push(9007199254740991n, 9007199254740992n, 9007199254740993n, 18446744073709551615n, 9223372036854775808n, 12345678901234567890n);
+  return bits === 64 ? e : e.map(Number);
+}
+function randSigned(r, bits) {
+  const v = r.bits(bits);
+  const half = 1n << BigInt(bits - 1);
+  const s = v >= half ? v - 2n * half : v;
+  return bits === 64 ? s : Number(s);
+}
+function randUnsigned(r, bits) { const v = r.bits(bits); return bits === 64 ? v : Number(v); }
+
+const f32Edges = [0, -0, NaN, Infinity, -Infinity, 1.401298464324817e-45, -1.401298464324817e-45, 1.1754942106924411e-38,
+  1.1754943508222875e-38, 3.4028234663852886e38, -3.4028234663852886e38, 1e-7, 1.5e-7, 9.999999e-8, 0.1, 1 / 3, 1e21, 1e20,
+  123456789, 16777216, 16777217, 2.5, -2.5, 1e-45, 7e-45, 65504, 0.30000001192092896, 100, 1e10, 5e-324];
+const f64Edges = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308,
+  1.7976931348623157e308, -1.7976931348623157e308, 1e-7, 1.5e-7, 9.999999999999999e-8, 0.1, 0.1 + 0.2, 1 / 3, 1e21,
+  999999999999999900000, 1e20, 123456789012345680000, 9007199254740993, 2 ** 63, -(2 ** 64), 1e-300, 4.35, 100, 1.5];
+const f16Edges = [0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0xfe01, 0x0001, 0x8001, 0x03ff, 0x0400, 0x7bff, 0xfbff, 0x3c00,
+  0x3555, 0x2e66, 0x3bff, 0x3c01, 0x5640, 0x1400];
+
+function randFloat(r, single) {
+  const kind = r.int(0, 5);
+  let v;
+  if (kind === 0) v = r.int(-1000, 1000);
+  else if (kind === 1) v = (r.f() - 0.5) * 2;
+  else if (kind === 2) v = (r.f() - 0.5) * 10 ** r.int(-40, 40);
+  else if (kind === 3) v = r.int(-100000, 100000) / 100;
+  else if (kind === 4) v = Math.sin(r.f() * 100) * 1e6;
+  else v = (r.f() - 0.5) * 10 ** r.int(-320, 300);
+  return single ? Math.fround(v) : v;
+}
+
+const uniStrings = ["", "a", "héllo wörld", "中文字符", "emoji 😀🎉", "x\u0000y", "quote\" back\\slash", "tab\tnl\ncr\rff\fbs\b",
+  "ctl \u0001\u001f\u007f", "/slash/", "\u00e9\u0301", "𝄞 clef", "a".repeat(100), "ünïcödé ".repeat(10), "\u2028\u2029", "<>&'"];
+
+function randStr(r, i) {
+  if (i % 23 === 5) return r.pick(uniStrings);
+  return r.ascii(r.int(0, 40));
+}
+
+function longStr(r, min, max) {
+  const base = r.ascii(r.int(min, max));
+  return r.f() < 0.2 ? base + " é中😀" : base;
+}
+
+// ---------- themes ----------
+function themeInts(r) {
+  const cols = [];
+  for (const b of [8, 16, 32, 64]) cols.push(c(`i${b}`, t[`i${b}`], col(N, signedEdges(b), () => randSigned(r, b), 17)));
+  for (const b of [8, 16, 32, 64]) cols.push(c(`u${b}`, t[`u${b}`], col(N, unsignedEdges(b), () => randUnsigned(r, b), 19, 3)));
+  cols.push(c("i64_nonull", t.i64, col(N, signedEdges(64), () => randSigned(r, 64))));
+  cols.push(c("mono_i64", t.i64, I(N).map((i) => 1000n + 3n * BigInt(i))));
+  cols.push(c("mono_desc_i32", t.i32, I(N).map((i) => 5000000 - 7 * i)));
+  cols.push(c("mono_u64_big", t.u64, I(N).map((i) => 18446744073709000000n + BigInt(i) * 5n)));
+  let acc = 0n;
+  cols.push(c("sorted_i64", t.i64, I(N).map(() => (acc += BigInt(r.int(0, 1000000))))));
+  cols.push(c("runs_i32", t.i32, I(N).map((i) => Math.floor(i / 50) % 7)));
+  let run = 0, val = 0;
+  cols.push(c("runs_u8", t.u8, I(N).map(() => { if (run-- <= 0) { run = r.int(1, 200); val = r.int(0, 255); } return val; })));
+  cols.push(c("runs_i64_null", t.i64, I(N).map((i) => (Math.floor(i / 300) % 3 === 1 ? null : BigInt(Math.floor(i / 100)) * 1000000000000n))));
+  cols.push(c("smallrange_i16", t.i16, I(N).map((i) => (i % 31 === 0 ? null : r.int(-5, 5)))));
+  return cols;
+}
+
+function themeBitwidths(r) {
+  const cols = [];
+  for (let k = 1; k <= 64; k++) {
+    // force the top bit of width k to appear at least once (row 7)
+    cols.push(c(`w${k}`, t.u64, I(N).map((i) => (i === 7 ? (1n << BigInt(k - 1)) : r.bits(k)))));
+  }
+  for (const [name, type, k] of [["u8_w3", t.u8, 3], ["u16_w11", t.u16, 11], ["u32_w17", t.u32, 17], ["u32_w29", t.u32, 29], ["i32_w23", t.i32, 23]]) {
+    cols.push(c(name, type, I(N).map((i) => (i === 7 ? 2 ** (k - 1) : Number(r.bits(k))))));
+  }
+  for (const k of [4, 12, 20, 33, 50]) { // small negative and positive numbers
+    cols.push(c(`s${k}`, t.i64, I(N).map(() => { const h = 1n << BigInt(k - 1); return r.bits(k) - h; })));
+  }
+  cols.push(c("i32_neg_small", t.i32, I(N).map(() => r.int(-100, -1))));
+  return cols;
+}
+
+function themeFloats(r) {
+  return [
+    c("f32", t.f32, col(N, f32Edges.map(Math.fround), () => randFloat(r, true), 13)),
+    c("f64", t.f64, col(N, f64Edges, () => randFloat(r, false), 13)),
+    c("f16", t.f16, col(N, f16Edges, () => r.int(0, 0xffff), 11)),
+    c("f32_smooth", t.f32, I(N).map((i) => Math.fround(Math.sin(i / 100) * 100))),
+    c("f64_smooth", t.f64, I(N).map((i) => Math.cos(i / 77) * 12345.678)),
+    c("f64_ints", t.f64, I(N).map((i) => (i % 9 === 0 ? null : r.int(-50, 50)))),
+    c("f32_nonull", t.f32, col(N, f32Edges.map(Math.fround), () => randFloat(r, true))),
+  ];
+}
+
+function themeStrings(r) {
+  return [
+    c("s", t.utf8, col(N, uniStrings, (i) => randStr(r, i), 29)),
+    c("ls", t.lutf8, col(N, uniStrings.slice().reverse(), (i) => randStr(r, i), 31)),
+    c("s_nonull", t.utf8, col(N, uniStrings, (i) => randStr(r, i))),
+    c("s_words", t.utf8, I(N).map((i) => `word${i % 997} and ${r.pick(["alpha", "beta", "gamma", "delta"])} ${i}`)),
+  ];
+}
+
+function themeStringsLong(r) {
+  return [
+    c("long", t.utf8, col(N, ["x".repeat(257), "é".repeat(300)], () => longStr(r, 257, 1200), 37)),
+    c("long_large", t.lutf8, col(N, [], () => longStr(r, 300, 800), 41)),
+    c("mixed_len", t.utf8, I(N).map((i) => (i % 50 === 0 ? null : i % 3 === 0 ? longStr(r, 260, 600) : r.ascii(r.int(0, 20))))),
+  ];
+}
+
+function themeBinary(r) {
+  const edges = [new Uint8Array(0), Uint8Array.from([0]), Uint8Array.from([255, 0, 1]), Uint8Array.from(I(256))];
+  return [
+    c("bin", t.bin, col(N, edges, () => r.bytes(r.int(0, 64)), 13)),
+    c("lbin", t.lbin, col(N, edges.slice().reverse(), () => r.bytes(r.int(0, 64)), 17)),
+    c("bin_long", t.bin, col(N, [], () => r.bytes(r.int(257, 700)), 29)),
+    c("fsb16", new A.FixedSizeBinary(16), col(N, [new Uint8Array(16), new Uint8Array(16).fill(255)], () => r.bytes(16), 19)),
+  ];
+}
+
+function themeTemporal(r) {
+  const dEdges = [0, -1, 1, -719162, 2932896, 10957, 11016, 19000, -25567]; // 1970, 0001-01-01, 9999-12-31, 2000-01-01, 2000-02-29
+  const D = 86400n;
+  const minS = -62135596800n, maxS = 253402300799n; // 0001-01-01 .. 9999-12-31T23:59:59
+  const rs = () => minS + r.bits(40) % (maxS - minS + 1n);
+  const sEdges = [0n, -1n, 1n, minS, maxS, 951782400n, 1700000000n];
+  const ms = () => rs() * 1000n + BigInt(r.int(0, 999));
+  const us = () => rs() * 1000000n + BigInt(r.int(0, 999999));
+  const ns = () => randSigned(r, 64);
+  const ts = (unit, tz) => new A.Timestamp(unit, tz);
+  const U = A.TimeUnit;
+  const cols = [c("date32", t.date32, col(N, dEdges, () => r.int(-719162, 2932896), 11))];
+  for (const [tz, sfx] of [[null, ""], ["UTC", "_utc"], ["America/New_York", "_ny"]]) {
+    if (sfx === "_ny") {
+      cols.push(c(`ts_us${sfx}`, ts(U.MICROSECOND, tz), col(N, sEdges.map((s) => s * 1000000n), us, 7)));
+      continue;
+    }
+    cols.push(c(`ts_s${sfx}`, ts(U.SECOND, tz), col(N, sEdges, rs, 7)));
+    cols.push(c(`ts_ms${sfx}`, ts(U.MILLISECOND, tz), col(N, [...sEdges.map((s) => s * 1000n), -1n, 999n], ms, 7, 1)));
+    cols.push(c(`ts_us${sfx}`, ts(U.MICROSECOND, tz), col(N, [...sEdges.map((s) => s * 1000000n), -1n, 1n], us, 7, 2)));
+    cols.push(c(`ts_ns${sfx}`, ts(U.NANOSECOND, tz),
+      col(N, [0n, -1n, 1n, -9223372036854775808n, 9223372036854775807n, 1234567890123456789n, D * 1000000000n], ns, 7, 3)));
+  }
+  cols.push(c("ts_us_mono", ts(U.MICROSECOND, "UTC"), I(N).map((i) => 1700000000000000n + BigInt(i) * 1000000n)));
+  return cols;
+}
+
+function themeVectors(r) {
+  const vec = (d) => Array.from({ length: d }, () => Math.fround((r.f() - 0.5) * 4));
+  return [
+    c("v8", fsl(8, t.f32), col(N, [[0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4028234663852886e38, 0.1].map(Math.fround)], () => vec(8), 43)),
+    c("v64", fsl(64, t.f32), I(N).map(() => vec(64))),
+    c("v768", fsl(768, t.f32), I(N).map(() => vec(768))),
+    c("u8x16", fsl(16, t.u8), col(N, [], () => Array.from(r.bytes(16)), 47)),
+  ];
+}
+
+function themeLists(r) {
+  const lstr = I(N).map((i) => {
+    if (i % 17 === 3) return null;
+    if (i % 13 === 4) return [];
+    return Array.from({ length: r.int(1, 5) }, (_, j) => (j === 1 && i % 5 === 0 ? null : i % 41 === 0 ? r.pick(uniStrings) : r.ascii(r.int(0, 12))));
+  });
+  const llf = I(N).map((i) => {
+    if (i % 19 === 2) return null;
+    if (i % 23 === 6) return [];
+    return Array.from({ length: r.int(0, 3) }, (_, j) => {
+      if ((i + j) % 11 === 0) return null;
+      return Array.from({ length: r.int(0, 4) }, (_, k) => ((i + k) % 29 === 0 ? null : Math.fround((r.f() - 0.5) * 100)));
+    });
+  });
+  const li = I(N).map((i) => {
+    if (i < 4) return [null, [], [null], [2147483647, -2147483648, 0]][i];
+    if (i % 7 === 0) return null;
+    if (i % 11 === 0) return [];
+    return Array.from({ length: r.int(1, 8) }, (_, j) => ((i + j) % 9 === 0 ? null : r.int(-1000000, 1000000)));
+  });
+  const lbig = I(N).map((i) => (i % 100 === 0 ? null : Array.from({ length: r.int(0, 40) }, () => BigInt(r.int(0, 1000)))));
+  return [
+    c("l_str", list(t.utf8), lstr),
+    c("ll_f32", list(list(t.f32)), llf),
+    c("l_i32", list(t.i32), li),
+    c("l_i64_nonull_items", list(t.i64), lbig),
+  ];
+}
+
+function themeStructs(r, v) {
+  const v20 = v === "2.0"; // 2.0 cannot store struct validity: nulls only in the leaves there
+  const stype = struct(fld("a", t.i32), fld("b", struct(fld("c", t.utf8), fld("d", list(t.i64)))));
+  const st = I(N).map((i) => {
+    if (i % 13 === 1 && !v20) return null; // null struct
+    const b = i % 11 === 2 && !v20 ? null : {
+      c: i % 7 === 3 ? null : r.ascii(r.int(0, 10)),
+      d: i % 5 === 4 ? null : i % 9 === 0 ? [] : Array.from({ length: r.int(1, 4) }, (_, j) => (j === 0 && i % 3 === 0 ? null : randSigned(r, 64))),
+    };
+    return { a: i % 4 === 0 ? null : r.int(-1000, 1000), b };
+  });
+  const pt = I(N).map(() => ({ x: Math.fround(r.f()), y: Math.fround(r.f() * 100) }));
+  return [
+    c("st", stype, st),
+    c("pt", struct(fld("x", t.f32), fld("y", t.f32)), pt),
+    c("id", t.i32, I(N)),
+  ];
+}
+
+function themeDict(r) {
+  const words = ["red", "green", "blue", "", "yellow é", "black"];
+  const many = I(500).map((k) => `value-${k}-${k * 7919 % 1000}`);
+  return [
+    c("dict_s", new A.Dictionary(t.utf8, t.i32), col(N, [], () => r.pick(words), 9)),
+    c("dict_s8", new A.Dictionary(t.utf8, t.i8), I(N).map((i) => words[i % 4])),
+    c("dict_many", new A.Dictionary(t.utf8, t.i16), col(N, [], () => r.pick(many), 21)),
+    c("lowcard_s", t.utf8, col(N, [], () => r.pick(words), 10)),
+    c("lowcard_i64", t.i64, I(N).map(() => r.pick([7n, -3n, 1000000000000n, 0n, 42n]))),
+    c("lowcard_f64", t.f64, I(N).map(() => r.pick([0.5, 1.25, -7.75]))),
+    c("l_lowcard", list(t.utf8), I(N).map((i) => (i % 15 === 0 ? null : Array.from({ length: r.int(0, 3) }, () => r.pick(words))))),
+  ];
+}
+
+function themeBlobsLegacy(r) {
+  const meta = { "lance-encoding:blob": "true" };
+  const vals = I(2000).map((i) => {
+    if (i % 10 === 3) return null;
+    if (i % 10 === 5) return new Uint8Array(0);
+    return r.bytes(i % 97 === 0 ? r.int(20000, 100000) : r.int(1, 600));
+  });
+  return [c("id", t.i32, I(2000)), c("blob", t.lbin, vals, meta)];
+}
+
+function themeBlobsV2(r) {
+  const meta = {
+    "ARROW:extension:name": "lance.blob.v2",
+    "lance-encoding:blob-inline-size-threshold": "256",
+    "lance-encoding:blob-dedicated-size-threshold": "65536",
+  };
+  const btype = struct(fld("data", t.lbin), fld("uri", t.utf8));
+  const vals = I(2000).map((i) => {
+    if (i % 10 === 3) return null;
+    if (i % 10 === 5) return { data: new Uint8Array(0), uri: null };
+    let len = r.int(1, 200); // inline (kind 0)
+    if (i % 7 === 0) len = r.int(300, 5000); // packed side file (kind 1)
+    if (i % 401 === 0) len = r.int(70000, 90000); // dedicated side file (kind 2)
+    return { data: r.bytes(len), uri: null };
+  });
+  return [c("id", t.i32, I(2000)), c("blob", btype, vals, meta)];
+}
+
+function themeConstNull(r, v) {
+  return [
+    c("c_i32", t.i32, I(N).map(() => 42)),
+    c("c_i64", t.i64, I(N).map(() => -9000000000000000000n)),
+    c("c_f64", t.f64, I(N).map(() => 1.5)),
+    c("c_bool", t.bool, I(N).map(() => true)),
+    c("c_str", t.utf8, I(N).map(() => "same")),
+    c("c_fsl", fsl(4, t.f32), I(N).map(() => [1, 2, 3, 4])),
+    c("n_i32", t.i32, I(N).map(() => null)),
+    c("n_f32", t.f32, I(N).map(() => null)),
+    c("n_str", t.utf8, I(N).map(() => null)),
+    c("n_list", list(t.i32), I(N).map(() => null)),
+    // 2.0 cannot store struct validity: there a struct whose children are all null
+    c("n_struct", struct(fld("a", t.i32), fld("b", t.utf8)), I(N).map(() => (v === "2.0" ? { a: null, b: null } : null))),
+    c("bool", t.bool, I(N).map((i) => (i % 7 === 0 ? null : (i * 2654435761) % 5 < 2))),
+    c("bool_nonull", t.bool, I(N).map((i) => (i * 40503) % 3 === 0)),
+  ];
+}
+
+// several pages per column: pages are flushed when a column has buffered > 8 MiB
+// (lance-file FileWriter, cache_bytes_per_column), so 1.2 M rows of 8-byte values
+// make ~2 pages... too slow; instead use wide values: 3000 x 4 KiB strings = 12 MiB
+// and fsl<f32>[1024] = 12 MiB (full-zip), plus LANCE_FILE_WRITER_MAX_PAGE_BYTES for
+// 2.0 (set in run.sh/gen: see writeDataset).
+function themePages(r) {
+  const n = 320000;
+  const ids = I(n);
+  return [
+    c("id", t.i64, ids.map((i) => BigInt(i))),
+    c("x", t.i32, ids.map((i) => (i % 1000 === 0 ? null : r.int(-100000, 100000)))),
+    c("f", t.f64, ids.map((i) => (i % 77 === 0 ? null : i * 0.25))),
+    c("s", t.utf8, ids.map((i) => (i % 333 === 0 ? null : `s${i % 4096}-${r.ascii(r.int(0, 6))}`))),
+  ];
+}
+
+// ---------- forced encodings (2.1, 2.2) ----------
+const M = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`lance-encoding:${k}`, String(v)]));
+
+function basicForced(r, meta, suffix = "") {
+  return [
+    c(`i64${suffix}`, t.i64, col(N, signedEdges(64), () => randSigned(r, 40), 17), meta),
+    c(`i32${suffix}`, t.i32, col(N, [], () => r.int(-1000, 1000), 0), meta),
+    c(`f64${suffix}`, t.f64, col(N, f64Edges, () => randFloat(r, false), 13), meta),
+    c(`f32${suffix}`, t.f32, I(N).map((i) => Math.fround(Math.sin(i / 10))), meta),
+    c(`s${suffix}`, t.utf8, col(N, uniStrings, (i) => randStr(r, i), 29), meta),
+    c(`bin${suffix}`, t.bin, col(N, [], () => r.bytes(r.int(0, 30)), 19), meta),
+    c(`l_i32${suffix}`, list(t.i32), I(N).map((i) => (i % 7 === 0 ? null : Array.from({ length: r.int(0, 5) }, () => r.int(0, 300)))), meta),
+  ];
+}
+
+const forcedThemes = {
+  forced_zstd: (r) => [...basicForced(r, M({ compression: "zstd" })),
+    c("i64_zstd9", t.i64, I(N).map(() => BigInt(r.int(0, 1000000))), M({ compression: "zstd", "compression-level": 9 }))],
+  forced_lz4: (r) => basicForced(r, M({ compression: "lz4" })),
+  forced_none: (r) => basicForced(r, M({ compression: "none" })),
+  forced_fsst: (r) => [
+    c("s", t.utf8, col(N, uniStrings, (i) => `prefix-common-${randStr(r, i)}`, 29), M({ compression: "fsst" })),
+    c("ls", t.lutf8, col(N, [], () => `https://example.com/path/${r.ascii(r.int(0, 30))}`, 31), M({ compression: "fsst" })),
+    c("long", t.utf8, col(N, [], () => longStr(r, 257, 500), 37), M({ compression: "fsst" })),
+  ],
+  forced_fullzip: (r) => basicForced(r, M({ "structural-encoding": "fullzip" })),
+  forced_miniblock: (r) => [
+    c("long", t.utf8, col(N, [], () => longStr(r, 257, 700), 37), M({ "structural-encoding": "miniblock" })),
+    c("v64", fsl(64, t.f32), I(N).map(() => Array.from({ length: 64 }, () => Math.fround(r.f()))), M({ "structural-encoding": "miniblock" })),
+    c("bin_long", t.bin, col(N, [], () => r.bytes(r.int(257, 400)), 13), M({ "structural-encoding": "miniblock" })),
+  ],
+  forced_packed: (r, v) => [
+    c("ps", struct(fld("a", t.i32), fld("b", t.f64), fld("c", t.u8)),
+      I(N).map((i) => ({ a: r.int(-1e9, 1e9), b: randFloat(r, false), c: i % 256 })), M({ packed: "true" })),
+    // LanceDB 0.39 refuses packed structs with nulls (struct or child level) in 2.1 and 2.2
+    c("ps2", struct(fld("a", t.i16), fld("b", t.f32)),
+      I(N).map(() => ({ a: r.int(-3000, 3000), b: Math.fround(r.f()) })), M({ packed: "true" })),
+    // variable-width packed struct: 2.2+ only ("not enabled by the selected file format" in 2.1)
+    ...(v === "2.1" ? [] : [c("ps_var", struct(fld("k", t.i64), fld("name", t.utf8), fld("f", t.f32)),
+      I(N).map((i) => ({ k: BigInt(i) * 3n, name: r.ascii(r.int(0, 15)), f: Math.fround(i / 8) })), M({ packed: "true" }))]),
+  ],
+  forced_rle: (r) => {
+    let run = 0, v = 0;
+    const runny = I(N).map(() => { if (run-- <= 0) { run = r.int(1, 40); v = r.int(-5, 5); } return v; });
+    return [
+      c("runs_i32", t.i32, runny, M({ "rle-threshold": "1.0" })),
+      c("runs_i64", t.i64, runny.map((x) => BigInt(x) * 1000000007n), M({ "rle-threshold": "1.0" })),
+      c("runs_u8_nullable", t.u8, runny.map((x, i) => (i % 100 < 10 ? null : x + 5)), M({ "rle-threshold": "1.0" })),
+      c("runs_f64", t.f64, runny.map((x) => x / 4), M({ "rle-threshold": "1.0", bss: "off" })),
+      c("random_i32", t.i32, I(N).map(() => r.int(0, 3)), M({ "rle-threshold": "1.0" })),
+    ];
+  },
+  forced_dict: (r) => {
+    const many = I(300).map((k) => `item-${k}`);
+    return [
+      c("s300", t.utf8, col(N, [], () => r.pick(many), 17), M({ "dict-divisor": "1", "dict-size-ratio": "1.0" })),
+      c("i64_300", t.i64, I(N).map(() => BigInt(r.int(0, 299)) * 1234567n), M({ "dict-divisor": "1", "dict-size-ratio": "1.0" })),
+      c("f32_50", t.f32, I(N).map(() => Math.fround(r.int(0, 49) / 7)), M({ "dict-divisor": "1", "dict-size-ratio": "1.0" })),
+      c("s_nodict", t.utf8, col(N, [], () => r.pick(["a", "b", "c"]), 5), M({ "dict-divisor": "100000" })),
+    ];
+  },
+  forced_bss: (r) => [
+    c("f32_bss_zstd", t.f32, I(N).map((i) => Math.fround(Math.sin(i / 50) * 1000)), M({ bss: "on", compression: "zstd" })),
+    c("f64_bss_zstd", t.f64, col(N, [0, -0, NaN, Infinity], (i) => Math.cos(i / 33) * 1e5, 17), M({ bss: "on", compression: "zstd" })),
+    c("f32_bss_lz4", t.f32, I(N).map((i) => Math.fround(i / 3)), M({ bss: "on", compression: "lz4" })),
+    c("f64_bss_on", t.f64, I(N).map(() => r.f()), M({ bss: "on" })),
+    c("f32_bss_off", t.f32, I(N).map(() => Math.fround(r.f())), M({ bss: "off" })),
+  ],
+};
+
+// ---------- dataset list ----------
+export function datasetList() {
+  const list = [];
+  const versions = [["v20", "2.0"], ["v21", "2.1"], ["v22", "2.2"], ["v23", "2.3"]];
+  const themes = { ints: themeInts, bitwidths: themeBitwidths, floats: themeFloats, strings: themeStrings,
+    strings_long: themeStringsLong, binary: themeBinary, temporal: themeTemporal, vectors: themeVectors,
+    lists: themeLists, structs: themeStructs, dict: themeDict, const_null: themeConstNull, pages: themePages };
+  let seed = 1;
+  for (const [p, v] of versions) {
+    for (const [name, fn] of Object.entries(themes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
+    if (v === "2.0" || v === "2.1") list.push({ name: `${p}_blobs`, version: v, fn: themeBlobsLegacy, seed: seed++ });
+    else list.push({ name: `${p}_blobs_v2`, version: v, fn: themeBlobsV2, seed: seed++ });
+  }
+  for (const [p, v] of [["v21", "2.1"], ["v22", "2.2"]]) {
+    for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
+  }
+  return list;
+}
+
+async function main() {
+  const out = process.argv[2];
+  if (!out) { console.error("usage: node gen.mjs OUTDIR [filter-regex]"); process.exit(2); }
+  const filter = process.argv[3] ? new RegExp(process.argv[3]) : null;
+  const dbdir = join(out, "db");
+  mkdirSync(dbdir, { recursive: true });
+  const db = await lancedb.connect(dbdir);
+  const todo = datasetList().filter((d) => !filter || filter.test(d.name));
+  let failed = 0;
+  const t0 = Date.now();
+  for (const d of todo) {
+    const cols = d.fn(rngFrom(d.seed * 7919), d.version);
+    const buf = toIPC(cols, 8192);
+    const path = join(dbdir, `${d.name}.lance`);
+    rmSync(path, { recursive: true, force: true });
+    try {
+      await db.inner.createTable(d.name, buf, "create", [], { new_table_data_storage_version: d.version });
+    } catch (e) {
+      console.error(`gen: ${d.name}: LanceDB refused to write it: ${e.message}`);
+      failed++;
+      continue;
+    }
+    const files = readdirSync(join(path, "data")).filter((f) => f.endsWith(".lance"));
+    if (files.length !== 1) {
+      console.error(`gen: ${d.name}: expected one data file, found ${files.length}`);
+      failed++;
+      continue;
+    }
+    writeFileSync(join(out, `${d.name}.file`), join(path, "data", files[0]) + "\n");
+    writeFileSync(join(out, `${d.name}.version`), d.version + "\n");
+  }
+  console.log(`gen: ${todo.length - failed} datasets written in ${((Date.now() - t0) / 1000).toFixed(1)}s${failed ? `, ${failed} FAILED` : ""}`);
+  process.exit(failed ? 1 : 0);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

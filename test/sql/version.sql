@@ -1,0 +1,1 @@
+SELECT lance_version();
