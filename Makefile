@@ -13,7 +13,7 @@ OPT      ?= -O2
 SAN      ?=
 CFLAGS   ?=
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
-            -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(SAN) -Iformat -Iext
+            -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(SAN) -Iformat -Iext -Itools
 LDLIBS   += -lzstd -llz4 -lm
 TESTLIBS  = -lcmocka -lsqlite3
 
@@ -45,7 +45,7 @@ $(B)/lance.so: $(B)/obj/ext/lance.o $(B)/libext.a $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -shared -o $@ $< $(B)/libext.a $(B)/liblanceformat.a $(LDLIBS) \
 	  -Wl,--exclude-libs,ALL
 
-$(B)/lance-dump: $(B)/obj/tools/lance_dump.o $(B)/liblanceformat.a
+$(B)/lance-dump: $(B)/obj/tools/lance_dump.o $(B)/obj/tools/json_out.o $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a

@@ -84,8 +84,9 @@ int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_erro
 **   LF_BLK_VARIABLE  n values; offsets[0..n] (64-bit, offsets[0] may be != 0)
 **                    into data
 **   LF_BLK_EMPTY     n values and no bytes (e.g. all-null)
-** Optional validity (FixedSizeList has_validity): `valid`, one byte per
-** value, NULL when absent.  All buffers are owned (malloc) by the block.
+** Optional validity (FixedSizeList has_validity, the validity of the list's
+** items): `valid`, one byte per item (n * dim bytes, dim = items per value),
+** NULL when absent.  All buffers are owned (malloc) by the block.
 */
 enum { LF_BLK_EMPTY = 0, LF_BLK_FIXED = 1, LF_BLK_VARIABLE = 2 };
 
@@ -96,7 +97,8 @@ typedef struct lf_block {
   uint8_t *data;
   uint64_t data_len;
   uint64_t *offsets;   /* VARIABLE: n + 1 entries */
-  uint8_t *valid;      /* optional, n bytes */
+  uint8_t *valid;      /* optional, n * dim bytes (1 = valid) */
+  uint64_t dim;        /* FIXED with valid: items per value (FSL dimension) */
 } lf_block;
 
 void lf_block_reset(lf_block *b);      /* frees buffers, zeroes */
@@ -118,11 +120,26 @@ int lf_decompress_miniblock(const uint8_t *enc, size_t enc_len, const lf_bufview
 int lf_decompress_block(const uint8_t *enc, size_t enc_len, lf_bufview buf,
                         uint64_t num_values, lf_block *out, lf_error *err);
 
-/* Full-zip values are "transparent": each value is stored by itself.  Given
-** FullZipLayout.value_compression, describe how to read one value:
-**   fixed:    *bits_per_value set from the encoding (flat / fsl of flat)
-**   variable: bytes of one value are decoded with lf_decompress_fullzip_value
-** Returns LF_UNSUPPORTED for encodings not valid in full-zip. */
+/* Full-zip values are "transparent": the page stores each value by itself
+** (after its control word).  FullZipLayout.value_compression says how:
+** lf_fullzip_fixed_bits gives the stored width of one value for a fixed
+** layout (bits_per_value details: flat, fixed-size list of flat including
+** its zipped item validity bytes, constant); LF_UNSUPPORTED for others. */
+int lf_fullzip_fixed_bits(const uint8_t *enc, size_t enc_len, uint64_t *bits_per_value,
+                          lf_error *err);
+
+/* Decode the values of a full-zip page once the caller has removed the
+** control words: `in` is FIXED (n values of lf_fullzip_fixed_bits bits) or
+** VARIABLE (n values, offsets into data, as stored).  `in` is taken over
+** (reset on return, success or not); transparent encodings move its buffers
+** into `out` without copying.  `out` is reset first. */
+int lf_decompress_fullzip(const uint8_t *enc, size_t enc_len, lf_block *in, lf_block *out,
+                          lf_error *err);
+
+/* One variable-width full-zip value (src, len as stored) decoded by itself
+** into *out (malloc'd, caller frees; never NULL on success).  Parses the
+** encoding (and an FSST table) on every call: lf_decompress_fullzip decodes
+** a whole page in one call and is the one to use on hot paths. */
 int lf_decompress_fullzip_value(const uint8_t *enc, size_t enc_len, const uint8_t *src,
                                 uint64_t len, uint8_t **out, uint64_t *out_len,
                                 lf_error *err);
@@ -161,6 +178,7 @@ int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *
 ** ancestors): only the leaf's own subtree is appended then. */
 int lf_assemble(const lf_pagedata *pd, uint64_t r0, uint64_t r1, lf_array **path,
                 const int *write, int depth, lf_error *err);
-/* Append n items [i0, i0+n) of a block to a leaf array (converting the
-** physical block to the field's type). */
+/* Store items [i0, i0+n) of a block as the values of rows
+** [a->length, a->length+n) of leaf array a, converting the physical block to
+** the field's type; a->length itself is left to the caller. */
 int lf_append_values(lf_array *a, const lf_block *b, uint64_t i0, uint64_t n, lf_error *err);

@@ -1,0 +1,225 @@
+/*
+** decode.c: owns reading rows of a Lance file: which columns hold which
+** field (file versions 2.1+: one column per leaf field, in pre-order; a
+** fixed-size list of a primitive and a blob are leaves), the cache of the
+** last decoded page per column, and lf_file_read_range / lf_file_take.
+** Version 2.0 files have their own decoder (v20.c).
+*/
+#include "lf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct leaf_plan {
+  int col;                      /* column index */
+  int depth;                    /* nodes from the top-level field to the leaf */
+  int child_idx[LF_MAX_LAYERS]; /* child index at each level below the top */
+  int write[LF_MAX_LAYERS];     /* node k is first filled by this leaf */
+} leaf_plan;
+
+typedef struct field_plan {
+  int nleaves;
+  leaf_plan *leaves;
+} field_plan;
+
+typedef struct col_cache {
+  int page;                     /* page held in pd, or -1 */
+  lf_pagedata pd;
+} col_cache;
+
+struct lf_decoder {
+  field_plan *fields;
+  col_cache *cache;
+};
+
+static int is_leaf(const lf_field *f) {
+  return f->n_children == 0 || f->type == LF_T_FIXED_LIST || f->is_blob;
+}
+
+/* Collect the leaves under `f` (pre-order); path holds the child indices so
+** far.  *col counts columns across the whole schema. */
+static int plan_leaves(const lf_field *f, int depth, int *idx, int first, field_plan *fp,
+                       int *col, lf_error *err) {
+  if (depth > LF_MAX_LAYERS) return lf_err(err, LF_UNSUPPORTED, "field '%s' nests too deep", f->name);
+  if (is_leaf(f)) {
+    if (f->type == LF_T_STRUCT && f->n_children == 0 && !f->is_blob) return LF_OK;
+    leaf_plan *nl = realloc(fp->leaves, (size_t)(fp->nleaves + 1) * sizeof *nl);
+    if (!nl) return lf_err(err, LF_NOMEM, "out of memory");
+    fp->leaves = nl;
+    leaf_plan *lp = &nl[fp->nleaves];
+    memset(lp, 0, sizeof *lp);
+    lp->col = (*col)++;
+    lp->depth = depth;
+    memcpy(lp->child_idx, idx, sizeof lp->child_idx);
+    /* node k is first filled by the first leaf below it; `first` is the
+    ** shallowest level at which this leaf is the first child path */
+    for (int k = 0; k < depth; k++) lp->write[k] = k >= first;
+    fp->nleaves++;
+    return LF_OK;
+  }
+  for (int i = 0; i < f->n_children; i++) {
+    idx[depth] = i;
+    /* child i > 0: nodes down to `depth` were filled by an earlier leaf */
+    int nfirst = i == 0 ? first : depth;
+    int rc = plan_leaves(f->children[i], depth + 1, idx, nfirst, fp, col, err);
+    if (rc) return rc;
+  }
+  return LF_OK;
+}
+
+int lf_v20_init(lf_file *f, lf_error *err);
+
+int lf_decoder_init(lf_file *f, lf_error *err) {
+  struct lf_decoder *d = calloc(1, sizeof *d);
+  if (!d) return lf_err(err, LF_NOMEM, "out of memory");
+  f->dec = d;
+  int n = f->schema.n_fields, col = 0, rc;
+  d->fields = calloc((size_t)n + 1, sizeof *d->fields);
+  d->cache = calloc((size_t)f->ncols + 1, sizeof *d->cache);
+  if (!d->fields || !d->cache) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int c = 0; c < f->ncols; c++) d->cache[c].page = -1;
+  if (f->major == 0) return LF_OK; /* 2.0: columns are mapped by v20.c */
+  for (int i = 0; i < n; i++) {
+    int idx[LF_MAX_LAYERS] = {0};
+    if ((rc = plan_leaves(f->schema.fields[i], 1, idx, 0, &d->fields[i], &col, err))) return rc;
+  }
+  if (col != f->ncols)
+    return lf_err(err, LF_CORRUPT, "%s: schema has %d leaf fields but the file has %d columns",
+                  f->path, col, f->ncols);
+  for (int c = 0; c < f->ncols; c++) {
+    uint64_t rows = 0;
+    for (int p = 0; p < f->cols[c].npages; p++) rows += f->cols[c].pages[p].num_rows;
+    if (rows != f->num_rows)
+      return lf_err(err, LF_CORRUPT, "%s: column %d pages hold %llu rows, the file %llu", f->path,
+                    c, (unsigned long long)rows, (unsigned long long)f->num_rows);
+  }
+  return LF_OK;
+}
+
+void lf_decoder_free(lf_file *f) {
+  struct lf_decoder *d = f->dec;
+  if (!d) return;
+  for (int i = 0; d->fields && i < f->schema.n_fields; i++) free(d->fields[i].leaves);
+  for (int c = 0; d->cache && c < f->ncols; c++) lf_pagedata_reset(&d->cache[c].pd);
+  free(d->fields);
+  free(d->cache);
+  free(d);
+  f->dec = NULL;
+}
+
+static void clear_lengths(lf_array *a) {
+  a->length = 0;
+  a->null_count = 0;
+  a->data_len = 0;
+  a->valid = NULL;
+  for (int i = 0; i < a->n_children; i++) clear_lengths(&a->children[i]);
+}
+
+static void finish_validity(lf_array *a) {
+  a->valid = a->null_count ? a->valid_buf : NULL;
+  if (a->offsets == NULL && (lf_type_is_varwidth(a->field->type) ||
+                             a->field->type == LF_T_LIST || a->field->type == LF_T_LARGE_LIST)) {
+    if (!lf_array_alloc_offsets(a, 0)) a->offsets[0] = 0;
+  }
+  for (int i = 0; i < a->n_children; i++) finish_validity(&a->children[i]);
+}
+
+static int load_page(lf_file *f, int col, int page, lf_pagedata **out, lf_error *err) {
+  col_cache *cc = &f->dec->cache[col];
+  if (cc->page != page) {
+    cc->page = -1;
+    int rc = lf_decode_page21(f, &f->cols[col].pages[page], &cc->pd, err);
+    if (rc) return lf_err_prefix(err, rc, "%s: column %d page %d", f->path, col, page);
+    cc->page = page;
+  }
+  *out = &cc->pd;
+  return LF_OK;
+}
+
+/* Append rows [start, end) of one leaf to the tree under `top`. */
+static int append_leaf(lf_file *f, const leaf_plan *lp, uint64_t start, uint64_t end,
+                       lf_array *top, lf_error *err) {
+  lf_array *path[LF_MAX_LAYERS];
+  path[0] = top;
+  for (int k = 1; k < lp->depth; k++) {
+    lf_array *p = path[k - 1];
+    if (lp->child_idx[k - 1] >= p->n_children) return lf_err(err, LF_NOMEM, "out of memory");
+    path[k] = &p->children[lp->child_idx[k - 1]];
+  }
+  lf_column *c = &f->cols[lp->col];
+  for (int p = 0; p < c->npages && start < end; p++) {
+    lf_page *pg = &c->pages[p];
+    if (pg->row_start + pg->num_rows <= start) continue;
+    uint64_t r0 = start - pg->row_start;
+    uint64_t r1 = end - pg->row_start < pg->num_rows ? end - pg->row_start : pg->num_rows;
+    lf_pagedata *pd = NULL;
+    int rc = load_page(f, lp->col, p, &pd, err);
+    if (!rc) rc = lf_assemble(pd, r0, r1, path, lp->write, lp->depth, err);
+    if (rc) return lf_err_prefix(err, rc, "%s: column %d (%s) page %d", f->path, lp->col,
+                                 path[lp->depth - 1]->field->name, p);
+    start = pg->row_start + r1;
+  }
+  return LF_OK;
+}
+
+int lf_v20_append(lf_file *f, int field_idx, uint64_t start, uint64_t end, lf_array *out,
+                  lf_error *err);
+
+static int append_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
+                        lf_array *out, lf_error *err) {
+  if (f->major == 0) return lf_v20_append(f, field_idx, start, end, out, err);
+  const field_plan *fp = &f->dec->fields[field_idx];
+  for (int i = 0; i < fp->nleaves; i++) {
+    int rc = append_leaf(f, &fp->leaves[i], start, end, out, err);
+    if (rc) return rc;
+  }
+  return LF_OK;
+}
+
+static int check_args(lf_file *f, int field_idx, lf_array *out, lf_error *err) {
+  if (field_idx < 0 || field_idx >= f->schema.n_fields)
+    return lf_err(err, LF_ARG, "%s: no field %d", f->path, field_idx);
+  if (out->field != f->schema.fields[field_idx])
+    return lf_err(err, LF_ARG, "%s: array was not initialised for field %d", f->path, field_idx);
+  clear_lengths(out);
+  return LF_OK;
+}
+
+int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
+                       lf_array *out, lf_error *err) {
+  int rc = check_args(f, field_idx, out, err);
+  if (rc) return rc;
+  if (start > end || end > f->num_rows)
+    return lf_err(err, LF_ARG, "%s: rows [%llu, %llu) outside the file's %llu rows", f->path,
+                  (unsigned long long)start, (unsigned long long)end,
+                  (unsigned long long)f->num_rows);
+  if ((rc = append_range(f, field_idx, start, end, out, err))) return rc;
+  finish_validity(out);
+  if (out->length != end - start)
+    return lf_err(err, LF_CORRUPT, "%s: field '%s' decoded %llu rows, expected %llu", f->path,
+                  out->field->name, (unsigned long long)out->length,
+                  (unsigned long long)(end - start));
+  return LF_OK;
+}
+
+int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_array *out,
+                 lf_error *err) {
+  int rc = check_args(f, field_idx, out, err);
+  if (rc) return rc;
+  for (size_t i = 0; i < n;) {
+    if (rows[i] >= f->num_rows)
+      return lf_err(err, LF_ARG, "%s: row %llu outside the file's %llu rows", f->path,
+                    (unsigned long long)rows[i], (unsigned long long)f->num_rows);
+    if (i > 0 && rows[i] < rows[i - 1])
+      return lf_err(err, LF_ARG, "%s: take rows must be ascending", f->path);
+    size_t j = i + 1; /* extend a run of consecutive rows */
+    while (j < n && rows[j] == rows[j - 1] + 1) j++;
+    if ((rc = append_range(f, field_idx, rows[i], rows[j - 1] + 1, out, err))) return rc;
+    i = j;
+  }
+  finish_validity(out);
+  if (out->length != n)
+    return lf_err(err, LF_CORRUPT, "%s: take decoded %llu rows, expected %zu", f->path,
+                  (unsigned long long)out->length, n);
+  return LF_OK;
+}
