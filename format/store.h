@@ -29,6 +29,10 @@ struct lf_store {
 int lf_store_local_new(const char *root, lf_store **out, lf_error *err);
 void lf_store_free(lf_store *s);
 
+/* A store over one borrowed buffer (must outlive the store); every path
+** names it.  For tests and fuzzing. */
+int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err);
+
 /* Read [off, off+len) into a fresh malloc'd buffer (caller frees). */
 int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,
                         uint8_t **out, lf_error *err);
