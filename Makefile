@@ -71,14 +71,19 @@ symbols: $(B)/lance.so
 interop: all
 	@test/interop/run.sh $(B)
 
+# Under sanitizers the extension is loaded into a plain sqlite3 shell, so the
+# sanitizer runtimes must be preloaded (and the shell's own leaks ignored).
+SQL_ENV ?=
 sql: all
-	@test/sql/run.sh $(B)
+	@$(SQL_ENV) test/sql/run.sh $(B)
 
 test: all symbols unit replay sql interop
 	@echo "make test: all suites passed"
 
+ASAN_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
 asan:
-	$(MAKE) B=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+	$(MAKE) B=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  SQL_ENV='LD_PRELOAD="$(ASAN_PRELOAD)" ASAN_OPTIONS=detect_leaks=0' test
 
 FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined
 fuzz: $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)

@@ -6,6 +6,7 @@
 SQLITE_EXTENSION_INIT1
 
 #include "lance_ext.h"
+#include "vec/vec.h"
 
 #ifdef _WIN32
 __declspec(dllexport)
@@ -14,6 +15,7 @@ __attribute__((visibility("default"))) int
 sqlite3_lance_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
   int rc = lance_info_register(db);
+  if (rc == SQLITE_OK) rc = vec_register(db);
   (void)pzErrMsg;
   return rc;
 }

@@ -40,6 +40,16 @@
 **
 ** Kernels never allocate and accept unaligned pointers (element-aligned for
 ** multi-byte types).  Vectors are little-endian, as stored by Lance.
+**
+** Typical flat scan (also the shape a benchmark times: everything allocated
+** once outside the loop, one many() call per decoded batch):
+**
+**   const simd_kernel *k = simd_get(SIMD_L2, SIMD_F32);   // NULL: unsupported
+**   simd_topk t;  simd_topk_init(&t, items, k_wanted);    // items[k_wanted]
+**   for each batch of n vectors at base with first row id r0:
+**     k->many(query, base, dim, n, dists);                // dists[n]
+**     simd_topk_push_many(&t, dists, n, r0);
+**   size_t got = simd_topk_finish(&t);                    // items sorted
 */
 #ifndef LANCE_SIMD_H
 #define LANCE_SIMD_H

@@ -236,6 +236,13 @@ static void test_zeros(void **state) {
     }
     memset(a, 0, 64);
     assert_true(simd_get_impl(impl, SIMD_HAMMING, SIMD_BIN)->one(a, a, 64) == 0.0f);
+    /* a squared norm that underflows to 0 counts as zero: NaN, not -inf */
+    fill_const(SIMD_F32, a, 3, 1e-30);
+    fill_const(SIMD_F32, b, 3, 1);
+    assert_true(isnan(simd_get_impl(impl, SIMD_COSINE, SIMD_F32)->one(a, b, 3)));
+    fill_const(SIMD_F64, a, 3, 1e-200);
+    fill_const(SIMD_F64, b, 3, 1);
+    assert_true(isnan(simd_get_impl(impl, SIMD_COSINE, SIMD_F64)->one(a, b, 3)));
   }
   free(a);
   free(b);
