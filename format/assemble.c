@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int lf_layers_max_rep(const uint8_t *layers, int n);
-
 typedef struct layer_plan {
   int is_list;
   int write;

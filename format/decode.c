@@ -96,7 +96,10 @@ int lf_decoder_init(lf_file *f, lf_error *err) {
   return LF_OK;
 }
 
+void lf_v20_free(lf_file *f);
+
 void lf_decoder_free(lf_file *f) {
+  lf_v20_free(f);
   struct lf_decoder *d = f->dec;
   if (!d) return;
   for (int i = 0; d->fields && i < f->schema.n_fields; i++) free(d->fields[i].leaves);

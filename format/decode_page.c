@@ -127,7 +127,7 @@ static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_
 }
 
 /* Append items of src (same kind) to dst. */
-static int block_append(lf_block *dst, const lf_block *src, lf_error *err) {
+int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err) {
   if (dst->n == 0 && dst->kind == LF_BLK_EMPTY && !dst->data && !dst->offsets) {
     dst->kind = src->kind;
     dst->bits = src->bits;
@@ -179,7 +179,7 @@ static int block_append(lf_block *dst, const lf_block *src, lf_error *err) {
 }
 
 /* Validate a decoded block's shape against its buffers. */
-static int block_check(const lf_block *b, lf_error *err) {
+int lf_block_check(const lf_block *b, lf_error *err) {
   if (b->kind == LF_BLK_FIXED && (b->n * b->bits + 7) / 8 > b->data_len)
     return lf_err(err, LF_CORRUPT, "decoded values are shorter than their count");
   if (b->kind == LF_BLK_VARIABLE) {
@@ -228,11 +228,11 @@ static int decode_chunk(const miniblock_layout *m, const uint8_t *c, size_t clen
   lf_block b = {0};
   int rc = lf_decompress_miniblock(m->val_enc.p, m->val_enc.n, bufs, (int)m->num_buffers, items,
                                    &b, err);
-  if (!rc) rc = block_check(&b, err);
+  if (!rc) rc = lf_block_check(&b, err);
   if (!rc && b.n != items)
     rc = lf_err(err, LF_CORRUPT, "chunk decoded %llu values, expected %llu",
                 (unsigned long long)b.n, (unsigned long long)items);
-  if (!rc) rc = block_append(&out->vals, &b, err);
+  if (!rc) rc = lf_block_append(&out->vals, &b, err);
   lf_block_reset(&b);
   if (rc) return rc;
   if ((m->has_rep || m->has_def) && nlev == 0 && items > 0 && !m->has_rep) nlev = items;
@@ -252,8 +252,6 @@ static int decode_chunk(const miniblock_layout *m, const uint8_t *c, size_t clen
   }
   return LF_OK;
 }
-
-int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err);
 
 static int decode_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
                             lf_pagedata *out, lf_error *err) {
@@ -301,7 +299,7 @@ static int decode_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, s
     if ((rc = lf_page_read_buf(f, pg, 2, &dictbuf, err))) goto done;
     rc = lf_decompress_block(m.dict_enc.p, m.dict_enc.n,
                              (lf_bufview){dictbuf, pg->buf_len[2]}, m.num_dict_items, &dict, err);
-    if (!rc) rc = block_check(&dict, err);
+    if (!rc) rc = lf_block_check(&dict, err);
     if (!rc) rc = lf_dict_materialize(&out->vals, &dict, err);
     if (rc) rc = lf_err_prefix(err, rc, "dictionary");
   }

@@ -63,7 +63,8 @@ struct lf_file {
   int ngb;
   uint64_t *gb_off, *gb_len;
   lf_schema schema;
-  struct lf_decoder *dec;  /* per-version decoder state (decode.c) */
+  struct lf_decoder *dec;  /* 2.1+ decoder state (decode.c) */
+  void *v20;               /* 2.0 decoder state (v20.c), created on first read */
 };
 
 /* Read `len` bytes at `off` of the file into a fresh buffer, checking the
@@ -168,6 +169,12 @@ typedef struct lf_pagedata {
 } lf_pagedata;
 
 void lf_pagedata_reset(lf_pagedata *pd);
+int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err); /* same kind */
+int lf_block_check(const lf_block *b, lf_error *err); /* offsets/lengths in range */
+/* Replace whole-byte indices in vals by the dictionary's items. */
+int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err);
+int lf_layers_max_rep(const uint8_t *layers, int n);
+int lf_layers_max_visible(const uint8_t *layers, int n);
 /* Decode page `pg` of file f (a 2.1+ PageLayout) entirely. */
 int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err);
 
