@@ -146,8 +146,10 @@ static int append_leaf(lf_file *f, const leaf_plan *lp, uint64_t start, uint64_t
   path[0] = top;
   for (int k = 1; k < lp->depth; k++) {
     lf_array *p = path[k - 1];
-    if (lp->child_idx[k - 1] >= p->n_children) return lf_err(err, LF_NOMEM, "out of memory");
-    path[k] = &p->children[lp->child_idx[k - 1]];
+    if (lp->child_idx[k] >= p->n_children)
+      return lf_err(err, LF_ARG, "array for field '%s' has %d children, wanted child %d",
+                    p->field->name, p->n_children, lp->child_idx[k]);
+    path[k] = &p->children[lp->child_idx[k]];
   }
   lf_column *c = &f->cols[lp->col];
   for (int p = 0; p < c->npages && start < end; p++) {

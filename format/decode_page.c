@@ -611,11 +611,11 @@ static int fullzip_decompress_values(const fullzip_layout *z, lf_block *b, lf_er
   return LF_OK;
 }
 
-/* Constant / all-null page levels: buffer 0 rep, buffer 1 def (absent when
-** missing or empty); raw u16 unless a compression is given. */
+/* Constant / all-null page levels from page buffer `which`; raw u16
+** unless a compression is given. */
 static int constant_levels(lf_file *f, const lf_page *pg, int which, view enc,
                            uint64_t nvals, uint16_t **dst, uint64_t *n, lf_error *err) {
-  if (pg->nbuf <= which || pg->buf_len[which] == 0) return LF_OK;
+  if (which >= pg->nbuf) return lf_err(err, LF_CORRUPT, "constant page lacks buffer %d", which);
   uint8_t *d = NULL;
   int rc = lf_page_read_buf(f, pg, which, &d, err);
   if (rc) return rc;
@@ -624,7 +624,8 @@ static int constant_levels(lf_file *f, const lf_page *pg, int which, view enc,
   if (enc.p) {
     rc = lf_decompress_block(enc.p, enc.n, (lf_bufview){d, len}, nvals, &b, err);
   } else {
-    nvals = len / 2;
+    if (len != nvals * 2) rc = lf_err(err, LF_CORRUPT, "%llu raw levels in %llu bytes",
+                                      (unsigned long long)nvals, (unsigned long long)len);
     b.kind = LF_BLK_FIXED, b.bits = 16, b.n = nvals, b.data = d, b.data_len = len;
     d = NULL;
   }
@@ -633,6 +634,53 @@ static int constant_levels(lf_file *f, const lf_page *pg, int which, view enc,
   lf_block_reset(&b);
   free(d);
   return rc;
+}
+
+/* A constant value too wide to inline is kept in a page buffer:
+**   u32 number of buffers (2), then per buffer u32 length + bytes:
+**   buffer 0 the value's length as u64, buffer 1 the value bytes.
+** (Observed in LanceDB 0.39 files for a constant string column.) */
+static int constant_buffer_value(lf_file *f, const lf_page *pg, int which, uint8_t **val,
+                                 uint64_t *vlen, lf_error *err) {
+  uint8_t *d = NULL;
+  int rc = lf_page_read_buf(f, pg, which, &d, err);
+  if (rc) return rc;
+  uint64_t len = pg->buf_len[which];
+  uint64_t l0 = len >= 8 ? rd_le(d + 4, 4) : 0;
+  if (len < 8 || rd_le(d, 4) != 2 || l0 != 8 || len < 8 + l0 + 4 ||
+      rd_le(d + 8, 8) != len - 20 || rd_le(d + 16, 4) != len - 20) {
+    free(d);
+    return lf_err(err, LF_UNSUPPORTED, "constant value buffer of %llu bytes in an unknown layout",
+                  (unsigned long long)len);
+  }
+  *vlen = len - 20;
+  memmove(d, d + 20, (size_t)*vlen);
+  *val = d;
+  return LF_OK;
+}
+
+/* Fill the page's values: `items` copies of the constant (fixed-width when
+** inline, variable-width when from a buffer), or all null. */
+static int constant_values(lf_block *b, uint64_t items, const uint8_t *val, uint64_t vlen,
+                           int inline_val, lf_error *err) {
+  b->n = items;
+  if (!val) { /* all null */
+    b->kind = LF_BLK_EMPTY;
+    if (!(b->valid = calloc(items + 1, 1))) return lf_err(err, LF_NOMEM, "out of memory");
+    return LF_OK;
+  }
+  if (inline_val && (vlen == 0 || vlen > 32))
+    return lf_err(err, LF_CORRUPT, "inline constant value of %llu bytes", (unsigned long long)vlen);
+  b->kind = inline_val ? LF_BLK_FIXED : LF_BLK_VARIABLE;
+  b->bits = inline_val ? vlen * 8 : 0;
+  b->data_len = items * vlen;
+  if (!(b->data = malloc(b->data_len + 8))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (uint64_t i = 0; i < items; i++) memcpy(b->data + i * vlen, val, vlen);
+  if (!inline_val) {
+    if (!(b->offsets = malloc((items + 1) * 8))) return lf_err(err, LF_NOMEM, "out of memory");
+    for (uint64_t i = 0; i <= items; i++) b->offsets[i] = i * vlen;
+  }
+  return LF_OK;
 }
 
 static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
@@ -655,9 +703,20 @@ static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, si
     }
   }
   if (r < 0) return LF_CORRUPT;
+  /* Buffers in order: rep levels (if any), def levels (if any), value. The
+  ** 2.1 all-null layout (same field number, no counts) keeps rep in buffer
+  ** 0 and def in buffer 1, each absent when empty. */
+  int legacy = f->major == 2 && f->minor == 1;
+  int next = 0;
   uint64_t n1 = 0, n2 = 0;
-  if ((rc = constant_levels(f, pg, 0, rep_enc, nrep, &out->rep, &n1, err))) return rc;
-  if ((rc = constant_levels(f, pg, 1, def_enc, ndef, &out->def, &n2, err))) return rc;
+  if (legacy) {
+    if (pg->nbuf > 0 && pg->buf_len[0]) nrep = pg->buf_len[0] / 2;
+    if (pg->nbuf > 1 && pg->buf_len[1]) ndef = pg->buf_len[1] / 2;
+  }
+  if (nrep && (rc = constant_levels(f, pg, next, rep_enc, nrep, &out->rep, &n1, err))) return rc;
+  next += legacy || nrep;
+  if (ndef && (rc = constant_levels(f, pg, next, def_enc, ndef, &out->def, &n2, err))) return rc;
+  next += legacy || ndef;
   if (out->rep && out->def && n1 != n2)
     return lf_err(err, LF_CORRUPT, "constant page has %llu rep but %llu def levels",
                   (unsigned long long)n1, (unsigned long long)n2);
@@ -668,21 +727,15 @@ static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, si
     items = 0;
     for (uint64_t i = 0; i < out->n_levels; i++) items += !out->def || out->def[i] <= max_vis;
   }
-  lf_block *b = &out->vals;
-  b->n = items;
-  if (!has_val) { /* all null */
-    b->kind = LF_BLK_EMPTY;
-    if (!(b->valid = calloc(items + 1, 1))) return lf_err(err, LF_NOMEM, "out of memory");
-    return LF_OK;
-  }
-  if (val.n == 0 || val.n > 32)
-    return lf_err(err, LF_CORRUPT, "constant value of %zu bytes", val.n);
-  b->kind = LF_BLK_FIXED;
-  b->bits = val.n * 8;
-  b->data_len = items * val.n;
-  if (!(b->data = malloc(b->data_len + 8))) return lf_err(err, LF_NOMEM, "out of memory");
-  for (uint64_t i = 0; i < items; i++) memcpy(b->data + i * val.n, val.p, val.n);
-  return LF_OK;
+  uint8_t *bufval = NULL;
+  uint64_t blen = 0;
+  if (!has_val && !legacy && next < pg->nbuf &&
+      (rc = constant_buffer_value(f, pg, next, &bufval, &blen, err)))
+    return rc;
+  rc = constant_values(&out->vals, items, has_val ? val.p : bufval, has_val ? val.n : blen,
+                       has_val, err);
+  free(bufval);
+  return rc;
 }
 
 int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err) {

@@ -74,7 +74,6 @@ int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const ch
 /* Read one page buffer (checked) into a fresh buffer. */
 int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_error *err);
 
-#endif
 
 /* ---- decompress.c: the CompressiveEncoding tree (encodings_v2_1.proto) --- */
 /*
@@ -189,3 +188,31 @@ int lf_assemble(const lf_pagedata *pd, uint64_t r0, uint64_t r1, lf_array **path
 ** [a->length, a->length+n) of leaf array a, converting the physical block to
 ** the field's type; a->length itself is left to the caller. */
 int lf_append_values(lf_array *a, const lf_block *b, uint64_t i0, uint64_t n, lf_error *err);
+
+/* ---- table layer: manifest.c deletion.c rowids.c tags.c table.c ----------- */
+#include "lf_table.h"
+/* manifest.c: parse a whole manifest file (n bytes, copied into m->raw);
+** `what` names it in errors.  m must be zeroed; reset on error. */
+int lf_manifest_parse(const uint8_t *d, size_t n, const char *what, lf_manifest *m,
+                      lf_error *err);
+/* deletion.c: parse a deletion file of type LF_DEL_ARROW / LF_DEL_BITMAP into
+** ascending distinct offsets (*out malloc'd, NULL when *n == 0). */
+int lf_deletion_parse(const uint8_t *d, size_t n, int type, const char *what, uint32_t **out,
+                      size_t *nout, lf_error *err);
+/* Read and parse fragment frag_id's deletion file; offsets must be below
+** physical_rows. */
+int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
+                     const lf_deletion_file *df, uint64_t physical_rows, uint32_t **out,
+                     size_t *nout, lf_error *err);
+/* rowids.c: parse a RowIdSequence of at most max_len row ids (out zeroed). */
+int lf_rowids_parse(const uint8_t *d, size_t n, uint64_t max_len, lf_rowids *out,
+                    lf_error *err);
+/* tags.c: parse a tag JSON object into t (zeroed; t->name is left NULL). */
+int lf_tag_parse(const uint8_t *d, size_t n, const char *what, lf_tag *t, lf_error *err);
+/* table.c: "<root>/<rel>" (just rel when root is ""), malloc'd; NULL = no memory. */
+char *lf_path_join(const char *root, const char *rel);
+/* Read a whole object of at most max bytes (*out malloc'd, caller frees). */
+int lf_read_whole(lf_store *s, const char *path, uint64_t max, uint8_t **out, size_t *n,
+                  lf_error *err);
+
+#endif

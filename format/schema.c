@@ -335,7 +335,7 @@ int lf_schema_parse_fields(lf_schema *s, const uint8_t *d, size_t n, lf_error *e
     if (f.num == 1 && f.wire == 2) {
       lf_field *fl = calloc(1, sizeof *fl);
       if (!fl) return lf_err(err, LF_NOMEM, "out of memory");
-      fl->parent_id = -1;
+      fl->parent_id = 0; /* proto3 omits 0: a child of field 0 has no parent_id */
       if ((rc = push_field(s, fl, err))) {
         field_free(fl);
         return rc;

@@ -30,27 +30,63 @@ export function fmtF64(x) {
 /**
  * The double with the fewest significant digits (1..9) that, read as a double and rounded
  * to float32, gives back x (a finite non-zero float32 value). When several decimals of that
- * length round-trip, the one nearest to x is taken.
+ * length round-trip, the one nearest to x is taken; an exact tie goes to the even last digit
+ * (as Ryu, glibc printf and ECMAScript do; JS toPrecision alone would round ties up).
  */
 export function shortestF32(x) {
   const neg = x < 0;
   const a = Math.abs(x);
-  for (let p = 1; p <= 9; p++) {
-    const [mant, expStr] = a.toExponential(p - 1).split("e");
-    const m = BigInt(mant.replace(".", ""));
-    const e = Number(expStr) - (p - 1);
-    let best = null, bestDist = Infinity;
-    for (const cand of [m - 1n, m, m + 1n]) {
-      if (cand <= 0n) continue;
-      const d = Number(`${cand}e${e}`);
-      if (Math.fround(d) !== a) continue;
-      const dist = Math.abs(d - a);
-      if (dist < bestDist) { best = d; bestDist = dist; }
+  f32buf[0] = a;
+  const bits = u32buf[0];
+  const ef = bits >>> 23, mf = bits & 0x7fffff;
+  const M = BigInt(ef ? mf | 0x800000 : mf), E = ef ? ef - 150 : -149; // a = M * 2^E exactly
+  // distance |c * 10^e - a| scaled to an exact integer (same scale for a given e)
+  const dist = (c, e) => {
+    const s10 = e < 0 ? -e : 0, s2 = E < 0 ? -E : 0;
+    const lhs = c * 10n ** BigInt(e + s10) * 2n ** BigInt(s2);
+    const rhs = M * 2n ** BigInt(E + s2) * 10n ** BigInt(s10);
+    return lhs > rhs ? lhs - rhs : rhs - lhs;
+  };
+  const ok = (c, e) => c > 0n && Math.fround(Number(`${c}e${e}`)) === a;
+  const digitsAt = (p) => {
+    const [mant, es] = a.toExponential(p - 1).split("e");
+    return [BigInt(mant.replace(".", "")), Number(es) - (p - 1)];
+  };
+  let p;
+  if (mf !== 0 || ef <= 1) {
+    // symmetric rounding interval: if the nearest p-digit decimal round-trips, so does the
+    // nearest (p+1)-digit one, so the smallest p can be found by bisection
+    let lo = 1, hi = 9;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (Math.fround(Number(a.toPrecision(mid))) === a) hi = mid;
+      else lo = mid + 1;
     }
-    if (best !== null) return neg ? -best : best;
+    p = lo;
+    const [m, e] = digitsAt(p);
+    if (!ok(m, e)) throw new Error(`shortestF32: no representation for ${x}`);
+    let best = m;
+    // a tie needs a to be exactly (m - 1/2) * 10^e: then a has p+1 significant digits
+    if (Number(a.toPrecision(p + 1)) === a && dist(m, e) === dist(m - 1n, e) && m % 2n === 1n) best = m - 1n;
+    const d = Number(`${best}e${e}`);
+    return neg ? -d : d;
+  }
+  // a power of two: the interval below a is half as wide, so the nearest decimal may fail
+  // while a farther one above a round-trips; try the neighbours too
+  for (p = 1; p <= 9; p++) {
+    const [m, e] = digitsAt(p);
+    let best = null, bd = null;
+    for (const c of [m - 1n, m, m + 1n]) {
+      if (!ok(c, e)) continue;
+      const dd = dist(c, e);
+      if (bd === null || dd < bd || (dd === bd && c % 2n === 0n)) { best = c; bd = dd; }
+    }
+    if (best !== null) { const d = Number(`${best}e${e}`); return neg ? -d : d; }
   }
   throw new Error(`shortestF32: no representation for ${x}`);
 }
+const f32buf = new Float32Array(1);
+const u32buf = new Uint32Array(f32buf.buffer);
 
 /** float32 (and float16, whose values are exact float32 values) */
 export function fmtF32(x) {

@@ -218,6 +218,7 @@ function themeTemporal(r) {
 
 function themeVectors(r) {
   const vec = (d) => Array.from({ length: d }, () => Math.fround((r.f() - 0.5) * 4));
+  const N = 1500; // fewer rows: 768 floats a row are slow to format in expect.mjs
   return [
     c("v8", fsl(8, t.f32), col(N, [[0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4028234663852886e38, 0.1].map(Math.fround)], () => vec(8), 43)),
     c("v64", fsl(64, t.f32), I(N).map(() => vec(64))),
@@ -335,11 +336,11 @@ function themeConstNull(r, v) {
   ];
 }
 
-// several pages per column: pages are flushed when a column has buffered > 8 MiB
-// (lance-file FileWriter, cache_bytes_per_column), so 1.2 M rows of 8-byte values
-// make ~2 pages... too slow; instead use wide values: 3000 x 4 KiB strings = 12 MiB
-// and fsl<f32>[1024] = 12 MiB (full-zip), plus LANCE_FILE_WRITER_MAX_PAGE_BYTES for
-// 2.0 (set in run.sh/gen: see writeDataset).
+// several pages per column. The lance-file writer flushes a column's page once the
+// arrays it buffered report > 8 MiB (AccumulationQueue, cache_bytes_per_column); arrays
+// decoded from an IPC batch report the whole batch buffer, so 320k rows in 8192-row
+// batches give 2-4 pages per column in every version (checked with inspect.mjs:
+// e.g. rows [253952,66048] for ints, [131072,131072,57856] for strings in 2.1-2.3).
 function themePages(r) {
   const n = 320000;
   const ids = I(n);

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Interop tests: datasets written by LanceDB vs. build/lance-dump.
+#   test/interop/run.sh [PATH/TO/lance-dump]     (default: build/lance-dump)
+# Needs `npm install` in test/interop first (exact versions from package.json).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-$here/../../build/lance-dump}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+cd "$here"
+if [ ! -d node_modules/@lancedb/lancedb ] || [ ! -d node_modules/apache-arrow ]; then
+	echo "interop: test/interop/node_modules is missing: run 'npm install' in test/interop first" >&2
+	exit 2
+fi
+# LanceDB logs a warning per created table; keep the output readable
+export LANCEDB_LOG=${LANCEDB_LOG:-error} RUST_LOG=${RUST_LOG:-error}
+rm -rf out
+mkdir out
+node selfcheck.mjs
+node gen.mjs out
+node expect.mjs out
+node compare.mjs out "$bin"
