@@ -144,7 +144,7 @@ int lf_assemble(const lf_pagedata *pd, uint64_t r0, uint64_t r1, lf_array **path
   ** the block's own (all-null pages). */
   uint64_t n = leaf->length - leaf_start;
   if (n != i1 - i0) return lf_err(err, LF_CORRUPT, "leaf item count mismatch");
-  if (pd->vals.valid) {
+  if (pd->vals.valid && !pd->vals.dim) { /* per value, not per FSL item */
     for (uint64_t k = 0; k < n; k++)
       if (!pd->vals.valid[i0 + k] && leaf->valid_buf[leaf_start + k]) {
         leaf->valid_buf[leaf_start + k] = 0;

@@ -134,13 +134,17 @@ int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err) {
   }
   if (src->kind != dst->kind || (src->kind == LF_BLK_FIXED && src->bits != dst->bits))
     return lf_err(err, LF_CORRUPT, "chunks of one page decoded to different value layouts");
-  if (src->valid || dst->valid) {
-    uint8_t *v = realloc(dst->valid, dst->n + src->n + 1);
+  if (dst->n == 0 && !dst->valid) dst->dim = src->dim;
+  if (src->dim != dst->dim)
+    return lf_err(err, LF_CORRUPT, "chunks of one page have different item validity");
+  if (src->valid || dst->valid) { /* one byte per value, or per item (dim) */
+    uint64_t per = src->dim ? src->dim : 1, have = dst->n * per, add = src->n * per;
+    uint8_t *v = realloc(dst->valid, have + add + 1);
     if (!v) return lf_err(err, LF_NOMEM, "out of memory");
-    if (!dst->valid) memset(v, 1, dst->n);
+    if (!dst->valid) memset(v, 1, have);
     dst->valid = v;
-    if (src->valid) memcpy(v + dst->n, src->valid, src->n);
-    else memset(v + dst->n, 1, src->n);
+    if (src->valid) memcpy(v + have, src->valid, add);
+    else memset(v + have, 1, add);
   }
   if (src->kind == LF_BLK_FIXED) {
     uint64_t bits0 = dst->n * dst->bits, add = src->n * src->bits;
@@ -365,6 +369,17 @@ int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
   if (vals->valid) {
     out.valid = vals->valid;
     vals->valid = NULL;
+  }
+  if (dict->valid) { /* null dictionary items make null values */
+    if (!out.valid) {
+      if (!(out.valid = malloc(vals->n + 1))) {
+        lf_block_reset(&out);
+        return lf_err(err, LF_NOMEM, "out of memory");
+      }
+      memset(out.valid, 1, vals->n);
+    }
+    for (uint64_t i = 0; i < vals->n; i++)
+      if (!dict->valid[rd_le(vals->data + i * w, w)]) out.valid[i] = 0;
   }
   lf_block_reset(vals);
   *vals = out;

@@ -27,6 +27,7 @@ typedef struct v20_ctx {
   lf_file *f;
   const lf_page *pg;
   uint8_t **bufs;      /* page buffers, read lazily */
+  int user_dict;       /* the field is an Arrow dictionary: indices are 0-based */
 } v20_ctx;
 
 static int get_buf(v20_ctx *c, uint32_t idx, const uint8_t **p, uint64_t *len, lf_error *err) {
@@ -180,7 +181,10 @@ static int decode_fsl(v20_ctx *c, const msg *m, uint64_t n, lf_block *out, lf_er
 
 static int decode_dictionary(v20_ctx *c, const msg *m, uint64_t n, lf_block *out,
                              lf_error *err) {
-  /* 2.0 dictionary indices are 1-based: 0 is a null value. */
+  /* A dictionary Lance chose for a plain column has 1-based indices (0 is
+  ** null); an Arrow dictionary column keeps its 0-based indices and carries
+  ** nulls in the items or the indices' validity. */
+  uint64_t shift = c->user_dict ? 0 : 1;
   lf_block dict = {0};
   int rc = decode_arr(c, m->p[2], m->n[2], m->u[3], &dict, err);
   if (!rc) rc = decode_arr(c, m->p[1], m->n[1], n, out, err);
@@ -192,9 +196,9 @@ static int decode_dictionary(v20_ctx *c, const msg *m, uint64_t n, lf_block *out
   for (uint64_t i = 0; !rc && i < n; i++) {
     uint64_t k = 0;
     memcpy(&k, out->data + i * w, (size_t)w); /* little-endian host */
-    valid[i] = k != 0 && (!out->valid || out->valid[i]);
+    valid[i] = (shift == 0 || k != 0) && (!out->valid || out->valid[i]);
     nulls += !valid[i];
-    k = k ? k - 1 : 0;
+    k = k >= shift ? k - shift : 0;
     memcpy(out->data + i * w, &k, (size_t)w);
   }
   if (!rc && dict.n == 0) { /* every value null: nothing to look up */
@@ -314,13 +318,14 @@ struct v20_state {
   int *colmap;           /* schema.all index -> column */
 };
 
-static int decode_column(lf_file *f, int col, int is_list, v20_col *vc, lf_error *err) {
+static int decode_column(lf_file *f, int col, const lf_field *fd, v20_col *vc, lf_error *err) {
+  int is_list = fd->type == LF_T_LIST || fd->type == LF_T_LARGE_LIST;
   lf_column *cm = &f->cols[col];
   uint64_t items = 0;
   int rc = LF_OK;
   for (int p = 0; p < cm->npages && !rc; p++) {
     const lf_page *pg = &cm->pages[p];
-    v20_ctx c = {f, pg, calloc((size_t)pg->nbuf + 1, sizeof(uint8_t *))};
+    v20_ctx c = {f, pg, calloc((size_t)pg->nbuf + 1, sizeof(uint8_t *)), fd->is_dict};
     lf_block b = {0};
     if (!c.bufs) return lf_err(err, LF_NOMEM, "out of memory");
     lf_pb_field fl;
@@ -400,7 +405,7 @@ static int append_field(lf_file *f, struct v20_state *s, const lf_field *fd, lf_
   int is_list = fd->type == LF_T_LIST || fd->type == LF_T_LARGE_LIST;
   v20_col *vc = &s->cols[col];
   int rc;
-  if (!vc->done && (rc = decode_column(f, col, is_list, vc, err))) return rc;
+  if (!vc->done && (rc = decode_column(f, col, fd, vc, err))) return rc;
   uint64_t n = r1 - r0;
   if (r1 > vc->blk.n)
     return lf_err(err, LF_CORRUPT, "%s: column %d has %llu rows, wanted %llu", f->path, col,

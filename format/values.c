@@ -74,8 +74,8 @@ static int fsl_copy(lf_array *a, uint64_t at, const lf_block *b, uint64_t i0, ui
   int rc = fixed_copy(c, cat, w, &inner, i0 * dim, n * dim, err);
   if (rc) return rc;
   if (lf_array_alloc_valid(c, cat + n * dim)) return lf_err(err, LF_NOMEM, "out of memory");
-  if (b->valid) {
-    /* FixedSizeList has_validity: one byte per element */
+  if (b->valid && b->dim == dim) {
+    /* FixedSizeList has_validity: one byte per item */
     for (uint64_t k = 0; k < n * dim; k++) {
       uint8_t v = b->valid[i0 * dim + k];
       c->valid_buf[cat + k] = v;
