@@ -6,6 +6,7 @@
 
 void lf_array_init(lf_array *a, const lf_field *f) {
   memset(a, 0, sizeof *a);
+  if (f && f->desc) f = f->desc;
   a->field = f;
   if (!f || !f->n_children) return;
   a->children = calloc((size_t)f->n_children, sizeof *a->children);

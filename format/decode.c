@@ -33,7 +33,7 @@ struct lf_decoder {
 };
 
 static int is_leaf(const lf_field *f) {
-  return f->n_children == 0 || f->type == LF_T_FIXED_LIST || f->is_blob;
+  return f->n_children == 0 || f->type == LF_T_FIXED_LIST || f->is_blob || f->is_packed;
 }
 
 /* Collect the leaves under `f` (pre-order); path holds the child indices so
@@ -184,7 +184,8 @@ static int append_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
 static int check_args(lf_file *f, int field_idx, lf_array *out, lf_error *err) {
   if (field_idx < 0 || field_idx >= f->schema.n_fields)
     return lf_err(err, LF_ARG, "%s: no field %d", f->path, field_idx);
-  if (out->field != f->schema.fields[field_idx])
+  const lf_field *fd = f->schema.fields[field_idx];
+  if (out->field != fd && out->field != fd->desc)
     return lf_err(err, LF_ARG, "%s: array was not initialised for field %d", f->path, field_idx);
   clear_lengths(out);
   return LF_OK;

@@ -146,7 +146,19 @@ int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err) {
     if (src->valid) memcpy(v + have, src->valid, add);
     else memset(v + have, 1, add);
   }
-  if (src->kind == LF_BLK_FIXED) {
+  if (src->kind == LF_BLK_STRUCT) {
+    if (dst->n_children == 0 && dst->n == 0) {
+      if (!(dst->children = calloc((size_t)src->n_children + 1, sizeof *dst->children)))
+        return lf_err(err, LF_NOMEM, "out of memory");
+      dst->n_children = src->n_children;
+    }
+    if (dst->n_children != src->n_children)
+      return lf_err(err, LF_CORRUPT, "chunks of one page have different struct fields");
+    for (int i = 0; i < src->n_children; i++) {
+      int rc = lf_block_append(&dst->children[i], &src->children[i], err);
+      if (rc) return rc;
+    }
+  } else if (src->kind == LF_BLK_FIXED) {
     uint64_t bits0 = dst->n * dst->bits, add = src->n * src->bits;
     uint64_t need = (bits0 + add + 7) / 8;
     uint8_t *p = realloc(dst->data, need + 8);
@@ -184,6 +196,11 @@ int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err) {
 
 /* Validate a decoded block's shape against its buffers. */
 int lf_block_check(const lf_block *b, lf_error *err) {
+  for (int i = 0; i < b->n_children; i++) {
+    if (b->children[i].n != b->n) return lf_err(err, LF_CORRUPT, "struct field of another length");
+    int rc = lf_block_check(&b->children[i], err);
+    if (rc) return rc;
+  }
   if (b->kind == LF_BLK_FIXED && (b->n * b->bits + 7) / 8 > b->data_len)
     return lf_err(err, LF_CORRUPT, "decoded values are shorter than their count");
   if (b->kind == LF_BLK_VARIABLE) {
@@ -299,6 +316,9 @@ static int decode_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, s
                 (unsigned long long)acc.nrep, (unsigned long long)acc.ndef);
     goto done;
   }
+  if (lf_packed_kind(m.val_enc.p, m.val_enc.n) &&
+      (rc = lf_unpack_struct_rows(m.val_enc.p, m.val_enc.n, &out->vals, err)))
+    goto done;
   if (m.has_dict) {
     if ((rc = lf_page_read_buf(f, pg, 2, &dictbuf, err))) goto done;
     rc = lf_decompress_block(m.dict_enc.p, m.dict_enc.n,
@@ -566,7 +586,10 @@ static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, siz
   if ((rc = lf_page_read_buf(f, pg, 0, &d, err))) return rc;
   rc = fullzip_walk(&z, d, (size_t)pg->buf_len[0], out, err);
   free(d);
-  if (!rc && z.bits_offset) rc = fullzip_decompress_values(&z, &out->vals, err);
+  if (!rc && lf_packed_kind(z.val_enc.p, z.val_enc.n))
+    rc = lf_unpack_struct_rows(z.val_enc.p, z.val_enc.n, &out->vals, err);
+  else if (!rc && z.bits_offset)
+    rc = fullzip_decompress_values(&z, &out->vals, err);
   return rc;
 }
 
@@ -718,20 +741,18 @@ static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, si
     }
   }
   if (r < 0) return LF_CORRUPT;
-  /* Buffers in order: rep levels (if any), def levels (if any), value. The
-  ** 2.1 all-null layout (same field number, no counts) keeps rep in buffer
-  ** 0 and def in buffer 1, each absent when empty. */
+  /* Buffers: with levels, 0 = rep and 1 = def (empty when absent), then the
+  ** value (2); without levels only the value (0).  The 2.1 all-null layout
+  ** (same field number, no counts) has 0 = rep, 1 = def as raw u16. */
   int legacy = f->major == 2 && f->minor == 1;
-  int next = 0;
   uint64_t n1 = 0, n2 = 0;
   if (legacy) {
     if (pg->nbuf > 0 && pg->buf_len[0]) nrep = pg->buf_len[0] / 2;
     if (pg->nbuf > 1 && pg->buf_len[1]) ndef = pg->buf_len[1] / 2;
   }
-  if (nrep && (rc = constant_levels(f, pg, next, rep_enc, nrep, &out->rep, &n1, err))) return rc;
-  next += legacy || nrep;
-  if (ndef && (rc = constant_levels(f, pg, next, def_enc, ndef, &out->def, &n2, err))) return rc;
-  next += legacy || ndef;
+  int next = (nrep || ndef || legacy) ? 2 : 0;
+  if (nrep && (rc = constant_levels(f, pg, 0, rep_enc, nrep, &out->rep, &n1, err))) return rc;
+  if (ndef && (rc = constant_levels(f, pg, 1, def_enc, ndef, &out->def, &n2, err))) return rc;
   if (out->rep && out->def && n1 != n2)
     return lf_err(err, LF_CORRUPT, "constant page has %llu rep but %llu def levels",
                   (unsigned long long)n1, (unsigned long long)n2);
@@ -753,24 +774,70 @@ static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, si
   return rc;
 }
 
-int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err) {
-  lf_pagedata_reset(out);
-  out->num_rows = pg->num_rows;
+static int decode_layout(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t len,
+                         lf_pagedata *out, lf_error *err);
+
+/* Legacy blob pages (2.1): BlobLayout{1 inner_layout, 2 layers}.  The inner
+** layout holds one {position u64, size u64} descriptor per row, all valid;
+** the outer layers give the column's nullability.  A descriptor with size 0
+** and a non-zero position is a null (its position is the def level). */
+static int decode_blob(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t len,
+                       lf_pagedata *out, lf_error *err) {
   lf_pb pb;
   lf_pb_field fl;
-  lf_pb_init(&pb, pg->enc, pg->enc_len);
-  int r = lf_pb_next(&pb, &fl, "page layout", err), rc;
+  view inner = {0};
+  lf_pagedata outer = {0};
+  int r, rc;
+  lf_pb_init(&pb, enc, len);
+  while ((r = lf_pb_next(&pb, &fl, "blob layout", err)) > 0) {
+    if (fl.num == 1 && fl.wire == 2) inner.p = fl.data, inner.n = fl.len;
+    if (fl.num == 2 && (rc = parse_layers(&fl, &outer, err))) return rc;
+  }
+  if (r < 0) return LF_CORRUPT;
+  if (!inner.p) return lf_err(err, LF_CORRUPT, "blob layout without inner layout");
+  if ((rc = decode_layout(f, pg, inner.p, inner.n, out, err))) return rc;
+  if (out->rep || out->def)
+    return lf_err(err, LF_UNSUPPORTED, "blob descriptors with repetition/definition levels");
+  if (outer.n_layers != 1 || lf_layers_max_rep(outer.layers, 1))
+    return lf_err(err, LF_UNSUPPORTED, "blob columns inside lists or structs");
+  lf_block *v = &out->vals;
+  if (v->kind != LF_BLK_STRUCT || v->n_children != 2 || v->children[0].bits != 64 ||
+      v->children[1].bits != 64)
+    return lf_err(err, LF_CORRUPT, "blob descriptors are not {position u64, size u64}");
+  out->n_layers = 1;
+  out->layers[0] = outer.layers[0];
+  if (outer.layers[0] == LF_LAYER_NULLABLE_ITEM) {
+    if (!(v->valid = malloc(v->n + 1))) return lf_err(err, LF_NOMEM, "out of memory");
+    for (uint64_t i = 0; i < v->n; i++) {
+      uint64_t pos = rd_le(v->children[0].data + 8 * i, 8), sz = rd_le(v->children[1].data + 8 * i, 8);
+      v->valid[i] = !(sz == 0 && pos != 0);
+    }
+  }
+  return LF_OK;
+}
+
+static int decode_layout(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t len,
+                         lf_pagedata *out, lf_error *err) {
+  lf_pb pb;
+  lf_pb_field fl;
+  lf_pb_init(&pb, enc, len);
+  int r = lf_pb_next(&pb, &fl, "page layout", err);
   if (r < 0) return LF_CORRUPT;
   if (r == 0 || fl.wire != 2) return lf_err(err, LF_CORRUPT, "page has no layout");
   switch (fl.num) {
-    case 1: rc = decode_miniblock(f, pg, fl.data, fl.len, out, err); break;
-    case 2: rc = decode_constant(f, pg, fl.data, fl.len, out, err); break;
-    case 3: rc = decode_fullzip(f, pg, fl.data, fl.len, out, err); break;
-    case 4: rc = lf_err(err, LF_UNSUPPORTED, "blob page layout is not supported yet"); break;
-    case 5: rc = lf_err(err, LF_UNSUPPORTED, "sparse page layout (file version 2.3) is not supported yet"); break;
-    default:
-      rc = lf_err(err, LF_UNSUPPORTED, "unknown page layout %u", fl.num);
+    case 1: return decode_miniblock(f, pg, fl.data, fl.len, out, err);
+    case 2: return decode_constant(f, pg, fl.data, fl.len, out, err);
+    case 3: return decode_fullzip(f, pg, fl.data, fl.len, out, err);
+    case 4: return decode_blob(f, pg, fl.data, fl.len, out, err);
+    case 5: return lf_err(err, LF_UNSUPPORTED, "sparse page layout (file version 2.3) is not supported yet");
+    default: return lf_err(err, LF_UNSUPPORTED, "unknown page layout %u", fl.num);
   }
+}
+
+int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err) {
+  lf_pagedata_reset(out);
+  out->num_rows = pg->num_rows;
+  int rc = decode_layout(f, pg, pg->enc, pg->enc_len, out, err);
   if (!rc && out->n_layers == 0) rc = lf_err(err, LF_CORRUPT, "page layout has no repdef layers");
   if (!rc) rc = index_rows(out, err);
   if (rc) lf_pagedata_reset(out);

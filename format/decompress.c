@@ -117,6 +117,8 @@ typedef struct xblk {
 
 void lf_block_reset(lf_block *b) {
   if (!b) return;
+  for (int i = 0; i < b->n_children; i++) lf_block_reset(&b->children[i]);
+  free(b->children);
   free(b->data);
   free(b->offsets);
   free(b->valid);

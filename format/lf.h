@@ -47,7 +47,10 @@ typedef struct lf_field {
   int32_t precision, scale;
   int64_t fixed_size;    /* FIXED_LIST dimension, FIXED_BINARY width */
   int is_dict;           /* stored as dict:<value>:<index>: decoded to value type */
-  int is_blob;           /* legacy blob (lance-encoding:blob) or lance.blob.v2 */
+  int is_blob;           /* lance-encoding:blob: a blob column (1 legacy, 2 v2) */
+  int is_packed;         /* struct stored packed in one column (lance-encoding:packed) */
+  struct lf_field *desc; /* legacy blob: the {position, size} descriptor struct its
+                         ** pages hold (owned); arrays of the field use it */
   int n_meta;
   lf_kv *meta;
   int n_children;

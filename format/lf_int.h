@@ -88,7 +88,9 @@ int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_erro
 ** items): `valid`, one byte per item (n * dim bytes, dim = items per value),
 ** NULL when absent.  All buffers are owned (malloc) by the block.
 */
-enum { LF_BLK_EMPTY = 0, LF_BLK_FIXED = 1, LF_BLK_VARIABLE = 2 };
+/*   LF_BLK_STRUCT    n rows of a packed struct: one child block per field
+**                    (split from PackedStruct / VariablePackedStruct rows) */
+enum { LF_BLK_EMPTY = 0, LF_BLK_FIXED = 1, LF_BLK_VARIABLE = 2, LF_BLK_STRUCT = 3 };
 
 typedef struct lf_block {
   int kind;
@@ -99,6 +101,8 @@ typedef struct lf_block {
   uint64_t *offsets;   /* VARIABLE: n + 1 entries */
   uint8_t *valid;      /* optional, n * dim bytes (1 = valid) */
   uint64_t dim;        /* FIXED with valid: items per value (FSL dimension) */
+  int n_children;      /* STRUCT: one block per field */
+  struct lf_block *children;
 } lf_block;
 
 void lf_block_reset(lf_block *b);      /* frees buffers, zeroes */
@@ -174,6 +178,14 @@ int lf_block_check(const lf_block *b, lf_error *err); /* offsets/lengths in rang
 int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err);
 int lf_layers_max_rep(const uint8_t *layers, int n);
 int lf_layers_max_visible(const uint8_t *layers, int n);
+
+/* ---- packed.c: packed struct rows -> one block per field ------------------ */
+/* 12 for PackedStruct, 13 for VariablePackedStruct, else 0 (top of enc). */
+int lf_packed_kind(const uint8_t *enc, size_t enc_len);
+/* Split rows (FIXED rows of PackedStruct, VARIABLE rows of
+** VariablePackedStruct) into an LF_BLK_STRUCT block, in place.  An empty
+** variable row (a null row) gives zero / empty field values. */
+int lf_unpack_struct_rows(const uint8_t *enc, size_t enc_len, lf_block *rows, lf_error *err);
 /* Decode page `pg` of file f (a 2.1+ PageLayout) entirely. */
 int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err);
 
@@ -196,9 +208,10 @@ int lf_append_values(lf_array *a, const lf_block *b, uint64_t i0, uint64_t n, lf
 int lf_manifest_parse(const uint8_t *d, size_t n, const char *what, lf_manifest *m,
                       lf_error *err);
 /* deletion.c: parse a deletion file of type LF_DEL_ARROW / LF_DEL_BITMAP into
-** ascending distinct offsets (*out malloc'd, NULL when *n == 0). */
-int lf_deletion_parse(const uint8_t *d, size_t n, int type, const char *what, uint32_t **out,
-                      size_t *nout, lf_error *err);
+** ascending distinct offsets, each below max_rows (*out malloc'd, NULL when
+** *nout == 0). */
+int lf_deletion_parse(const uint8_t *d, size_t n, int type, uint64_t max_rows,
+                      const char *what, uint32_t **out, size_t *nout, lf_error *err);
 /* Read and parse fragment frag_id's deletion file; offsets must be below
 ** physical_rows. */
 int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,

@@ -130,6 +130,10 @@ static int parse_type(lf_field *f, const char *lt) {
 
 static void field_free(lf_field *f) {
   if (!f) return;
+  if (f->desc) {
+    for (int i = 0; i < f->desc->n_children; i++) field_free(f->desc->children[i]);
+    field_free(f->desc);
+  }
   free(f->name);
   free(f->logical_type);
   free(f->tz);
@@ -270,18 +274,61 @@ static int resolve_type(lf_schema *s, lf_field *fl, lf_error *err) {
   return LF_OK;
 }
 
-static void mark_blob(lf_field *fl) {
+static int meta_is(const lf_field *fl, const char *key, const char *val) {
   size_t n;
-  const char *v = lf_field_meta(fl, "lance-encoding:blob", &n);
-  if (v && n == 4 && !memcmp(v, "true", 4)) fl->is_blob = 1;
-  v = lf_field_meta(fl, "ARROW:extension:name", &n);
-  if (v && n == 13 && !memcmp(v, "lance.blob.v2", 13)) fl->is_blob = 2;
+  const char *v = lf_field_meta(fl, key, &n);
+  return v && n == strlen(val) && !memcmp(v, val, n);
+}
+
+static void mark_blob(lf_field *fl) {
+  if (meta_is(fl, "lance-encoding:blob", "true")) fl->is_blob = 1;
+  if (meta_is(fl, "ARROW:extension:name", "lance.blob.v2")) fl->is_blob = 2;
+  if (meta_is(fl, "lance-encoding:packed", "true") && !strcmp(fl->logical_type, "struct"))
+    fl->is_packed = 1;
+}
+
+static lf_field *synth_field(const char *name, const char *lt, lf_type t) {
+  lf_field *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->id = -1;
+  c->type = t;
+  c->name = lf_strndup(name, strlen(name));
+  c->logical_type = lf_strndup(lt, strlen(lt));
+  if (!c->name || !c->logical_type) {
+    field_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* A legacy blob column (binary with lance-encoding:blob) stores, per row,
+** a {position: uint64, size: uint64} descriptor of bytes elsewhere in the
+** file: that struct is what its pages decode to. */
+static int make_blob_desc(lf_field *fl, lf_error *err) {
+  if (fl->type == LF_T_STRUCT || !fl->is_blob) return LF_OK;
+  lf_field *d = synth_field(fl->name, "struct", LF_T_STRUCT);
+  lf_field *p = synth_field("position", "uint64", LF_T_UINT64);
+  lf_field *s = synth_field("size", "uint64", LF_T_UINT64);
+  lf_field **ch = calloc(2, sizeof *ch);
+  if (!d || !p || !s || !ch) {
+    field_free(d), field_free(p), field_free(s), free(ch);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  d->nullable = fl->nullable;
+  d->is_blob = fl->is_blob;
+  ch[0] = p, ch[1] = s;
+  p->parent = s->parent = d;
+  p->nullable = s->nullable = 1;
+  d->children = ch;
+  d->n_children = 2;
+  fl->desc = d;
+  return LF_OK;
 }
 
 static int link_tree(lf_schema *s, int n_parsed, lf_error *err) {
   for (int i = 0; i < n_parsed; i++) {
     lf_field *fl = s->all[i];
-    if (fl->parent_id < 0) {
+    if (fl->parent_id < 0 && fl->id != -1) {
       lf_field **nf = realloc(s->fields, (size_t)(s->n_fields + 1) * sizeof *nf);
       if (!nf) return lf_err(err, LF_NOMEM, "out of memory");
       s->fields = nf;
@@ -289,7 +336,15 @@ static int link_tree(lf_schema *s, int n_parsed, lf_error *err) {
       continue;
     }
     lf_field *p = NULL;
-    for (int j = 0; j < i; j++)
+    if (fl->id == -1 && fl->parent_id == -1) {
+      /* Data files of packed blob v2 structs list the descriptor fields with
+      ** no ids right after the struct: they are its children. */
+      for (int j = i - 1; j >= 0 && !p; j--)
+        if (!strcmp(s->all[j]->logical_type, "struct") && s->all[j]->id != -1) p = s->all[j];
+      if (!p)
+        return lf_err(err, LF_CORRUPT, "field '%s' has no id and follows no struct", fl->name);
+    }
+    for (int j = 0; j < i && fl->id != -1; j++)
       if (s->all[j]->id == fl->parent_id) p = s->all[j];
     if (!p)
       return lf_err(err, LF_CORRUPT, "field '%s' (id %d): parent id %d not found before it",
@@ -351,6 +406,7 @@ int lf_schema_parse_fields(lf_schema *s, const uint8_t *d, size_t n, lf_error *e
   for (int i = 0; i < n_parsed; i++) {
     mark_blob(s->all[i]);
     if ((rc = resolve_type(s, s->all[i], err))) return rc;
+    if ((rc = make_blob_desc(s->all[i], err))) return rc;
   }
   for (int i = 0; i < n_parsed; i++) {
     lf_field *fl = s->all[i];

@@ -88,6 +88,32 @@ static int fsl_copy(lf_array *a, uint64_t at, const lf_block *b, uint64_t i0, ui
   return LF_OK;
 }
 
+/* A packed struct (or blob descriptor) stored in one column: each child
+** takes its field's block; child rows are valid, the struct's own validity
+** comes from the levels. */
+static int struct_copy(lf_array *a, uint64_t at, const lf_block *b, uint64_t i0, uint64_t n,
+                       lf_error *err) {
+  if (b->kind != LF_BLK_STRUCT && b->kind != LF_BLK_EMPTY)
+    return lf_err(err, LF_CORRUPT, "column '%s': struct stored as non-struct data", a->field->name);
+  if (b->kind == LF_BLK_STRUCT && b->n_children != a->n_children)
+    return lf_err(err, LF_CORRUPT, "column '%s': %d packed fields for a struct of %d",
+                  a->field->name, b->n_children, a->n_children);
+  lf_block empty = {0};
+  for (int k = 0; k < a->n_children; k++) {
+    lf_array *c = &a->children[k];
+    const lf_block *cb = b->kind == LF_BLK_STRUCT ? &b->children[k] : &empty;
+    if (c->length != at)
+      return lf_err(err, LF_CORRUPT, "column '%s': packed field '%s' out of step", a->field->name,
+                    c->field->name);
+    int rc = lf_append_values(c, cb, b->kind == LF_BLK_STRUCT ? i0 : 0, n, err);
+    if (rc) return rc;
+    if (lf_array_alloc_valid(c, at + n)) return lf_err(err, LF_NOMEM, "out of memory");
+    memset(c->valid_buf + at, 1, n);
+    c->length = at + n;
+  }
+  return LF_OK;
+}
+
 int lf_append_values(lf_array *a, const lf_block *b, uint64_t i0, uint64_t n, lf_error *err) {
   const lf_field *f = a->field;
   uint64_t at = a->length;
@@ -95,6 +121,7 @@ int lf_append_values(lf_array *a, const lf_block *b, uint64_t i0, uint64_t n, lf
     return lf_err(err, LF_CORRUPT, "column '%s': %llu values wanted from a block of %llu",
                   f->name, (unsigned long long)(i0 + n), (unsigned long long)b->n);
   if (f->type == LF_T_FIXED_LIST) return fsl_copy(a, at, b, i0, n, err);
+  if (f->type == LF_T_STRUCT) return struct_copy(a, at, b, i0, n, err);
   if (lf_type_is_varwidth(f->type)) return var_copy(a, at, b, i0, n, err);
   if (f->type == LF_T_NULL) return LF_OK;
   int w = lf_type_width(f);
