@@ -242,6 +242,65 @@ static int decode_fsst(v20_ctx *c, const msg *m, uint64_t n, lf_block *out, lf_e
   return rc;
 }
 
+/* Bits of a packed field: nullable{no_nulls{flat{bits}}} or flat{bits}. */
+static int packed_field_bits(const uint8_t *enc, size_t len, uint64_t *bits, lf_error *err) {
+  for (int depth = 0; depth < 4; depth++) {
+    lf_pb_field f;
+    msg m;
+    int rc = first_field(enc, len, &f, "packed struct field", err);
+    if (!rc) rc = read_msg(f.data, f.len, &m, "packed struct field", err);
+    if (rc) return rc;
+    if (f.num == 1) {
+      *bits = m.u[1];
+      return *bits && *bits % 8 == 0 && *bits <= 256 ? LF_OK
+             : lf_err(err, LF_UNSUPPORTED, "packed struct field of %llu bits", (unsigned long long)*bits);
+    }
+    if (f.num != 2 || !m.has[1]) break;
+    if ((rc = read_msg(m.p[1], m.n[1], &m, "no_nulls", err))) return rc;
+    enc = m.p[1], len = m.n[1];
+  }
+  return lf_err(err, LF_UNSUPPORTED, "2.0 packed struct field that is not a plain flat value");
+}
+
+/* PackedStruct{1 repeated inner, 2 buffer}: rows of the fields' fixed-width
+** values back to back in one page buffer. */
+static int decode_packed(v20_ctx *c, const uint8_t *enc, size_t len, uint64_t n, lf_block *out,
+                         lf_error *err) {
+  lf_pb pb;
+  lf_pb_field f;
+  uint64_t bits[64], row = 0;
+  int nf = 0, r, rc = LF_OK;
+  msg b = {0};
+  lf_pb_init(&pb, enc, len);
+  while ((r = lf_pb_next(&pb, &f, "packed struct", err)) > 0 && !rc) {
+    if (f.num == 1 && f.wire == 2) {
+      if (nf == 64) return lf_err(err, LF_UNSUPPORTED, "packed struct of more than 64 fields");
+      rc = packed_field_bits(f.data, f.len, &bits[nf], err);
+      row += bits[nf++];
+    } else if (f.num == 2 && f.wire == 2) {
+      rc = read_msg(f.data, f.len, &b, "buffer", err);
+    }
+  }
+  if (r < 0) return LF_CORRUPT;
+  if (rc) return rc;
+  const uint8_t *p = NULL;
+  uint64_t plen = 0;
+  if ((rc = get_buf(c, (uint32_t)b.u[1], &p, &plen, err))) return rc;
+  if (!nf || n > plen / (row / 8))
+    return lf_err(err, LF_CORRUPT, "packed struct buffer of %llu bytes holds fewer than %llu rows",
+                  (unsigned long long)plen, (unsigned long long)n);
+  out->kind = LF_BLK_STRUCT, out->n = n, out->n_children = nf;
+  if (!(out->children = calloc((size_t)nf, sizeof *out->children))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int k = 0, at = 0; k < nf; at += (int)(bits[k++] / 8)) {
+    lf_block *ch = &out->children[k];
+    size_t w = (size_t)(bits[k] / 8);
+    ch->kind = LF_BLK_FIXED, ch->bits = bits[k], ch->n = n, ch->data_len = n * w;
+    if (!(ch->data = malloc(ch->data_len + 8))) return lf_err(err, LF_NOMEM, "out of memory");
+    for (uint64_t i = 0; i < n; i++) memcpy(ch->data + i * w, p + i * (row / 8) + at, w);
+  }
+  return LF_OK;
+}
+
 static int decode_arr(v20_ctx *c, const uint8_t *enc, size_t len, uint64_t n, lf_block *out,
                       lf_error *err) {
   lf_pb_field f;
@@ -257,6 +316,7 @@ static int decode_arr(v20_ctx *c, const uint8_t *enc, size_t len, uint64_t n, lf
     case 6: return decode_binary(c, &m, n, out, err);
     case 7: return decode_dictionary(c, &m, n, out, err);
     case 8: return decode_fsst(c, &m, n, out, err);
+    case 9: return decode_packed(c, f.data, f.len, n, out, err);
     case 11: {
       uint64_t w = m.u[2];
       rc = decode_arr(c, m.p[1], m.n[1], n * w, out, err);
@@ -411,7 +471,7 @@ static int append_field(lf_file *f, struct v20_state *s, const lf_field *fd, lf_
     return lf_err(err, LF_CORRUPT, "%s: column %d has %llu rows, wanted %llu", f->path, col,
                   (unsigned long long)vc->blk.n, (unsigned long long)r1);
   if ((rc = push_validity(a, vc->blk.valid, r0, n, err))) return rc;
-  if (fd->type == LF_T_STRUCT) {
+  if (fd->type == LF_T_STRUCT && !fd->is_packed && !fd->desc) {
     for (int i = 0; i < fd->n_children && !rc; i++)
       rc = append_field(f, s, fd->children[i], &a->children[i], r0, r1, err);
   } else if (is_list) {
