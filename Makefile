@@ -4,6 +4,7 @@
 #   make asan       the same suite built with -fsanitize=address,undefined
 #   make fuzz       libFuzzer targets (clang) in build/fuzz/
 #   make demo       see README.md
+#   make bench-decode  decode throughput benchmark (bench/README.md)
 # Source lists are wildcards: a new format/*.c, ext/*/*.c, test/unit/test_*.c
 # or test/fuzz/fuzz_*.c is picked up without editing this file.
 
@@ -14,7 +15,7 @@ SAN      ?=
 CFLAGS   ?=
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
             -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(SAN) -Iformat -Iext -Itools
-LDLIBS   += -lzstd -llz4 -lm
+LDLIBS   += -lzstd -llz4 -lroaring -lm
 TESTLIBS  = -lcmocka -lsqlite3
 
 FORMAT_SRC := $(wildcard format/*.c)
@@ -94,8 +95,11 @@ $(B)/fuzz/%: test/fuzz/%.c $(FORMAT_SRC)
 demo: all
 	@test/interop/demo.sh $(B)
 
+bench-decode:
+	@B=$(B) bench/decode/run.sh
+
 clean:
 	rm -rf build build-asan
 
-.PHONY: all sql unit replay symbols interop test asan fuzz demo clean
+.PHONY: all sql unit replay symbols interop test asan fuzz demo bench-decode clean
 .SECONDARY:

@@ -78,7 +78,7 @@ int lf_decoder_init(lf_file *f, lf_error *err) {
   d->cache = calloc((size_t)f->ncols + 1, sizeof *d->cache);
   if (!d->fields || !d->cache) return lf_err(err, LF_NOMEM, "out of memory");
   for (int c = 0; c < f->ncols; c++) d->cache[c].page = -1;
-  if (f->major == 0) return LF_OK; /* 2.0: columns are mapped by v20.c */
+  if (f->is_v20) return LF_OK; /* 2.0: columns are mapped by v20.c */
   for (int i = 0; i < n; i++) {
     int idx[LF_MAX_LAYERS] = {0};
     if ((rc = plan_leaves(f->schema.fields[i], 1, idx, 0, &d->fields[i], &col, err))) return rc;
@@ -172,7 +172,7 @@ int lf_v20_append(lf_file *f, int field_idx, uint64_t start, uint64_t end, lf_ar
 
 static int append_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
                         lf_array *out, lf_error *err) {
-  if (f->major == 0) return lf_v20_append(f, field_idx, start, end, out, err);
+  if (f->is_v20) return lf_v20_append(f, field_idx, start, end, out, err);
   const field_plan *fp = &f->dec->fields[field_idx];
   for (int i = 0; i < fp->nleaves; i++) {
     int rc = append_leaf(f, &fp->leaves[i], start, end, out, err);

@@ -220,6 +220,7 @@ static int open_footer(lf_file *f, lf_error *err) {
   if (!((f->major == 0 && f->minor == 3) || (f->major == 2 && f->minor <= 3)))
     return lf_err(err, LF_UNSUPPORTED, "%s: unknown Lance file version %d.%d", f->path,
                   f->major, f->minor);
+  f->is_v20 = (f->major == 0 && f->minor == 3) || (f->major == 2 && f->minor == 0);
   uint64_t cms = rd64(ft), cmo = rd64(ft + 8), gbo = rd64(ft + 16);
   uint32_t ngb = rd32(ft + 24), ncols = rd32(ft + 28);
   uint64_t body = f->size - FOOTER_LEN;

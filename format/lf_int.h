@@ -57,6 +57,7 @@ struct lf_file {
   char *path;
   uint64_t size;
   int major, minor;
+  int is_v20;              /* file version 2.0 (footer 0.3 or 2.0): v20.c decodes it */
   uint64_t num_rows;
   int ncols;
   lf_column *cols;

@@ -247,7 +247,7 @@ static int resolve_type(lf_schema *s, lf_field *fl, lf_error *err) {
   if (!strncmp(lt, "fixed_size_list:", 16)) {
     const char *last = strrchr(lt, ':');
     fl->type = LF_T_FIXED_LIST;
-    fl->fixed_size = atoll(last + 1);
+    fl->fixed_size = last > lt + 16 ? atoll(last + 1) : 0;
     if (fl->fixed_size <= 0)
       return lf_err(err, LF_CORRUPT, "field '%s': bad fixed_size_list size in '%s'", fl->name, lt);
     lf_field *c = calloc(1, sizeof *c);

@@ -14,6 +14,11 @@
 
 typedef struct lf_store lf_store;
 
+/* Called once per entry of a listed directory with the entry's name (no
+** path, never "." or ".."); any status other than LF_OK stops the listing
+** and is what list returns. */
+typedef int (*lf_store_list_cb)(void *ctx, const char *name);
+
 struct lf_store {
   /* Size in bytes of the object at path; LF_NOTFOUND if missing. */
   int (*size)(lf_store *s, const char *path, uint64_t *out, lf_error *err);
@@ -21,6 +26,9 @@ struct lf_store {
   ** ("truncated"), a failing read LF_IO. */
   int (*read)(lf_store *s, const char *path, uint64_t off, size_t len, void *dst,
               lf_error *err);
+  /* Names of the entries directly in dir (files and directories, no
+  ** recursion, in no particular order); LF_NOTFOUND if dir is missing. */
+  int (*list)(lf_store *s, const char *dir, lf_store_list_cb cb, void *ctx, lf_error *err);
   void (*destroy)(lf_store *s);
 };
 
@@ -30,7 +38,8 @@ int lf_store_local_new(const char *root, lf_store **out, lf_error *err);
 void lf_store_free(lf_store *s);
 
 /* A store over one borrowed buffer (must outlive the store); every path
-** names it.  For tests and fuzzing. */
+** names it and no directory exists (list is LF_NOTFOUND).  For tests and
+** fuzzing. */
 int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err);
 
 /* Read [off, off+len) into a fresh malloc'd buffer (caller frees). */

@@ -1,6 +1,7 @@
 /* store_local.c: owns the local-file object store (interface in store.h). */
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -69,6 +70,29 @@ static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, v
   return rc;
 }
 
+static int local_list(lf_store *s, const char *dir, lf_store_list_cb cb, void *ctx,
+                      lf_error *err) {
+  char fp[4096];
+  int rc = full_path((local_store *)s, dir, fp, sizeof fp, err);
+  if (rc) return rc;
+  DIR *d = opendir(fp[0] ? fp : ".");
+  if (!d) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      return lf_err(err, LF_NOTFOUND, "%s: no such directory", fp);
+    return lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
+  }
+  struct dirent *e;
+  errno = 0;
+  while (!rc && (e = readdir(d)) != NULL) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    rc = cb(ctx, e->d_name);
+    errno = 0;
+  }
+  if (!rc && errno) rc = lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
+  closedir(d);
+  return rc;
+}
+
 static void local_destroy(lf_store *s) {
   local_store *ls = (local_store *)s;
   free(ls->root);
@@ -89,6 +113,7 @@ int lf_store_local_new(const char *root, lf_store **out, lf_error *err) {
   if (n == 1 && ls->root[0] == '/') ls->root[0] = 0;
   ls->base.size = local_size;
   ls->base.read = local_read;
+  ls->base.list = local_list;
   ls->base.destroy = local_destroy;
   *out = &ls->base;
   return LF_OK;

@@ -27,6 +27,12 @@ static int mem_read(lf_store *s, const char *path, uint64_t off, size_t len, voi
   return LF_OK;
 }
 
+static int mem_list(lf_store *s, const char *dir, lf_store_list_cb cb, void *ctx,
+                    lf_error *err) {
+  (void)s, (void)cb, (void)ctx;
+  return lf_err(err, LF_NOTFOUND, "%s: no such directory (memory store)", dir);
+}
+
 static void mem_destroy(lf_store *s) { free(s); }
 
 int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err) {
@@ -37,6 +43,7 @@ int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *
   m->len = len;
   m->base.size = mem_size;
   m->base.read = mem_read;
+  m->base.list = mem_list;
   m->base.destroy = mem_destroy;
   *out = &m->base;
   return LF_OK;

@@ -155,7 +155,8 @@ static void put_date(FILE *out, int64_t days) {
 static void put_timestamp(FILE *out, int64_t v, int unit) {
   static const int64_t per_sec[] = {1, 1000, 1000000, 1000000000};
   static const int digits[] = {0, 3, 6, 9};
-  int64_t secs = floordiv(v, per_sec[unit]), frac = v - secs * per_sec[unit];
+  int64_t secs = floordiv(v, per_sec[unit]), frac = v % per_sec[unit];
+  if (frac < 0) frac += per_sec[unit];
   int64_t days = floordiv(secs, 86400), sod = secs - days * 86400;
   int64_t y;
   int m, d;

@@ -1,0 +1,222 @@
+/*
+** lf_table.h: the public API of the table layer: a Lance dataset directory
+** (versions, manifests, fragments, deletion files, row ids, tags).  Plain
+** C11, no SQLite.  Byte layouts are documented in manifest.c, deletion.c,
+** rowids.c, tags.c and table.c.
+**
+** A dataset directory `<root>` (a path relative to the store's root, "" for
+** the store root itself) holds:
+**   _versions/<N>.manifest            one manifest per version (two naming schemes)
+**   _transactions/<rv>-<uuid>.txn     the transaction that made a version
+**   _deletions/<frag>-<rv>-<id>.arrow|.bin   deletion vectors
+**   _refs/tags/<name>.json            tags
+**   data/<file>.lance                 data files (lf_file_open)
+**
+** Ownership: lf_dataset is a heap object (_open/_free).  Everything reached
+** through it (manifest, fragments, deletion arrays, row id sequences) is
+** borrowed and lives until lf_dataset_free.  lf_manifest and lf_tag are
+** caller-allocated (_reset frees their contents).
+*/
+#ifndef LF_TABLE_H
+#define LF_TABLE_H
+
+#include "lf.h"
+
+/* Manifest feature flags (reader_flags / writer_flags). */
+enum {
+  LF_FEATURE_DELETION_FILES = 1,
+  LF_FEATURE_STABLE_ROW_IDS = 2,
+  LF_FEATURE_USE_V2_FORMAT = 4,   /* deprecated */
+  LF_FEATURE_TABLE_CONFIG = 8,
+  LF_FEATURE_BASE_PATHS = 16,
+  LF_FEATURE_NO_TXN_FILES = 32
+};
+
+/* One data file of a fragment: fields[i] (a schema field id) is stored in
+** top-level column column_indices[i] of the file (-1: no column of its
+** own); field -2 is tombstoned.  path is relative to <root>/data/. */
+typedef struct lf_data_file {
+  char *path;
+  int n_fields;
+  int32_t *fields;
+  int n_columns;
+  int32_t *column_indices;
+  uint32_t major, minor;   /* file version (0.3 = "2.0", 2.1, 2.2 ...) */
+  uint64_t size_bytes;     /* 0 = unknown */
+  int has_base_id;
+  uint32_t base_id;
+} lf_data_file;
+
+enum { LF_DEL_ARROW = 0, LF_DEL_BITMAP = 1 };
+
+typedef struct lf_deletion_file {
+  int present;
+  int type;                /* LF_DEL_ARROW (.arrow) or LF_DEL_BITMAP (.bin) */
+  uint64_t read_version, id, num_deleted_rows;
+  int has_base_id;
+  uint32_t base_id;
+} lf_deletion_file;
+
+/* Where a serialized sequence (rowids.proto) lives: inline bytes (owned
+** copy) or a range of an external file (path relative to <root>). */
+typedef struct lf_seq_ref {
+  uint8_t *data;           /* inline bytes, or NULL */
+  size_t len;
+  char *path;              /* external file, or NULL */
+  uint64_t offset, size;
+} lf_seq_ref;
+
+typedef struct lf_fragment {
+  uint64_t id;
+  uint64_t physical_rows;  /* including deleted rows */
+  int n_files;
+  lf_data_file *files;
+  lf_deletion_file deletion;
+  lf_seq_ref row_ids;      /* stable row ids only */
+  lf_seq_ref last_updated; /* RowDatasetVersionSequence, stable row ids only */
+  lf_seq_ref created_at;
+} lf_fragment;
+
+typedef struct lf_base_path {
+  uint32_t id;
+  char *name;              /* or NULL */
+  int is_dataset_root;
+  char *path;
+} lf_base_path;
+
+/* The Transaction message that made a version (embedded in the manifest). */
+typedef struct lf_transaction {
+  int present;
+  uint64_t read_version;
+  char *uuid, *tag;
+  int op;                  /* protobuf field number of the operation, 0 if none */
+  const char *op_name;     /* static: "append", "delete", "overwrite", "create_index",
+                           ** "rewrite", "merge", "restore", "reserve_fragments",
+                           ** "update", "project", "update_config", "data_replacement",
+                           ** "update_mem_wal_state", "clone", "update_bases", "unknown" */
+  uint64_t restore_version; /* op "restore": the version restored */
+} lf_transaction;
+
+typedef struct lf_manifest {
+  lf_schema schema;
+  uint64_t version;
+  int64_t timestamp_ns;    /* since the Unix epoch, UTC; 0 if absent */
+  char *tag;               /* "" if none */
+  uint64_t reader_flags, writer_flags;
+  int has_max_fragment_id;
+  uint32_t max_fragment_id;
+  char *transaction_file;  /* relative to <root>/_transactions, "" if none */
+  uint64_t next_row_id;
+  char *data_format, *data_version;     /* e.g. "lance", "2.2" ("" if absent) */
+  char *writer_library, *writer_version;
+  int n_config;
+  lf_kv *config;
+  int n_table_meta;
+  lf_kv *table_meta;
+  int n_bases;
+  lf_base_path *bases;
+  char *branch;            /* NULL = main */
+  int n_fragments;
+  lf_fragment *fragments;
+  lf_transaction txn;      /* txn.present = 0 if the manifest embeds none */
+  int has_index_section;
+  const uint8_t *index_section; /* IndexSection message (view into raw) */
+  size_t index_section_len;
+  uint8_t *raw;            /* the whole manifest file (owned) */
+  size_t raw_len;
+} lf_manifest;
+
+/* Read the manifest file at `path` into m (zeroed or reset first).  On
+** error m is reset.  lf_manifest_reset frees everything m owns. */
+int lf_manifest_read(lf_store *s, const char *path, lf_manifest *m, lf_error *err);
+void lf_manifest_reset(lf_manifest *m);
+
+/* ---- Versions -------------------------------------------------------------- */
+
+/* The versions of the dataset at `root`, ascending, in *out (malloc'd,
+** caller frees; never NULL on success).  LF_NOTFOUND "<root>: no dataset
+** here (no _versions directory)" when there is none. */
+int lf_dataset_versions(lf_store *s, const char *root, uint64_t **out, size_t *n,
+                        lf_error *err);
+
+/* Read the manifest of `version` (0 = latest) of the dataset at root. */
+int lf_dataset_read_manifest(lf_store *s, const char *root, uint64_t version, lf_manifest *m,
+                             lf_error *err);
+
+/* ---- Tags ------------------------------------------------------------------- */
+
+typedef struct lf_tag {
+  char *name;
+  uint64_t version;
+  char *branch;            /* NULL = main */
+} lf_tag;
+
+void lf_tag_reset(lf_tag *t);
+/* Read tag `name` of the dataset at root into t (zeroed first). */
+int lf_tag_read(lf_store *s, const char *root, const char *name, lf_tag *t, lf_error *err);
+/* Every tag of the dataset at root, sorted by name, in *out (malloc'd; free
+** with lf_tags_free).  No _refs/tags directory means no tags. */
+int lf_dataset_tags(lf_store *s, const char *root, lf_tag **out, size_t *n, lf_error *err);
+void lf_tags_free(lf_tag *tags, size_t n);
+
+/* ---- Row id sequences ------------------------------------------------------------ */
+
+/* A fragment's row ids in row order: segments that are either a range
+** (start, start+1, ...) or an explicit array. */
+typedef struct lf_rowid_seg {
+  uint64_t n;              /* row ids in the segment */
+  uint64_t start;          /* range: first row id (vals == NULL) */
+  uint64_t *vals;          /* array: n row ids (owned) */
+  int sorted;              /* ascending (always for ranges) */
+} lf_rowid_seg;
+
+typedef struct lf_rowids {
+  int n_segs;
+  lf_rowid_seg *segs;
+  uint64_t *seg_off;       /* n_segs + 1 entries: first offset of each segment */
+  uint64_t len;            /* total row ids */
+} lf_rowids;
+
+/* Row id at fragment offset off (off < len). */
+uint64_t lf_rowids_get(const lf_rowids *r, uint64_t off);
+/* Offset of row id `id`: 1 and *off if present, 0 if not. */
+int lf_rowids_find(const lf_rowids *r, uint64_t id, uint64_t *off);
+void lf_rowids_reset(lf_rowids *r);
+
+/* ---- Datasets ------------------------------------------------------------------- */
+
+typedef struct lf_dataset lf_dataset;
+
+/* Open the dataset at `root` at `version`, or at the version of tag `tag`
+** (tag != NULL; then version must be 0 or that version), or the latest
+** (version 0, tag NULL).  The store is borrowed and must outlive *out. */
+int lf_dataset_open(lf_store *s, const char *root, uint64_t version, const char *tag,
+                    lf_dataset **out, lf_error *err);
+void lf_dataset_free(lf_dataset *ds);
+
+const lf_manifest *lf_dataset_manifest(const lf_dataset *ds);
+const lf_schema *lf_dataset_schema(const lf_dataset *ds);
+uint64_t lf_dataset_version(const lf_dataset *ds);
+int64_t lf_dataset_timestamp_ns(const lf_dataset *ds);
+/* Name of the operation that made this version, or NULL if unrecorded. */
+const char *lf_dataset_operation(const lf_dataset *ds);
+int lf_dataset_stable_row_ids(const lf_dataset *ds);
+int lf_dataset_num_fragments(const lf_dataset *ds);
+const lf_fragment *lf_dataset_fragment(const lf_dataset *ds, int i);
+/* Store path of a data file ("<root>/data/<path>"), malloc'd (caller
+** frees).  LF_UNSUPPORTED for files under another base path. */
+int lf_dataset_file_path(const lf_dataset *ds, const lf_data_file *f, char **out,
+                         lf_error *err);
+
+/* Deleted row offsets of fragment i, ascending and distinct (*rows is NULL
+** when *n == 0).  Loaded on first call, kept until lf_dataset_free. */
+int lf_dataset_deletions(lf_dataset *ds, int i, const uint32_t **rows, size_t *n,
+                         lf_error *err);
+/* Row id of offset `off` of fragment i: from the fragment's row id
+** sequence when row ids are stable, else the row address id << 32 | off. */
+int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_error *err);
+/* Fragment i's row id sequence (loaded on first call); *out is NULL when
+** the dataset has no stable row ids. */
+int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err);
+
+#endif

@@ -1,0 +1,390 @@
+/*
+** table.c: owns the dataset directory as a whole: finding versions, opening
+** a version (by number, tag or latest), and the per-fragment state loaded on
+** demand (deletion vectors, row id sequences).
+**
+** Version files, _versions/<stem>.manifest (verified on LanceDB 0.39 output):
+**   v2 naming (the default): stem = u64::MAX - N, 20 digits zero-padded
+**     (version 1 is 18446744073709551614.manifest)
+**   v1 naming: stem = N in decimal, no padding (1.manifest)
+** A 20-digit stem is read as v2 (a v1 stem would need N >= 10^19).  Other
+** entries (latest_version_hint.json = {"version":N}, temporary files) are
+** ignored: the latest version is found by listing, never from the hint.
+*/
+#include "lf_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reader feature flags this reader understands (lf_table.h). */
+#define KNOWN_READER_FLAGS 63u
+
+char *lf_path_join(const char *root, const char *rel) {
+  size_t a = strlen(root), b = strlen(rel);
+  while (a > 0 && root[a - 1] == '/') a--;
+  char *p = malloc(a + b + 2);
+  if (!p) return NULL;
+  if (a) memcpy(p, root, a), p[a++] = '/';
+  memcpy(p + a, rel, b + 1);
+  return p;
+}
+
+int lf_read_whole(lf_store *s, const char *path, uint64_t max, uint8_t **out, size_t *n,
+                  lf_error *err) {
+  uint64_t size;
+  *out = NULL;
+  *n = 0;
+  int rc = s->size(s, path, &size, err);
+  if (rc) return rc;
+  if (size > max || size > SIZE_MAX / 2)
+    return lf_err(err, LF_CORRUPT, "%s: %" PRIu64 " bytes is too large", path, size);
+  if ((rc = lf_store_read_alloc(s, path, 0, (size_t)size, out, err))) return rc;
+  *n = (size_t)size;
+  return LF_OK;
+}
+
+static const char *shown(const char *root) { return root[0] ? root : "."; }
+
+/* ---- versions ------------------------------------------------------------- */
+
+typedef struct ventry {
+  uint64_t version;
+  int v2;
+} ventry;
+
+typedef struct vlist {
+  ventry *v;
+  size_t n, cap;
+} vlist;
+
+/* Parse "<digits>.manifest"; 0 if the name is something else. */
+static int parse_manifest_name(const char *name, ventry *e) {
+  size_t len = strlen(name), nd = 0;
+  uint64_t x = 0;
+  if (len <= 9 || strcmp(name + len - 9, ".manifest")) return 0;
+  for (; nd < len - 9; nd++) {
+    unsigned c = (unsigned char)name[nd] - '0';
+    if (c > 9 || x > (UINT64_MAX - c) / 10) return 0;
+    x = x * 10 + c;
+  }
+  e->v2 = nd == 20;
+  e->version = e->v2 ? UINT64_MAX - x : x;
+  return e->version != 0 && e->version != UINT64_MAX;
+}
+
+static int collect_version(void *ctx, const char *name) {
+  vlist *l = ctx;
+  ventry e;
+  if (!parse_manifest_name(name, &e)) return LF_OK;
+  if (l->n == l->cap) {
+    size_t nc = l->cap ? 2 * l->cap : 16;
+    ventry *nv = realloc(l->v, nc * sizeof *nv);
+    if (!nv) return LF_NOMEM;
+    l->v = nv;
+    l->cap = nc;
+  }
+  l->v[l->n++] = e;
+  return LF_OK;
+}
+
+static int cmp_ventry(const void *a, const void *b) {
+  uint64_t x = ((const ventry *)a)->version, y = ((const ventry *)b)->version;
+  return x < y ? -1 : x > y;
+}
+
+/* Every version of the dataset, ascending and distinct (l->n >= 1). */
+static int list_versions(lf_store *s, const char *root, vlist *l, lf_error *err) {
+  memset(l, 0, sizeof *l);
+  char *dir = lf_path_join(root, "_versions");
+  if (!dir) return lf_err(err, LF_NOMEM, "out of memory");
+  int rc = s->list(s, dir, collect_version, l, err);
+  free(dir);
+  if (rc == LF_NOTFOUND)
+    rc = lf_err(err, LF_NOTFOUND, "%s: no dataset here (no _versions directory)", shown(root));
+  else if (rc == LF_NOMEM)
+    rc = lf_err(err, LF_NOMEM, "out of memory");
+  else if (!rc && l->n == 0)
+    rc = lf_err(err, LF_NOTFOUND, "%s: no dataset here (no manifest in _versions)", shown(root));
+  if (rc) {
+    free(l->v);
+    memset(l, 0, sizeof *l);
+    return rc;
+  }
+  qsort(l->v, l->n, sizeof *l->v, cmp_ventry);
+  size_t k = 0;
+  for (size_t i = 0; i < l->n; i++)
+    if (!k || l->v[i].version != l->v[k - 1].version) l->v[k++] = l->v[i];
+  l->n = k;
+  return LF_OK;
+}
+
+int lf_dataset_versions(lf_store *s, const char *root, uint64_t **out, size_t *n,
+                        lf_error *err) {
+  vlist l;
+  *out = NULL;
+  *n = 0;
+  int rc = list_versions(s, root, &l, err);
+  if (rc) return rc;
+  uint64_t *v = malloc(l.n * sizeof *v);
+  if (!v) {
+    free(l.v);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < l.n; i++) v[i] = l.v[i].version;
+  *out = v;
+  *n = l.n;
+  free(l.v);
+  return LF_OK;
+}
+
+static char *manifest_path(const char *root, ventry e) {
+  char rel[64];
+  if (e.v2) snprintf(rel, sizeof rel, "_versions/%020" PRIu64 ".manifest", UINT64_MAX - e.version);
+  else snprintf(rel, sizeof rel, "_versions/%" PRIu64 ".manifest", e.version);
+  return lf_path_join(root, rel);
+}
+
+/* Path of the manifest of `version` (0 = latest), malloc'd into *path. */
+static int find_manifest(lf_store *s, const char *root, uint64_t version, char **path,
+                         lf_error *err) {
+  *path = NULL;
+  for (int v2 = 1; version && v2 >= 0; v2--) { /* probe both names before listing */
+    ventry e = {version, v2};
+    uint64_t size;
+    if (!(*path = manifest_path(root, e))) return lf_err(err, LF_NOMEM, "out of memory");
+    int rc = s->size(s, *path, &size, err);
+    if (rc == LF_OK) return LF_OK;
+    free(*path);
+    *path = NULL;
+    if (rc != LF_NOTFOUND) return rc;
+  }
+  vlist l;
+  int rc = list_versions(s, root, &l, err);
+  if (rc) return rc;
+  ventry last = l.v[l.n - 1];
+  free(l.v);
+  if (version && version != last.version)
+    return lf_err(err, LF_NOTFOUND, "%s: version %" PRIu64 " not found (latest is %" PRIu64 ")",
+                  shown(root), version, last.version);
+  if (!(*path = manifest_path(root, last))) return lf_err(err, LF_NOMEM, "out of memory");
+  return LF_OK;
+}
+
+int lf_dataset_read_manifest(lf_store *s, const char *root, uint64_t version, lf_manifest *m,
+                             lf_error *err) {
+  char *path;
+  memset(m, 0, sizeof *m);
+  int rc = find_manifest(s, root, version, &path, err);
+  if (rc) return rc;
+  rc = lf_manifest_read(s, path, m, err);
+  if (!rc && version && m->version != version) {
+    rc = lf_err(err, LF_CORRUPT, "%s: holds version %" PRIu64 ", expected %" PRIu64, path,
+                m->version, version);
+    lf_manifest_reset(m);
+  }
+  free(path);
+  return rc;
+}
+
+/* ---- datasets ------------------------------------------------------------- */
+
+typedef struct frag_state {
+  int del_loaded, ids_loaded;
+  uint32_t *del;
+  size_t ndel;
+  lf_rowids ids;
+} frag_state;
+
+struct lf_dataset {
+  lf_store *store;
+  char *root;
+  lf_manifest m;
+  frag_state *st;
+};
+
+static int check_manifest(const lf_dataset *ds, lf_error *err) {
+  const lf_manifest *m = &ds->m;
+  uint64_t unknown = m->reader_flags & ~(uint64_t)KNOWN_READER_FLAGS;
+  if (unknown)
+    return lf_err(err, LF_UNSUPPORTED, "%s: version %" PRIu64 " needs reader feature flags 0x%"
+                  PRIx64 " (e.g. data overlay files), which this reader does not support",
+                  shown(ds->root), m->version, unknown);
+  for (int i = 0; i < m->n_fragments; i++) {
+    if (m->fragments[i].id > UINT32_MAX)
+      return lf_err(err, LF_CORRUPT, "%s: version %" PRIu64 ": fragment id %" PRIu64
+                    " exceeds 32 bits", shown(ds->root), m->version, m->fragments[i].id);
+    for (int j = 0; j < i; j++)
+      if (m->fragments[i].id == m->fragments[j].id)
+        return lf_err(err, LF_CORRUPT, "%s: version %" PRIu64 ": fragment id %" PRIu64
+                      " appears twice", shown(ds->root), m->version, m->fragments[i].id);
+  }
+  return LF_OK;
+}
+
+int lf_dataset_open(lf_store *s, const char *root, uint64_t version, const char *tag,
+                    lf_dataset **out, lf_error *err) {
+  *out = NULL;
+  if (tag) {
+    lf_tag t;
+    int rc = lf_tag_read(s, root, tag, &t, err);
+    if (rc) return rc;
+    uint64_t tv = t.version;
+    lf_tag_reset(&t);
+    if (version && version != tv)
+      return lf_err(err, LF_ARG, "%s: tag '%s' is version %" PRIu64 ", not %" PRIu64,
+                    shown(root), tag, tv, version);
+    if (!tv) return lf_err(err, LF_CORRUPT, "%s: tag '%s' names version 0", shown(root), tag);
+    version = tv;
+  }
+  lf_dataset *ds = calloc(1, sizeof *ds);
+  if (!ds || !(ds->root = lf_strndup(root, strlen(root)))) {
+    free(ds);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  ds->store = s;
+  int rc = lf_dataset_read_manifest(s, root, version, &ds->m, err);
+  if (!rc) rc = check_manifest(ds, err);
+  if (!rc && !(ds->st = calloc((size_t)ds->m.n_fragments + 1, sizeof *ds->st)))
+    rc = lf_err(err, LF_NOMEM, "out of memory");
+  if (rc) {
+    lf_dataset_free(ds);
+    return rc;
+  }
+  *out = ds;
+  return LF_OK;
+}
+
+void lf_dataset_free(lf_dataset *ds) {
+  if (!ds) return;
+  for (int i = 0; ds->st && i < ds->m.n_fragments; i++) {
+    free(ds->st[i].del);
+    lf_rowids_reset(&ds->st[i].ids);
+  }
+  free(ds->st);
+  lf_manifest_reset(&ds->m);
+  free(ds->root);
+  free(ds);
+}
+
+const lf_manifest *lf_dataset_manifest(const lf_dataset *ds) { return &ds->m; }
+const lf_schema *lf_dataset_schema(const lf_dataset *ds) { return &ds->m.schema; }
+uint64_t lf_dataset_version(const lf_dataset *ds) { return ds->m.version; }
+int64_t lf_dataset_timestamp_ns(const lf_dataset *ds) { return ds->m.timestamp_ns; }
+const char *lf_dataset_operation(const lf_dataset *ds) {
+  return ds->m.txn.present ? ds->m.txn.op_name : NULL;
+}
+int lf_dataset_stable_row_ids(const lf_dataset *ds) {
+  return (ds->m.reader_flags & LF_FEATURE_STABLE_ROW_IDS) != 0;
+}
+int lf_dataset_num_fragments(const lf_dataset *ds) { return ds->m.n_fragments; }
+const lf_fragment *lf_dataset_fragment(const lf_dataset *ds, int i) {
+  return i >= 0 && i < ds->m.n_fragments ? &ds->m.fragments[i] : NULL;
+}
+
+int lf_dataset_file_path(const lf_dataset *ds, const lf_data_file *f, char **out,
+                         lf_error *err) {
+  *out = NULL;
+  if (f->has_base_id)
+    return lf_err(err, LF_UNSUPPORTED, "%s: data file %s lives under base path %u "
+                  "(multiple base paths are not supported)", shown(ds->root), f->path, f->base_id);
+  if (strstr(f->path, "..") || f->path[0] == '/')
+    return lf_err(err, LF_CORRUPT, "%s: data file path '%s' leaves the dataset",
+                  shown(ds->root), f->path);
+  size_t n = strlen(f->path);
+  char *rel = malloc(n + 6);
+  if (!rel) return lf_err(err, LF_NOMEM, "out of memory");
+  memcpy(rel, "data/", 5);
+  memcpy(rel + 5, f->path, n + 1);
+  *out = lf_path_join(ds->root, rel);
+  free(rel);
+  return *out ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+}
+
+static int check_frag(const lf_dataset *ds, int i, lf_error *err) {
+  if (i < 0 || i >= ds->m.n_fragments)
+    return lf_err(err, LF_ARG, "%s: fragment index %d out of range (%d fragments)",
+                  shown(ds->root), i, ds->m.n_fragments);
+  return LF_OK;
+}
+
+int lf_dataset_deletions(lf_dataset *ds, int i, const uint32_t **rows, size_t *n,
+                         lf_error *err) {
+  *rows = NULL;
+  *n = 0;
+  int rc = check_frag(ds, i, err);
+  if (rc) return rc;
+  frag_state *st = &ds->st[i];
+  const lf_fragment *fr = &ds->m.fragments[i];
+  if (!st->del_loaded) {
+    if ((rc = lf_deletion_read(ds->store, ds->root, fr->id, &fr->deletion, fr->physical_rows,
+                               &st->del, &st->ndel, err)))
+      return rc;
+    st->del_loaded = 1;
+  }
+  *rows = st->del;
+  *n = st->ndel;
+  return LF_OK;
+}
+
+/* Bytes of a sequence: inline (borrowed, *own NULL) or read from its file. */
+static int seq_bytes(lf_dataset *ds, const lf_seq_ref *r, const uint8_t **d, size_t *n,
+                     uint8_t **own, lf_error *err) {
+  *own = NULL;
+  if (r->data) {
+    *d = r->data;
+    *n = r->len;
+    return LF_OK;
+  }
+  if (r->size > ((uint64_t)1 << 32))
+    return lf_err(err, LF_CORRUPT, "%s: row id sequence of %" PRIu64 " bytes", r->path, r->size);
+  char *path = lf_path_join(ds->root, r->path);
+  if (!path) return lf_err(err, LF_NOMEM, "out of memory");
+  int rc = lf_store_read_alloc(ds->store, path, r->offset, (size_t)r->size, own, err);
+  free(path);
+  *d = *own;
+  *n = (size_t)r->size;
+  return rc;
+}
+
+int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err) {
+  *out = NULL;
+  int rc = check_frag(ds, i, err);
+  if (rc || !lf_dataset_stable_row_ids(ds)) return rc;
+  frag_state *st = &ds->st[i];
+  const lf_fragment *fr = &ds->m.fragments[i];
+  if (!st->ids_loaded) {
+    const uint8_t *d = NULL;
+    size_t n = 0;
+    uint8_t *own;
+    if (!fr->row_ids.data && !fr->row_ids.path)
+      return lf_err(err, LF_CORRUPT, "%s: fragment %" PRIu64 " has no row id sequence",
+                    shown(ds->root), fr->id);
+    if ((rc = seq_bytes(ds, &fr->row_ids, &d, &n, &own, err))) return rc;
+    rc = lf_rowids_parse(d, n, fr->physical_rows, &st->ids, err);
+    free(own);
+    if (!rc && st->ids.len != fr->physical_rows) {
+      rc = lf_err(err, LF_CORRUPT, "row id sequence has %" PRIu64 " ids for %" PRIu64 " rows",
+                  st->ids.len, fr->physical_rows);
+      lf_rowids_reset(&st->ids);
+    }
+    if (rc)
+      return lf_err_prefix(err, rc, "%s: fragment %" PRIu64, shown(ds->root), fr->id);
+    st->ids_loaded = 1;
+  }
+  *out = &st->ids;
+  return LF_OK;
+}
+
+int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_error *err) {
+  const lf_rowids *ids;
+  int rc = lf_dataset_row_ids(ds, i, &ids, err);
+  if (rc) return rc;
+  const lf_fragment *fr = &ds->m.fragments[i];
+  if (off >= fr->physical_rows)
+    return lf_err(err, LF_ARG, "%s: fragment %" PRIu64 " has no row %" PRIu64 " (%" PRIu64
+                  " rows)", shown(ds->root), fr->id, off, fr->physical_rows);
+  *out = ids ? lf_rowids_get(ids, off) : fr->id << 32 | off;
+  return LF_OK;
+}
