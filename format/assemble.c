@@ -113,8 +113,8 @@ int lf_assemble(const lf_pagedata *pd, uint64_t r0, uint64_t r1, lf_array **path
   int ndef = 0;
   int rc = build_plan(pd, path, write, depth, L, owner, owner_empty, cut_of_rep, &ndef, err);
   if (rc) return rc;
-  uint64_t l0 = pd->row_level[r0], l1 = pd->row_level[r1];
-  uint64_t i0 = pd->row_item[r0], i1 = pd->row_item[r1];
+  uint64_t l0 = lf_row_level(pd, r0), l1 = lf_row_level(pd, r1);
+  uint64_t i0 = lf_row_item(pd, r0), i1 = lf_row_item(pd, r1);
   uint64_t nent = pd->n_levels ? l1 - l0 : r1 - r0;
   for (int j = 0; j < depth; j++)
     if (L[j].write && reserve_node(L[j].arr, L[j].is_list, nent))
@@ -123,9 +123,15 @@ int lf_assemble(const lf_pagedata *pd, uint64_t r0, uint64_t r1, lf_array **path
   uint64_t leaf_start = leaf->length;
   int max_rep = lf_layers_max_rep(pd->layers, pd->n_layers);
   uint64_t consumed = 0;
-  if (!pd->n_levels) {
-    for (uint64_t i = 0; i < nent; i++)
-      for (int j = depth - 1; j >= 0; j--) push_inst(L, j, 1);
+  if (!pd->n_levels) { /* every layer valid, one instance per row (no lists) */
+    for (int j = 0; j < depth; j++)
+      if (L[j].is_list) return lf_err(err, LF_CORRUPT, "list layer without repetition levels");
+    for (int j = 0; j < depth; j++) {
+      if (!L[j].write) continue;
+      lf_array *a = L[j].arr;
+      memset(a->valid_buf + a->length, 1, nent);
+      a->length += nent;
+    }
     consumed = nent;
   } else {
     for (uint64_t i = l0; i < l1; i++) {

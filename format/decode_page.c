@@ -126,6 +126,19 @@ static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_
   return LF_OK;
 }
 
+/* Grow *p (holding `used` bytes, capacity *cap, 0 = unknown) to >= need
+** bytes, doubling so that appending chunk after chunk stays linear. */
+static int grow_bytes(uint8_t **p, uint64_t *cap, uint64_t used, uint64_t need) {
+  if (*p && need <= *cap) return LF_OK;
+  uint64_t nc = (*cap > used ? *cap : used) * 2;
+  if (nc < need) nc = need;
+  uint8_t *np = realloc(*p, nc);
+  if (!np) return LF_NOMEM;
+  *p = np;
+  *cap = nc;
+  return LF_OK;
+}
+
 /* Append items of src (same kind) to dst. */
 int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err) {
   if (dst->n == 0 && dst->kind == LF_BLK_EMPTY && !dst->data && !dst->offsets) {
@@ -161,9 +174,9 @@ int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err) {
   } else if (src->kind == LF_BLK_FIXED) {
     uint64_t bits0 = dst->n * dst->bits, add = src->n * src->bits;
     uint64_t need = (bits0 + add + 7) / 8;
-    uint8_t *p = realloc(dst->data, need + 8);
-    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
-    dst->data = p;
+    if (grow_bytes(&dst->data, &dst->cap_data, dst->data_len, need + 8))
+      return lf_err(err, LF_NOMEM, "out of memory");
+    uint8_t *p = dst->data;
     if (bits0 % 8 == 0) {
       memcpy(p + bits0 / 8, src->data, (add + 7) / 8);
     } else { /* bit-packed (booleans): append bit by bit */
@@ -178,14 +191,15 @@ int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err) {
   } else if (src->kind == LF_BLK_VARIABLE) {
     uint64_t base = src->offsets[0];
     uint64_t nbytes = src->offsets[src->n] - base;
-    uint64_t *o = realloc(dst->offsets, (dst->n + src->n + 1) * 8);
-    if (!o) return lf_err(err, LF_NOMEM, "out of memory");
-    dst->offsets = o;
+    if (grow_bytes((uint8_t **)&dst->offsets, &dst->cap_off, dst->n ? (dst->n + 1) * 8 : 0,
+                   (dst->n + src->n + 1) * 8))
+      return lf_err(err, LF_NOMEM, "out of memory");
+    uint64_t *o = dst->offsets;
     if (dst->n == 0) o[0] = 0;
     uint64_t start = o[dst->n];
-    uint8_t *p = realloc(dst->data, start + nbytes + 8);
-    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
-    dst->data = p;
+    if (grow_bytes(&dst->data, &dst->cap_data, start, start + nbytes + 8))
+      return lf_err(err, LF_NOMEM, "out of memory");
+    uint8_t *p = dst->data;
     memcpy(p + start, src->data + base, nbytes);
     for (uint64_t i = 1; i <= src->n; i++) o[dst->n + i] = start + src->offsets[i] - base;
     dst->data_len = start + nbytes;
@@ -427,21 +441,20 @@ int lf_layers_max_visible(const uint8_t *layers, int n) {
 /* Fill row_level / row_item from the levels. */
 static int index_rows(lf_pagedata *pd, lf_error *err) {
   uint64_t n = pd->num_rows;
-  pd->row_level = malloc((n + 1) * 8);
-  pd->row_item = malloc((n + 1) * 8);
-  if (!pd->row_level || !pd->row_item) return lf_err(err, LF_NOMEM, "out of memory");
   int max_rep = lf_layers_max_rep(pd->layers, pd->n_layers);
   int max_vis = lf_layers_max_visible(pd->layers, pd->n_layers);
-  if (!pd->rep) {
+  if (!pd->rep) { /* row r is level r and item r: no table needed */
     if (pd->def && pd->n_levels != n)
       return lf_err(err, LF_CORRUPT, "page has %llu rows but %llu definition levels",
                     (unsigned long long)n, (unsigned long long)pd->n_levels);
-    for (uint64_t r = 0; r <= n; r++) pd->row_level[r] = pd->row_item[r] = r;
     if (pd->vals.n < n && pd->vals.kind != LF_BLK_EMPTY)
       return lf_err(err, LF_CORRUPT, "page has %llu rows but %llu values",
                     (unsigned long long)n, (unsigned long long)pd->vals.n);
     return LF_OK;
   }
+  pd->row_level = malloc((n + 1) * 8);
+  pd->row_item = malloc((n + 1) * 8);
+  if (!pd->row_level || !pd->row_item) return lf_err(err, LF_NOMEM, "out of memory");
   uint64_t r = 0, items = 0;
   for (uint64_t i = 0; i < pd->n_levels; i++) {
     if (pd->rep[i] > max_rep)
@@ -532,10 +545,9 @@ static int fullzip_walk(const fullzip_layout *z, const uint8_t *d, size_t len,
     } else if (len - pos < vw) {
       return lf_err(err, LF_CORRUPT, "truncated fixed-width value");
     }
-    uint8_t *p = realloc(b->data, datalen + take + 8);
-    if (!p) return lf_err(err, LF_NOMEM, "out of memory");
-    b->data = p;
-    memcpy(p + datalen, d + pos, take);
+    if (!b->data && !(b->data = malloc(len + 8))) /* values never exceed the page */
+      return lf_err(err, LF_NOMEM, "out of memory");
+    memcpy(b->data + datalen, d + pos, take);
     datalen += take;
     pos += take;
     b->n++;
@@ -544,6 +556,7 @@ static int fullzip_walk(const fullzip_layout *z, const uint8_t *d, size_t len,
     if (!b->offsets && !(b->offsets = malloc(8))) return lf_err(err, LF_NOMEM, "out of memory");
     b->offsets[b->n] = datalen;
   }
+  if (!b->data && !(b->data = malloc(8))) return lf_err(err, LF_NOMEM, "out of memory");
   b->data_len = datalen;
   out->n_levels = cw ? n : 0;
   if (!cw && n != out->num_rows && !z->bits_offset)
@@ -584,7 +597,21 @@ static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, siz
                   z.bits_rep, z.bits_def, z.bits_value, z.bits_offset);
   uint8_t *d = NULL;
   if ((rc = lf_page_read_buf(f, pg, 0, &d, err))) return rc;
-  rc = fullzip_walk(&z, d, (size_t)pg->buf_len[0], out, err);
+  if (z.bits_rep + z.bits_def == 0 && !z.bits_offset) {
+    /* no control words, fixed width: the page buffer is the value array */
+    uint64_t vw = z.bits_value / 8, len = pg->buf_len[0];
+    if (len != pg->num_rows * vw) {
+      free(d);
+      return lf_err(err, LF_CORRUPT, "full-zip page of %llu bytes for %llu values of %llu bytes",
+                    (unsigned long long)len, (unsigned long long)pg->num_rows,
+                    (unsigned long long)vw);
+    }
+    out->vals = (lf_block){.kind = LF_BLK_FIXED, .n = pg->num_rows, .bits = z.bits_value,
+                           .data = d, .data_len = len};
+    d = NULL;
+  } else {
+    rc = fullzip_walk(&z, d, (size_t)pg->buf_len[0], out, err);
+  }
   free(d);
   if (!rc && lf_packed_kind(z.val_enc.p, z.val_enc.n))
     rc = lf_unpack_struct_rows(z.val_enc.p, z.val_enc.n, &out->vals, err);

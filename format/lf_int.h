@@ -102,6 +102,7 @@ typedef struct lf_block {
   uint64_t *offsets;   /* VARIABLE: n + 1 entries */
   uint8_t *valid;      /* optional, n * dim bytes (1 = valid) */
   uint64_t dim;        /* FIXED with valid: items per value (FSL dimension) */
+  uint64_t cap_data, cap_off; /* capacity of data / offsets in bytes (0 = unknown) */
   int n_children;      /* STRUCT: one block per field */
   struct lf_block *children;
 } lf_block;
@@ -161,7 +162,9 @@ enum {
 
 /* One decoded page of a leaf column: its rep/def levels (NULL when the page
 ** has none) and its visible items.  row_level[r] / row_item[r] give the
-** level and item index where row r starts (num_rows + 1 entries). */
+** level and item index where row r starts (num_rows + 1 entries); both are
+** NULL when the page has no repetition (row r is level r and item r): use
+** lf_row_level / lf_row_item. */
 typedef struct lf_pagedata {
   uint64_t num_rows;
   uint64_t n_levels;
@@ -173,6 +176,12 @@ typedef struct lf_pagedata {
 } lf_pagedata;
 
 void lf_pagedata_reset(lf_pagedata *pd);
+static inline uint64_t lf_row_level(const lf_pagedata *pd, uint64_t r) {
+  return pd->row_level ? pd->row_level[r] : r;
+}
+static inline uint64_t lf_row_item(const lf_pagedata *pd, uint64_t r) {
+  return pd->row_item ? pd->row_item[r] : r;
+}
 int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err); /* same kind */
 int lf_block_check(const lf_block *b, lf_error *err); /* offsets/lengths in range */
 /* Replace whole-byte indices in vals by the dictionary's items. */

@@ -170,8 +170,8 @@ static void check_flat_seven(opened *o) {
   assert_true(pd->vals.n == 7);
   for (int i = 0; i < 7; i++) assert_int_equal(i32_at(pd->vals.data, (uint64_t)i), SEVEN[i]);
   for (int r = 0; r <= 7; r++) {
-    assert_true(pd->row_level[r] == (uint64_t)r);
-    assert_true(pd->row_item[r] == (uint64_t)r);
+    assert_true(lf_row_level(pd, (uint64_t)r) == (uint64_t)r);
+    assert_true(lf_row_item(pd, (uint64_t)r) == (uint64_t)r);
   }
   /* through the reader, rows spanning both chunks */
   lf_array a;
