@@ -15,7 +15,7 @@ CC=${CC:-gcc}
 make -s "$B/liblanceformat.a"
 mkdir -p "$B/bench"
 $CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Iformat \
-  -o "$B/bench/bench_decode" bench/decode/bench_decode.c "$B/liblanceformat.a" -lzstd -llz4 -lm
+  -o "$B/bench/bench_decode" bench/decode/bench_decode.c "$B/liblanceformat.a" -lzstd -llz4 -lroaring -lm
 
 datafile() { ls "$DATA/$1.lance/data/"*.lance 2>/dev/null | head -n 1; }
 if [ -z "$(datafile v22)" ] || [ -z "$(datafile v21)" ]; then
