@@ -34,7 +34,9 @@ export function rngFrom(seed) {
   return r;
 }
 
-const N = 3000; // rows in most datasets: crosses the 1024-value mini-block chunk boundaries
+// rows in most datasets: crosses the 1024-value mini-block chunk boundaries
+// (GEN_ROWS makes small datasets, e.g. to seed the fuzzers)
+const N = Number(process.env.GEN_ROWS || 3000);
 const I = (n) => Array.from({ length: n }, (_, i) => i);
 
 // put `edge` values at the start, then fn(i) for the rest; null where nullEvery divides i (i>0)
