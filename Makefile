@@ -70,7 +70,7 @@ symbols: $(B)/lance.so
 	@test/check_symbols.sh $(B)/lance.so
 
 interop: all
-	@test/interop/run.sh $(B)
+	@$(INTEROP_ENV) test/interop/run.sh $(B)/lance-dump
 
 # Under sanitizers the extension is loaded into a plain sqlite3 shell, so the
 # sanitizer runtimes must be preloaded (and the shell's own leaks ignored).
@@ -84,7 +84,7 @@ test: all symbols unit replay sql interop
 ASAN_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
 asan:
 	$(MAKE) B=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  SQL_ENV='LD_PRELOAD="$(ASAN_PRELOAD)" ASAN_OPTIONS=detect_leaks=0' test
+	  SQL_ENV='LD_PRELOAD="$(ASAN_PRELOAD)" ASAN_OPTIONS=detect_leaks=0' INTEROP_ENV=INTEROP_REUSE=1 test
 
 FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined
 fuzz: $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
