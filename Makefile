@@ -86,7 +86,7 @@ asan:
 	$(MAKE) B=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  SQL_ENV='LD_PRELOAD="$(ASAN_PRELOAD)" ASAN_OPTIONS=detect_leaks=0' INTEROP_ENV=INTEROP_REUSE=1 test
 
-FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: test/fuzz/%.c $(FORMAT_SRC)
 	@mkdir -p $(dir $@)

@@ -136,17 +136,30 @@ int lf_fsst_decode(const lf_fsst_table *t, const uint8_t *data, size_t data_len,
                    void **out_offsets, lf_error *err);
 
 /* ====================================================================
-** rle.c: Lance's mini-block RLE (values buffer + u8 run lengths).
+** rle.c: Lance's RLE (values buffer + u8, u16 or u32 run lengths).
 ** ==================================================================== */
 
 /* Expand runs into num_values native elem_bits values in out
-** (caller-allocated).  values: runs*elem_bytes bytes; lengths: runs bytes. */
+** (caller-allocated).  values: runs*elem_bytes bytes; lengths: runs
+** little-endian run lengths of len_bits (8, 16 or 32: the bits_per_value of
+** Rle.run_lengths' Flat), runs*len_bits/8 bytes.  Another len_bits is
+** LF_CORRUPT. */
+int lf_rle_decode_w(unsigned elem_bits, unsigned len_bits, const uint8_t *values,
+                    size_t values_len, const uint8_t *lengths, size_t lengths_len,
+                    size_t num_values, void *out, lf_error *err);
+/* lf_rle_decode_w with u8 run lengths (len_bits 8). */
 int lf_rle_decode(unsigned elem_bits, const uint8_t *values, size_t values_len,
                   const uint8_t *lengths, size_t lengths_len,
                   size_t num_values, void *out, lf_error *err);
 
-/* Encode num_values native values as runs (split at 255).  *out_values and
-** *out_lengths are malloc'd (caller frees both; NULL when empty). */
+/* Encode num_values native values as runs with len_bits (8/16/32) run
+** lengths, splitting runs at the width's maximum (255, 65535, 2^32-1).
+** *out_values and *out_lengths are malloc'd (caller frees both; NULL when
+** empty). */
+int lf_rle_encode_w(unsigned elem_bits, unsigned len_bits, const void *values,
+                    size_t num_values, uint8_t **out_values, size_t *values_len,
+                    uint8_t **out_lengths, size_t *lengths_len, lf_error *err);
+/* lf_rle_encode_w with u8 run lengths. */
 int lf_rle_encode(unsigned elem_bits, const void *values, size_t num_values,
                   uint8_t **out_values, size_t *values_len,
                   uint8_t **out_lengths, size_t *lengths_len, lf_error *err);

@@ -51,23 +51,28 @@ typedef struct miniblock_layout {
   int large;
 } miniblock_layout;
 
+static int push_layer(uint64_t v, lf_pagedata *out, lf_error *err);
+
+/* Repeated RepDefLayer: packed (wire 2) or one varint per field (wire 0). */
 static int parse_layers(const lf_pb_field *f, lf_pagedata *out, lf_error *err) {
+  if (f->wire == 0) return push_layer(f->u, out, err);
+  if (f->wire != 2) return lf_err(err, LF_CORRUPT, "bad repdef layer list");
   const uint8_t *p = f->data, *end = f->data + f->len;
-  uint64_t v;
-  if (f->wire == 0) {
-    p = end = NULL;
-    v = f->u;
-    goto one;
-  }
   while (p < end) {
+    uint64_t v;
     if (lf_pb_varint(&p, end, &v)) return lf_err(err, LF_CORRUPT, "bad repdef layer list");
-  one:
-    if (out->n_layers >= LF_MAX_LAYERS)
-      return lf_err(err, LF_UNSUPPORTED, "more than %d nesting layers", LF_MAX_LAYERS);
-    if (v < 1 || v > 6) return lf_err(err, LF_CORRUPT, "unknown repdef layer %llu",
-                                      (unsigned long long)v);
-    out->layers[out->n_layers++] = (uint8_t)v;
+    int rc = push_layer(v, out, err);
+    if (rc) return rc;
   }
+  return LF_OK;
+}
+
+static int push_layer(uint64_t v, lf_pagedata *out, lf_error *err) {
+  if (out->n_layers >= LF_MAX_LAYERS)
+    return lf_err(err, LF_UNSUPPORTED, "more than %d nesting layers", LF_MAX_LAYERS);
+  if (v < 1 || v > 6)
+    return lf_err(err, LF_CORRUPT, "unknown repdef layer %llu", (unsigned long long)v);
+  out->layers[out->n_layers++] = (uint8_t)v;
   return LF_OK;
 }
 

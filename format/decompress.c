@@ -43,7 +43,8 @@
 **                    encoding has no payload), offsets from 0.
 **   Fsst             the values child (a Variable) then FSST per string
 **                    (fsst.rs FsstMiniBlockDecompressor)
-**   Rle              2 buffers: values, u8 run lengths (rle.rs)
+**   Rle              2 buffers: values, run lengths (u8/u16/u32: the
+**                    run_lengths Flat's bits_per_value; rle.rs)
 **   ByteStreamSplit  1 buffer of n values, streams per chunk
 **                    (byte_stream_split.rs)
 **   General          buffer 0 decompressed (one frame per chunk), then the
@@ -64,7 +65,7 @@
 **                    bytes 1..3 != 0 (binary.rs BinaryBlockDecompressor)
 **   General          whole buffer decompressed, then the child (block.rs
 **                    GeneralBlockDecompressor)
-**   Rle              [u64 values bytes][values][u8 run lengths] (newest
+**   Rle              [u64 values bytes][values][run lengths] (newest
 **                    lance-format/lance rle.rs parse_rle_block_frame)
 **   Range, Delta     the 2.3 offset codecs (newest lance-format/lance)
 ** Full-zip (create_fixed/variable_per_value_decompressor):
@@ -331,7 +332,7 @@ static int dec_inline_bitpack(const ce *c, const uint8_t *p, uint64_t len, uint6
   return LF_OK;
 }
 
-/* Rle with Flat values / Flat 8-bit run lengths, from two byte ranges. */
+/* Rle with Flat values / Flat 8, 16 or 32-bit run lengths, from two byte ranges. */
 static int dec_rle(const ce *c, const uint8_t *vp, uint64_t vlen, const uint8_t *lp,
                    uint64_t llen, uint64_t n, xblk *x, lf_error *err) {
   fields fs;
@@ -345,15 +346,15 @@ static int dec_rle(const ce *c, const uint8_t *vp, uint64_t vlen, const uint8_t 
     return rc;
   if (!fixed_width_ok(bits))
     return lf_err(err, LF_CORRUPT, "rle of %llu-bit values", (unsigned long long)bits);
-  if (lbits != 8)
-    return lf_err(err, LF_UNSUPPORTED, "rle with %llu-bit run lengths is not supported",
+  if (lbits != 8 && lbits != 16 && lbits != 32) /* rle.rs RunLengthWidth::from_bits */
+    return lf_err(err, LF_CORRUPT, "rle with %llu-bit run lengths (8, 16 or 32)",
                   (unsigned long long)lbits);
   if (n > (UINT64_MAX - 8) / 8) return lf_err(err, LF_CORRUPT, "rle of %llu values",
                                               (unsigned long long)n);
   uint8_t *o = dalloc(n * bits / 8);
   if (!o) return lf_err(err, LF_NOMEM, "out of memory");
-  if (n && (rc = lf_rle_decode((unsigned)bits, vp, (size_t)vlen, lp, (size_t)llen, (size_t)n, o,
-                               err))) {
+  if (n && (rc = lf_rle_decode_w((unsigned)bits, (unsigned)lbits, vp, (size_t)vlen, lp,
+                                 (size_t)llen, (size_t)n, o, err))) {
     free(o);
     return rc;
   }

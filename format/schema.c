@@ -382,6 +382,7 @@ static int reorder_preorder(lf_schema *s, lf_error *err) {
 }
 
 int lf_schema_parse_fields(lf_schema *s, const uint8_t *d, size_t n, lf_error *err) {
+  if (s->n_all || s->n_fields) return lf_err(err, LF_CORRUPT, "schema given twice");
   lf_pb pb;
   lf_pb_field f;
   lf_pb_init(&pb, d, n);
