@@ -173,12 +173,6 @@ static int xblk_finish(xblk *x, lf_block *out, lf_error *err) {
   return LF_OK;
 }
 
-static uint64_t rd_le(const uint8_t *p, unsigned nbytes) {
-  uint64_t v = 0;
-  for (unsigned i = nbytes; i-- > 0;) v = v << 8 | p[i];
-  return v;
-}
-
 /* ceil(n * bits / 8) without overflow; UINT64_MAX when it does not fit. */
 static uint64_t bits_to_bytes(uint64_t n, uint64_t bits) {
   if (bits && n > (UINT64_MAX - 7) / bits) return UINT64_MAX;
@@ -452,10 +446,10 @@ static int offsets_read(const uint8_t *p, unsigned w, uint64_t n, uint64_t limit
                         uint64_t *first, uint64_t **out, lf_error *err) {
   uint64_t *o = malloc((size_t)(n + 1) * 8);
   if (!o) return lf_err(err, LF_NOMEM, "out of memory");
-  uint64_t base = rd_le(p, w), prev = base;
+  uint64_t base = lf_le(p, w), prev = base;
   if (base > limit) goto bad;
   for (uint64_t i = 0; i <= n; i++) {
-    uint64_t v = rd_le(p + i * w, w);
+    uint64_t v = lf_le(p + i * w, w);
     if (v < prev || v > limit) goto bad;
     o[i] = v - base;
     prev = v;
@@ -719,15 +713,15 @@ static int block_variable(const uint8_t *p, uint64_t len, uint64_t n, xblk *x, l
     unsigned w = (unsigned)(bits / 8);
     off0 = 1 + 2 * (uint64_t)w;
     if (len < off0) return lf_err(err, LF_CORRUPT, "variable block header truncated");
-    start = rd_le(p + 1 + w, w);
+    start = lf_le(p + 1 + w, w);
   } else {
-    bits = rd_le(p, 4);
+    bits = lf_le(p, 4);
     if (bits != 32 && bits != 64)
       return lf_err(err, LF_CORRUPT, "variable block with %llu-bit offsets",
                     (unsigned long long)bits);
     off0 = bits == 32 ? 8 : 16;
     if (len < off0) return lf_err(err, LF_CORRUPT, "variable block header truncated");
-    start = rd_le(p + off0 / 2, (unsigned)(off0 / 2));
+    start = lf_le(p + off0 / 2, (unsigned)(off0 / 2));
   }
   unsigned w = (unsigned)(bits / 8);
   if (n > (UINT64_C(1) << 40) || start > len || start < off0 || (start - off0) / w < n + 1)
@@ -875,7 +869,7 @@ static int block_dec(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, in
     case CE_RLE: {
       if (len < 8) return lf_err(err, LF_CORRUPT, "rle block of %llu bytes",
                                  (unsigned long long)len);
-      uint64_t vlen = rd_le(p, 8);
+      uint64_t vlen = lf_le(p, 8);
       if (vlen > len - 8)
         return lf_err(err, LF_CORRUPT, "rle block: %llu value bytes exceed %llu",
                       (unsigned long long)vlen, (unsigned long long)(len - 8));

@@ -40,15 +40,6 @@
 #include <roaring/roaring.h>
 #include <zstd.h>
 
-static uint64_t rd64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 /* ---- a minimal flatbuffer reader ----------------------------------------- */
 
@@ -60,11 +51,11 @@ typedef struct fb {
 /* Table at absolute position t: position of field i, 0 if absent/invalid. */
 static size_t fb_field(fb b, size_t t, int i, size_t width) {
   if (t > b.n || b.n - t < 4) return 0;
-  int64_t vt = (int64_t)t - (int32_t)rd32(b.d + t);
+  int64_t vt = (int64_t)t - (int32_t)lf_le32(b.d + t);
   if (vt < 0 || (uint64_t)vt > b.n - 4) return 0;
-  size_t vsz = rd16(b.d + vt);
+  size_t vsz = lf_le16(b.d + vt);
   if (vsz > b.n - (size_t)vt || (size_t)(4 + 2 * i + 2) > vsz) return 0;
-  size_t off = rd16(b.d + vt + 4 + 2 * i);
+  size_t off = lf_le16(b.d + vt + 4 + 2 * i);
   if (!off || off > b.n - t || width > b.n - t - off) return 0;
   return t + off;
 }
@@ -76,18 +67,18 @@ static int fb_u8(fb b, size_t t, int i, uint8_t *out) {
 }
 static int64_t fb_i64(fb b, size_t t, int i) {
   size_t p = fb_field(b, t, i, 8);
-  return p ? (int64_t)rd64(b.d + p) : 0;
+  return p ? (int64_t)lf_le64(b.d + p) : 0;
 }
 static int32_t fb_i32(fb b, size_t t, int i) {
   size_t p = fb_field(b, t, i, 4);
-  return p ? (int32_t)rd32(b.d + p) : 0;
+  return p ? (int32_t)lf_le32(b.d + p) : 0;
 }
 
 /* Follow the u32 offset stored in field i: the referenced table/vector, or 0. */
 static size_t fb_ref(fb b, size_t t, int i) {
   size_t p = fb_field(b, t, i, 4);
   if (!p) return 0;
-  uint32_t o = rd32(b.d + p);
+  uint32_t o = lf_le32(b.d + p);
   if (!o || o > b.n - p || b.n - p - o < 4) return 0;
   return p + o;
 }
@@ -97,7 +88,7 @@ static size_t fb_vec(fb b, size_t t, int i, size_t elem, uint32_t *count) {
   size_t v = fb_ref(b, t, i);
   *count = 0;
   if (!v) return 0;
-  uint32_t n = rd32(b.d + v);
+  uint32_t n = lf_le32(b.d + v);
   if (n > (b.n - v - 4) / elem) return 0;
   *count = n;
   return v + 4;
@@ -106,14 +97,14 @@ static size_t fb_vec(fb b, size_t t, int i, size_t elem, uint32_t *count) {
 /* Element k of a vector of tables. */
 static size_t fb_vec_table(fb b, size_t v, uint32_t k) {
   size_t p = v + 4 * (size_t)k;
-  uint32_t o = rd32(b.d + p);
+  uint32_t o = lf_le32(b.d + p);
   if (!o || o > b.n - p || b.n - p - o < 4) return 0;
   return p + o;
 }
 
 static size_t fb_root(fb b) {
   if (b.n < 8) return 0;
-  uint32_t o = rd32(b.d);
+  uint32_t o = lf_le32(b.d);
   return o && o <= b.n - 4 ? o : 0;
 }
 
@@ -159,7 +150,7 @@ static int body_buffer(arrow_ctx *a, const uint8_t *body, uint64_t body_len, uin
   if (a->codec < 0 || len == 0) return LF_OK;
   if (len < 8) return lf_err(err, LF_CORRUPT, "%s: compressed buffer of %" PRIu64 " bytes",
                              a->what, len);
-  int64_t raw = (int64_t)rd64(body + off);
+  int64_t raw = (int64_t)lf_le64(body + off);
   *out = body + off + 8;
   *out_len = len - 8;
   if (raw == -1) return LF_OK;
@@ -199,7 +190,7 @@ static int read_batch(arrow_ctx *a, fb m, size_t batch, const uint8_t *body, uin
   const uint8_t *vals = NULL;
   uint64_t vlen = 0;
   uint8_t *tmp;
-  int rc = body_buffer(a, body, body_len, rd64(m.d + bufs + 16), rd64(m.d + bufs + 24), &vals,
+  int rc = body_buffer(a, body, body_len, lf_le64(m.d + bufs + 16), lf_le64(m.d + bufs + 24), &vals,
                        &vlen, &tmp, err);
   if (rc) return rc;
   if (vlen / 4 < (uint64_t)rows) {
@@ -217,21 +208,21 @@ static int read_batch(arrow_ctx *a, fb m, size_t batch, const uint8_t *body, uin
     a->vals = nv;
     a->cap = nc;
   }
-  for (int64_t i = 0; i < rows; i++) a->vals[a->nvals++] = rd32(vals + 4 * i);
+  for (int64_t i = 0; i < rows; i++) a->vals[a->nvals++] = lf_le32(vals + 4 * i);
   free(tmp);
   return LF_OK;
 }
 
 /* One Block of the footer: locate the message and its body. */
 static int read_block(arrow_ctx *a, const uint8_t *blk, lf_error *err) {
-  uint64_t off = rd64(blk), body_len = rd64(blk + 16);
-  uint32_t meta = rd32(blk + 8);
+  uint64_t off = lf_le64(blk), body_len = lf_le64(blk + 16);
+  uint32_t meta = lf_le32(blk + 8);
   size_t n = a->n - 10; /* footer length + magic excluded */
   if (off > n || meta > n - off || body_len > n - off - meta || meta < 8)
     return lf_err(err, LF_CORRUPT, "%s: truncated record batch", a->what);
   const uint8_t *p = a->d + off;
-  size_t hdr = rd32(p) == 0xFFFFFFFFu ? 8 : 4;
-  uint32_t len = rd32(p + hdr - 4);
+  size_t hdr = lf_le32(p) == 0xFFFFFFFFu ? 8 : 4;
+  uint32_t len = lf_le32(p + hdr - 4);
   if (len > meta - hdr)
     return lf_err(err, LF_CORRUPT, "%s: record batch metadata length %u exceeds block (%u)",
                   a->what, len, meta);
@@ -256,7 +247,7 @@ static int parse_arrow(arrow_ctx *a, lf_error *err) {
   size_t n = a->n;
   if (n < 16 || memcmp(d, "ARROW1", 6) || memcmp(d + n - 6, "ARROW1", 6))
     return lf_err(err, LF_CORRUPT, "%s: not an Arrow IPC file (bad magic)", a->what);
-  uint32_t flen = rd32(d + n - 10);
+  uint32_t flen = lf_le32(d + n - 10);
   if (flen > n - 16)
     return lf_err(err, LF_CORRUPT, "%s: Arrow footer length %u exceeds the file", a->what, flen);
   fb f = {d + n - 10 - flen, flen};

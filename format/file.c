@@ -10,15 +10,6 @@
 
 #define FOOTER_LEN 40
 
-static uint64_t rd64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const char *what,
                  lf_error *err) {
   *out = NULL;
@@ -144,8 +135,8 @@ static int read_offset_table(lf_file *f, uint64_t pos, uint32_t n, uint64_t **of
     return lf_err(err, LF_NOMEM, "out of memory");
   }
   for (uint32_t i = 0; i < n; i++) {
-    (*offs)[i] = rd64(tab + 16 * i);
-    (*lens)[i] = rd64(tab + 16 * i + 8);
+    (*offs)[i] = lf_le64(tab + 16 * i);
+    (*lens)[i] = lf_le64(tab + 16 * i + 8);
     if ((*offs)[i] > f->size || (*lens)[i] > f->size - (*offs)[i]) {
       free(tab);
       return lf_err(err, LF_CORRUPT, "%s: %s entry %u [%llu, +%llu) is outside the file",
@@ -221,8 +212,8 @@ static int open_footer(lf_file *f, lf_error *err) {
     return lf_err(err, LF_UNSUPPORTED, "%s: unknown Lance file version %d.%d", f->path,
                   f->major, f->minor);
   f->is_v20 = (f->major == 0 && f->minor == 3) || (f->major == 2 && f->minor == 0);
-  uint64_t cms = rd64(ft), cmo = rd64(ft + 8), gbo = rd64(ft + 16);
-  uint32_t ngb = rd32(ft + 24), ncols = rd32(ft + 28);
+  uint64_t cms = lf_le64(ft), cmo = lf_le64(ft + 8), gbo = lf_le64(ft + 16);
+  uint32_t ngb = lf_le32(ft + 24), ncols = lf_le32(ft + 28);
   uint64_t body = f->size - FOOTER_LEN;
   if (cms > body || cmo > body || gbo > body || ncols > body / 16 || ngb > body / 16)
     return lf_err(err, LF_CORRUPT, "%s: footer offsets or counts point outside the file",

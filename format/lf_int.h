@@ -5,6 +5,7 @@
 #ifndef LF_INT_H
 #define LF_INT_H
 
+#include "bytes.h"
 #include "lf.h"
 #include "pb.h"
 
@@ -188,6 +189,14 @@ int lf_block_check(const lf_block *b, lf_error *err); /* offsets/lengths in rang
 int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err);
 int lf_layers_max_rep(const uint8_t *layers, int n);
 int lf_layers_max_visible(const uint8_t *layers, int n);
+
+/* ---- decode_sparse.c: the 2.3 sparse structural layout --------------------- */
+/* Decode a SparseLayout page (enc: the SparseLayout message, PageLayout
+** field 5) into out, converted to rep/def levels and layers as the other
+** layouts give them (out->num_rows set by the caller; on error out may hold
+** partial buffers: lf_pagedata_reset it). */
+int lf_decode_sparse(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
+                     lf_pagedata *out, lf_error *err);
 
 /* ---- packed.c: packed struct rows -> one block per field ------------------ */
 /* 12 for PackedStruct, 13 for VariablePackedStruct, else 0 (top of enc). */

@@ -38,15 +38,6 @@
 
 #define MANIFEST_FOOTER 16
 
-static uint64_t rd64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-static uint32_t rd32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Replace *dst by a copy of a string field. */
 static int set_str(char **dst, const lf_pb_field *f, lf_error *err) {
   free(*dst);
@@ -316,7 +307,7 @@ static int section(const uint8_t *d, size_t end, uint64_t pos, const char *name,
   if (pos > end || end - pos < 4)
     return lf_err(err, LF_CORRUPT, "%s: %s position %llu is outside the file (%zu bytes)", what,
                   name, (unsigned long long)pos, end + MANIFEST_FOOTER);
-  uint32_t n = rd32(d + pos);
+  uint32_t n = lf_le32(d + pos);
   if (n > end - pos - 4)
     return lf_err(err, LF_CORRUPT, "%s: %s at %llu: length %u runs past the footer", what, name,
                   (unsigned long long)pos, n);
@@ -342,7 +333,7 @@ static int parse_body(lf_manifest *m, const char *what, lf_error *err) {
   if (memcmp(d + n - 4, "LANC", 4))
     return lf_err(err, LF_CORRUPT, "%s: not a Lance manifest (bad magic)", what);
   end = n - MANIFEST_FOOTER;
-  int rc = section(d, end, rd64(d + end), "manifest", what, &msg, &len, err);
+  int rc = section(d, end, lf_le64(d + end), "manifest", what, &msg, &len, err);
   if (rc) return rc;
   if ((rc = lf_schema_parse_fields(&m->schema, msg, len, err)))
     return lf_err_prefix(err, rc, "%s: schema", what);

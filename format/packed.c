@@ -128,12 +128,6 @@ static int alloc_children(lf_block *o, const pfield *pf, int nf, uint64_t n, lf_
   return LF_OK;
 }
 
-static uint64_t rd_le(const uint8_t *p, int w) {
-  uint64_t v = 0;
-  for (int i = w - 1; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-
 /* Split one row [p, p+len) field by field into child row i. */
 static int split_row(lf_block *o, const pfield *pf, int nf, uint64_t i, const uint8_t *p,
                      uint64_t len, lf_error *err) {
@@ -149,7 +143,7 @@ static int split_row(lf_block *o, const pfield *pf, int nf, uint64_t i, const ui
     }
     int lw = (int)(pf[k].len_bits / 8);
     if (len - pos < (uint64_t)lw) return lf_err(err, LF_CORRUPT, "packed row %llu is truncated", (unsigned long long)i);
-    uint64_t l = rd_le(p + pos, lw);
+    uint64_t l = lf_le(p + pos, (unsigned)lw);
     pos += lw;
     if (l > len - pos) return lf_err(err, LF_CORRUPT, "packed row %llu field %d overruns", (unsigned long long)i, k);
     const uint8_t *src = p + pos;
