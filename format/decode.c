@@ -140,9 +140,8 @@ static int load_page(lf_file *f, int col, int page, lf_pagedata **out, lf_error 
 }
 
 /* Append rows [start, end) of one leaf to the tree under `top`. */
-static int append_leaf(lf_file *f, const leaf_plan *lp, uint64_t start, uint64_t end,
-                       lf_array *top, lf_error *err) {
-  lf_array *path[LF_MAX_LAYERS];
+/* The arrays from the top-level array down to the leaf's. */
+static int leaf_path(const leaf_plan *lp, lf_array *top, lf_array **path, lf_error *err) {
   path[0] = top;
   for (int k = 1; k < lp->depth; k++) {
     lf_array *p = path[k - 1];
@@ -151,6 +150,14 @@ static int append_leaf(lf_file *f, const leaf_plan *lp, uint64_t start, uint64_t
                     p->field->name, p->n_children, lp->child_idx[k]);
     path[k] = &p->children[lp->child_idx[k]];
   }
+  return LF_OK;
+}
+
+static int append_leaf(lf_file *f, const leaf_plan *lp, uint64_t start, uint64_t end,
+                       lf_array *top, lf_error *err) {
+  lf_array *path[LF_MAX_LAYERS];
+  int rc = leaf_path(lp, top, path, err);
+  if (rc) return rc;
   lf_column *c = &f->cols[lp->col];
   for (int p = 0; p < c->npages && start < end; p++) {
     lf_page *pg = &c->pages[p];
@@ -158,7 +165,7 @@ static int append_leaf(lf_file *f, const leaf_plan *lp, uint64_t start, uint64_t
     uint64_t r0 = start - pg->row_start;
     uint64_t r1 = end - pg->row_start < pg->num_rows ? end - pg->row_start : pg->num_rows;
     lf_pagedata *pd = NULL;
-    int rc = load_page(f, lp->col, p, &pd, err);
+    rc = load_page(f, lp->col, p, &pd, err);
     if (!rc) rc = lf_assemble(pd, r0, r1, path, lp->write, lp->depth, err);
     if (rc) return lf_err_prefix(err, rc, "%s: column %d (%s) page %d", f->path, lp->col,
                                  path[lp->depth - 1]->field->name, p);
@@ -208,21 +215,74 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
   return LF_OK;
 }
 
+/* Take rows of one leaf page by page: from the scan cache when the page is
+** there, else from a partial decode of just the chunks / values needed. */
+static int take_leaf(lf_file *f, const leaf_plan *lp, const uint64_t *rows, size_t n,
+                     lf_array *top, uint64_t *local, uint64_t *map, lf_error *err) {
+  lf_array *path[LF_MAX_LAYERS];
+  int rc = leaf_path(lp, top, path, err);
+  lf_column *c = &f->cols[lp->col];
+  lf_pagedata part = {0};
+  for (size_t i = 0, p = 0; !rc && i < n && p < (size_t)c->npages; p++) {
+    lf_page *pg = &c->pages[p];
+    size_t j = i;
+    while (j < n && rows[j] < pg->row_start + pg->num_rows) local[j - i] = rows[j] - pg->row_start, j++;
+    if (j == i) continue;
+    const lf_pagedata *pd = &part;
+    if (f->dec->cache[lp->col].page == (int)p) {
+      pd = &f->dec->cache[lp->col].pd;
+      memcpy(map, local, (j - i) * sizeof *map);
+    } else {
+      rc = lf_decode_page21_rows(f, pg, local, j - i, &part, map, err);
+    }
+    for (size_t a = 0; !rc && a < j - i;) { /* assemble runs of consecutive mapped rows */
+      size_t b = a + 1;
+      while (b < j - i && map[b] == map[b - 1] + 1) b++;
+      rc = lf_assemble(pd, map[a], map[b - 1] + 1, path, lp->write, lp->depth, err);
+      a = b;
+    }
+    if (rc) rc = lf_err_prefix(err, rc, "%s: column %d (%s) page %zu", f->path, lp->col,
+                               path[lp->depth - 1]->field->name, p);
+    i = j;
+  }
+  lf_pagedata_reset(&part);
+  return rc;
+}
+
+static int take_rows(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_array *out,
+                     lf_error *err) {
+  if (f->is_v20) { /* runs of consecutive rows through the 2.0 decoder */
+    for (size_t i = 0; i < n;) {
+      size_t j = i + 1;
+      while (j < n && rows[j] == rows[j - 1] + 1) j++;
+      int rc = append_range(f, field_idx, rows[i], rows[j - 1] + 1, out, err);
+      if (rc) return rc;
+      i = j;
+    }
+    return LF_OK;
+  }
+  uint64_t *local = malloc((n + 1) * sizeof *local), *map = malloc((n + 1) * sizeof *map);
+  int rc = local && map ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+  const field_plan *fp = &f->dec->fields[field_idx];
+  for (int i = 0; !rc && i < fp->nleaves; i++)
+    rc = take_leaf(f, &fp->leaves[i], rows, n, out, local, map, err);
+  free(local);
+  free(map);
+  return rc;
+}
+
 int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_array *out,
                  lf_error *err) {
   int rc = check_args(f, field_idx, out, err);
   if (rc) return rc;
-  for (size_t i = 0; i < n;) {
+  for (size_t i = 0; i < n; i++) {
     if (rows[i] >= f->num_rows)
       return lf_err(err, LF_ARG, "%s: row %llu outside the file's %llu rows", f->path,
                     (unsigned long long)rows[i], (unsigned long long)f->num_rows);
     if (i > 0 && rows[i] < rows[i - 1])
       return lf_err(err, LF_ARG, "%s: take rows must be ascending", f->path);
-    size_t j = i + 1; /* extend a run of consecutive rows */
-    while (j < n && rows[j] == rows[j - 1] + 1) j++;
-    if ((rc = append_range(f, field_idx, rows[i], rows[j - 1] + 1, out, err))) return rc;
-    i = j;
   }
+  if ((rc = take_rows(f, field_idx, rows, n, out, err))) return rc;
   finish_validity(out);
   if (out->length != n)
     return lf_err(err, LF_CORRUPT, "%s: take decoded %llu rows, expected %zu", f->path,

@@ -106,12 +106,6 @@ static int parse_miniblock(const uint8_t *d, size_t n, miniblock_layout *m, lf_p
   return LF_OK;
 }
 
-static uint64_t rd_le(const uint8_t *p, int w) {
-  uint64_t v = 0;
-  for (int i = w - 1; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-
 /* Append n levels of a decoded 16-bit block to *dst (growing). */
 static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_block *b,
                          uint64_t n, lf_error *err) {
@@ -242,11 +236,11 @@ static int decode_chunk(const miniblock_layout *m, const uint8_t *c, size_t clen
   size_t off = 0, szw = m->large ? 4 : 2;
   size_t hdr = 2 + (m->has_rep ? 2 : 0) + (m->has_def ? 2 : 0) + szw * m->num_buffers;
   if (hdr > clen) return lf_err(err, LF_CORRUPT, "chunk header exceeds chunk (%zu bytes)", clen);
-  uint64_t nlev = rd_le(c, 2), rep_sz = 0, def_sz = 0, sizes[64];
+  uint64_t nlev = lf_le(c, 2), rep_sz = 0, def_sz = 0, sizes[64];
   off = 2;
-  if (m->has_rep) rep_sz = rd_le(c + off, 2), off += 2;
-  if (m->has_def) def_sz = rd_le(c + off, 2), off += 2;
-  for (uint64_t i = 0; i < m->num_buffers; i++, off += szw) sizes[i] = rd_le(c + off, (int)szw);
+  if (m->has_rep) rep_sz = lf_le(c + off, 2), off += 2;
+  if (m->has_def) def_sz = lf_le(c + off, 2), off += 2;
+  for (uint64_t i = 0; i < m->num_buffers; i++, off += szw) sizes[i] = lf_le(c + off, (unsigned)szw);
   off = (off + 7) & ~(size_t)7;
   view rep = {0}, def = {0};
   lf_bufview bufs[64];
@@ -293,6 +287,66 @@ static int decode_chunk(const miniblock_layout *m, const uint8_t *c, size_t clen
   return LF_OK;
 }
 
+/* After the chunks: level counts, packed struct fields, dictionary values. */
+static int miniblock_finish(lf_file *f, const lf_page *pg, const miniblock_layout *m,
+                            const levels_acc *acc, lf_pagedata *out, lf_error *err) {
+  out->n_levels = m->has_rep ? acc->nrep : m->has_def ? acc->ndef : 0;
+  if (m->has_rep && m->has_def && acc->nrep != acc->ndef)
+    return lf_err(err, LF_CORRUPT, "page has %llu repetition but %llu definition levels",
+                  (unsigned long long)acc->nrep, (unsigned long long)acc->ndef);
+  int rc = LF_OK;
+  if (lf_packed_kind(m->val_enc.p, m->val_enc.n) &&
+      (rc = lf_unpack_struct_rows(m->val_enc.p, m->val_enc.n, &out->vals, err)))
+    return rc;
+  if (!m->has_dict) return LF_OK;
+  uint8_t *dictbuf = NULL;
+  lf_block dict = {0};
+  if ((rc = lf_page_read_buf(f, pg, 2, &dictbuf, err))) return rc;
+  rc = lf_decompress_block(m->dict_enc.p, m->dict_enc.n, (lf_bufview){dictbuf, pg->buf_len[2]},
+                           m->num_dict_items, &dict, err);
+  if (!rc) rc = lf_block_check(&dict, err);
+  if (!rc) rc = lf_dict_materialize(&out->vals, &dict, err);
+  if (rc) rc = lf_err_prefix(err, rc, "dictionary");
+  free(dictbuf);
+  lf_block_reset(&dict);
+  return rc;
+}
+
+/* Chunk i of a mini-block page: byte offset and length in buffer 1, items. */
+typedef struct chunk_info {
+  uint64_t pos, bytes, items;
+} chunk_info;
+
+/* Parse the chunk metadata (buffer 0) into n chunks (malloc'd *out). */
+static int chunk_table(const miniblock_layout *m, const lf_page *pg, const uint8_t *meta,
+                       chunk_info **out, size_t *n, lf_error *err) {
+  size_t w = m->large ? 4 : 2, nchunks = pg->buf_len[0] / w;
+  chunk_info *c = malloc((nchunks + 1) * sizeof *c);
+  if (!c) return lf_err(err, LF_NOMEM, "out of memory");
+  uint64_t pos = 0, seen = 0;
+  for (size_t i = 0; i < nchunks; i++) {
+    uint64_t v = lf_le(meta + i * w, (unsigned)w);
+    c[i].pos = pos;
+    c[i].bytes = ((v >> 4) + 1) * 8;
+    c[i].items = i + 1 == nchunks ? m->num_items - seen : (uint64_t)1 << (v & 15);
+    if (seen + c[i].items > m->num_items || c[i].bytes > pg->buf_len[1] - pos) {
+      free(c);
+      return lf_err(err, LF_CORRUPT, "mini-block chunk %zu (%llu items, %llu bytes) exceeds the page",
+                    i, (unsigned long long)c[i].items, (unsigned long long)c[i].bytes);
+    }
+    pos += c[i].bytes;
+    seen += c[i].items;
+  }
+  if (seen != m->num_items) {
+    free(c);
+    return lf_err(err, LF_CORRUPT, "mini-block chunks hold %llu items, layout says %llu",
+                  (unsigned long long)seen, (unsigned long long)m->num_items);
+  }
+  *out = c;
+  *n = nchunks;
+  return LF_OK;
+}
+
 static int decode_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
                             lf_pagedata *out, lf_error *err) {
   miniblock_layout m;
@@ -300,57 +354,24 @@ static int decode_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, s
   if (rc) return rc;
   if (pg->nbuf < 2 + m.has_dict)
     return lf_err(err, LF_CORRUPT, "mini-block page has %d buffers", pg->nbuf);
-  uint8_t *meta = NULL, *chunks = NULL, *dictbuf = NULL;
-  lf_block dict = {0};
+  uint8_t *meta = NULL, *chunks = NULL;
   levels_acc acc = {0};
   if ((rc = lf_page_read_buf(f, pg, 0, &meta, err)) ||
       (rc = lf_page_read_buf(f, pg, 1, &chunks, err)))
     goto done;
-  size_t w = m.large ? 4 : 2, nchunks = pg->buf_len[0] / w;
-  uint64_t pos = 0, items_seen = 0;
-  for (size_t i = 0; i < nchunks; i++) {
-    uint64_t v = rd_le(meta + i * w, (int)w);
-    uint64_t bytes = ((v >> 4) + 1) * 8;
-    uint64_t items = i + 1 == nchunks ? m.num_items - items_seen : (uint64_t)1 << (v & 15);
-    if (items_seen + items > m.num_items || bytes > pg->buf_len[1] - pos) {
-      rc = lf_err(err, LF_CORRUPT, "mini-block chunk %zu (%llu items, %llu bytes) exceeds the page",
-                  i, (unsigned long long)items, (unsigned long long)bytes);
-      goto done;
-    }
-    if ((rc = decode_chunk(&m, chunks + pos, (size_t)bytes, items, out, &acc, err))) {
+  chunk_info *ct = NULL;
+  size_t nchunks = 0;
+  if ((rc = chunk_table(&m, pg, meta, &ct, &nchunks, err))) goto done;
+  for (size_t i = 0; i < nchunks && !rc; i++)
+    if ((rc = decode_chunk(&m, chunks + ct[i].pos, (size_t)ct[i].bytes, ct[i].items, out, &acc,
+                           err)))
       rc = lf_err_prefix(err, rc, "mini-block chunk %zu", i);
-      goto done;
-    }
-    pos += bytes;
-    items_seen += items;
-  }
-  if (items_seen != m.num_items) {
-    rc = lf_err(err, LF_CORRUPT, "mini-block chunks hold %llu items, layout says %llu",
-                (unsigned long long)items_seen, (unsigned long long)m.num_items);
-    goto done;
-  }
-  out->n_levels = m.has_rep ? acc.nrep : m.has_def ? acc.ndef : 0;
-  if (m.has_rep && m.has_def && acc.nrep != acc.ndef) {
-    rc = lf_err(err, LF_CORRUPT, "page has %llu repetition but %llu definition levels",
-                (unsigned long long)acc.nrep, (unsigned long long)acc.ndef);
-    goto done;
-  }
-  if (lf_packed_kind(m.val_enc.p, m.val_enc.n) &&
-      (rc = lf_unpack_struct_rows(m.val_enc.p, m.val_enc.n, &out->vals, err)))
-    goto done;
-  if (m.has_dict) {
-    if ((rc = lf_page_read_buf(f, pg, 2, &dictbuf, err))) goto done;
-    rc = lf_decompress_block(m.dict_enc.p, m.dict_enc.n,
-                             (lf_bufview){dictbuf, pg->buf_len[2]}, m.num_dict_items, &dict, err);
-    if (!rc) rc = lf_block_check(&dict, err);
-    if (!rc) rc = lf_dict_materialize(&out->vals, &dict, err);
-    if (rc) rc = lf_err_prefix(err, rc, "dictionary");
-  }
+  free(ct);
+  if (rc) goto done;
+  rc = miniblock_finish(f, pg, &m, &acc, out, err);
 done:
   free(meta);
   free(chunks);
-  free(dictbuf);
-  lf_block_reset(&dict);
   return rc;
 }
 
@@ -370,7 +391,7 @@ int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
     out.data = malloc(out.data_len + 8);
     if (!out.data) return lf_err(err, LF_NOMEM, "out of memory");
     for (uint64_t i = 0; i < vals->n; i++) {
-      uint64_t k = rd_le(vals->data + i * w, w);
+      uint64_t k = lf_le(vals->data + i * w, w);
       if (k >= dict->n) {
         free(out.data);
         return lf_err(err, LF_CORRUPT, "dictionary index %llu out of range (%llu items)",
@@ -381,7 +402,7 @@ int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
   } else if (dict->kind == LF_BLK_VARIABLE) {
     uint64_t total = 0;
     for (uint64_t i = 0; i < vals->n; i++) {
-      uint64_t k = rd_le(vals->data + i * w, w);
+      uint64_t k = lf_le(vals->data + i * w, w);
       if (k >= dict->n) return lf_err(err, LF_CORRUPT, "dictionary index %llu out of range (%llu items)",
                                       (unsigned long long)k, (unsigned long long)dict->n);
       total += dict->offsets[k + 1] - dict->offsets[k];
@@ -395,7 +416,7 @@ int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
     uint64_t pos = 0;
     out.offsets[0] = 0;
     for (uint64_t i = 0; i < vals->n; i++) {
-      uint64_t k = rd_le(vals->data + i * w, w);
+      uint64_t k = lf_le(vals->data + i * w, w);
       uint64_t len = dict->offsets[k + 1] - dict->offsets[k];
       memcpy(out.data + pos, dict->data + dict->offsets[k], len);
       pos += len;
@@ -418,7 +439,7 @@ int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
       memset(out.valid, 1, vals->n);
     }
     for (uint64_t i = 0; i < vals->n; i++)
-      if (!dict->valid[rd_le(vals->data + i * w, w)]) out.valid[i] = 0;
+      if (!dict->valid[lf_le(vals->data + i * w, w)]) out.valid[i] = 0;
   }
   lf_block_reset(vals);
   *vals = out;
@@ -518,7 +539,7 @@ static int fullzip_walk(const fullzip_layout *z, const uint8_t *d, size_t len,
     uint32_t rep = 0, def = 0;
     if (cw) {
       if (len - pos < (size_t)cw) return lf_err(err, LF_CORRUPT, "truncated control word");
-      uint32_t word = (uint32_t)rd_le(d + pos, cw);
+      uint32_t word = (uint32_t)lf_le(d + pos, cw);
       pos += cw;
       def = z->bits_def ? word & ((1u << z->bits_def) - 1) : 0;
       rep = word >> z->bits_def;
@@ -541,7 +562,7 @@ static int fullzip_walk(const fullzip_layout *z, const uint8_t *d, size_t len,
       take = 0;
       if (def == 0) {
         if (len - pos < lw) return lf_err(err, LF_CORRUPT, "truncated value length");
-        uint64_t l = rd_le(d + pos, (int)lw);
+        uint64_t l = lf_le(d + pos, (unsigned)lw);
         pos += lw;
         if (l > len - pos) return lf_err(err, LF_CORRUPT, "value length %llu exceeds page",
                                          (unsigned long long)l);
@@ -573,8 +594,8 @@ static int fullzip_walk(const fullzip_layout *z, const uint8_t *d, size_t len,
 /* Variable full-zip values may be compressed one by one. */
 static int fullzip_decompress_values(const fullzip_layout *z, lf_block *b, lf_error *err);
 
-static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
-                          lf_pagedata *out, lf_error *err) {
+static int parse_fullzip(const uint8_t *enc, size_t enc_len, fullzip_layout *zp,
+                         lf_pagedata *out, lf_error *err) {
   fullzip_layout z;
   memset(&z, 0, sizeof z);
   lf_pb pb;
@@ -600,6 +621,15 @@ static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, siz
        z.bits_offset != 64) || (!z.bits_offset && !z.bits_value))
     return lf_err(err, LF_CORRUPT, "bad full-zip layout (rep %u, def %u, value %u, offset %u bits)",
                   z.bits_rep, z.bits_def, z.bits_value, z.bits_offset);
+  *zp = z;
+  return LF_OK;
+}
+
+static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
+                          lf_pagedata *out, lf_error *err) {
+  fullzip_layout z;
+  int rc = parse_fullzip(enc, enc_len, &z, out, err);
+  if (rc) return rc;
   uint8_t *d = NULL;
   if ((rc = lf_page_read_buf(f, pg, 0, &d, err))) return rc;
   if (z.bits_rep + z.bits_def == 0 && !z.bits_offset) {
@@ -716,9 +746,9 @@ static int constant_buffer_value(lf_file *f, const lf_page *pg, int which, uint8
   int rc = lf_page_read_buf(f, pg, which, &d, err);
   if (rc) return rc;
   uint64_t len = pg->buf_len[which];
-  uint64_t l0 = len >= 8 ? rd_le(d + 4, 4) : 0;
-  if (len < 8 || rd_le(d, 4) != 2 || l0 != 8 || len < 8 + l0 + 4 ||
-      rd_le(d + 8, 8) != len - 20 || rd_le(d + 16, 4) != len - 20) {
+  uint64_t l0 = len >= 8 ? lf_le(d + 4, 4) : 0;
+  if (len < 8 || lf_le(d, 4) != 2 || l0 != 8 || len < 8 + l0 + 4 ||
+      lf_le(d + 8, 8) != len - 20 || lf_le(d + 16, 4) != len - 20) {
     free(d);
     return lf_err(err, LF_UNSUPPORTED, "constant value buffer of %llu bytes in an unknown layout",
                   (unsigned long long)len);
@@ -841,7 +871,7 @@ static int decode_blob(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t
   if (outer.layers[0] == LF_LAYER_NULLABLE_ITEM) {
     if (!(v->valid = malloc(v->n + 1))) return lf_err(err, LF_NOMEM, "out of memory");
     for (uint64_t i = 0; i < v->n; i++) {
-      uint64_t pos = rd_le(v->children[0].data + 8 * i, 8), sz = rd_le(v->children[1].data + 8 * i, 8);
+      uint64_t pos = lf_le(v->children[0].data + 8 * i, 8), sz = lf_le(v->children[1].data + 8 * i, 8);
       v->valid[i] = !(sz == 0 && pos != 0);
     }
   }
@@ -861,7 +891,7 @@ static int decode_layout(lf_file *f, const lf_page *pg, const uint8_t *enc, size
     case 2: return decode_constant(f, pg, fl.data, fl.len, out, err);
     case 3: return decode_fullzip(f, pg, fl.data, fl.len, out, err);
     case 4: return decode_blob(f, pg, fl.data, fl.len, out, err);
-    case 5: return lf_err(err, LF_UNSUPPORTED, "sparse page layout (file version 2.3) is not supported yet");
+    case 5: return lf_decode_sparse(f, pg, fl.data, fl.len, out, err);
     default: return lf_err(err, LF_UNSUPPORTED, "unknown page layout %u", fl.num);
   }
 }
@@ -870,6 +900,107 @@ int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *
   lf_pagedata_reset(out);
   out->num_rows = pg->num_rows;
   int rc = decode_layout(f, pg, pg->enc, pg->enc_len, out, err);
+  if (!rc && out->n_layers == 0) rc = lf_err(err, LF_CORRUPT, "page layout has no repdef layers");
+  if (!rc) rc = index_rows(out, err);
+  if (rc) lf_pagedata_reset(out);
+  return rc;
+}
+
+/* Take from a mini-block page without repetition: read and decode only the
+** chunks that hold the wanted rows (row = item when there is no rep). */
+static int take_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t len,
+                          const uint64_t *rows, size_t k, lf_pagedata *out, uint64_t *row_map,
+                          lf_error *err) {
+  miniblock_layout m;
+  int rc = parse_miniblock(enc, len, &m, out, err);
+  if (rc) return rc;
+  if (pg->nbuf < 2 + m.has_dict)
+    return lf_err(err, LF_CORRUPT, "mini-block page has %d buffers", pg->nbuf);
+  uint8_t *meta = NULL;
+  chunk_info *ct = NULL;
+  size_t nchunks = 0, r = 0;
+  levels_acc acc = {0};
+  if ((rc = lf_page_read_buf(f, pg, 0, &meta, err)) ||
+      (rc = chunk_table(&m, pg, meta, &ct, &nchunks, err)))
+    goto done;
+  uint64_t first_row = 0, have = 0; /* first row of chunk i; items decoded so far */
+  for (size_t i = 0; i < nchunks && r < k && !rc; first_row += ct[i++].items) {
+    if (rows[r] >= first_row + ct[i].items) continue;
+    uint8_t *c = NULL;
+    rc = lf_file_read(f, pg->buf_off[1] + ct[i].pos, ct[i].bytes, &c, "mini-block chunk", err);
+    if (!rc) rc = decode_chunk(&m, c, (size_t)ct[i].bytes, ct[i].items, out, &acc, err);
+    free(c);
+    for (; !rc && r < k && rows[r] < first_row + ct[i].items; r++)
+      row_map[r] = have + rows[r] - first_row;
+    have += ct[i].items;
+  }
+  if (!rc && r < k) rc = lf_err(err, LF_CORRUPT, "row %llu is past the page's chunks",
+                                (unsigned long long)rows[r]);
+  if (!rc) {
+    out->num_rows = have;
+    rc = miniblock_finish(f, pg, &m, &acc, out, err);
+  }
+done:
+  free(meta);
+  free(ct);
+  return rc;
+}
+
+/* Take from a full-zip page of fixed-width values without control words:
+** read each wanted value's bytes where it lies. */
+static int take_fullzip_fixed(lf_file *f, const lf_page *pg, uint64_t vw, const uint64_t *rows,
+                              size_t k, lf_pagedata *out, uint64_t *row_map, lf_error *err) {
+  if (pg->nbuf < 1 || pg->buf_len[0] != pg->num_rows * vw)
+    return lf_err(err, LF_CORRUPT, "full-zip page of %llu bytes for %llu values of %llu bytes",
+                  (unsigned long long)(pg->nbuf ? pg->buf_len[0] : 0),
+                  (unsigned long long)pg->num_rows, (unsigned long long)vw);
+  lf_block *b = &out->vals;
+  *b = (lf_block){.kind = LF_BLK_FIXED, .bits = vw * 8, .n = k, .data_len = k * vw};
+  if (!(b->data = malloc(k * vw + 8))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t i = 0; i < k;) {
+    size_t j = i + 1; /* one read per run of consecutive rows */
+    while (j < k && rows[j] == rows[j - 1] + 1) j++;
+    int rc = f->store->read(f->store, f->path, pg->buf_off[0] + rows[i] * vw, (j - i) * vw,
+                            b->data + i * vw, err);
+    if (rc) return rc;
+    for (size_t t = i; t < j; t++) row_map[t] = t;
+    i = j;
+  }
+  out->num_rows = k;
+  return LF_OK;
+}
+
+int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, size_t k,
+                          lf_pagedata *out, uint64_t *row_map, lf_error *err) {
+  lf_pagedata_reset(out);
+  for (size_t i = 0; i < k; i++)
+    if (rows[i] >= pg->num_rows || (i && rows[i] < rows[i - 1]))
+      return lf_err(err, LF_ARG, "take rows must be ascending and inside the page");
+  lf_pb pb;
+  lf_pb_field fl;
+  lf_pb_init(&pb, pg->enc, pg->enc_len);
+  int r = lf_pb_next(&pb, &fl, "page layout", err), rc = -1;
+  if (r < 0) return LF_CORRUPT;
+  if (r > 0 && fl.num == 1 && fl.wire == 2) {
+    miniblock_layout m;
+    lf_pagedata probe = {0};
+    if (parse_miniblock(fl.data, fl.len, &m, &probe, NULL) == LF_OK && !m.has_rep)
+      rc = take_miniblock(f, pg, fl.data, fl.len, rows, k, out, row_map, err);
+  } else if (r > 0 && fl.num == 3 && fl.wire == 2) {
+    fullzip_layout z;
+    lf_pagedata probe = {0};
+    if (parse_fullzip(fl.data, fl.len, &z, &probe, NULL) == LF_OK && !z.bits_rep &&
+        !z.bits_def && !z.bits_offset && !lf_packed_kind(z.val_enc.p, z.val_enc.n)) {
+      memcpy(out->layers, probe.layers, sizeof out->layers);
+      out->n_layers = probe.n_layers;
+      rc = take_fullzip_fixed(f, pg, z.bits_value / 8, rows, k, out, row_map, err);
+    }
+  }
+  if (rc == -1) { /* other layouts: decode the whole page */
+    rc = lf_decode_page21(f, pg, out, err);
+    for (size_t i = 0; !rc && i < k; i++) row_map[i] = rows[i];
+    return rc;
+  }
   if (!rc && out->n_layers == 0) rc = lf_err(err, LF_CORRUPT, "page layout has no repdef layers");
   if (!rc) rc = index_rows(out, err);
   if (rc) lf_pagedata_reset(out);

@@ -207,6 +207,13 @@ int lf_packed_kind(const uint8_t *enc, size_t enc_len);
 int lf_unpack_struct_rows(const uint8_t *enc, size_t enc_len, lf_block *rows, lf_error *err);
 /* Decode page `pg` of file f (a 2.1+ PageLayout) entirely. */
 int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err);
+/* Decode what page-local rows rows[0..k) (ascending, duplicates allowed)
+** need: only the mini-block chunks holding them (pages without
+** repetition) or only their bytes (full-zip fixed-width pages without
+** control words); other layouts decode the whole page.  row_map[i] is the
+** row of `out` that holds rows[i]. */
+int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, size_t k,
+                          lf_pagedata *out, uint64_t *row_map, lf_error *err);
 
 /* ---- assemble.c: rep/def levels + items -> lf_array tree ----------------- */
 /* Append rows [r0, r1) of pd to the arrays along `path` (path[0] is the
