@@ -330,9 +330,10 @@ static int chunk_table(const miniblock_layout *m, const lf_page *pg, const uint8
     c[i].bytes = ((v >> 4) + 1) * 8;
     c[i].items = i + 1 == nchunks ? m->num_items - seen : (uint64_t)1 << (v & 15);
     if (seen + c[i].items > m->num_items || c[i].bytes > pg->buf_len[1] - pos) {
+      lf_err(err, LF_CORRUPT, "mini-block chunk %zu (%llu items, %llu bytes) exceeds the page", i,
+             (unsigned long long)c[i].items, (unsigned long long)c[i].bytes);
       free(c);
-      return lf_err(err, LF_CORRUPT, "mini-block chunk %zu (%llu items, %llu bytes) exceeds the page",
-                    i, (unsigned long long)c[i].items, (unsigned long long)c[i].bytes);
+      return LF_CORRUPT;
     }
     pos += c[i].bytes;
     seen += c[i].items;

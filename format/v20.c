@@ -423,13 +423,18 @@ static int state(lf_file *f, struct v20_state **out, lf_error *err) {
     f->v20 = s;
     s->cols = calloc((size_t)f->ncols + 1, sizeof *s->cols);
     s->colmap = malloc(((size_t)f->schema.n_all + 1) * sizeof *s->colmap);
-    if (!s->cols || !s->colmap) return lf_err(err, LF_NOMEM, "out of memory");
+    if (!s->cols || !s->colmap) {
+      lf_v20_free(f);
+      return lf_err(err, LF_NOMEM, "out of memory");
+    }
     int col = 0;
     for (int i = 0; i < f->schema.n_all; i++)
       s->colmap[i] = f->schema.all[i]->id == -1 ? -1 : col++;
-    if (col != f->ncols)
+    if (col != f->ncols) {
+      lf_v20_free(f); /* no half-built state for the next call */
       return lf_err(err, LF_CORRUPT, "%s: schema has %d fields but the file has %d columns",
                     f->path, col, f->ncols);
+    }
   }
   *out = s;
   return LF_OK;

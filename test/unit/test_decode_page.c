@@ -411,12 +411,12 @@ static void test_miniblock_layout_errors(void **state) {
   assert_int_equal(decode(&o, &err), LF_CORRUPT);
   assert_non_null(strstr(err.msg, "has 1 buffers"));
   close_file(&o);
-  /* sparse layout (5, file version 2.3): not supported */
+  /* an empty sparse layout (5, file version 2.3) is corrupt */
   pbw_reset(&layout);
   pbw_bytes(&layout, 5, "", 0);
   mb_file(&o, "int32", 4, &meta, &chunks, &layout);
-  assert_int_equal(decode(&o, &err), LF_UNSUPPORTED);
-  assert_non_null(strstr(err.msg, "sparse"));
+  assert_int_equal(decode(&o, &err), LF_CORRUPT);
+  assert_non_null(strstr(err.msg, "sparse layout has no value compression"));
   close_file(&o);
   /* blob layout (4) without its inner layout */
   pbw_reset(&layout);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "lf_int.h"
 
 /* rle.rs test_basic_rle_encoding: i32 [1,1,1,2,2,3,3,3,3] -> 3 values
 ** (12 bytes) and 3 u8 lengths. */
@@ -98,7 +99,7 @@ static void test_corrupt(void **state) {
   assert_string_equal(e.msg,
                       "RLE: values buffer of 3 bytes is not a multiple of 2");
   assert_int_equal(lf_rle_decode(16, v, 4, l, 1, 3, out, &e), LF_CORRUPT);
-  assert_string_equal(e.msg, "RLE: 2 run values but 1 run lengths");
+  assert_string_equal(e.msg, "RLE: 2 run values but 1 bytes of 8-bit run lengths");
   assert_int_equal(lf_rle_decode(16, v, 0, l, 0, 3, out, &e), LF_CORRUPT);
   assert_int_equal(lf_rle_decode(16, NULL, 0, NULL, 0, 0, out, &e), LF_OK);
   assert_int_equal(lf_rle_decode(12, v, 4, l, 2, 5, out, &e), LF_CORRUPT);
@@ -109,12 +110,123 @@ static void test_corrupt(void **state) {
   assert_int_equal(out[1], 2);
 }
 
+
+/* LanceDB 0.39 (file version 2.3) constant-layout definition levels of
+** v23_const_null: an Rle block of Flat(16) values and Flat(16) run lengths,
+** [u64 value bytes = 2][value 1][run length 3000]. */
+static const uint8_t BLOCK_U16[12] = {2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0xb8, 0x0b};
+
+static void test_pinned_u16_lengths(void **state) {
+  (void)state;
+  static uint16_t out[3001];
+  out[3000] = 0xEEEE;
+  assert_int_equal(lf_rle_decode_w(16, 16, BLOCK_U16 + 8, 2, BLOCK_U16 + 10, 2, 3000, out, NULL),
+                   LF_OK);
+  for (int i = 0; i < 3000; i++) assert_int_equal(out[i], 1);
+  assert_int_equal(out[3000], 0xEEEE);
+  /* the same bytes read as u8 run lengths are two runs */
+  lf_error e;
+  assert_int_equal(lf_rle_decode(16, BLOCK_U16 + 8, 2, BLOCK_U16 + 10, 2, 3000, out, &e),
+                   LF_CORRUPT);
+}
+
+/* CompressiveEncoding { 8 Rle { 1 values: Flat(vb), 2 run_lengths: Flat(lb) } } */
+static size_t rle_ce(uint8_t *p, unsigned vb, unsigned lb) {
+  const uint8_t ce[] = {0x42, 12, 0x0a, 4, 0x0a, 2, 0x08, (uint8_t)vb,
+                        0x12, 4, 0x0a, 2, 0x08, (uint8_t)lb};
+  memcpy(p, ce, sizeof ce);
+  return sizeof ce;
+}
+
+/* decompress.c takes the run-length width from the run_lengths Flat. */
+static void test_block_width_from_encoding(void **state) {
+  (void)state;
+  uint8_t ce[16];
+  size_t n = rle_ce(ce, 16, 16);
+  lf_block b = {0};
+  lf_error e;
+  assert_int_equal(lf_decompress_block(ce, n, (lf_bufview){BLOCK_U16, 12}, 3000, &b, &e), LF_OK);
+  assert_int_equal(b.kind, LF_BLK_FIXED);
+  assert_true(b.bits == 16 && b.n == 3000);
+  for (int i = 0; i < 3000; i++) assert_int_equal(((uint16_t *)b.data)[i], 1);
+  lf_block_reset(&b);
+  /* mini-block: two buffers, u32 lengths */
+  const uint8_t vals[2] = {7, 9}, lens[8] = {0x70, 0x11, 1, 0, 3, 0, 0, 0}; /* 70000, 3 */
+  n = rle_ce(ce, 8, 32);
+  lf_bufview bufs[2] = {{vals, 2}, {lens, 8}};
+  assert_int_equal(lf_decompress_miniblock(ce, n, bufs, 2, 70003, &b, &e), LF_OK);
+  assert_true(b.bits == 8 && b.n == 70003);
+  assert_int_equal(b.data[0], 7);
+  assert_int_equal(b.data[69999], 7);
+  assert_int_equal(b.data[70000], 9);
+  assert_int_equal(b.data[70002], 9);
+  lf_block_reset(&b);
+  /* a run-length width Lance never writes */
+  n = rle_ce(ce, 16, 24);
+  assert_int_equal(lf_decompress_block(ce, n, (lf_bufview){BLOCK_U16, 12}, 3000, &b, &e),
+                   LF_CORRUPT);
+  assert_non_null(strstr(e.msg, "24-bit run lengths"));
+  lf_block_reset(&b);
+}
+
+/* Splitting at the width's maximum, and round trips at every width. */
+static void test_wide_lengths_roundtrip(void **state) {
+  (void)state;
+  static uint32_t in[200000], out[200000];
+  for (int i = 0; i < 200000; i++) in[i] = i < 140000 ? 5 : i < 140001 ? 6 : 8;
+  const unsigned lbits[3] = {8, 16, 32};
+  const size_t nruns[3] = {550 + 1 + 236, 3 + 1 + 1, 3};
+  for (int w = 0; w < 3; w++) {
+    uint8_t *v, *l;
+    size_t vl, ll;
+    assert_int_equal(lf_rle_encode_w(32, lbits[w], in, 200000, &v, &vl, &l, &ll, NULL), LF_OK);
+    assert_int_equal(vl, nruns[w] * 4);
+    assert_int_equal(ll, nruns[w] * lbits[w] / 8);
+    if (lbits[w] == 16) { /* 140000 = 65535 + 65535 + 8930 */
+      const uint8_t el[10] = {0xff, 0xff, 0xff, 0xff, 0xe2, 0x22, 1, 0, 0x5f, 0xea};
+      assert_memory_equal(l, el, 10);
+    }
+    memset(out, 0, sizeof out);
+    assert_int_equal(lf_rle_decode_w(32, lbits[w], v, vl, l, ll, 200000, out, NULL), LF_OK);
+    assert_memory_equal(out, in, sizeof in);
+    free(v);
+    free(l);
+  }
+}
+
+static void test_wide_lengths_corrupt(void **state) {
+  (void)state;
+  lf_error e;
+  uint16_t out[8];
+  const uint8_t v[4] = {1, 0, 2, 0}, l[4] = {3, 0, 4, 0};
+  assert_int_equal(lf_rle_decode_w(16, 16, v, 4, l, 4, 7, out, &e), LF_OK);
+  assert_int_equal(out[2], 1);
+  assert_int_equal(out[6], 2);
+  assert_int_equal(lf_rle_decode_w(16, 16, v, 4, l, 3, 7, out, &e), LF_CORRUPT);
+  assert_string_equal(e.msg, "RLE: 2 run values but 3 bytes of 16-bit run lengths");
+  assert_int_equal(lf_rle_decode_w(16, 32, v, 4, l, 4, 7, out, &e), LF_CORRUPT);
+  assert_string_equal(e.msg, "RLE: 2 run values but 4 bytes of 32-bit run lengths");
+  assert_int_equal(lf_rle_decode_w(16, 24, v, 4, l, 4, 7, out, &e), LF_CORRUPT);
+  assert_string_equal(e.msg, "RLE: run length width 24 is not 8, 16 or 32");
+  /* a 16-bit length longer than asked for is cut, like Rust */
+  const uint8_t big[2] = {0xff, 0xff};
+  assert_int_equal(lf_rle_decode_w(16, 16, v, 2, big, 2, 8, out, &e), LF_OK);
+  assert_int_equal(out[7], 1);
+  uint8_t *pv, *pl;
+  size_t vl, ll;
+  assert_int_equal(lf_rle_encode_w(16, 12, v, 2, &pv, &vl, &pl, &ll, &e), LF_ARG);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pinned_basic),
       cmocka_unit_test(test_pinned_long_runs),
       cmocka_unit_test(test_roundtrip_widths),
       cmocka_unit_test(test_corrupt),
+      cmocka_unit_test(test_pinned_u16_lengths),
+      cmocka_unit_test(test_block_width_from_encoding),
+      cmocka_unit_test(test_wide_lengths_roundtrip),
+      cmocka_unit_test(test_wide_lengths_corrupt),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
