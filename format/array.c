@@ -52,3 +52,43 @@ int lf_array_alloc_offsets(lf_array *a, uint64_t n) {
 int lf_array_alloc_data(lf_array *a, uint64_t nbytes) {
   return grow((void **)&a->data, &a->cap_data, (size_t)nbytes + 8);
 }
+
+void lf_array_clear(lf_array *a) {
+  a->length = 0;
+  a->null_count = 0;
+  a->data_len = 0;
+  a->valid = NULL;
+  for (int i = 0; i < a->n_children; i++) lf_array_clear(&a->children[i]);
+}
+
+void lf_array_finish(lf_array *a) {
+  a->valid = a->null_count ? a->valid_buf : NULL;
+  lf_type t = a->field ? a->field->type : LF_T_NULL;
+  if (!a->offsets && (lf_type_is_varwidth(t) || t == LF_T_LIST || t == LF_T_LARGE_LIST) &&
+      !lf_array_alloc_offsets(a, 0))
+    a->offsets[0] = 0;
+  for (int i = 0; i < a->n_children; i++) lf_array_finish(&a->children[i]);
+}
+
+int lf_array_append_nulls(lf_array *a, uint64_t n) {
+  const lf_field *f = a->field;
+  uint64_t at = a->length;
+  if (lf_array_alloc_valid(a, at + n)) return LF_NOMEM;
+  memset(a->valid_buf + at, 0, n);
+  a->null_count += n;
+  int w = f ? lf_type_width(f) : 0;
+  if (f && (lf_type_is_varwidth(f->type) || f->type == LF_T_LIST || f->type == LF_T_LARGE_LIST)) {
+    if (lf_array_alloc_offsets(a, at + n + 1)) return LF_NOMEM;
+    uint64_t end = at ? a->offsets[at] : 0; /* data bytes or child rows so far */
+    for (uint64_t i = at; i <= at + n; i++) a->offsets[i] = end;
+  } else if (w) {
+    if (lf_array_alloc_values(a, (at + n) * (uint64_t)w)) return LF_NOMEM;
+    memset(a->values + at * (uint64_t)w, 0, n * (uint64_t)w);
+  }
+  uint64_t per = f && f->type == LF_T_FIXED_LIST ? (uint64_t)f->fixed_size : 1;
+  if (f && f->type != LF_T_LIST && f->type != LF_T_LARGE_LIST)
+    for (int i = 0; i < a->n_children; i++)
+      if (lf_array_append_nulls(&a->children[i], n * per)) return LF_NOMEM;
+  a->length = at + n;
+  return LF_OK;
+}

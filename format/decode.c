@@ -110,22 +110,6 @@ void lf_decoder_free(lf_file *f) {
   f->dec = NULL;
 }
 
-static void clear_lengths(lf_array *a) {
-  a->length = 0;
-  a->null_count = 0;
-  a->data_len = 0;
-  a->valid = NULL;
-  for (int i = 0; i < a->n_children; i++) clear_lengths(&a->children[i]);
-}
-
-static void finish_validity(lf_array *a) {
-  a->valid = a->null_count ? a->valid_buf : NULL;
-  if (a->offsets == NULL && (lf_type_is_varwidth(a->field->type) ||
-                             a->field->type == LF_T_LIST || a->field->type == LF_T_LARGE_LIST)) {
-    if (!lf_array_alloc_offsets(a, 0)) a->offsets[0] = 0;
-  }
-  for (int i = 0; i < a->n_children; i++) finish_validity(&a->children[i]);
-}
 
 static int load_page(lf_file *f, int col, int page, lf_pagedata **out, lf_error *err) {
   col_cache *cc = &f->dec->cache[col];
@@ -191,10 +175,15 @@ static int append_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
 static int check_args(lf_file *f, int field_idx, lf_array *out, lf_error *err) {
   if (field_idx < 0 || field_idx >= f->schema.n_fields)
     return lf_err(err, LF_ARG, "%s: no field %d", f->path, field_idx);
-  const lf_field *fd = f->schema.fields[field_idx];
-  if (out->field != fd && out->field != fd->desc)
+  /* the array may be set up from another schema (a dataset's) describing
+  ** the same field: same id and type */
+  const lf_field *fd = f->schema.fields[field_idx], *af = out->field;
+  if (fd->desc) fd = fd->desc, af = af && af->desc ? af->desc : af;
+  else if (af && af->desc) af = NULL;
+  if (!af || (af != fd && (af->id != fd->id || af->type != fd->type ||
+                           af->n_children != fd->n_children)))
     return lf_err(err, LF_ARG, "%s: array was not initialised for field %d", f->path, field_idx);
-  clear_lengths(out);
+  lf_array_clear(out);
   return LF_OK;
 }
 
@@ -207,7 +196,7 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
                   (unsigned long long)start, (unsigned long long)end,
                   (unsigned long long)f->num_rows);
   if ((rc = append_range(f, field_idx, start, end, out, err))) return rc;
-  finish_validity(out);
+  lf_array_finish(out);
   if (out->length != end - start)
     return lf_err(err, LF_CORRUPT, "%s: field '%s' decoded %llu rows, expected %llu", f->path,
                   out->field->name, (unsigned long long)out->length,
@@ -283,7 +272,7 @@ int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_a
       return lf_err(err, LF_ARG, "%s: take rows must be ascending", f->path);
   }
   if ((rc = take_rows(f, field_idx, rows, n, out, err))) return rc;
-  finish_validity(out);
+  lf_array_finish(out);
   if (out->length != n)
     return lf_err(err, LF_CORRUPT, "%s: take decoded %llu rows, expected %zu", f->path,
                   (unsigned long long)out->length, n);

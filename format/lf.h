@@ -105,6 +105,12 @@ int lf_array_alloc_valid(lf_array *a, uint64_t n); /* also sets valid */
 int lf_array_alloc_values(lf_array *a, uint64_t nbytes);
 int lf_array_alloc_offsets(lf_array *a, uint64_t n);
 int lf_array_alloc_data(lf_array *a, uint64_t nbytes);
+/* Zero the lengths of a and its children (buffers kept for reuse). */
+void lf_array_clear(lf_array *a);
+/* After filling: valid = NULL when nothing is null; empty offsets = {0}. */
+void lf_array_finish(lf_array *a);
+/* Append n null rows (children get null slots; lists stay empty). */
+int lf_array_append_nulls(lf_array *a, uint64_t n);
 static inline int lf_array_is_null(const lf_array *a, uint64_t i) {
   return a->valid && !a->valid[i];
 }

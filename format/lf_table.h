@@ -219,4 +219,31 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
 ** the dataset has no stable row ids. */
 int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err);
 
+/* ---- Scans (scan.c) ------------------------------------------------------------ */
+/* A batch of live rows of one fragment: cols[k] holds projected field k
+** (arrays owned by the scan, valid until the next call), rowids[i] the row
+** id, rowaddrs[i] fragment_id << 32 | offset. */
+typedef struct lf_scan_batch {
+  uint64_t n;
+  uint64_t fragment_id;
+  lf_array *cols;
+  uint64_t *rowids, *rowaddrs;
+  size_t cap;
+} lf_scan_batch;
+
+typedef struct lf_scan lf_scan;
+/* Scan dataset ds (borrowed, as is store, which holds its data files) over
+** the top-level fields fields[0..nf) (indices into its schema). */
+int lf_scan_open(lf_dataset *ds, lf_store *store, const int *fields, int nf, lf_scan **out,
+                 lf_error *err);
+void lf_scan_free(lf_scan *s);
+/* Next batch of at most max_rows live rows (*out)->n == 0 at the end. */
+int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err);
+/* The rows among rowids[0..n) (any order) that lie in the first fragment
+** holding any of them, ascending by offset, duplicates, deleted and unknown
+** ids dropped; *used = how many of rowids were consumed (call again with the
+** rest).  Ends a scan in progress. */
+int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
+                          const lf_scan_batch **out, lf_error *err);
+
 #endif

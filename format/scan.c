@@ -1,0 +1,247 @@
+/*
+** scan.c: owns reading the live rows of a dataset snapshot: fragment by
+** fragment, a projection of top-level fields in batches, with deletion
+** vectors applied, fields a fragment lacks read as NULL, and each row's row
+** id (stable, or the address fragment_id << 32 | offset) and address.  Also
+** takes rows by row id.  Data files are matched to fields by field id.
+*/
+#include "lf_int.h"
+#include "lf_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct lf_scan {
+  lf_dataset *ds;
+  lf_store *store;
+  int nf;                 /* projected fields */
+  const lf_field **fields;
+  lf_scan_batch batch;
+  int frag;               /* current fragment, -1 before the first */
+  uint64_t off;           /* next physical offset in it */
+  lf_file **files;        /* open data files of the fragment */
+  int nfiles;
+  int *src_file, *src_field; /* per projected field: file and top-level index, -1 */
+  const uint32_t *del;    /* deleted offsets of the fragment, ascending */
+  size_t ndel, del_pos;
+  uint64_t *live;         /* scratch: live offsets of a window */
+  size_t cap_live;
+};
+
+static void close_fragment(lf_scan *s) {
+  for (int i = 0; i < s->nfiles; i++) lf_file_free(s->files[i]);
+  free(s->files);
+  s->files = NULL;
+  s->nfiles = 0;
+}
+
+/* Open the data files of fragment i and map each projected field to one. */
+static int open_fragment(lf_scan *s, int i, lf_error *err) {
+  close_fragment(s);
+  const lf_fragment *fr = lf_dataset_fragment(s->ds, i);
+  s->files = calloc((size_t)fr->n_files + 1, sizeof *s->files);
+  if (!s->files) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int k = 0; k < s->nf; k++) s->src_file[k] = s->src_field[k] = -1;
+  for (int j = 0; j < fr->n_files; j++) {
+    char *path = NULL;
+    int rc = lf_dataset_file_path(s->ds, &fr->files[j], &path, err);
+    if (!rc) rc = lf_file_open(s->store, path, &s->files[j], err);
+    free(path);
+    if (rc) return rc;
+    s->nfiles = j + 1;
+    const lf_schema *fs = lf_file_schema(s->files[j]);
+    for (int k = 0; k < s->nf; k++)
+      for (int t = 0; t < fs->n_fields; t++)
+        if (fs->fields[t]->id == s->fields[k]->id) s->src_file[k] = j, s->src_field[k] = t;
+  }
+  for (int j = 0; j < s->nfiles; j++)
+    if (lf_file_num_rows(s->files[j]) != fr->physical_rows)
+      return lf_err(err, LF_CORRUPT, "%s: %llu rows, fragment %llu has %llu",
+                    lf_file_path(s->files[j]), (unsigned long long)lf_file_num_rows(s->files[j]),
+                    (unsigned long long)fr->id, (unsigned long long)fr->physical_rows);
+  s->ndel = 0;
+  s->del_pos = 0;
+  return lf_dataset_deletions(s->ds, i, &s->del, &s->ndel, err);
+}
+
+int lf_scan_open(lf_dataset *ds, lf_store *store, const int *fields, int nf, lf_scan **out,
+                 lf_error *err) {
+  *out = NULL;
+  const lf_schema *sc = lf_dataset_schema(ds);
+  lf_scan *s = calloc(1, sizeof *s);
+  if (!s) return lf_err(err, LF_NOMEM, "out of memory");
+  s->ds = ds;
+  s->store = store;
+  s->frag = -1;
+  s->nf = nf;
+  s->fields = calloc((size_t)nf + 1, sizeof *s->fields);
+  s->src_file = calloc((size_t)nf + 1, sizeof *s->src_file);
+  s->src_field = calloc((size_t)nf + 1, sizeof *s->src_field);
+  s->batch.cols = calloc((size_t)nf + 1, sizeof *s->batch.cols);
+  if (!s->fields || !s->src_file || !s->src_field || !s->batch.cols) {
+    lf_scan_free(s);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  for (int k = 0; k < nf; k++) {
+    if (fields[k] < 0 || fields[k] >= sc->n_fields) {
+      lf_scan_free(s);
+      return lf_err(err, LF_ARG, "scan: no field %d", fields[k]);
+    }
+    s->fields[k] = sc->fields[fields[k]];
+    lf_array_init(&s->batch.cols[k], s->fields[k]);
+  }
+  *out = s;
+  return LF_OK;
+}
+
+void lf_scan_free(lf_scan *s) {
+  if (!s) return;
+  close_fragment(s);
+  for (int k = 0; s->batch.cols && k < s->nf; k++) lf_array_reset(&s->batch.cols[k]);
+  free(s->batch.cols);
+  free(s->batch.rowids);
+  free(s->batch.rowaddrs);
+  free(s->fields);
+  free(s->src_file);
+  free(s->src_field);
+  free(s->live);
+  free(s);
+}
+
+static int grow_u64(uint64_t **p, size_t *cap, size_t need) {
+  if (need <= *cap && *p) return LF_OK;
+  uint64_t *np = realloc(*p, (need + 1) * sizeof *np);
+  if (!np) return LF_NOMEM;
+  *p = np;
+  *cap = need;
+  return LF_OK;
+}
+
+/* Fill the batch with the given live offsets of the current fragment. */
+static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous,
+                      lf_error *err) {
+  lf_scan_batch *b = &s->batch;
+  const lf_fragment *fr = lf_dataset_fragment(s->ds, s->frag);
+  size_t cap = b->cap;
+  if (grow_u64(&b->rowids, &cap, n) || grow_u64(&b->rowaddrs, &b->cap, n))
+    return lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    b->rowaddrs[i] = fr->id << 32 | rows[i];
+    int rc = lf_dataset_row_id(s->ds, s->frag, rows[i], &b->rowids[i], err);
+    if (rc) return rc;
+  }
+  for (int k = 0; k < s->nf; k++) {
+    lf_array *a = &b->cols[k];
+    int rc;
+    if (s->src_file[k] < 0) {
+      lf_array_clear(a);
+      rc = lf_array_append_nulls(a, n) ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
+      lf_array_finish(a);
+    } else if (contiguous) {
+      rc = lf_file_read_range(s->files[s->src_file[k]], s->src_field[k], rows[0], rows[0] + n,
+                              a, err);
+    } else {
+      rc = lf_file_take(s->files[s->src_file[k]], s->src_field[k], rows, n, a, err);
+    }
+    if (rc) return rc;
+  }
+  b->n = n;
+  b->fragment_id = fr->id;
+  return LF_OK;
+}
+
+int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err) {
+  *out = &s->batch;
+  s->batch.n = 0;
+  if (max_rows == 0) max_rows = 1;
+  for (;;) {
+    int nfr = lf_dataset_num_fragments(s->ds);
+    if (s->frag < 0 || s->off >= lf_dataset_fragment(s->ds, s->frag)->physical_rows) {
+      if (s->frag + 1 >= nfr) {
+        close_fragment(s);
+        return LF_OK; /* end: n == 0 */
+      }
+      s->frag++;
+      s->off = 0;
+      int rc = open_fragment(s, s->frag, err);
+      if (rc) return rc;
+      continue;
+    }
+    uint64_t phys = lf_dataset_fragment(s->ds, s->frag)->physical_rows;
+    uint64_t p0 = s->off, p1 = phys - p0 < max_rows ? phys : p0 + max_rows;
+    s->off = p1;
+    if (grow_u64(&s->live, &s->cap_live, (size_t)(p1 - p0))) return lf_err(err, LF_NOMEM, "out of memory");
+    size_t n = 0;
+    for (uint64_t r = p0; r < p1; r++) {
+      while (s->del_pos < s->ndel && s->del[s->del_pos] < r) s->del_pos++;
+      if (s->del_pos < s->ndel && s->del[s->del_pos] == r) continue;
+      s->live[n++] = r;
+    }
+    if (n == 0) continue;
+    return fill_batch(s, s->live, n, n == p1 - p0, err);
+  }
+}
+
+/* Fragment and offset of a row id; 0 when it names no row of this snapshot. */
+static int locate(lf_scan *s, uint64_t rowid, int *frag, uint64_t *off, lf_error *err) {
+  int nfr = lf_dataset_num_fragments(s->ds);
+  for (int i = 0; i < nfr; i++) {
+    const lf_fragment *fr = lf_dataset_fragment(s->ds, i);
+    if (lf_dataset_stable_row_ids(s->ds)) {
+      const lf_rowids *ids = NULL;
+      int rc = lf_dataset_row_ids(s->ds, i, &ids, err);
+      if (rc) return -1;
+      if (ids && lf_rowids_find(ids, rowid, off)) return *frag = i, 1;
+    } else if (fr->id == rowid >> 32 && (rowid & 0xffffffffu) < fr->physical_rows) {
+      *off = rowid & 0xffffffffu;
+      return *frag = i, 1;
+    }
+  }
+  return 0;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
+                          const lf_scan_batch **out, lf_error *err) {
+  /* rows of the first fragment any of rowids[0..n) falls in; the caller
+  ** repeats with the rest (*used = how many row ids were consumed). */
+  *out = &s->batch;
+  s->batch.n = 0;
+  *used = n;
+  int frag = -1;
+  size_t k = 0;
+  if (grow_u64(&s->live, &s->cap_live, n)) return lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    int f;
+    uint64_t off;
+    int found = locate(s, rowids[i], &f, &off, err);
+    if (found < 0) return err ? err->code : LF_CORRUPT;
+    if (!found) continue;
+    if (frag < 0) frag = f;
+    if (f != frag) { /* another fragment: leave it and the rest for the next call */
+      *used = i;
+      break;
+    }
+    s->live[k++] = off;
+  }
+  if (frag < 0) return LF_OK;
+  if (s->frag != frag) {
+    s->frag = frag;
+    int rc = open_fragment(s, frag, err);
+    if (rc) return rc;
+  }
+  qsort(s->live, k, sizeof *s->live, cmp_u64);
+  size_t m = 0; /* drop duplicates and deleted rows */
+  for (size_t i = 0, d = 0; i < k; i++) {
+    if (m && s->live[m - 1] == s->live[i]) continue;
+    while (d < s->ndel && s->del[d] < s->live[i]) d++;
+    if (d < s->ndel && s->del[d] == s->live[i]) continue;
+    s->live[m++] = s->live[i];
+  }
+  s->off = UINT64_MAX; /* a take ends any scan in progress */
+  return m ? fill_batch(s, s->live, m, 0, err) : LF_OK;
+}
