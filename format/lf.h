@@ -115,6 +115,19 @@ static inline int lf_array_is_null(const lf_array *a, uint64_t i) {
   return a->valid && !a->valid[i];
 }
 
+/* ---- Text forms of values (text.c) ---------------------------------------- */
+/* Shortest round-trip digits in ECMAScript Number::toString layout (1e+21,
+** 1.5e-7); callers handle NaN, infinities and -0.0 themselves. */
+void lf_fmt_double(double v, char *buf, size_t cap);
+/* Fewest digits that read back as the same float32, laid out as above. */
+void lf_fmt_float(float v, char *buf, size_t cap);
+double lf_half_to_double(uint16_t h);
+int64_t lf_floordiv(int64_t a, int64_t b);
+void lf_fmt_date(int64_t days, char *buf, size_t cap);                 /* YYYY-MM-DD */
+/* YYYY-MM-DD<sep>HH:MM:SS[.f] in UTC (0/3/6/9 digits by unit) + suffix. */
+void lf_fmt_timestamp(int64_t v, int unit, char sep, const char *suffix, char *buf, size_t cap);
+void lf_fmt_decimal128(const uint8_t *p, int scale, char *buf, size_t cap);
+
 /* ---- Files --------------------------------------------------------------- */
 
 typedef struct lf_file lf_file;

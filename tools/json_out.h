@@ -11,9 +11,5 @@
 
 /* Print row i of array a as JSON to out. */
 void json_value(FILE *out, const lf_array *a, uint64_t i);
-/* Shortest round-trip text of a double / float, ECMAScript style (no
-** special cases: callers handle NaN, infinities and -0.0). */
-void json_format_double(double v, char *buf, size_t cap);
-void json_format_float(float v, char *buf, size_t cap);
 
 #endif
