@@ -6,6 +6,7 @@
 SQLITE_EXTENSION_INIT1
 
 #include "lance_ext.h"
+#include "vtab/vtab.h"
 #include "vec/vec.h"
 
 #ifdef _WIN32
@@ -16,6 +17,7 @@ sqlite3_lance_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
   SQLITE_EXTENSION_INIT2(pApi);
   int rc = lance_info_register(db);
   if (rc == SQLITE_OK) rc = vec_register(db);
+  if (rc == SQLITE_OK) rc = vtab_register(db);
   (void)pzErrMsg;
   return rc;
 }

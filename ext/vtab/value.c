@@ -1,0 +1,244 @@
+/*
+** value.c: owns the conversion of decoded Lance values to SQLite values:
+**   bool, int8..int64, uint8..uint32  INTEGER
+**   uint64                            INTEGER; above 2^63-1 exact decimal TEXT
+**   float16/32/64                     REAL (SQLite turns NaN into NULL)
+**   utf8                              TEXT;  binary, fixed_size_binary BLOB
+**   fixed_size_list of float16/32/64, int8, uint8 without null items
+**                                     BLOB of packed little-endian elements
+**   date32/date64                     TEXT 'YYYY-MM-DD'
+**   timestamp(unit, tz)               TEXT 'YYYY-MM-DD HH:MM:SS[.f]' UTC, 0/3/6/9 digits
+**   time32/64, duration               INTEGER in the type's unit
+**   decimal128                        TEXT
+**   list, struct, other fixed_size_list, vectors with null items
+**                                     TEXT holding JSON: numbers as shortest
+**                                     round-trip digits, NaN/inf as null,
+**                                     strings JSON-escaped, binary as lowercase
+**                                     hex strings, dates/timestamps as their
+**                                     TEXT forms, struct keys in schema order
+*/
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vtab.h"
+
+static int is_packed_vector(const lf_field *f) {
+  if (f->type != LF_T_FIXED_LIST || f->n_children != 1) return 0;
+  lf_type t = f->children[0]->type;
+  return t == LF_T_FLOAT32 || t == LF_T_FLOAT16 || t == LF_T_FLOAT64 || t == LF_T_INT8 ||
+         t == LF_T_UINT8;
+}
+
+const char *vtab_sql_type(const lf_field *f) {
+  switch (f->type) {
+    case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16:
+    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_UINT64: case LF_T_TIME32:
+    case LF_T_TIME64: case LF_T_DURATION:
+      return "INTEGER";
+    case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: return "REAL";
+    case LF_T_BINARY: case LF_T_LARGE_BINARY: case LF_T_FIXED_BINARY: return "BLOB";
+    case LF_T_FIXED_LIST: return is_packed_vector(f) ? "BLOB" : "TEXT";
+    default: return f->is_blob ? "BLOB" : "TEXT";
+  }
+}
+
+static int64_t rd_i64(const uint8_t *p, int w, int is_signed) {
+  uint64_t v = 0;
+  memcpy(&v, p, (size_t)w); /* little-endian host */
+  if (is_signed && w < 8 && (v >> (8 * w - 1)) & 1) v |= ~(uint64_t)0 << (8 * w);
+  return (int64_t)v;
+}
+
+static int is_signed_type(lf_type t) {
+  return t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64 ||
+         t == LF_T_TIME32 || t == LF_T_TIME64 || t == LF_T_DURATION || t == LF_T_DATE32 ||
+         t == LF_T_DATE64 || t == LF_T_TIMESTAMP;
+}
+
+static double float_at(const lf_array *a, uint64_t i) {
+  const uint8_t *p = a->values;
+  switch (a->field->type) {
+    case LF_T_FLOAT16: { uint16_t h; memcpy(&h, p + 2 * i, 2); return lf_half_to_double(h); }
+    case LF_T_FLOAT32: { float v; memcpy(&v, p + 4 * i, 4); return v; }
+    default: { double v; memcpy(&v, p + 8 * i, 8); return v; }
+  }
+}
+
+/* TEXT forms shared by top-level values and JSON: dates, timestamps,
+** decimals.  Returns 0 when the type has none. */
+static int text_form(const lf_array *a, uint64_t i, char *buf, size_t cap) {
+  const lf_field *f = a->field;
+  int w = lf_type_width(f);
+  const uint8_t *p = a->values + i * (uint64_t)w;
+  switch (f->type) {
+    case LF_T_DATE32: lf_fmt_date(rd_i64(p, 4, 1), buf, cap); return 1;
+    case LF_T_DATE64: lf_fmt_date(lf_floordiv(rd_i64(p, 8, 1), 86400000), buf, cap); return 1;
+    case LF_T_TIMESTAMP: lf_fmt_timestamp(rd_i64(p, 8, 1), f->unit, ' ', "", buf, cap); return 1;
+    case LF_T_DECIMAL128: lf_fmt_decimal128(p, f->scale, buf, cap); return 1;
+    default: return 0;
+  }
+}
+
+static void json_string(sqlite3_str *s, const uint8_t *z, uint64_t n) {
+  sqlite3_str_appendchar(s, 1, '"');
+  for (uint64_t k = 0; k < n; k++) {
+    uint8_t c = z[k];
+    if (c == '"' || c == '\\') sqlite3_str_appendf(s, "\\%c", c);
+    else if (c == '\n') sqlite3_str_appendall(s, "\\n");
+    else if (c == '\t') sqlite3_str_appendall(s, "\\t");
+    else if (c == '\r') sqlite3_str_appendall(s, "\\r");
+    else if (c < 0x20) sqlite3_str_appendf(s, "\\u%04x", c);
+    else sqlite3_str_appendchar(s, 1, (char)c);
+  }
+  sqlite3_str_appendchar(s, 1, '"');
+}
+
+static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i);
+
+static void json_children(sqlite3_str *s, const lf_array *a, uint64_t i) {
+  const lf_field *f = a->field;
+  if (f->type == LF_T_STRUCT) {
+    sqlite3_str_appendchar(s, 1, '{');
+    for (int c = 0; c < a->n_children; c++) {
+      if (c) sqlite3_str_appendchar(s, 1, ',');
+      json_string(s, (const uint8_t *)f->children[c]->name, strlen(f->children[c]->name));
+      sqlite3_str_appendchar(s, 1, ':');
+      json_value(s, &a->children[c], i);
+    }
+    sqlite3_str_appendchar(s, 1, '}');
+    return;
+  }
+  uint64_t b = f->type == LF_T_FIXED_LIST ? i * (uint64_t)f->fixed_size : a->offsets[i];
+  uint64_t e = f->type == LF_T_FIXED_LIST ? b + (uint64_t)f->fixed_size : a->offsets[i + 1];
+  sqlite3_str_appendchar(s, 1, '[');
+  for (uint64_t k = b; k < e; k++) {
+    if (k > b) sqlite3_str_appendchar(s, 1, ',');
+    json_value(s, &a->children[0], k);
+  }
+  sqlite3_str_appendchar(s, 1, ']');
+}
+
+static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
+  const lf_field *f = a->field;
+  char buf[64];
+  if (lf_array_is_null(a, i)) {
+    sqlite3_str_appendall(s, "null");
+    return;
+  }
+  switch (f->type) {
+    case LF_T_STRUCT: case LF_T_LIST: case LF_T_LARGE_LIST: case LF_T_FIXED_LIST:
+      json_children(s, a, i);
+      return;
+    case LF_T_UTF8: case LF_T_LARGE_UTF8:
+      json_string(s, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]);
+      return;
+    case LF_T_BINARY: case LF_T_LARGE_BINARY:
+      sqlite3_str_appendchar(s, 1, '"');
+      for (uint64_t k = a->offsets[i]; k < a->offsets[i + 1]; k++)
+        sqlite3_str_appendf(s, "%02x", a->data[k]);
+      sqlite3_str_appendchar(s, 1, '"');
+      return;
+    case LF_T_FIXED_BINARY:
+      sqlite3_str_appendchar(s, 1, '"');
+      for (int k = 0; k < lf_type_width(f); k++)
+        sqlite3_str_appendf(s, "%02x", a->values[i * (uint64_t)lf_type_width(f) + (uint64_t)k]);
+      sqlite3_str_appendchar(s, 1, '"');
+      return;
+    case LF_T_BOOL: sqlite3_str_appendall(s, a->values[i] ? "true" : "false"); return;
+    case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: {
+      double v = float_at(a, i);
+      if (isnan(v) || isinf(v)) sqlite3_str_appendall(s, "null");
+      else if (v == 0 && signbit(v)) sqlite3_str_appendall(s, "-0.0");
+      else {
+        if (f->type == LF_T_FLOAT64) lf_fmt_double(v, buf, sizeof buf);
+        else lf_fmt_float((float)v, buf, sizeof buf);
+        sqlite3_str_appendall(s, buf);
+      }
+      return;
+    }
+    case LF_T_NULL: sqlite3_str_appendall(s, "null"); return;
+    default: break;
+  }
+  if (text_form(a, i, buf, sizeof buf)) {
+    json_string(s, (const uint8_t *)buf, strlen(buf));
+    return;
+  }
+  int w = lf_type_width(f);
+  if (!w) {
+    sqlite3_str_appendall(s, "null");
+    return;
+  }
+  const uint8_t *p = a->values + i * (uint64_t)w;
+  if (f->type == LF_T_UINT64) sqlite3_str_appendf(s, "%llu", (unsigned long long)rd_i64(p, 8, 0));
+  else sqlite3_str_appendf(s, "%lld", (long long)rd_i64(p, w, is_signed_type(f->type)));
+}
+
+/* A fixed-size list of numbers without null items as one packed BLOB. */
+static int vector_blob(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
+  const lf_array *c = &a->children[0];
+  uint64_t dim = (uint64_t)a->field->fixed_size, w = (uint64_t)lf_type_width(c->field);
+  if (c->valid)
+    for (uint64_t k = 0; k < dim; k++)
+      if (!c->valid[i * dim + k]) return 0; /* null items: JSON text keeps them */
+  sqlite3_result_blob64(ctx, c->values + i * dim * w, dim * w, SQLITE_TRANSIENT);
+  return 1;
+}
+
+void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
+  const lf_field *f = a->field;
+  char buf[64];
+  if (lf_array_is_null(a, i)) return; /* NULL is the default result */
+  switch (f->type) {
+    case LF_T_UTF8: case LF_T_LARGE_UTF8:
+      sqlite3_result_text64(ctx, (const char *)a->data + a->offsets[i],
+                            a->offsets[i + 1] - a->offsets[i], SQLITE_TRANSIENT, SQLITE_UTF8);
+      return;
+    case LF_T_BINARY: case LF_T_LARGE_BINARY:
+      sqlite3_result_blob64(ctx, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i],
+                            SQLITE_TRANSIENT);
+      return;
+    case LF_T_FIXED_BINARY:
+      sqlite3_result_blob64(ctx, a->values + i * (uint64_t)lf_type_width(f),
+                            (uint64_t)lf_type_width(f), SQLITE_TRANSIENT);
+      return;
+    case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64:
+      sqlite3_result_double(ctx, float_at(a, i));
+      return;
+    case LF_T_FIXED_LIST:
+      if (is_packed_vector(f) && vector_blob(ctx, a, i)) return;
+      /* fall through */
+    case LF_T_STRUCT: case LF_T_LIST: case LF_T_LARGE_LIST: {
+      sqlite3_str *s = sqlite3_str_new(NULL);
+      json_children(s, a, i);
+      int n = sqlite3_str_length(s);
+      char *z = sqlite3_str_finish(s);
+      if (!z) sqlite3_result_error_nomem(ctx);
+      else sqlite3_result_text64(ctx, z, (sqlite3_uint64)n, sqlite3_free, SQLITE_UTF8);
+      return;
+    }
+    case LF_T_NULL: return;
+    default: break;
+  }
+  if (text_form(a, i, buf, sizeof buf)) {
+    sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+    return;
+  }
+  int w = lf_type_width(f);
+  if (!w) return;
+  const uint8_t *p = a->values + i * (uint64_t)w;
+  if (f->type == LF_T_UINT64) {
+    uint64_t u = (uint64_t)rd_i64(p, 8, 0);
+    if (u > (uint64_t)INT64_MAX) {
+      snprintf(buf, sizeof buf, "%llu", (unsigned long long)u);
+      sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+    } else {
+      sqlite3_result_int64(ctx, (sqlite3_int64)u);
+    }
+    return;
+  }
+  sqlite3_result_int64(ctx, rd_i64(p, w, is_signed_type(f->type)));
+}

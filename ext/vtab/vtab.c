@@ -1,0 +1,596 @@
+/*
+** vtab.c: owns the `lance` virtual table module: a Lance dataset as an SQL
+** table, at any version or tag, read through format/'s scans and takes.
+**
+**   CREATE VIRTUAL TABLE t USING lance('path/t.lance' [, version=N] [, tag='x']);
+**
+** Columns: the dataset's top-level fields (schema of the latest version, or
+** of the pinned one), then the hidden columns _version, _tag (in this order,
+** so that t(7) and t(NULL, 'x') read version 7 and tag 'x'), _rowid and
+** _rowaddr.  rowid is the Lance row id.  Older versions are read through
+** these columns by field id; fields a version lacks read as NULL.
+*/
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lf_table.h"
+#include "vtab.h"
+
+enum { H_VERSION = 0, H_TAG = 1, H_ROWID = 2, H_ROWADDR = 3, N_HIDDEN = 4 };
+#define BATCH_ROWS 2048
+
+typedef struct lvtab {
+  sqlite3_vtab base;
+  sqlite3 *db;
+  char *name, *root;
+  uint64_t pin_version;     /* version= or tag= at CREATE: 0 = follow the latest */
+  char *pin_tag;
+  lf_store *store;
+  lf_dataset *schema_ds;    /* the dataset whose schema gave the columns */
+  int ncols;
+  lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
+} lvtab;
+
+typedef struct filter {
+  int col, op;
+  sqlite3_value *val;
+} filter;
+
+typedef struct lcursor {
+  sqlite3_vtab_cursor base;
+  lf_dataset *ds;           /* snapshot read; owned when own_ds */
+  int own_ds;
+  char *tag;                /* the tag read, for _tag */
+  lf_scan *scan;
+  int *proj;                /* per column: index in the scan batch, or -1 */
+  const lf_scan_batch *b;
+  uint64_t i;
+  int eof;
+  int take;                 /* rows by row id */
+  uint64_t *ids;
+  size_t nids, idpos;
+  filter *filters;
+  int nfilters;
+} lcursor;
+
+static int vt_error(lvtab *vt, const char *fmt, const char *a, const char *b) {
+  sqlite3_free(vt->base.zErrMsg);
+  vt->base.zErrMsg = sqlite3_mprintf(fmt, a, b);
+  return SQLITE_ERROR;
+}
+
+/* ---- CREATE / CONNECT ------------------------------------------------------ */
+
+/* An argument: 'quoted' (with '' escapes) or bare, whitespace trimmed. */
+static char *arg_value(const char *z) {
+  while (*z == ' ' || *z == '\t' || *z == '\n') z++;
+  size_t n = strlen(z);
+  while (n && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\n')) n--;
+  if (n >= 2 && (z[0] == '\'' || z[0] == '"') && z[n - 1] == z[0]) {
+    char q = z[0], *out = sqlite3_malloc64(n), *o = out;
+    if (!out) return NULL;
+    for (size_t i = 1; i + 1 < n; i++) {
+      *o++ = z[i];
+      if (z[i] == q && z[i + 1] == q) i++;
+    }
+    *o = 0;
+    return out;
+  }
+  return sqlite3_mprintf("%.*s", (int)n, z);
+}
+
+static int parse_args(lvtab *vt, int argc, const char *const *argv, char **err) {
+  if (argc < 4) {
+    *err = sqlite3_mprintf("lance: usage: CREATE VIRTUAL TABLE t USING lance('path/to/dataset.lance')");
+    return SQLITE_ERROR;
+  }
+  for (int i = 3; i < argc; i++) {
+    const char *eq = strchr(argv[i], '=');
+    char *v = arg_value(eq && i > 3 ? eq + 1 : argv[i]);
+    if (!v) return SQLITE_NOMEM;
+    if (i == 3) {
+      vt->root = sqlite3_mprintf("%s", strncmp(v, "file://", 7) ? v : v + 7);
+      sqlite3_free(v);
+      continue;
+    }
+    char *raw = sqlite3_mprintf("%.*s", eq ? (int)(eq - argv[i]) : 0, argv[i]);
+    char *key = raw ? arg_value(raw) : NULL;
+    sqlite3_free(raw);
+    int ok = 1;
+    if (key && !strcmp(key, "version")) {
+      char *end;
+      vt->pin_version = strtoull(v, &end, 10);
+      ok = *v && !*end && vt->pin_version > 0;
+    } else if (key && !strcmp(key, "tag")) {
+      vt->pin_tag = sqlite3_mprintf("%s", v);
+    } else {
+      ok = 0;
+    }
+    if (!ok)
+      *err = sqlite3_mprintf("lance: %s: unknown option '%s' (expected version=N or tag='name')",
+                             vt->name, argv[i]);
+    sqlite3_free(key);
+    sqlite3_free(v);
+    if (!ok) return SQLITE_ERROR;
+  }
+  return vt->root ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static char *declare_sql(const lf_schema *s) {
+  sqlite3_str *q = sqlite3_str_new(NULL);
+  sqlite3_str_appendall(q, "CREATE TABLE x(");
+  for (int i = 0; i < s->n_fields; i++)
+    sqlite3_str_appendf(q, "%s\"%w\" %s", i ? ", " : "", s->fields[i]->name,
+                        vtab_sql_type(s->fields[i]));
+  sqlite3_str_appendf(q, "%s_version HIDDEN, _tag HIDDEN, _rowid HIDDEN, _rowaddr HIDDEN)",
+                      s->n_fields ? ", " : "");
+  return sqlite3_str_finish(q);
+}
+
+static void vt_free(lvtab *vt) {
+  if (!vt) return;
+  lf_dataset_free(vt->latest);
+  lf_dataset_free(vt->schema_ds);
+  lf_store_free(vt->store);
+  sqlite3_free(vt->name);
+  sqlite3_free(vt->root);
+  sqlite3_free(vt->pin_tag);
+  sqlite3_free(vt);
+}
+
+static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                      sqlite3_vtab **out, char **err) {
+  (void)aux;
+  lvtab *vt = sqlite3_malloc(sizeof *vt);
+  if (!vt) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof *vt);
+  vt->db = db;
+  vt->name = sqlite3_mprintf("%s", argc > 2 ? argv[2] : "lance");
+  int rc = parse_args(vt, argc, argv, err);
+  lf_error e = {0};
+  if (rc == SQLITE_OK && lf_store_local_new("", &vt->store, &e)) rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK &&
+      lf_dataset_open(vt->store, vt->root, vt->pin_version, vt->pin_tag, &vt->schema_ds, &e)) {
+    *err = sqlite3_mprintf("lance: %s: cannot open dataset: %s", vt->name, e.msg);
+    rc = SQLITE_ERROR;
+  }
+  if (rc == SQLITE_OK) {
+    const lf_schema *s = lf_dataset_schema(vt->schema_ds);
+    vt->ncols = s->n_fields;
+    char *sql = declare_sql(s);
+    rc = sql ? sqlite3_declare_vtab(db, sql) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+  }
+  if (rc == SQLITE_OK) sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  if (rc != SQLITE_OK) {
+    vt_free(vt);
+    return rc;
+  }
+  *out = &vt->base;
+  return SQLITE_OK;
+}
+
+static int vt_disconnect(sqlite3_vtab *p) {
+  vt_free((lvtab *)p);
+  return SQLITE_OK;
+}
+
+/* ---- xBestIndex -------------------------------------------------------------
+**
+** idxNum bits                         argv (in this order)
+**   1  _version = ?                   the version (NULL: not constrained)
+**   2  _tag = ?                       the tag name (NULL: not constrained)
+**   4  rowid / _rowid = ?             the row id
+**   8  rowid / _rowid IN (...)        the IN list (sqlite3_vtab_in)
+** idxStr: for each pushed filter, in argv order after the above,
+**   "<column>:<op>;" with op an SQLITE_INDEX_CONSTRAINT_* code (EQ, GT, LE,
+**   LT, GE, ISNULL, ISNOTNULL), then "|<colUsed as hex>".
+** Filters run in C on decoded batches and SQLite checks them again (omit =
+** 0): a filter only ever drops rows SQLite would drop.  _version, _tag and
+** rowid constraints are consumed (omit = 1).
+** Cost tiers: rowid take 10; a version/tag-pinned or plain scan 1e6, minus
+** a little per pushed filter; a plan leaving an unusable _version/_tag
+** constraint unhandled costs 1e12, so SQLite picks the plan that uses it.
+*/
+static int filterable(const lvtab *vt, int col) {
+  if (col < 0 || col >= vt->ncols) return 0;
+  const lf_field *f = lf_dataset_schema(vt->schema_ds)->fields[col];
+  switch (f->type) {
+    case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16:
+    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_FLOAT16: case LF_T_FLOAT32:
+    case LF_T_FLOAT64: case LF_T_UTF8: case LF_T_LARGE_UTF8:
+      return !f->is_blob;
+    default: return 0;
+  }
+}
+
+static int is_filter_op(int op) {
+  return op == SQLITE_INDEX_CONSTRAINT_EQ || op == SQLITE_INDEX_CONSTRAINT_GT ||
+         op == SQLITE_INDEX_CONSTRAINT_LE || op == SQLITE_INDEX_CONSTRAINT_LT ||
+         op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_ISNULL ||
+         op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
+}
+
+static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
+  lvtab *vt = (lvtab *)p;
+  int hv = -1, ht = -1, hr = -1, unusable_snapshot = 0, argv = 0, nfilt = 0;
+  int idx = 0;
+  for (int i = 0; i < info->nConstraint; i++) {
+    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+    int col = c->iColumn, h = col - vt->ncols;
+    int snap = h == H_VERSION || h == H_TAG;
+    if (!c->usable) {
+      if (snap && c->op == SQLITE_INDEX_CONSTRAINT_EQ) unusable_snapshot = 1;
+      continue;
+    }
+    if (c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+    if (h == H_VERSION && hv < 0) hv = i;
+    if (h == H_TAG && ht < 0) ht = i;
+    if ((col == -1 || h == H_ROWID) && hr < 0) hr = i;
+  }
+  if (hv >= 0) idx |= 1, info->aConstraintUsage[hv].argvIndex = ++argv, info->aConstraintUsage[hv].omit = 1;
+  if (ht >= 0) idx |= 2, info->aConstraintUsage[ht].argvIndex = ++argv, info->aConstraintUsage[ht].omit = 1;
+  if (hr >= 0) {
+    idx |= sqlite3_vtab_in(info, hr, 1) ? 8 : 4;
+    info->aConstraintUsage[hr].argvIndex = ++argv;
+    info->aConstraintUsage[hr].omit = 1;
+  }
+  sqlite3_str *s = sqlite3_str_new(NULL);
+  for (int i = 0; i < info->nConstraint && !(idx & 12); i++) {
+    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+    if (!c->usable || !is_filter_op(c->op) || !filterable(vt, c->iColumn)) continue;
+    const char *coll = sqlite3_vtab_collation(info, i);
+    if (coll && sqlite3_stricmp(coll, "BINARY")) continue;
+    info->aConstraintUsage[i].argvIndex = ++argv;
+    sqlite3_str_appendf(s, "%d:%d;", c->iColumn, c->op);
+    nfilt++;
+  }
+  sqlite3_str_appendf(s, "|%llx", (unsigned long long)info->colUsed);
+  info->idxStr = sqlite3_str_finish(s);
+  if (!info->idxStr) return SQLITE_NOMEM;
+  info->needToFreeIdxStr = 1;
+  info->idxNum = idx;
+  if (idx & 12) {
+    info->estimatedCost = 10;
+    info->estimatedRows = idx & 4 ? 1 : 10;
+    if (idx & 4) info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
+  } else {
+    info->estimatedCost = unusable_snapshot && !(idx & 3) ? 1e12 : 1e6 - 1000.0 * nfilt;
+    info->estimatedRows = 1000000;
+  }
+  return SQLITE_OK;
+}
+
+/* ---- Cursors ------------------------------------------------------------------ */
+
+static void cursor_reset(lcursor *c) {
+  lf_scan_free(c->scan);
+  c->scan = NULL;
+  if (c->own_ds) lf_dataset_free(c->ds);
+  c->ds = NULL;
+  c->own_ds = 0;
+  sqlite3_free(c->tag);
+  c->tag = NULL;
+  sqlite3_free(c->proj);
+  c->proj = NULL;
+  sqlite3_free(c->ids);
+  c->ids = NULL;
+  c->nids = c->idpos = 0;
+  for (int i = 0; i < c->nfilters; i++) sqlite3_value_free(c->filters[i].val);
+  sqlite3_free(c->filters);
+  c->filters = NULL;
+  c->nfilters = 0;
+  c->b = NULL;
+  c->eof = 1;
+}
+
+static int vt_open(sqlite3_vtab *p, sqlite3_vtab_cursor **out) {
+  (void)p;
+  lcursor *c = sqlite3_malloc(sizeof *c);
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof *c);
+  c->eof = 1;
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int vt_close(sqlite3_vtab_cursor *cur) {
+  cursor_reset((lcursor *)cur);
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+static int lf_to_sqlite(lvtab *vt, const lf_error *e) {
+  vt_error(vt, "lance: %s: %s", vt->name, e->msg);
+  return e->code == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+}
+
+/* The latest snapshot; within one transaction the one first seen (a later
+** transaction sees newer commits, also those made by other processes). */
+static int latest_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
+  if (vt->latest && !sqlite3_get_autocommit(vt->db)) {
+    *out = vt->latest;
+    return LF_OK;
+  }
+  uint64_t *vers = NULL;
+  size_t n = 0;
+  int rc = lf_dataset_versions(vt->store, vt->root, &vers, &n, e);
+  uint64_t newest = rc == LF_OK && n ? vers[n - 1] : 0;
+  free(vers);
+  if (rc) return rc;
+  if (!vt->latest || lf_dataset_version(vt->latest) != newest) {
+    lf_dataset *ds = NULL;
+    if ((rc = lf_dataset_open(vt->store, vt->root, 0, NULL, &ds, e))) return rc;
+    lf_dataset_free(vt->latest);
+    vt->latest = ds;
+  }
+  *out = vt->latest;
+  return LF_OK;
+}
+
+static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_value *tag,
+                           lf_error *e) {
+  int has_v = ver && sqlite3_value_type(ver) != SQLITE_NULL;
+  int has_t = tag && sqlite3_value_type(tag) != SQLITE_NULL;
+  if (has_v && sqlite3_value_int64(ver) <= 0)
+    return lf_err(e, LF_ARG, "_version must be a positive integer, got '%s'",
+                  (const char *)sqlite3_value_text(ver));
+  if (has_v || has_t) {
+    const char *t = has_t ? (const char *)sqlite3_value_text(tag) : NULL;
+    int rc = lf_dataset_open(vt->store, vt->root, has_v ? (uint64_t)sqlite3_value_int64(ver) : 0,
+                             t, &c->ds, e);
+    if (rc) return rc;
+    c->own_ds = 1;
+    if (t && !(c->tag = sqlite3_mprintf("%s", t))) return lf_err(e, LF_NOMEM, "out of memory");
+    return LF_OK;
+  }
+  if (vt->pin_version || vt->pin_tag) {
+    c->ds = vt->schema_ds;
+    if (vt->pin_tag && !(c->tag = sqlite3_mprintf("%s", vt->pin_tag)))
+      return lf_err(e, LF_NOMEM, "out of memory");
+    return LF_OK;
+  }
+  return latest_snapshot(vt, &c->ds, e);
+}
+
+/* Columns used -> fields of the snapshot, matched by field id. */
+static int plan_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
+  const lf_schema *cols = lf_dataset_schema(vt->schema_ds), *snap = lf_dataset_schema(c->ds);
+  int *fields = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof *fields), n = 0;
+  c->proj = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof *c->proj);
+  if (!fields || !c->proj) {
+    sqlite3_free(fields);
+    return lf_err(e, LF_NOMEM, "out of memory");
+  }
+  for (int k = 0; k < vt->ncols; k++) {
+    c->proj[k] = -1;
+    if (!(used & ((uint64_t)1 << (k < 63 ? k : 63)))) continue;
+    for (int j = 0; j < snap->n_fields; j++)
+      if (snap->fields[j]->id == cols->fields[k]->id && snap->fields[j]->type == cols->fields[k]->type) {
+        c->proj[k] = n;
+        fields[n++] = j;
+      }
+  }
+  int rc = lf_scan_open(c->ds, vt->store, fields, n, &c->scan, e);
+  sqlite3_free(fields);
+  return rc;
+}
+
+/* ---- Pushed filters ------------------------------------------------------------ */
+
+/* Compare row i of a to v: <0, 0, >0, or 2 when this code cannot decide
+** (then the row is kept and SQLite decides). */
+static int compare_value(const lf_array *a, uint64_t i, sqlite3_value *v) {
+  const lf_field *f = a->field;
+  int vt = sqlite3_value_type(v);
+  if (lf_type_is_varwidth(f->type)) {
+    if (vt != SQLITE_TEXT) return 2;
+    const uint8_t *z = a->data + a->offsets[i];
+    uint64_t n = a->offsets[i + 1] - a->offsets[i], m = (uint64_t)sqlite3_value_bytes(v);
+    int r = memcmp(z, sqlite3_value_text(v), n < m ? n : m);
+    return r ? r : n < m ? -1 : n > m;
+  }
+  if (vt != SQLITE_INTEGER && vt != SQLITE_FLOAT) return 2;
+  const double big = 9007199254740992.0; /* beyond 2^53 doubles are not exact */
+  if (f->type == LF_T_FLOAT16 || f->type == LF_T_FLOAT32 || f->type == LF_T_FLOAT64) {
+    double x;
+    if (f->type == LF_T_FLOAT64) memcpy(&x, a->values + 8 * i, 8);
+    else if (f->type == LF_T_FLOAT32) { float y; memcpy(&y, a->values + 4 * i, 4); x = y; }
+    else { uint16_t h; memcpy(&h, a->values + 2 * i, 2); x = lf_half_to_double(h); }
+    double y = sqlite3_value_double(v);
+    if (x != x || (vt == SQLITE_INTEGER && (y > big || y < -big))) return 2;
+    return x < y ? -1 : x > y;
+  }
+  int w = lf_type_width(f);
+  int64_t x = 0;
+  memcpy(&x, a->values + (uint64_t)w * i, (size_t)w);
+  if (w < 8 && f->type != LF_T_BOOL && f->type != LF_T_UINT8 && f->type != LF_T_UINT16 &&
+      f->type != LF_T_UINT32 && (x >> (8 * w - 1)) & 1)
+    x |= (int64_t)(~(uint64_t)0 << (8 * w)); /* sign-extend */
+  if (vt == SQLITE_INTEGER) {
+    int64_t y = sqlite3_value_int64(v);
+    return x < y ? -1 : x > y;
+  }
+  double y = sqlite3_value_double(v);
+  if (x > (int64_t)big || x < -(int64_t)big || y != y) return 2;
+  return (double)x < y ? -1 : (double)x > y;
+}
+
+static int row_passes(const lcursor *c, uint64_t i) {
+  for (int k = 0; k < c->nfilters; k++) {
+    const filter *fl = &c->filters[k];
+    int p = c->proj[fl->col];
+    const lf_array *a = p < 0 ? NULL : &c->b->cols[p];
+    int isnull = !a || lf_array_is_null(a, i);
+    if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) { if (!isnull) return 0; continue; }
+    if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) { if (isnull) return 0; continue; }
+    if (isnull || sqlite3_value_type(fl->val) == SQLITE_NULL) return 0;
+    int r = compare_value(a, i, fl->val);
+    if (r == 2) continue;
+    switch (fl->op) {
+      case SQLITE_INDEX_CONSTRAINT_EQ: if (r != 0) return 0; break;
+      case SQLITE_INDEX_CONSTRAINT_GT: if (r <= 0) return 0; break;
+      case SQLITE_INDEX_CONSTRAINT_GE: if (r < 0) return 0; break;
+      case SQLITE_INDEX_CONSTRAINT_LT: if (r >= 0) return 0; break;
+      case SQLITE_INDEX_CONSTRAINT_LE: if (r > 0) return 0; break;
+      default: break;
+    }
+  }
+  return 1;
+}
+
+/* ---- Iteration ----------------------------------------------------------------- */
+
+static int next_batch(lvtab *vt, lcursor *c) {
+  lf_error e = {0};
+  int rc;
+  if (!c->take) {
+    rc = lf_scan_next(c->scan, BATCH_ROWS, &c->b, &e);
+  } else {
+    size_t used = 0;
+    c->b = NULL;
+    rc = LF_OK;
+    while (!rc && c->idpos < c->nids && (!c->b || c->b->n == 0)) {
+      rc = lf_scan_take_fragment(c->scan, c->ids + c->idpos, c->nids - c->idpos, &used, &c->b, &e);
+      c->idpos += used;
+    }
+  }
+  if (rc) return lf_to_sqlite(vt, &e);
+  c->i = 0;
+  c->eof = !c->b || c->b->n == 0;
+  return SQLITE_OK;
+}
+
+/* Move to the first row at or after c->i that passes the filters. */
+static int settle(lvtab *vt, lcursor *c) {
+  while (!c->eof) {
+    for (; c->i < c->b->n; c->i++)
+      if (row_passes(c, c->i)) return SQLITE_OK;
+    int rc = next_batch(vt, c);
+    if (rc) return rc;
+  }
+  return SQLITE_OK;
+}
+
+static int collect_rowids(lcursor *c, int idx, sqlite3_value *arg) {
+  size_t cap = 16;
+  c->ids = sqlite3_malloc64(cap * sizeof *c->ids);
+  if (!c->ids) return SQLITE_NOMEM;
+  if (idx & 4) {
+    if (sqlite3_value_type(arg) == SQLITE_INTEGER) c->ids[c->nids++] = (uint64_t)sqlite3_value_int64(arg);
+    return SQLITE_OK;
+  }
+  sqlite3_value *v = NULL;
+  for (int rc = sqlite3_vtab_in_first(arg, &v); rc == SQLITE_OK && v;
+       rc = sqlite3_vtab_in_next(arg, &v)) {
+    if (sqlite3_value_type(v) != SQLITE_INTEGER) continue;
+    if (c->nids == cap) {
+      uint64_t *n = sqlite3_realloc64(c->ids, (cap *= 2) * sizeof *n);
+      if (!n) return SQLITE_NOMEM;
+      c->ids = n;
+    }
+    c->ids[c->nids++] = (uint64_t)sqlite3_value_int64(v);
+  }
+  return SQLITE_OK;
+}
+
+static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_value **argv,
+                         int first, uint64_t *used) {
+  int n = 0;
+  for (const char *p = idx_str; *p && *p != '|'; p++) n += *p == ';';
+  c->filters = sqlite3_malloc64(((uint64_t)n + 1) * sizeof *c->filters);
+  if (!c->filters) return SQLITE_NOMEM;
+  const char *p = idx_str;
+  for (int k = 0; k < n && first + k < argc; k++) {
+    filter *fl = &c->filters[c->nfilters];
+    char *end;
+    fl->col = (int)strtol(p, &end, 10);
+    fl->op = (int)strtol(end + 1, &end, 10);
+    p = end + 1;
+    if (!(fl->val = sqlite3_value_dup(argv[first + k]))) return SQLITE_NOMEM;
+    c->nfilters++;
+  }
+  const char *bar = strchr(idx_str, '|');
+  *used = bar ? strtoull(bar + 1, NULL, 16) : ~(uint64_t)0;
+  for (int k = 0; k < c->nfilters; k++) /* filtered columns must be read */
+    *used |= (uint64_t)1 << (c->filters[k].col < 63 ? c->filters[k].col : 63);
+  return SQLITE_OK;
+}
+
+static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc,
+                     sqlite3_value **argv) {
+  lcursor *c = (lcursor *)cur;
+  lvtab *vt = (lvtab *)cur->pVtab;
+  lf_error e = {0};
+  cursor_reset(c);
+  int a = 0;
+  sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
+  sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
+  uint64_t used = 0;
+  int rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used);
+  if (rc) return rc;
+  if (choose_snapshot(vt, c, ver, tag, &e) || plan_projection(vt, c, used, &e))
+    return lf_to_sqlite(vt, &e);
+  if (ids) {
+    c->take = 1;
+    if ((rc = collect_rowids(c, idx, ids))) return rc;
+  } else {
+    c->take = 0;
+  }
+  c->eof = 0;
+  if ((rc = next_batch(vt, c))) return rc;
+  return settle(vt, c);
+}
+
+static int vt_next(sqlite3_vtab_cursor *cur) {
+  lcursor *c = (lcursor *)cur;
+  c->i++;
+  return settle((lvtab *)cur->pVtab, c);
+}
+
+static int vt_eof(sqlite3_vtab_cursor *cur) { return ((lcursor *)cur)->eof; }
+
+static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
+  lcursor *c = (lcursor *)cur;
+  lvtab *vt = (lvtab *)cur->pVtab;
+  if (col < vt->ncols) {
+    if (c->proj[col] >= 0) vtab_result(ctx, &c->b->cols[c->proj[col]], c->i);
+    return SQLITE_OK;
+  }
+  switch (col - vt->ncols) {
+    case H_VERSION: sqlite3_result_int64(ctx, (sqlite3_int64)lf_dataset_version(c->ds)); break;
+    case H_TAG: if (c->tag) sqlite3_result_text(ctx, c->tag, -1, SQLITE_TRANSIENT); break;
+    case H_ROWID: sqlite3_result_int64(ctx, (sqlite3_int64)c->b->rowids[c->i]); break;
+    case H_ROWADDR: sqlite3_result_int64(ctx, (sqlite3_int64)c->b->rowaddrs[c->i]); break;
+  }
+  return SQLITE_OK;
+}
+
+static int vt_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out) {
+  lcursor *c = (lcursor *)cur;
+  *out = (sqlite3_int64)c->b->rowids[c->i];
+  return SQLITE_OK;
+}
+
+static sqlite3_module lance_module = {
+  .iVersion = 0,
+  .xCreate = vt_connect,
+  .xConnect = vt_connect,
+  .xBestIndex = vt_best_index,
+  .xDisconnect = vt_disconnect,
+  .xDestroy = vt_disconnect,
+  .xOpen = vt_open,
+  .xClose = vt_close,
+  .xFilter = vt_filter,
+  .xNext = vt_next,
+  .xEof = vt_eof,
+  .xColumn = vt_column,
+  .xRowid = vt_rowid,
+};
+
+int vtab_register(sqlite3 *db) {
+  return sqlite3_create_module(db, "lance", &lance_module, NULL);
+}
