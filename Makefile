@@ -78,7 +78,10 @@ SQL_ENV ?=
 sql: all
 	@$(SQL_ENV) test/sql/run.sh $(B)
 
-test: all symbols unit replay sql interop
+python: all
+	@$(SQL_ENV) /usr/bin/python3 test/python/test_vtab.py $(B)
+
+test: all symbols unit replay sql python interop
 	@echo "make test: all suites passed"
 
 ASAN_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
@@ -102,5 +105,5 @@ bench-decode:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all sql unit replay symbols interop test asan fuzz demo bench-decode clean
+.PHONY: all sql python unit replay symbols interop test asan fuzz demo bench-decode clean
 .SECONDARY:

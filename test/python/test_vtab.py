@@ -1,0 +1,62 @@
+"""The extension through Python's sqlite3 module (Debian's python3), over
+the LanceDB-written fixtures in test/unit/data.  Run from the repository root:
+    /usr/bin/python3 test/python/test_vtab.py [build-dir]
+Prints 'python: N passed, N failed' and exits 1 on any failure."""
+import os
+import sqlite3
+import sys
+import unittest
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+DATA = "test/unit/data"
+
+
+def connect():
+    con = sqlite3.connect(":memory:")
+    con.enable_load_extension(True)
+    con.load_extension(os.path.join(BUILD, "lance"))
+    return con
+
+
+class VtabTest(unittest.TestCase):
+    def setUp(self):
+        self.con = connect()
+
+    def tearDown(self):
+        self.con.close()
+
+    def test_versions_and_types(self):
+        c = self.con
+        c.execute(f"CREATE VIRTUAL TABLE h USING lance('{DATA}/hist.lance', version=6)")
+        rows = c.execute("SELECT id, s, d, _version FROM h ORDER BY id").fetchall()
+        self.assertEqual(len(rows), 12)
+        self.assertEqual(rows[0], (0, "r0", 0, 6))
+        self.assertEqual([r[0] for r in rows], [0, 1, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14])
+        self.assertEqual(c.execute("SELECT count(*) FROM h(2)").fetchone(), (15,))
+        self.assertEqual(c.execute("SELECT count(*), max(_version) FROM h(NULL, 'mid')").fetchone(), (12, 4))
+
+    def test_rowid_lookup_and_filters(self):
+        c = self.con
+        c.execute(f"CREATE VIRTUAL TABLE s USING lance('{DATA}/stable.lance')")
+        self.assertEqual(c.execute("SELECT id, s FROM s WHERE rowid = ?", (5,)).fetchall(), [(5, "u")])
+        ids = c.execute("SELECT id FROM s WHERE id > ? AND s <> 'u' ORDER BY id", (8,)).fetchall()
+        self.assertEqual([i for (i,) in ids], [10, 11])
+
+    def test_errors(self):
+        with self.assertRaises(sqlite3.OperationalError) as e:
+            self.con.execute(f"CREATE VIRTUAL TABLE x USING lance('{DATA}/none.lance')")
+        self.assertIn("no dataset here", str(e.exception))
+
+    def test_pandas_read_sql(self):
+        import pandas  # Debian's python3-pandas, installed by .ci/run
+        self.con.execute(f"CREATE VIRTUAL TABLE b USING lance('{DATA}/big.lance')")
+        df = pandas.read_sql("SELECT id FROM b WHERE id < 300", self.con)
+        self.assertEqual(len(df), 300)
+        self.assertEqual(int(df["id"].sum()), 44850)
+
+
+if __name__ == "__main__":
+    result = unittest.main(argv=[sys.argv[0]], exit=False, verbosity=1).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"python: {result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed or result.testsRun == 0 else 0)
