@@ -243,6 +243,10 @@ int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_er
 ** holding any of them, ascending by offset, duplicates, deleted and unknown
 ** ids dropped; *used = how many of rowids were consumed (call again with the
 ** rest).  Ends a scan in progress. */
+/* The payload bytes of row i of projected blob field k of the current
+** batch (legacy blobs: a byte range of the data file; blob v2: inline, or a
+** packed or dedicated side file).  *out is malloc'd (caller frees). */
+int lf_scan_blob(lf_scan *s, int k, uint64_t i, uint8_t **out, uint64_t *len, lf_error *err);
 int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
                           const lf_scan_batch **out, lf_error *err);
 

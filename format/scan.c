@@ -245,3 +245,56 @@ int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
   s->off = UINT64_MAX; /* a take ends any scan in progress */
   return m ? fill_batch(s, s->live, m, 0, err) : LF_OK;
 }
+
+/* Side file of a blob v2: <data file without .lance>/<blob_id as 32 binary
+** digits, least significant first>.blob */
+static char *blob_side_path(const char *data_path, uint32_t blob_id) {
+  size_t n = strlen(data_path);
+  if (n > 6 && !strcmp(data_path + n - 6, ".lance")) n -= 6;
+  char *p = malloc(n + 1 + 32 + 5 + 1);
+  if (!p) return NULL;
+  memcpy(p, data_path, n);
+  p[n] = '/';
+  for (int b = 0; b < 32; b++) p[n + 1 + b] = (char)('0' + ((blob_id >> b) & 1));
+  strcpy(p + n + 33, ".blob");
+  return p;
+}
+
+static uint64_t u64_at(const lf_array *a, uint64_t i) {
+  uint64_t v = 0;
+  memcpy(&v, a->values + i * (uint64_t)lf_type_width(a->field), (size_t)lf_type_width(a->field));
+  return v;
+}
+
+int lf_scan_blob(lf_scan *s, int k, uint64_t i, uint8_t **out, uint64_t *len, lf_error *err) {
+  *out = NULL;
+  *len = 0;
+  const lf_array *d = &s->batch.cols[k];
+  if (k < 0 || k >= s->nf || s->src_file[k] < 0 || !s->fields[k]->is_blob || i >= s->batch.n)
+    return lf_err(err, LF_ARG, "scan: field %d row %llu is not a blob", k, (unsigned long long)i);
+  const char *path = lf_file_path(s->files[s->src_file[k]]);
+  uint64_t kind = 0, pos, size, id = 0;
+  if (d->n_children == 2) { /* legacy {position, size} */
+    pos = u64_at(&d->children[0], i), size = u64_at(&d->children[1], i);
+  } else if (d->n_children == 5) { /* v2 {kind, position, size, blob_id, blob_uri} */
+    kind = u64_at(&d->children[0], i), pos = u64_at(&d->children[1], i);
+    size = u64_at(&d->children[2], i), id = u64_at(&d->children[3], i);
+  } else {
+    return lf_err(err, LF_CORRUPT, "%s: blob descriptor with %d fields", path, d->n_children);
+  }
+  if (kind > 2)
+    return lf_err(err, LF_UNSUPPORTED, "%s: blob kind %llu (external URI) is not supported yet",
+                  path, (unsigned long long)kind);
+  char *side = kind ? blob_side_path(path, (uint32_t)id) : NULL;
+  if (kind && !side) return lf_err(err, LF_NOMEM, "out of memory");
+  const char *from = side ? side : path;
+  uint64_t fsize = 0;
+  int rc = s->store->size(s->store, from, &fsize, err);
+  if (!rc && (pos > fsize || size > fsize - pos))
+    rc = lf_err(err, LF_CORRUPT, "%s: blob [%llu, +%llu) is outside the file (%llu bytes)", from,
+                (unsigned long long)pos, (unsigned long long)size, (unsigned long long)fsize);
+  if (!rc) rc = lf_store_read_alloc(s->store, from, pos, (size_t)size, out, err);
+  if (!rc) *len = size;
+  free(side);
+  return rc;
+}

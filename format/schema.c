@@ -301,27 +301,43 @@ static lf_field *synth_field(const char *name, const char *lt, lf_type t) {
   return c;
 }
 
-/* A legacy blob column (binary with lance-encoding:blob) stores, per row,
-** a {position: uint64, size: uint64} descriptor of bytes elsewhere in the
-** file: that struct is what its pages decode to. */
+/* Blob columns store a descriptor per row, and that struct is what their
+** pages decode to: legacy blobs (binary with lance-encoding:blob) a
+** {position: uint64, size: uint64}; blob v2 (lance.blob.v2, logically
+** struct<data, uri>) a {kind: uint8, position: uint64, size: uint64,
+** blob_id: uint32, blob_uri: utf8}.  Data files of blob v2 columns already
+** list the descriptor as the struct's children: those need none. */
+static const struct { const char *name, *lt; lf_type t; } blob_desc_v1[] = {
+  {"position", "uint64", LF_T_UINT64}, {"size", "uint64", LF_T_UINT64}};
+static const struct { const char *name, *lt; lf_type t; } blob_desc_v2[] = {
+  {"kind", "uint8", LF_T_UINT8}, {"position", "uint64", LF_T_UINT64},
+  {"size", "uint64", LF_T_UINT64}, {"blob_id", "uint32", LF_T_UINT32},
+  {"blob_uri", "string", LF_T_UTF8}};
+
 static int make_blob_desc(lf_field *fl, lf_error *err) {
-  if (fl->type == LF_T_STRUCT || !fl->is_blob) return LF_OK;
+  if (!fl->is_blob) return LF_OK;
+  int v2 = fl->type == LF_T_STRUCT;
+  if (v2 && fl->n_children == 5 && !strcmp(fl->children[0]->name, "kind")) return LF_OK;
+  int n = v2 ? 5 : 2;
   lf_field *d = synth_field(fl->name, "struct", LF_T_STRUCT);
-  lf_field *p = synth_field("position", "uint64", LF_T_UINT64);
-  lf_field *s = synth_field("size", "uint64", LF_T_UINT64);
-  lf_field **ch = calloc(2, sizeof *ch);
-  if (!d || !p || !s || !ch) {
-    field_free(d), field_free(p), field_free(s), free(ch);
+  lf_field **ch = calloc((size_t)n, sizeof *ch);
+  if (!d || !ch) {
+    field_free(d), free(ch);
     return lf_err(err, LF_NOMEM, "out of memory");
   }
+  d->children = ch;
+  fl->desc = d; /* freed with fl, children included */
+  for (int i = 0; i < n; i++) {
+    ch[i] = v2 ? synth_field(blob_desc_v2[i].name, blob_desc_v2[i].lt, blob_desc_v2[i].t)
+               : synth_field(blob_desc_v1[i].name, blob_desc_v1[i].lt, blob_desc_v1[i].t);
+    if (!ch[i]) return lf_err(err, LF_NOMEM, "out of memory");
+    ch[i]->parent = d;
+    ch[i]->nullable = 1;
+    d->n_children = i + 1;
+  }
+  d->id = fl->id; /* the same field, seen as stored */
   d->nullable = fl->nullable;
   d->is_blob = fl->is_blob;
-  ch[0] = p, ch[1] = s;
-  p->parent = s->parent = d;
-  p->nullable = s->nullable = 1;
-  d->children = ch;
-  d->n_children = 2;
-  fl->desc = d;
   return LF_OK;
 }
 

@@ -557,7 +557,21 @@ static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
   lcursor *c = (lcursor *)cur;
   lvtab *vt = (lvtab *)cur->pVtab;
   if (col < vt->ncols) {
-    if (c->proj[col] >= 0) vtab_result(ctx, &c->b->cols[c->proj[col]], c->i);
+    int k = c->proj[col];
+    if (k < 0) return SQLITE_OK;
+    const lf_array *a = &c->b->cols[k];
+    if (!a->field->is_blob || lf_array_is_null(a, c->i)) {
+      vtab_result(ctx, a, c->i);
+      return SQLITE_OK;
+    }
+    uint8_t *bytes = NULL; /* blobs: the payload, read only when selected */
+    uint64_t n = 0;
+    lf_error e = {0};
+    if (lf_scan_blob(c->scan, k, c->i, &bytes, &n, &e)) {
+      sqlite3_result_error(ctx, e.msg, -1);
+      return SQLITE_ERROR;
+    }
+    sqlite3_result_blob64(ctx, bytes, n, free);
     return SQLITE_OK;
   }
   switch (col - vt->ncols) {

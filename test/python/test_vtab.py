@@ -47,6 +47,23 @@ class VtabTest(unittest.TestCase):
             self.con.execute(f"CREATE VIRTUAL TABLE x USING lance('{DATA}/none.lance')")
         self.assertIn("no dataset here", str(e.exception))
 
+    def test_blob_payloads(self):
+        # test/sql/data/make_blob_fixtures.mjs: row i holds (i*7 + k) % 256
+        def length(i):
+            return 70000 if i == 1 else 1000 + i if i % 7 == 0 else 10 + i
+        for name in ("blobs_legacy", "blobs_v2"):
+            self.con.execute(f"CREATE VIRTUAL TABLE {name} USING lance('test/sql/data/{name}.lance')")
+            rows = self.con.execute(f"SELECT id, blob FROM {name} ORDER BY id").fetchall()
+            self.assertEqual(len(rows), 40)
+            for i, blob in rows:
+                if i % 10 == 3:
+                    self.assertIsNone(blob, f"{name} row {i}")
+                elif i % 10 == 5:
+                    self.assertEqual(blob, b"", f"{name} row {i}")
+                else:
+                    want = bytes((i * 7 + k) % 256 for k in range(length(i)))
+                    self.assertEqual(blob, want, f"{name} row {i}")
+
     def test_pandas_read_sql(self):
         import pandas  # Debian's python3-pandas, installed by .ci/run
         self.con.execute(f"CREATE VIRTUAL TABLE b USING lance('{DATA}/big.lance')")
