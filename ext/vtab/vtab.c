@@ -200,8 +200,8 @@ static int filterable(const lvtab *vt, int col) {
   const lf_field *f = lf_dataset_schema(vt->schema_ds)->fields[col];
   switch (f->type) {
     case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16:
-    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_FLOAT16: case LF_T_FLOAT32:
-    case LF_T_FLOAT64: case LF_T_UTF8: case LF_T_LARGE_UTF8:
+    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_UINT64: case LF_T_FLOAT16:
+    case LF_T_FLOAT32: case LF_T_FLOAT64: case LF_T_UTF8: case LF_T_LARGE_UTF8:
       return !f->is_blob;
     default: return 0;
   }
@@ -410,6 +410,7 @@ static int compare_value(const lf_array *a, uint64_t i, sqlite3_value *v) {
   if (w < 8 && f->type != LF_T_BOOL && f->type != LF_T_UINT8 && f->type != LF_T_UINT16 &&
       f->type != LF_T_UINT32 && (x >> (8 * w - 1)) & 1)
     x |= (int64_t)(~(uint64_t)0 << (8 * w)); /* sign-extend */
+  if (f->type == LF_T_UINT64 && x < 0) return 2; /* above 2^63-1: SQL sees TEXT */
   if (vt == SQLITE_INTEGER) {
     int64_t y = sqlite3_value_int64(v);
     return x < y ? -1 : x > y;
@@ -419,12 +420,23 @@ static int compare_value(const lf_array *a, uint64_t i, sqlite3_value *v) {
   return (double)x < y ? -1 : (double)x > y;
 }
 
+/* NULL as SQL sees it: a Lance null, or a NaN (SQLite stores NaN as NULL). */
+static int sql_null(const lf_array *a, uint64_t i) {
+  if (!a || lf_array_is_null(a, i)) return 1;
+  switch (a->field->type) {
+    case LF_T_FLOAT64: { double x; memcpy(&x, a->values + 8 * i, 8); return x != x; }
+    case LF_T_FLOAT32: { float x; memcpy(&x, a->values + 4 * i, 4); return x != x; }
+    case LF_T_FLOAT16: { uint16_t h; memcpy(&h, a->values + 2 * i, 2); return (h & 0x7c00) == 0x7c00 && (h & 0x3ff); }
+    default: return 0;
+  }
+}
+
 static int row_passes(const lcursor *c, uint64_t i) {
   for (int k = 0; k < c->nfilters; k++) {
     const filter *fl = &c->filters[k];
     int p = c->proj[fl->col];
     const lf_array *a = p < 0 ? NULL : &c->b->cols[p];
-    int isnull = !a || lf_array_is_null(a, i);
+    int isnull = sql_null(a, i);
     if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) { if (!isnull) return 0; continue; }
     if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) { if (isnull) return 0; continue; }
     if (isnull || sqlite3_value_type(fl->val) == SQLITE_NULL) return 0;
