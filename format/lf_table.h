@@ -243,6 +243,9 @@ int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_er
 ** holding any of them, ascending by offset, duplicates, deleted and unknown
 ** ids dropped; *used = how many of rowids were consumed (call again with the
 ** rest).  Ends a scan in progress. */
+/* Skip the next n live rows without decoding them (whole fragments by
+** their live counts). */
+int lf_scan_skip(lf_scan *s, uint64_t n, lf_error *err);
 /* The payload bytes of row i of projected blob field k of the current
 ** batch (legacy blobs: a byte range of the data file; blob v2: inline, or a
 ** packed or dedicated side file).  *out is malloc'd (caller frees). */

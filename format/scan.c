@@ -298,3 +298,35 @@ int lf_scan_blob(lf_scan *s, int k, uint64_t i, uint8_t **out, uint64_t *len, lf
   free(side);
   return rc;
 }
+
+int lf_scan_skip(lf_scan *s, uint64_t n, lf_error *err) {
+  while (n > 0) {
+    int nfr = lf_dataset_num_fragments(s->ds);
+    if (s->frag < 0 || s->off >= lf_dataset_fragment(s->ds, s->frag)->physical_rows) {
+      if (s->frag + 1 >= nfr) return LF_OK;
+      const lf_fragment *next = lf_dataset_fragment(s->ds, s->frag + 1);
+      const uint32_t *del = NULL;
+      size_t ndel = 0;
+      int rc = lf_dataset_deletions(s->ds, s->frag + 1, &del, &ndel, err);
+      if (rc) return rc;
+      uint64_t live = next->physical_rows - ndel;
+      if (live <= n) { /* skip the whole fragment without opening its files */
+        n -= live;
+        s->frag++;
+        s->off = next->physical_rows;
+        continue;
+      }
+      s->frag++;
+      s->off = 0;
+      if ((rc = open_fragment(s, s->frag, err))) return rc;
+    }
+    /* inside a fragment: step over n live rows */
+    uint64_t phys = lf_dataset_fragment(s->ds, s->frag)->physical_rows;
+    while (n > 0 && s->off < phys) {
+      while (s->del_pos < s->ndel && s->del[s->del_pos] < s->off) s->del_pos++;
+      if (!(s->del_pos < s->ndel && s->del[s->del_pos] == s->off)) n--;
+      s->off++;
+    }
+  }
+  return LF_OK;
+}

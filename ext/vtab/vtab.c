@@ -185,6 +185,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **   2  _tag = ?                       the tag name (NULL: not constrained)
 **   4  rowid / _rowid = ?             the row id
 **   8  rowid / _rowid IN (...)        the IN list (sqlite3_vtab_in)
+**  16  OFFSET n                       n (taken only when no other constraint
+**                                     is left to SQLite: rows are skipped
+**                                     undecoded, whole fragments at a time)
 ** idxStr: for each pushed filter, in argv order after the above,
 **   "<column>:<op>;" with op an SQLITE_INDEX_CONSTRAINT_* code (EQ, GT, LE,
 **   LT, GE, ISNULL, ISNOTNULL), then "|<colUsed as hex>".
@@ -237,6 +240,18 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
     idx |= sqlite3_vtab_in(info, hr, 1) ? 8 : 4;
     info->aConstraintUsage[hr].argvIndex = ++argv;
     info->aConstraintUsage[hr].omit = 1;
+  }
+  int others = 0, off = -1; /* constraints SQLite would still check; OFFSET */
+  for (int i = 0; i < info->nConstraint; i++) {
+    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+    if (c->op == SQLITE_INDEX_CONSTRAINT_OFFSET) { if (c->usable) off = i; continue; }
+    if (c->op == SQLITE_INDEX_CONSTRAINT_LIMIT) continue;
+    if (i != hv && i != ht && i != hr) others = 1;
+  }
+  if (off >= 0 && !others && !(idx & 12)) {
+    idx |= 16;
+    info->aConstraintUsage[off].argvIndex = ++argv;
+    info->aConstraintUsage[off].omit = 1;
   }
   sqlite3_str *s = sqlite3_str_new(NULL);
   for (int i = 0; i < info->nConstraint && !(idx & 12); i++) {
@@ -541,6 +556,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   int a = 0;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
+  sqlite3_value *skip = idx & 16 ? argv[a++] : NULL;
   uint64_t used = 0;
   int rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used);
   if (rc) return rc;
@@ -553,6 +569,9 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
     c->take = 0;
   }
   c->eof = 0;
+  if (skip && sqlite3_value_int64(skip) > 0 &&
+      lf_scan_skip(c->scan, (uint64_t)sqlite3_value_int64(skip), &e))
+    return lf_to_sqlite(vt, &e);
   if ((rc = next_batch(vt, c))) return rc;
   return settle(vt, c);
 }
