@@ -10,5 +10,8 @@
 #define LANCE_EXT_VERSION "0.1.0"
 
 int lance_info_register(sqlite3 *db); /* ext/info.c: lance_version() */
+/* ext/vtab/pragma.c: lance_versions, lance_tags, lance_schema, lance_fragments,
+** lance_indices (eponymous virtual tables) and lance_attach(). */
+int lance_pragma_register(sqlite3 *db);
 
 #endif

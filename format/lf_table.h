@@ -219,6 +219,22 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
 ** the dataset has no stable row ids. */
 int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err);
 
+/* ---- Index metadata (indices.c) ------------------------------------------------ */
+typedef struct lf_index_meta {
+  char *name;
+  char uuid[37];           /* "" when absent */
+  char *type_url;          /* index_details type URL, or NULL */
+  int32_t *fields;         /* field ids the index covers */
+  int n_fields;
+  uint64_t dataset_version, index_version;
+  int has_frags;           /* 0: no fragment bitmap recorded */
+  uint32_t *frags;         /* fragment ids covered, ascending */
+  size_t n_frags;
+} lf_index_meta;
+/* The manifest's IndexSection as an array (malloc'd, manifest order). */
+int lf_manifest_indices(const lf_manifest *m, lf_index_meta **out, int *n, lf_error *err);
+void lf_indices_free(lf_index_meta *a, int n);
+
 /* ---- Scans (scan.c) ------------------------------------------------------------ */
 /* A batch of live rows of one fragment: cols[k] holds projected field k
 ** (arrays owned by the scan, valid until the next call), rowids[i] the row

@@ -12,7 +12,8 @@
 **   decimal128                        TEXT
 **   list, struct, other fixed_size_list, vectors with null items
 **                                     TEXT holding JSON: numbers as shortest
-**                                     round-trip digits, NaN/inf as null,
+**                                     round-trip digits, NaN as null, +-inf as
+**                                     +-9e999 (as SQLite's JSON writes them),
 **                                     strings JSON-escaped, binary as lowercase
 **                                     hex strings, dates/timestamps as their
 **                                     TEXT forms, struct keys in schema order
@@ -89,6 +90,8 @@ static void json_string(sqlite3_str *s, const uint8_t *z, uint64_t n) {
     uint8_t c = z[k];
     if (c == '"' || c == '\\') sqlite3_str_appendf(s, "\\%c", c);
     else if (c == '\n') sqlite3_str_appendall(s, "\\n");
+    else if (c == '\b') sqlite3_str_appendall(s, "\\b");
+    else if (c == '\f') sqlite3_str_appendall(s, "\\f");
     else if (c == '\t') sqlite3_str_appendall(s, "\\t");
     else if (c == '\r') sqlite3_str_appendall(s, "\\r");
     else if (c < 0x20) sqlite3_str_appendf(s, "\\u%04x", c);
@@ -151,7 +154,8 @@ static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
     case LF_T_BOOL: sqlite3_str_appendall(s, a->values[i] ? "true" : "false"); return;
     case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: {
       double v = float_at(a, i);
-      if (isnan(v) || isinf(v)) sqlite3_str_appendall(s, "null");
+      if (isnan(v)) sqlite3_str_appendall(s, "null");
+      else if (isinf(v)) sqlite3_str_appendall(s, v > 0 ? "9e999" : "-9e999");
       else if (v == 0 && signbit(v)) sqlite3_str_appendall(s, "-0.0");
       else {
         if (f->type == LF_T_FLOAT64) lf_fmt_double(v, buf, sizeof buf);

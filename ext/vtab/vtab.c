@@ -186,8 +186,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **   4  rowid / _rowid = ?             the row id
 **   8  rowid / _rowid IN (...)        the IN list (sqlite3_vtab_in)
 **  16  OFFSET n                       n (taken only when no other constraint
-**                                     is left to SQLite: rows are skipped
-**                                     undecoded, whole fragments at a time)
+**                                     is left to SQLite and there is no ORDER
+**                                     BY: rows are skipped undecoded, whole
+**                                     fragments at a time)
 ** idxStr: for each pushed filter, in argv order after the above,
 **   "<column>:<op>;" with op an SQLITE_INDEX_CONSTRAINT_* code (EQ, GT, LE,
 **   LT, GE, ISNULL, ISNOTNULL), then "|<colUsed as hex>".
@@ -248,7 +249,9 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
     if (c->op == SQLITE_INDEX_CONSTRAINT_LIMIT) continue;
     if (i != hv && i != ht && i != hr) others = 1;
   }
-  if (off >= 0 && !others && !(idx & 12)) {
+  /* OFFSET counts rows in the order SQLite returns them: only without an
+  ** ORDER BY (the table does not sort) may it be skipped in storage order */
+  if (off >= 0 && !others && !(idx & 12) && info->nOrderBy == 0) {
     idx |= 16;
     info->aConstraintUsage[off].argvIndex = ++argv;
     info->aConstraintUsage[off].omit = 1;

@@ -26,6 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         lf_rowids_reset(&r);
       }
     }
+    lf_index_meta *ix = NULL; /* the IndexSection parser (format/indices.c) */
+    int nix = 0;
+    if (lf_manifest_indices(&m, &ix, &nix, &err) == LF_OK) lf_indices_free(ix, nix);
     lf_manifest_reset(&m);
   }
   if (lf_tag_parse(data, size, "fuzz.json", &t, &err) == LF_OK) lf_tag_reset(&t);

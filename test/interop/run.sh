@@ -26,3 +26,4 @@ else
 	touch out/.complete
 fi
 node compare.mjs out "$bin"
+HIST_REUSE=${HIST_REUSE:-${INTEROP_REUSE:-0}} "$here/hist_run.sh" "$(dirname "$bin")/lance.so"

@@ -1,0 +1,68 @@
+/*
+** pragma.h: internal interface between the pragma function files of
+** ext/vtab/: pragma.c (argument resolution, the eponymous virtual tables,
+** lance_attach) and pragma_list.c (the rows each function lists).
+*/
+#ifndef LANCE_PRAGMA_H
+#define LANCE_PRAGMA_H
+
+#include <sqlite3ext.h>
+
+#include "lf_table.h"
+
+/* ---- pragma.c: result rows -------------------------------------------------- */
+
+/* One cell: SQLITE_INTEGER (i), SQLITE_TEXT (z, sqlite3_malloc'd) or SQLITE_NULL. */
+typedef struct pcell {
+  int t;
+  sqlite3_int64 i;
+  char *z;
+} pcell;
+
+/* Cells row after row, nCol per row; nomem is sticky (checked after filling). */
+typedef struct prows {
+  int nCol;
+  int n, cap;
+  pcell *a;
+  int nomem;
+} prows;
+
+void pragma_int(prows *r, sqlite3_int64 v);
+void pragma_null(prows *r);
+/* Takes z, an sqlite3_malloc'd string (NULL means out of memory). */
+void pragma_owned(prows *r, char *z);
+/* A copy of z, or NULL when z is NULL. */
+void pragma_text(prows *r, const char *z);
+
+/* ---- pragma.c: one call --------------------------------------------------- */
+
+/* What one call of a pragma function works on, resolved from its argument. */
+typedef struct pctx {
+  sqlite3 *db;
+  const char *zFunc;      /* "lance_versions", ... */
+  const char *zArg;       /* the argument as given */
+  char *zTable;           /* the lance table it names, or NULL for a path */
+  char *zPath;            /* dataset directory */
+  sqlite3_uint64 version; /* pinned by the table (0 = latest) */
+  char *zTag;             /* pinned tag, or NULL */
+  lf_store *store;
+  uint64_t *aVer;         /* every version, ascending (nVer >= 1) */
+  size_t nVer;
+  lf_error err;
+  char *zErr;             /* the error message (sqlite3_malloc'd) */
+} pctx;
+
+/* Sets p->zErr to "<function>: <message>"; returns SQLITE_ERROR (NOMEM). */
+int pragma_error(pctx *p, const char *zFmt, ...);
+/* Reports p->err, a format/ failure with status lrc; returns an SQLite rc. */
+int pragma_lf_error(pctx *p, int lrc);
+
+/* ---- pragma_list.c: the rows of each function --------------------------------- */
+
+int pragma_fill_versions(pctx *p, prows *r);
+int pragma_fill_tags(pctx *p, prows *r);
+int pragma_fill_schema(pctx *p, prows *r);
+int pragma_fill_fragments(pctx *p, prows *r);
+int pragma_fill_indices(pctx *p, prows *r);
+
+#endif
