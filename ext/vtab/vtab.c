@@ -17,9 +17,10 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 
 #include "lf_table.h"
+#include "vec/knn.h"
 #include "vtab.h"
 
-enum { H_VERSION = 0, H_TAG = 1, H_ROWID = 2, H_ROWADDR = 3, N_HIDDEN = 4 };
+enum { H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, N_HIDDEN };
 #define BATCH_ROWS 2048
 
 typedef struct lvtab {
@@ -54,6 +55,11 @@ typedef struct lcursor {
   size_t nids, idpos;
   filter *filters;
   int nfilters;
+  int knn;                  /* vector search: results in distance order */
+  simd_topk_item *res;
+  size_t nres, rpos;
+  sqlite3_int64 k;
+  char *metric;
 } lcursor;
 
 static int vt_error(lvtab *vt, const char *fmt, const char *a, const char *b) {
@@ -125,8 +131,8 @@ static char *declare_sql(const lf_schema *s) {
   for (int i = 0; i < s->n_fields; i++)
     sqlite3_str_appendf(q, "%s\"%w\" %s", i ? ", " : "", s->fields[i]->name,
                         vtab_sql_type(s->fields[i]));
-  sqlite3_str_appendf(q, "%s_version HIDDEN, _tag HIDDEN, _rowid HIDDEN, _rowaddr HIDDEN)",
-                      s->n_fields ? ", " : "");
+  sqlite3_str_appendf(q, "%s_version HIDDEN, _tag HIDDEN, _rowid HIDDEN, _rowaddr HIDDEN, "
+                      "_distance HIDDEN, _k HIDDEN, _metric HIDDEN)", s->n_fields ? ", " : "");
   return sqlite3_str_finish(q);
 }
 
@@ -189,15 +195,22 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **                                     is left to SQLite and there is no ORDER
 **                                     BY: rows are skipped undecoded, whole
 **                                     fragments at a time)
-** idxStr: for each pushed filter, in argv order after the above,
-**   "<column>:<op>;" with op an SQLITE_INDEX_CONSTRAINT_* code (EQ, GT, LE,
-**   LT, GE, ISNULL, ISNOTNULL), then "|<colUsed as hex>".
+**  32  vec MATCH ?                    the query vector: exact k-nearest-
+**                                     neighbour search on column vec
+**  64  _k = ?                         k (needed with 32)
+** 128  _metric = ?                    'l2' (default), 'cosine', 'dot', 'hamming'
+** idxStr: "<vector column>;" when bit 32 is set, then for each pushed filter,
+**   in argv order after the above, "<column>:<op>;" with op an
+**   SQLITE_INDEX_CONSTRAINT_* code (EQ, GT, LE, LT, GE, ISNULL, ISNOTNULL),
+**   then "|<colUsed as hex>".
 ** Filters run in C on decoded batches and SQLite checks them again (omit =
-** 0): a filter only ever drops rows SQLite would drop.  _version, _tag and
-** rowid constraints are consumed (omit = 1).
-** Cost tiers: rowid take 10; a version/tag-pinned or plain scan 1e6, minus
-** a little per pushed filter; a plan leaving an unusable _version/_tag
-** constraint unhandled costs 1e12, so SQLite picks the plan that uses it.
+** 0): a filter only ever drops rows SQLite would drop.  With a vector search
+** they are prefilters, applied before the top k.  _version, _tag, rowid,
+** MATCH, _k and _metric constraints are consumed (omit = 1); a search
+** consumes ORDER BY _distance.
+** Cost tiers: rowid take 10; a search or scan 1e6, minus a little per pushed
+** filter; a plan leaving an unusable _version/_tag/MATCH constraint
+** unhandled costs 1e12, so SQLite picks the plan that uses it.
 */
 static int filterable(const lvtab *vt, int col) {
   if (col < 0 || col >= vt->ncols) return 0;
@@ -218,66 +231,107 @@ static int is_filter_op(int op) {
          op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
 }
 
-static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
-  lvtab *vt = (lvtab *)p;
-  int hv = -1, ht = -1, hr = -1, unusable_snapshot = 0, argv = 0, nfilt = 0;
-  int idx = 0;
+typedef struct plan {
+  int idx, argv, nfilt, unusable, vcol;
+  int used[8]; /* constraint index per idxNum bit position, -1 = none */
+} plan;
+
+static void take_constraint(sqlite3_index_info *info, plan *pl, int bit, int i) {
+  int b = 0;
+  while ((1 << b) != bit) b++;
+  pl->idx |= bit;
+  pl->used[b] = i;
+  info->aConstraintUsage[i].argvIndex = ++pl->argv;
+  info->aConstraintUsage[i].omit = 1;
+}
+
+/* The constraint on hidden column h with operator op, or -1. */
+static int find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op, plan *pl) {
   for (int i = 0; i < info->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    int col = c->iColumn, h = col - vt->ncols;
-    int snap = h == H_VERSION || h == H_TAG;
-    if (!c->usable) {
-      if (snap && c->op == SQLITE_INDEX_CONSTRAINT_EQ) unusable_snapshot = 1;
+    int rowid = h == H_ROWID && c->iColumn == -1;
+    if (c->op != op || (c->iColumn - vt->ncols != h && !rowid)) continue;
+    if (c->usable) return i;
+    if (h == H_VERSION || h == H_TAG) pl->unusable = 1;
+  }
+  return -1;
+}
+
+static void plan_search(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
+  for (int i = 0; i < info->nConstraint; i++) {
+    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+    if (c->op != SQLITE_INDEX_CONSTRAINT_MATCH || c->iColumn < 0 || c->iColumn >= vt->ncols)
       continue;
-    }
-    if (c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    if (h == H_VERSION && hv < 0) hv = i;
-    if (h == H_TAG && ht < 0) ht = i;
-    if ((col == -1 || h == H_ROWID) && hr < 0) hr = i;
+    if (!c->usable) { pl->unusable = 1; continue; }
+    if (pl->vcol >= 0) continue;
+    pl->vcol = c->iColumn;
+    take_constraint(info, pl, 32, i);
   }
-  if (hv >= 0) idx |= 1, info->aConstraintUsage[hv].argvIndex = ++argv, info->aConstraintUsage[hv].omit = 1;
-  if (ht >= 0) idx |= 2, info->aConstraintUsage[ht].argvIndex = ++argv, info->aConstraintUsage[ht].omit = 1;
-  if (hr >= 0) {
-    idx |= sqlite3_vtab_in(info, hr, 1) ? 8 : 4;
-    info->aConstraintUsage[hr].argvIndex = ++argv;
-    info->aConstraintUsage[hr].omit = 1;
-  }
-  int others = 0, off = -1; /* constraints SQLite would still check; OFFSET */
+  if (pl->vcol < 0) return;
+  int k = find_hidden(vt, info, H_K, SQLITE_INDEX_CONSTRAINT_EQ, pl);
+  if (k >= 0) take_constraint(info, pl, 64, k);
+  int m = find_hidden(vt, info, H_METRIC, SQLITE_INDEX_CONSTRAINT_EQ, pl);
+  if (m >= 0) take_constraint(info, pl, 128, m);
+  if (info->nOrderBy >= 1 && info->aOrderBy[0].iColumn == vt->ncols + H_DISTANCE &&
+      !info->aOrderBy[0].desc &&
+      (info->nOrderBy == 1 || (info->nOrderBy == 2 && !info->aOrderBy[1].desc &&
+                               (info->aOrderBy[1].iColumn == -1 ||
+                                info->aOrderBy[1].iColumn == vt->ncols + H_ROWID))))
+    info->orderByConsumed = 1; /* results come by distance, ties by row id */
+}
+
+/* OFFSET only when nothing else is left to SQLite and there is no ORDER BY:
+** OFFSET counts rows in the order SQLite returns them. */
+static void plan_offset(sqlite3_index_info *info, plan *pl) {
+  int off = -1;
   for (int i = 0; i < info->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
     if (c->op == SQLITE_INDEX_CONSTRAINT_OFFSET) { if (c->usable) off = i; continue; }
     if (c->op == SQLITE_INDEX_CONSTRAINT_LIMIT) continue;
-    if (i != hv && i != ht && i != hr) others = 1;
+    if (info->aConstraintUsage[i].argvIndex == 0) return; /* another constraint */
   }
-  /* OFFSET counts rows in the order SQLite returns them: only without an
-  ** ORDER BY (the table does not sort) may it be skipped in storage order */
-  if (off >= 0 && !others && !(idx & 12) && info->nOrderBy == 0) {
-    idx |= 16;
-    info->aConstraintUsage[off].argvIndex = ++argv;
-    info->aConstraintUsage[off].omit = 1;
-  }
+  if (off >= 0 && !(pl->idx & (12 | 32)) && info->nOrderBy == 0) take_constraint(info, pl, 16, off);
+}
+
+static int plan_filters(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
   sqlite3_str *s = sqlite3_str_new(NULL);
-  for (int i = 0; i < info->nConstraint && !(idx & 12); i++) {
+  if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
+  for (int i = 0; i < info->nConstraint && !(pl->idx & 12); i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
     if (!c->usable || !is_filter_op(c->op) || !filterable(vt, c->iColumn)) continue;
     const char *coll = sqlite3_vtab_collation(info, i);
     if (coll && sqlite3_stricmp(coll, "BINARY")) continue;
-    info->aConstraintUsage[i].argvIndex = ++argv;
+    info->aConstraintUsage[i].argvIndex = ++pl->argv;
     sqlite3_str_appendf(s, "%d:%d;", c->iColumn, c->op);
-    nfilt++;
+    pl->nfilt++;
   }
   sqlite3_str_appendf(s, "|%llx", (unsigned long long)info->colUsed);
   info->idxStr = sqlite3_str_finish(s);
   if (!info->idxStr) return SQLITE_NOMEM;
   info->needToFreeIdxStr = 1;
-  info->idxNum = idx;
-  if (idx & 12) {
+  return SQLITE_OK;
+}
+
+static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
+  lvtab *vt = (lvtab *)p;
+  plan pl = {.vcol = -1};
+  int hv = find_hidden(vt, info, H_VERSION, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
+  int ht = find_hidden(vt, info, H_TAG, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
+  if (hv >= 0) take_constraint(info, &pl, 1, hv);
+  if (ht >= 0) take_constraint(info, &pl, 2, ht);
+  plan_search(vt, info, &pl);
+  int hr = pl.idx & 32 ? -1 : find_hidden(vt, info, H_ROWID, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
+  if (hr >= 0) take_constraint(info, &pl, sqlite3_vtab_in(info, hr, 1) ? 8 : 4, hr);
+  plan_offset(info, &pl);
+  if (plan_filters(vt, info, &pl)) return SQLITE_NOMEM;
+  info->idxNum = pl.idx;
+  if (pl.idx & 12) {
     info->estimatedCost = 10;
-    info->estimatedRows = idx & 4 ? 1 : 10;
-    if (idx & 4) info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
+    info->estimatedRows = pl.idx & 4 ? 1 : 10;
+    if (pl.idx & 4) info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
   } else {
-    info->estimatedCost = unusable_snapshot && !(idx & 3) ? 1e12 : 1e6 - 1000.0 * nfilt;
-    info->estimatedRows = 1000000;
+    info->estimatedCost = pl.unusable && !(pl.idx & (1 | 2 | 32)) ? 1e12 : 1e6 - 1000.0 * pl.nfilt;
+    info->estimatedRows = pl.idx & 32 ? 10 : 1000000;
   }
   return SQLITE_OK;
 }
@@ -296,6 +350,12 @@ static void cursor_reset(lcursor *c) {
   c->proj = NULL;
   sqlite3_free(c->ids);
   c->ids = NULL;
+  sqlite3_free(c->res);
+  c->res = NULL;
+  c->nres = c->rpos = 0;
+  c->knn = 0;
+  sqlite3_free(c->metric);
+  c->metric = NULL;
   c->nids = c->idpos = 0;
   for (int i = 0; i < c->nfilters; i++) sqlite3_value_free(c->filters[i].val);
   sqlite3_free(c->filters);
@@ -374,27 +434,33 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
   return latest_snapshot(vt, &c->ds, e);
 }
 
-/* Columns used -> fields of the snapshot, matched by field id. */
-static int plan_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
-  const lf_schema *cols = lf_dataset_schema(vt->schema_ds), *snap = lf_dataset_schema(c->ds);
+/* Columns in `used` -> fields of the snapshot (matched by field id and
+** type), opened as a scan; proj[col] is the batch column, or -1. */
+static int open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
+                           int **proj, lf_error *e) {
+  const lf_schema *cols = lf_dataset_schema(vt->schema_ds), *snap = lf_dataset_schema(ds);
   int *fields = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof *fields), n = 0;
-  c->proj = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof *c->proj);
-  if (!fields || !c->proj) {
+  *proj = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof **proj);
+  if (!fields || !*proj) {
     sqlite3_free(fields);
     return lf_err(e, LF_NOMEM, "out of memory");
   }
   for (int k = 0; k < vt->ncols; k++) {
-    c->proj[k] = -1;
+    (*proj)[k] = -1;
     if (!(used & ((uint64_t)1 << (k < 63 ? k : 63)))) continue;
     for (int j = 0; j < snap->n_fields; j++)
       if (snap->fields[j]->id == cols->fields[k]->id && snap->fields[j]->type == cols->fields[k]->type) {
-        c->proj[k] = n;
+        (*proj)[k] = n;
         fields[n++] = j;
       }
   }
-  int rc = lf_scan_open(c->ds, vt->store, fields, n, &c->scan, e);
+  int rc = lf_scan_open(ds, vt->store, fields, n, scan, e);
   sqlite3_free(fields);
   return rc;
+}
+
+static int plan_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
+  return open_projection(vt, c->ds, used, &c->scan, &c->proj, e);
 }
 
 /* ---- Pushed filters ------------------------------------------------------------ */
@@ -449,11 +515,12 @@ static int sql_null(const lf_array *a, uint64_t i) {
   }
 }
 
-static int row_passes(const lcursor *c, uint64_t i) {
-  for (int k = 0; k < c->nfilters; k++) {
-    const filter *fl = &c->filters[k];
-    int p = c->proj[fl->col];
-    const lf_array *a = p < 0 ? NULL : &c->b->cols[p];
+static int passes(const filter *fs, int nf, const int *proj, const lf_scan_batch *b,
+                  uint64_t i) {
+  for (int k = 0; k < nf; k++) {
+    const filter *fl = &fs[k];
+    int p = proj[fl->col];
+    const lf_array *a = p < 0 ? NULL : &b->cols[p];
     int isnull = sql_null(a, i);
     if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) { if (!isnull) return 0; continue; }
     if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) { if (isnull) return 0; continue; }
@@ -472,12 +539,24 @@ static int row_passes(const lcursor *c, uint64_t i) {
   return 1;
 }
 
+static int row_passes(const lcursor *c, uint64_t i) {
+  return passes(c->filters, c->nfilters, c->proj, c->b, i);
+}
+
 /* ---- Iteration ----------------------------------------------------------------- */
 
 static int next_batch(lvtab *vt, lcursor *c) {
   lf_error e = {0};
   int rc;
-  if (!c->take) {
+  if (c->knn) { /* the next result, in distance order */
+    size_t used = 0;
+    c->b = NULL;
+    rc = LF_OK;
+    while (!rc && c->rpos < c->nres && (!c->b || c->b->n == 0)) {
+      uint64_t id = (uint64_t)c->res[c->rpos++].rowid;
+      rc = lf_scan_take_fragment(c->scan, &id, 1, &used, &c->b, &e);
+    }
+  } else if (!c->take) {
     rc = lf_scan_next(c->scan, BATCH_ROWS, &c->b, &e);
   } else {
     size_t used = 0;
@@ -528,8 +607,14 @@ static int collect_rowids(lcursor *c, int idx, sqlite3_value *arg) {
 }
 
 static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_value **argv,
-                         int first, uint64_t *used) {
+                         int first, uint64_t *used, int *vcol) {
   int n = 0;
+  *vcol = -1;
+  if (c->knn) { /* "<vector column>;" first */
+    char *end;
+    *vcol = (int)strtol(idx_str, &end, 10);
+    idx_str = *end == ';' ? end + 1 : end;
+  }
   for (const char *p = idx_str; *p && *p != '|'; p++) n += *p == ';';
   c->filters = sqlite3_malloc64(((uint64_t)n + 1) * sizeof *c->filters);
   if (!c->filters) return SQLITE_NOMEM;
@@ -550,26 +635,75 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
   return SQLITE_OK;
 }
 
+/* Phase 1 of a search: scan the vector and filter columns only, keep the k
+** nearest rows that pass the filters (prefilter). */
+typedef struct search_ctx {
+  const lcursor *c;
+  const int *proj;
+} search_ctx;
+
+static int search_pass(void *ctx, const lf_scan_batch *b, uint64_t i) {
+  const search_ctx *x = ctx;
+  return passes(x->c->filters, x->c->nfilters, x->proj, b, i);
+}
+
+static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_error *e) {
+  char *msg = NULL;
+  knn_query kq;
+  const lf_field *f = vcol >= 0 && vcol < vt->ncols ? lf_dataset_schema(vt->schema_ds)->fields[vcol] : NULL;
+  if (!f) return lf_err(e, LF_ARG, "MATCH on a column that is not a vector column");
+  if (knn_query_init(&kq, f, q, c->metric, c->k, &msg) != SQLITE_OK) {
+    lf_err(e, msg ? LF_ARG : LF_NOMEM, "%s", msg ? msg : "out of memory");
+    sqlite3_free(msg);
+    return e->code;
+  }
+  uint64_t used = (uint64_t)1 << (vcol < 63 ? vcol : 63);
+  for (int k = 0; k < c->nfilters; k++) used |= (uint64_t)1 << (c->filters[k].col < 63 ? c->filters[k].col : 63);
+  lf_scan *s1 = NULL;
+  int *proj1 = NULL;
+  int rc = open_projection(vt, c->ds, used, &s1, &proj1, e);
+  if (!rc && proj1[vcol] < 0) { /* the snapshot lacks the column: no rows */
+    c->nres = 0;
+  } else if (!rc) {
+    search_ctx x = {c, proj1};
+    rc = knn_search(s1, proj1[vcol], &kq, c->nfilters ? search_pass : NULL, &x, &c->res, &c->nres, e);
+  }
+  lf_scan_free(s1);
+  sqlite3_free(proj1);
+  knn_query_reset(&kq);
+  return rc;
+}
+
 static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc,
                      sqlite3_value **argv) {
   lcursor *c = (lcursor *)cur;
   lvtab *vt = (lvtab *)cur->pVtab;
   lf_error e = {0};
   cursor_reset(c);
-  int a = 0;
+  int a = 0, vcol = -1;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
+  sqlite3_value *q = idx & 32 ? argv[a++] : NULL, *k = idx & 64 ? argv[a++] : NULL;
+  sqlite3_value *metric = idx & 128 ? argv[a++] : NULL;
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
   sqlite3_value *skip = idx & 16 ? argv[a++] : NULL;
   uint64_t used = 0;
-  int rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used);
+  c->knn = q != NULL;
+  int rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used, &vcol);
   if (rc) return rc;
-  if (choose_snapshot(vt, c, ver, tag, &e) || plan_projection(vt, c, used, &e))
+  if (c->knn) {
+    if (!k || sqlite3_value_type(k) != SQLITE_INTEGER)
+      return vt_error(vt, "lance: %s: vector search needs _k = N, the number of neighbours%s",
+                      vt->name, "");
+    c->k = sqlite3_value_int64(k);
+    if (metric && !(c->metric = sqlite3_mprintf("%s", sqlite3_value_text(metric))))
+      return SQLITE_NOMEM;
+  }
+  if (choose_snapshot(vt, c, ver, tag, &e) || plan_projection(vt, c, used, &e) ||
+      (c->knn && run_search(vt, c, vcol, q, &e)))
     return lf_to_sqlite(vt, &e);
   if (ids) {
     c->take = 1;
     if ((rc = collect_rowids(c, idx, ids))) return rc;
-  } else {
-    c->take = 0;
   }
   c->eof = 0;
   if (skip && sqlite3_value_int64(skip) > 0 &&
@@ -613,6 +747,11 @@ static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
     case H_TAG: if (c->tag) sqlite3_result_text(ctx, c->tag, -1, SQLITE_TRANSIENT); break;
     case H_ROWID: sqlite3_result_int64(ctx, (sqlite3_int64)c->b->rowids[c->i]); break;
     case H_ROWADDR: sqlite3_result_int64(ctx, (sqlite3_int64)c->b->rowaddrs[c->i]); break;
+    case H_DISTANCE: if (c->knn && c->rpos) sqlite3_result_double(ctx, c->res[c->rpos - 1].dist); break;
+    case H_K: if (c->knn) sqlite3_result_int64(ctx, c->k); break;
+    case H_METRIC:
+      if (c->knn) sqlite3_result_text(ctx, c->metric ? c->metric : "l2", -1, SQLITE_TRANSIENT);
+      break;
   }
   return SQLITE_OK;
 }
