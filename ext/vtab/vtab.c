@@ -201,7 +201,7 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** 128  _metric = ?                    'l2' (default), 'cosine', 'dot', 'hamming'
 ** idxStr: "<vector column>;" when bit 32 is set, then for each pushed filter,
 **   in argv order after the above, "<column>:<op>;" with op an
-**   SQLITE_INDEX_CONSTRAINT_* code (EQ, GT, LE, LT, GE, ISNULL, ISNOTNULL),
+**   SQLITE_INDEX_CONSTRAINT_* code (EQ, NE, GT, LE, LT, GE, ISNULL, ISNOTNULL),
 **   then "|<colUsed as hex>".
 ** Filters run in C on decoded batches and SQLite checks them again (omit =
 ** 0): a filter only ever drops rows SQLite would drop.  With a vector search
@@ -227,8 +227,8 @@ static int filterable(const lvtab *vt, int col) {
 static int is_filter_op(int op) {
   return op == SQLITE_INDEX_CONSTRAINT_EQ || op == SQLITE_INDEX_CONSTRAINT_GT ||
          op == SQLITE_INDEX_CONSTRAINT_LE || op == SQLITE_INDEX_CONSTRAINT_LT ||
-         op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_ISNULL ||
-         op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
+         op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_NE ||
+         op == SQLITE_INDEX_CONSTRAINT_ISNULL || op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
 }
 
 typedef struct plan {
@@ -475,7 +475,7 @@ static int compare_value(const lf_array *a, uint64_t i, sqlite3_value *v) {
     const uint8_t *z = a->data + a->offsets[i];
     uint64_t n = a->offsets[i + 1] - a->offsets[i], m = (uint64_t)sqlite3_value_bytes(v);
     int r = memcmp(z, sqlite3_value_text(v), n < m ? n : m);
-    return r ? r : n < m ? -1 : n > m;
+    return r ? (r < 0 ? -1 : 1) : n < m ? -1 : n > m; /* never 2: that means "undecided" */
   }
   if (vt != SQLITE_INTEGER && vt != SQLITE_FLOAT) return 2;
   const double big = 9007199254740992.0; /* beyond 2^53 doubles are not exact */
@@ -529,6 +529,7 @@ static int passes(const filter *fs, int nf, const int *proj, const lf_scan_batch
     if (r == 2) continue;
     switch (fl->op) {
       case SQLITE_INDEX_CONSTRAINT_EQ: if (r != 0) return 0; break;
+      case SQLITE_INDEX_CONSTRAINT_NE: if (r == 0) return 0; break;
       case SQLITE_INDEX_CONSTRAINT_GT: if (r <= 0) return 0; break;
       case SQLITE_INDEX_CONSTRAINT_GE: if (r < 0) return 0; break;
       case SQLITE_INDEX_CONSTRAINT_LT: if (r >= 0) return 0; break;
@@ -576,8 +577,8 @@ static int next_batch(lvtab *vt, lcursor *c) {
 /* Move to the first row at or after c->i that passes the filters. */
 static int settle(lvtab *vt, lcursor *c) {
   while (!c->eof) {
-    for (; c->i < c->b->n; c->i++)
-      if (row_passes(c, c->i)) return SQLITE_OK;
+    for (; c->i < c->b->n; c->i++) /* search results passed the filters already */
+      if (c->knn || row_passes(c, c->i)) return SQLITE_OK;
     int rc = next_batch(vt, c);
     if (rc) return rc;
   }
