@@ -134,6 +134,16 @@ static void xblk_reset(xblk *x) {
 
 static const uint8_t *xdata(const xblk *x) { return x->b.data ? x->b.data : x->view; }
 
+/* x becomes n fixed-width values of `bits` bits in o (owned, len bytes). */
+static int xblk_fixed(xblk *x, uint8_t *o, uint64_t n, uint64_t bits, uint64_t len) {
+  x->b.kind = LF_BLK_FIXED;
+  x->b.n = n;
+  x->b.bits = bits;
+  x->b.data = o;
+  x->b.data_len = len;
+  return LF_OK;
+}
+
 /* malloc with 8 bytes of slack, never NULL for size 0. */
 static uint8_t *dalloc(uint64_t n) {
   if (n > SIZE_MAX - 8) return NULL;
@@ -318,12 +328,7 @@ static int dec_inline_bitpack(const ce *c, const uint8_t *p, uint64_t len, uint6
     free(o);
     return rc;
   }
-  x->b.kind = LF_BLK_FIXED;
-  x->b.n = n;
-  x->b.bits = bits;
-  x->b.data = o;
-  x->b.data_len = n * bits / 8;
-  return LF_OK;
+  return xblk_fixed(x, o, n, bits, n * bits / 8);
 }
 
 /* Rle with Flat values / Flat 8, 16 or 32-bit run lengths, from two byte ranges. */
@@ -352,12 +357,7 @@ static int dec_rle(const ce *c, const uint8_t *vp, uint64_t vlen, const uint8_t 
     free(o);
     return rc;
   }
-  x->b.kind = LF_BLK_FIXED;
-  x->b.n = n;
-  x->b.bits = bits;
-  x->b.data = o;
-  x->b.data_len = n * bits / 8;
-  return LF_OK;
+  return xblk_fixed(x, o, n, bits, n * bits / 8);
 }
 
 /* FixedSizeList layers: total items per value, item bits, and the (single
@@ -651,12 +651,7 @@ static int mb_dec(const ce *c, const lf_bufview *bufs, int nbuf, uint64_t n, int
         free(o);
         return rc;
       }
-      x->b.kind = LF_BLK_FIXED;
-      x->b.n = n;
-      x->b.bits = bits;
-      x->b.data = o;
-      x->b.data_len = nb;
-      return LF_OK;
+      return xblk_fixed(x, o, n, bits, nb);
     }
     case CE_GENERAL: return mb_general(c, bufs, nbuf, n, depth, x, err);
     case CE_PACKED_STRUCT: {
@@ -785,12 +780,7 @@ static int block_ool(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, xb
     free(o);
     return rc;
   }
-  x->b.kind = LF_BLK_FIXED;
-  x->b.n = n;
-  x->b.bits = bits;
-  x->b.data = o;
-  x->b.data_len = n * bits / 8;
-  return LF_OK;
+  return xblk_fixed(x, o, n, bits, n * bits / 8);
 }
 
 static int block_range_delta(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, int depth,
@@ -826,12 +816,7 @@ static int block_range_delta(const ce *c, const uint8_t *p, uint64_t len, uint64
     free(o);
     return rc;
   }
-  x->b.kind = LF_BLK_FIXED;
-  x->b.n = n;
-  x->b.bits = bits;
-  x->b.data = o;
-  x->b.data_len = n * bits / 8;
-  return LF_OK;
+  return xblk_fixed(x, o, n, bits, n * bits / 8);
 }
 
 static int block_dec(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, int depth,

@@ -280,23 +280,7 @@ ENTRY(i8, int8_t, int64_t, icos)
 ENTRY(u8, uint8_t, int64_t, icos)
 MANY(ham_bin, unsigned char)
 
-#define ROW(name)                                                               \
-  {                                                                             \
-    [SIMD_F32] = {name##_f32, name##_f32_many, 4},                              \
-    [SIMD_F16] = {name##_f16, name##_f16_many, 2},                              \
-    [SIMD_F64] = {name##_f64, name##_f64_many, 8},                              \
-    [SIMD_I8] = {name##_i8, name##_i8_many, 1},                                 \
-    [SIMD_U8] = {name##_u8, name##_u8_many, 1},                                 \
-  }
-
-const simd_kernel simd_avx2_kernels[SIMD_METRIC_COUNT][SIMD_ELEM_COUNT] = {
-    [SIMD_L2] = ROW(l2),
-    [SIMD_COSINE] = ROW(cos),
-    [SIMD_DOT] = ROW(dot),
-    [SIMD_IP] = ROW(ip),
-    [SIMD_L1] = ROW(l1),
-    [SIMD_HAMMING] = {[SIMD_BIN] = {ham_bin, ham_bin_many, 1}},
-};
+SIMD_KERNEL_TABLE(simd_avx2_kernels);
 
 #else /* not x86-64: no AVX2 variant */
 const simd_kernel simd_avx2_kernels[SIMD_METRIC_COUNT][SIMD_ELEM_COUNT];

@@ -75,4 +75,24 @@ static inline float simd__h2f(uint16_t h) {
   return simd__bits_f32(sign | (e << 23) | ((man & 0x3ffu) << 13));
 }
 
+/* The (metric, element) table of one variant, from its functions named
+** <metric>_<elem> and <metric>_<elem>_many (and ham_bin for hamming). */
+#define SIMD_ROW(name)                                                          \
+  {                                                                             \
+    [SIMD_F32] = {name##_f32, name##_f32_many, 4},                              \
+    [SIMD_F16] = {name##_f16, name##_f16_many, 2},                              \
+    [SIMD_F64] = {name##_f64, name##_f64_many, 8},                              \
+    [SIMD_I8] = {name##_i8, name##_i8_many, 1},                                 \
+    [SIMD_U8] = {name##_u8, name##_u8_many, 1},                                 \
+  }
+#define SIMD_KERNEL_TABLE(table)                                                \
+  const simd_kernel table[SIMD_METRIC_COUNT][SIMD_ELEM_COUNT] = {               \
+      [SIMD_L2] = SIMD_ROW(l2),                                                 \
+      [SIMD_COSINE] = SIMD_ROW(cos),                                            \
+      [SIMD_DOT] = SIMD_ROW(dot),                                               \
+      [SIMD_IP] = SIMD_ROW(ip),                                                 \
+      [SIMD_L1] = SIMD_ROW(l1),                                                 \
+      [SIMD_HAMMING] = {[SIMD_BIN] = {ham_bin, ham_bin_many, 1}},               \
+  }
+
 #endif
