@@ -196,6 +196,7 @@ int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_pass_fn pass, v
         while (j < kq->dim && items_a->valid[i * kq->dim + j]) j++;
         if (j < kq->dim) continue;
       }
+      if (dist[i] != dist[i]) continue; /* NaN (cosine of a zero vector): no distance */
       if (pass && !pass(ctx, b, i)) continue;
       simd_topk_push(&tk, dist[i], (int64_t)b->rowids[i]);
     }

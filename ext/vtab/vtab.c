@@ -37,7 +37,9 @@ typedef struct lvtab {
 
 typedef struct filter {
   int col, op;
-  sqlite3_value *val;
+  sqlite3_value *val;       /* the right-hand value; for IN (...) lists, NULL */
+  sqlite3_value **in;       /* IN (...) values, all at once (sqlite3_vtab_in) */
+  int nin;
 } filter;
 
 typedef struct lcursor {
@@ -200,7 +202,8 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **  64  _k = ?                         k (needed with 32)
 ** 128  _metric = ?                    'l2' (default), 'cosine', 'dot', 'hamming'
 ** idxStr: "<vector column>;" when bit 32 is set, then for each pushed filter,
-**   in argv order after the above, "<column>:<op>;" with op an
+**   in argv order after the above, "<column>:<op>[i];" ("i": an IN list taken
+**   all at once with sqlite3_vtab_in) with op an
 **   SQLITE_INDEX_CONSTRAINT_* code (EQ, NE, GT, LE, LT, GE, ISNULL, ISNOTNULL),
 **   then "|<colUsed as hex>".
 ** Filters run in C on decoded batches and SQLite checks them again (omit =
@@ -302,7 +305,10 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
     const char *coll = sqlite3_vtab_collation(info, i);
     if (coll && sqlite3_stricmp(coll, "BINARY")) continue;
     info->aConstraintUsage[i].argvIndex = ++pl->argv;
-    sqlite3_str_appendf(s, "%d:%d;", c->iColumn, c->op);
+    /* an IN (...) list arrives whole, not one value per xFilter: a search
+    ** must see the whole set as one prefilter */
+    int in = c->op == SQLITE_INDEX_CONSTRAINT_EQ && sqlite3_vtab_in(info, i, 1);
+    sqlite3_str_appendf(s, "%d:%d%s;", c->iColumn, c->op, in ? "i" : "");
     pl->nfilt++;
   }
   sqlite3_str_appendf(s, "|%llx", (unsigned long long)info->colUsed);
@@ -357,7 +363,11 @@ static void cursor_reset(lcursor *c) {
   sqlite3_free(c->metric);
   c->metric = NULL;
   c->nids = c->idpos = 0;
-  for (int i = 0; i < c->nfilters; i++) sqlite3_value_free(c->filters[i].val);
+  for (int i = 0; i < c->nfilters; i++) {
+    sqlite3_value_free(c->filters[i].val);
+    for (int j = 0; j < c->filters[i].nin; j++) sqlite3_value_free(c->filters[i].in[j]);
+    sqlite3_free(c->filters[i].in);
+  }
   sqlite3_free(c->filters);
   c->filters = NULL;
   c->nfilters = 0;
@@ -524,7 +534,18 @@ static int passes(const filter *fs, int nf, const int *proj, const lf_scan_batch
     int isnull = sql_null(a, i);
     if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) { if (!isnull) return 0; continue; }
     if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) { if (isnull) return 0; continue; }
-    if (isnull || sqlite3_value_type(fl->val) == SQLITE_NULL) return 0;
+    if (isnull) return 0;
+    if (!fl->val) { /* IN list: some value equal (or undecided: SQLite decides) */
+      int any = 0;
+      for (int j = 0; j < fl->nin && !any; j++)
+        if (sqlite3_value_type(fl->in[j]) != SQLITE_NULL) {
+          int r = compare_value(a, i, fl->in[j]);
+          any = r == 0 || r == 2;
+        }
+      if (!any) return 0;
+      continue;
+    }
+    if (sqlite3_value_type(fl->val) == SQLITE_NULL) return 0;
     int r = compare_value(a, i, fl->val);
     if (r == 2) continue;
     switch (fl->op) {
@@ -607,6 +628,23 @@ static int collect_rowids(lcursor *c, int idx, sqlite3_value *arg) {
   return SQLITE_OK;
 }
 
+/* The values of an IN (...) list, copied. */
+static int collect_in(filter *fl, sqlite3_value *list) {
+  int cap = 0;
+  sqlite3_value *v = NULL;
+  for (int rc = sqlite3_vtab_in_first(list, &v); rc == SQLITE_OK && v;
+       rc = sqlite3_vtab_in_next(list, &v)) {
+    if (fl->nin == cap) {
+      sqlite3_value **a = sqlite3_realloc64(fl->in, (uint64_t)(cap = cap ? cap * 2 : 8) * sizeof *a);
+      if (!a) return SQLITE_NOMEM;
+      fl->in = a;
+    }
+    if (!(fl->in[fl->nin] = sqlite3_value_dup(v))) return SQLITE_NOMEM;
+    fl->nin++;
+  }
+  return SQLITE_OK;
+}
+
 static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_value **argv,
                          int first, uint64_t *used, int *vcol) {
   int n = 0;
@@ -625,9 +663,18 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
     char *end;
     fl->col = (int)strtol(p, &end, 10);
     fl->op = (int)strtol(end + 1, &end, 10);
-    p = end + 1;
-    if (!(fl->val = sqlite3_value_dup(argv[first + k]))) return SQLITE_NOMEM;
+    fl->in = NULL;
+    fl->nin = 0;
+    fl->val = NULL;
+    int in = *end == 'i';
+    p = end + 1 + in;
     c->nfilters++;
+    if (in) {
+      int rc = collect_in(fl, argv[first + k]);
+      if (rc) return rc;
+    } else if (!(fl->val = sqlite3_value_dup(argv[first + k]))) {
+      return SQLITE_NOMEM;
+    }
   }
   const char *bar = strchr(idx_str, '|');
   *used = bar ? strtoull(bar + 1, NULL, 16) : ~(uint64_t)0;

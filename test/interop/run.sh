@@ -27,3 +27,4 @@ else
 fi
 node compare.mjs out "$bin"
 HIST_REUSE=${HIST_REUSE:-${INTEROP_REUSE:-0}} "$here/hist_run.sh" "$(dirname "$bin")/lance.so"
+KNN_REUSE=${KNN_REUSE:-${INTEROP_REUSE:-0}} "$here/knn_run.sh" "$(dirname "$bin")/lance.so"
