@@ -626,6 +626,18 @@ static int parse_fullzip(const uint8_t *enc, size_t enc_len, fullzip_layout *zp,
   return LF_OK;
 }
 
+/* Items zipped in d (a page, or rows cut from one): walk them, then split
+** packed structs or decompress values stored one by one. */
+static int fullzip_items(const fullzip_layout *z, const uint8_t *d, size_t len, lf_pagedata *out,
+                         lf_error *err) {
+  int rc = fullzip_walk(z, d, len, out, err);
+  if (!rc && lf_packed_kind(z->val_enc.p, z->val_enc.n))
+    rc = lf_unpack_struct_rows(z->val_enc.p, z->val_enc.n, &out->vals, err);
+  else if (!rc && z->bits_offset)
+    rc = fullzip_decompress_values(z, &out->vals, err);
+  return rc;
+}
+
 static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t enc_len,
                           lf_pagedata *out, lf_error *err) {
   fullzip_layout z;
@@ -645,14 +657,11 @@ static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, siz
     out->vals = (lf_block){.kind = LF_BLK_FIXED, .n = pg->num_rows, .bits = z.bits_value,
                            .data = d, .data_len = len};
     d = NULL;
-  } else {
-    rc = fullzip_walk(&z, d, (size_t)pg->buf_len[0], out, err);
+    free(d);
+    return LF_OK;
   }
+  rc = fullzip_items(&z, d, (size_t)pg->buf_len[0], out, err);
   free(d);
-  if (!rc && lf_packed_kind(z.val_enc.p, z.val_enc.n))
-    rc = lf_unpack_struct_rows(z.val_enc.p, z.val_enc.n, &out->vals, err);
-  else if (!rc && z.bits_offset)
-    rc = fullzip_decompress_values(&z, &out->vals, err);
   return rc;
 }
 
@@ -971,6 +980,61 @@ static int take_fullzip_fixed(lf_file *f, const lf_page *pg, uint64_t vw, const 
   return LF_OK;
 }
 
+/* Take from a full-zip page with a repetition index (buffer 1: for each row
+** and one past the last, the byte offset of its first item in buffer 0, in
+** 1, 2, 4 or 8 bytes): read just the wanted rows' bytes and walk them as a
+** page of those rows. */
+static int take_fullzip_indexed(lf_file *f, const lf_page *pg, const fullzip_layout *z,
+                                const uint64_t *rows, size_t k, lf_pagedata *out,
+                                uint64_t *row_map, lf_error *err) {
+  uint64_t w = pg->buf_len[1] / (pg->num_rows + 1);
+  if ((w != 1 && w != 2 && w != 4 && w != 8) || pg->buf_len[1] != w * (pg->num_rows + 1))
+    return lf_err(err, LF_CORRUPT, "full-zip repetition index of %llu bytes for %llu rows",
+                  (unsigned long long)pg->buf_len[1], (unsigned long long)pg->num_rows);
+  uint8_t *cat = NULL, *idx = NULL;
+  uint64_t cat_len = 0, cap = 0, nrows = 0;
+  int rc = LF_OK;
+  for (size_t i = 0; i < k && !rc;) {
+    if (i && rows[i] == rows[i - 1]) { /* duplicate: same row again */
+      row_map[i] = row_map[i - 1];
+      i++;
+      continue;
+    }
+    size_t j = i + 1; /* a run of consecutive rows: one index read, one data read */
+    while (j < k && rows[j] == rows[j - 1] + 1) j++;
+    uint64_t r0 = rows[i], r1 = rows[j - 1] + 1;
+    free(idx);
+    idx = NULL;
+    rc = lf_file_read(f, pg->buf_off[1] + r0 * w, (r1 - r0 + 1) * w, &idx, "repetition index", err);
+    if (rc) break;
+    uint64_t b0 = lf_le(idx, (unsigned)w), b1 = lf_le(idx + (r1 - r0) * w, (unsigned)w);
+    if (b0 > b1 || b1 > pg->buf_len[0]) {
+      rc = lf_err(err, LF_CORRUPT, "full-zip rows %llu..%llu span bytes [%llu, %llu) of %llu",
+                  (unsigned long long)r0, (unsigned long long)r1, (unsigned long long)b0,
+                  (unsigned long long)b1, (unsigned long long)pg->buf_len[0]);
+      break;
+    }
+    if (cat_len + (b1 - b0) + 8 > cap) {
+      cap = (cat_len + (b1 - b0) + 8) * 2;
+      uint8_t *nc = realloc(cat, cap);
+      if (!nc) { rc = lf_err(err, LF_NOMEM, "out of memory"); break; }
+      cat = nc;
+    }
+    rc = f->store->read(f->store, f->path, pg->buf_off[0] + b0, (size_t)(b1 - b0), cat + cat_len, err);
+    cat_len += b1 - b0;
+    for (size_t t = i; t < j; t++) row_map[t] = nrows + (rows[t] - r0);
+    nrows += r1 - r0;
+    i = j;
+  }
+  free(idx);
+  if (!rc) {
+    out->num_rows = nrows;
+    rc = fullzip_items(z, cat ? cat : (const uint8_t *)"", (size_t)cat_len, out, err);
+  }
+  free(cat);
+  return rc;
+}
+
 int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, size_t k,
                           lf_pagedata *out, uint64_t *row_map, lf_error *err) {
   lf_pagedata_reset(out);
@@ -990,11 +1054,15 @@ int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, s
   } else if (r > 0 && fl.num == 3 && fl.wire == 2) {
     fullzip_layout z;
     lf_pagedata probe = {0};
-    if (parse_fullzip(fl.data, fl.len, &z, &probe, NULL) == LF_OK && !z.bits_rep &&
-        !z.bits_def && !z.bits_offset && !lf_packed_kind(z.val_enc.p, z.val_enc.n)) {
-      memcpy(out->layers, probe.layers, sizeof out->layers);
-      out->n_layers = probe.n_layers;
-      rc = take_fullzip_fixed(f, pg, z.bits_value / 8, rows, k, out, row_map, err);
+    if (parse_fullzip(fl.data, fl.len, &z, &probe, NULL) == LF_OK) {
+      int fixed = !z.bits_rep && !z.bits_def && !z.bits_offset &&
+                  !lf_packed_kind(z.val_enc.p, z.val_enc.n);
+      if (fixed || pg->nbuf >= 2) {
+        memcpy(out->layers, probe.layers, sizeof out->layers);
+        out->n_layers = probe.n_layers;
+        rc = fixed ? take_fullzip_fixed(f, pg, z.bits_value / 8, rows, k, out, row_map, err)
+                   : take_fullzip_indexed(f, pg, &z, rows, k, out, row_map, err);
+      }
     }
   }
   if (rc == -1) { /* other layouts: decode the whole page */

@@ -125,14 +125,15 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
   size_t cap = b->cap;
   if (grow_u64(&b->rowids, &cap, n) || grow_u64(&b->rowaddrs, &b->cap, n))
     return lf_err(err, LF_NOMEM, "out of memory");
+  const lf_rowids *ids = NULL; /* stable row ids: the fragment's sequence */
+  int rc = lf_dataset_row_ids(s->ds, s->frag, &ids, err);
+  if (rc) return rc;
   for (size_t i = 0; i < n; i++) {
     b->rowaddrs[i] = fr->id << 32 | rows[i];
-    int rc = lf_dataset_row_id(s->ds, s->frag, rows[i], &b->rowids[i], err);
-    if (rc) return rc;
+    b->rowids[i] = ids ? lf_rowids_get(ids, rows[i]) : b->rowaddrs[i];
   }
   for (int k = 0; k < s->nf; k++) {
     lf_array *a = &b->cols[k];
-    int rc;
     if (s->src_file[k] < 0) {
       lf_array_clear(a);
       rc = lf_array_append_nulls(a, n) ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;

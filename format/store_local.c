@@ -1,4 +1,9 @@
-/* store_local.c: owns the local-file object store (interface in store.h). */
+/* store_local.c: owns the local-file object store (interface in store.h).
+** Data files (.lance, .blob) are immutable once written, so their file
+** descriptors are kept open (a few, reused round robin) and marked
+** POSIX_FADV_RANDOM: reads fetch the byte ranges asked for, without kernel
+** readahead pulling in other columns.  Everything else (manifests, hints,
+** tags) is opened for each read. */
 #include "store.h"
 
 #include <dirent.h>
@@ -10,10 +15,44 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define FD_CACHE 8
+
 typedef struct local_store {
   lf_store base;
   char *root;
+  struct { char *path; int fd; } fds[FD_CACHE];
+  int next;
 } local_store;
+
+static int immutable(const char *p) {
+  size_t n = strlen(p);
+  return (n > 6 && !strcmp(p + n - 6, ".lance")) || (n > 5 && !strcmp(p + n - 5, ".blob"));
+}
+
+/* A descriptor for fp: cached for data files (*keep = 1), else fresh. */
+static int open_fd(local_store *ls, const char *fp, int *keep) {
+  *keep = immutable(fp);
+  if (*keep)
+    for (int i = 0; i < FD_CACHE; i++)
+      if (ls->fds[i].path && !strcmp(ls->fds[i].path, fp)) return ls->fds[i].fd;
+  int fd = open(fp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || !*keep) return fd;
+  char *copy = strdup(fp);
+  if (!copy) {
+    *keep = 0;
+    return fd;
+  }
+  (void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+  int slot = ls->next;
+  ls->next = (ls->next + 1) % FD_CACHE;
+  if (ls->fds[slot].path) {
+    close(ls->fds[slot].fd);
+    free(ls->fds[slot].path);
+  }
+  ls->fds[slot].path = copy;
+  ls->fds[slot].fd = fd;
+  return fd;
+}
 
 static int full_path(local_store *ls, const char *path, char *buf, size_t cap, lf_error *err) {
   int n;
@@ -44,7 +83,8 @@ static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, v
   char fp[4096];
   int rc = full_path((local_store *)s, path, fp, sizeof fp, err);
   if (rc) return rc;
-  int fd = open(fp, O_RDONLY | O_CLOEXEC);
+  int keep;
+  int fd = open_fd((local_store *)s, fp, &keep);
   if (fd < 0) {
     if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
     return lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
@@ -66,7 +106,7 @@ static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, v
     }
     done += (size_t)r;
   }
-  close(fd);
+  if (!keep) close(fd);
   return rc;
 }
 
@@ -95,6 +135,11 @@ static int local_list(lf_store *s, const char *dir, lf_store_list_cb cb, void *c
 
 static void local_destroy(lf_store *s) {
   local_store *ls = (local_store *)s;
+  for (int i = 0; i < FD_CACHE; i++)
+    if (ls->fds[i].path) {
+      close(ls->fds[i].fd);
+      free(ls->fds[i].path);
+    }
   free(ls->root);
   free(ls);
 }
