@@ -377,70 +377,87 @@ done:
 }
 
 /* Dictionary indices (fixed 8..64 bits) -> the dictionary's values. */
+/* Whole-byte dictionary indices as uint32 (malloc'd), each checked < ndict. */
+static int dict_indices(const lf_block *vals, uint64_t ndict, uint32_t **out, lf_error *err) {
+  uint64_t n = vals->n, bad = 0;
+  uint32_t *ix = malloc((n + 1) * sizeof *ix);
+  if (!ix) return lf_err(err, LF_NOMEM, "out of memory");
+  const uint8_t *p = vals->data;
+  switch (vals->bits) { /* one specialized loop per index width */
+    case 8: for (uint64_t i = 0; i < n; i++) ix[i] = p[i]; break;
+    case 16: for (uint64_t i = 0; i < n; i++) { uint16_t v; memcpy(&v, p + 2 * i, 2); ix[i] = v; } break;
+    case 32: memcpy(ix, p, n * 4); break;
+    default:
+      for (uint64_t i = 0; i < n; i++) {
+        uint64_t v = lf_le(p + i * (vals->bits / 8), (unsigned)(vals->bits / 8));
+        if (v > UINT32_MAX) bad = 1;
+        ix[i] = (uint32_t)v;
+      }
+  }
+  uint32_t max = 0;
+  for (uint64_t i = 0; i < n; i++) max = ix[i] > max ? ix[i] : max;
+  if (bad || (n && max >= ndict)) {
+    free(ix);
+    return lf_err(err, LF_CORRUPT, "dictionary index %llu out of range (%llu items)",
+                  (unsigned long long)max, (unsigned long long)ndict);
+  }
+  *out = ix;
+  return LF_OK;
+}
+
+/* Indices -> the dictionary's values (fixed or variable width). */
+static int dict_gather(const uint32_t *ix, uint64_t n, const lf_block *dict, lf_block *out,
+                       lf_error *err) {
+  if (dict->kind == LF_BLK_FIXED) {
+    if (dict->bits % 8) return lf_err(err, LF_UNSUPPORTED, "bit-packed dictionary items");
+    size_t bw = (size_t)(dict->bits / 8);
+    out->data_len = n * bw;
+    if (!(out->data = malloc(out->data_len + 8))) return lf_err(err, LF_NOMEM, "out of memory");
+    for (uint64_t i = 0; i < n; i++) memcpy(out->data + i * bw, dict->data + ix[i] * bw, bw);
+    return LF_OK;
+  }
+  if (dict->kind != LF_BLK_VARIABLE) return lf_err(err, LF_CORRUPT, "empty dictionary");
+  const uint64_t *o = dict->offsets;
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < n; i++) total += o[ix[i] + 1] - o[ix[i]];
+  out->offsets = malloc((n + 1) * 8);
+  out->data = malloc(total + 8);
+  if (!out->offsets || !out->data) return lf_err(err, LF_NOMEM, "out of memory");
+  uint64_t pos = 0;
+  out->offsets[0] = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t len = o[ix[i] + 1] - o[ix[i]];
+    memcpy(out->data + pos, dict->data + o[ix[i]], len);
+    pos += len;
+    out->offsets[i + 1] = pos;
+  }
+  out->data_len = pos;
+  return LF_OK;
+}
+
 int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
   if (vals->kind != LF_BLK_FIXED || vals->bits % 8 || vals->bits == 0 || vals->bits > 64)
     return lf_err(err, LF_CORRUPT, "dictionary indices are not whole-byte integers");
+  uint32_t *ix = NULL;
+  int rc = dict_indices(vals, dict->n, &ix, err);
+  if (rc) return rc;
   lf_block out = {0};
   out.kind = dict->kind;
   out.bits = dict->bits;
   out.n = vals->n;
-  int w = (int)(vals->bits / 8);
-  if (dict->kind == LF_BLK_FIXED) {
-    if (dict->bits % 8) return lf_err(err, LF_UNSUPPORTED, "bit-packed dictionary items");
-    size_t bw = (size_t)(dict->bits / 8);
-    out.data_len = vals->n * bw;
-    out.data = malloc(out.data_len + 8);
-    if (!out.data) return lf_err(err, LF_NOMEM, "out of memory");
-    for (uint64_t i = 0; i < vals->n; i++) {
-      uint64_t k = lf_le(vals->data + i * w, w);
-      if (k >= dict->n) {
-        free(out.data);
-        return lf_err(err, LF_CORRUPT, "dictionary index %llu out of range (%llu items)",
-                      (unsigned long long)k, (unsigned long long)dict->n);
-      }
-      memcpy(out.data + i * bw, dict->data + k * bw, bw);
-    }
-  } else if (dict->kind == LF_BLK_VARIABLE) {
-    uint64_t total = 0;
-    for (uint64_t i = 0; i < vals->n; i++) {
-      uint64_t k = lf_le(vals->data + i * w, w);
-      if (k >= dict->n) return lf_err(err, LF_CORRUPT, "dictionary index %llu out of range (%llu items)",
-                                      (unsigned long long)k, (unsigned long long)dict->n);
-      total += dict->offsets[k + 1] - dict->offsets[k];
-    }
-    out.offsets = malloc((vals->n + 1) * 8);
-    out.data = malloc(total + 8);
-    if (!out.offsets || !out.data) {
-      lf_block_reset(&out);
-      return lf_err(err, LF_NOMEM, "out of memory");
-    }
-    uint64_t pos = 0;
-    out.offsets[0] = 0;
-    for (uint64_t i = 0; i < vals->n; i++) {
-      uint64_t k = lf_le(vals->data + i * w, w);
-      uint64_t len = dict->offsets[k + 1] - dict->offsets[k];
-      memcpy(out.data + pos, dict->data + dict->offsets[k], len);
-      pos += len;
-      out.offsets[i + 1] = pos;
-    }
-    out.data_len = pos;
-  } else {
-    return lf_err(err, LF_CORRUPT, "empty dictionary");
-  }
-  if (vals->valid) {
+  rc = dict_gather(ix, vals->n, dict, &out, err);
+  if (!rc && (vals->valid || dict->valid)) { /* null indices, or null dictionary items */
     out.valid = vals->valid;
     vals->valid = NULL;
+    if (!out.valid && (out.valid = malloc(vals->n + 1))) memset(out.valid, 1, vals->n);
+    if (!out.valid) rc = lf_err(err, LF_NOMEM, "out of memory");
+    for (uint64_t i = 0; !rc && dict->valid && i < vals->n; i++)
+      if (!dict->valid[ix[i]]) out.valid[i] = 0;
   }
-  if (dict->valid) { /* null dictionary items make null values */
-    if (!out.valid) {
-      if (!(out.valid = malloc(vals->n + 1))) {
-        lf_block_reset(&out);
-        return lf_err(err, LF_NOMEM, "out of memory");
-      }
-      memset(out.valid, 1, vals->n);
-    }
-    for (uint64_t i = 0; i < vals->n; i++)
-      if (!dict->valid[lf_le(vals->data + i * w, w)]) out.valid[i] = 0;
+  free(ix);
+  if (rc) {
+    lf_block_reset(&out);
+    return rc;
   }
   lf_block_reset(vals);
   *vals = out;

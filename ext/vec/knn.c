@@ -168,11 +168,12 @@ void knn_query_reset(knn_query *kq) {
   memset(kq, 0, sizeof *kq);
 }
 
-int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_pass_fn pass, void *ctx,
+int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn select, void *ctx,
                simd_topk_item **out, size_t *nout, lf_error *err) {
   const simd_kernel *kern = simd_get(kq->metric, kq->metric == SIMD_HAMMING ? SIMD_BIN : kq->elem);
   simd_topk_item *items = sqlite3_malloc64((kq->k + 1) * sizeof *items);
   float *dist = NULL;
+  uint8_t *sel = NULL;
   size_t cap = 0;
   if (!items) return lf_err(err, LF_NOMEM, "out of memory");
   simd_topk tk;
@@ -183,10 +184,14 @@ int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_pass_fn pass, v
     if ((rc = lf_scan_next(scan, 4096, &b, err)) || b->n == 0) break;
     if (b->n > cap) {
       float *d = sqlite3_realloc64(dist, b->n * sizeof *d);
-      if (!d) { rc = lf_err(err, LF_NOMEM, "out of memory"); break; }
-      dist = d;
+      uint8_t *ns = d ? sqlite3_realloc64(sel, b->n) : NULL;
+      if (d) dist = d;
+      if (ns) sel = ns;
+      if (!d || !ns) { rc = lf_err(err, LF_NOMEM, "out of memory"); break; }
       cap = b->n;
     }
+    memset(sel, 1, b->n);
+    if (select) select(ctx, b, sel);
     const lf_array *a = &b->cols[vcol], *items_a = &a->children[0];
     kern->many(kq->q, items_a->values, kq->dim, b->n, dist);
     for (uint64_t i = 0; i < b->n; i++) {
@@ -197,11 +202,12 @@ int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_pass_fn pass, v
         if (j < kq->dim) continue;
       }
       if (dist[i] != dist[i]) continue; /* NaN (cosine of a zero vector): no distance */
-      if (pass && !pass(ctx, b, i)) continue;
+      if (!sel[i]) continue;
       simd_topk_push(&tk, dist[i], (int64_t)b->rowids[i]);
     }
   }
   sqlite3_free(dist);
+  sqlite3_free(sel);
   if (rc) {
     sqlite3_free(items);
     return rc;

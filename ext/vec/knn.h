@@ -28,14 +28,14 @@ void knn_query_reset(knn_query *kq);
 /* 1 if f can be searched: a fixed-size list of float32/float16/float64/int8/uint8. */
 int knn_is_vector(const lf_field *f);
 
-/* Keep each row of a batch?  Row i of b; ctx is the caller's. */
-typedef int (*knn_pass_fn)(void *ctx, const lf_scan_batch *b, uint64_t i);
+/* Clear sel[i] for the rows of batch b to leave out (sel starts all 1). */
+typedef void (*knn_select_fn)(void *ctx, const lf_scan_batch *b, uint8_t *sel);
 
 /* Scan every live row (scan must project the vector column as batch column
 ** vcol), compute distances with the SIMD kernels, keep rows with a non-null
-** vector that pass(), and return the k nearest as items sorted by distance,
+** vector that select() keeps, and return the k nearest as items sorted by distance,
 ** ties by row id (*out sqlite3_malloc'd, *n <= k). */
-int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_pass_fn pass, void *ctx,
+int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn select, void *ctx,
                simd_topk_item **out, size_t *n, lf_error *err);
 
 #endif

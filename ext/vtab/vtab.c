@@ -35,12 +35,31 @@ typedef struct lvtab {
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
 } lvtab;
 
+/* A filter's right-hand value, read once per xFilter (not once per row). */
+typedef struct fconst {
+  int type;                 /* SQLITE_INTEGER, _FLOAT, _TEXT, ... */
+  int64_t i;
+  double d;
+  const uint8_t *z;         /* TEXT bytes (owned by the filter's value copy) */
+  uint64_t n;
+} fconst;
+
 typedef struct filter {
   int col, op;
   sqlite3_value *val;       /* the right-hand value; for IN (...) lists, NULL */
+  fconst k;
   sqlite3_value **in;       /* IN (...) values, all at once (sqlite3_vtab_in) */
+  fconst *ink;
   int nin;
 } filter;
+
+static void fconst_init(fconst *k, sqlite3_value *v) {
+  k->type = sqlite3_value_type(v);
+  k->i = sqlite3_value_int64(v);
+  k->d = sqlite3_value_double(v);
+  k->z = k->type == SQLITE_TEXT ? sqlite3_value_text(v) : NULL;
+  k->n = k->z ? (uint64_t)sqlite3_value_bytes(v) : 0;
+}
 
 typedef struct lcursor {
   sqlite3_vtab_cursor base;
@@ -57,6 +76,8 @@ typedef struct lcursor {
   size_t nids, idpos;
   filter *filters;
   int nfilters;
+  uint8_t *sel;             /* rows of the batch that pass the filters */
+  uint64_t cap_sel;
   int knn;                  /* vector search: results in distance order */
   simd_topk_item *res;
   size_t nres, rpos;
@@ -367,6 +388,7 @@ static void cursor_reset(lcursor *c) {
     sqlite3_value_free(c->filters[i].val);
     for (int j = 0; j < c->filters[i].nin; j++) sqlite3_value_free(c->filters[i].in[j]);
     sqlite3_free(c->filters[i].in);
+    sqlite3_free(c->filters[i].ink);
   }
   sqlite3_free(c->filters);
   c->filters = NULL;
@@ -387,6 +409,7 @@ static int vt_open(sqlite3_vtab *p, sqlite3_vtab_cursor **out) {
 
 static int vt_close(sqlite3_vtab_cursor *cur) {
   cursor_reset((lcursor *)cur);
+  sqlite3_free(((lcursor *)cur)->sel);
   sqlite3_free(cur);
   return SQLITE_OK;
 }
@@ -477,14 +500,15 @@ static int plan_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
 
 /* Compare row i of a to v: <0, 0, >0, or 2 when this code cannot decide
 ** (then the row is kept and SQLite decides). */
-static int compare_value(const lf_array *a, uint64_t i, sqlite3_value *v) {
+static int compare_value(const lf_array *a, uint64_t i, const fconst *k, int eq_only) {
   const lf_field *f = a->field;
-  int vt = sqlite3_value_type(v);
+  int vt = k->type;
   if (lf_type_is_varwidth(f->type)) {
     if (vt != SQLITE_TEXT) return 2;
     const uint8_t *z = a->data + a->offsets[i];
-    uint64_t n = a->offsets[i + 1] - a->offsets[i], m = (uint64_t)sqlite3_value_bytes(v);
-    int r = memcmp(z, sqlite3_value_text(v), n < m ? n : m);
+    uint64_t n = a->offsets[i + 1] - a->offsets[i], m = k->n;
+    if (eq_only && n != m) return 1; /* only equality matters: lengths decide */
+    int r = memcmp(z, k->z, n < m ? n : m);
     return r ? (r < 0 ? -1 : 1) : n < m ? -1 : n > m; /* never 2: that means "undecided" */
   }
   if (vt != SQLITE_INTEGER && vt != SQLITE_FLOAT) return 2;
@@ -494,7 +518,7 @@ static int compare_value(const lf_array *a, uint64_t i, sqlite3_value *v) {
     if (f->type == LF_T_FLOAT64) memcpy(&x, a->values + 8 * i, 8);
     else if (f->type == LF_T_FLOAT32) { float y; memcpy(&y, a->values + 4 * i, 4); x = y; }
     else { uint16_t h; memcpy(&h, a->values + 2 * i, 2); x = lf_half_to_double(h); }
-    double y = sqlite3_value_double(v);
+    double y = k->d;
     if (x != x || (vt == SQLITE_INTEGER && (y > big || y < -big))) return 2;
     return x < y ? -1 : x > y;
   }
@@ -505,11 +529,8 @@ static int compare_value(const lf_array *a, uint64_t i, sqlite3_value *v) {
       f->type != LF_T_UINT32 && (x >> (8 * w - 1)) & 1)
     x |= (int64_t)(~(uint64_t)0 << (8 * w)); /* sign-extend */
   if (f->type == LF_T_UINT64 && x < 0) return 2; /* above 2^63-1: SQL sees TEXT */
-  if (vt == SQLITE_INTEGER) {
-    int64_t y = sqlite3_value_int64(v);
-    return x < y ? -1 : x > y;
-  }
-  double y = sqlite3_value_double(v);
+  if (vt == SQLITE_INTEGER) return x < k->i ? -1 : x > k->i;
+  double y = k->d;
   if (x > (int64_t)big || x < -(int64_t)big || y != y) return 2;
   return (double)x < y ? -1 : (double)x > y;
 }
@@ -525,44 +546,84 @@ static int sql_null(const lf_array *a, uint64_t i) {
   }
 }
 
-static int passes(const filter *fs, int nf, const int *proj, const lf_scan_batch *b,
-                  uint64_t i) {
-  for (int k = 0; k < nf; k++) {
-    const filter *fl = &fs[k];
-    int p = proj[fl->col];
-    const lf_array *a = p < 0 ? NULL : &b->cols[p];
-    int isnull = sql_null(a, i);
-    if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) { if (!isnull) return 0; continue; }
-    if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) { if (isnull) return 0; continue; }
-    if (isnull) return 0;
-    if (!fl->val) { /* IN list: some value equal (or undecided: SQLite decides) */
-      int any = 0;
-      for (int j = 0; j < fl->nin && !any; j++)
-        if (sqlite3_value_type(fl->in[j]) != SQLITE_NULL) {
-          int r = compare_value(a, i, fl->in[j]);
-          any = r == 0 || r == 2;
-        }
-      if (!any) return 0;
-      continue;
-    }
-    if (sqlite3_value_type(fl->val) == SQLITE_NULL) return 0;
-    int r = compare_value(a, i, fl->val);
-    if (r == 2) continue;
-    switch (fl->op) {
-      case SQLITE_INDEX_CONSTRAINT_EQ: if (r != 0) return 0; break;
-      case SQLITE_INDEX_CONSTRAINT_NE: if (r == 0) return 0; break;
-      case SQLITE_INDEX_CONSTRAINT_GT: if (r <= 0) return 0; break;
-      case SQLITE_INDEX_CONSTRAINT_GE: if (r < 0) return 0; break;
-      case SQLITE_INDEX_CONSTRAINT_LT: if (r >= 0) return 0; break;
-      case SQLITE_INDEX_CONSTRAINT_LE: if (r > 0) return 0; break;
-      default: break;
-    }
+/* Does row i (column a, NULL when the snapshot lacks it) pass filter fl? */
+static int filter_row(const filter *fl, const lf_array *a, uint64_t i) {
+  int isnull = sql_null(a, i);
+  if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) return isnull;
+  if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) return !isnull;
+  if (isnull) return 0;
+  if (!fl->val) { /* IN list: some value equal (or undecided: SQLite decides) */
+    for (int j = 0; j < fl->nin; j++)
+      if (fl->ink[j].type != SQLITE_NULL) {
+        int r = compare_value(a, i, &fl->ink[j], 1);
+        if (r == 0 || r == 2) return 1;
+      }
+    return 0;
+  }
+  if (fl->k.type == SQLITE_NULL) return 0;
+  int r = compare_value(a, i, &fl->k, fl->op == SQLITE_INDEX_CONSTRAINT_EQ ||
+                                          fl->op == SQLITE_INDEX_CONSTRAINT_NE);
+  switch (r == 2 ? -1 : fl->op) {
+    case SQLITE_INDEX_CONSTRAINT_EQ: return r == 0;
+    case SQLITE_INDEX_CONSTRAINT_NE: return r != 0;
+    case SQLITE_INDEX_CONSTRAINT_GT: return r > 0;
+    case SQLITE_INDEX_CONSTRAINT_GE: return r >= 0;
+    case SQLITE_INDEX_CONSTRAINT_LT: return r < 0;
+    case SQLITE_INDEX_CONSTRAINT_LE: return r <= 0;
+    default: return 1; /* undecided: keep, SQLite decides */
+  }
+}
+
+/* text = 'constant': lengths first, bytes only when they agree. */
+static int select_text_eq(const filter *fl, const lf_array *a, uint64_t n, uint8_t *sel) {
+  if (!a || fl->op != SQLITE_INDEX_CONSTRAINT_EQ || !fl->val || fl->k.type != SQLITE_TEXT ||
+      !lf_type_is_varwidth(a->field->type))
+    return 0;
+  const uint64_t *o = a->offsets;
+  for (uint64_t i = 0; i < n; i++)
+    if (sel[i] && ((a->valid && !a->valid[i]) || o[i + 1] - o[i] != fl->k.n ||
+                   memcmp(a->data + o[i], fl->k.z, fl->k.n)))
+      sel[i] = 0;
+  return 1;
+}
+
+/* float64 <op> number (exactly representable): one comparison per row. */
+static int select_f64(const filter *fl, const lf_array *a, uint64_t n, uint8_t *sel) {
+  const double big = 9007199254740992.0;
+  if (!a || a->field->type != LF_T_FLOAT64 || !fl->val ||
+      (fl->k.type != SQLITE_FLOAT && (fl->k.type != SQLITE_INTEGER || fl->k.d > big || fl->k.d < -big)))
+    return 0;
+  double y = fl->k.d;
+  int op = fl->op;
+  if (op != SQLITE_INDEX_CONSTRAINT_GT && op != SQLITE_INDEX_CONSTRAINT_GE &&
+      op != SQLITE_INDEX_CONSTRAINT_LT && op != SQLITE_INDEX_CONSTRAINT_LE &&
+      op != SQLITE_INDEX_CONSTRAINT_EQ)
+    return 0;
+  for (uint64_t i = 0; i < n; i++) {
+    if (!sel[i]) continue;
+    double x;
+    memcpy(&x, a->values + 8 * i, 8);
+    int keep = (!a->valid || a->valid[i]) && x == x && /* NULL and NaN: SQL NULL */
+               (op == SQLITE_INDEX_CONSTRAINT_GT ? x > y : op == SQLITE_INDEX_CONSTRAINT_GE ? x >= y
+                : op == SQLITE_INDEX_CONSTRAINT_LT ? x < y : op == SQLITE_INDEX_CONSTRAINT_LE ? x <= y
+                : x == y);
+    if (!keep) sel[i] = 0;
   }
   return 1;
 }
 
-static int row_passes(const lcursor *c, uint64_t i) {
-  return passes(c->filters, c->nfilters, c->proj, c->b, i);
+/* Clear sel[i] for the rows of b that fail a filter; proj maps columns to
+** batch columns.  Column-at-a-time, with tight loops for common cases. */
+static void select_rows(const filter *fs, int nf, const int *proj, const lf_scan_batch *b,
+                        uint8_t *sel) {
+  for (int k = 0; k < nf; k++) {
+    const filter *fl = &fs[k];
+    int p = proj[fl->col];
+    const lf_array *a = p < 0 ? NULL : &b->cols[p];
+    if (select_text_eq(fl, a, b->n, sel) || select_f64(fl, a, b->n, sel)) continue;
+    for (uint64_t i = 0; i < b->n; i++)
+      if (sel[i] && !filter_row(fl, a, i)) sel[i] = 0;
+  }
 }
 
 /* ---- Iteration ----------------------------------------------------------------- */
@@ -592,14 +653,23 @@ static int next_batch(lvtab *vt, lcursor *c) {
   if (rc) return lf_to_sqlite(vt, &e);
   c->i = 0;
   c->eof = !c->b || c->b->n == 0;
+  if (c->eof || c->knn) return SQLITE_OK; /* search results passed the filters already */
+  if (c->b->n > c->cap_sel) {
+    uint8_t *ns = sqlite3_realloc64(c->sel, c->b->n);
+    if (!ns) return SQLITE_NOMEM;
+    c->sel = ns;
+    c->cap_sel = c->b->n;
+  }
+  memset(c->sel, 1, c->b->n);
+  select_rows(c->filters, c->nfilters, c->proj, c->b, c->sel);
   return SQLITE_OK;
 }
 
 /* Move to the first row at or after c->i that passes the filters. */
 static int settle(lvtab *vt, lcursor *c) {
   while (!c->eof) {
-    for (; c->i < c->b->n; c->i++) /* search results passed the filters already */
-      if (c->knn || row_passes(c, c->i)) return SQLITE_OK;
+    for (; c->i < c->b->n; c->i++)
+      if (c->knn || c->sel[c->i]) return SQLITE_OK;
     int rc = next_batch(vt, c);
     if (rc) return rc;
   }
@@ -642,6 +712,8 @@ static int collect_in(filter *fl, sqlite3_value *list) {
     if (!(fl->in[fl->nin] = sqlite3_value_dup(v))) return SQLITE_NOMEM;
     fl->nin++;
   }
+  if (!(fl->ink = sqlite3_malloc64(((uint64_t)fl->nin + 1) * sizeof *fl->ink))) return SQLITE_NOMEM;
+  for (int j = 0; j < fl->nin; j++) fconst_init(&fl->ink[j], fl->in[j]);
   return SQLITE_OK;
 }
 
@@ -664,6 +736,7 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
     fl->col = (int)strtol(p, &end, 10);
     fl->op = (int)strtol(end + 1, &end, 10);
     fl->in = NULL;
+    fl->ink = NULL;
     fl->nin = 0;
     fl->val = NULL;
     int in = *end == 'i';
@@ -674,6 +747,8 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
       if (rc) return rc;
     } else if (!(fl->val = sqlite3_value_dup(argv[first + k]))) {
       return SQLITE_NOMEM;
+    } else {
+      fconst_init(&fl->k, fl->val);
     }
   }
   const char *bar = strchr(idx_str, '|');
@@ -690,9 +765,9 @@ typedef struct search_ctx {
   const int *proj;
 } search_ctx;
 
-static int search_pass(void *ctx, const lf_scan_batch *b, uint64_t i) {
+static void search_select(void *ctx, const lf_scan_batch *b, uint8_t *sel) {
   const search_ctx *x = ctx;
-  return passes(x->c->filters, x->c->nfilters, x->proj, b, i);
+  select_rows(x->c->filters, x->c->nfilters, x->proj, b, sel);
 }
 
 static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_error *e) {
@@ -714,7 +789,7 @@ static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_erro
     c->nres = 0;
   } else if (!rc) {
     search_ctx x = {c, proj1};
-    rc = knn_search(s1, proj1[vcol], &kq, c->nfilters ? search_pass : NULL, &x, &c->res, &c->nres, e);
+    rc = knn_search(s1, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, &c->res, &c->nres, e);
   }
   lf_scan_free(s1);
   sqlite3_free(proj1);
