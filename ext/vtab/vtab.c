@@ -53,12 +53,30 @@ typedef struct filter {
   int nin;
 } filter;
 
-static void fconst_init(fconst *k, sqlite3_value *v) {
+/* The constant as SQLite compares it with column f: the column's affinity
+** applied first (datatype3 "affinity of comparison operands": numeric
+** affinity for INTEGER/REAL columns, text affinity for TEXT columns). */
+static void fconst_init(fconst *k, sqlite3_value *v, const lf_field *f) {
+  const char *aff = f ? vtab_sql_type(f) : "";
   k->type = sqlite3_value_type(v);
+  if ((!strcmp(aff, "INTEGER") || !strcmp(aff, "REAL")) && k->type == SQLITE_TEXT)
+    k->type = sqlite3_value_numeric_type(v);
   k->i = sqlite3_value_int64(v);
   k->d = sqlite3_value_double(v);
+  if (!strcmp(aff, "TEXT") && (k->type == SQLITE_INTEGER || k->type == SQLITE_FLOAT))
+    k->type = SQLITE_TEXT; /* its text form, as SQLite renders it */
   k->z = k->type == SQLITE_TEXT ? sqlite3_value_text(v) : NULL;
   k->n = k->z ? (uint64_t)sqlite3_value_bytes(v) : 0;
+}
+
+/* int64 x against double y, exactly (no rounding of either). */
+static int cmp_i64_f64(int64_t x, double y) {
+  if (y < -9223372036854775808.0) return 1;
+  if (y >= 9223372036854775808.0) return -1;
+  int64_t yi = (int64_t)y; /* truncated: exact, |y| < 2^63 */
+  if (x != yi) return x < yi ? -1 : 1;
+  double yf = (double)yi;  /* exact: yi came from a double */
+  return y > yf ? -1 : y < yf;
 }
 
 typedef struct lcursor {
@@ -227,8 +245,10 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **   all at once with sqlite3_vtab_in) with op an
 **   SQLITE_INDEX_CONSTRAINT_* code (EQ, NE, GT, LE, LT, GE, ISNULL, ISNOTNULL),
 **   then "|<colUsed as hex>".
-** Filters run in C on decoded batches and SQLite checks them again (omit =
-** 0): a filter only ever drops rows SQLite would drop.  With a vector search
+** Filters run in C on decoded batches.  When the right-hand side is a
+** constant the C code decides exactly as SQLite would (decided_exactly), the
+** filter is consumed (omit = 1); otherwise SQLite checks it again (omit = 0)
+** and the C filter only ever drops rows SQLite would drop.  With a vector search
 ** they are prefilters, applied before the top k.  _version, _tag, rowid,
 ** MATCH, _k and _metric constraints are consumed (omit = 1); a search
 ** consumes ORDER BY _distance.
@@ -244,6 +264,22 @@ static int filterable(const lvtab *vt, int col) {
     case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_UINT64: case LF_T_FLOAT16:
     case LF_T_FLOAT32: case LF_T_FLOAT64: case LF_T_UTF8: case LF_T_LARGE_UTF8:
       return !f->is_blob;
+    default: return 0;
+  }
+}
+
+/* Is `column <op> rhs` decided by this code exactly as SQLite would decide
+** it (so SQLite can skip its own check)?  Text against text (BINARY
+** collation, checked by the caller), and numbers against numbers where no
+** double rounding or uint64-as-TEXT can enter; never for undecided cases. */
+static int decided_exactly(const lf_field *f, sqlite3_value *rhs) {
+  int t = sqlite3_value_type(rhs);
+  switch (f->type) {
+    case LF_T_UTF8: case LF_T_LARGE_UTF8: return t == SQLITE_TEXT;
+    case LF_T_FLOAT32: case LF_T_FLOAT64: case LF_T_FLOAT16: case LF_T_BOOL: case LF_T_INT8:
+    case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16: case LF_T_INT32: case LF_T_UINT32:
+    case LF_T_INT64:
+      return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
     default: return 0;
   }
 }
@@ -329,6 +365,11 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
     /* an IN (...) list arrives whole, not one value per xFilter: a search
     ** must see the whole set as one prefilter */
     int in = c->op == SQLITE_INDEX_CONSTRAINT_EQ && sqlite3_vtab_in(info, i, 1);
+    sqlite3_value *rhs = NULL;
+    if (!in && (c->op == SQLITE_INDEX_CONSTRAINT_ISNULL || c->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL ||
+                (sqlite3_vtab_rhs_value(info, i, &rhs) == SQLITE_OK && rhs &&
+                 decided_exactly(lf_dataset_schema(vt->schema_ds)->fields[c->iColumn], rhs))))
+      info->aConstraintUsage[i].omit = 1; /* SQLite need not check it again */
     sqlite3_str_appendf(s, "%d:%d%s;", c->iColumn, c->op, in ? "i" : "");
     pl->nfilt++;
   }
@@ -512,15 +553,14 @@ static int compare_value(const lf_array *a, uint64_t i, const fconst *k, int eq_
     return r ? (r < 0 ? -1 : 1) : n < m ? -1 : n > m; /* never 2: that means "undecided" */
   }
   if (vt != SQLITE_INTEGER && vt != SQLITE_FLOAT) return 2;
-  const double big = 9007199254740992.0; /* beyond 2^53 doubles are not exact */
   if (f->type == LF_T_FLOAT16 || f->type == LF_T_FLOAT32 || f->type == LF_T_FLOAT64) {
     double x;
     if (f->type == LF_T_FLOAT64) memcpy(&x, a->values + 8 * i, 8);
     else if (f->type == LF_T_FLOAT32) { float y; memcpy(&y, a->values + 4 * i, 4); x = y; }
     else { uint16_t h; memcpy(&h, a->values + 2 * i, 2); x = lf_half_to_double(h); }
-    double y = k->d;
-    if (x != x || (vt == SQLITE_INTEGER && (y > big || y < -big))) return 2;
-    return x < y ? -1 : x > y;
+    if (x != x) return 2; /* NaN is NULL to SQL: callers test that first */
+    if (vt == SQLITE_INTEGER) return -cmp_i64_f64(k->i, x);
+    return x < k->d ? -1 : x > k->d;
   }
   int w = lf_type_width(f);
   int64_t x = 0;
@@ -530,9 +570,7 @@ static int compare_value(const lf_array *a, uint64_t i, const fconst *k, int eq_
     x |= (int64_t)(~(uint64_t)0 << (8 * w)); /* sign-extend */
   if (f->type == LF_T_UINT64 && x < 0) return 2; /* above 2^63-1: SQL sees TEXT */
   if (vt == SQLITE_INTEGER) return x < k->i ? -1 : x > k->i;
-  double y = k->d;
-  if (x > (int64_t)big || x < -(int64_t)big || y != y) return 2;
-  return (double)x < y ? -1 : (double)x > y;
+  return cmp_i64_f64(x, k->d);
 }
 
 /* NULL as SQL sees it: a Lance null, or a NaN (SQLite stores NaN as NULL). */
@@ -698,8 +736,14 @@ static int collect_rowids(lcursor *c, int idx, sqlite3_value *arg) {
   return SQLITE_OK;
 }
 
+/* The table column a filter is on. */
+static const lf_field *col_field(const lcursor *c, int col) {
+  const lvtab *vt = (const lvtab *)c->base.pVtab;
+  return col >= 0 && col < vt->ncols ? lf_dataset_schema(vt->schema_ds)->fields[col] : NULL;
+}
+
 /* The values of an IN (...) list, copied. */
-static int collect_in(filter *fl, sqlite3_value *list) {
+static int collect_in(filter *fl, sqlite3_value *list, const lf_field *f) {
   int cap = 0;
   sqlite3_value *v = NULL;
   for (int rc = sqlite3_vtab_in_first(list, &v); rc == SQLITE_OK && v;
@@ -713,7 +757,7 @@ static int collect_in(filter *fl, sqlite3_value *list) {
     fl->nin++;
   }
   if (!(fl->ink = sqlite3_malloc64(((uint64_t)fl->nin + 1) * sizeof *fl->ink))) return SQLITE_NOMEM;
-  for (int j = 0; j < fl->nin; j++) fconst_init(&fl->ink[j], fl->in[j]);
+  for (int j = 0; j < fl->nin; j++) fconst_init(&fl->ink[j], fl->in[j], f);
   return SQLITE_OK;
 }
 
@@ -743,12 +787,12 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
     p = end + 1 + in;
     c->nfilters++;
     if (in) {
-      int rc = collect_in(fl, argv[first + k]);
+      int rc = collect_in(fl, argv[first + k], col_field(c, fl->col));
       if (rc) return rc;
     } else if (!(fl->val = sqlite3_value_dup(argv[first + k]))) {
       return SQLITE_NOMEM;
     } else {
-      fconst_init(&fl->k, fl->val);
+      fconst_init(&fl->k, fl->val, col_field(c, fl->col));
     }
   }
   const char *bar = strchr(idx_str, '|');
