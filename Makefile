@@ -5,6 +5,8 @@
 #   make fuzz       libFuzzer targets (clang) in build/fuzz/
 #   make demo       see README.md
 #   make bench-decode  decode throughput benchmark (bench/README.md)
+#   make bench-scan    SQL scans, projection, takes, RSS vs native SQLite (bench/README.md)
+#   make bench-knn     vector search vs sqlite-vec and a plain C loop (bench/README.md)
 # Source lists are wildcards: a new format/*.c, ext/*/*.c, test/unit/test_*.c
 # or test/fuzz/fuzz_*.c is picked up without editing this file.
 
@@ -105,8 +107,14 @@ demo: all
 bench-decode:
 	@B=$(B) bench/decode/run.sh
 
+bench-scan:
+	@B=$(B) bench/scan/run.sh
+
+bench-knn:
+	@B=$(B) bench/knn/run.sh
+
 clean:
 	rm -rf build build-asan
 
-.PHONY: all sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode clean
+.PHONY: all sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn clean
 .SECONDARY:
