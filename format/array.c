@@ -74,6 +74,7 @@ int lf_array_append_nulls(lf_array *a, uint64_t n) {
   const lf_field *f = a->field;
   uint64_t at = a->length;
   if (lf_array_alloc_valid(a, at + n)) return LF_NOMEM;
+  if (a->null_count == 0) memset(a->valid_buf, 1, at); /* may not be written yet (values.c) */
   memset(a->valid_buf + at, 0, n);
   a->null_count += n;
   int w = f ? lf_type_width(f) : 0;

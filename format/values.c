@@ -73,15 +73,19 @@ static int fsl_copy(lf_array *a, uint64_t at, const lf_block *b, uint64_t i0, ui
   uint64_t cat = at * dim;
   int rc = fixed_copy(c, cat, w, &inner, i0 * dim, n * dim, err);
   if (rc) return rc;
-  if (lf_array_alloc_valid(c, cat + n * dim)) return lf_err(err, LF_NOMEM, "out of memory");
-  if (b->valid && b->dim == dim) {
-    /* FixedSizeList has_validity: one byte per item */
+  /* Item validity is only written once an item is null (vectors rarely have
+  ** null items): while null_count is 0 the earlier bytes are not read, and
+  ** they are filled with 1 when the first null arrives. */
+  if (b->valid && b->dim == dim) { /* FixedSizeList has_validity: one byte per item */
+    if (lf_array_alloc_valid(c, cat + n * dim)) return lf_err(err, LF_NOMEM, "out of memory");
+    if (c->null_count == 0) memset(c->valid_buf, 1, cat);
     for (uint64_t k = 0; k < n * dim; k++) {
       uint8_t v = b->valid[i0 * dim + k];
       c->valid_buf[cat + k] = v;
       c->null_count += !v;
     }
-  } else {
+  } else if (c->null_count) {
+    if (lf_array_alloc_valid(c, cat + n * dim)) return lf_err(err, LF_NOMEM, "out of memory");
     memset(c->valid_buf + cat, 1, n * dim);
   }
   c->length = cat + n * dim;

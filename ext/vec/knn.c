@@ -178,10 +178,14 @@ int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn selec
   if (!items) return lf_err(err, LF_NOMEM, "out of memory");
   simd_topk tk;
   simd_topk_init(&tk, items, (size_t)kq->k);
+  /* ~2 MB of vectors per batch: large enough to amortize per-batch work,
+  ** small enough to stay in cache between decoding and the kernel */
+  uint64_t row_bytes = (uint64_t)kq->dim * kern->elem_size, batch = (2u << 20) / (row_bytes ? row_bytes : 1);
+  batch = batch < 256 ? 256 : batch > 4096 ? 4096 : batch;
   int rc = LF_OK;
   for (;;) {
     const lf_scan_batch *b;
-    if ((rc = lf_scan_next(scan, 4096, &b, err)) || b->n == 0) break;
+    if ((rc = lf_scan_next(scan, batch, &b, err)) || b->n == 0) break;
     if (b->n > cap) {
       float *d = sqlite3_realloc64(dist, b->n * sizeof *d);
       uint8_t *ns = d ? sqlite3_realloc64(sel, b->n) : NULL;
