@@ -263,8 +263,9 @@ static void test_fixed_size_list(void **state) {
   float got[4];
   memcpy(got, c->values + 8, 16);
   assert_true(got[0] == 2 && got[1] == 3 && got[2] == 4 && got[3] == 5);
-  for (int i = 2; i < 6; i++) assert_int_equal(c->valid_buf[i], 1);
   assert_true(c->null_count == 0);
+  lf_array_finish(&a);
+  for (int i = 2; i < 6; i++) assert_false(lf_array_is_null(c, i));
   /* with item validity (n * dim bytes) */
   uint8_t valid[8] = {1, 1, 1, 0, 0, 1, 1, 1};
   b.valid = valid;
@@ -275,6 +276,32 @@ static void test_fixed_size_list(void **state) {
   assert_true(c->length == 4);
   assert_memory_equal(c->valid_buf, valid + 2, 4);
   assert_true(c->null_count == 2);
+  /* items without validity first, then items with nulls: the earlier items
+  ** read as valid (their validity is only written once a null appears) */
+  b.valid = NULL;
+  a.length = 0;
+  c->length = 0;
+  c->null_count = 0;
+  assert_int_equal(lf_append_values(&a, &b, 0, 2, &err), LF_OK);
+  a.length = 2; /* callers advance the list's own length */
+  b.valid = valid;
+  assert_int_equal(lf_append_values(&a, &b, 1, 2, &err), LF_OK);
+  assert_true(c->length == 8 && c->null_count == 2);
+  lf_array_finish(&a);
+  for (int i = 0; i < 4; i++) assert_false(lf_array_is_null(c, i));
+  assert_memory_equal(c->valid + 4, valid + 2, 4);
+  /* and then null slots (lf_array_append_nulls on the list) */
+  b.valid = NULL;
+  a.length = 0;
+  c->length = 0;
+  c->null_count = 0;
+  assert_int_equal(lf_append_values(&a, &b, 0, 1, &err), LF_OK);
+  a.length = 1;
+  assert_int_equal(lf_array_append_nulls(&a, 1), LF_OK);
+  assert_true(c->length == 4 && c->null_count == 2);
+  lf_array_finish(&a);
+  assert_false(lf_array_is_null(c, 0) || lf_array_is_null(c, 1));
+  assert_true(lf_array_is_null(c, 2) && lf_array_is_null(c, 3));
   lf_array_reset(&a);
 }
 
