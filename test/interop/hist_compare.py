@@ -10,14 +10,9 @@ Ends with exactly `hist: N passed, M failed`; the exit status is 1 if M > 0.
 import json
 import math
 import os
-import re
 import sys
 
-try:
-    import sqlite3
-except ImportError as e:  # a Python built without sqlite3
-    sqlite3 = None
-    SQLITE_IMPORT_ERROR = str(e)
+from sql_suite import SetupError, connect, datasets, qstr
 
 MAX_SHOWN = 5          # mismatches shown per test
 MAX_SAME_ERROR = 3     # failing tests shown per distinct error message
@@ -26,10 +21,6 @@ MAX_DETAILED = 30      # failing tests whose mismatches are listed; later ones g
 
 def qident(name):
     return '"' + name.replace('"', '""') + '"'
-
-
-def qstr(s):
-    return "'" + s.replace("'", "''") + "'"
 
 
 def load_jsonl(path):
@@ -255,10 +246,6 @@ def run_dataset(runner, ds, con_factory):
     con.close()
 
 
-class SetupError(Exception):
-    pass
-
-
 class TCursor:
     """a cursor that carries the test name"""
     def __init__(self, cur):
@@ -281,36 +268,13 @@ class TConnection:
 
 
 def main():
-    if len(sys.argv) < 3:
-        print("usage: hist_compare.py OUT LANCE_SO [name-filter-regex]", file=sys.stderr)
-        sys.exit(2)
-    out, so = sys.argv[1], sys.argv[2]
-    filt = re.compile(sys.argv[3]) if len(sys.argv) > 3 else None
-    try:
-        names = sorted(n for n in os.listdir(out) if os.path.isfile(os.path.join(out, n, "info.json"))
-                       and (filt is None or filt.search(n)))
-    except OSError as e:
-        print(f"hist: cannot list {out}: {e}")
-        names = []
+    out, so, names = datasets("hist", "info.json")
     runner = Runner()
     if not names:
-        print(f"hist: no datasets in {out} (run hist_gen.mjs and hist_expect.mjs first)")
         runner.failed += 1
 
     def con_factory():
-        if sqlite3 is None:
-            raise SetupError(f"this Python has no sqlite3 module ({SQLITE_IMPORT_ERROR})")
-        con = sqlite3.connect(":memory:")
-        if not hasattr(con, "enable_load_extension"):
-            raise SetupError(f"{sys.executable}'s sqlite3 module cannot load extensions (use Debian's /usr/bin/python3)")
-        if not os.path.exists(so) and not os.path.exists(so + ".so"):
-            raise SetupError(f"extension {so} does not exist (build it first)")
-        try:
-            con.enable_load_extension(True)
-            con.load_extension(so)
-        except sqlite3.Error as e:
-            raise SetupError(f"cannot load extension {so}: {e}")
-        return TConnection(con)
+        return TConnection(connect(so))
 
     for name in names:
         try:

@@ -17,15 +17,10 @@ separately, not a failure. See knn_README.md for the rule. Ends with exactly
 import json
 import math
 import os
-import re
 import struct
 import sys
 
-try:
-    import sqlite3
-except ImportError as e:  # a Python built without sqlite3
-    sqlite3 = None
-    SQLITE_IMPORT_ERROR = str(e)
+from sql_suite import SetupError, connect, datasets, qstr
 
 REL_TOL = 1e-5         # relative tolerance on _distance
 ABS_TOL = 1e-6         # absolute tolerance near 0
@@ -46,16 +41,8 @@ def near(a, b, s=0.0):
     return abs(a - b) <= max(ABS_TOL, REL_TOL * max(abs(a), abs(b), s))
 
 
-def qstr(s):
-    return "'" + s.replace("'", "''") + "'"
-
-
 def show_row(r):
     return f"rowid {r[0]} id {r[1]} d={r[2]!r}"
-
-
-class SetupError(Exception):
-    pass
 
 
 class Runner:
@@ -171,22 +158,6 @@ def check(c, got):
     return problems or [f"differs from LanceDB (order): LanceDB {exp[:3]}..., SQL {got[:3]}..."]
 
 
-def connect(so):
-    if sqlite3 is None:
-        raise SetupError(f"this Python has no sqlite3 module ({SQLITE_IMPORT_ERROR})")
-    con = sqlite3.connect(":memory:")
-    if not hasattr(con, "enable_load_extension"):
-        raise SetupError(f"{sys.executable}'s sqlite3 module cannot load extensions (use Debian's /usr/bin/python3)")
-    if not os.path.exists(so) and not os.path.exists(so + ".so"):
-        raise SetupError(f"extension {so} does not exist (build it first)")
-    try:
-        con.enable_load_extension(True)
-        con.load_extension(so)
-    except sqlite3.Error as e:
-        raise SetupError(f"cannot load extension {so}: {e}")
-    return con
-
-
 def run_dataset(runner, ex, so, state):
     cases = ex["cases"]
     try:
@@ -237,20 +208,9 @@ def run_dataset(runner, ex, so, state):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print("usage: knn_compare.py OUT LANCE_SO [name-filter-regex]", file=sys.stderr)
-        sys.exit(2)
-    out, so = sys.argv[1], sys.argv[2]
-    filt = re.compile(sys.argv[3]) if len(sys.argv) > 3 else None
-    try:
-        names = sorted(n for n in os.listdir(out) if os.path.isfile(os.path.join(out, n, "expect.json"))
-                       and (filt is None or filt.search(n)))
-    except OSError as e:
-        print(f"knn: cannot list {out}: {e}")
-        names = []
+    out, so, names = datasets("knn", "expect.json")
     runner = Runner()
     if not names:
-        print(f"knn: no datasets in {out} (run knn_gen.mjs and knn_expect.mjs first)")
         runner.failed += 1
     state = {"unsupported": None}
     for name in names:
