@@ -22,6 +22,7 @@
 import { createRequire } from "node:module";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { rng } from "../rng.mjs";
 
 const require = createRequire(new URL("../../test/interop/package.json", import.meta.url));
 const A = require("apache-arrow"); // the same instance @lancedb/lancedb uses
@@ -35,18 +36,6 @@ if (!outDir || !(ROWS > 0)) {
 }
 const BATCH = 1 << 17; // rows per Arrow record batch handed to LanceDB
 const DIM = 128;
-
-// xorshift64* in BigInt-free form: two 32-bit halves via xorshift128.
-function rng(seed) {
-  let x = seed >>> 0 || 1, y = 362436069, z = 521288629, w = 88675123;
-  const u32 = () => {
-    const t = x ^ (x << 11);
-    x = y; y = z; z = w;
-    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return w;
-  };
-  return { u32, f: () => u32() / 4294967296, below: (n) => Math.floor((u32() / 4294967296) * n) };
-}
 
 const SYL = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "an", "el", "or", "us", "ti", "po", "de", "ba"];
 const DICT = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];

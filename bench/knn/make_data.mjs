@@ -25,6 +25,7 @@
 import { createRequire } from "node:module";
 import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { rng } from "../rng.mjs";
 
 const require = createRequire(new URL("../../test/interop/package.json", import.meta.url));
 const A = require("apache-arrow"); // the same instance @lancedb/lancedb uses
@@ -43,25 +44,6 @@ const names = (process.argv[3] ?? Object.keys(SETS).join(",")).split(",");
 if (!outDir || names.some((n) => !SETS[n])) {
   console.error(`usage: node make_data.mjs OUTDIR [${Object.keys(SETS).join(",")}]`);
   process.exit(2);
-}
-
-function rng(seed) {
-  let x = seed >>> 0 || 1, y = 362436069, z = 521288629, w = 88675123;
-  const u32 = () => {
-    const t = x ^ (x << 11);
-    x = y; y = z; z = w;
-    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return w;
-  };
-  const f = () => (u32() + 0.5) / 4294967296; // (0, 1)
-  let spare = null;
-  const normal = () => {
-    if (spare !== null) { const s = spare; spare = null; return s; }
-    const r = Math.sqrt(-2 * Math.log(f())), a = 2 * Math.PI * f();
-    spare = r * Math.sin(a);
-    return r * Math.cos(a);
-  };
-  return { u32, f, normal, below: (n) => Math.floor(f() * n) };
 }
 
 // n rows of dim floats around the given centres, into out (Float32Array).

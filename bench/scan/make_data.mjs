@@ -26,6 +26,7 @@
 import { createRequire } from "node:module";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { rng } from "../rng.mjs";
 
 const require = createRequire(new URL("../../test/interop/package.json", import.meta.url));
 const A = require("apache-arrow"); // the same instance @lancedb/lancedb uses
@@ -42,17 +43,6 @@ if (!outDir || !(ROWS > 0) || !(WIDE_ROWS > 0) || !(TAKE_ROWS > 0)) {
 const ADD_ROWS = 1_000_000; // rows per Arrow table handed to createTable/add
 const BATCH = 1 << 16;      // rows per Arrow record batch
 const BLOB = 4096;
-
-function rng(seed) {
-  let x = seed >>> 0 || 1, y = 362436069, z = 521288629, w = 88675123;
-  const u32 = () => {
-    const t = x ^ (x << 11);
-    x = y; y = z; z = w;
-    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return w;
-  };
-  return { u32, f: () => u32() / 4294967296, below: (n) => Math.floor((u32() / 4294967296) * n) };
-}
 
 const CATS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
 const CAT_BYTES = CATS.map((s) => new TextEncoder().encode(s));
