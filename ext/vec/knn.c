@@ -8,6 +8,7 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,8 @@ int knn_query_init(knn_query *kq, const lf_field *f, sqlite3_value *q, const cha
     return SQLITE_ERROR;
   }
   kq->k = (uint64_t)k;
+  kq->lo = -INFINITY;
+  kq->hi = INFINITY;
   kq->dim = (size_t)f->fixed_size;
   simd_elem ke = kq->metric == SIMD_HAMMING ? SIMD_BIN : kq->elem;
   if (kq->metric == SIMD_HAMMING && kq->elem != SIMD_U8 && kq->elem != SIMD_I8) {
@@ -168,6 +171,12 @@ void knn_query_reset(knn_query *kq) {
   memset(kq, 0, sizeof *kq);
 }
 
+/* The distance range (_distance > / >= / < / <= constraints): applied before
+** the top k, as LanceDB's distance_range */
+static int in_range(const knn_query *kq, double d) {
+  return (kq->lo_open ? d > kq->lo : d >= kq->lo) && (kq->hi_open ? d < kq->hi : d <= kq->hi);
+}
+
 int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn select, void *ctx,
                simd_topk_item **out, size_t *nout, lf_error *err) {
   const simd_kernel *kern = simd_get(kq->metric, kq->metric == SIMD_HAMMING ? SIMD_BIN : kq->elem);
@@ -206,7 +215,7 @@ int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn selec
         if (j < kq->dim) continue;
       }
       if (dist[i] != dist[i]) continue; /* NaN (cosine of a zero vector): no distance */
-      if (!sel[i]) continue;
+      if (!sel[i] || !in_range(kq, dist[i])) continue;
       simd_topk_push(&tk, dist[i], (int64_t)b->rowids[i]);
     }
   }

@@ -16,6 +16,8 @@ typedef struct knn_query {
   size_t dim;            /* elements per vector (bytes for hamming) */
   void *q;               /* the query in the column's element type (sqlite3_malloc) */
   uint64_t k;
+  double lo, hi;         /* keep only distances between lo and hi (default: all) */
+  int lo_open, hi_open;  /* 1: the bound itself is left out (> or <) */
 } knn_query;
 
 /* Build the query for vector field f from an SQL value (float32 BLOB, JSON

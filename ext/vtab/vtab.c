@@ -101,6 +101,8 @@ typedef struct lcursor {
   size_t nres, rpos;
   sqlite3_int64 k;
   char *metric;
+  sqlite3_value *dlo, *dhi; /* _distance bounds (xFilter's argv) */
+  int dlo_open, dhi_open;
 } lcursor;
 
 static int vt_error(lvtab *vt, const char *fmt, const char *a, const char *b) {
@@ -240,6 +242,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **                                     neighbour search on column vec
 **  64  _k = ?                         k (needed with 32)
 ** 128  _metric = ?                    'l2' (default), 'cosine', 'dot', 'hamming'
+** 256  _distance >= ? (512: > ?)      with 32: the lower bound of the distance
+**                                     range, applied before the top k
+** 1024 _distance <= ? (2048: < ?)     with 32: the upper bound
 ** idxStr: "<vector column>;" when bit 32 is set, then for each pushed filter,
 **   in argv order after the above, "<column>:<op>[i];" ("i": an IN list taken
 **   all at once with sqlite3_vtab_in) with op an
@@ -250,8 +255,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** filter is consumed (omit = 1); otherwise SQLite checks it again (omit = 0)
 ** and the C filter only ever drops rows SQLite would drop.  With a vector search
 ** they are prefilters, applied before the top k.  _version, _tag, rowid,
-** MATCH, _k and _metric constraints are consumed (omit = 1); a search
-** consumes ORDER BY _distance.
+** MATCH, _k and _metric constraints are consumed (omit = 1), and so are
+** the _distance bounds when their value is known to compare exactly; a
+** search consumes ORDER BY _distance.
 ** Cost tiers: rowid take 10; a search or scan 1e6, minus a little per pushed
 ** filter; a plan leaving an unusable _version/_tag/MATCH constraint
 ** unhandled costs 1e12, so SQLite picks the plan that uses it.
@@ -293,7 +299,7 @@ static int is_filter_op(int op) {
 
 typedef struct plan {
   int idx, argv, nfilt, unusable, vcol;
-  int used[8]; /* constraint index per idxNum bit position, -1 = none */
+  int used[12]; /* constraint index per idxNum bit position, -1 = none */
 } plan;
 
 static void take_constraint(sqlite3_index_info *info, plan *pl, int bit, int i) {
@@ -317,6 +323,33 @@ static int find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op,
   return -1;
 }
 
+/* A _distance bound compares in C exactly as SQLite would compare it: a real,
+** or an integer that converts to double exactly (distances are floats). */
+static int distance_bound_exact(sqlite3_value *v) {
+  if (!v) return 0;
+  if (sqlite3_value_type(v) == SQLITE_FLOAT) return 1;
+  sqlite3_int64 i = sqlite3_value_int64(v);
+  return sqlite3_value_type(v) == SQLITE_INTEGER && i >= -(1LL << 53) && i <= (1LL << 53);
+}
+
+/* The first usable `_distance <op> ?` with op inclusive (bit) or strict
+** (bit * 2): one lower and one upper bound narrow the search before the top
+** k; SQLite checks any others on the results. */
+static void plan_distance_bound(const lvtab *vt, sqlite3_index_info *info, plan *pl, int incl,
+                                int strict, int bit) {
+  for (int i = 0; i < info->nConstraint; i++) {
+    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+    if (!c->usable || c->iColumn != vt->ncols + H_DISTANCE || (c->op != incl && c->op != strict))
+      continue;
+    take_constraint(info, pl, bit, i);
+    if (c->op == strict) pl->idx |= bit * 2;
+    sqlite3_value *rhs = NULL;
+    if (sqlite3_vtab_rhs_value(info, i, &rhs) != SQLITE_OK || !distance_bound_exact(rhs))
+      info->aConstraintUsage[i].omit = 0; /* not known to compare exactly: SQLite checks */
+    return;
+  }
+}
+
 static void plan_search(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
   for (int i = 0; i < info->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
@@ -332,6 +365,8 @@ static void plan_search(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
   if (k >= 0) take_constraint(info, pl, 64, k);
   int m = find_hidden(vt, info, H_METRIC, SQLITE_INDEX_CONSTRAINT_EQ, pl);
   if (m >= 0) take_constraint(info, pl, 128, m);
+  plan_distance_bound(vt, info, pl, SQLITE_INDEX_CONSTRAINT_GE, SQLITE_INDEX_CONSTRAINT_GT, 256);
+  plan_distance_bound(vt, info, pl, SQLITE_INDEX_CONSTRAINT_LE, SQLITE_INDEX_CONSTRAINT_LT, 1024);
   if (info->nOrderBy >= 1 && info->aOrderBy[0].iColumn == vt->ncols + H_DISTANCE &&
       !info->aOrderBy[0].desc &&
       (info->nOrderBy == 1 || (info->nOrderBy == 2 && !info->aOrderBy[1].desc &&
@@ -824,6 +859,9 @@ static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_erro
     sqlite3_free(msg);
     return e->code;
   }
+  /* a bound that does not compare exactly in C is left to SQLite (omit = 0) */
+  if (distance_bound_exact(c->dlo)) kq.lo = sqlite3_value_double(c->dlo), kq.lo_open = c->dlo_open;
+  if (distance_bound_exact(c->dhi)) kq.hi = sqlite3_value_double(c->dhi), kq.hi_open = c->dhi_open;
   uint64_t used = (uint64_t)1 << (vcol < 63 ? vcol : 63);
   for (int k = 0; k < c->nfilters; k++) used |= (uint64_t)1 << (c->filters[k].col < 63 ? c->filters[k].col : 63);
   lf_scan *s1 = NULL;
@@ -851,6 +889,10 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
   sqlite3_value *q = idx & 32 ? argv[a++] : NULL, *k = idx & 64 ? argv[a++] : NULL;
   sqlite3_value *metric = idx & 128 ? argv[a++] : NULL;
+  c->dlo = idx & 256 ? argv[a++] : NULL;
+  c->dhi = idx & 1024 ? argv[a++] : NULL;
+  c->dlo_open = !!(idx & 512);
+  c->dhi_open = !!(idx & 2048);
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
   sqlite3_value *skip = idx & 16 ? argv[a++] : NULL;
   uint64_t used = 0;

@@ -75,6 +75,11 @@ class Runner:
 def build_sql(c, elem, qvec):
     """the SQL and its parameters for case c"""
     where = f" AND ({c['where']})" if c["where"] else ""
+    # LanceDB's distance_range(lo, hi): lo <= _distance < hi (repr() of a float32 widened
+    # to double reads back exactly)
+    lo, hi = c.get("range") or (None, None)
+    where += f" AND _distance >= {lo!r}" if lo is not None else ""
+    where += f" AND _distance < {hi!r}" if hi is not None else ""
     if c["mode"] == "params":
         # everything bound, metric always explicit, ORDER BY _distance (must not change a thing)
         sql = f"SELECT id, _distance, _rowid FROM t WHERE vec MATCH :q AND _k = :k AND _metric = :m{where} ORDER BY _distance"

@@ -33,10 +33,11 @@ const rowsOf = (batch, q, metric) => batch.map((x) => {
   return r;
 });
 
-async function search(table, elem, q, metric, limit, where, post) {
+async function search(table, elem, q, metric, limit, where, post, range) {
   let s = table.vectorSearch(elem === "float32" ? Float32Array.from(q) : q).column("vec")
     .distanceType(metric).limit(limit).bypassVectorIndex().withRowId().select(metric === "dot" ? ["id", "vec"] : ["id"]);
   if (where) s = s.where(where);
+  if (range) s = s.distanceRange(range[0] ?? undefined, range[1] ?? undefined);
   if (post) s = s.postfilter();
   return rowsOf(await s.toArray(), q, metric);
 }
@@ -52,13 +53,13 @@ async function expectDataset(db, out, name, obs) {
   // every search is queued first and run CONCURRENCY at a time (LanceDB runs them on its
   // own threads); the cases keep the queueing order
   const jobs = [];
-  const add = (qi, metric, k, where, then, postfilter) => jobs.push({ qi, metric, k, where, then, postfilter });
+  const add = (qi, metric, k, where, then, postfilter, range) => jobs.push({ qi, metric, k, where, then, postfilter, range });
   const run = async (job) => {
-    const { qi, metric, k, where } = job;
+    const { qi, metric, k, where, range } = job;
     const q = gen.queries[qi].vec;
     const [rows, wide] = await Promise.all([
-      search(table, gen.elem, q, metric, k, where),
-      search(table, gen.elem, q, metric, k + BOUNDARY_EXTRA, where),
+      search(table, gen.elem, q, metric, k, where, false, range),
+      search(table, gen.elem, q, metric, k + BOUNDARY_EXTRA, where, false, range),
     ]);
     if (job.then) await job.then(rows);
     // a filter SQLite applies after the search: LanceDB's postfilter() answer too
@@ -83,13 +84,39 @@ async function expectDataset(db, out, name, obs) {
       }, !!f.sqlite_postfilter);
     }
   }
-  const results = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < jobs.length) { const i = next++; results[i] = await run(jobs[i]); }
-  }));
+  const results = [];
+  const runAll = async (from) => {
+    let next = from;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < jobs.length) { const i = next++; results[i] = await run(jobs[i]); }
+    }));
+  };
+  await runAll(0);
+  // distance ranges (LanceDB's distanceRange, SQL's _distance bounds): each bound halfway
+  // between two neighbours of the unbounded k=50 answer whose distances differ by far more
+  // than float32 rounding (a bound ON a distance would test the last ulp of two kernels;
+  // test/sql/vtab_knn checks the bounds' inclusiveness on this extension's own distances)
+  const plain = jobs.length;
+  for (let j = 0; j < plain; j++) {
+    const { qi, metric, k, where } = jobs[j];
+    const w = results[j].wide;
+    if (qi !== FILTER_QUERIES[0] || k !== 50 || where || w.length < 30) continue;
+    const d = (i) => {
+      for (let x = i; x + 1 < w.length; x++) {
+        const a = w[x]._distance, b = w[x + 1]._distance;
+        if (b - a > 1e-4 * Math.max(1, Math.abs(a), Math.abs(b))) return (a + b) / 2;
+      }
+      return w[w.length - 1]._distance + 1;
+    };
+    add(qi, metric, 10, null, null, false, [d(3), d(20)]);
+    add(qi, metric, 5, null, null, false, [d(6), null]);
+    add(qi, metric, 50, null, null, false, [null, d(8)]);
+    const f = gen.filters.find((x) => !x.sqlite_postfilter);
+    if (f) add(qi, metric, 10, f.where, null, false, [d(2), d(23)]);
+  }
+  await runAll(plain);
   const cases = [];
-  jobs.forEach(({ qi, metric, k, where }, j) => {
+  jobs.forEach(({ qi, metric, k, where, range }, j) => {
     const { rows, wide, post } = results[j];
     const same = wide.slice(0, rows.length).every((r, i) => r._rowid === rows[i]._rowid);
     if (!same || (rows.length < k && wide.length !== rows.length)) obs.limit_changes_prefix.push(`${name} q${qi} ${metric} k=${k}`);
@@ -109,8 +136,8 @@ async function expectDataset(db, out, name, obs) {
       if (Number.isNaN(r._distance)) obs.nan_distances++;
     }
     cases.push({
-      case: `${name} q${qi} ${metric} k=${k}${where ? ` where ${where}` : ""}`,
-      q: qi, metric, k, where: where || null, mode: modeOf(qi),
+      case: `${name} q${qi} ${metric} k=${k}${where ? ` where ${where}` : ""}${range ? ` range [${range}]` : ""}`,
+      q: qi, metric, k, where: where || null, range: range || null, mode: modeOf(qi),
       explicit_l2: metric === "l2" && qi % 2 === 1, rows, boundary, ...(post ? { post_rows: post } : {}),
     });
   });
