@@ -46,4 +46,12 @@ int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *
 int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,
                         uint8_t **out, lf_error *err);
 
+/* The entries of dir named <name><suffix> (name not empty; names starting
+** with '.' left out when skip_hidden), as malloc'd <name> strings sorted by
+** strcmp; free them with lf_names_free.  LF_NOTFOUND if dir is missing;
+** LF_NOMEM comes back without a message in err. */
+int lf_store_list_suffix(lf_store *s, const char *dir, const char *suffix, int skip_hidden,
+                         char ***names, size_t *n, lf_error *err);
+void lf_names_free(char **names, size_t n);
+
 #endif

@@ -181,3 +181,52 @@ int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,
   *out = b;
   return LF_OK;
 }
+
+typedef struct suffix_list {
+  const char *suffix;
+  int skip_hidden;
+  char **names;
+  size_t n, cap;
+} suffix_list;
+
+static int keep_suffixed(void *ctx, const char *name) {
+  suffix_list *l = ctx;
+  size_t len = strlen(name), ns = strlen(l->suffix);
+  if (len <= ns || strcmp(name + len - ns, l->suffix) || (l->skip_hidden && name[0] == '.'))
+    return LF_OK;
+  if (l->n == l->cap) {
+    size_t nc = l->cap ? 2 * l->cap : 16;
+    char **nn = realloc(l->names, nc * sizeof *nn);
+    if (!nn) return LF_NOMEM;
+    l->names = nn;
+    l->cap = nc;
+  }
+  if (!(l->names[l->n] = strndup(name, len - ns))) return LF_NOMEM;
+  l->n++;
+  return LF_OK;
+}
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int lf_store_list_suffix(lf_store *s, const char *dir, const char *suffix, int skip_hidden,
+                         char ***names, size_t *n, lf_error *err) {
+  suffix_list l = {suffix, skip_hidden, NULL, 0, 0};
+  int rc = s->list(s, dir, keep_suffixed, &l, err);
+  if (rc) {
+    lf_names_free(l.names, l.n);
+    l.names = NULL;
+    l.n = 0;
+  } else if (l.n) {
+    qsort(l.names, l.n, sizeof *l.names, cmp_name);
+  }
+  *names = l.names;
+  *n = l.n;
+  return rc;
+}
+
+void lf_names_free(char **names, size_t n) {
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  free(names);
+}

@@ -189,50 +189,22 @@ int lf_tag_read(lf_store *s, const char *root, const char *name, lf_tag *t, lf_e
   return rc;
 }
 
-typedef struct name_list {
-  char **names;
-  size_t n, cap;
-} name_list;
-
-static int collect_json(void *ctx, const char *name) {
-  name_list *l = ctx;
-  size_t len = strlen(name);
-  if (len <= 5 || strcmp(name + len - 5, ".json") || name[0] == '.') return LF_OK;
-  if (l->n == l->cap) {
-    size_t nc = l->cap ? 2 * l->cap : 8;
-    char **nn = realloc(l->names, nc * sizeof *nn);
-    if (!nn) return LF_NOMEM;
-    l->names = nn;
-    l->cap = nc;
-  }
-  if (!(l->names[l->n] = lf_strndup(name, len - 5))) return LF_NOMEM;
-  l->n++;
-  return LF_OK;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int lf_dataset_tags(lf_store *s, const char *root, lf_tag **out, size_t *n, lf_error *err) {
   *out = NULL;
   *n = 0;
-  name_list l = {NULL, 0, 0};
+  char **names = NULL;
+  size_t nn = 0;
   char *dir = lf_path_join(root, "_refs/tags");
   if (!dir) return lf_err(err, LF_NOMEM, "out of memory");
-  int rc = s->list(s, dir, collect_json, &l, err);
+  int rc = lf_store_list_suffix(s, dir, ".json", 1, &names, &nn, err);
   free(dir);
   if (rc == LF_NOTFOUND) rc = LF_OK; /* no tags yet */
   else if (rc == LF_NOMEM) rc = lf_err(err, LF_NOMEM, "out of memory");
   lf_tag *tags = NULL;
-  if (!rc && l.n) {
-    qsort(l.names, l.n, sizeof *l.names, cmp_str);
-    if (!(tags = calloc(l.n, sizeof *tags))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  }
+  if (!rc && nn && !(tags = calloc(nn, sizeof *tags))) rc = lf_err(err, LF_NOMEM, "out of memory");
   size_t k = 0;
-  for (; !rc && k < l.n; k++) rc = lf_tag_read(s, root, l.names[k], &tags[k], err);
-  for (size_t i = 0; i < l.n; i++) free(l.names[i]);
-  free(l.names);
+  for (; !rc && k < nn; k++) rc = lf_tag_read(s, root, names[k], &tags[k], err);
+  lf_names_free(names, nn);
   if (rc) {
     lf_tags_free(tags, k);
     return rc;

@@ -478,31 +478,6 @@ static sqlite3_module pragma_module = {
 
 /* ---- lance_attach(dir [, schema]) ---------------------------------------------- */
 
-typedef struct pnames {
-  char **a;
-  int n, cap;
-} pnames;
-
-/* Keeps the entries named NAME.lance (lf_store_list_cb). */
-static int keep_lance(void *ctx, const char *zName) {
-  pnames *l = ctx;
-  size_t n = strlen(zName);
-  if (n <= 6 || strcmp(zName + n - 6, ".lance") != 0) return LF_OK;
-  if (l->n == l->cap) {
-    int cap = l->cap ? l->cap * 2 : 16;
-    char **a = sqlite3_realloc64(l->a, (sqlite3_uint64)cap * sizeof *a);
-    if (!a) return LF_NOMEM;
-    l->a = a;
-    l->cap = cap;
-  }
-  return (l->a[l->n] = sqlite3_mprintf("%.*s", (int)(n - 6), zName)) ? (l->n++, LF_OK)
-                                                                        : LF_NOMEM;
-}
-
-static int cmp_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* CREATE VIRTUAL TABLE [zSchema.]zName USING lance('zDir/zName.lance') unless
 ** that directory holds no dataset (*pn counts created tables). */
 static int attach_one(sqlite3_context *ctx, lf_store *st, const char *zDir,
@@ -543,13 +518,14 @@ static void attach_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     return;
   }
   char *zD = sqlite3_mprintf("%s", zDir);
-  pnames l = {0};
+  char **azName = NULL;
+  size_t nName = 0;
   lf_store *st = NULL;
   lf_error err;
   int n = 0, rc = zD ? SQLITE_OK : SQLITE_NOMEM;
   for (size_t k = zD ? strlen(zD) : 0; k > 1 && zD[k - 1] == '/'; k--) zD[k - 1] = 0;
   int lrc = zD ? lf_store_local_new("", &st, &err) : LF_OK;
-  if (zD && !lrc) lrc = st->list(st, zD, keep_lance, &l, &err);
+  if (zD && !lrc) lrc = lf_store_list_suffix(st, zD, ".lance", 0, &azName, &nName, &err);
   if (lrc == LF_NOMEM) rc = SQLITE_NOMEM;
   else if (lrc) {
     uint64_t size;
@@ -561,13 +537,11 @@ static void attach_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_free(zMsg);
     rc = SQLITE_ERROR;
   }
-  if (l.n) qsort(l.a, (size_t)l.n, sizeof *l.a, cmp_names);
-  for (int i = 0; rc == SQLITE_OK && i < l.n; i++)
-    rc = attach_one(ctx, st, zD, zSchema, l.a[i], &n);
+  for (size_t i = 0; rc == SQLITE_OK && i < nName; i++)
+    rc = attach_one(ctx, st, zD, zSchema, azName[i], &n);
   if (rc == SQLITE_OK) sqlite3_result_int(ctx, n);
   else if (rc == SQLITE_NOMEM) sqlite3_result_error_nomem(ctx);
-  for (int i = 0; i < l.n; i++) sqlite3_free(l.a[i]);
-  sqlite3_free(l.a);
+  lf_names_free(azName, nName);
   lf_store_free(st);
   sqlite3_free(zD);
 }
