@@ -90,7 +90,9 @@ static char *field_path(const lf_field *f) {
 }
 
 static int open_snapshot(pctx *p, lf_dataset **pds) {
-  int rc = lf_dataset_open(p->store, p->zPath, p->version, p->zTag, pds, &p->err);
+  /* the newest version is known from resolve(): open it without listing again */
+  uint64_t v = p->version || p->zTag || !p->nVer ? p->version : p->aVer[p->nVer - 1];
+  int rc = lf_dataset_open(p->store, p->zPath, v, p->zTag, pds, &p->err);
   return rc ? pragma_lf_error(p, rc) : SQLITE_OK;
 }
 

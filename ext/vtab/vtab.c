@@ -510,7 +510,7 @@ static int latest_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
   if (rc) return rc;
   if (!vt->latest || lf_dataset_version(vt->latest) != newest) {
     lf_dataset *ds = NULL;
-    if ((rc = lf_dataset_open(vt->store, vt->root, 0, NULL, &ds, e))) return rc;
+    if ((rc = lf_dataset_open(vt->store, vt->root, newest, NULL, &ds, e))) return rc;
     lf_dataset_free(vt->latest);
     vt->latest = ds;
   }
