@@ -27,7 +27,8 @@ typedef struct knn_query {
 int knn_query_init(knn_query *kq, const lf_field *f, sqlite3_value *q, const char *metric,
                    sqlite3_int64 k, char **err);
 void knn_query_reset(knn_query *kq);
-/* 1 if f can be searched: a fixed-size list of float32/float16/float64/int8/uint8. */
+/* 1 if f can be searched: a fixed-size list of float32/float16/float64/int8/uint8
+** (also what the lance table returns as a packed vector BLOB). */
 int knn_is_vector(const lf_field *f);
 
 /* Clear sel[i] for the rows of batch b to leave out (sel starts all 1). */

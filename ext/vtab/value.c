@@ -25,14 +25,8 @@ SQLITE_EXTENSION_INIT3
 #include <stdio.h>
 #include <string.h>
 
+#include "vec/knn.h"
 #include "vtab.h"
-
-static int is_packed_vector(const lf_field *f) {
-  if (f->type != LF_T_FIXED_LIST || f->n_children != 1) return 0;
-  lf_type t = f->children[0]->type;
-  return t == LF_T_FLOAT32 || t == LF_T_FLOAT16 || t == LF_T_FLOAT64 || t == LF_T_INT8 ||
-         t == LF_T_UINT8;
-}
 
 const char *vtab_sql_type(const lf_field *f) {
   switch (f->type) {
@@ -42,7 +36,7 @@ const char *vtab_sql_type(const lf_field *f) {
       return "INTEGER";
     case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: return "REAL";
     case LF_T_BINARY: case LF_T_LARGE_BINARY: case LF_T_FIXED_BINARY: return "BLOB";
-    case LF_T_FIXED_LIST: return is_packed_vector(f) ? "BLOB" : "TEXT";
+    case LF_T_FIXED_LIST: return knn_is_vector(f) ? "BLOB" : "TEXT";
     default: return f->is_blob ? "BLOB" : "TEXT";
   }
 }
@@ -213,7 +207,7 @@ void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
       sqlite3_result_double(ctx, float_at(a, i));
       return;
     case LF_T_FIXED_LIST:
-      if (is_packed_vector(f) && vector_blob(ctx, a, i)) return;
+      if (knn_is_vector(f) && vector_blob(ctx, a, i)) return;
       /* fall through */
     case LF_T_STRUCT: case LF_T_LIST: case LF_T_LARGE_LIST: {
       sqlite3_str *s = sqlite3_str_new(NULL);
