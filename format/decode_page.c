@@ -672,9 +672,7 @@ static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, siz
                     (unsigned long long)vw);
     }
     out->vals = (lf_block){.kind = LF_BLK_FIXED, .n = pg->num_rows, .bits = z.bits_value,
-                           .data = d, .data_len = len};
-    d = NULL;
-    free(d);
+                           .data = d, .data_len = len}; /* the block owns d now */
     return LF_OK;
   }
   rc = fullzip_items(&z, d, (size_t)pg->buf_len[0], out, err);
