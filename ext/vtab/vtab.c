@@ -543,6 +543,11 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
   return latest_snapshot(vt, &c->ds, e);
 }
 
+/* colUsed's bit for table column col (bit 63 stands for every column >= 63). */
+static uint64_t col_bit(int col) {
+  return (uint64_t)1 << (col < 63 ? col : 63);
+}
+
 /* Columns in `used` -> fields of the snapshot (matched by field id and
 ** type), opened as a scan; proj[col] is the batch column, or -1. */
 static int open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
@@ -556,7 +561,7 @@ static int open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **s
   }
   for (int k = 0; k < vt->ncols; k++) {
     (*proj)[k] = -1;
-    if (!(used & ((uint64_t)1 << (k < 63 ? k : 63)))) continue;
+    if (!(used & col_bit(k))) continue;
     for (int j = 0; j < snap->n_fields; j++)
       if (snap->fields[j]->id == cols->fields[k]->id && snap->fields[j]->type == cols->fields[k]->type) {
         (*proj)[k] = n;
@@ -566,10 +571,6 @@ static int open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **s
   int rc = lf_scan_open(ds, vt->store, fields, n, scan, e);
   sqlite3_free(fields);
   return rc;
-}
-
-static int plan_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
-  return open_projection(vt, c->ds, used, &c->scan, &c->proj, e);
 }
 
 /* ---- Pushed filters ------------------------------------------------------------ */
@@ -777,6 +778,13 @@ static const lf_field *col_field(const lcursor *c, int col) {
   return col >= 0 && col < vt->ncols ? lf_dataset_schema(vt->schema_ds)->fields[col] : NULL;
 }
 
+/* The columns the pushed filters read, as colUsed bits (col_bit). */
+static uint64_t filter_mask(const lcursor *c) {
+  uint64_t m = 0;
+  for (int k = 0; k < c->nfilters; k++) m |= col_bit(c->filters[k].col);
+  return m;
+}
+
 /* The values of an IN (...) list, copied. */
 static int collect_in(filter *fl, sqlite3_value *list, const lf_field *f) {
   int cap = 0;
@@ -832,8 +840,7 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
   }
   const char *bar = strchr(idx_str, '|');
   *used = bar ? strtoull(bar + 1, NULL, 16) : ~(uint64_t)0;
-  for (int k = 0; k < c->nfilters; k++) /* filtered columns must be read */
-    *used |= (uint64_t)1 << (c->filters[k].col < 63 ? c->filters[k].col : 63);
+  *used |= filter_mask(c); /* filtered columns must be read */
   return SQLITE_OK;
 }
 
@@ -852,7 +859,7 @@ static void search_select(void *ctx, const lf_scan_batch *b, uint8_t *sel) {
 static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_error *e) {
   char *msg = NULL;
   knn_query kq;
-  const lf_field *f = vcol >= 0 && vcol < vt->ncols ? lf_dataset_schema(vt->schema_ds)->fields[vcol] : NULL;
+  const lf_field *f = col_field(c, vcol);
   if (!f) return lf_err(e, LF_ARG, "MATCH on a column that is not a vector column");
   if (knn_query_init(&kq, f, q, c->metric, c->k, &msg) != SQLITE_OK) {
     lf_err(e, msg ? LF_ARG : LF_NOMEM, "%s", msg ? msg : "out of memory");
@@ -862,8 +869,7 @@ static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_erro
   /* a bound that does not compare exactly in C is left to SQLite (omit = 0) */
   if (distance_bound_exact(c->dlo)) kq.lo = sqlite3_value_double(c->dlo), kq.lo_open = c->dlo_open;
   if (distance_bound_exact(c->dhi)) kq.hi = sqlite3_value_double(c->dhi), kq.hi_open = c->dhi_open;
-  uint64_t used = (uint64_t)1 << (vcol < 63 ? vcol : 63);
-  for (int k = 0; k < c->nfilters; k++) used |= (uint64_t)1 << (c->filters[k].col < 63 ? c->filters[k].col : 63);
+  uint64_t used = col_bit(vcol) | filter_mask(c);
   lf_scan *s1 = NULL;
   int *proj1 = NULL;
   int rc = open_projection(vt, c->ds, used, &s1, &proj1, e);
@@ -907,7 +913,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
     if (metric && !(c->metric = sqlite3_mprintf("%s", sqlite3_value_text(metric))))
       return SQLITE_NOMEM;
   }
-  if (choose_snapshot(vt, c, ver, tag, &e) || plan_projection(vt, c, used, &e) ||
+  if (choose_snapshot(vt, c, ver, tag, &e) || open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
       (c->knn && run_search(vt, c, vcol, q, &e)))
     return lf_to_sqlite(vt, &e);
   if (ids) {
