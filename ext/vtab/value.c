@@ -41,28 +41,6 @@ const char *vtab_sql_type(const lf_field *f) {
   }
 }
 
-static int64_t rd_i64(const uint8_t *p, int w, int is_signed) {
-  uint64_t v = 0;
-  memcpy(&v, p, (size_t)w); /* little-endian host */
-  if (is_signed && w < 8 && (v >> (8 * w - 1)) & 1) v |= ~(uint64_t)0 << (8 * w);
-  return (int64_t)v;
-}
-
-static int is_signed_type(lf_type t) {
-  return t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64 ||
-         t == LF_T_TIME32 || t == LF_T_TIME64 || t == LF_T_DURATION || t == LF_T_DATE32 ||
-         t == LF_T_DATE64 || t == LF_T_TIMESTAMP;
-}
-
-static double float_at(const lf_array *a, uint64_t i) {
-  const uint8_t *p = a->values;
-  switch (a->field->type) {
-    case LF_T_FLOAT16: { uint16_t h; memcpy(&h, p + 2 * i, 2); return lf_half_to_double(h); }
-    case LF_T_FLOAT32: { float v; memcpy(&v, p + 4 * i, 4); return v; }
-    default: { double v; memcpy(&v, p + 8 * i, 8); return v; }
-  }
-}
-
 /* TEXT forms shared by top-level values and JSON: dates, timestamps,
 ** decimals.  Returns 0 when the type has none. */
 static int text_form(const lf_array *a, uint64_t i, char *buf, size_t cap) {
@@ -70,9 +48,9 @@ static int text_form(const lf_array *a, uint64_t i, char *buf, size_t cap) {
   int w = lf_type_width(f);
   const uint8_t *p = a->values + i * (uint64_t)w;
   switch (f->type) {
-    case LF_T_DATE32: lf_fmt_date(rd_i64(p, 4, 1), buf, cap); return 1;
-    case LF_T_DATE64: lf_fmt_date(lf_floordiv(rd_i64(p, 8, 1), 86400000), buf, cap); return 1;
-    case LF_T_TIMESTAMP: lf_fmt_timestamp(rd_i64(p, 8, 1), f->unit, ' ', "", buf, cap); return 1;
+    case LF_T_DATE32: lf_fmt_date(vtab_rd_i64(p, 4, 1), buf, cap); return 1;
+    case LF_T_DATE64: lf_fmt_date(lf_floordiv(vtab_rd_i64(p, 8, 1), 86400000), buf, cap); return 1;
+    case LF_T_TIMESTAMP: lf_fmt_timestamp(vtab_rd_i64(p, 8, 1), f->unit, ' ', "", buf, cap); return 1;
     case LF_T_DECIMAL128: lf_fmt_decimal128(p, f->scale, buf, cap); return 1;
     default: return 0;
   }
@@ -147,7 +125,7 @@ static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
       return;
     case LF_T_BOOL: sqlite3_str_appendall(s, a->values[i] ? "true" : "false"); return;
     case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: {
-      double v = float_at(a, i);
+      double v = vtab_float_at(a, i);
       if (isnan(v)) sqlite3_str_appendall(s, "null");
       else if (isinf(v)) sqlite3_str_appendall(s, v > 0 ? "9e999" : "-9e999");
       else if (v == 0 && signbit(v)) sqlite3_str_appendall(s, "-0.0");
@@ -171,8 +149,8 @@ static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
     return;
   }
   const uint8_t *p = a->values + i * (uint64_t)w;
-  if (f->type == LF_T_UINT64) sqlite3_str_appendf(s, "%llu", (unsigned long long)rd_i64(p, 8, 0));
-  else sqlite3_str_appendf(s, "%lld", (long long)rd_i64(p, w, is_signed_type(f->type)));
+  if (f->type == LF_T_UINT64) sqlite3_str_appendf(s, "%llu", (unsigned long long)vtab_rd_i64(p, 8, 0));
+  else sqlite3_str_appendf(s, "%lld", (long long)vtab_rd_i64(p, w, vtab_is_signed(f->type)));
 }
 
 /* A fixed-size list of numbers without null items as one packed BLOB. */
@@ -204,7 +182,7 @@ void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
                             (uint64_t)lf_type_width(f), SQLITE_TRANSIENT);
       return;
     case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64:
-      sqlite3_result_double(ctx, float_at(a, i));
+      sqlite3_result_double(ctx, vtab_float_at(a, i));
       return;
     case LF_T_FIXED_LIST:
       if (knn_is_vector(f) && vector_blob(ctx, a, i)) return;
@@ -229,7 +207,7 @@ void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
   if (!w) return;
   const uint8_t *p = a->values + i * (uint64_t)w;
   if (f->type == LF_T_UINT64) {
-    uint64_t u = (uint64_t)rd_i64(p, 8, 0);
+    uint64_t u = (uint64_t)vtab_rd_i64(p, 8, 0);
     if (u > (uint64_t)INT64_MAX) {
       snprintf(buf, sizeof buf, "%llu", (unsigned long long)u);
       sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
@@ -238,5 +216,5 @@ void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
     }
     return;
   }
-  sqlite3_result_int64(ctx, rd_i64(p, w, is_signed_type(f->type)));
+  sqlite3_result_int64(ctx, vtab_rd_i64(p, w, vtab_is_signed(f->type)));
 }

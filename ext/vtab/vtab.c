@@ -590,20 +590,13 @@ static int compare_value(const lf_array *a, uint64_t i, const fconst *k, int eq_
   }
   if (vt != SQLITE_INTEGER && vt != SQLITE_FLOAT) return 2;
   if (f->type == LF_T_FLOAT16 || f->type == LF_T_FLOAT32 || f->type == LF_T_FLOAT64) {
-    double x;
-    if (f->type == LF_T_FLOAT64) memcpy(&x, a->values + 8 * i, 8);
-    else if (f->type == LF_T_FLOAT32) { float y; memcpy(&y, a->values + 4 * i, 4); x = y; }
-    else { uint16_t h; memcpy(&h, a->values + 2 * i, 2); x = lf_half_to_double(h); }
+    double x = vtab_float_at(a, i);
     if (x != x) return 2; /* NaN is NULL to SQL: callers test that first */
     if (vt == SQLITE_INTEGER) return -cmp_i64_f64(k->i, x);
     return x < k->d ? -1 : x > k->d;
   }
   int w = lf_type_width(f);
-  int64_t x = 0;
-  memcpy(&x, a->values + (uint64_t)w * i, (size_t)w);
-  if (w < 8 && f->type != LF_T_BOOL && f->type != LF_T_UINT8 && f->type != LF_T_UINT16 &&
-      f->type != LF_T_UINT32 && (x >> (8 * w - 1)) & 1)
-    x |= (int64_t)(~(uint64_t)0 << (8 * w)); /* sign-extend */
+  int64_t x = vtab_rd_i64(a->values + (uint64_t)w * i, w, vtab_is_signed(f->type));
   if (f->type == LF_T_UINT64 && x < 0) return 2; /* above 2^63-1: SQL sees TEXT */
   if (vt == SQLITE_INTEGER) return x < k->i ? -1 : x > k->i;
   return cmp_i64_f64(x, k->d);
@@ -613,9 +606,10 @@ static int compare_value(const lf_array *a, uint64_t i, const fconst *k, int eq_
 static int sql_null(const lf_array *a, uint64_t i) {
   if (!a || lf_array_is_null(a, i)) return 1;
   switch (a->field->type) {
-    case LF_T_FLOAT64: { double x; memcpy(&x, a->values + 8 * i, 8); return x != x; }
-    case LF_T_FLOAT32: { float x; memcpy(&x, a->values + 4 * i, 4); return x != x; }
-    case LF_T_FLOAT16: { uint16_t h; memcpy(&h, a->values + 2 * i, 2); return (h & 0x7c00) == 0x7c00 && (h & 0x3ff); }
+    case LF_T_FLOAT64: case LF_T_FLOAT32: case LF_T_FLOAT16: {
+      double x = vtab_float_at(a, i);
+      return x != x;
+    }
     default: return 0;
   }
 }
