@@ -27,10 +27,6 @@ typedef struct layer_plan {
   lf_array *arr;
 } layer_plan;
 
-static int is_list_layer(int l) {
-  return l == LF_LAYER_ALL_VALID_LIST || l >= LF_LAYER_NULLABLE_LIST;
-}
-
 /* Reserve room for `extra` more rows in a node (validity, offsets). */
 static int reserve_node(lf_array *a, int is_list, uint64_t extra) {
   if (lf_array_alloc_valid(a, a->length + extra)) return LF_NOMEM;
@@ -82,7 +78,7 @@ static int build_plan(const lf_pagedata *pd, lf_array **path, const int *write, 
   owner[0] = -1;
   for (int j = 0; j < depth; j++) {
     int l = pd->layers[j];
-    L[j].is_list = is_list_layer(l);
+    L[j].is_list = lf_layer_is_list(l);
     L[j].arr = path[depth - 1 - j];
     L[j].write = write[depth - 1 - j];
     const lf_field *f = L[j].arr->field;

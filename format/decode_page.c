@@ -467,7 +467,7 @@ int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err) {
 int lf_layers_max_rep(const uint8_t *layers, int n) {
   int r = 0;
   for (int i = 0; i < n; i++)
-    if (layers[i] == LF_LAYER_ALL_VALID_LIST || layers[i] >= LF_LAYER_NULLABLE_LIST) r++;
+    r += lf_layer_is_list(layers[i]);
   return r;
 }
 

@@ -187,6 +187,10 @@ int lf_block_append(lf_block *dst, const lf_block *src, lf_error *err); /* same 
 int lf_block_check(const lf_block *b, lf_error *err); /* offsets/lengths in range */
 /* Replace whole-byte indices in vals by the dictionary's items. */
 int lf_dict_materialize(lf_block *vals, const lf_block *dict, lf_error *err);
+/* Is layer l (LF_LAYER_*) a list layer, one repetition level? */
+static inline int lf_layer_is_list(int l) {
+  return l == LF_LAYER_ALL_VALID_LIST || l >= LF_LAYER_NULLABLE_LIST;
+}
 int lf_layers_max_rep(const uint8_t *layers, int n);
 int lf_layers_max_visible(const uint8_t *layers, int n);
 
