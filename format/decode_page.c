@@ -227,6 +227,19 @@ int lf_block_check(const lf_block *b, lf_error *err) {
   return LF_OK;
 }
 
+int lf_miniblock_values(const uint8_t *enc, size_t enc_len, const lf_bufview *bufs, int nbuf,
+                        uint64_t items, lf_block *dst, lf_error *err) {
+  lf_block b = {0};
+  int rc = lf_decompress_miniblock(enc, enc_len, bufs, nbuf, items, &b, err);
+  if (!rc) rc = lf_block_check(&b, err);
+  if (!rc && b.n != items)
+    rc = lf_err(err, LF_CORRUPT, "chunk decoded %llu values, expected %llu",
+                (unsigned long long)b.n, (unsigned long long)items);
+  if (!rc) rc = lf_block_append(dst, &b, err);
+  lf_block_reset(&b);
+  return rc;
+}
+
 typedef struct levels_acc {
   uint64_t nrep, crep, ndef, cdef;
 } levels_acc;
@@ -259,17 +272,11 @@ static int decode_chunk(const miniblock_layout *m, const uint8_t *c, size_t clen
     else bufs[bi].p = v.p, bufs[bi++].len = v.n;
     off = (off + (size_t)lens[i] + 7) & ~(size_t)7;
   }
-  lf_block b = {0};
-  int rc = lf_decompress_miniblock(m->val_enc.p, m->val_enc.n, bufs, (int)m->num_buffers, items,
-                                   &b, err);
-  if (!rc) rc = lf_block_check(&b, err);
-  if (!rc && b.n != items)
-    rc = lf_err(err, LF_CORRUPT, "chunk decoded %llu values, expected %llu",
-                (unsigned long long)b.n, (unsigned long long)items);
-  if (!rc) rc = lf_block_append(&out->vals, &b, err);
-  lf_block_reset(&b);
+  int rc = lf_miniblock_values(m->val_enc.p, m->val_enc.n, bufs, (int)m->num_buffers, items,
+                               &out->vals, err);
   if (rc) return rc;
-  if ((m->has_rep || m->has_def) && nlev == 0 && items > 0 && !m->has_rep) nlev = items;
+  lf_block b = {0};
+  if (m->has_def && !m->has_rep && nlev == 0 && items > 0) nlev = items;
   if (m->has_rep) {
     if ((rc = lf_decompress_block(m->rep_enc.p, m->rep_enc.n, (lf_bufview){rep.p, rep.n}, nlev,
                                   &b, err)) == 0)

@@ -610,16 +610,8 @@ static int decode_value_chunk(const sp_page *s, const uint8_t *c, size_t clen, u
     bufs[i].len = len;
     off = (off + (size_t)len + 7) & ~(size_t)7;
   }
-  lf_block b = {0};
-  int rc = lf_decompress_miniblock(s->val_enc.p, s->val_enc.n, bufs, (int)s->num_buffers, nvals,
-                                   &b, err);
-  if (!rc) rc = lf_block_check(&b, err);
-  if (!rc && b.n != nvals)
-    rc = lf_err(err, LF_CORRUPT, "chunk decoded %llu values, expected %llu",
-                (unsigned long long)b.n, (unsigned long long)nvals);
-  if (!rc) rc = lf_block_append(vals, &b, err);
-  lf_block_reset(&b);
-  return rc;
+  return lf_miniblock_values(s->val_enc.p, s->val_enc.n, bufs, (int)s->num_buffers, nvals, vals,
+                             err);
 }
 
 static int decode_values(lf_file *f, const lf_page *pg, const sp_page *s, lf_block *vals,

@@ -118,6 +118,10 @@ typedef struct lf_bufview {
 /* Decode one mini-block chunk's value buffers (the chunk's `nbuf` buffers
 ** after rep/def) holding `num_values` values, per the CompressiveEncoding
 ** message `enc` (MiniBlockLayout.value_compression).  `out` is reset first. */
+/* Decode one mini-block chunk's values (buffers bufs) with the value
+** encoding enc, check that exactly `items` came out, and append them to dst. */
+int lf_miniblock_values(const uint8_t *enc, size_t enc_len, const lf_bufview *bufs, int nbuf,
+                        uint64_t items, lf_block *dst, lf_error *err);
 int lf_decompress_miniblock(const uint8_t *enc, size_t enc_len, const lf_bufview *bufs,
                             int nbuf, uint64_t num_values, lf_block *out, lf_error *err);
 
