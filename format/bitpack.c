@@ -41,6 +41,7 @@
 ** There is no version gate: 2.1, 2.2 and 2.3 files use the same kernels and
 ** layouts (compression.rs picks the encodings the same way for all three).
 */
+#include "bytes.h"
 #include "codec.h"
 
 #include <stdlib.h>
@@ -210,13 +211,6 @@ unsigned lf_bitwidth(unsigned elem_bits, const void *values, size_t n) {
   return acc ? 64u - (unsigned)__builtin_clzll(acc) : 0u;
 }
 
-/* Little-endian unsigned integer of nbytes (1..8) bytes. */
-static uint64_t read_le(const uint8_t *p, unsigned nbytes) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < nbytes; i++) v |= (uint64_t)p[i] << (8 * i);
-  return v;
-}
-
 /* Scratch for one unpacked block, aligned for any element type. */
 typedef union fl_block {
   uint64_t u64[LF_FL_BLOCK];
@@ -242,7 +236,7 @@ int lf_inline_bitpack_decode(unsigned elem_bits, const uint8_t *chunk,
                   "inline bitpacking: chunk of %zu bytes has no %u-byte bit "
                   "width header",
                   chunk_len, eb);
-  uint64_t bw = read_le(chunk, eb);
+  uint64_t bw = lf_le(chunk, eb);
   if (bw > elem_bits)
     return lf_err(err, LF_CORRUPT,
                   "inline bitpacking: bit width %llu exceeds %u",

@@ -32,6 +32,7 @@
 ** General (CompressedBufferEncoder: one frame per value, new offsets) use
 ** the same framing.
 */
+#include "bytes.h"
 #include "codec.h"
 
 #include <lz4.h>
@@ -44,9 +45,7 @@
 /* Rust's ZstdBufferCompressor::is_raw_stream_format. */
 static int zstd_is_bare(const uint8_t *in, size_t len) {
   if (len < 8) return 1;
-  uint32_t magic = (uint32_t)in[0] | (uint32_t)in[1] << 8 |
-                   (uint32_t)in[2] << 16 | (uint32_t)in[3] << 24;
-  return magic == ZSTD_MAGIC_LE && (in[4] & 0x10) == 0;
+  return lf_le32(in) == ZSTD_MAGIC_LE && (in[4] & 0x10) == 0;
 }
 
 static int zstd_bare(const uint8_t *in, size_t in_len, size_t max_out,
@@ -106,8 +105,7 @@ done:
 
 static int zstd_prefixed(const uint8_t *in, size_t in_len, size_t max_out,
                          uint8_t **out, size_t *out_len, lf_error *err) {
-  uint64_t n = 0;
-  for (int i = 0; i < 8; i++) n |= (uint64_t)in[i] << (8 * i);
+  uint64_t n = lf_le64(in);
   if (n > max_out)
     return lf_err(err, LF_CORRUPT,
                   "zstd: uncompressed size %llu exceeds the limit of %zu",
@@ -136,8 +134,7 @@ static int lz4_prefixed(const uint8_t *in, size_t in_len, size_t max_out,
   if (in_len < 4)
     return lf_err(err, LF_CORRUPT,
                   "lz4: %zu bytes, too short for the size prefix", in_len);
-  uint32_t u = (uint32_t)in[0] | (uint32_t)in[1] << 8 |
-               (uint32_t)in[2] << 16 | (uint32_t)in[3] << 24;
+  uint32_t u = lf_le32(in);
   if (u > (uint32_t)INT32_MAX)
     return lf_err(err, LF_CORRUPT, "lz4: negative size prefix %d",
                   (int)(int32_t)u);

@@ -28,16 +28,11 @@
 ** having fewer values than num_values is corrupt.  A zero-length run is
 ** skipped.  Both buffers empty with num_values = 0 is an empty chunk.
 */
+#include "bytes.h"
 #include "codec.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t rd_len(const uint8_t *p, unsigned lb) {
-  uint64_t v = 0;
-  for (unsigned i = lb; i-- > 0;) v = v << 8 | p[i];
-  return v;
-}
 
 #define RLE_EXPAND(T)                                                      \
   do {                                                                     \
@@ -45,7 +40,7 @@ static uint64_t rd_len(const uint8_t *p, unsigned lb) {
     for (size_t r = 0; r < runs && pos < num_values; r++) {                \
       T v;                                                                 \
       memcpy(&v, values + r * sizeof(T), sizeof v);                        \
-      uint64_t n = lb == 1 ? lengths[r] : rd_len(lengths + r * lb, lb);    \
+      uint64_t n = lb == 1 ? lengths[r] : lf_le(lengths + r * lb, lb);       \
       if (n > num_values - pos) n = num_values - pos;                      \
       for (size_t k = 0; k < (size_t)n; k++) o[pos + k] = v;               \
       pos += n;                                                            \
