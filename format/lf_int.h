@@ -16,6 +16,7 @@ char *lf_strndup(const char *s, size_t n);
 int lf_schema_parse_fields(lf_schema *s, const uint8_t *d, size_t n, lf_error *err);
 void lf_schema_reset(lf_schema *s);
 int lf_parse_kv(const uint8_t *d, size_t n, lf_kv **arr, int *cnt, lf_error *err);
+void lf_kv_free(lf_kv *a, int n); /* the keys, values and array */
 
 /* ---- file.c: the container ----------------------------------------------- */
 /*

@@ -389,15 +389,8 @@ void lf_manifest_reset(lf_manifest *m) {
   free(m->data_version);
   free(m->writer_library);
   free(m->writer_version);
-  lf_kv *kvs[] = {m->config, m->table_meta};
-  int nkv[] = {m->n_config, m->n_table_meta};
-  for (int k = 0; k < 2; k++) {
-    for (int i = 0; i < nkv[k]; i++) {
-      free(kvs[k][i].key);
-      free(kvs[k][i].val);
-    }
-    free(kvs[k]);
-  }
+  lf_kv_free(m->config, m->n_config);
+  lf_kv_free(m->table_meta, m->n_table_meta);
   for (int i = 0; i < m->n_bases; i++) {
     free(m->bases[i].name);
     free(m->bases[i].path);

@@ -137,11 +137,7 @@ static void field_free(lf_field *f) {
   free(f->name);
   free(f->logical_type);
   free(f->tz);
-  for (int i = 0; i < f->n_meta; i++) {
-    free(f->meta[i].key);
-    free(f->meta[i].val);
-  }
-  free(f->meta);
+  lf_kv_free(f->meta, f->n_meta);
   free(f->children);
   free(f);
 }
@@ -150,12 +146,16 @@ void lf_schema_reset(lf_schema *s) {
   for (int i = 0; i < s->n_all; i++) field_free(s->all[i]);
   free(s->all);
   free(s->fields);
-  for (int i = 0; i < s->n_meta; i++) {
-    free(s->meta[i].key);
-    free(s->meta[i].val);
-  }
-  free(s->meta);
+  lf_kv_free(s->meta, s->n_meta);
   memset(s, 0, sizeof *s);
+}
+
+void lf_kv_free(lf_kv *a, int n) {
+  for (int i = 0; i < n; i++) {
+    free(a[i].key);
+    free(a[i].val);
+  }
+  free(a);
 }
 
 /* map<string, bytes> entry: 1 key, 2 value */
