@@ -151,6 +151,13 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
   return LF_OK;
 }
 
+/* Is row r of the open fragment deleted?  *pos walks the sorted deletion
+** list forward; rows must be asked in ascending order from the same *pos. */
+static int is_deleted(const lf_scan *s, size_t *pos, uint64_t r) {
+  while (*pos < s->ndel && s->del[*pos] < r) (*pos)++;
+  return *pos < s->ndel && s->del[*pos] == r;
+}
+
 int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err) {
   *out = &s->batch;
   s->batch.n = 0;
@@ -174,9 +181,7 @@ int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_er
     if (grow_u64(&s->live, &s->cap_live, (size_t)(p1 - p0))) return lf_err(err, LF_NOMEM, "out of memory");
     size_t n = 0;
     for (uint64_t r = p0; r < p1; r++) {
-      while (s->del_pos < s->ndel && s->del[s->del_pos] < r) s->del_pos++;
-      if (s->del_pos < s->ndel && s->del[s->del_pos] == r) continue;
-      s->live[n++] = r;
+      if (!is_deleted(s, &s->del_pos, r)) s->live[n++] = r;
     }
     if (n == 0) continue;
     return fill_batch(s, s->live, n, n == p1 - p0, err);
@@ -238,9 +243,7 @@ int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
   qsort(s->live, k, sizeof *s->live, cmp_u64);
   size_t m = 0; /* drop duplicates and deleted rows */
   for (size_t i = 0, d = 0; i < k; i++) {
-    if (m && s->live[m - 1] == s->live[i]) continue;
-    while (d < s->ndel && s->del[d] < s->live[i]) d++;
-    if (d < s->ndel && s->del[d] == s->live[i]) continue;
+    if ((m && s->live[m - 1] == s->live[i]) || is_deleted(s, &d, s->live[i])) continue;
     s->live[m++] = s->live[i];
   }
   s->off = UINT64_MAX; /* a take ends any scan in progress */
@@ -324,8 +327,7 @@ int lf_scan_skip(lf_scan *s, uint64_t n, lf_error *err) {
     /* inside a fragment: step over n live rows */
     uint64_t phys = lf_dataset_fragment(s->ds, s->frag)->physical_rows;
     while (n > 0 && s->off < phys) {
-      while (s->del_pos < s->ndel && s->del[s->del_pos] < s->off) s->del_pos++;
-      if (!(s->del_pos < s->ndel && s->del[s->del_pos] == s->off)) n--;
+      if (!is_deleted(s, &s->del_pos, s->off)) n--;
       s->off++;
     }
   }
