@@ -359,15 +359,24 @@ static int parse_body(lf_manifest *m, const char *what, lf_error *err) {
   return LF_OK;
 }
 
-int lf_manifest_parse(const uint8_t *d, size_t n, const char *what, lf_manifest *m,
-                      lf_error *err) {
+/* Parse the manifest bytes d[0, n), malloc'd, which m then owns (also on error:
+** freed by the reset). */
+static int parse_owned(uint8_t *d, size_t n, const char *what, lf_manifest *m, lf_error *err) {
   memset(m, 0, sizeof *m);
-  if (!(m->raw = malloc(n ? n : 1))) return lf_err(err, LF_NOMEM, "out of memory");
-  if (n) memcpy(m->raw, d, n);
+  m->raw = d;
   m->raw_len = n;
   int rc = parse_body(m, what, err);
   if (rc) lf_manifest_reset(m);
   return rc;
+}
+
+int lf_manifest_parse(const uint8_t *d, size_t n, const char *what, lf_manifest *m,
+                      lf_error *err) {
+  memset(m, 0, sizeof *m);
+  uint8_t *copy = malloc(n ? n : 1);
+  if (!copy) return lf_err(err, LF_NOMEM, "out of memory");
+  if (n) memcpy(copy, d, n);
+  return parse_owned(copy, n, what, m, err);
 }
 
 int lf_manifest_read(lf_store *s, const char *path, lf_manifest *m, lf_error *err) {
@@ -375,10 +384,7 @@ int lf_manifest_read(lf_store *s, const char *path, lf_manifest *m, lf_error *er
   size_t n;
   memset(m, 0, sizeof *m);
   int rc = lf_read_whole(s, path, (uint64_t)1 << 31, &d, &n, err);
-  if (rc) return rc;
-  rc = lf_manifest_parse(d, n, path, m, err);
-  free(d);
-  return rc;
+  return rc ? rc : parse_owned(d, n, path, m, err); /* the read buffer becomes m->raw */
 }
 
 void lf_manifest_reset(lf_manifest *m) {
