@@ -289,17 +289,21 @@ int lf_scan_blob(lf_scan *s, int k, uint64_t i, uint8_t **out, uint64_t *len, lf
   if (kind > 2)
     return lf_err(err, LF_UNSUPPORTED, "%s: blob kind %llu (external URI) is not supported yet",
                   path, (unsigned long long)kind);
-  char *side = kind ? blob_side_path(path, (uint32_t)id) : NULL;
-  if (kind && !side) return lf_err(err, LF_NOMEM, "out of memory");
-  const char *from = side ? side : path;
-  uint64_t fsize = 0;
-  int rc = s->store->size(s->store, from, &fsize, err);
-  if (!rc && (pos > fsize || size > fsize - pos))
-    rc = lf_err(err, LF_CORRUPT, "%s: blob [%llu, +%llu) is outside the file (%llu bytes)", from,
-                (unsigned long long)pos, (unsigned long long)size, (unsigned long long)fsize);
-  if (!rc) rc = lf_store_read_alloc(s->store, from, pos, (size_t)size, out, err);
+  int rc;
+  if (kind == 0) { /* in the data file, whose size the open file knows */
+    rc = lf_file_read(s->files[s->src_file[k]], pos, size, out, "blob", err);
+  } else { /* in a side file */
+    char *side = blob_side_path(path, (uint32_t)id);
+    if (!side) return lf_err(err, LF_NOMEM, "out of memory");
+    uint64_t fsize = 0;
+    rc = s->store->size(s->store, side, &fsize, err);
+    if (!rc && (pos > fsize || size > fsize - pos))
+      rc = lf_err(err, LF_CORRUPT, "%s: blob [%llu, +%llu) is outside the file (%llu bytes)", side,
+                  (unsigned long long)pos, (unsigned long long)size, (unsigned long long)fsize);
+    if (!rc) rc = lf_store_read_alloc(s->store, side, pos, (size_t)size, out, err);
+    free(side);
+  }
   if (!rc) *len = size;
-  free(side);
   return rc;
 }
 
