@@ -939,28 +939,27 @@ int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *
 }
 
 /* Take from a mini-block page without repetition: read and decode only the
-** chunks that hold the wanted rows (row = item when there is no rep). */
-static int take_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, size_t len,
+** chunks that hold the wanted rows (row = item when there is no rep).  m is
+** the page's layout, already parsed into out (its layers). */
+static int take_miniblock(lf_file *f, const lf_page *pg, const miniblock_layout *m,
                           const uint64_t *rows, size_t k, lf_pagedata *out, uint64_t *row_map,
                           lf_error *err) {
-  miniblock_layout m;
-  int rc = parse_miniblock(enc, len, &m, out, err);
-  if (rc) return rc;
-  if (pg->nbuf < 2 + m.has_dict)
+  int rc;
+  if (pg->nbuf < 2 + m->has_dict)
     return lf_err(err, LF_CORRUPT, "mini-block page has %d buffers", pg->nbuf);
   uint8_t *meta = NULL;
   chunk_info *ct = NULL;
   size_t nchunks = 0, r = 0;
   levels_acc acc = {0};
   if ((rc = lf_page_read_buf(f, pg, 0, &meta, err)) ||
-      (rc = chunk_table(&m, pg, meta, &ct, &nchunks, err)))
+      (rc = chunk_table(m, pg, meta, &ct, &nchunks, err)))
     goto done;
   uint64_t first_row = 0, have = 0; /* first row of chunk i; items decoded so far */
   for (size_t i = 0; i < nchunks && r < k && !rc; first_row += ct[i++].items) {
     if (rows[r] >= first_row + ct[i].items) continue;
     uint8_t *c = NULL;
     rc = lf_file_read(f, pg->buf_off[1] + ct[i].pos, ct[i].bytes, &c, "mini-block chunk", err);
-    if (!rc) rc = decode_chunk(&m, c, (size_t)ct[i].bytes, ct[i].items, out, &acc, err);
+    if (!rc) rc = decode_chunk(m, c, (size_t)ct[i].bytes, ct[i].items, out, &acc, err);
     free(c);
     for (; !rc && r < k && rows[r] < first_row + ct[i].items; r++)
       row_map[r] = have + rows[r] - first_row;
@@ -970,7 +969,7 @@ static int take_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, siz
                                 (unsigned long long)rows[r]);
   if (!rc) {
     out->num_rows = have;
-    rc = miniblock_finish(f, pg, &m, &acc, out, err);
+    rc = miniblock_finish(f, pg, m, &acc, out, err);
   }
 done:
   free(meta);
@@ -1068,23 +1067,19 @@ int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, s
   lf_pb_init(&pb, pg->enc, pg->enc_len);
   int r = lf_pb_next(&pb, &fl, "page layout", err), rc = -1;
   if (r < 0) return LF_CORRUPT;
+  /* layouts parse straight into out; the whole-page fallback resets it */
   if (r > 0 && fl.num == 1 && fl.wire == 2) {
     miniblock_layout m;
-    lf_pagedata probe = {0};
-    if (parse_miniblock(fl.data, fl.len, &m, &probe, NULL) == LF_OK && !m.has_rep)
-      rc = take_miniblock(f, pg, fl.data, fl.len, rows, k, out, row_map, err);
+    if (parse_miniblock(fl.data, fl.len, &m, out, NULL) == LF_OK && !m.has_rep)
+      rc = take_miniblock(f, pg, &m, rows, k, out, row_map, err);
   } else if (r > 0 && fl.num == 3 && fl.wire == 2) {
     fullzip_layout z;
-    lf_pagedata probe = {0};
-    if (parse_fullzip(fl.data, fl.len, &z, &probe, NULL) == LF_OK) {
+    if (parse_fullzip(fl.data, fl.len, &z, out, NULL) == LF_OK) {
       int fixed = !z.bits_rep && !z.bits_def && !z.bits_offset &&
                   !lf_packed_kind(z.val_enc.p, z.val_enc.n);
-      if (fixed || pg->nbuf >= 2) {
-        memcpy(out->layers, probe.layers, sizeof out->layers);
-        out->n_layers = probe.n_layers;
+      if (fixed || pg->nbuf >= 2)
         rc = fixed ? take_fullzip_fixed(f, pg, z.bits_value / 8, rows, k, out, row_map, err)
                    : take_fullzip_indexed(f, pg, &z, rows, k, out, row_map, err);
-      }
     }
   }
   if (rc == -1) { /* other layouts: decode the whole page */
