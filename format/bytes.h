@@ -17,4 +17,9 @@ static inline uint16_t lf_le16(const uint8_t *p) { return (uint16_t)lf_le(p, 2);
 static inline uint32_t lf_le32(const uint8_t *p) { return (uint32_t)lf_le(p, 4); }
 static inline uint64_t lf_le64(const uint8_t *p) { return lf_le(p, 8); }
 
+/* Bits [first, first + m) of the LSB-first bitmap bm, one 0/1 byte each. */
+static inline void lf_bits_to_bytes(const uint8_t *bm, uint64_t first, uint64_t m, uint8_t *out) {
+  for (uint64_t i = 0; i < m; i++) out[i] = (uint8_t)((bm[(first + i) >> 3] >> ((first + i) & 7)) & 1);
+}
+
 #endif

@@ -401,11 +401,6 @@ static int fsl_describe(const ce *c, fsl_desc *d, lf_error *err) {
   return LF_OK;
 }
 
-/* Unpack an LSB-first bitmap of m bits into m bytes. */
-static void bitmap_to_bytes(const uint8_t *bm, uint64_t m, uint8_t *out) {
-  for (uint64_t i = 0; i < m; i++) out[i] = (uint8_t)((bm[i >> 3] >> (i & 7)) & 1);
-}
-
 /* ---- mini-block ---------------------------------------------------------- */
 
 static int mb_dec(const ce *c, const lf_bufview *bufs, int nbuf, uint64_t n, int depth, xblk *x,
@@ -434,7 +429,7 @@ static int mb_fsl(const ce *c, const lf_bufview *bufs, int nbuf, uint64_t n, xbl
       return lf_err(err, LF_CORRUPT, "fixed-size list validity holds %llu bytes, %llu items",
                     (unsigned long long)bufs[0].len, (unsigned long long)m);
     if (!(x->b.valid = dalloc(m))) return lf_err(err, LF_NOMEM, "out of memory");
-    bitmap_to_bytes(bufs[0].p, m, x->b.valid);
+    lf_bits_to_bytes(bufs[0].p, 0, m, x->b.valid);
     x->b.dim = d.dim;
   }
   return LF_OK;
@@ -958,7 +953,7 @@ static int fz_fsl(const ce *c, lf_block *in, lf_block *out, lf_error *err) {
   }
   for (uint64_t i = 0; i < n; i++) {
     const uint8_t *src = in->data + i * (vbytes + row);
-    bitmap_to_bytes(src, d.dim, o.valid + i * d.dim);
+    lf_bits_to_bytes(src, 0, d.dim, o.valid + i * d.dim);
     memcpy(o.data + i * row, src + vbytes, (size_t)row);
   }
   *out = o;

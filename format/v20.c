@@ -120,7 +120,7 @@ static int decode_nullable(v20_ctx *c, const msg *m, uint64_t n, lf_block *out, 
   }
   rc = decode_arr(c, s.p[2], s.n[2], n, out, err);
   if (!rc && !(out->valid = malloc(n + 1))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  for (uint64_t i = 0; !rc && i < n; i++) out->valid[i] = (v.data[i >> 3] >> (i & 7)) & 1;
+  if (!rc) lf_bits_to_bytes(v.data, 0, n, out->valid);
   lf_block_reset(&v);
   return rc;
 }

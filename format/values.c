@@ -20,7 +20,7 @@ static int fixed_copy(lf_array *a, uint64_t at, int w, const lf_block *b, uint64
     return lf_err(err, LF_CORRUPT, "column '%s': variable-width data for a fixed-width type",
                   a->field->name);
   if (b->bits == 1 && w == 1 && a->field->type == LF_T_BOOL) {
-    for (uint64_t k = 0; k < n; k++) dst[k] = (b->data[(i0 + k) >> 3] >> ((i0 + k) & 7)) & 1;
+    lf_bits_to_bytes(b->data, i0, n, dst);
     return LF_OK;
   }
   if (b->bits != (uint64_t)w * 8)
