@@ -1035,11 +1035,9 @@ static int take_fullzip_indexed(lf_file *f, const lf_page *pg, const fullzip_lay
                   (unsigned long long)b1, (unsigned long long)pg->buf_len[0]);
       break;
     }
-    if (cat_len + (b1 - b0) + 8 > cap) {
-      cap = (cat_len + (b1 - b0) + 8) * 2;
-      uint8_t *nc = realloc(cat, cap);
-      if (!nc) { rc = lf_err(err, LF_NOMEM, "out of memory"); break; }
-      cat = nc;
+    if (grow_bytes(&cat, &cap, cat_len, cat_len + (b1 - b0) + 8)) {
+      rc = lf_err(err, LF_NOMEM, "out of memory");
+      break;
     }
     rc = f->store->read(f->store, f->path, pg->buf_off[0] + b0, (size_t)(b1 - b0), cat + cat_len, err);
     cat_len += b1 - b0;
