@@ -46,6 +46,8 @@ const char *lf_code_name(int code) {
     case LF_UNSUPPORTED: return "unsupported";
     case LF_ARG: return "bad argument";
     case LF_NOTFOUND: return "not found";
+    case LF_EXISTS: return "already exists";
+    case LF_CONFLICT: return "commit conflict";
   }
   return "unknown error";
 }

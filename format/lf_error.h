@@ -18,7 +18,9 @@ enum {
   LF_CORRUPT = 3,     /* bytes violate the format (bad magic, out-of-range offset...) */
   LF_UNSUPPORTED = 4, /* valid but not implemented: names the feature + version */
   LF_ARG = 5,         /* bad argument from the caller */
-  LF_NOTFOUND = 6     /* missing file / column / row */
+  LF_NOTFOUND = 6,    /* missing file / column / row */
+  LF_EXISTS = 7,      /* an exclusive create found the object already there */
+  LF_CONFLICT = 8     /* a concurrent commit that this transaction cannot rebase over */
 };
 
 #define LF_ERRMSG_MAX 512

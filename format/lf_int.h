@@ -18,6 +18,11 @@ void lf_schema_reset(lf_schema *s);
 int lf_parse_kv(const uint8_t *d, size_t n, lf_kv **arr, int *cnt, lf_error *err);
 void lf_kv_free(lf_kv *a, int n); /* the keys, values and array */
 
+/* ---- schema_write.c ------------------------------------------------------- */
+/* Append s as lance.file.Schema fields (1 Field each, 5 metadata) to b, as
+** LanceDB writes them; returns b->rc. */
+int lf_schema_encode(const lf_schema *s, lf_buf *b);
+
 /* ---- file.c: the container ----------------------------------------------- */
 /*
 ** A Lance file (2.x) ends with a 40-byte footer:

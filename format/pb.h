@@ -1,5 +1,5 @@
 /*
-** pb.h: a minimal protobuf wire-format reader (and, later, writer).
+** pb.h: a minimal protobuf wire-format reader and writer.
 **
 ** Wire format: a message is a sequence of fields; each starts with a varint
 ** key = (field_number << 3) | wire_type.  Wire types used by Lance:
@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "lf_error.h"
 
 typedef struct lf_pb {
@@ -49,5 +50,26 @@ int lf_pb_append_u64s(const lf_pb_field *f, uint64_t **arr, size_t *n, size_t *c
 static inline void lf_pb_sub(lf_pb *sub, const lf_pb_field *f) {
   lf_pb_init(sub, f->data, f->len);
 }
+
+/* ---- Writer (pb_write.c): appends to an lf_buf (sticky errors) ---------- */
+
+void lf_pbw_varint(lf_buf *b, uint64_t v);
+void lf_pbw_key(lf_buf *b, uint32_t num, int wire);
+/* Scalar fields.  proto3 writers skip zero values; these always write, the
+** caller decides (lf_pbw_uint_nz skips 0). */
+void lf_pbw_uint(lf_buf *b, uint32_t num, uint64_t v);   /* wire 0 */
+void lf_pbw_uint_nz(lf_buf *b, uint32_t num, uint64_t v);
+void lf_pbw_sint32(lf_buf *b, uint32_t num, int32_t v); /* int32: negatives as 10 bytes */
+void lf_pbw_fixed64(lf_buf *b, uint32_t num, uint64_t v);
+void lf_pbw_fixed32(lf_buf *b, uint32_t num, uint32_t v);
+void lf_pbw_bytes(lf_buf *b, uint32_t num, const void *data, size_t len);
+void lf_pbw_str(lf_buf *b, uint32_t num, const char *s);      /* NULL or "" skipped */
+/* A packed repeated uint64/uint32 field (skipped when n == 0). */
+void lf_pbw_packed_u64(lf_buf *b, uint32_t num, const uint64_t *v, size_t n);
+void lf_pbw_packed_u32(lf_buf *b, uint32_t num, const uint32_t *v, size_t n);
+/* A sub-message: begin returns a mark; write its fields; end inserts the
+** key and length in front of them.  Nesting works (marks are offsets). */
+size_t lf_pbw_begin(lf_buf *b);
+void lf_pbw_end(lf_buf *b, uint32_t num, size_t mark);
 
 #endif

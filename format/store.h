@@ -19,6 +19,17 @@ typedef struct lf_store lf_store;
 ** and is what list returns. */
 typedef int (*lf_store_list_cb)(void *ctx, const char *name);
 
+/* A new object being written (store->create).  Bytes appended with write
+** become visible under the object's path only when finish succeeds; abort
+** (or a crash) leaves nothing under that path.  finish and abort free w. */
+typedef struct lf_wfile lf_wfile;
+struct lf_wfile {
+  int (*write)(lf_wfile *w, const void *data, size_t len, lf_error *err);
+  int (*finish)(lf_wfile *w, lf_error *err); /* durable (fsync) before it returns */
+  void (*abort)(lf_wfile *w);
+  uint64_t written;                          /* bytes written so far */
+};
+
 struct lf_store {
   /* Size in bytes of the object at path; LF_NOTFOUND if missing. */
   int (*size)(lf_store *s, const char *path, uint64_t *out, lf_error *err);
@@ -29,6 +40,16 @@ struct lf_store {
   /* Names of the entries directly in dir (files and directories, no
   ** recursion, in no particular order); LF_NOTFOUND if dir is missing. */
   int (*list)(lf_store *s, const char *dir, lf_store_list_cb cb, void *ctx, lf_error *err);
+  /* Write data as the whole object at path, durably, creating parent
+  ** directories.  excl = 1: publish only if nothing is at path yet, else
+  ** LF_EXISTS (atomic: of concurrent exclusive puts exactly one wins, and a
+  ** reader sees all of the object or none).  excl = 0: replace atomically. */
+  int (*put)(lf_store *s, const char *path, const void *data, size_t len, int excl,
+             lf_error *err);
+  /* Start writing a new object at path (parents created); see lf_wfile. */
+  int (*create)(lf_store *s, const char *path, lf_wfile **out, lf_error *err);
+  /* Delete the object at path; LF_NOTFOUND if there is none. */
+  int (*remove)(lf_store *s, const char *path, lf_error *err);
   void (*destroy)(lf_store *s);
 };
 
@@ -38,8 +59,8 @@ int lf_store_local_new(const char *root, lf_store **out, lf_error *err);
 void lf_store_free(lf_store *s);
 
 /* A store over one borrowed buffer (must outlive the store); every path
-** names it and no directory exists (list is LF_NOTFOUND).  For tests and
-** fuzzing. */
+** names it and no directory exists (list is LF_NOTFOUND); it is read-only
+** (put, create and remove are LF_UNSUPPORTED).  For tests and fuzzing. */
 int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err);
 
 /* Read [off, off+len) into a fresh malloc'd buffer (caller frees). */

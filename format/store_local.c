@@ -3,7 +3,13 @@
 ** descriptors are kept open (a few, reused round robin) and marked
 ** POSIX_FADV_RANDOM: reads fetch the byte ranges asked for, without kernel
 ** readahead pulling in other columns.  Everything else (manifests, hints,
-** tags) is opened for each read. */
+** tags) is opened for each read.
+**
+** Writes never show a partial object: bytes go to a hidden temporary file
+** beside the target (".<name>.tmp-<pid>-<n>"), are fsync'ed, and are then
+** published with link() (exclusive: fails if the target exists, so of two
+** racing committers exactly one wins) or rename() (replace); the directory
+** is fsync'ed after.  A crash leaves at most an orphan temporary file. */
 #include "store.h"
 
 #include <dirent.h>
@@ -133,6 +139,168 @@ static int local_list(lf_store *s, const char *dir, lf_store_list_cb cb, void *c
   return rc;
 }
 
+/* mkdir -p of the directory part of fp (fp itself is a file path). */
+static int make_parents(char *fp, lf_error *err) {
+  for (char *p = fp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    int r = mkdir(fp, 0777);
+    int e = errno;
+    *p = '/';
+    if (r != 0 && e != EEXIST) return lf_err(err, LF_IO, "%s: cannot create directory: %s", fp,
+                                             strerror(e));
+  }
+  return LF_OK;
+}
+
+static void sync_parent(const char *fp) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", fp);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir) slash[1] = 0;
+  else if (slash) *slash = 0;
+  else strcpy(dir, ".");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+}
+
+static unsigned tmp_counter;
+
+/* The temporary path for fp: ".<name>.tmp-<pid>-<n>" in fp's directory. */
+static int tmp_path(const char *fp, char *buf, size_t cap, lf_error *err) {
+  const char *slash = strrchr(fp, '/');
+  int dirlen = slash ? (int)(slash - fp + 1) : 0;
+  unsigned n = __atomic_fetch_add(&tmp_counter, 1, __ATOMIC_RELAXED);
+  int k = snprintf(buf, cap, "%.*s.%s.tmp-%ld-%u", dirlen, fp, fp + dirlen, (long)getpid(), n);
+  if (k < 0 || (size_t)k >= cap) return lf_err(err, LF_ARG, "%s: path too long", fp);
+  return LF_OK;
+}
+
+static int write_all(int fd, const void *data, size_t len, const char *fp, lf_error *err) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t w = write(fd, (const char *)data + done, len - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return lf_err(err, LF_IO, "%s: write: %s", fp, strerror(errno));
+    }
+    done += (size_t)w;
+  }
+  return LF_OK;
+}
+
+/* Publish tmp as fp: link (exclusive) or rename (replace); tmp is gone after. */
+static int publish(const char *tmp, const char *fp, int excl, lf_error *err) {
+  int rc = LF_OK;
+  if (excl) {
+    if (link(tmp, fp) != 0)
+      rc = errno == EEXIST ? lf_err(err, LF_EXISTS, "%s: already exists", fp)
+                           : lf_err(err, LF_IO, "%s: link: %s", fp, strerror(errno));
+    unlink(tmp);
+  } else if (rename(tmp, fp) != 0) {
+    rc = lf_err(err, LF_IO, "%s: rename: %s", fp, strerror(errno));
+    unlink(tmp);
+  }
+  if (!rc) sync_parent(fp);
+  return rc;
+}
+
+typedef struct local_wfile {
+  lf_wfile base;
+  int fd;
+  char fp[4096], tmp[4096];
+} local_wfile;
+
+static int lw_write(lf_wfile *w, const void *data, size_t len, lf_error *err) {
+  local_wfile *lw = (local_wfile *)w;
+  int rc = write_all(lw->fd, data, len, lw->fp, err);
+  if (!rc) w->written += len;
+  return rc;
+}
+
+static void lw_abort(lf_wfile *w) {
+  local_wfile *lw = (local_wfile *)w;
+  close(lw->fd);
+  unlink(lw->tmp);
+  free(lw);
+}
+
+static int lw_finish(lf_wfile *w, lf_error *err) {
+  local_wfile *lw = (local_wfile *)w;
+  int rc = LF_OK;
+  if (fsync(lw->fd) != 0) rc = lf_err(err, LF_IO, "%s: fsync: %s", lw->fp, strerror(errno));
+  if (close(lw->fd) != 0 && !rc) rc = lf_err(err, LF_IO, "%s: close: %s", lw->fp, strerror(errno));
+  if (!rc) rc = publish(lw->tmp, lw->fp, 1, err);
+  else unlink(lw->tmp);
+  free(lw);
+  return rc;
+}
+
+/* A fresh temporary file for target path; fills fp and tmp. */
+static int open_tmp(local_store *ls, const char *path, char *fp, char *tmp, int *fd,
+                    lf_error *err) {
+  int rc = full_path(ls, path, fp, 4096, err);
+  if (!rc) rc = make_parents(fp, err);
+  if (!rc) rc = tmp_path(fp, tmp, 4096, err);
+  if (rc) return rc;
+  *fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (*fd < 0) return lf_err(err, LF_IO, "%s: cannot create: %s", fp, strerror(errno));
+  return LF_OK;
+}
+
+static int local_create(lf_store *s, const char *path, lf_wfile **out, lf_error *err) {
+  *out = NULL;
+  local_wfile *lw = calloc(1, sizeof *lw);
+  if (!lw) return lf_err(err, LF_NOMEM, "%s: out of memory", path);
+  int rc = open_tmp((local_store *)s, path, lw->fp, lw->tmp, &lw->fd, err);
+  if (rc) {
+    free(lw);
+    return rc;
+  }
+  lw->base.write = lw_write;
+  lw->base.finish = lw_finish;
+  lw->base.abort = lw_abort;
+  *out = &lw->base;
+  return LF_OK;
+}
+
+static int local_put(lf_store *s, const char *path, const void *data, size_t len, int excl,
+                     lf_error *err) {
+  char fp[4096], tmp[4096];
+  int fd;
+  int rc = open_tmp((local_store *)s, path, fp, tmp, &fd, err);
+  if (rc) return rc;
+  rc = write_all(fd, data, len, fp, err);
+  if (!rc && fsync(fd) != 0) rc = lf_err(err, LF_IO, "%s: fsync: %s", fp, strerror(errno));
+  if (close(fd) != 0 && !rc) rc = lf_err(err, LF_IO, "%s: close: %s", fp, strerror(errno));
+  if (rc) {
+    unlink(tmp);
+    return rc;
+  }
+  return publish(tmp, fp, excl, err);
+}
+
+static int local_remove(lf_store *s, const char *path, lf_error *err) {
+  local_store *ls = (local_store *)s;
+  char fp[4096];
+  int rc = full_path(ls, path, fp, sizeof fp, err);
+  if (rc) return rc;
+  for (int i = 0; i < FD_CACHE; i++)
+    if (ls->fds[i].path && !strcmp(ls->fds[i].path, fp)) {
+      close(ls->fds[i].fd);
+      free(ls->fds[i].path);
+      ls->fds[i].path = NULL;
+    }
+  if (unlink(fp) != 0) {
+    if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
+    return lf_err(err, LF_IO, "%s: cannot delete: %s", fp, strerror(errno));
+  }
+  return LF_OK;
+}
+
 static void local_destroy(lf_store *s) {
   local_store *ls = (local_store *)s;
   for (int i = 0; i < FD_CACHE; i++)
@@ -159,6 +327,9 @@ int lf_store_local_new(const char *root, lf_store **out, lf_error *err) {
   ls->base.size = local_size;
   ls->base.read = local_read;
   ls->base.list = local_list;
+  ls->base.put = local_put;
+  ls->base.create = local_create;
+  ls->base.remove = local_remove;
   ls->base.destroy = local_destroy;
   *out = &ls->base;
   return LF_OK;

@@ -33,6 +33,23 @@ static int mem_list(lf_store *s, const char *dir, lf_store_list_cb cb, void *ctx
   return lf_err(err, LF_NOTFOUND, "%s: no such directory (memory store)", dir);
 }
 
+static int mem_put(lf_store *s, const char *path, const void *data, size_t len, int excl,
+                   lf_error *err) {
+  (void)s, (void)data, (void)len, (void)excl;
+  return lf_err(err, LF_UNSUPPORTED, "%s: the memory store is read-only", path);
+}
+
+static int mem_create(lf_store *s, const char *path, lf_wfile **out, lf_error *err) {
+  (void)s;
+  *out = NULL;
+  return lf_err(err, LF_UNSUPPORTED, "%s: the memory store is read-only", path);
+}
+
+static int mem_remove(lf_store *s, const char *path, lf_error *err) {
+  (void)s;
+  return lf_err(err, LF_UNSUPPORTED, "%s: the memory store is read-only", path);
+}
+
 static void mem_destroy(lf_store *s) { free(s); }
 
 int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err) {
@@ -44,6 +61,9 @@ int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *
   m->base.size = mem_size;
   m->base.read = mem_read;
   m->base.list = mem_list;
+  m->base.put = mem_put;
+  m->base.create = mem_create;
+  m->base.remove = mem_remove;
   m->base.destroy = mem_destroy;
   *out = &m->base;
   return LF_OK;
