@@ -1,0 +1,118 @@
+/*
+** lf_write.h: the public write API of liblanceformat: data files (writer.c),
+** commits of new dataset versions (commit.c), tags (tag_write.c).  Plain
+** C11, no SQLite.  Conventions as lf.h / lf_table.h: int status + lf_error.
+*/
+#ifndef LF_WRITE_H
+#define LF_WRITE_H
+
+#include "lf_table.h"
+
+/* ---- Data files (writer.c) ------------------------------------------------- */
+
+/* Writes one Lance data file (2.1 or 2.2) holding the top-level fields of a
+** schema, a batch of rows at a time.  Pages are encoded and written out as
+** they fill, so memory stays bounded whatever the row count.  The file
+** appears under its path only when lf_writer_finish succeeds. */
+typedef struct lf_writer lf_writer;
+
+/* Start the data file <root>/data/<name> (name e.g. "<uuid>.lance", as
+** lf_data_file_name makes) for every top-level field of
+** `schema` (borrowed; must outlive the writer; field ids set).  major.minor
+** is the file version: 2.1 or 2.2; 2.0 and others are LF_UNSUPPORTED with a
+** message naming the version. */
+int lf_writer_open(lf_store *s, const char *root, const char *name, const lf_schema *schema,
+                   int major, int minor, lf_writer **out, lf_error *err);
+
+/* Append n rows: cols[i] holds top-level field i of the schema (an lf_array
+** of that field with length n, in the layout lf.h documents).  The arrays
+** are only read during the call.  Values that do not fit the field (a NULL
+** in a non-nullable field, a fixed-size list of the wrong width) are LF_ARG
+** naming the field. */
+int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err);
+
+uint64_t lf_writer_rows(const lf_writer *w);      /* rows appended so far */
+uint64_t lf_writer_bytes(const lf_writer *w);     /* bytes written so far (estimate) */
+
+/* Flush, write column metadata, schema and footer, and publish the file.
+** Fills df (zeroed by the caller, freed with lf_data_file_reset): path =
+** name, fields / column_indices as the manifest's DataFile lists them for
+** this file (as LanceDB does: leaf field ids, their column indices),
+** major/minor, size_bytes.  Frees w, success or not. */
+int lf_writer_finish(lf_writer *w, lf_data_file *df, lf_error *err);
+/* Drop the file: nothing remains under its path.  Frees w. */
+void lf_writer_abort(lf_writer *w);
+
+void lf_data_file_reset(lf_data_file *df);
+/* A fresh data file name as LanceDB makes them (random, unique), ending in
+** ".lance", into buf (at least 64 bytes). */
+void lf_data_file_name(char *buf, size_t cap);
+
+/* ---- Commits (commit.c) ------------------------------------------------------ */
+
+/* A new fragment made of data files written with lf_writer. */
+typedef struct lf_new_fragment {
+  int n_files;
+  lf_data_file *files;     /* paths relative to <root>/data/ */
+  uint64_t physical_rows;
+  /* Stable-row-id datasets only: the row ids of the fragment's rows, or
+  ** NULL for fresh ids (next_row_id onwards).  UPDATE passes the old ids of
+  ** the rows it rewrote so they keep their ids, as Lance does. */
+  const uint64_t *row_ids;
+} lf_new_fragment;
+
+/* Rows newly deleted in an existing fragment. */
+typedef struct lf_frag_delete {
+  uint64_t fragment_id;
+  const uint32_t *offsets; /* ascending, distinct; rows already deleted allowed */
+  size_t n;
+} lf_frag_delete;
+
+enum {
+  LF_COMMIT_CREATE = 1,    /* a new dataset (Overwrite at version 1) */
+  LF_COMMIT_WRITE = 2,     /* new fragments and/or deletions: Append, Delete or Update */
+  LF_COMMIT_RESTORE = 3    /* republish an older version's manifest as the newest */
+};
+
+typedef struct lf_commit_req {
+  int kind;
+  /* CREATE: the schema (field ids set), the data storage version ("2.1",
+  ** "2.2"), the manifest path scheme (v2 = the u64::MAX - N names LanceDB
+  ** writes by default) and stable row ids on or off. */
+  const lf_schema *schema;
+  const char *data_version;
+  int v2_paths, stable_row_ids;
+  /* CREATE and WRITE */
+  int n_new;
+  const lf_new_fragment *new_frags;
+  int n_del;
+  const lf_frag_delete *dels;
+  /* RESTORE */
+  uint64_t restore_version;
+} lf_commit_req;
+
+/* Publish the next version of the dataset at root.  `base` is the manifest
+** the transaction read (NULL for CREATE).  The manifest is created
+** exclusively: if another writer (this library in another process, or
+** LanceDB) published a version first, that version's transaction is checked
+** against this one: compatible ones (appends, or deletions in other
+** fragments) are rebased over and the commit retried; others fail with
+** LF_CONFLICT naming the version and its operation, leaving nothing behind.
+** CREATE fails with LF_EXISTS when a dataset is already there.  On success
+** *version is the version published. */
+int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,
+              uint64_t *version, lf_error *err);
+
+/* ---- Tags (tag_write.c) -------------------------------------------------------- */
+
+/* _refs/tags/<name>.json in LanceDB's layout.  create: LF_EXISTS if the tag
+** exists; create/update: LF_NOTFOUND if the version does not; update/delete:
+** LF_NOTFOUND if the tag does not exist.  Names: LanceDB's rules (letters,
+** digits, '.', '-', '_'; no leading '.', no "..", no ".lock" suffix). */
+int lf_tag_create(lf_store *s, const char *root, const char *name, uint64_t version,
+                  lf_error *err);
+int lf_tag_update(lf_store *s, const char *root, const char *name, uint64_t version,
+                  lf_error *err);
+int lf_tag_delete(lf_store *s, const char *root, const char *name, lf_error *err);
+
+#endif
