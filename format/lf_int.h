@@ -23,6 +23,12 @@ void lf_kv_free(lf_kv *a, int n); /* the keys, values and array */
 ** LanceDB writes them; returns b->rc. */
 int lf_schema_encode(const lf_schema *s, lf_buf *b);
 
+/* ---- schema_ddl.c --------------------------------------------------------- */
+/* The schema= spelling ("id INT64 NOT NULL, emb FLOAT32[384], tags TEXT[]")
+** as a schema with field ids in pre-order; LF_ARG with the offset on a
+** syntax error or unknown type.  out is zeroed first; reset it after. */
+int lf_schema_from_ddl(const char *ddl, lf_schema *out, lf_error *err);
+
 /* ---- file.c: the container ----------------------------------------------- */
 /*
 ** A Lance file (2.x) ends with a 40-byte footer:

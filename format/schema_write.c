@@ -7,7 +7,8 @@
 ** (1) per field in pre-order; proto3 zero values omitted (type is never
 ** written, id 0 is omitted); parent_id -1 for top-level fields; 7 encoding
 ** = 1 (PLAIN) for fixed-width leaves and lists, 2 (VAR_BINARY) for strings
-** and binaries, absent for structs; 10 metadata entries (1 key, 2 value).
+** and binaries, 3 (DICTIONARY) plus an empty 8 dictionary message for
+** dictionary fields, absent for structs; 10 metadata entries (1 key, 2 value).
 ** Schema metadata is field 5.  Synthesized fields (id -1: fixed-size-list
 ** items, blob descriptors) are not written.
 */
@@ -24,6 +25,7 @@ static void put_kv(lf_buf *b, uint32_t num, const lf_kv *kv) {
 
 static int field_encoding(const lf_field *f) {
   if (f->type == LF_T_STRUCT) return 0;
+  if (f->is_dict) return 3;
   return lf_type_is_varwidth(f->type) ? 2 : 1;
 }
 
@@ -38,6 +40,7 @@ int lf_schema_encode(const lf_schema *s, lf_buf *b) {
     lf_pbw_str(b, 5, f->logical_type);
     lf_pbw_uint_nz(b, 6, (uint64_t)(f->nullable != 0));
     lf_pbw_uint_nz(b, 7, (uint64_t)field_encoding(f));
+    if (f->is_dict) lf_pbw_bytes(b, 8, "", 0); /* an empty Dictionary, as LanceDB */
     for (int k = 0; k < f->n_meta; k++) put_kv(b, 10, &f->meta[k]);
     lf_pbw_end(b, 1, m);
   }
