@@ -127,6 +127,14 @@ void lf_fmt_date(int64_t days, char *buf, size_t cap);                 /* YYYY-M
 /* YYYY-MM-DD<sep>HH:MM:SS[.f] in UTC (0/3/6/9 digits by unit) + suffix. */
 void lf_fmt_timestamp(int64_t v, int unit, char sep, const char *suffix, char *buf, size_t cap);
 void lf_fmt_decimal128(const uint8_t *p, int scale, char *buf, size_t cap);
+/* The inverses, for writes; each returns 0 or -1 when s is not that form.
+** Dates 'YYYY-MM-DD'; timestamps 'YYYY-MM-DD[( |T)HH:MM[:SS[.f]]][Z|+00:00]'
+** in UTC, to the unit (a fraction finer than the unit is an error);
+** decimals '[-]digits[.digits]' within precision and scale. */
+int lf_parse_date(const char *s, int64_t *days);
+int lf_parse_timestamp(const char *s, int unit, int64_t *out);
+int lf_parse_decimal128(const char *s, int precision, int scale, uint8_t out[16]);
+uint16_t lf_double_to_half(double v); /* round to nearest even, as F16C */
 
 /* ---- Files --------------------------------------------------------------- */
 

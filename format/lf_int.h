@@ -23,12 +23,6 @@ void lf_kv_free(lf_kv *a, int n); /* the keys, values and array */
 ** LanceDB writes them; returns b->rc. */
 int lf_schema_encode(const lf_schema *s, lf_buf *b);
 
-/* ---- schema_ddl.c --------------------------------------------------------- */
-/* The schema= spelling ("id INT64 NOT NULL, emb FLOAT32[384], tags TEXT[]")
-** as a schema with field ids in pre-order; LF_ARG with the offset on a
-** syntax error or unknown type.  out is zeroed first; reset it after. */
-int lf_schema_from_ddl(const char *ddl, lf_schema *out, lf_error *err);
-
 /* ---- file.c: the container ----------------------------------------------- */
 /*
 ** A Lance file (2.x) ends with a 40-byte footer:
@@ -87,7 +81,6 @@ int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const ch
                  lf_error *err);
 /* Read one page buffer (checked) into a fresh buffer. */
 int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_error *err);
-
 
 /* ---- decompress.c: the CompressiveEncoding tree (encodings_v2_1.proto) --- */
 /*

@@ -8,6 +8,13 @@
 
 #include "lf_table.h"
 
+/* ---- schema_ddl.c --------------------------------------------------------- */
+/* The schema= spelling ("id INT64 NOT NULL, emb FLOAT32[384], tags TEXT[]")
+** as a schema with field ids in pre-order; LF_ARG with the offset on a
+** syntax error or unknown type.  out is zeroed first; lf_schema_reset it after. */
+int lf_schema_from_ddl(const char *ddl, lf_schema *out, lf_error *err);
+void lf_schema_reset(lf_schema *s);
+
 /* ---- Data files (writer.c) ------------------------------------------------- */
 
 /* Writes one Lance data file (2.1 or 2.2) holding the top-level fields of a

@@ -151,3 +151,135 @@ void lf_fmt_decimal128(const uint8_t *p, int scale, char *buf, size_t cap) {
   }
   buf[o < cap ? o : cap - 1] = 0;
 }
+
+/* ---- Parsing the text forms back (writes) ---------------------------------- */
+
+static int64_t days_from_civil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* n digits at *p (exactly), advancing; -1 if not digits. */
+static int64_t fixed_digits(const char **p, int n) {
+  int64_t v = 0;
+  for (int i = 0; i < n; i++) {
+    if ((*p)[i] < '0' || (*p)[i] > '9') return -1;
+    v = v * 10 + ((*p)[i] - '0');
+  }
+  *p += n;
+  return v;
+}
+
+static int month_days(int64_t y, int m) {
+  static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return md[m - 1] + (m == 2 && leap);
+}
+
+/* "YYYY-MM-DD" at *p (a leading '-' for years before 0), advancing. */
+static int parse_ymd(const char **p, int64_t *days) {
+  int neg = **p == '-';
+  *p += neg;
+  int64_t y = fixed_digits(p, 4);
+  if (y < 0 || *(*p)++ != '-') return -1;
+  int64_t m = fixed_digits(p, 2);
+  if (m < 1 || m > 12 || *(*p)++ != '-') return -1;
+  int64_t d = fixed_digits(p, 2);
+  if (neg) y = -y;
+  if (d < 1 || d > month_days(y, (int)m)) return -1;
+  *days = days_from_civil(y, (int)m, (int)d);
+  return 0;
+}
+
+int lf_parse_date(const char *s, int64_t *days) {
+  return parse_ymd(&s, days) || *s ? -1 : 0;
+}
+
+int lf_parse_timestamp(const char *s, int unit, int64_t *out) {
+  static const int64_t per_sec[] = {1, 1000, 1000000, 1000000000};
+  int64_t days, hh = 0, mi = 0, ss = 0, frac = 0;
+  if (parse_ymd(&s, &days)) return -1;
+  if (*s == ' ' || *s == 'T') {
+    s++;
+    hh = fixed_digits(&s, 2);
+    if (hh < 0 || hh > 23 || *s++ != ':') return -1;
+    mi = fixed_digits(&s, 2);
+    if (mi < 0 || mi > 59) return -1;
+    if (*s == ':') {
+      s++;
+      ss = fixed_digits(&s, 2);
+      if (ss < 0 || ss > 59) return -1;
+    }
+    if (*s == '.') {
+      int nd = 0;
+      for (s++; *s >= '0' && *s <= '9'; s++, nd++) {
+        if (nd >= 9) return -1;
+        frac = frac * 10 + (*s - '0');
+      }
+      if (!nd) return -1;
+      for (; nd < 9; nd++) frac *= 10; /* nanoseconds */
+      if (frac % (1000000000 / per_sec[unit])) return -1; /* finer than the unit */
+      frac /= 1000000000 / per_sec[unit];
+    }
+  }
+  if (*s == 'Z') s++;
+  else if (!strcmp(s, "+00:00")) s += 6;
+  if (*s) return -1;
+  int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss;
+  if (__builtin_mul_overflow(secs, per_sec[unit], out) ||
+      __builtin_add_overflow(*out, frac, out))
+    return -1;
+  return 0;
+}
+
+int lf_parse_decimal128(const char *s, int precision, int scale, uint8_t out[16]) {
+  int neg = *s == '-';
+  s += neg || *s == '+';
+  unsigned __int128 v = 0;
+  int digits = 0, frac = -1;
+  for (; *s; s++) {
+    if (*s == '.' && frac < 0) {
+      frac = 0;
+      continue;
+    }
+    if (*s < '0' || *s > '9') return -1;
+    if (frac >= 0 && frac == scale) {
+      if (*s != '0') return -1; /* more fraction digits than the scale */
+      continue;
+    }
+    v = v * 10 + (unsigned)(*s - '0');
+    if (v || frac >= 0) digits++;
+    if (frac >= 0) frac++;
+    if (digits > 38) return -1;
+  }
+  for (int f = frac < 0 ? 0 : frac; f < scale; f++, digits++) v *= 10;
+  if (digits > precision) return -1;
+  if (neg) v = ~v + 1;
+  for (int i = 0; i < 16; i++) out[i] = (uint8_t)(v >> (8 * i));
+  return 0;
+}
+
+uint16_t lf_double_to_half(double v) {
+  uint16_t sign = signbit(v) ? 0x8000 : 0;
+  double a = fabs(v);
+  if (isnan(v)) return sign | 0x7e00;
+  if (a >= 65520.0) return sign | 0x7c00; /* rounds to infinity */
+  if (a < ldexp(1, -25)) return sign;     /* below half the smallest subnormal */
+  int e;
+  double m = frexp(a, &e);                /* a = m * 2^e, m in [0.5, 1) */
+  if (e < -13) {                           /* subnormal: units of 2^-24 */
+    double u = nearbyint(ldexp(a, 24));
+    return sign | (uint16_t)u;
+  }
+  double frac = nearbyint(ldexp(m, 11));   /* 11 significant bits, ties to even */
+  if (frac >= 2048) {
+    frac /= 2;
+    e++;
+  }
+  if (e + 14 >= 31) return sign | 0x7c00;
+  return sign | (uint16_t)((e + 14) << 10) | ((uint16_t)frac & 0x3ff);
+}

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "lf_int.h"
-#include "lf_table.h"
+#include "lf_write.h"
 
 static lf_store *g_store; /* rooted at test/unit/data */
 
