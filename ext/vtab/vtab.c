@@ -23,17 +23,6 @@ SQLITE_EXTENSION_INIT3
 enum { H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, N_HIDDEN };
 #define BATCH_ROWS 2048
 
-typedef struct lvtab {
-  sqlite3_vtab base;
-  sqlite3 *db;
-  char *name, *root;
-  uint64_t pin_version;     /* version= or tag= at CREATE: 0 = follow the latest */
-  char *pin_tag;
-  lf_store *store;
-  lf_dataset *schema_ds;    /* the dataset whose schema gave the columns */
-  int ncols;
-  lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
-} lvtab;
 
 /* A filter's right-hand value, read once per xFilter (not once per row). */
 typedef struct fconst {
@@ -155,11 +144,23 @@ static int parse_args(lvtab *vt, int argc, const char *const *argv, char **err) 
       ok = *v && !*end && vt->pin_version > 0;
     } else if (key && !strcmp(key, "tag")) {
       vt->pin_tag = sqlite3_mprintf("%s", v);
+    } else if (key && !strcmp(key, "schema")) {
+      vt->new_schema = sqlite3_mprintf("%s", v);
+    } else if (key && !strcmp(key, "data_storage_version")) {
+      ok = !strcmp(v, "2.1") || !strcmp(v, "2.2") || !strcmp(v, "stable");
+      vt->new_version = sqlite3_mprintf("%s", strcmp(v, "stable") ? v : "2.2");
+    } else if (key && (!strcmp(key, "enable_stable_row_ids") ||
+                       !strcmp(key, "enable_v2_manifest_paths"))) {
+      ok = !strcmp(v, "0") || !strcmp(v, "1");
+      if (!strcmp(key, "enable_stable_row_ids")) vt->new_stable_ids = v[0] == '1';
+      else vt->new_v1_paths = v[0] == '0';
     } else {
       ok = 0;
     }
     if (!ok)
-      *err = sqlite3_mprintf("lance: %s: unknown option '%s' (expected version=N or tag='name')",
+      *err = sqlite3_mprintf("lance: %s: bad option '%s' (expected version=N, tag='name', "
+                             "schema='...', data_storage_version='2.1'|'2.2', "
+                             "enable_stable_row_ids=0|1 or enable_v2_manifest_paths=0|1)",
                              vt->name, argv[i]);
     sqlite3_free(key);
     sqlite3_free(v);
@@ -183,16 +184,36 @@ static void vt_free(lvtab *vt) {
   if (!vt) return;
   lf_dataset_free(vt->latest);
   lf_dataset_free(vt->schema_ds);
+  vtab_write_free(vt);
   lf_store_free(vt->store);
+  sqlite3_free(vt->new_schema);
+  sqlite3_free(vt->new_version);
   sqlite3_free(vt->name);
   sqlite3_free(vt->root);
   sqlite3_free(vt->pin_tag);
   sqlite3_free(vt);
 }
 
-static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                      sqlite3_vtab **out, char **err) {
-  (void)aux;
+/* Open vt's dataset; at CREATE with schema= and no dataset there, make it. */
+static int open_dataset(lvtab *vt, int create, char **err) {
+  lf_error e = {0};
+  int lrc = lf_dataset_open(vt->store, vt->root, vt->pin_version, vt->pin_tag, &vt->schema_ds, &e);
+  if (lrc == LF_NOTFOUND && create && vt->new_schema && !vt->pin_version && !vt->pin_tag) {
+    int rc = vtab_create_dataset(vt, err);
+    if (rc) return rc;
+    lrc = lf_dataset_open(vt->store, vt->root, 0, NULL, &vt->schema_ds, &e);
+  } else if (lrc == LF_NOTFOUND && !vt->new_schema) {
+    lf_err_prefix(&e, lrc, "no dataset here and no schema= to create one");
+  }
+  if (lrc) {
+    *err = sqlite3_mprintf("lance: %s: cannot open dataset: %s", vt->name, e.msg);
+    return lrc == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+static int vt_init(sqlite3 *db, int create, int argc, const char *const *argv,
+                   sqlite3_vtab **out, char **err) {
   lvtab *vt = sqlite3_malloc(sizeof *vt);
   if (!vt) return SQLITE_NOMEM;
   memset(vt, 0, sizeof *vt);
@@ -201,11 +222,7 @@ static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
   int rc = parse_args(vt, argc, argv, err);
   lf_error e = {0};
   if (rc == SQLITE_OK && lf_store_local_new("", &vt->store, &e)) rc = SQLITE_NOMEM;
-  if (rc == SQLITE_OK &&
-      lf_dataset_open(vt->store, vt->root, vt->pin_version, vt->pin_tag, &vt->schema_ds, &e)) {
-    *err = sqlite3_mprintf("lance: %s: cannot open dataset: %s", vt->name, e.msg);
-    rc = SQLITE_ERROR;
-  }
+  if (rc == SQLITE_OK) rc = open_dataset(vt, create, err);
   if (rc == SQLITE_OK) {
     const lf_schema *s = lf_dataset_schema(vt->schema_ds);
     vt->ncols = s->n_fields;
@@ -220,6 +237,18 @@ static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
   }
   *out = &vt->base;
   return SQLITE_OK;
+}
+
+static int vt_create(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                     sqlite3_vtab **out, char **err) {
+  (void)aux;
+  return vt_init(db, 1, argc, argv, out, err);
+}
+
+static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                      sqlite3_vtab **out, char **err) {
+  (void)aux;
+  return vt_init(db, 0, argc, argv, out, err);
 }
 
 static int vt_disconnect(sqlite3_vtab *p) {
@@ -498,6 +527,7 @@ static int lf_to_sqlite(lvtab *vt, const lf_error *e) {
 /* The latest snapshot; within one transaction the one first seen (a later
 ** transaction sees newer commits, also those made by other processes). */
 static int latest_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
+  if ((*out = vtab_write_snapshot(vt))) return LF_OK;
   if (vt->latest && !sqlite3_get_autocommit(vt->db)) {
     *out = vt->latest;
     return LF_OK;
@@ -971,9 +1001,17 @@ static int vt_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out) {
   return SQLITE_OK;
 }
 
+static int vt_update(sqlite3_vtab *p, int argc, sqlite3_value **argv, sqlite3_int64 *rowid) {
+  return vtab_write_update((lvtab *)p, argc, argv, rowid);
+}
+static int vt_begin(sqlite3_vtab *p) { return vtab_write_begin((lvtab *)p); }
+static int vt_sync(sqlite3_vtab *p) { return vtab_write_sync((lvtab *)p); }
+static int vt_commit(sqlite3_vtab *p) { return vtab_write_commit((lvtab *)p); }
+static int vt_rollback(sqlite3_vtab *p) { return vtab_write_rollback((lvtab *)p); }
+
 static sqlite3_module lance_module = {
   .iVersion = 0,
-  .xCreate = vt_connect,
+  .xCreate = vt_create,
   .xConnect = vt_connect,
   .xBestIndex = vt_best_index,
   .xDisconnect = vt_disconnect,
@@ -985,6 +1023,11 @@ static sqlite3_module lance_module = {
   .xEof = vt_eof,
   .xColumn = vt_column,
   .xRowid = vt_rowid,
+  .xUpdate = vt_update,
+  .xBegin = vt_begin,
+  .xSync = vt_sync,
+  .xCommit = vt_commit,
+  .xRollback = vt_rollback,
 };
 
 int vtab_register(sqlite3 *db) {

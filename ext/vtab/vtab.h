@@ -7,7 +7,7 @@
 #include <sqlite3ext.h>
 #include <string.h>
 
-#include "lf.h"
+#include "lf_table.h"
 
 /* Reading values of an lf_array (value.c's results, vtab.c's filters). */
 /* Integer i of width w bytes at p (little-endian host), sign-extended when signed. */
@@ -38,6 +38,52 @@ static inline double vtab_float_at(const lf_array *a, uint64_t i) {
 void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i);
 /* The SQL type a field's values take: "INTEGER", "REAL", "TEXT", "BLOB". */
 const char *vtab_sql_type(const lf_field *f);
+
+/* One `lance` virtual table (vtab.c; write.c owns txn). */
+typedef struct vtab_txn vtab_txn;
+typedef struct lvtab {
+  sqlite3_vtab base;
+  sqlite3 *db;
+  char *name, *root;
+  uint64_t pin_version;     /* version= or tag= at CREATE: 0 = follow the latest */
+  char *pin_tag;
+  lf_store *store;
+  lf_dataset *schema_ds;    /* the dataset whose schema gave the columns */
+  int ncols;
+  lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
+  vtab_txn *txn;            /* the write transaction in progress, or NULL */
+  /* CREATE options for a new dataset (schema=, data_storage_version=,
+  ** enable_stable_row_ids=, enable_v2_manifest_paths=) */
+  char *new_schema, *new_version;
+  int new_stable_ids, new_v1_paths;
+} lvtab;
+
+/* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
+** of one SQLite transaction are buffered (rows spill to new data files as
+** they come) and become one Lance version in xSync; statements of the
+** transaction read the version it started from. */
+int vtab_write_begin(lvtab *vt);
+int vtab_write_update(lvtab *vt, int argc, sqlite3_value **argv, sqlite3_int64 *rowid);
+int vtab_write_sync(lvtab *vt);
+int vtab_write_commit(lvtab *vt);
+int vtab_write_rollback(lvtab *vt);
+/* The snapshot a write transaction reads (NULL when none is open). */
+lf_dataset *vtab_write_snapshot(lvtab *vt);
+void vtab_write_free(lvtab *vt);
+/* Create the dataset vt->root with vt's CREATE options (version 1, empty);
+** *err is set on failure. */
+int vtab_create_dataset(lvtab *vt, char **err);
+/* Sets vt's error message; returns SQLITE_ERROR. */
+int vtab_error(lvtab *vt, const char *fmt, ...);
+
+/* write_value.c: SQLite values appended to lf_array builders for writes
+** (the inverse of vtab_result).  On error *err is an sqlite3_malloc'd
+** sentence naming table and column and the rc is SQLITE_MISMATCH (wrong
+** type), SQLITE_CONSTRAINT (NULL in a NOT NULL column), SQLITE_ERROR or
+** SQLITE_NOMEM; the array may then hold a partial row. */
+int vtab_append_value(const char *table, const char *column, lf_array *a, sqlite3_value *v,
+                      char **err);
+int vtab_append_null(const char *table, const char *column, lf_array *a, char **err);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
