@@ -240,8 +240,8 @@ int lf_parse_decimal128(const char *s, int precision, int scale, uint8_t out[16]
   int neg = *s == '-';
   s += neg || *s == '+';
   unsigned __int128 v = 0;
-  int digits = 0, frac = -1;
-  for (; *s; s++) {
+  int digits = 0, frac = -1, seen = 0;
+  for (; *s; s++, seen++) {
     if (*s == '.' && frac < 0) {
       frac = 0;
       continue;
@@ -256,6 +256,7 @@ int lf_parse_decimal128(const char *s, int precision, int scale, uint8_t out[16]
     if (frac >= 0) frac++;
     if (digits > 38) return -1;
   }
+  if (!seen || (frac == 0 && seen == 1)) return -1; /* no digits */
   for (int f = frac < 0 ? 0 : frac; f < scale; f++, digits++) v *= 10;
   if (digits > precision) return -1;
   if (neg) v = ~v + 1;
