@@ -19,6 +19,7 @@ sqlite3_lance_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
   if (rc == SQLITE_OK) rc = vec_register(db);
   if (rc == SQLITE_OK) rc = vtab_register(db);
   if (rc == SQLITE_OK) rc = lance_pragma_register(db);
+  if (rc == SQLITE_OK) rc = lance_commands_register(db);
   (void)pzErrMsg;
   return rc;
 }

@@ -13,5 +13,6 @@ int lance_info_register(sqlite3 *db); /* ext/info.c: lance_version() */
 /* ext/vtab/pragma.c: lance_versions, lance_tags, lance_schema, lance_fragments,
 ** lance_indices (eponymous virtual tables) and lance_attach(). */
 int lance_pragma_register(sqlite3 *db);
+int lance_commands_register(sqlite3 *db); /* vtab/commands.c */
 
 #endif

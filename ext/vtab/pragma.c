@@ -108,7 +108,7 @@ int pragma_lf_error(pctx *p, int rc) {
   return pragma_error(p, "%s", p->err.msg);
 }
 
-static void pctx_reset(pctx *p) {
+void pragma_reset(pctx *p) {
   sqlite3_free(p->zTable);
   sqlite3_free(p->zPath);
   sqlite3_free(p->zTag);
@@ -270,7 +270,7 @@ static int find_table(pctx *p) {
 
 /* Resolves p->zArg to a dataset directory, opens the store and lists the
 ** versions (which also proves a dataset is there). */
-static int resolve(pctx *p) {
+int pragma_resolve(pctx *p) {
   int rc = find_table(p);
   if (rc != SQLITE_OK) return rc;
   if (!p->zPath) { /* not a lance table: a path */
@@ -420,7 +420,7 @@ static int pragma_filter(sqlite3_vtab_cursor *pCur, int idxNum, const char *idxS
     rc = SQLITE_NOMEM;
   } else {
     p.zArg = c->zArg;
-    rc = resolve(&p);
+    rc = pragma_resolve(&p);
     if (rc == SQLITE_OK) rc = v->def->xFill(&p, &c->rows);
     if (rc == SQLITE_OK && c->rows.nomem) rc = SQLITE_NOMEM;
   }
@@ -430,7 +430,7 @@ static int pragma_filter(sqlite3_vtab_cursor *pCur, int idxNum, const char *idxS
     v->base.zErrMsg = p.zErr;
     p.zErr = NULL;
   }
-  pctx_reset(&p);
+  pragma_reset(&p);
   return rc;
 }
 

@@ -52,6 +52,11 @@ typedef struct pctx {
   char *zErr;             /* the error message (sqlite3_malloc'd) */
 } pctx;
 
+/* Resolves p->zArg (set p->db, zFunc, zArg first) to a dataset directory:
+** a lance table's dataset, else a path; opens p->store and lists the
+** versions.  Returns an SQLite rc, p->zErr set on error. */
+int pragma_resolve(pctx *p);
+void pragma_reset(pctx *p);
 /* Sets p->zErr to "<function>: <message>"; returns SQLITE_ERROR (NOMEM). */
 int pragma_error(pctx *p, const char *zFmt, ...);
 /* Reports p->err, a format/ failure with status lrc; returns an SQLite rc. */
