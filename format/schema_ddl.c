@@ -10,7 +10,8 @@
 **   base    := INT8 | INT16 | INT32 | INT64 | INTEGER | BIGINT | UINT8 | UINT16
 **            | UINT32 | UINT64 | BOOLEAN | BOOL | FLOAT16 | FLOAT32 | FLOAT
 **            | FLOAT64 | REAL | DOUBLE | TEXT | STRING | LARGE_TEXT | BLOB
-**            | LARGE_BLOB | DATE | TIMESTAMP ['(' s|ms|us|ns ')'] | TIMESTAMPTZ
+**            | LARGE_BLOB | FIXED_BLOB '(' n ')' | DATE
+**            | TIMESTAMP ['(' s|ms|us|ns [',' 'zone'] ')'] | TIMESTAMPTZ (= us, 'UTC')
 **            | DECIMAL '(' p ',' s ')' | STRUCT '(' columns ')'
 **
 ** T[n] is a fixed-size list (a vector: FLOAT32[768]), T[] a list; both
@@ -71,22 +72,28 @@ static int word(ddl *d, char *buf, size_t cap) {
   return n > 0;
 }
 
-/* A column name, bare or quoted ("", ``, []; a doubled quote escapes it). */
-static int name(ddl *d, char *buf, size_t cap) {
-  skip_ws(d);
-  char q = *d->p == '"' || *d->p == '`' ? *d->p : *d->p == '[' ? ']' : 0;
-  if (!q) return word(d, buf, cap) ? LF_OK : syntax(d, "expected a column name");
+/* A quoted token ('', "", ``, []; a doubled quote escapes it) into buf. */
+static int quoted(ddl *d, char *buf, size_t cap) {
+  char q = *d->p == '[' ? ']' : *d->p;
   size_t n = 0;
   for (d->p++; *d->p; d->p++) {
     if (*d->p == q && d->p[1] != q) break;
     if (*d->p == q) d->p++;
-    if (n + 1 >= cap) return syntax(d, "column name too long");
+    if (n + 1 >= cap) return syntax(d, "quoted name too long");
     buf[n++] = *d->p;
   }
   if (*d->p != q || n == 0) return syntax(d, "unterminated or empty quoted name");
   d->p++;
   buf[n] = 0;
   return LF_OK;
+}
+
+/* A column name, bare or quoted ("", ``, []; a doubled quote escapes it). */
+static int name(ddl *d, char *buf, size_t cap) {
+  skip_ws(d);
+  int q = *d->p == '"' || *d->p == '`' || *d->p == '[';
+  if (!q) return word(d, buf, cap) ? LF_OK : syntax(d, "expected a column name");
+  return quoted(d, buf, cap);
 }
 
 static int number(ddl *d, long *out) {
@@ -121,16 +128,25 @@ static int base_type(ddl *d, const char *kw, char *lt, size_t cap) {
       snprintf(lt, cap, "%s", base_types[i].lt);
       return LF_OK;
     }
-  char unit[8] = "us";
+  char unit[8] = "us", zone[64] = "-";
   if (!strcasecmp(kw, "TIMESTAMP")) {
-    if (accept(d, '(') && (!word(d, unit, sizeof unit) || !accept(d, ')') ||
-                           (strcmp(unit, "s") && strcmp(unit, "ms") && strcmp(unit, "us") &&
-                            strcmp(unit, "ns"))))
-      return syntax(d, "expected TIMESTAMP(s|ms|us|ns)");
-    snprintf(lt, cap, "timestamp:%s:-", unit);
+    if (accept(d, '(')) {
+      if (!word(d, unit, sizeof unit) || (strcmp(unit, "s") && strcmp(unit, "ms") &&
+                                          strcmp(unit, "us") && strcmp(unit, "ns")))
+        return syntax(d, "expected TIMESTAMP(s|ms|us|ns [, 'zone'])");
+      if (accept(d, ',') && (skip_ws(d), *d->p != '\'' || quoted(d, zone, sizeof zone)))
+        return syntax(d, "expected a quoted time zone");
+      if (!accept(d, ')')) return syntax(d, "expected TIMESTAMP(s|ms|us|ns [, 'zone'])");
+    }
+    snprintf(lt, cap, "timestamp:%s:%s", unit, zone);
     return LF_OK;
   }
   long p, s = 0;
+  if (!strcasecmp(kw, "FIXED_BLOB")) {
+    if (!accept(d, '(') || number(d, &p) || !accept(d, ')')) return syntax(d, "expected FIXED_BLOB(n)");
+    snprintf(lt, cap, "fixed_size_binary:%ld", p);
+    return LF_OK;
+  }
   if (!strcasecmp(kw, "DECIMAL")) {
     if (!accept(d, '(') || number(d, &p) || !accept(d, ',')) return syntax(d, "expected DECIMAL(p, s)");
     skip_ws(d);
@@ -142,7 +158,7 @@ static int base_type(ddl *d, const char *kw, char *lt, size_t cap) {
   }
   return lf_err(d->err, LF_ARG,
                 "schema: unknown type '%s' (expected INT8..INT64, UINT8..UINT64, BOOLEAN, "
-                "FLOAT16, FLOAT32, FLOAT64, TEXT, BLOB, DATE, TIMESTAMP, DECIMAL(p,s), "
+                "FLOAT16, FLOAT32, FLOAT64, TEXT, BLOB, FIXED_BLOB(n), DATE, TIMESTAMP, DECIMAL(p,s), "
                 "STRUCT(...), T[n] or T[])", kw);
 }
 

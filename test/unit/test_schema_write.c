@@ -114,11 +114,16 @@ static void test_ddl_types(void **state) {
   int rc = lf_schema_from_ddl(
       "id INTEGER NOT NULL, text TEXT, emb FLOAT32[4], tags TEXT[], "
       "\"odd \"\"name\"\"\" uint8, st STRUCT(a INT32, b STRUCT(c TEXT[], d DATE)), "
-      "ts TIMESTAMP(ms), tz timestamptz, dec DECIMAL(10, 2), m INT64[][]",
+      "ts TIMESTAMP(ms), tz timestamptz, dec DECIMAL(10, 2), m INT64[][], "
+      "ny TIMESTAMP(ns, 'America/New_York'), fb FIXED_BLOB(16)",
       &s, &err);
   if (rc) print_error("%s\n", err.msg);
   assert_int_equal(rc, LF_OK);
-  assert_int_equal(s.n_fields, 10);
+  assert_int_equal(s.n_fields, 12);
+  assert_string_equal(field(&s, "ny")->tz, "America/New_York");
+  assert_int_equal(field(&s, "ny")->unit, LF_UNIT_NS);
+  assert_int_equal(field(&s, "fb")->type, LF_T_FIXED_BINARY);
+  assert_int_equal(field(&s, "fb")->fixed_size, 16);
   const lf_field *id = field(&s, "id");
   assert_int_equal(id->id, 0);
   assert_int_equal(id->type, LF_T_INT64);
@@ -168,7 +173,8 @@ static void test_ddl_errors(void **state) {
   ddl_error("s STRUCT(a INT64", "unbalanced");
   ddl_error("a INT64, A TEXT", "duplicate column name 'A'");
   ddl_error("d DECIMAL(50, 2)", "p <= 38");
-  ddl_error("t TIMESTAMP(h)", "TIMESTAMP(s|ms|us|ns)");
+  ddl_error("t TIMESTAMP(h)", "TIMESTAMP(s|ms|us|ns");
+  ddl_error("t TIMESTAMP(us, UTC)", "quoted time zone");
   ddl_error("id INT64 x", "expected ','");
 }
 
