@@ -1,0 +1,90 @@
+"""bench/ingest: INSERT of ROWS rows (id, ~100-byte text, 768-d float32 vector) in one
+transaction through the extension, against LanceDB's add() of the same shape of rows
+from node, in one run.  Prints rows/s, MB/s (of the rows' raw bytes: 8 + 100 + 3072 per
+row) and each writer's peak RSS (getrusage of its own process), then the ratio.
+
+  /usr/bin/python3 bench/ingest/bench.py DIR --lib build/lance [--rows N] [--chunk N]
+
+The extension's rows come from generate_series with printf() text and randomblob(3072)
+vectors; their generation alone (the same SELECT counted, not inserted) is timed too and
+reported, and the net figure (insert minus generation) is the one compared.  LanceDB's
+rows are generated in node before each add() call and only the calls are timed.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROW_BYTES = 8 + 100 + 768 * 4
+SELECT = ("SELECT value, printf('row %d %-90s', value, 'x'), randomblob(3072) "
+          "FROM generate_series(1, {rows})")
+
+
+def child_ext(lib, path, rows, mode):
+    import sqlite3
+    con = sqlite3.connect(":memory:")
+    con.enable_load_extension(True)
+    con.load_extension(lib)
+    con.isolation_level = None
+    t0 = time.perf_counter()
+    if mode == "generate":
+        con.execute(f"SELECT count(*), sum(length(v)) FROM ({SELECT.format(rows=rows)}) AS s(i, t, v)").fetchall()
+    else:
+        con.execute(f"CREATE VIRTUAL TABLE t USING lance('{path}', "
+                    "schema='id INT64 NOT NULL, text TEXT, vec FLOAT32[768]')")
+        t0 = time.perf_counter()
+        con.execute("BEGIN")
+        con.execute(f"INSERT INTO t {SELECT.format(rows=rows)}")
+        con.execute("COMMIT")
+    seconds = time.perf_counter() - t0
+    n = rows if mode == "generate" else con.execute("SELECT count(*) FROM t").fetchone()[0]
+    print(json.dumps({"seconds": seconds, "rows": n}))
+
+
+def run(cmd, cwd=None):
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=cwd)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    if status != 0:
+        sys.exit(f"ingest: {' '.join(cmd)} failed with status {status}")
+    res = json.loads(out.strip().splitlines()[-1])
+    res["rss_mb"] = ru.ru_maxrss / 1024
+    return res
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        return child_ext(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("--lib", required=True)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--chunk", type=int, default=65536)
+    a = ap.parse_args()
+    shutil.rmtree(a.dir, ignore_errors=True)
+    os.makedirs(a.dir)
+    me = [sys.executable, os.path.abspath(__file__), "child", os.path.abspath(a.lib)]
+    gen = run(me + [os.path.join(a.dir, "unused"), str(a.rows), "generate"])
+    ext = run(me + [os.path.join(a.dir, "ext.lance"), str(a.rows), "insert"])
+    ldb = run(["node", os.path.join(HERE, "lancedb_add.mjs"), a.dir, str(a.rows), str(a.chunk)])
+    if ext["rows"] != a.rows or ldb["rows"] != a.rows:
+        sys.exit(f"ingest: row counts {ext['rows']} (extension), {ldb['rows']} (LanceDB), want {a.rows}")
+    net = ext["seconds"] - gen["seconds"]
+    mb = a.rows * ROW_BYTES / 1e6
+    print(f"ingest: {a.rows} rows x {ROW_BYTES} bytes ({mb:.0f} MB)")
+    print(f"  extension INSERT (one transaction): {ext['seconds']:.2f} s incl. generating the rows "
+          f"({gen['seconds']:.2f} s alone): net {net:.2f} s = {a.rows / net:,.0f} rows/s, {mb / net:,.0f} MB/s, "
+          f"peak RSS {ext['rss_mb']:.0f} MB")
+    print(f"  LanceDB add() ({ldb['calls']} calls of {a.chunk} rows): {ldb['seconds']:.2f} s = "
+          f"{a.rows / ldb['seconds']:,.0f} rows/s, {mb / ldb['seconds']:,.0f} MB/s, peak RSS {ldb['rss_mb']:.0f} MB")
+    ratio = ldb["seconds"] / net
+    print(f"  speed vs LanceDB: {ratio:.2f}x (goal >= 1.0: {'PASS' if ratio >= 1.0 else 'MISS'}); "
+          f"extension peak RSS {ext['rss_mb']:.0f} MB (goal <= 512: {'PASS' if ext['rss_mb'] <= 512 else 'MISS'})")
+
+
+if __name__ == "__main__":
+    main()
