@@ -4,11 +4,13 @@
 // a single call of 1M rows x 3 KB would not fit in one Node buffer).  Rows are
 // generated before each call and only the calls are timed; prints JSON
 // {"seconds": ..., "rows": ..., "calls": ...}.
-import * as lancedb from "@lancedb/lancedb";
-import * as A from "apache-arrow";
+import { createRequire } from "node:module";
 import { toIPC } from "../../test/interop/arrowbuild.mjs";
+// the pinned modules of test/interop (ES build of apache-arrow: what toIPC uses)
+import * as A from "../../test/interop/node_modules/apache-arrow/Arrow.node.mjs";
 import { rng } from "../rng.mjs";
 
+const lancedb = createRequire(new URL("../../test/interop/package.json", import.meta.url))("@lancedb/lancedb");
 const [dir, rowsArg, chunkArg] = process.argv.slice(2);
 const rows = Number(rowsArg), chunk = Number(chunkArg);
 const r = rng(42);
