@@ -30,6 +30,7 @@
 typedef struct ddl {
   const char *z, *p;
   int32_t next_id;
+  int depth;            /* STRUCT nesting */
   lf_buf out;
   lf_error *err;
 } ddl;
@@ -232,7 +233,9 @@ static int column(ddl *d, int32_t parent) {
   }
   int32_t sid = emit(d, item, up, "struct", nl);
   d->p = struct_start;
+  if (++d->depth > 32) return syntax(d, "STRUCT nested deeper than 32");
   if ((rc = columns(d, sid, ')'))) return rc;
+  d->depth--;
   d->p = after;
   return LF_OK;
 }
@@ -259,7 +262,7 @@ static int check_names(const lf_schema *s, lf_error *err) {
 
 int lf_schema_from_ddl(const char *z, lf_schema *out, lf_error *err) {
   memset(out, 0, sizeof *out);
-  ddl d = {z, z, 0, {0}, err};
+  ddl d = {z, z, 0, 0, {0}, err};
   int rc = columns(&d, -1, 0);
   if (!rc && d.out.rc) rc = lf_err(err, LF_NOMEM, "out of memory");
   if (!rc) rc = lf_schema_parse_fields(out, d.out.p, d.out.len, err);

@@ -176,6 +176,11 @@ static void test_ddl_errors(void **state) {
   ddl_error("t TIMESTAMP(h)", "TIMESTAMP(s|ms|us|ns");
   ddl_error("t TIMESTAMP(us, UTC)", "quoted time zone");
   ddl_error("id INT64 x", "expected ','");
+  char deep[40 * 12 + 16] = "";
+  for (int i = 0; i < 40; i++) strcat(deep, "a STRUCT(");
+  strcat(deep, "b INT64");
+  for (int i = 0; i < 40; i++) strcat(deep, ")");
+  ddl_error(deep, "STRUCT nested deeper than 32");
 }
 
 int main(void) {
