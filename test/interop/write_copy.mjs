@@ -54,8 +54,11 @@ function isBlob(schema) {
     f.metadata.get("ARROW:extension:name") === "lance.blob.v2");
 }
 
+// the sqlite3 shell loads the extension: preload the sanitizer runtimes when it has them
+const sqliteEnv = { ...process.env, ...(process.env.LANCE_SQLITE_PRELOAD ? { LD_PRELOAD: process.env.LANCE_SQLITE_PRELOAD } : {}) };
+
 function sqlite(so, sql) {
-  const r = spawnSync("sqlite3", ["-batch", ":memory:", "-cmd", `.load ${so}`], { input: sql, encoding: "utf8" });
+  const r = spawnSync("sqlite3", ["-batch", ":memory:", "-cmd", `.load ${so}`], { input: sql, encoding: "utf8", env: sqliteEnv });
   if (r.status !== 0 || r.stderr) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr || r.stdout}`);
   return r.stdout;
 }

@@ -16,8 +16,11 @@ import { toIPC } from "./arrowbuild.mjs";
 const quoteStr = (s) => `'${s.replaceAll("'", "''")}'`;
 const SCHEMA = "id INT64 NOT NULL, name TEXT, vec FLOAT32[4], tags TEXT[]";
 
+// the sqlite3 shell loads the extension: preload the sanitizer runtimes when it has them
+const sqliteEnv = { ...process.env, ...(process.env.LANCE_SQLITE_PRELOAD ? { LD_PRELOAD: process.env.LANCE_SQLITE_PRELOAD } : {}) };
+
 function sqlite(so, sql) {
-  const r = spawnSync("sqlite3", ["-batch", ":memory:", "-cmd", `.load ${so}`], { input: sql, encoding: "utf8" });
+  const r = spawnSync("sqlite3", ["-batch", ":memory:", "-cmd", `.load ${so}`], { input: sql, encoding: "utf8", env: sqliteEnv });
   if (r.status !== 0 || r.stderr) throw new Error(`sqlite3: ${(r.stderr || r.stdout).trim()}\n  in: ${sql.slice(0, 300)}`);
   return r.stdout;
 }

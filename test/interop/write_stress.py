@@ -59,9 +59,12 @@ def crash_main(so, path, first):
         txn += 1
 
 
-def lancedb_count(path, where=None):
-    r = subprocess.run(["node", os.path.join(HERE, "write_stress_node.mjs"), "count", path] + ([where] if where else []),
-                       capture_output=True, text=True, timeout=120)
+NODE_ENV = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}  # sanitizers: not into node
+
+
+def lancedb_count(path):
+    r = subprocess.run(["node", os.path.join(HERE, "write_stress_node.mjs"), "count", path],
+                       capture_output=True, text=True, timeout=120, env=NODE_ENV)
     if r.returncode != 0:
         raise RuntimeError(f"LanceDB count failed: {r.stderr.strip()}")
     return json.loads(r.stdout)
@@ -86,7 +89,7 @@ def concurrency(so, out, checks, seconds=8):
     procs = [subprocess.Popen([sys.executable, __file__, "writer", so, path, str(w), str(seconds)],
                               stdout=subprocess.PIPE, text=True) for w in (1, 2)]
     node = subprocess.Popen(["node", os.path.join(HERE, "write_stress_node.mjs"), "append", path, "3", str(seconds)],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, env=NODE_ENV)
     acked = {}
     for w, p in zip((1, 2, 3), procs + [node]):
         lines = p.communicate(timeout=seconds + 120)[0].split("\n")
