@@ -10,13 +10,12 @@
 // source comes back as null; every other difference fails.
 // Skipped, with the reason printed: blob columns (writing blobs is not supported yet).
 import * as lancedb from "@lancedb/lancedb";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fmtRow } from "./fmt.mjs";
+import { quoteStr, sqlite } from "./sqlite_cli.mjs";
 
 const quoteId = (s) => `"${s.replaceAll('"', '""')}"`;
-const quoteStr = (s) => `'${s.replaceAll("'", "''")}'`;
 
 // The schema= spelling of an Arrow field's type (docs/sql.md), or throw.
 function ddlType(t) {
@@ -54,14 +53,6 @@ function isBlob(schema) {
     f.metadata.get("ARROW:extension:name") === "lance.blob.v2");
 }
 
-// the sqlite3 shell loads the extension: preload the sanitizer runtimes when it has them
-const sqliteEnv = { ...process.env, ...(process.env.LANCE_SQLITE_PRELOAD ? { LD_PRELOAD: process.env.LANCE_SQLITE_PRELOAD } : {}) };
-
-function sqlite(so, sql) {
-  const r = spawnSync("sqlite3", ["-batch", ":memory:", "-cmd", `.load ${so}`], { input: sql, encoding: "utf8", env: sqliteEnv });
-  if (r.status !== 0 || r.stderr) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
 
 // Equal, or the only difference is NaN (expected) vs null (got) in a top-level float.
 function sameRow(want, got) {

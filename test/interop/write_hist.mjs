@@ -8,22 +8,13 @@
 // Prints one line per failed check and `write_hist: N passed, M failed`.
 import * as lancedb from "@lancedb/lancedb";
 import * as A from "apache-arrow";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { toIPC } from "./arrowbuild.mjs";
+import { quoteStr, sqlite } from "./sqlite_cli.mjs";
 
-const quoteStr = (s) => `'${s.replaceAll("'", "''")}'`;
 const SCHEMA = "id INT64 NOT NULL, name TEXT, vec FLOAT32[4], tags TEXT[]";
 
-// the sqlite3 shell loads the extension: preload the sanitizer runtimes when it has them
-const sqliteEnv = { ...process.env, ...(process.env.LANCE_SQLITE_PRELOAD ? { LD_PRELOAD: process.env.LANCE_SQLITE_PRELOAD } : {}) };
-
-function sqlite(so, sql) {
-  const r = spawnSync("sqlite3", ["-batch", ":memory:", "-cmd", `.load ${so}`], { input: sql, encoding: "utf8", env: sqliteEnv });
-  if (r.status !== 0 || r.stderr) throw new Error(`sqlite3: ${(r.stderr || r.stdout).trim()}\n  in: ${sql.slice(0, 300)}`);
-  return r.stdout;
-}
 
 // Rows of a version as canonical JSON lines (values exactly representable: quarters).
 function rowLine(id, name, vec, tags, rowid) {
