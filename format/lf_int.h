@@ -240,6 +240,52 @@ int lf_assemble(const lf_pagedata *pd, uint64_t r0, uint64_t r1, lf_array **path
 ** the field's type; a->length itself is left to the caller. */
 int lf_append_values(lf_array *a, const lf_block *b, uint64_t i0, uint64_t n, lf_error *err);
 
+/* ---- write_page.c: one page of a leaf column, encoded (2.1+) ------------ */
+/*
+** The rows of a page as the writer gathers them (writer.c shreds arrays
+** into it): one level entry per visible or invisible item, with its
+** repetition level (rep, when the column has lists) and an event code
+** (ev): 0 = valid item, 1 + 2j = null at layer j, 2 + 2j = empty list at
+** layer j (layers inner-most first).  Visible items (valid, or null below
+** the inner-most list) each have a value slot in vals: FIXED `width` bytes
+** (BOOL one byte 0/1), VAR bytes ending at offs[k] (u64 LE, n_vals of them).
+** Levels are u16 LE in lf_bufs.  Layer kinds and definition levels are
+** chosen when the page is encoded, from the nulls and empties it holds.
+*/
+enum { LF_WV_FIXED = 1, LF_WV_BOOL = 2, LF_WV_VAR = 3 };
+
+typedef struct lf_wpage {
+  int depth;                      /* layers; layer 0 is the leaf */
+  uint8_t is_list[LF_MAX_LAYERS]; /* per layer */
+  int max_rep, first_list;        /* list layers; inner-most list layer (depth: none) */
+  int kind;                       /* LF_WV_* */
+  uint32_t width;                 /* FIXED: bytes per value */
+  uint32_t fsl_dim;               /* FIXED: items per fixed-size list value, 0 = none */
+  int var64;                      /* VAR: 64-bit offsets (large types) */
+  uint64_t n_rows, n_levels, n_vals, n_valid, max_len;
+  lf_buf rep, ev, vals, offs;
+  uint32_t seen_null, seen_empty; /* bit j: layer j had a null / an empty list */
+} lf_wpage;
+
+/* An encoded page: its buffers (written 64-byte aligned) and PageLayout. */
+typedef struct lf_wenc {
+  int nbuf;
+  lf_buf bufs[4];
+  lf_buf layout;
+} lf_wenc;
+
+/* Encode the rows gathered in p as one page of file version 2.minor into
+** out (cleared first).  p's level buffers are rewritten in place: clear p
+** afterwards.  Returns LF_OK or LF_NOMEM. */
+int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err);
+void lf_wpage_clear(lf_wpage *p);  /* drop the rows, keep the capacity */
+void lf_wpage_reset(lf_wpage *p);  /* free */
+void lf_wenc_reset(lf_wenc *e);
+/* writer.c: flush a column's page once it buffers n bytes (tests use small
+** pages; the default is 8 MiB). */
+struct lf_writer;
+void lf_writer_set_page_bytes(struct lf_writer *w, size_t n);
+
 /* ---- table layer: manifest.c deletion.c rowids.c tags.c table.c ----------- */
 #include "lf_table.h"
 /* manifest.c: parse a whole manifest file (n bytes, copied into m->raw);

@@ -1,0 +1,399 @@
+/*
+** write_page.c: owns encoding one page of a leaf column (file versions 2.1
+** and 2.2) from the rows the writer gathered (lf_wpage, lf_int.h): layer
+** kinds and definition levels, then one of three structural layouts, each
+** the inverse of what decode_page.c reads.
+**
+** Layers (PageLayout *.layers, inner-most first): a list layer is
+** ALL_VALID_LIST, NULLABLE_LIST, EMPTYABLE_LIST or NULL_AND_EMPTY_LIST and
+** an item (struct or leaf) layer ALL_VALID_ITEM or NULLABLE_ITEM, after
+** what the page holds.  Definition levels count from 1 over the layers,
+** inner-most first: one level per nullable layer (its null), one per
+** emptyable list (its empty; after the null when both).  Repetition levels:
+** max_rep starts a row, max_rep - q continues the q-th list from the top.
+**
+** All-null page (no valid value), PageLayout 2 (constant layout without a
+** value): 5 layers, 9/10 number of rep/def levels; buffers none (one
+** nullable layer, no levels) or 0 rep, 1 def as raw u16 (empty when absent).
+**
+** Mini-block page, PageLayout 1: 1 rep / 2 def compression (Flat 16 when the
+** page has them), 3 value compression, 6 layers, 7 num_buffers (1),
+** 8 repetition index depth (1 with lists), 9 num_items (value slots),
+** 10 has_large_chunk (2.2).  Buffers:
+**   0 chunk metadata, per chunk u16 (u32 in 2.2): bits 0-3 log2(values)
+**     (0 for the last chunk), bits 4.. (8-byte words) - 1;
+**   1 chunks, each: u16 levels, u16 rep bytes, u16 def bytes (when the page
+**     has them), value buffer size (u16; u32 in 2.2), pad to 8; rep levels,
+**     pad; def levels, pad; values, pad.  A chunk holds 2^k values (the last
+**     one the rest), at most 4096 values and 8186 value bytes, and the levels
+**     up to its last value (the last chunk: all the rest);
+**   2 (lists only) repetition index: per chunk u64 rows finished in it,
+**     u64 levels left over after the last finished row.
+**   Values: Flat (raw little-endian; bool 1-bit LSB-first), FixedSizeList
+**   of Flat (vectors), Variable (n+1 u32/u64 offsets counted from the start
+**   of the buffer, then the bytes).
+**
+** Full-zip page (values of 256 bytes or more), PageLayout 3: 1 bits_rep,
+** 2 bits_def, 3 bits_per_value (fixed) or 4 bits_per_offset (variable),
+** 5 num_items (levels, or values without lists), 6 num_visible_items,
+** 7 value compression, 8 layers.  Buffer 0 is, per level: a control word
+** (rep << bits_def | def in 1, 2 or 4 bytes, absent when both widths are
+** 0), then a visible item's value (variable: a valid item's length then
+** its bytes).  Buffer 1, the repetition index (with lists, and always for
+** variable values): byte offset of each row in buffer 0 and one past the
+** end, all in the narrowest of 1/2/4/8 bytes that holds the largest.
+*/
+#include "lf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MB_MAX_VALUES 4096
+#define MB_MAX_VALUE_BYTES 8186
+#define MB_MAX_CHUNK 32768
+#define FULLZIP_MIN_WIDTH 256
+
+void lf_wpage_clear(lf_wpage *p) {
+  p->n_rows = p->n_levels = p->n_vals = p->n_valid = p->max_len = 0;
+  p->seen_null = p->seen_empty = 0;
+  lf_buf_clear(&p->rep);
+  lf_buf_clear(&p->ev);
+  lf_buf_clear(&p->vals);
+  lf_buf_clear(&p->offs);
+}
+
+void lf_wpage_reset(lf_wpage *p) {
+  lf_buf_reset(&p->rep);
+  lf_buf_reset(&p->ev);
+  lf_buf_reset(&p->vals);
+  lf_buf_reset(&p->offs);
+}
+
+void lf_wenc_reset(lf_wenc *e) {
+  for (int i = 0; i < 4; i++) lf_buf_reset(&e->bufs[i]);
+  lf_buf_reset(&e->layout);
+  e->nbuf = 0;
+}
+
+/* ---- layers and definition levels ---------------------------------------- */
+
+typedef struct plan {
+  uint8_t layers[LF_MAX_LAYERS];
+  int has_rep, has_def;
+  uint16_t max_def, max_vis;
+} plan;
+
+static uint16_t lvl(const lf_buf *b, uint64_t i) { return lf_le16(b->p + 2 * i); }
+
+/* Layer kinds from what the page holds; rewrite the event codes in p->ev
+** as definition levels. */
+static void make_plan(lf_wpage *p, plan *pl) {
+  uint16_t dnull[LF_MAX_LAYERS], dempty[LF_MAX_LAYERS], d = 1;
+  memset(pl, 0, sizeof *pl);
+  for (int j = 0; j < p->depth; j++) {
+    int n = (p->seen_null >> j) & 1, e = (p->seen_empty >> j) & 1;
+    dnull[j] = n ? d++ : 0;
+    dempty[j] = e ? d++ : 0;
+    if (j < p->first_list && n) pl->max_vis = dnull[j];
+    if (!p->is_list[j]) pl->layers[j] = n ? LF_LAYER_NULLABLE_ITEM : LF_LAYER_ALL_VALID_ITEM;
+    else pl->layers[j] = n && e ? LF_LAYER_NULL_AND_EMPTY_LIST : n ? LF_LAYER_NULLABLE_LIST
+                         : e ? LF_LAYER_EMPTYABLE_LIST : LF_LAYER_ALL_VALID_LIST;
+  }
+  pl->max_def = (uint16_t)(d - 1);
+  pl->has_def = d > 1;
+  pl->has_rep = p->max_rep > 0;
+  for (uint64_t i = 0; pl->has_def && i < p->n_levels; i++) {
+    uint16_t ev = lvl(&p->ev, i), v = 0;
+    if (ev) v = (ev - 1) % 2 ? dempty[(ev - 1) / 2] : dnull[(ev - 1) / 2];
+    p->ev.p[2 * i] = (uint8_t)v;
+    p->ev.p[2 * i + 1] = (uint8_t)(v >> 8);
+  }
+}
+
+static int visible(const lf_wpage *p, const plan *pl, uint64_t i) {
+  return !pl->has_def || lvl(&p->ev, i) <= pl->max_vis;
+}
+
+/* ---- CompressiveEncoding messages ------------------------------------------ */
+
+static void ce_flat(lf_buf *b, uint32_t num, uint64_t bits) {
+  size_t m = lf_pbw_begin(b), f = lf_pbw_begin(b);
+  lf_pbw_uint(b, 1, bits);
+  lf_pbw_end(b, 1, f);
+  lf_pbw_end(b, num, m);
+}
+
+/* The value compression of the page's values at field num. */
+static void ce_values(lf_buf *b, uint32_t num, const lf_wpage *p) {
+  size_t m = lf_pbw_begin(b), f = lf_pbw_begin(b);
+  if (p->kind == LF_WV_VAR) {
+    ce_flat(b, 1, p->var64 ? 64 : 32);
+    lf_pbw_end(b, 2, f);
+  } else if (p->fsl_dim) {
+    lf_pbw_uint(b, 1, p->fsl_dim);
+    ce_flat(b, 2, (uint64_t)p->width * 8 / p->fsl_dim);
+    lf_pbw_end(b, 11, f);
+  } else {
+    lf_pbw_uint(b, 1, p->kind == LF_WV_BOOL ? 1 : (uint64_t)p->width * 8);
+    lf_pbw_end(b, 1, f);
+  }
+  lf_pbw_end(b, num, m);
+}
+
+static void put_layers(lf_buf *b, uint32_t num, const plan *pl, int depth) {
+  lf_pbw_bytes(b, num, pl->layers, (size_t)depth);
+}
+
+static void layout_end(lf_wenc *out, uint32_t num, size_t mark) {
+  lf_pbw_end(&out->layout, num, mark);
+}
+
+/* ---- all-null pages --------------------------------------------------------- */
+
+static int encode_allnull(lf_wpage *p, const plan *pl, lf_wenc *out) {
+  lf_buf *L = &out->layout;
+  size_t m = lf_pbw_begin(L);
+  put_layers(L, 5, pl, p->depth);
+  if (pl->has_rep || p->depth > 1) {
+    uint64_t n = p->n_levels;
+    if (pl->has_rep) lf_pbw_uint(L, 9, n);
+    if (pl->has_def) lf_pbw_uint(L, 10, n);
+    if (pl->has_rep) lf_buf_put(&out->bufs[0], p->rep.p, (size_t)n * 2);
+    if (pl->has_def) lf_buf_put(&out->bufs[1], p->ev.p, (size_t)n * 2);
+    out->nbuf = 2;
+  }
+  layout_end(out, 2, m);
+  return LF_OK;
+}
+
+/* ---- mini-block pages -------------------------------------------------------- */
+
+static uint64_t var_start(const lf_wpage *p, uint64_t k) {
+  return k ? lf_le64(p->offs.p + 8 * (k - 1)) : 0;
+}
+
+static uint64_t value_bytes(const lf_wpage *p, uint64_t v, uint64_t n) {
+  if (p->kind == LF_WV_BOOL) return (n + 7) / 8;
+  if (p->kind == LF_WV_FIXED) return n * p->width;
+  return (n + 1) * (p->var64 ? 8 : 4) + var_start(p, v + n) - var_start(p, v);
+}
+
+static void put_values(lf_buf *b, const lf_wpage *p, uint64_t v, uint64_t n) {
+  if (p->kind == LF_WV_FIXED) {
+    lf_buf_put(b, p->vals.p + v * p->width, (size_t)(n * p->width));
+  } else if (p->kind == LF_WV_BOOL) {
+    for (uint64_t i = 0; i < n; i += 8) {
+      uint8_t byte = 0;
+      for (uint64_t k = i; k < n && k < i + 8; k++) byte |= (uint8_t)((p->vals.p[v + k] & 1) << (k - i));
+      lf_buf_u8(b, byte);
+    }
+  } else {
+    unsigned w = p->var64 ? 8 : 4;
+    uint64_t s0 = var_start(p, v), base = (n + 1) * w;
+    for (uint64_t k = 0; k <= n; k++) {
+      uint64_t o = base + var_start(p, v + k) - s0;
+      if (w == 8) lf_buf_u64le(b, o);
+      else lf_buf_u32le(b, (uint32_t)o);
+    }
+    lf_buf_put(b, p->vals.p + s0, (size_t)(var_start(p, v + n) - s0));
+  }
+}
+
+/* Level index just past the n-th visible item from level l. */
+static uint64_t levels_for(const lf_wpage *p, const plan *pl, uint64_t l, uint64_t n) {
+  if (!pl->has_def) return l + n;
+  while (n) n -= (uint64_t)visible(p, pl, l++);
+  return l;
+}
+
+static void poke64(lf_buf *b, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; i++) b->p[at + (size_t)i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Repetition index entry of the chunk with levels [l0, l1). */
+static void rep_index_add(lf_buf *ri, const lf_wpage *p, uint64_t l0, uint64_t l1, int first,
+                          int last) {
+  uint16_t mr = (uint16_t)p->max_rep;
+  uint64_t rows = 0, left = 0;
+  for (uint64_t i = l0 + 1; i < l1; i++) rows += lvl(&p->rep, i) == mr;
+  if (!last) {
+    uint64_t i = l1;
+    while (i > l0 && lvl(&p->rep, i - 1) != mr) i--;
+    left = i > l0 ? l1 - i + 1 : l1 - l0;
+  }
+  if (!first && lvl(&p->rep, l0) == mr && ri->rc == 0 && lf_le64(ri->p + ri->len - 8)) {
+    poke64(ri, ri->len - 16, lf_le64(ri->p + ri->len - 16) + 1);
+    poke64(ri, ri->len - 8, 0);
+  }
+  lf_buf_u64le(ri, rows + (last ? 1 : 0));
+  lf_buf_u64le(ri, left);
+}
+
+typedef struct chunk {
+  uint64_t v, n, l0, l1;
+  int lg, last;
+} chunk;
+
+static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* Size a chunk starting at value v / level l; 0 if even one value does not fit. */
+static size_t size_chunk(const lf_wpage *p, const plan *pl, int large, chunk *c) {
+  size_t hdr = 2 + (pl->has_rep ? 2 : 0) + (pl->has_def ? 2 : 0) + (large ? 4 : 2);
+  int nlev = pl->has_rep + pl->has_def;
+  for (c->lg = 12; c->lg >= 0; c->lg--) {
+    uint64_t left = p->n_vals - c->v;
+    c->n = (uint64_t)1 << c->lg;
+    c->last = c->n >= left;
+    if (c->last) c->n = left;
+    c->l1 = nlev == 0 ? c->l0 : c->last ? p->n_levels : levels_for(p, pl, c->l0, c->n);
+    uint64_t vb = value_bytes(p, c->v, c->n), lb = (c->l1 - c->l0) * 2;
+    size_t size = pad8(hdr) + (size_t)nlev * pad8((size_t)lb) + pad8((size_t)vb);
+    if (vb <= MB_MAX_VALUE_BYTES && lb <= 65535 && size <= MB_MAX_CHUNK) return size;
+  }
+  return 0;
+}
+
+static void put_chunk(lf_wenc *out, const lf_wpage *p, const plan *pl, int large,
+                      const chunk *c, size_t size) {
+  lf_buf *b = &out->bufs[1];
+  uint64_t nl = c->l1 - c->l0, vb = value_bytes(p, c->v, c->n);
+  lf_buf_u16le(b, (uint16_t)nl);
+  if (pl->has_rep) lf_buf_u16le(b, (uint16_t)(nl * 2));
+  if (pl->has_def) lf_buf_u16le(b, (uint16_t)(nl * 2));
+  if (large) lf_buf_u32le(b, (uint32_t)vb);
+  else lf_buf_u16le(b, (uint16_t)vb);
+  lf_buf_pad(b, 8);
+  if (pl->has_rep) lf_buf_put(b, p->rep.p + c->l0 * 2, (size_t)nl * 2), lf_buf_pad(b, 8);
+  if (pl->has_def) lf_buf_put(b, p->ev.p + c->l0 * 2, (size_t)nl * 2), lf_buf_pad(b, 8);
+  put_values(b, p, c->v, c->n);
+  lf_buf_pad(b, 8);
+  uint64_t meta = ((uint64_t)(size / 8 - 1) << 4) | (uint64_t)(c->last ? 0 : c->lg);
+  if (large) lf_buf_u32le(&out->bufs[0], (uint32_t)meta);
+  else lf_buf_u16le(&out->bufs[0], (uint16_t)meta);
+}
+
+/* 1 when the page cannot be cut into chunks (too many levels per value). */
+static int encode_miniblock(lf_wpage *p, const plan *pl, int large, lf_wenc *out) {
+  chunk c = {0};
+  for (int first = 1; c.v < p->n_vals; first = 0) {
+    size_t size = size_chunk(p, pl, large, &c);
+    if (!size) return 1;
+    put_chunk(out, p, pl, large, &c, size);
+    if (pl->has_rep) rep_index_add(&out->bufs[2], p, c.l0, c.l1, first, c.last);
+    c.v += c.n;
+    c.l0 = c.l1;
+  }
+  out->nbuf = pl->has_rep ? 3 : 2;
+  lf_buf *L = &out->layout;
+  size_t m = lf_pbw_begin(L);
+  if (pl->has_rep) ce_flat(L, 1, 16);
+  if (pl->has_def) ce_flat(L, 2, 16);
+  ce_values(L, 3, p);
+  put_layers(L, 6, pl, p->depth);
+  lf_pbw_uint(L, 7, 1);
+  if (pl->has_rep) lf_pbw_uint(L, 8, 1);
+  lf_pbw_uint(L, 9, p->n_vals);
+  if (large) lf_pbw_uint(L, 10, 1);
+  layout_end(out, 1, m);
+  return 0;
+}
+
+/* ---- full-zip pages ------------------------------------------------------------ */
+
+static uint32_t bits_for(uint32_t v) {
+  uint32_t b = 0;
+  while (v >> b) b++;
+  return b;
+}
+
+/* Row offsets (u64 LE in idx) -> the repetition index, bytepacked. */
+static void put_rep_index(lf_buf *dst, const lf_buf *idx) {
+  size_t n = idx->len / 8;
+  uint64_t max = n ? lf_le64(idx->p + idx->len - 8) : 0;
+  unsigned w = max <= 0xff ? 1 : max <= 0xffff ? 2 : max <= 0xffffffffu ? 4 : 8;
+  if (lf_buf_reserve(dst, n * w)) return;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t v = lf_le64(idx->p + 8 * i);
+    for (unsigned k = 0; k < w; k++) dst->p[dst->len++] = (uint8_t)(v >> (8 * k));
+  }
+}
+
+/* Buffer 0 and the row offsets: control word + value per level. */
+static void zip_values(const lf_wpage *p, const plan *pl, uint32_t bdef, int cw, lf_buf *d,
+                       lf_buf *rows) {
+  int levels = pl->has_rep || pl->has_def;
+  uint64_t n = levels ? p->n_levels : p->n_vals, k = 0;
+  unsigned ow = p->var64 ? 8 : 4;
+  for (uint64_t i = 0; i < n; i++) {
+    uint32_t rep = pl->has_rep ? lvl(&p->rep, i) : 0, def = pl->has_def ? lvl(&p->ev, i) : 0;
+    if (!pl->has_rep || rep == (uint32_t)p->max_rep) lf_buf_u64le(rows, d->len);
+    uint32_t word = rep << bdef | def;
+    for (int b = 0; b < cw; b++) lf_buf_u8(d, (uint8_t)(word >> (8 * b)));
+    if (def > pl->max_vis) continue;
+    if (p->kind != LF_WV_VAR) {
+      lf_buf_put(d, p->vals.p + k * p->width, p->width);
+    } else if (def == 0) {
+      uint64_t s = var_start(p, k), len = var_start(p, k + 1) - s;
+      if (ow == 8) lf_buf_u64le(d, len);
+      else lf_buf_u32le(d, (uint32_t)len);
+      lf_buf_put(d, p->vals.p + s, (size_t)len);
+    }
+    k++;
+  }
+  lf_buf_u64le(rows, d->len);
+}
+
+static int encode_fullzip(lf_wpage *p, const plan *pl, lf_wenc *out) {
+  uint32_t brep = pl->has_rep ? bits_for((uint32_t)p->max_rep) : 0;
+  uint32_t bdef = pl->has_def ? bits_for(pl->max_def) : 0;
+  int cw = brep + bdef == 0 ? 0 : brep + bdef <= 8 ? 1 : brep + bdef <= 16 ? 2 : 4;
+  lf_buf rows = {0};
+  zip_values(p, pl, bdef, cw, &out->bufs[0], &rows);
+  out->nbuf = 1;
+  if (pl->has_rep || p->kind == LF_WV_VAR) {
+    put_rep_index(&out->bufs[1], &rows);
+    out->nbuf = 2;
+  }
+  int rc = rows.rc;
+  lf_buf_reset(&rows);
+  lf_buf *L = &out->layout;
+  size_t m = lf_pbw_begin(L);
+  lf_pbw_uint_nz(L, 1, brep);
+  lf_pbw_uint_nz(L, 2, bdef);
+  if (p->kind == LF_WV_VAR) lf_pbw_uint(L, 4, p->var64 ? 64 : 32);
+  else lf_pbw_uint(L, 3, (uint64_t)p->width * 8);
+  lf_pbw_uint(L, 5, pl->has_rep ? p->n_levels : p->n_vals);
+  lf_pbw_uint(L, 6, p->n_vals);
+  ce_values(L, 7, p);
+  put_layers(L, 8, pl, p->depth);
+  layout_end(out, 3, m);
+  return rc;
+}
+
+/* ---- the page ------------------------------------------------------------------- */
+
+static int wenc_rc(const lf_wenc *e) {
+  int rc = e->layout.rc;
+  for (int i = 0; i < 4; i++) rc = rc ? rc : e->bufs[i].rc;
+  return rc;
+}
+
+int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err) {
+  for (int i = 0; i < 4; i++) lf_buf_clear(&out->bufs[i]);
+  lf_buf_clear(&out->layout);
+  out->nbuf = 0;
+  if (p->rep.rc || p->ev.rc || p->vals.rc || p->offs.rc)
+    return lf_err(err, LF_NOMEM, "out of memory");
+  plan pl;
+  make_plan(p, &pl);
+  int rc = LF_OK, wide = p->kind == LF_WV_VAR ? p->max_len >= FULLZIP_MIN_WIDTH
+                                             : p->width >= FULLZIP_MIN_WIDTH;
+  if (p->n_valid == 0) rc = encode_allnull(p, &pl, out);
+  else if (wide || encode_miniblock(p, &pl, minor >= 2, out)) {
+    for (int i = 0; i < 4; i++) lf_buf_clear(&out->bufs[i]);
+    lf_buf_clear(&out->layout);
+    rc = encode_fullzip(p, &pl, out);
+  }
+  if (!rc) rc = wenc_rc(out);
+  return rc ? lf_err(err, rc, "out of memory") : LF_OK;
+}
