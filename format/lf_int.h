@@ -309,8 +309,82 @@ int lf_rowids_parse(const uint8_t *d, size_t n, uint64_t max_len, lf_rowids *out
 int lf_tag_parse(const uint8_t *d, size_t n, const char *what, lf_tag *t, lf_error *err);
 /* table.c: "<root>/<rel>" (just rel when root is ""), malloc'd; NULL = no memory. */
 char *lf_path_join(const char *root, const char *rel);
+/* The manifest path of `version` in the v2 (u64::MAX - N) or v1 scheme
+** (malloc'd; NULL = no memory). */
+char *lf_manifest_path(const char *root, uint64_t version, int v2);
+/* Path of the manifest of `version` (0 = latest), malloc'd into *path;
+** LF_NOTFOUND naming the version when there is none. */
+int lf_find_manifest(lf_store *s, const char *root, uint64_t version, char **path,
+                     lf_error *err);
 /* Read a whole object of at most max bytes (*out malloc'd, caller frees). */
 int lf_read_whole(lf_store *s, const char *path, uint64_t max, uint8_t **out, size_t *n,
                   lf_error *err);
+
+/* ---- manifest_write.c: encoding what a commit publishes ------------------ */
+#define LF_WRITER_LIBRARY "sqlite-lance"
+#define LF_WRITER_VERSION "0.1.0"
+/* Copy the fields of message msg[0..n) to b: field map[2i] is written as
+** map[2i+1] (0 = dropped); fields not in map are copied when keep_others. */
+void lf_pbw_copy_fields(lf_buf *b, const uint8_t *msg, size_t n, const uint32_t *map, int nmap,
+                        int keep_others);
+/* fr as DataFragment field `num`. */
+void lf_fragment_encode(lf_buf *b, uint32_t num, const lf_fragment *fr);
+/* A RowIdSequence (rowids.proto) of ids[0..n), or of start..start+n-1 when
+** ids is NULL; a RowDatasetVersionSequence: `rows` rows all at `version`. */
+void lf_rowid_seq_encode(lf_buf *b, uint64_t start, const uint64_t *ids, uint64_t n);
+void lf_version_seq_encode(lf_buf *b, uint64_t rows, uint64_t version);
+
+typedef struct lf_manifest_enc {
+  const uint8_t *carry;    /* Manifest message whose other fields are copied */
+  size_t carry_len;
+  const lf_fragment *frags;
+  int n_frags;
+  uint64_t version;
+  int64_t timestamp_ns;
+  uint64_t reader_flags, writer_flags;
+  int has_max_fragment_id;
+  uint32_t max_fragment_id;
+  const char *txn_file;    /* name under _transactions/ */
+  uint64_t next_row_id;
+  const uint8_t *index_section; /* IndexSection message or NULL */
+  size_t index_len;
+  const uint8_t *txn;      /* Transaction message */
+  size_t txn_len;
+} lf_manifest_enc;
+/* The whole manifest file, appended to out; returns out->rc (or LF_ARG). */
+int lf_manifest_encode(const lf_manifest_enc *e, lf_buf *out);
+
+/* Transaction operations (their field numbers in Transaction). */
+enum { LF_TXN_APPEND = 100, LF_TXN_DELETE = 101, LF_TXN_OVERWRITE = 102,
+       LF_TXN_RESTORE = 106, LF_TXN_UPDATE = 108 };
+typedef struct lf_txn_enc {
+  uint64_t read_version;
+  const char *uuid;
+  int op;
+  const lf_fragment *new_frags, *upd_frags;
+  int n_new, n_upd;
+  const uint64_t *removed; /* fragment ids removed (all rows deleted) */
+  size_t n_removed;
+  const uint8_t *schema;   /* OVERWRITE: Schema fields 1 and 5 */
+  size_t schema_len;
+  uint64_t restore_version;
+} lf_txn_enc;
+int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b);
+
+/* ---- deletion_write.c ------------------------------------------------------ */
+/* rows[0..n) (ascending, distinct) as a deletion file of type LF_DEL_ARROW
+** or LF_DEL_BITMAP, appended to out; returns LF_OK or LF_NOMEM. */
+int lf_deletion_encode(const uint32_t *rows, size_t n, int type, lf_buf *out);
+/* Write rows[0..n) (n > 0) as a new deletion file of fragment frag_id in
+** the dataset at root, the type chosen by size as Lance does; fills df and
+** *path (the store path written, malloc'd; for cleanup). */
+int lf_deletion_write(lf_store *s, const char *root, uint64_t frag_id, uint64_t read_version,
+                      const uint32_t *rows, size_t n, lf_deletion_file *df, char **path,
+                      lf_error *err);
+
+/* ---- commit.c ------------------------------------------------------------------ */
+uint64_t lf_random_u64(void);
+/* A random (version 4) UUID in canonical text form into buf[37]. */
+void lf_uuid4(char buf[37]);
 
 #endif

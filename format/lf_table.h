@@ -95,6 +95,10 @@ typedef struct lf_transaction {
                            ** "update", "project", "update_config", "data_replacement",
                            ** "update_mem_wal_state", "clone", "update_bases", "unknown" */
   uint64_t restore_version; /* op "restore": the version restored */
+  /* Ops delete, update, rewrite, data_replacement: the ids of existing
+  ** fragments the transaction changed or removed (malloc'd, unsorted). */
+  uint64_t *frag_ids;
+  size_t n_frag_ids;
 } lf_transaction;
 
 typedef struct lf_manifest {

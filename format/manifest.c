@@ -30,6 +30,11 @@
 **   4 num_deleted_rows, 7 base_id.
 ** Transaction (transaction.proto): 1 read_version, 2 uuid, 3 tag, operation
 **   oneof at 100..114 (names in op_names below); Restore: 1 version.
+**   The fragments an operation changed (kept for conflict checks): Delete
+**   (101): 1 updated_fragments, 2 deleted_fragment_ids; Rewrite (104):
+**   1 old_fragments, 3 groups (RewriteGroup: 1 old_fragments); Update (108):
+**   1 removed_fragment_ids, 2 updated_fragments; DataReplacement (111):
+**   1 replacements (DataReplacementGroup: 1 fragment_id).
 */
 #include "lf_int.h"
 
@@ -190,9 +195,51 @@ static const char *const op_names[] = {
 #define OP_FIRST 100
 #define OP_COUNT (int)(sizeof op_names / sizeof op_names[0])
 
+typedef struct idlist {
+  uint64_t *v;
+  size_t n, cap;
+} idlist;
+
+/* Field 1 (the id) of each DataFragment in f, or of a DataReplacementGroup. */
+static int touched_message(const lf_pb_field *fl, idlist *ids, lf_error *err) {
+  lf_pb pb;
+  lf_pb_field f;
+  int r;
+  uint64_t id = 0;
+  lf_pb_sub(&pb, fl);
+  while ((r = lf_pb_next(&pb, &f, "transaction fragment", err)) > 0)
+    if (f.num == 1 && f.wire == 0) id = f.u;
+  if (r < 0) return LF_CORRUPT;
+  return lf_pb_append_u64s(&(lf_pb_field){1, 0, id, NULL, 0}, &ids->v, &ids->n, &ids->cap, err);
+}
+
+/* The ids of the existing fragments operation `op` (its message in fl) changed. */
+static int touched_fragments(int op, const lf_pb_field *fl, idlist *ids, lf_error *err) {
+  lf_pb pb, sub;
+  lf_pb_field f, g;
+  int r, rc = LF_OK;
+  lf_pb_sub(&pb, fl);
+  while (!rc && (r = lf_pb_next(&pb, &f, "transaction operation", err)) > 0) {
+    int msg = f.wire == 2 && ((op == 101 && f.num == 1) || (op == 104 && f.num == 1) ||
+                              (op == 108 && f.num == 2) || (op == 111 && f.num == 1));
+    int list = (op == 101 && f.num == 2) || (op == 108 && f.num == 1);
+    if (msg) rc = touched_message(&f, ids, err);
+    else if (list) rc = lf_pb_append_u64s(&f, &ids->v, &ids->n, &ids->cap, err);
+    else if (op == 104 && f.num == 3 && f.wire == 2) {
+      lf_pb_sub(&sub, &f);
+      while (!rc && (r = lf_pb_next(&sub, &g, "rewrite group", err)) > 0)
+        if (g.num == 1 && g.wire == 2) rc = touched_message(&g, ids, err);
+      if (!rc && r < 0) rc = LF_CORRUPT;
+    }
+  }
+  if (rc) return rc;
+  return r < 0 ? LF_CORRUPT : LF_OK;
+}
+
 static int parse_transaction(const uint8_t *d, size_t n, lf_transaction *t, lf_error *err) {
   lf_pb pb, sub;
   lf_pb_field f, g;
+  idlist ids = {NULL, 0, 0};
   int r, rc = LF_OK;
   lf_pb_init(&pb, d, n);
   t->present = 1;
@@ -203,13 +250,18 @@ static int parse_transaction(const uint8_t *d, size_t n, lf_transaction *t, lf_e
     else if (f.num >= OP_FIRST && f.wire == 2) {
       t->op = (int)f.num;
       t->op_name = f.num < OP_FIRST + OP_COUNT ? op_names[f.num - OP_FIRST] : "unknown";
-      if (f.num != 106) continue;
+      if (f.num != 106) {
+        rc = touched_fragments((int)f.num, &f, &ids, err);
+        continue;
+      }
       lf_pb_sub(&sub, &f);
       while ((r = lf_pb_next(&sub, &g, "restore", err)) > 0)
         if (g.num == 1 && g.wire == 0) t->restore_version = g.u;
-      if (r < 0) return LF_CORRUPT;
+      if (r < 0) rc = LF_CORRUPT;
     }
   }
+  t->frag_ids = ids.v;
+  t->n_frag_ids = ids.n;
   if (rc) return rc;
   return r < 0 ? LF_CORRUPT : LF_OK;
 }
@@ -407,6 +459,7 @@ void lf_manifest_reset(lf_manifest *m) {
   free(m->fragments);
   free(m->txn.uuid);
   free(m->txn.tag);
+  free(m->txn.frag_ids);
   free(m->raw);
   memset(m, 0, sizeof *m);
 }

@@ -139,15 +139,18 @@ int lf_dataset_versions(lf_store *s, const char *root, uint64_t **out, size_t *n
   return LF_OK;
 }
 
-static char *manifest_path(const char *root, ventry e) {
+char *lf_manifest_path(const char *root, uint64_t version, int v2) {
   char rel[64];
-  if (e.v2) snprintf(rel, sizeof rel, "_versions/%020" PRIu64 ".manifest", UINT64_MAX - e.version);
-  else snprintf(rel, sizeof rel, "_versions/%" PRIu64 ".manifest", e.version);
+  if (v2) snprintf(rel, sizeof rel, "_versions/%020" PRIu64 ".manifest", UINT64_MAX - version);
+  else snprintf(rel, sizeof rel, "_versions/%" PRIu64 ".manifest", version);
   return lf_path_join(root, rel);
 }
 
-/* Path of the manifest of `version` (0 = latest), malloc'd into *path. */
-static int find_manifest(lf_store *s, const char *root, uint64_t version, char **path,
+static char *manifest_path(const char *root, ventry e) {
+  return lf_manifest_path(root, e.version, e.v2);
+}
+
+int lf_find_manifest(lf_store *s, const char *root, uint64_t version, char **path,
                          lf_error *err) {
   *path = NULL;
   for (int v2 = 1; version && v2 >= 0; v2--) { /* probe both names before listing */
@@ -176,7 +179,7 @@ int lf_dataset_read_manifest(lf_store *s, const char *root, uint64_t version, lf
                              lf_error *err) {
   char *path;
   memset(m, 0, sizeof *m);
-  int rc = find_manifest(s, root, version, &path, err);
+  int rc = lf_find_manifest(s, root, version, &path, err);
   if (rc) return rc;
   rc = lf_manifest_read(s, path, m, err);
   if (!rc && version && m->version != version) {

@@ -1,0 +1,211 @@
+/*
+** manifest_write.c: owns encoding what a commit publishes: the Manifest
+** message, DataFragment messages, the Transaction message and the manifest
+** file container.  The inverse of manifest.c (field numbers in its header
+** comment); written as LanceDB 0.39 writes them (checked on its files):
+**
+**   file:  [u32 len][IndexSection]   when present (Manifest.index_section = 0)
+**          [u32 len][Transaction]    (Manifest.transaction_section = its position)
+**          [u32 len][Manifest]
+**          u64 position of the Manifest's length prefix, u16 0, u16 2, "LANC"
+**   Manifest: fields the commit does not set (schema 1/5, data_format 15,
+**          config 16, base_paths 18, table_metadata 19, branch 20, unknown
+**          ones) are copied verbatim from the base manifest; then 2 fragments,
+**          3 version, 6 index_section, 7 timestamp {1 s, 2 ns}, 9/10 feature
+**          flags (omitted when 0), 11 max_fragment_id (when any fragment ever
+**          existed), 12 transaction file name, 13 writer version {1 library,
+**          2 version}, 14 next_row_id (when non-zero), 21 transaction_section.
+**   DataFragment: 1 id (omitted when 0), 2 files, 3 deletion file,
+**          4 physical_rows, 5|6 row ids, 7|8 last_updated_at, 9|10 created_at.
+**   DataFile: 1 path, 2 fields and 3 column_indices (packed int32: -1 and -2
+**          as 10-byte varints), 4/5 file version, 6 size, 7 base_id.
+**   DeletionFile: 1 type (0 omitted), 2 read_version, 3 id, 4 rows, 7 base_id.
+**   Row id sequence (rowids.proto): one segment, Range {1 start, 2 end} for
+**          consecutive ids, else sorted_array (4) or array (5) of U64Array
+**          {2 values: little-endian u64s}.
+**   Version sequence: runs {1 span: U64Segment Range {2 end = rows}, 2 version}.
+*/
+#include "lf_int.h"
+
+#include <string.h>
+
+void lf_pbw_copy_fields(lf_buf *b, const uint8_t *msg, size_t n, const uint32_t *map, int nmap,
+                        int keep_others) {
+  lf_pb pb;
+  lf_pb_field f;
+  lf_pb_init(&pb, msg, n);
+  while (lf_pb_next(&pb, &f, "message", NULL) > 0) {
+    uint32_t to = keep_others ? f.num : 0;
+    for (int i = 0; i < nmap; i++)
+      if (map[2 * i] == f.num) to = map[2 * i + 1];
+    if (!to) continue;
+    if (f.wire == 0) lf_pbw_uint(b, to, f.u);
+    else if (f.wire == 1) lf_pbw_fixed64(b, to, f.u);
+    else if (f.wire == 5) lf_pbw_fixed32(b, to, (uint32_t)f.u);
+    else lf_pbw_bytes(b, to, f.data, f.len);
+  }
+}
+
+static void packed_i32(lf_buf *b, uint32_t num, const int32_t *v, int n) {
+  if (n <= 0) return;
+  size_t m = lf_pbw_begin(b);
+  for (int i = 0; i < n; i++) lf_pbw_varint(b, (uint64_t)(int64_t)v[i]);
+  lf_pbw_end(b, num, m);
+}
+
+static void data_file(lf_buf *b, const lf_data_file *df) {
+  size_t m = lf_pbw_begin(b);
+  lf_pbw_str(b, 1, df->path);
+  packed_i32(b, 2, df->fields, df->n_fields);
+  packed_i32(b, 3, df->column_indices, df->n_columns);
+  lf_pbw_uint_nz(b, 4, df->major);
+  lf_pbw_uint_nz(b, 5, df->minor);
+  lf_pbw_uint_nz(b, 6, df->size_bytes);
+  if (df->has_base_id) lf_pbw_uint(b, 7, df->base_id);
+  lf_pbw_end(b, 2, m);
+}
+
+static void seq_ref(lf_buf *b, uint32_t num, const lf_seq_ref *s) {
+  if (s->data) {
+    lf_pbw_bytes(b, num, s->data, s->len);
+  } else if (s->path) {
+    size_t m = lf_pbw_begin(b);
+    lf_pbw_str(b, 1, s->path);
+    lf_pbw_uint_nz(b, 2, s->offset);
+    lf_pbw_uint_nz(b, 3, s->size);
+    lf_pbw_end(b, num + 1, m);
+  }
+}
+
+void lf_fragment_encode(lf_buf *b, uint32_t num, const lf_fragment *fr) {
+  size_t m = lf_pbw_begin(b);
+  lf_pbw_uint_nz(b, 1, fr->id);
+  for (int i = 0; i < fr->n_files; i++) data_file(b, &fr->files[i]);
+  const lf_deletion_file *d = &fr->deletion;
+  if (d->present) {
+    size_t dm = lf_pbw_begin(b);
+    lf_pbw_uint_nz(b, 1, (uint64_t)d->type);
+    lf_pbw_uint_nz(b, 2, d->read_version);
+    lf_pbw_uint_nz(b, 3, d->id);
+    lf_pbw_uint_nz(b, 4, d->num_deleted_rows);
+    if (d->has_base_id) lf_pbw_uint(b, 7, d->base_id);
+    lf_pbw_end(b, 3, dm);
+  }
+  lf_pbw_uint_nz(b, 4, fr->physical_rows);
+  seq_ref(b, 5, &fr->row_ids);
+  seq_ref(b, 7, &fr->last_updated);
+  seq_ref(b, 9, &fr->created_at);
+  lf_pbw_end(b, num, m);
+}
+
+/* A U64Segment holding ids[0..n) (or start..start+n when ids is NULL). */
+static void u64_segment(lf_buf *b, uint32_t num, uint64_t start, const uint64_t *ids, uint64_t n) {
+  int range = 1, sorted = 1;
+  for (uint64_t i = 1; ids && i < n; i++) {
+    if (ids[i] != ids[i - 1] + 1) range = 0;
+    if (ids[i] <= ids[i - 1]) sorted = 0;
+  }
+  size_t m = lf_pbw_begin(b), r = lf_pbw_begin(b);
+  if (range) {
+    uint64_t s = ids && n ? ids[0] : start;
+    lf_pbw_uint_nz(b, 1, s);
+    lf_pbw_uint_nz(b, 2, s + n);
+    lf_pbw_end(b, 1, r);
+  } else {
+    size_t a = lf_pbw_begin(b), v = lf_pbw_begin(b);
+    lf_pbw_key(b, 2, 2);
+    lf_pbw_varint(b, 8 * n);
+    for (uint64_t i = 0; i < n; i++) lf_buf_u64le(b, ids[i]);
+    lf_pbw_end(b, 3, v);
+    lf_pbw_end(b, sorted ? 4 : 5, a);
+  }
+  lf_pbw_end(b, num, m);
+}
+
+void lf_rowid_seq_encode(lf_buf *b, uint64_t start, const uint64_t *ids, uint64_t n) {
+  u64_segment(b, 1, start, ids, n);
+}
+
+void lf_version_seq_encode(lf_buf *b, uint64_t rows, uint64_t version) {
+  size_t m = lf_pbw_begin(b);
+  u64_segment(b, 1, 0, NULL, rows);
+  lf_pbw_uint_nz(b, 2, version);
+  lf_pbw_end(b, 1, m);
+}
+
+/* The Manifest message body. */
+static void manifest_msg(lf_buf *b, const lf_manifest_enc *e, uint64_t txn_pos) {
+  static const uint32_t drop[] = {2, 0, 3, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0,
+                                  12, 0, 13, 0, 14, 0, 21, 0};
+  lf_pbw_copy_fields(b, e->carry, e->carry_len, drop, (int)(sizeof drop / sizeof drop[0] / 2), 1);
+  for (int i = 0; i < e->n_frags; i++) lf_fragment_encode(b, 2, &e->frags[i]);
+  lf_pbw_uint(b, 3, e->version);
+  if (e->index_section) lf_pbw_uint(b, 6, 0);
+  size_t m = lf_pbw_begin(b);
+  lf_pbw_uint_nz(b, 1, (uint64_t)(e->timestamp_ns / 1000000000));
+  lf_pbw_uint_nz(b, 2, (uint64_t)(e->timestamp_ns % 1000000000));
+  lf_pbw_end(b, 7, m);
+  lf_pbw_uint_nz(b, 9, e->reader_flags);
+  lf_pbw_uint_nz(b, 10, e->writer_flags);
+  if (e->has_max_fragment_id) lf_pbw_uint(b, 11, e->max_fragment_id);
+  lf_pbw_str(b, 12, e->txn_file);
+  m = lf_pbw_begin(b);
+  lf_pbw_str(b, 1, LF_WRITER_LIBRARY);
+  lf_pbw_str(b, 2, LF_WRITER_VERSION);
+  lf_pbw_end(b, 13, m);
+  lf_pbw_uint_nz(b, 14, e->next_row_id);
+  lf_pbw_uint(b, 21, txn_pos);
+}
+
+int lf_manifest_encode(const lf_manifest_enc *e, lf_buf *out) {
+  if (e->index_section) {
+    lf_buf_u32le(out, (uint32_t)e->index_len);
+    lf_buf_put(out, e->index_section, e->index_len);
+  }
+  uint64_t txn_pos = out->len;
+  lf_buf_u32le(out, (uint32_t)e->txn_len);
+  lf_buf_put(out, e->txn, e->txn_len);
+  uint64_t pos = out->len;
+  lf_buf_u32le(out, 0); /* the Manifest's length, set below */
+  manifest_msg(out, e, txn_pos);
+  if (out->rc) return out->rc;
+  size_t len = out->len - (size_t)pos - 4;
+  if (len > UINT32_MAX) return LF_ARG;
+  for (int i = 0; i < 4; i++) out->p[pos + (size_t)i] = (uint8_t)(len >> (8 * i));
+  lf_buf_u64le(out, pos);
+  lf_buf_u16le(out, 0);
+  lf_buf_u16le(out, 2);
+  lf_buf_put(out, "LANC", 4);
+  return out->rc;
+}
+
+static void fragments(lf_buf *b, uint32_t num, const lf_fragment *f, int n) {
+  for (int i = 0; i < n; i++) lf_fragment_encode(b, num, &f[i]);
+}
+
+int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b) {
+  static const uint32_t schema_map[] = {1, 2, 5, 3};
+  lf_pbw_uint_nz(b, 1, t->read_version);
+  lf_pbw_str(b, 2, t->uuid);
+  size_t m = lf_pbw_begin(b);
+  switch (t->op) {
+    case LF_TXN_OVERWRITE:
+      fragments(b, 1, t->new_frags, t->n_new);
+      lf_pbw_copy_fields(b, t->schema, t->schema_len, schema_map, 2, 0);
+      break;
+    case LF_TXN_APPEND: fragments(b, 1, t->new_frags, t->n_new); break;
+    case LF_TXN_DELETE:
+      fragments(b, 1, t->upd_frags, t->n_upd);
+      lf_pbw_packed_u64(b, 2, t->removed, t->n_removed);
+      break;
+    case LF_TXN_UPDATE:
+      lf_pbw_packed_u64(b, 1, t->removed, t->n_removed);
+      fragments(b, 2, t->upd_frags, t->n_upd);
+      fragments(b, 3, t->new_frags, t->n_new);
+      break;
+    case LF_TXN_RESTORE: lf_pbw_uint_nz(b, 1, t->restore_version); break;
+    default: return LF_ARG;
+  }
+  lf_pbw_end(b, (uint32_t)t->op, m);
+  return b->rc;
+}
