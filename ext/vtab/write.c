@@ -126,9 +126,12 @@ static void file_version(const lf_dataset *ds, int *major, int *minor) {
 }
 
 int vtab_write_begin(lvtab *vt) {
-  if (vt->pin_version || vt->pin_tag)
-    return vtab_error(vt, "lance: %s: the table is pinned to %s %s and is read-only", vt->name,
-                      vt->pin_tag ? "tag" : "a version", vt->pin_tag ? vt->pin_tag : "");
+  if (vt->pin_tag)
+    return vtab_error(vt, "lance: %s: the table is pinned to tag '%s' and is read-only",
+                      vt->name, vt->pin_tag);
+  if (vt->pin_version)
+    return vtab_error(vt, "lance: %s: the table is pinned to version %llu and is read-only",
+                      vt->name, (unsigned long long)vt->pin_version);
   vtab_txn *t = calloc(1, sizeof *t);
   if (!t) return SQLITE_NOMEM;
   lf_error e = {0};
