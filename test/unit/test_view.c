@@ -99,20 +99,37 @@ static void build(lfb *b, int split, int kind) {
   pbw_free(&col);
 }
 
-static void test_view_fullzip(void **state) {
-  (void)state;
+/* A built file opened through the memory store. */
+typedef struct opened {
   lfb b;
-  build(&b, ROWS, 0);
   lf_store *st;
   lf_file *f;
+} opened;
+
+static lf_file *open_built(opened *o, int split, int kind) {
   lf_error err;
-  if (lfb_open(&b, &st, &f, &err)) fail_msg("open: %s", err.msg);
+  build(&o->b, split, kind);
+  if (lfb_open(&o->b, &o->st, &o->f, &err)) fail_msg("open %d: %s", kind, err.msg);
+  return o->f;
+}
+
+static void close_built(opened *o) {
+  lf_file_free(o->f);
+  lf_store_free(o->st);
+  lfb_free(&o->b);
+}
+
+static void test_view_fullzip(void **state) {
+  (void)state;
+  opened o;
+  lf_file *f = open_built(&o, ROWS, 0);
+  lf_error err;
   const uint8_t *p;
   uint64_t w, n;
   if (lf_file_view(f, 0, 0, ROWS, &p, &w, &n, &err)) fail_msg("view: %s", err.msg);
   assert_int_equal(w, DIM * 4);
   assert_int_equal(n, ROWS);
-  assert_true(p >= b.f.p && p < b.f.p + b.f.n); /* in place, not a copy */
+  assert_true(p >= o.b.f.p && p < o.b.f.p + o.b.f.n); /* in place, not a copy */
   assert_memory_equal(p, VALS, sizeof VALS);
   /* the same bytes as a decode */
   lf_array a;
@@ -126,20 +143,15 @@ static void test_view_fullzip(void **state) {
   assert_int_equal(lf_file_view(f, 0, 3, 3, &p, &w, &n, &err), LF_ARG);
   assert_int_equal(lf_file_view(f, 0, 0, ROWS + 1, &p, &w, &n, &err), LF_ARG);
   assert_int_equal(lf_file_view(f, 1, 0, 1, &p, &w, &n, &err), LF_ARG);
-  lf_file_free(f);
-  lf_store_free(st);
-  lfb_free(&b);
+  close_built(&o);
 }
 
 /* A view ends at the end of its page; the next starts in the next page. */
 static void test_view_pages(void **state) {
   (void)state;
-  lfb b;
-  build(&b, 4, 0);
-  lf_store *st;
-  lf_file *f;
+  opened o;
+  lf_file *f = open_built(&o, 4, 0);
   lf_error err;
-  if (lfb_open(&b, &st, &f, &err)) fail_msg("open: %s", err.msg);
   const uint8_t *p;
   uint64_t w, n;
   if (lf_file_view(f, 0, 1, ROWS, &p, &w, &n, &err)) fail_msg("view: %s", err.msg);
@@ -148,9 +160,7 @@ static void test_view_pages(void **state) {
   if (lf_file_view(f, 0, 4, ROWS, &p, &w, &n, &err)) fail_msg("view: %s", err.msg);
   assert_int_equal(n, 2);
   assert_memory_equal(p, VALS + 4 * DIM, 2 * DIM * 4);
-  lf_file_free(f);
-  lf_store_free(st);
-  lfb_free(&b);
+  close_built(&o);
 }
 
 /* Pages whose values are not stored as is: LF_UNSUPPORTED, and the decode
@@ -158,12 +168,9 @@ static void test_view_pages(void **state) {
 static void test_view_fallbacks(void **state) {
   (void)state;
   for (int kind = 1; kind <= 4; kind++) {
-    lfb b;
-    build(&b, ROWS, kind);
-    lf_store *st;
-    lf_file *f;
+    opened o;
+    lf_file *f = open_built(&o, ROWS, kind);
     lf_error err;
-    if (lfb_open(&b, &st, &f, &err)) fail_msg("open %d: %s", kind, err.msg);
     const uint8_t *p;
     uint64_t w, n;
     assert_int_equal(lf_file_view(f, 0, 0, ROWS, &p, &w, &n, &err), LF_UNSUPPORTED);
@@ -175,9 +182,7 @@ static void test_view_fallbacks(void **state) {
       assert_memory_equal(a.children[0].values, VALS, sizeof VALS);
       lf_array_reset(&a);
     }
-    lf_file_free(f);
-    lf_store_free(st);
-    lfb_free(&b);
+    close_built(&o);
   }
 }
 
