@@ -16,8 +16,8 @@ OPT      ?= -O2
 SAN      ?=
 CFLAGS   ?=
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
-            -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(SAN) -Iformat -Iext -Itools
-LDLIBS   += -lzstd -llz4 -lroaring -lm
+            -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(SAN) -Iformat -Iext -Itools
+LDLIBS   += -lzstd -llz4 -lroaring -lm -pthread
 TESTLIBS  = -lcmocka -lsqlite3
 
 FORMAT_SRC := $(wildcard format/*.c)

@@ -278,3 +278,45 @@ int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_a
                   (unsigned long long)out->length, n);
   return LF_OK;
 }
+
+/* Bytes per row of a field whose rows can be viewed in place, else 0. */
+static uint64_t view_width(const lf_field *fd) {
+  const lf_field *item = fd->type == LF_T_FIXED_LIST && fd->n_children == 1 ? fd->children[0] : fd;
+  if (fd->is_dict || fd->is_blob || item->n_children || item->type == LF_T_BOOL ||
+      item->type == LF_T_FIXED_LIST || item->is_dict)
+    return 0;
+  uint64_t w = (uint64_t)lf_type_width(item);
+  if (fd == item) return w;
+  return fd->fixed_size > 0 && (uint64_t)fd->fixed_size <= (1u << 24) ? w * (uint64_t)fd->fixed_size : 0;
+}
+
+int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
+                 uint64_t *width, uint64_t *n, lf_error *err) {
+  *ptr = NULL;
+  *n = 0;
+  if (field_idx < 0 || field_idx >= f->schema.n_fields || start >= end || end > f->num_rows)
+    return lf_err(err, LF_ARG, "%s: no rows [%llu, %llu) of field %d to view", f->path,
+                  (unsigned long long)start, (unsigned long long)end, field_idx);
+  const field_plan *fp = f->is_v20 ? NULL : &f->dec->fields[field_idx];
+  *width = view_width(f->schema.fields[field_idx]);
+  if (!fp || fp->nleaves != 1 || fp->leaves[0].depth != 1 || !*width)
+    return lf_err(err, LF_UNSUPPORTED, "%s: field %d cannot be viewed in place", f->path, field_idx);
+  const lf_column *c = &f->cols[fp->leaves[0].col];
+  int p = 0;
+  while (p < c->npages && c->pages[p].row_start + c->pages[p].num_rows <= start) p++;
+  if (p == c->npages) return lf_err(err, LF_CORRUPT, "%s: row %llu is in no page", f->path,
+                                    (unsigned long long)start);
+  const uint8_t *file = NULL, *page = NULL;
+  uint64_t len = 0;
+  int rc = lf_store_map(f->store, f->path, &file, &len, err);
+  if (!rc && len < f->size) /* the footer was read at f->size - 40: the file shrank */
+    rc = lf_err(err, LF_CORRUPT, "%s: truncated to %llu bytes (was %llu)", f->path,
+                (unsigned long long)len, (unsigned long long)f->size);
+  if (!rc) rc = lf_page21_view(&c->pages[p], *width, file, f->size, &page, err);
+  if (rc) return rc;
+  const lf_page *pg = &c->pages[p];
+  uint64_t last = pg->row_start + pg->num_rows < end ? pg->row_start + pg->num_rows : end;
+  *ptr = page + (start - pg->row_start) * *width;
+  *n = last - start;
+  return LF_OK;
+}

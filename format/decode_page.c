@@ -1054,6 +1054,38 @@ static int take_fullzip_indexed(lf_file *f, const lf_page *pg, const fullzip_lay
   return rc;
 }
 
+int lf_page21_view(const lf_page *pg, uint64_t width, const uint8_t *file, uint64_t len,
+                   const uint8_t **out, lf_error *err) {
+  lf_pb pb;
+  lf_pb_field fl;
+  lf_pagedata layers = {0};
+  fullzip_layout z;
+  uint64_t bits = 0;
+  *out = NULL;
+  lf_pb_init(&pb, pg->enc, pg->enc_len);
+  int r = lf_pb_next(&pb, &fl, "page layout", err);
+  if (r < 0) return LF_CORRUPT;
+  if (r == 0 || fl.num != 3 || fl.wire != 2)
+    return lf_err(err, LF_UNSUPPORTED, "not a full-zip page");
+  int rc = parse_fullzip(fl.data, fl.len, &z, &layers, err);
+  if (rc) return rc;
+  if (z.bits_rep || z.bits_def || z.bits_offset || z.bits_value != width * 8 ||
+      lf_layers_max_rep(layers.layers, layers.n_layers))
+    return lf_err(err, LF_UNSUPPORTED, "full-zip page with control words or other widths");
+  if ((rc = lf_fullzip_plain_bits(z.val_enc.p, z.val_enc.n, &bits, err))) return rc;
+  if (bits != width * 8) return lf_err(err, LF_UNSUPPORTED, "full-zip values of another width");
+  if (pg->nbuf < 1 || pg->buf_len[0] / width != pg->num_rows || pg->buf_len[0] % width)
+    return lf_err(err, LF_CORRUPT, "full-zip page of %llu bytes for %llu values of %llu bytes",
+                  (unsigned long long)(pg->nbuf ? pg->buf_len[0] : 0),
+                  (unsigned long long)pg->num_rows, (unsigned long long)width);
+  if (pg->buf_off[0] > len || pg->buf_len[0] > len - pg->buf_off[0])
+    return lf_err(err, LF_CORRUPT, "page buffer [%llu, +%llu) is outside the file (%llu bytes)",
+                  (unsigned long long)pg->buf_off[0], (unsigned long long)pg->buf_len[0],
+                  (unsigned long long)len);
+  *out = file + pg->buf_off[0];
+  return LF_OK;
+}
+
 int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, size_t k,
                           lf_pagedata *out, uint64_t *row_map, lf_error *err) {
   lf_pagedata_reset(out);

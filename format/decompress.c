@@ -896,6 +896,21 @@ int lf_decompress_block(const uint8_t *enc, size_t enc_len, lf_bufview buf,
 
 /* ---- full-zip ------------------------------------------------------------ */
 
+int lf_fullzip_plain_bits(const uint8_t *enc, size_t enc_len, uint64_t *bits, lf_error *err) {
+  ce c;
+  fsl_desc d;
+  int rc = ce_parse(enc, enc_len, &c, err);
+  if (rc) return rc;
+  if (c.kind == CE_FLAT) return flat_bits(&c, "flat", bits, err);
+  if (c.kind != CE_FSL)
+    return lf_err(err, LF_UNSUPPORTED, "full-zip values encoded as '%s' are not stored as is",
+                  ce_names[c.kind]);
+  if ((rc = fsl_describe(&c, &d, err))) return rc;
+  if (d.nvalid) return lf_err(err, LF_UNSUPPORTED, "fixed-size list values with item validity");
+  *bits = d.item_bits * d.dim;
+  return LF_OK;
+}
+
 int lf_fullzip_fixed_bits(const uint8_t *enc, size_t enc_len, uint64_t *bits_per_value,
                           lf_error *err) {
   ce c;

@@ -154,6 +154,19 @@ const char *lf_file_path(const lf_file *f);
 int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
                        lf_array *out, lf_error *err);
 
+/* Zero-copy view: rows [start, end) of top-level field `field_idx` in place,
+** when the field is fixed-width (a fixed-size list of numbers, or a number;
+** not bool) and the page holding row `start` stores its values as is, with
+** no nulls (a full-zip page without control words: LanceDB's layout for
+** vectors of 256 bytes or more) and the store can map the file.  *ptr then
+** points at row start's value (*width bytes each, contiguous) for *n rows,
+** 1 <= *n <= end - start (the view stops at the page's end), inside the
+** store's mapping (valid while the store lives).  LF_UNSUPPORTED when not
+** possible: decode with lf_file_read_range instead.  Thread-safe for
+** different lf_file objects. */
+int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
+                 uint64_t *width, uint64_t *n, lf_error *err);
+
 /* Decode the rows listed (ascending, duplicates allowed) of `field_idx`. */
 int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n,
                  lf_array *out, lf_error *err);

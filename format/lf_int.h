@@ -144,6 +144,11 @@ int lf_decompress_block(const uint8_t *enc, size_t enc_len, lf_bufview buf,
 int lf_fullzip_fixed_bits(const uint8_t *enc, size_t enc_len, uint64_t *bits_per_value,
                           lf_error *err);
 
+/* The stored width of one value when the values are stored as is (flat, or
+** a fixed-size list of flat without item validity: no compression, no
+** validity bytes zipped in); LF_UNSUPPORTED for any other encoding. */
+int lf_fullzip_plain_bits(const uint8_t *enc, size_t enc_len, uint64_t *bits, lf_error *err);
+
 /* Decode the values of a full-zip page once the caller has removed the
 ** control words: `in` is FIXED (n values of lf_fullzip_fixed_bits bits) or
 ** VARIABLE (n values, offsets into data, as stored).  `in` is taken over
@@ -227,6 +232,15 @@ int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *
 ** row of `out` that holds rows[i]. */
 int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, size_t k,
                           lf_pagedata *out, uint64_t *row_map, lf_error *err);
+
+/* The values of page pg in place, when it stores `width`-byte values with no
+** nulls and no encoding: a full-zip page without control words (no rep/def)
+** whose values are stored as is (lf_fullzip_plain_bits) and whose buffer 0
+** holds exactly num_rows values.  *out points at buffer 0 inside `file`
+** (the mapped file, len bytes, which must cover the page); LF_UNSUPPORTED
+** for any other page (the caller decodes it). */
+int lf_page21_view(const lf_page *pg, uint64_t width, const uint8_t *file, uint64_t len,
+                   const uint8_t **out, lf_error *err);
 
 /* ---- assemble.c: rep/def levels + items -> lf_array tree ----------------- */
 /* Append rows [r0, r1) of pd to the arrays along `path` (path[0] is the

@@ -242,11 +242,14 @@ void lf_indices_free(lf_index_meta *a, int n);
 /* ---- Scans (scan.c) ------------------------------------------------------------ */
 /* A batch of live rows of one fragment: cols[k] holds projected field k
 ** (arrays owned by the scan, valid until the next call), rowids[i] the row
-** id, rowaddrs[i] fragment_id << 32 | offset. */
+** id, rowaddrs[i] fragment_id << 32 | offset.  views[k] is NULL, or for
+** the field given to lf_scan_view its n values in place (lf_file_view:
+** contiguous, no nulls), and then cols[k] holds no rows. */
 typedef struct lf_scan_batch {
   uint64_t n;
   uint64_t fragment_id;
   lf_array *cols;
+  const uint8_t **views;
   uint64_t *rowids, *rowaddrs;
   size_t cap;
 } lf_scan_batch;
@@ -257,6 +260,16 @@ typedef struct lf_scan lf_scan;
 int lf_scan_open(lf_dataset *ds, lf_store *store, const int *fields, int nf, lf_scan **out,
                  lf_error *err);
 void lf_scan_free(lf_scan *s);
+/* Read projected field k in place where the files allow (lf_file_view;
+** batches then hold runs of consecutive live rows within one page), else
+** decode it as usual.  For scans, not takes. */
+void lf_scan_view(lf_scan *s, int k);
+/* Restrict the scan to part `part` of `nparts` (0 <= part < nparts) equal
+** shares of the physical rows of all fragments in order, and load the
+** deletion vectors and row ids of those fragments now: scans of different
+** parts of one dataset can then run in different threads (the dataset's
+** store must be thread-safe).  For lf_scan_next only (not skip or takes). */
+int lf_scan_part(lf_scan *s, int part, int nparts, lf_error *err);
 /* Next batch of at most max_rows live rows (*out)->n == 0 at the end. */
 int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err);
 /* The rows among rowids[0..n) (any order) that lie in the first fragment

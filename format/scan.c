@@ -26,6 +26,9 @@ struct lf_scan {
   size_t ndel, del_pos;
   uint64_t *live;         /* scratch: live offsets of a window */
   size_t cap_live;
+  int view_k;             /* projected field read in place (lf_scan_view), or -1 */
+  int parted;             /* lf_scan_part: only global physical rows [lim_lo, lim_hi) */
+  uint64_t lim_lo, lim_hi, end; /* end: the current fragment's last row + 1 in the part */
 };
 
 static void close_fragment(lf_scan *s) {
@@ -78,7 +81,9 @@ int lf_scan_open(lf_dataset *ds, lf_store *store, const int *fields, int nf, lf_
   s->src_file = calloc((size_t)nf + 1, sizeof *s->src_file);
   s->src_field = calloc((size_t)nf + 1, sizeof *s->src_field);
   s->batch.cols = calloc((size_t)nf + 1, sizeof *s->batch.cols);
-  if (!s->fields || !s->src_file || !s->src_field || !s->batch.cols) {
+  s->batch.views = calloc((size_t)nf + 1, sizeof *s->batch.views);
+  s->view_k = -1;
+  if (!s->fields || !s->src_file || !s->src_field || !s->batch.cols || !s->batch.views) {
     lf_scan_free(s);
     return lf_err(err, LF_NOMEM, "out of memory");
   }
@@ -99,6 +104,7 @@ void lf_scan_free(lf_scan *s) {
   close_fragment(s);
   for (int k = 0; s->batch.cols && k < s->nf; k++) lf_array_reset(&s->batch.cols[k]);
   free(s->batch.cols);
+  free(s->batch.views);
   free(s->batch.rowids);
   free(s->batch.rowaddrs);
   free(s->fields);
@@ -134,7 +140,9 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
   }
   for (int k = 0; k < s->nf; k++) {
     lf_array *a = &b->cols[k];
-    if (s->src_file[k] < 0) {
+    if (b->views[k]) {
+      lf_array_clear(a); /* in place: nothing to decode */
+    } else if (s->src_file[k] < 0) {
       lf_array_clear(a);
       rc = lf_array_append_nulls(a, n) ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
       lf_array_finish(a);
@@ -158,25 +166,100 @@ static int is_deleted(const lf_scan *s, size_t *pos, uint64_t r) {
   return *pos < s->ndel && s->del[*pos] == r;
 }
 
+void lf_scan_view(lf_scan *s, int k) { s->view_k = k >= 0 && k < s->nf ? k : -1; }
+
+/* The physical rows [*lo, *hi) of fragment i that lie in the scan's part. */
+static void part_rows(const lf_scan *s, int i, uint64_t *lo, uint64_t *hi) {
+  uint64_t phys = lf_dataset_fragment(s->ds, i)->physical_rows, base = 0;
+  *lo = 0;
+  *hi = phys;
+  if (!s->parted) return;
+  for (int j = 0; j < i; j++) base += lf_dataset_fragment(s->ds, j)->physical_rows;
+  *lo = s->lim_lo <= base ? 0 : s->lim_lo - base < phys ? s->lim_lo - base : phys;
+  *hi = s->lim_hi <= base ? 0 : s->lim_hi - base < phys ? s->lim_hi - base : phys;
+  if (*hi < *lo) *hi = *lo;
+}
+
+int lf_scan_part(lf_scan *s, int part, int nparts, lf_error *err) {
+  if (nparts < 1 || part < 0 || part >= nparts)
+    return lf_err(err, LF_ARG, "scan: no part %d of %d", part, nparts);
+  uint64_t total = 0;
+  int nfr = lf_dataset_num_fragments(s->ds);
+  for (int i = 0; i < nfr; i++) total += lf_dataset_fragment(s->ds, i)->physical_rows;
+  s->parted = 1;
+  uint64_t n = (uint64_t)nparts, q = total / n, r = total % n; /* total * p / n, exactly */
+  s->lim_lo = q * (uint64_t)part + r * (uint64_t)part / n;
+  s->lim_hi = q * (uint64_t)(part + 1) + r * (uint64_t)(part + 1) / n;
+  for (int i = 0; i < nfr; i++) {
+    uint64_t lo, hi;
+    const uint32_t *del;
+    size_t ndel;
+    const lf_rowids *ids;
+    part_rows(s, i, &lo, &hi);
+    int rc = lo < hi ? lf_dataset_deletions(s->ds, i, &del, &ndel, err) : LF_OK;
+    if (!rc && lo < hi) rc = lf_dataset_row_ids(s->ds, i, &ids, err);
+    if (rc) return rc;
+  }
+  return LF_OK;
+}
+
+/* View mode: the run of live rows from p0 up to p1 or the next deleted row,
+** the view field in place when its file allows (the run then ends with the
+** view), else decoded. */
+static int next_view(lf_scan *s, uint64_t p0, uint64_t p1, lf_error *err) {
+  if (s->del_pos < s->ndel && s->del[s->del_pos] < p1) p1 = s->del[s->del_pos];
+  int k = s->view_k, rc = LF_UNSUPPORTED;
+  s->batch.views[k] = NULL;
+  if (s->src_file[k] >= 0) {
+    uint64_t w, n = 0;
+    const uint8_t *p = NULL;
+    lf_error e = {0};
+    rc = lf_file_view(s->files[s->src_file[k]], s->src_field[k], p0, p1, &p, &w, &n, &e);
+    if (rc == LF_OK) s->batch.views[k] = p, p1 = p0 + n;
+    if (rc && rc != LF_UNSUPPORTED) return lf_err(err, rc, "%s", e.msg);
+  }
+  s->off = p1;
+  if (grow_u64(&s->live, &s->cap_live, (size_t)(p1 - p0))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (uint64_t r = p0; r < p1; r++) s->live[r - p0] = r;
+  return fill_batch(s, s->live, (size_t)(p1 - p0), 1, err);
+}
+
+/* Move to the next fragment with rows in the scan's part; 0 at the end. */
+static int next_fragment(lf_scan *s, lf_error *err) {
+  int nfr = lf_dataset_num_fragments(s->ds);
+  for (;;) {
+    if (s->frag + 1 >= nfr) {
+      close_fragment(s);
+      return 0;
+    }
+    uint64_t lo, hi;
+    part_rows(s, ++s->frag, &lo, &hi);
+    if (lo >= hi) continue;
+    s->off = lo;
+    s->end = hi;
+    int rc = open_fragment(s, s->frag, err);
+    return rc ? -rc : 1;
+  }
+}
+
 int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err) {
   *out = &s->batch;
   s->batch.n = 0;
   if (max_rows == 0) max_rows = 1;
   for (;;) {
-    int nfr = lf_dataset_num_fragments(s->ds);
-    if (s->frag < 0 || s->off >= lf_dataset_fragment(s->ds, s->frag)->physical_rows) {
-      if (s->frag + 1 >= nfr) {
-        close_fragment(s);
-        return LF_OK; /* end: n == 0 */
-      }
-      s->frag++;
-      s->off = 0;
-      int rc = open_fragment(s, s->frag, err);
-      if (rc) return rc;
+    uint64_t phys = s->frag < 0 ? 0 : s->parted ? s->end : lf_dataset_fragment(s->ds, s->frag)->physical_rows;
+    if (s->frag < 0 || s->off >= phys) {
+      int r = next_fragment(s, err);
+      if (r <= 0) return -r; /* end: n == 0 */
       continue;
     }
-    uint64_t phys = lf_dataset_fragment(s->ds, s->frag)->physical_rows;
     uint64_t p0 = s->off, p1 = phys - p0 < max_rows ? phys : p0 + max_rows;
+    if (s->view_k >= 0) {
+      while (p0 < p1 && is_deleted(s, &s->del_pos, p0)) p0++;
+      if (p0 < p1) return next_view(s, p0, p1, err);
+      s->off = p1;
+      continue;
+    }
     s->off = p1;
     if (grow_u64(&s->live, &s->cap_live, (size_t)(p1 - p0))) return lf_err(err, LF_NOMEM, "out of memory");
     size_t n = 0;

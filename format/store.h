@@ -51,17 +51,30 @@ struct lf_store {
   /* Delete the object at path; LF_NOTFOUND if there is none. */
   int (*remove)(lf_store *s, const char *path, lf_error *err);
   void (*destroy)(lf_store *s);
+  /* Optional (NULL = unsupported; call through lf_store_map): the whole
+  ** object at path mapped read-only, *len bytes at *ptr.  The mapping is
+  ** owned by the store and stays valid until destroy; every call checks the
+  ** object again (LF_CORRUPT when it shrank below the mapping since, so that
+  ** callers never touch bytes past its end).  LF_UNSUPPORTED where mapping
+  ** is impossible: the caller reads instead.  Thread-safe. */
+  int (*map)(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len, lf_error *err);
 };
 
 /* A store over the local file system rooted at `root` ("" or "/" for
-** absolute paths).  Owns a copy of root.  lf_store_free(NULL) is a no-op. */
+** absolute paths).  Owns a copy of root.  lf_store_free(NULL) is a no-op.
+** Reads and maps are thread-safe; data files (.lance) can be mapped. */
 int lf_store_local_new(const char *root, lf_store **out, lf_error *err);
 void lf_store_free(lf_store *s);
 
 /* A store over one borrowed buffer (must outlive the store); every path
 ** names it and no directory exists (list is LF_NOTFOUND); it is read-only
-** (put, create and remove are LF_UNSUPPORTED).  For tests and fuzzing. */
+** (put, create and remove are LF_UNSUPPORTED); map gives the buffer itself.
+** For tests and fuzzing. */
 int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err);
+
+/* store->map, or LF_UNSUPPORTED when the store has none. */
+int lf_store_map(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len,
+                 lf_error *err);
 
 /* Read [off, off+len) into a fresh malloc'd buffer (caller frees). */
 int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,

@@ -3,7 +3,9 @@
 ** descriptors are kept open (a few, reused round robin) and marked
 ** POSIX_FADV_RANDOM: reads fetch the byte ranges asked for, without kernel
 ** readahead pulling in other columns.  Everything else (manifests, hints,
-** tags) is opened for each read.
+** tags) is opened for each read.  Data files can also be mapped (map: read-
+** only, MAP_SHARED, whole file, kept until destroy; at most MAP_MAX).  Reads
+** and maps may come from several threads: a mutex guards both caches.
 **
 ** Writes never show a partial object: bytes go to a hidden temporary file
 ** beside the target (".<name>.tmp-<pid>-<n>"), are fsync'ed, and are then
@@ -13,6 +15,8 @@
 #include "store.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,12 +26,32 @@
 #include <unistd.h>
 
 #define FD_CACHE 8
+#define MAP_MAX 256
+
+/* A cached descriptor: `users` reads are under way on it; it is closed only
+** when no read uses it (evicted, or forgotten by remove: path NULL). */
+typedef struct fd_slot {
+  char *path;
+  int fd, users;
+} fd_slot;
+
+/* A mapped data file, kept until destroy (views into it may be in use). */
+typedef struct map_slot {
+  char *path;
+  const uint8_t *p;
+  uint64_t len;
+  dev_t dev;
+  ino_t ino;
+} map_slot;
 
 typedef struct local_store {
   lf_store base;
   char *root;
-  struct { char *path; int fd; } fds[FD_CACHE];
+  pthread_mutex_t mu;      /* guards fds, next, maps, nmaps */
+  fd_slot fds[FD_CACHE];
   int next;
+  map_slot maps[MAP_MAX];
+  int nmaps;
 } local_store;
 
 static int immutable(const char *p) {
@@ -35,29 +59,58 @@ static int immutable(const char *p) {
   return (n > 6 && !strcmp(p + n - 6, ".lance")) || (n > 5 && !strcmp(p + n - 5, ".blob"));
 }
 
-/* A descriptor for fp: cached for data files (*keep = 1), else fresh. */
-static int open_fd(local_store *ls, const char *fp, int *keep) {
-  *keep = immutable(fp);
-  if (*keep)
-    for (int i = 0; i < FD_CACHE; i++)
-      if (ls->fds[i].path && !strcmp(ls->fds[i].path, fp)) return ls->fds[i].fd;
-  int fd = open(fp, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || !*keep) return fd;
+/* Cache fd for fp in a slot no read uses; the slot (its users at 1), or -1. */
+static int cache_fd(local_store *ls, const char *fp, int fd) {
   char *copy = strdup(fp);
-  if (!copy) {
-    *keep = 0;
-    return fd;
+  if (!copy) return -1;
+  for (int t = 0; t < FD_CACHE; t++, ls->next = (ls->next + 1) % FD_CACHE) {
+    fd_slot *sl = &ls->fds[ls->next];
+    if (sl->users) continue;
+    if (sl->path) {
+      close(sl->fd);
+      free(sl->path);
+    }
+    *sl = (fd_slot){copy, fd, 1};
+    int slot = ls->next;
+    ls->next = (ls->next + 1) % FD_CACHE;
+    return slot;
   }
+  free(copy);
+  return -1;
+}
+
+/* A descriptor for fp: for data files from the cache (*slot >= 0), else
+** fresh (*slot = -1); give it back with release_fd. */
+static int open_fd(local_store *ls, const char *fp, int *slot) {
+  *slot = -1;
+  int keep = immutable(fp);
+  pthread_mutex_lock(&ls->mu);
+  for (int i = 0; keep && i < FD_CACHE; i++)
+    if (ls->fds[i].path && !strcmp(ls->fds[i].path, fp)) {
+      ls->fds[i].users++;
+      pthread_mutex_unlock(&ls->mu);
+      *slot = i;
+      return ls->fds[i].fd;
+    }
+  pthread_mutex_unlock(&ls->mu);
+  int fd = open(fp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || !keep) return fd;
   (void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
-  int slot = ls->next;
-  ls->next = (ls->next + 1) % FD_CACHE;
-  if (ls->fds[slot].path) {
-    close(ls->fds[slot].fd);
-    free(ls->fds[slot].path);
-  }
-  ls->fds[slot].path = copy;
-  ls->fds[slot].fd = fd;
+  pthread_mutex_lock(&ls->mu);
+  *slot = cache_fd(ls, fp, fd);
+  pthread_mutex_unlock(&ls->mu);
   return fd;
+}
+
+static void release_fd(local_store *ls, int slot, int fd) {
+  if (slot < 0) {
+    close(fd);
+    return;
+  }
+  pthread_mutex_lock(&ls->mu);
+  fd_slot *sl = &ls->fds[slot];
+  if (--sl->users == 0 && !sl->path) close(sl->fd); /* forgotten while in use */
+  pthread_mutex_unlock(&ls->mu);
 }
 
 static int full_path(local_store *ls, const char *path, char *buf, size_t cap, lf_error *err) {
@@ -89,8 +142,8 @@ static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, v
   char fp[4096];
   int rc = full_path((local_store *)s, path, fp, sizeof fp, err);
   if (rc) return rc;
-  int keep;
-  int fd = open_fd((local_store *)s, fp, &keep);
+  int slot;
+  int fd = open_fd((local_store *)s, fp, &slot);
   if (fd < 0) {
     if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
     return lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
@@ -112,7 +165,7 @@ static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, v
     }
     done += (size_t)r;
   }
-  if (!keep) close(fd);
+  release_fd((local_store *)s, slot, fd);
   return rc;
 }
 
@@ -288,16 +341,71 @@ static int local_remove(lf_store *s, const char *path, lf_error *err) {
   char fp[4096];
   int rc = full_path(ls, path, fp, sizeof fp, err);
   if (rc) return rc;
+  pthread_mutex_lock(&ls->mu);
   for (int i = 0; i < FD_CACHE; i++)
     if (ls->fds[i].path && !strcmp(ls->fds[i].path, fp)) {
-      close(ls->fds[i].fd);
+      if (!ls->fds[i].users) close(ls->fds[i].fd); /* else the last user closes it */
       free(ls->fds[i].path);
       ls->fds[i].path = NULL;
     }
+  pthread_mutex_unlock(&ls->mu);
   if (unlink(fp) != 0) {
     if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
     return lf_err(err, LF_IO, "%s: cannot delete: %s", fp, strerror(errno));
   }
+  return LF_OK;
+}
+
+/* Map a new data file (ls->mu held): its size now is the mapping's size. */
+static int map_new(local_store *ls, const char *fp, map_slot *m, lf_error *err) {
+  if (ls->nmaps == MAP_MAX || !immutable(fp))
+    return lf_err(err, LF_UNSUPPORTED, "%s: not mapped", fp);
+  int fd = open(fp, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    return lf_err(err, e == ENOENT ? LF_NOTFOUND : LF_IO, "%s: %s", fp, strerror(e));
+  }
+  void *p = st.st_size > 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0)
+                           : MAP_FAILED;
+  close(fd);
+  char *copy = p != MAP_FAILED ? strdup(fp) : NULL;
+  if (!copy) {
+    if (p != MAP_FAILED) munmap(p, (size_t)st.st_size);
+    return lf_err(err, LF_UNSUPPORTED, "%s: cannot map", fp);
+  }
+  *m = (map_slot){copy, p, (uint64_t)st.st_size, st.st_dev, st.st_ino};
+  ls->maps[ls->nmaps++] = *m;
+  return LF_OK;
+}
+
+static int local_map(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len,
+                     lf_error *err) {
+  local_store *ls = (local_store *)s;
+  char fp[4096];
+  int rc = full_path(ls, path, fp, sizeof fp, err);
+  struct stat st;
+  if (!rc && stat(fp, &st) != 0)
+    rc = lf_err(err, errno == ENOENT ? LF_NOTFOUND : LF_IO, "%s: %s", fp, strerror(errno));
+  if (rc) return rc;
+  pthread_mutex_lock(&ls->mu);
+  map_slot m = {0};
+  int i = 0;
+  while (i < ls->nmaps && strcmp(ls->maps[i].path, fp)) i++;
+  if (i == ls->nmaps) rc = map_new(ls, fp, &m, err);
+  else m = ls->maps[i];
+  pthread_mutex_unlock(&ls->mu);
+  if (rc) return rc;
+  /* the bytes under the mapping must still exist: touching a page past the
+  ** end of a file truncated since it was mapped would raise SIGBUS */
+  if (st.st_dev != m.dev || st.st_ino != m.ino)
+    return lf_err(err, LF_UNSUPPORTED, "%s: replaced since it was mapped", fp);
+  if ((uint64_t)st.st_size < m.len)
+    return lf_err(err, LF_CORRUPT, "%s: truncated to %llu bytes after it was mapped (%llu)", fp,
+                  (unsigned long long)st.st_size, (unsigned long long)m.len);
+  *ptr = m.p;
+  *len = m.len;
   return LF_OK;
 }
 
@@ -308,6 +416,11 @@ static void local_destroy(lf_store *s) {
       close(ls->fds[i].fd);
       free(ls->fds[i].path);
     }
+  for (int i = 0; i < ls->nmaps; i++) {
+    munmap((void *)ls->maps[i].p, (size_t)ls->maps[i].len);
+    free(ls->maps[i].path);
+  }
+  pthread_mutex_destroy(&ls->mu);
   free(ls->root);
   free(ls);
 }
@@ -331,12 +444,22 @@ int lf_store_local_new(const char *root, lf_store **out, lf_error *err) {
   ls->base.create = local_create;
   ls->base.remove = local_remove;
   ls->base.destroy = local_destroy;
+  ls->base.map = local_map;
+  pthread_mutex_init(&ls->mu, NULL);
   *out = &ls->base;
   return LF_OK;
 }
 
 void lf_store_free(lf_store *s) {
   if (s) s->destroy(s);
+}
+
+int lf_store_map(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len,
+                 lf_error *err) {
+  *ptr = NULL;
+  *len = 0;
+  if (!s->map) return lf_err(err, LF_UNSUPPORTED, "%s: this store cannot map objects", path);
+  return s->map(s, path, ptr, len, err);
 }
 
 int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,

@@ -50,6 +50,14 @@ static int mem_remove(lf_store *s, const char *path, lf_error *err) {
   return lf_err(err, LF_UNSUPPORTED, "%s: the memory store is read-only", path);
 }
 
+static int mem_map(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len,
+                   lf_error *err) {
+  (void)path, (void)err;
+  *ptr = ((mem_store *)s)->data;
+  *len = ((mem_store *)s)->len;
+  return LF_OK;
+}
+
 static void mem_destroy(lf_store *s) { free(s); }
 
 int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err) {
@@ -65,6 +73,7 @@ int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *
   m->base.create = mem_create;
   m->base.remove = mem_remove;
   m->base.destroy = mem_destroy;
+  m->base.map = mem_map;
   *out = &m->base;
   return LF_OK;
 }

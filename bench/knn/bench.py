@@ -1,14 +1,18 @@
 #!/usr/bin/python3
 """bench/knn/bench.py DATA [--lib build/lance] [--vec VEC0] [--floor FLOOR]
-                           [--sets n1m_d128,n100k_d768] [--metrics l2,cosine]
-                           [--engines knn,vec,floor] [--queries N] [--warm W]
+                           [--base-lib OTHER/lance] [--sets n1m_d128,n100k_d768]
+                           [--metrics l2,cosine] [--engines knn,knn2,vec,floor]
+                           [--queries N] [--warm W]
 
-Exact top-10 vector search, one thread, all engines in this process, same
-vectors and queries (DATA made by bench/knn/make_data.mjs), timed per query:
+Exact top-10 vector search, all engines in this process, same vectors and
+queries (DATA made by bench/knn/make_data.mjs), timed per query:
 
-  knn    the lance virtual table over DATA/SET.lance (LanceDB 0.39):
+  knn    the lance virtual table over DATA/SET.lance (LanceDB 0.39), one thread:
            SELECT _rowid, _distance FROM t WHERE vec MATCH ? AND _k = 10
            [AND _metric = 'cosine']
+  knn2   the same with AND _options = 'threads=2' (two threads)
+  base   knn through another build of the extension (--base-lib, e.g. one
+         from before the zero-copy reads; run.sh KNN_BASE=REV builds one)
   vec    sqlite-vec 0.1.9, vec0 tables in DATA/vec.db (made here on first use,
          rowid = row + 1), one per set and metric:
            SELECT rowid, distance FROM v WHERE embedding MATCH ? AND k = 10
@@ -90,6 +94,13 @@ def vec_con(args, db):
     return con
 
 
+def lance_con(lib):
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    con.enable_load_extension(True)
+    con.load_extension(lib)
+    return con
+
+
 def queries(args, name, dim):
     qs = [v for _, v in vectors(os.path.join(args.data, name + ".queries.f32"), dim)]
     return qs[:args.queries]
@@ -158,15 +169,18 @@ def main():
     ap.add_argument("--lib", default=os.path.join(ROOT, "build", "lance"))
     ap.add_argument("--vec", default=os.path.join(HERE, "node_modules", "sqlite-vec-linux-x64", "vec0"))
     ap.add_argument("--floor", default=os.path.join(ROOT, "build", "bench", "knn_floor.so"))
+    ap.add_argument("--base-lib", default=None)
     ap.add_argument("--sets", default="n1m_d128,n100k_d768")
     ap.add_argument("--metrics", default="l2,cosine")
-    ap.add_argument("--engines", default="knn,vec,floor")
+    ap.add_argument("--engines", default="knn,knn2,vec,floor")
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--warm", type=int, default=2)
     args = ap.parse_args()
     args.data = os.path.abspath(args.data)
     args.lib = os.path.abspath(args.lib)
     engines = args.engines.split(",")
+    if args.base_lib and "base" not in engines:
+        engines.append("base")
     with open(os.path.join(args.data, "meta.json")) as f:
         meta = json.load(f)
     sets = args.sets.split(",")
@@ -185,13 +199,14 @@ def main():
           f"--metrics {args.metrics} --engines {args.engines} --queries {args.queries} --warm {args.warm}",
           flush=True)
 
-    L = V = FL = None
+    L = V = FL = LB = None
     if "floor" in engines:
         FL = Floor(args.floor)
-    if "knn" in engines:
-        L = sqlite3.connect(":memory:", isolation_level=None)
-        L.enable_load_extension(True)
-        L.load_extension(args.lib)
+    if "knn" in engines or "knn2" in engines:
+        L = lance_con(args.lib)
+    if "base" in engines:
+        LB = lance_con(os.path.abspath(args.base_lib))
+        print(f"# base: {args.base_lib}", flush=True)
     if "vec" in engines:
         V = vec_con(args, vec_path)
         warm_file(vec_path)
@@ -203,6 +218,8 @@ def main():
         dim, rows = m["dim"], m["rows"]
         qs = queries(args, name, dim)
         lance_row = None
+        if LB:
+            LB.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS l_{name} USING lance('{args.data}/{name}.lance')")
         if L:
             L.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS l_{name} USING lance('{args.data}/{name}.lance')")
             warm_tree(os.path.join(args.data, name + ".lance"))
@@ -215,21 +232,27 @@ def main():
             runners = {}
             if FL:
                 runners["floor"] = lambda q, metric=metric: FL.search(q, metric)
-            if L:
-                sql = KNN_SQL.format(t="l_" + name) + (" AND _metric = 'cosine'" if metric == "cosine" else "")
+            sql = KNN_SQL.format(t="l_" + name) + (" AND _metric = 'cosine'" if metric == "cosine" else "")
+            if L and "knn" in engines:
                 runners["knn"] = lambda q, sql=sql: L.execute(sql, (q,)).fetchall()
+            if L and "knn2" in engines:
+                sql2 = sql + " AND _options = 'threads=2'"
+                runners["knn2"] = lambda q, sql2=sql2: L.execute(sql2, (q,)).fetchall()
+            if LB:
+                runners["base"] = lambda q, sql=sql: LB.execute(sql, (q,)).fetchall()
             if V:
                 vsql = VEC_SQL.format(t=f"v_{name}_{metric}")
                 runners["vec"] = lambda q, vsql=vsql: V.execute(vsql, (q,)).fetchall()
             res = interleaved(runners, qs, args.warm)
-            if "knn" in res:
-                res["knn"] = (res["knn"][0], [[(lance_row[rid], d) for rid, d in q] for q in res["knn"][1]])
+            for e in ("knn", "knn2", "base"):
+                if e in res:
+                    res[e] = (res[e][0], [[(lance_row[rid], d) for rid, d in q] for q in res[e][1]])
             if "vec" in res:
                 res["vec"] = (res["vec"][0], [[(rid - 1, d) for rid, d in q] for q in res["vec"][1]])
             p50 = {e: pct(t, 50) for e, (t, _) in res.items()}
             p95 = {e: pct(t, 95) for e, (t, _) in res.items()}
             notes = []
-            for e in ("knn", "vec"):
+            for e in ("knn", "knn2", "base", "vec"):
                 if e in res and "floor" in res:
                     notes.append(f"{e} agreement {agreement(res[e][1], res['floor'][1]):.3f}")
             if "knn" in res and "floor" in res:
@@ -258,6 +281,17 @@ def main():
                  f"{r1:.2f}x" if r1 else "-", ("PASS" if r1 <= 1.25 else "MISS") if r1 else "-",
                  f"{r2:.2f}x" if r2 else "-", ("PASS" if r2 >= 5 else "MISS") if r2 else "-"]
         print("| " + " | ".join(cells) + " |")
+    if any(e in p50 for *_, p50, _ in table for e in ("knn2", "base")):
+        print("\n| set | metric | knn p50 (1 thread) | knn threads=2 p50 | 1 thread / 2 threads "
+              "| base p50 | base / knn |")
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for name, rows, dim, metric, p50, p95 in table:
+            t = p50.get("knn")
+            cells = [f"{rows // 1000}k x {dim}" if rows < 10**6 else f"{rows // 10**6}M x {dim}", metric,
+                     ms(p50, "knn"), ms(p50, "knn2"),
+                     f"{t / p50['knn2']:.2f}x" if t and "knn2" in p50 else "-",
+                     ms(p50, "base"), f"{p50['base'] / t:.2f}x" if t and "base" in p50 else "-"]
+            print("| " + " | ".join(cells) + " |")
     print("\n(times in ms per query)")
 
 

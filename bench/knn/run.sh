@@ -5,6 +5,9 @@
 # use), run the vector-search benchmark (bench/README.md).
 #   BENCH_DATA  dataset directory (default ${TMPDIR:-/tmp}/sqlite-lance-bench-knn)
 #   B           build directory (default build)
+#   KNN_BASE    a git revision: also build the extension as of that revision
+#               (in $B/bench/base) and time it as engine "base" (e.g. the
+#               commit before the zero-copy reads, to measure them)
 set -eu
 cd "$(dirname "$0")/../.."
 B=${B:-build}
@@ -26,6 +29,14 @@ if [ "$(node -p "require('./$VEC/package.json').version" 2>/dev/null)" != "$VEC_
      "sqlite-vec@$VEC_VERSION" "sqlite-vec-linux-x64@$VEC_VERSION")
 fi
 
+BASE_ARGS=""
+if [ -n "${KNN_BASE:-}" ]; then
+  rm -rf "$B/bench/base" && mkdir -p "$B/bench/base"
+  git archive "$KNN_BASE" | tar -x -C "$B/bench/base"
+  make -s -C "$B/bench/base" B=build build/lance.so
+  BASE_ARGS="--base-lib $B/bench/base/build/lance"
+fi
+
 if [ ! -f "$DATA/meta.json" ]; then
   if [ ! -d test/interop/node_modules/@lancedb/lancedb ]; then
     (cd test/interop && npm install --no-audit --no-fund)
@@ -35,4 +46,4 @@ if [ ! -f "$DATA/meta.json" ]; then
   node bench/knn/make_data.mjs "$DATA"
 fi
 exec /usr/bin/python3 bench/knn/bench.py "$DATA" --lib "$B/lance" --vec "$VEC/vec0" \
-  --floor "$B/bench/knn_floor.so" "$@"
+  --floor "$B/bench/knn_floor.so" $BASE_ARGS "$@"

@@ -1,16 +1,21 @@
 /*
 ** knn.c: owns exact k-nearest-neighbour search: turning the SQL query value
-** into a vector of the column's element type, and the flat scan that feeds
-** decoded batches of vectors to the SIMD kernels and the top-k selector.
+** into a vector of the column's element type, the search options
+** (`_options`), and the flat scan that feeds batches of vectors (in place
+** where the files allow, else decoded) to the SIMD kernels and the top-k
+** selector, in one thread or split across several.
 ** Distances are LanceDB's: l2 squared Euclidean, cosine 1 - cos, dot 1 - a.b,
 ** hamming differing bits (ext/simd/simd.h).
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
+#include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vec/knn.h"
 
@@ -171,22 +176,166 @@ void knn_query_reset(knn_query *kq) {
   memset(kq, 0, sizeof *kq);
 }
 
+/* ---- _options ---------------------------------------------------------------- */
+
+static const char *const opt_names[] = {"metric", "threads", "exact", "nprobes",
+                                        "refine_factor", "ef", "distance_range"};
+enum { O_METRIC, O_THREADS, O_EXACT, O_NPROBES, O_REFINE, O_EF, O_RANGE, N_OPTS };
+
+/* A positive decimal integer up to max. */
+static int parse_count(const char *v, long max, long *out) {
+  char *end;
+  if (!isdigit((unsigned char)v[0])) return 0;
+  long x = strtol(v, &end, 10);
+  if (*end || x < 1 || x > max) return 0;
+  *out = x;
+  return 1;
+}
+
+/* One bound of distance_range: empty (keep *out) or a finite number. */
+static int parse_bound(const char *v, size_t n, double *out) {
+  if (n == 0) return 1;
+  char buf[64], *end;
+  if (n >= sizeof buf) return 0;
+  memcpy(buf, v, n);
+  buf[n] = 0;
+  double x = strtod(buf, &end);
+  if (*end || end == buf || !isfinite(x)) return 0;
+  *out = x;
+  return 1;
+}
+
+static int parse_option(knn_options *o, int i, const char *v, char **err) {
+  long x = 0, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  const char *comma = strchr(v, ',');
+  simd_metric m;
+  switch (i) {
+    case O_METRIC:
+      if (strlen(v) >= sizeof o->metric || !parse_metric(v, &m)) break;
+      strcpy(o->metric, v);
+      return SQLITE_OK;
+    case O_THREADS:
+      if (!parse_count(v, 1L << 30, &x)) break;
+      if (x > (ncpu < 1 ? 1 : ncpu)) {
+        *err = sqlite3_mprintf("_options: threads=%ld is more than the %ld CPUs", x, ncpu < 1 ? 1 : ncpu);
+        return SQLITE_ERROR;
+      }
+      o->threads = (int)x;
+      return SQLITE_OK;
+    case O_EXACT:
+      if (strcmp(v, "0") && strcmp(v, "1")) break;
+      o->exact = v[0] == '1';
+      return SQLITE_OK;
+    case O_RANGE:
+      if (!comma || !parse_bound(v, (size_t)(comma - v), &o->lo) ||
+          !parse_bound(comma + 1, strlen(comma + 1), &o->hi))
+        break;
+      return SQLITE_OK;
+    default: /* nprobes, refine_factor, ef: checked, kept for vector indexes */
+      if (!parse_count(v, 2147483647L, &x)) break;
+      *(i == O_NPROBES ? &o->nprobes : i == O_REFINE ? &o->refine_factor : &o->ef) = x;
+      return SQLITE_OK;
+  }
+  static const char *const want[] = {
+      "l2, cosine, dot or hamming", "a positive integer", "0 or 1", "a positive integer",
+      "a positive integer", "a positive integer", "lo,hi (numbers; either may be empty)"};
+  *err = sqlite3_mprintf("_options: bad value '%s' for %s (expected %s)", v, opt_names[i], want[i]);
+  return SQLITE_ERROR;
+}
+
+int knn_options_parse(const char *z, knn_options *o, char **err) {
+  memset(o, 0, sizeof *o);
+  o->threads = o->exact = 1;
+  o->lo = -INFINITY;
+  o->hi = INFINITY;
+  while (z && *z) {
+    size_t n = strcspn(z, " \t\n"), kn;
+    if (n == 0) { z++; continue; }
+    char *tok = sqlite3_mprintf("%.*s", (int)n, z), *eq = tok ? strchr(tok, '=') : NULL;
+    int i = 0, rc = SQLITE_ERROR;
+    if (!tok) return SQLITE_NOMEM;
+    kn = eq ? (size_t)(eq - tok) : n;
+    while (i < N_OPTS && (strlen(opt_names[i]) != kn || strncmp(tok, opt_names[i], kn))) i++;
+    if (!eq || kn == 0)
+      *err = sqlite3_mprintf("_options: '%s' is not key=value", tok);
+    else if (i == N_OPTS)
+      *err = sqlite3_mprintf("_options: unknown option '%.*s' (expected metric, threads, exact, "
+                             "nprobes, refine_factor, ef or distance_range)", (int)kn, tok);
+    else if (o->seen & (1u << i))
+      *err = sqlite3_mprintf("_options: %s given twice", opt_names[i]);
+    else
+      rc = parse_option(o, i, eq + 1, err);
+    o->seen |= 1u << (i < N_OPTS ? i : 0);
+    sqlite3_free(tok);
+    if (rc) return rc;
+    z += n;
+  }
+  return SQLITE_OK;
+}
+
+int knn_options_check_metric(const knn_options *o, const char *metric, char **err) {
+  simd_metric a, b;
+  if (!o->metric[0] || !metric || !parse_metric(metric, &a) || !parse_metric(o->metric, &b) || a == b)
+    return SQLITE_OK;
+  *err = sqlite3_mprintf("_metric = '%s' and _options metric=%s disagree", metric, o->metric);
+  return SQLITE_ERROR;
+}
+
+void knn_query_options(knn_query *kq, const knn_options *o) {
+  if (o->lo > kq->lo) kq->lo = o->lo, kq->lo_open = 0;
+  if (o->hi <= kq->hi) kq->hi = o->hi, kq->hi_open = 1; /* LanceDB: the upper bound is left out */
+}
+
+/* ---- The scan ------------------------------------------------------------------ */
+
 /* The distance range (_distance > / >= / < / <= constraints): applied before
 ** the top k, as LanceDB's distance_range */
 static int in_range(const knn_query *kq, double d) {
   return (kq->lo_open ? d > kq->lo : d >= kq->lo) && (kq->hi_open ? d < kq->hi : d <= kq->hi);
 }
 
-int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn select, void *ctx,
-               simd_topk_item **out, size_t *nout, lf_error *err) {
+/* One part of a search: a scan, its own top k.  Runs in a worker thread
+** when the search is split, so it allocates with malloc, not sqlite3_malloc. */
+typedef struct knn_part {
+  lf_scan *scan;
+  int vcol;
+  const knn_query *kq;
+  knn_select_fn select;
+  void *ctx;
+  simd_topk_item *items; /* k + 1 (malloc) */
+  size_t n;
+  int rc;
+  lf_error err;
+} knn_part;
+
+/* Push the rows of batch b that have a distance, pass select and lie in the range. */
+static void push_batch(knn_part *p, const lf_scan_batch *b, const float *dist, const uint8_t *sel,
+                       simd_topk *tk) {
+  const knn_query *kq = p->kq;
+  const lf_array *a = &b->cols[p->vcol], *items_a = &a->children[0];
+  int in_place = b->views[p->vcol] != NULL; /* viewed pages have no nulls */
+  for (uint64_t i = 0; i < b->n; i++) {
+    if (!in_place && lf_array_is_null(a, i)) continue;
+    if (!in_place && items_a->valid) { /* a vector with null items has no distance */
+      uint64_t j = 0;
+      while (j < kq->dim && items_a->valid[i * kq->dim + j]) j++;
+      if (j < kq->dim) continue;
+    }
+    if (dist[i] != dist[i]) continue; /* NaN (cosine of a zero vector): no distance */
+    if (!sel[i] || !in_range(kq, dist[i])) continue;
+    simd_topk_push(tk, dist[i], (int64_t)b->rowids[i]);
+  }
+}
+
+static int run_part(knn_part *p) {
+  const knn_query *kq = p->kq;
   const simd_kernel *kern = simd_get(kq->metric, kq->metric == SIMD_HAMMING ? SIMD_BIN : kq->elem);
-  simd_topk_item *items = sqlite3_malloc64((kq->k + 1) * sizeof *items);
   float *dist = NULL;
   uint8_t *sel = NULL;
   size_t cap = 0;
-  if (!items) return lf_err(err, LF_NOMEM, "out of memory");
+  if (!(p->items = malloc((kq->k + 1) * sizeof *p->items))) return lf_err(&p->err, LF_NOMEM, "out of memory");
   simd_topk tk;
-  simd_topk_init(&tk, items, (size_t)kq->k);
+  simd_topk_init(&tk, p->items, (size_t)kq->k);
   /* ~2 MB of vectors per batch: large enough to amortize per-batch work,
   ** small enough to stay in cache between decoding and the kernel */
   uint64_t row_bytes = (uint64_t)kq->dim * kern->elem_size, batch = (2u << 20) / (row_bytes ? row_bytes : 1);
@@ -194,33 +343,68 @@ int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn selec
   int rc = LF_OK;
   for (;;) {
     const lf_scan_batch *b;
-    if ((rc = lf_scan_next(scan, batch, &b, err)) || b->n == 0) break;
+    if ((rc = lf_scan_next(p->scan, batch, &b, &p->err)) || b->n == 0) break;
     if (b->n > cap) {
-      float *d = sqlite3_realloc64(dist, b->n * sizeof *d);
-      uint8_t *ns = d ? sqlite3_realloc64(sel, b->n) : NULL;
+      float *d = realloc(dist, b->n * sizeof *d);
+      uint8_t *ns = d ? realloc(sel, b->n) : NULL;
       if (d) dist = d;
       if (ns) sel = ns;
-      if (!d || !ns) { rc = lf_err(err, LF_NOMEM, "out of memory"); break; }
+      if (!d || !ns) { rc = lf_err(&p->err, LF_NOMEM, "out of memory"); break; }
       cap = b->n;
     }
     memset(sel, 1, b->n);
-    if (select) select(ctx, b, sel);
-    const lf_array *a = &b->cols[vcol], *items_a = &a->children[0];
-    kern->many(kq->q, items_a->values, kq->dim, b->n, dist);
-    for (uint64_t i = 0; i < b->n; i++) {
-      if (lf_array_is_null(a, i)) continue;
-      if (items_a->valid) { /* a vector with null items has no distance */
-        uint64_t j = 0;
-        while (j < kq->dim && items_a->valid[i * kq->dim + j]) j++;
-        if (j < kq->dim) continue;
-      }
-      if (dist[i] != dist[i]) continue; /* NaN (cosine of a zero vector): no distance */
-      if (!sel[i] || !in_range(kq, dist[i])) continue;
-      simd_topk_push(&tk, dist[i], (int64_t)b->rowids[i]);
-    }
+    if (p->select) p->select(p->ctx, b, sel);
+    const uint8_t *v = b->views[p->vcol] ? b->views[p->vcol] : b->cols[p->vcol].children[0].values;
+    kern->many(kq->q, v, kq->dim, b->n, dist);
+    push_batch(p, b, dist, sel, &tk);
   }
-  sqlite3_free(dist);
-  sqlite3_free(sel);
+  free(dist);
+  free(sel);
+  p->n = rc ? 0 : simd_topk_finish(&tk);
+  return rc;
+}
+
+static void *part_main(void *arg) {
+  knn_part *p = arg;
+  p->rc = run_part(p);
+  return NULL;
+}
+
+/* Run the parts: 1.. in threads (inline when a thread cannot start), 0 here. */
+static void run_parts(knn_part *parts, int n) {
+  pthread_t *tid = n > 1 ? malloc((size_t)n * sizeof *tid) : NULL;
+  char *started = n > 1 ? calloc((size_t)n, 1) : NULL;
+  for (int t = 1; t < n; t++)
+    started[t] = tid && started && pthread_create(&tid[t], NULL, part_main, &parts[t]) == 0;
+  part_main(&parts[0]);
+  for (int t = 1; t < n; t++) {
+    if (started && started[t]) pthread_join(tid[t], NULL);
+    else part_main(&parts[t]);
+  }
+  free(tid);
+  free(started);
+}
+
+int knn_search(lf_scan **scans, int nscans, int vcol, const knn_query *kq, knn_select_fn select,
+               void *ctx, simd_topk_item **out, size_t *nout, lf_error *err) {
+  knn_part *parts = calloc((size_t)nscans + 1, sizeof *parts);
+  simd_topk_item *items = sqlite3_malloc64((kq->k + 1) * sizeof *items);
+  int rc = parts && items ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+  for (int t = 0; !rc && t < nscans; t++) {
+    parts[t] = (knn_part){.scan = scans[t], .vcol = vcol, .kq = kq, .select = select, .ctx = ctx};
+    lf_scan_view(scans[t], vcol);
+    if (nscans > 1) rc = lf_scan_part(scans[t], t, nscans, err); /* loads shared state first */
+  }
+  if (!rc) run_parts(parts, nscans);
+  simd_topk tk; /* merge: the k best of the parts' k best are the k best */
+  simd_topk_init(&tk, items, (size_t)kq->k);
+  for (int t = 0; !rc && t < nscans; t++) {
+    if (parts[t].rc) rc = lf_err(err, parts[t].rc, "%s", parts[t].err.msg);
+    for (size_t i = 0; !rc && i < parts[t].n; i++)
+      simd_topk_push(&tk, parts[t].items[i].dist, parts[t].items[i].rowid);
+  }
+  for (int t = 0; parts && t < nscans; t++) free(parts[t].items);
+  free(parts);
   if (rc) {
     sqlite3_free(items);
     return rc;

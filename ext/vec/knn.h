@@ -20,6 +20,28 @@ typedef struct knn_query {
   int lo_open, hi_open;  /* 1: the bound itself is left out (> or <) */
 } knn_query;
 
+/* The search options of `_options = '...'` (knn_options_parse). */
+typedef struct knn_options {
+  char metric[16];       /* metric=: "" when not given */
+  int threads;           /* threads=N: scan in N threads (1 <= N <= CPUs; default 1) */
+  int exact;             /* exact=0|1 (default 1); no index exists yet, so always exact */
+  long nprobes, refine_factor, ef; /* accepted, checked (> 0), no effect until vector
+                         ** indexes exist; 0 when not given */
+  double lo, hi;         /* distance_range=lo,hi: lo <= distance < hi, as LanceDB
+                         ** (default -inf, inf; either may be left empty) */
+  unsigned seen;         /* one bit per option given */
+} knn_options;
+
+/* Parse space-separated key=value options (z may be NULL: none) into o,
+** strictly: an unknown key, a bad value or a key given twice is
+** SQLITE_ERROR with *err (sqlite3_malloc'd) naming the option. */
+int knn_options_parse(const char *z, knn_options *o, char **err);
+/* SQLITE_ERROR with *err when the options' metric and `metric` (_metric,
+** may be NULL) are both given and name different metrics. */
+int knn_options_check_metric(const knn_options *o, const char *metric, char **err);
+/* Narrow kq's distance range by the options' distance_range. */
+void knn_query_options(knn_query *kq, const knn_options *o);
+
 /* Build the query for vector field f from an SQL value (float32 BLOB, JSON
 ** text '[...]', or for uint8/int8 vectors their raw bytes as a BLOB), a
 ** metric name ("l2", "cosine", "dot", "hamming"; NULL = l2) and k.  On error
@@ -34,11 +56,16 @@ int knn_is_vector(const lf_field *f);
 /* Clear sel[i] for the rows of batch b to leave out (sel starts all 1). */
 typedef void (*knn_select_fn)(void *ctx, const lf_scan_batch *b, uint8_t *sel);
 
-/* Scan every live row (scan must project the vector column as batch column
-** vcol), compute distances with the SIMD kernels, keep rows with a non-null
-** vector that select() keeps, and return the k nearest as items sorted by distance,
-** ties by row id (*out sqlite3_malloc'd, *n <= k). */
-int knn_search(lf_scan *scan, int vcol, const knn_query *kq, knn_select_fn select, void *ctx,
-               simd_topk_item **out, size_t *n, lf_error *err);
+/* Scan every live row (each scan must project the vector column as batch
+** column vcol), compute distances with the SIMD kernels, keep rows with a
+** non-null vector that select() keeps, and return the k nearest as items
+** sorted by distance, ties by row id (*out sqlite3_malloc'd, *n <= k).
+** The vector column is read in place where the files allow (lf_scan_view).
+** nscans > 1: scans[0..nscans) are fresh scans of the same snapshot and
+** projection; each scans one part of the rows (lf_scan_part) in its own
+** thread (select must be thread-safe), with its own top k, merged at the
+** end: the result is the same as with one scan. */
+int knn_search(lf_scan **scans, int nscans, int vcol, const knn_query *kq, knn_select_fn select,
+               void *ctx, simd_topk_item **out, size_t *n, lf_error *err);
 
 #endif

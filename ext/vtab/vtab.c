@@ -20,7 +20,7 @@ SQLITE_EXTENSION_INIT3
 #include "vec/knn.h"
 #include "vtab.h"
 
-enum { H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, N_HIDDEN };
+enum { H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, H_OPTIONS, N_HIDDEN };
 #define BATCH_ROWS 2048
 
 
@@ -92,6 +92,8 @@ typedef struct lcursor {
   char *metric;
   sqlite3_value *dlo, *dhi; /* _distance bounds (xFilter's argv) */
   int dlo_open, dhi_open;
+  char *options;            /* _options text, or NULL */
+  knn_options opts;
 } lcursor;
 
 static int vt_error(lvtab *vt, const char *fmt, const char *a, const char *b) {
@@ -176,7 +178,7 @@ static char *declare_sql(const lf_schema *s) {
     sqlite3_str_appendf(q, "%s\"%w\" %s", i ? ", " : "", s->fields[i]->name,
                         vtab_sql_type(s->fields[i]));
   sqlite3_str_appendf(q, "%s_version HIDDEN, _tag HIDDEN, _rowid HIDDEN, _rowaddr HIDDEN, "
-                      "_distance HIDDEN, _k HIDDEN, _metric HIDDEN)", s->n_fields ? ", " : "");
+                      "_distance HIDDEN, _k HIDDEN, _metric HIDDEN, _options HIDDEN)", s->n_fields ? ", " : "");
   return sqlite3_str_finish(q);
 }
 
@@ -274,6 +276,7 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** 256  _distance >= ? (512: > ?)      with 32: the lower bound of the distance
 **                                     range, applied before the top k
 ** 1024 _distance <= ? (2048: < ?)     with 32: the upper bound
+** 4096 _options = ?                   with 32: 'key=value ...' (knn_options_parse)
 ** idxStr: "<vector column>;" when bit 32 is set, then for each pushed filter,
 **   in argv order after the above, "<column>:<op>[i];" ("i": an IN list taken
 **   all at once with sqlite3_vtab_in) with op an
@@ -284,7 +287,7 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** filter is consumed (omit = 1); otherwise SQLite checks it again (omit = 0)
 ** and the C filter only ever drops rows SQLite would drop.  With a vector search
 ** they are prefilters, applied before the top k.  _version, _tag, rowid,
-** MATCH, _k and _metric constraints are consumed (omit = 1), and so are
+** MATCH, _k, _metric and _options constraints are consumed (omit = 1), and so are
 ** the _distance bounds when their value is known to compare exactly; a
 ** search consumes ORDER BY _distance.
 ** Cost tiers: rowid take 10; a search or scan 1e6, minus a little per pushed
@@ -328,7 +331,7 @@ static int is_filter_op(int op) {
 
 typedef struct plan {
   int idx, argv, nfilt, unusable, vcol;
-  int used[12]; /* constraint index per idxNum bit position, -1 = none */
+  int used[13]; /* constraint index per idxNum bit position, -1 = none */
 } plan;
 
 static void take_constraint(sqlite3_index_info *info, plan *pl, int bit, int i) {
@@ -396,6 +399,8 @@ static void plan_search(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
   if (m >= 0) take_constraint(info, pl, 128, m);
   plan_distance_bound(vt, info, pl, SQLITE_INDEX_CONSTRAINT_GE, SQLITE_INDEX_CONSTRAINT_GT, 256);
   plan_distance_bound(vt, info, pl, SQLITE_INDEX_CONSTRAINT_LE, SQLITE_INDEX_CONSTRAINT_LT, 1024);
+  int o = find_hidden(vt, info, H_OPTIONS, SQLITE_INDEX_CONSTRAINT_EQ, pl);
+  if (o >= 0) take_constraint(info, pl, 4096, o);
   if (info->nOrderBy >= 1 && info->aOrderBy[0].iColumn == vt->ncols + H_DISTANCE &&
       !info->aOrderBy[0].desc &&
       (info->nOrderBy == 1 || (info->nOrderBy == 2 && !info->aOrderBy[1].desc &&
@@ -488,6 +493,8 @@ static void cursor_reset(lcursor *c) {
   c->knn = 0;
   sqlite3_free(c->metric);
   c->metric = NULL;
+  sqlite3_free(c->options);
+  c->options = NULL;
   c->nids = c->idpos = 0;
   for (int i = 0; i < c->nfilters; i++) {
     sqlite3_value_free(c->filters[i].val);
@@ -880,6 +887,24 @@ static void search_select(void *ctx, const lf_scan_batch *b, uint8_t *sel) {
   select_rows(x->c->filters, x->c->nfilters, x->proj, b, sel);
 }
 
+/* _options: parsed strictly, its metric agreeing with _metric's (and used
+** when _metric is not given). */
+static int search_options(lvtab *vt, lcursor *c, sqlite3_value *opts) {
+  const char *z = opts ? (const char *)sqlite3_value_text(opts) : NULL;
+  char *msg = NULL;
+  if (z && !(c->options = sqlite3_mprintf("%s", z))) return SQLITE_NOMEM;
+  int rc = knn_options_parse(z, &c->opts, &msg);
+  if (!rc) rc = knn_options_check_metric(&c->opts, c->metric, &msg);
+  if (rc) {
+    if (msg) vt_error(vt, "lance: %s: %s", vt->name, msg);
+    sqlite3_free(msg);
+    return rc;
+  }
+  if (!c->metric && c->opts.metric[0] && !(c->metric = sqlite3_mprintf("%s", c->opts.metric)))
+    return SQLITE_NOMEM;
+  return SQLITE_OK;
+}
+
 static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_error *e) {
   char *msg = NULL;
   knn_query kq;
@@ -893,17 +918,27 @@ static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_erro
   /* a bound that does not compare exactly in C is left to SQLite (omit = 0) */
   if (distance_bound_exact(c->dlo)) kq.lo = sqlite3_value_double(c->dlo), kq.lo_open = c->dlo_open;
   if (distance_bound_exact(c->dhi)) kq.hi = sqlite3_value_double(c->dhi), kq.hi_open = c->dhi_open;
+  knn_query_options(&kq, &c->opts);
   uint64_t used = col_bit(vcol) | filter_mask(c);
-  lf_scan *s1 = NULL;
-  int *proj1 = NULL;
-  int rc = open_projection(vt, c->ds, used, &s1, &proj1, e);
+  int n = c->opts.threads, *proj1 = NULL, rc = LF_OK; /* one scan per thread */
+  lf_scan **s1 = sqlite3_malloc64((uint64_t)n * sizeof *s1);
+  if (!s1) rc = lf_err(e, LF_NOMEM, "out of memory");
+  else memset(s1, 0, (size_t)n * sizeof *s1);
+  for (int t = 0; !rc && t < n; t++) {
+    int *pj = NULL;
+    rc = open_projection(vt, c->ds, used, &s1[t], &pj, e);
+    if (t == 0) proj1 = pj;
+    else sqlite3_free(pj);
+  }
   if (!rc && proj1[vcol] < 0) { /* the snapshot lacks the column: no rows */
     c->nres = 0;
   } else if (!rc) {
     search_ctx x = {c, proj1};
-    rc = knn_search(s1, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, &c->res, &c->nres, e);
+    rc = knn_search(s1, n, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, &c->res,
+                    &c->nres, e);
   }
-  lf_scan_free(s1);
+  for (int t = 0; s1 && t < n; t++) lf_scan_free(s1[t]);
+  sqlite3_free(s1);
   sqlite3_free(proj1);
   knn_query_reset(&kq);
   return rc;
@@ -921,6 +956,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   sqlite3_value *metric = idx & 128 ? argv[a++] : NULL;
   c->dlo = idx & 256 ? argv[a++] : NULL;
   c->dhi = idx & 1024 ? argv[a++] : NULL;
+  sqlite3_value *opts = idx & 4096 ? argv[a++] : NULL;
   c->dlo_open = !!(idx & 512);
   c->dhi_open = !!(idx & 2048);
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
@@ -936,6 +972,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
     c->k = sqlite3_value_int64(k);
     if (metric && !(c->metric = sqlite3_mprintf("%s", sqlite3_value_text(metric))))
       return SQLITE_NOMEM;
+    if ((rc = search_options(vt, c, opts))) return rc;
   }
   if (choose_snapshot(vt, c, ver, tag, &e) || open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
       (c->knn && run_search(vt, c, vcol, q, &e)))
@@ -991,6 +1028,7 @@ static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
     case H_METRIC:
       if (c->knn) sqlite3_result_text(ctx, c->metric ? c->metric : "l2", -1, SQLITE_TRANSIENT);
       break;
+    case H_OPTIONS: if (c->knn && c->options) sqlite3_result_text(ctx, c->options, -1, SQLITE_TRANSIENT); break;
   }
   return SQLITE_OK;
 }
