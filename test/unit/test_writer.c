@@ -186,6 +186,15 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* Fresh random arrays for every top-level field of s, n rows each. */
+static void gen_batch(gen *g, const lf_schema *s, lf_array *in, uint64_t n) {
+  for (int i = 0; i < s->n_fields; i++) {
+    lf_array_reset(&in[i]);
+    lf_array_init(&in[i], s->fields[i]);
+    gen_array(g, &in[i], n);
+  }
+}
+
 typedef struct rt {
   int minor;
   uint64_t rows, batch;
@@ -209,11 +218,7 @@ static void round_trip(fixture *fx, const lf_schema *s, rt *t) {
   uint64_t batch = t->batch ? t->batch : t->rows ? t->rows : 1;
   for (uint64_t done = 0; done < t->rows; done += batch) {
     uint64_t n = t->rows - done < batch ? t->rows - done : batch;
-    for (int i = 0; i < nf; i++) {
-      lf_array_reset(&in[i]);
-      lf_array_init(&in[i], s->fields[i]);
-      gen_array(&t->g, &in[i], n);
-    }
+    gen_batch(&t->g, s, in, n);
     if (lf_writer_write(w, in, n, &err)) fail_msg("write: %s", err.msg);
   }
   assert_int_equal(lf_writer_rows(w), t->rows);
@@ -235,11 +240,7 @@ static void round_trip(fixture *fx, const lf_schema *s, rt *t) {
   uint64_t *rows = malloc(sizeof *rows * (batch + 1));
   for (uint64_t done = 0; done < t->rows; done += batch) {
     uint64_t n = t->rows - done < batch ? t->rows - done : batch;
-    for (int i = 0; i < nf; i++) {
-      lf_array_reset(&in[i]);
-      lf_array_init(&in[i], s->fields[i]);
-      gen_array(&t->g, &in[i], n);
-    }
+    gen_batch(&t->g, s, in, n);
     for (int i = 0; i < nf; i++) {
       lf_array_reset(&out[i]);
       lf_array_init(&out[i], lf_file_schema(f)->fields[i]);
