@@ -435,6 +435,58 @@ static void test_sparse_lists(void **state) {
   lf_schema_reset(&s);
 }
 
+/* Runs of 20000 empty lists between values: no chunk can hold the levels
+** before a value, so the page goes full-zip (booleans a byte each). */
+static void test_empty_runs_fullzip(void **state) {
+  fixture *fx = *state;
+  static const fdef f[] = {{"l", 0, -1, "list", 0}, {"item", 1, 0, "int32", 0},
+                           {"b", 2, -1, "list", 0}, {"item", 3, 2, "bool", 0}};
+  lf_schema s;
+  make_schema(&s, f, 4);
+  lf_error err = {0};
+  for (int minor = 1; minor <= 2; minor++) {
+    uint64_t n = 60000;
+    lf_array in[2], out;
+    for (int c = 0; c < 2; c++) {
+      lf_array_init(&in[c], s.fields[c]);
+      assert_int_equal(lf_array_alloc_offsets(&in[c], n + 1), 0);
+      in[c].offsets[0] = 0;
+      for (uint64_t i = 0; i < n; i++) in[c].offsets[i + 1] = in[c].offsets[i] + (i % 20000 == 19999);
+      in[c].length = n;
+      lf_array *it = &in[c].children[0];
+      it->length = in[c].offsets[n];
+      assert_int_equal(lf_array_alloc_values(it, it->length * 4), 0);
+      for (uint64_t i = 0; i < it->length; i++) {
+        int32_t v = c ? (int32_t)(i & 1) : (int32_t)(1000 + i);
+        memcpy(it->values + (c ? i : 4 * i), &v, c ? 1 : 4);
+      }
+    }
+    lf_writer *w;
+    char name[64];
+    lf_data_file_name(name, sizeof name);
+    assert_int_equal(lf_writer_open(fx->st, "", name, &s, 2, minor, &w, &err), LF_OK);
+    assert_int_equal(lf_writer_write(w, in, n, &err), LF_OK);
+    lf_data_file df = {0};
+    assert_int_equal(lf_writer_finish(w, &df, &err), LF_OK);
+    assert_int_equal(count_layout(fx, name, 0, 3, NULL), 1);
+    assert_int_equal(count_layout(fx, name, 1, 3, NULL), 1);
+    char path[128];
+    snprintf(path, sizeof path, "data/%s", name);
+    lf_file *file;
+    assert_int_equal(lf_file_open(fx->st, path, &file, &err), LF_OK);
+    for (int c = 0; c < 2; c++) {
+      lf_array_init(&out, lf_file_schema(file)->fields[c]);
+      if (lf_file_read_range(file, c, 0, n, &out, &err)) fail_msg("%s", err.msg);
+      for (uint64_t r = 0; r < n; r++) row_eq(s.fields[c], &in[c], r, &out, r, r);
+      lf_array_reset(&out);
+      lf_array_reset(&in[c]);
+    }
+    lf_file_free(file);
+    lf_data_file_reset(&df);
+  }
+  lf_schema_reset(&s);
+}
+
 static void test_errors(void **state) {
   fixture *fx = *state;
   static const fdef f[] = {{"x", 0, -1, "int32", 0}, {"v", 1, -1, "fixed_size_list:float:4", 1}};
@@ -497,6 +549,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_zero_rows, setup, teardown),
       cmocka_unit_test_setup_teardown(test_many_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sparse_lists, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_empty_runs_fullzip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
