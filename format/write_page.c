@@ -123,8 +123,9 @@ static void ce_flat(lf_buf *b, uint32_t num, uint64_t bits) {
   lf_pbw_end(b, num, m);
 }
 
-/* The value compression of the page's values at field num. */
-static void ce_values(lf_buf *b, uint32_t num, const lf_wpage *p) {
+/* The value compression of the page's values at field num (full-zip
+** stores a boolean in a byte). */
+static void ce_values(lf_buf *b, uint32_t num, const lf_wpage *p, int zipped) {
   size_t m = lf_pbw_begin(b), f = lf_pbw_begin(b);
   if (p->kind == LF_WV_VAR) {
     ce_flat(b, 1, p->var64 ? 64 : 32);
@@ -134,7 +135,7 @@ static void ce_values(lf_buf *b, uint32_t num, const lf_wpage *p) {
     ce_flat(b, 2, (uint64_t)p->width * 8 / p->fsl_dim);
     lf_pbw_end(b, 11, f);
   } else {
-    lf_pbw_uint(b, 1, p->kind == LF_WV_BOOL ? 1 : (uint64_t)p->width * 8);
+    lf_pbw_uint(b, 1, p->kind == LF_WV_BOOL && !zipped ? 1 : (uint64_t)p->width * 8);
     lf_pbw_end(b, 1, f);
   }
   lf_pbw_end(b, num, m);
@@ -288,7 +289,7 @@ static int encode_miniblock(lf_wpage *p, const plan *pl, int large, lf_wenc *out
   size_t m = lf_pbw_begin(L);
   if (pl->has_rep) ce_flat(L, 1, 16);
   if (pl->has_def) ce_flat(L, 2, 16);
-  ce_values(L, 3, p);
+  ce_values(L, 3, p, 0);
   put_layers(L, 6, pl, p->depth);
   lf_pbw_uint(L, 7, 1);
   if (pl->has_rep) lf_pbw_uint(L, 8, 1);
@@ -364,7 +365,7 @@ static int encode_fullzip(lf_wpage *p, const plan *pl, lf_wenc *out) {
   else lf_pbw_uint(L, 3, (uint64_t)p->width * 8);
   lf_pbw_uint(L, 5, pl->has_rep ? p->n_levels : p->n_vals);
   lf_pbw_uint(L, 6, p->n_vals);
-  ce_values(L, 7, p);
+  ce_values(L, 7, p, 1);
   put_layers(L, 8, pl, p->depth);
   layout_end(out, 3, m);
   return rc;

@@ -226,7 +226,7 @@ static void put_encoding(lf_buf *b, uint32_t num, const char *url, const lf_buf 
   lf_pbw_str(b, 1, url);
   lf_pbw_bytes(b, 2, value->p, value->len);
   lf_pbw_end(b, 1, a);
-  lf_pbw_end(b, 1, d);
+  lf_pbw_end(b, 2, d);
   lf_pbw_end(b, num, m);
 }
 

@@ -1,0 +1,556 @@
+/* test_writer.c: the data file writer (format/writer.c, format/write_page.c):
+** random batches of every type written with lf_writer, read back with
+** lf_file_open / lf_file_read_range / lf_file_take and compared value by
+** value; page layouts checked by what the pages hold; error cases. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lf_int.h"
+#include "lf_write.h"
+
+/* ---- schemas ------------------------------------------------------------ */
+
+typedef struct fdef {
+  const char *name;
+  int id, parent;
+  const char *lt;
+  int nullable;
+} fdef;
+
+/* Parse a schema from field definitions (pre-order, ids set). */
+static void make_schema(lf_schema *s, const fdef *d, int n) {
+  lf_buf b = {0};
+  for (int i = 0; i < n; i++) {
+    size_t m = lf_pbw_begin(&b);
+    lf_pbw_bytes(&b, 2, d[i].name, strlen(d[i].name));
+    lf_pbw_uint_nz(&b, 3, (uint64_t)d[i].id);
+    lf_pbw_sint32(&b, 4, d[i].parent);
+    lf_pbw_str(&b, 5, d[i].lt);
+    lf_pbw_uint_nz(&b, 6, (uint64_t)d[i].nullable);
+    lf_pbw_end(&b, 1, m);
+  }
+  memset(s, 0, sizeof *s);
+  lf_error err = {0};
+  assert_int_equal(b.rc, 0);
+  if (lf_schema_parse_fields(s, b.p, b.len, &err)) fail_msg("schema: %s", err.msg);
+  lf_buf_reset(&b);
+}
+
+/* ---- random arrays ---------------------------------------------------------- */
+
+typedef struct gen {
+  uint64_t x;
+  int null_pct, empty_pct, max_len, max_items;
+} gen;
+
+static uint64_t rnd(gen *g) {
+  g->x ^= g->x << 13;
+  g->x ^= g->x >> 7;
+  g->x ^= g->x << 17;
+  return g->x;
+}
+
+static void gen_valid(gen *g, lf_array *a, uint64_t n) {
+  if (!a->field->nullable || !g->null_pct) return;
+  assert_int_equal(lf_array_alloc_valid(a, n), 0);
+  for (uint64_t i = 0; i < n; i++) {
+    a->valid[i] = (int)(rnd(g) % 100) >= g->null_pct;
+    a->null_count += !a->valid[i];
+  }
+}
+
+static void gen_array(gen *g, lf_array *a, uint64_t n);
+
+static void gen_fixed(gen *g, lf_array *a, uint64_t n, int w) {
+  assert_int_equal(lf_array_alloc_values(a, n * (uint64_t)w + 1), 0);
+  for (uint64_t i = 0; i < n * (uint64_t)w; i++) a->values[i] = (uint8_t)rnd(g);
+  if (a->field->type == LF_T_BOOL)
+    for (uint64_t i = 0; i < n; i++) a->values[i] &= 1;
+  if (a->field->type == LF_T_INT32 && (rnd(g) & 1)) /* small ints too */
+    for (uint64_t i = 0; i < n; i++) memset(a->values + 4 * i + 1, 0, 3);
+}
+
+static void gen_offsets(gen *g, lf_array *a, uint64_t n, int maxlen, uint64_t *total) {
+  assert_int_equal(lf_array_alloc_offsets(a, n + 1), 0);
+  a->offsets[0] = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t len = maxlen ? rnd(g) % (uint64_t)(maxlen + 1) : 0;
+    if ((int)(rnd(g) % 100) < g->empty_pct) len = 0;
+    a->offsets[i + 1] = a->offsets[i] + len;
+  }
+  *total = a->offsets[n];
+}
+
+static void gen_array(gen *g, lf_array *a, uint64_t n) {
+  const lf_field *f = a->field;
+  a->length = n;
+  gen_valid(g, a, n);
+  uint64_t total;
+  switch (f->type) {
+    case LF_T_STRUCT:
+      for (int i = 0; i < a->n_children; i++) gen_array(g, &a->children[i], n);
+      break;
+    case LF_T_LIST: case LF_T_LARGE_LIST:
+      gen_offsets(g, a, n, g->max_items, &total);
+      for (uint64_t i = 0; i < n; i++) /* null lists are empty */
+        if (a->valid && !a->valid[i]) a->offsets[i + 1] = a->offsets[i];
+      for (uint64_t i = 1; i <= n; i++)
+        if (a->offsets[i] < a->offsets[i - 1]) a->offsets[i] = a->offsets[i - 1];
+      gen_array(g, &a->children[0], a->offsets[n]);
+      break;
+    case LF_T_FIXED_LIST:
+      a->children[0].length = n * (uint64_t)f->fixed_size;
+      gen_fixed(g, &a->children[0], n * (uint64_t)f->fixed_size, lf_type_width(f->children[0]));
+      break;
+    default:
+      if (lf_type_is_varwidth(f->type)) {
+        gen_offsets(g, a, n, g->max_len, &total);
+        assert_int_equal(lf_array_alloc_data(a, total + 1), 0);
+        for (uint64_t i = 0; i < total; i++) a->data[i] = (uint8_t)('a' + rnd(g) % 26);
+        a->data_len = total;
+      } else {
+        gen_fixed(g, a, n, lf_type_width(f));
+      }
+  }
+}
+
+/* ---- comparing ----------------------------------------------------------------- */
+
+static int isnull(const lf_array *a, uint64_t i) { return a->valid && !a->valid[i]; }
+
+/* Row ai of a equals row bi of b (field f); fails with the field's name. */
+static void row_eq(const lf_field *f, const lf_array *a, uint64_t ai, const lf_array *b,
+                   uint64_t bi, uint64_t row) {
+  if (isnull(a, ai) != isnull(b, bi))
+    fail_msg("field '%s' row %llu: null %d vs %d", f->name, (unsigned long long)row,
+             isnull(a, ai), isnull(b, bi));
+  if (isnull(a, ai)) return;
+  if (f->type == LF_T_STRUCT) {
+    for (int k = 0; k < f->n_children; k++)
+      row_eq(f->children[k], &a->children[k], ai, &b->children[k], bi, row);
+  } else if (f->type == LF_T_LIST || f->type == LF_T_LARGE_LIST) {
+    uint64_t na = a->offsets[ai + 1] - a->offsets[ai], nb = b->offsets[bi + 1] - b->offsets[bi];
+    if (na != nb) fail_msg("field '%s' row %llu: %llu vs %llu items", f->name,
+                           (unsigned long long)row, (unsigned long long)na, (unsigned long long)nb);
+    for (uint64_t k = 0; k < na; k++)
+      row_eq(f->children[0], &a->children[0], a->offsets[ai] + k, &b->children[0],
+             b->offsets[bi] + k, row);
+  } else if (f->type == LF_T_FIXED_LIST) {
+    uint64_t w = (uint64_t)lf_type_width(f->children[0]) * (uint64_t)f->fixed_size;
+    if (memcmp(a->children[0].values + ai * w, b->children[0].values + bi * w, w))
+      fail_msg("field '%s' row %llu: vectors differ", f->name, (unsigned long long)row);
+  } else if (lf_type_is_varwidth(f->type)) {
+    uint64_t la = a->offsets[ai + 1] - a->offsets[ai], lb = b->offsets[bi + 1] - b->offsets[bi];
+    if (la != lb || memcmp(a->data + a->offsets[ai], b->data + b->offsets[bi], la))
+      fail_msg("field '%s' row %llu: bytes differ (%llu vs %llu)", f->name,
+               (unsigned long long)row, (unsigned long long)la, (unsigned long long)lb);
+  } else {
+    int w = lf_type_width(f);
+    if (memcmp(a->values + ai * (uint64_t)w, b->values + bi * (uint64_t)w, (size_t)w))
+      fail_msg("field '%s' row %llu: values differ", f->name, (unsigned long long)row);
+  }
+}
+
+/* ---- a file round trip ------------------------------------------------------------ */
+
+typedef struct fixture {
+  char dir[64];
+  lf_store *st;
+} fixture;
+
+static int setup(void **state) {
+  fixture *fx = calloc(1, sizeof *fx);
+  strcpy(fx->dir, "/tmp/lf_writer_XXXXXX");
+  if (!mkdtemp(fx->dir)) return -1;
+  lf_error err = {0};
+  if (lf_store_local_new(fx->dir, &fx->st, &err)) return -1;
+  *state = fx;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *fx = *state;
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", fx->dir);
+  if (system(cmd)) return -1;
+  lf_store_free(fx->st);
+  free(fx);
+  return 0;
+}
+
+/* Fresh random arrays for every top-level field of s, n rows each. */
+static void gen_batch(gen *g, const lf_schema *s, lf_array *in, uint64_t n) {
+  for (int i = 0; i < s->n_fields; i++) {
+    lf_array_reset(&in[i]);
+    lf_array_init(&in[i], s->fields[i]);
+    gen_array(g, &in[i], n);
+  }
+}
+
+typedef struct rt {
+  int minor;
+  uint64_t rows, batch;
+  size_t page_bytes;
+  gen g;
+  lf_data_file df;
+  char name[64];
+} rt;
+
+/* Write `rows` random rows of schema s in batches, read them back whole and
+** by take, compare.  Leaves the DataFile in t->df. */
+static void round_trip(fixture *fx, const lf_schema *s, rt *t) {
+  lf_error err = {0};
+  lf_writer *w;
+  lf_data_file_name(t->name, sizeof t->name);
+  if (lf_writer_open(fx->st, "", t->name, s, 2, t->minor, &w, &err)) fail_msg("%s", err.msg);
+  if (t->page_bytes) lf_writer_set_page_bytes(w, t->page_bytes);
+  int nf = s->n_fields;
+  lf_array *in = calloc((size_t)nf * 2 + 1, sizeof *in), *out = in + nf;
+  gen g0 = t->g;
+  uint64_t batch = t->batch ? t->batch : t->rows ? t->rows : 1;
+  for (uint64_t done = 0; done < t->rows; done += batch) {
+    uint64_t n = t->rows - done < batch ? t->rows - done : batch;
+    gen_batch(&t->g, s, in, n);
+    if (lf_writer_write(w, in, n, &err)) fail_msg("write: %s", err.msg);
+  }
+  assert_int_equal(lf_writer_rows(w), t->rows);
+  memset(&t->df, 0, sizeof t->df);
+  if (lf_writer_finish(w, &t->df, &err)) fail_msg("finish: %s", err.msg);
+  char path[128];
+  snprintf(path, sizeof path, "data/%s", t->name);
+  lf_file *f;
+  if (lf_file_open(fx->st, path, &f, &err)) fail_msg("open: %s", err.msg);
+  assert_int_equal(lf_file_num_rows(f), t->rows);
+  int ma, mi;
+  lf_file_version(f, &ma, &mi);
+  assert_int_equal(ma, 2);
+  assert_int_equal(mi, t->minor);
+  assert_int_equal(t->df.size_bytes, f->size);
+  assert_string_equal(t->df.path, t->name);
+  /* regenerate the same batches and compare each with the file's rows */
+  t->g = g0;
+  uint64_t *rows = malloc(sizeof *rows * (batch + 1));
+  for (uint64_t done = 0; done < t->rows; done += batch) {
+    uint64_t n = t->rows - done < batch ? t->rows - done : batch;
+    gen_batch(&t->g, s, in, n);
+    for (int i = 0; i < nf; i++) {
+      lf_array_reset(&out[i]);
+      lf_array_init(&out[i], lf_file_schema(f)->fields[i]);
+      if (lf_file_read_range(f, i, done, done + n, &out[i], &err)) fail_msg("read: %s", err.msg);
+      for (uint64_t r = 0; r < n; r++) row_eq(s->fields[i], &in[i], r, &out[i], r, done + r);
+      size_t k = 0; /* take every 7th row and a duplicate */
+      for (uint64_t r = 0; r < n; r += 7) rows[k++] = done + r;
+      if (k) rows[k] = rows[k - 1], k++;
+      if (lf_file_take(f, i, rows, k, &out[i], &err)) fail_msg("take: %s", err.msg);
+      for (size_t r = 0; r < k; r++) row_eq(s->fields[i], &in[i], rows[r] - done, &out[i], r, rows[r]);
+    }
+  }
+  free(rows);
+  for (int i = 0; i < 2 * nf; i++) lf_array_reset(&in[i]);
+  free(in);
+  lf_file_free(f);
+}
+
+/* Count the pages of each layout (PageLayout field) in column c. */
+static int count_layout(fixture *fx, const char *name, int c, int layout, int *npages) {
+  char path[128];
+  snprintf(path, sizeof path, "data/%s", name);
+  lf_file *f;
+  lf_error err = {0};
+  if (lf_file_open(fx->st, path, &f, &err)) fail_msg("open: %s", err.msg);
+  int n = 0;
+  for (int p = 0; p < f->cols[c].npages; p++)
+    n += f->cols[c].pages[p].enc_len && (f->cols[c].pages[p].enc[0] >> 3) == layout;
+  if (npages) *npages = f->cols[c].npages;
+  lf_file_free(f);
+  return n;
+}
+
+/* ---- tests ----------------------------------------------------------------------------- */
+
+static const fdef prim_fields[] = {
+    {"i8", 0, -1, "int8", 1}, {"u8", 1, -1, "uint8", 0}, {"i16", 2, -1, "int16", 1},
+    {"u16", 3, -1, "uint16", 1}, {"i32", 4, -1, "int32", 1}, {"u32", 5, -1, "uint32", 0},
+    {"i64", 6, -1, "int64", 1}, {"u64", 7, -1, "uint64", 1}, {"b", 8, -1, "bool", 1},
+    {"bn", 9, -1, "bool", 0}, {"f16", 10, -1, "halffloat", 1}, {"f32", 11, -1, "float", 1},
+    {"f64", 12, -1, "double", 0}, {"d32", 13, -1, "date32:day", 1},
+    {"ts_s", 14, -1, "timestamp:s:-", 1}, {"ts_ms", 15, -1, "timestamp:ms:UTC", 1},
+    {"ts_us", 16, -1, "timestamp:us:+05:30", 1}, {"ts_ns", 17, -1, "timestamp:ns:-", 0},
+    {"dec", 18, -1, "decimal:128:20:3", 1}, {"s", 19, -1, "string", 1},
+    {"ls", 20, -1, "large_string", 0}, {"bin", 21, -1, "binary", 1},
+    {"lbin", 22, -1, "large_binary", 1},
+};
+
+static void test_primitives(void **state) {
+  lf_schema s;
+  make_schema(&s, prim_fields, (int)(sizeof prim_fields / sizeof *prim_fields));
+  for (int minor = 1; minor <= 2; minor++) {
+    rt t = {.minor = minor, .rows = 5000, .batch = 1700, .g = {88172645463325252u, 20, 5, 40, 4}};
+    round_trip(*state, &s, &t);
+    assert_int_equal(t.df.n_fields, 23);
+    for (int i = 0; i < 23; i++) {
+      assert_int_equal(t.df.fields[i], i);
+      assert_int_equal(t.df.column_indices[i], i);
+    }
+    assert_int_equal(t.df.major, 2);
+    assert_int_equal(t.df.minor, minor);
+    assert_int_equal(count_layout(*state, t.name, 4, 1, NULL), 1); /* i32: mini-block */
+    lf_data_file_reset(&t.df);
+  }
+  lf_schema_reset(&s);
+}
+
+static const fdef vec_fields[] = {
+    {"v4", 0, -1, "fixed_size_list:float:4", 1}, {"v128", 1, -1, "fixed_size_list:float:128", 1},
+    {"h8", 2, -1, "fixed_size_list:halffloat:8", 0}, {"d32", 3, -1, "fixed_size_list:double:32", 1},
+    {"i8", 4, -1, "fixed_size_list:int8:16", 1}, {"u8", 5, -1, "fixed_size_list:uint8:300", 0},
+    {"long", 6, -1, "string", 1}, {"llong", 7, -1, "large_binary", 1},
+};
+
+static void test_vectors_and_long_values(void **state) {
+  lf_schema s;
+  make_schema(&s, vec_fields, 8);
+  for (int minor = 1; minor <= 2; minor++) {
+    rt t = {.minor = minor, .rows = 700, .batch = 300, .g = {7, 10, 5, 600, 4}};
+    round_trip(*state, &s, &t);
+    assert_int_equal(count_layout(*state, t.name, 0, 1, NULL), 1); /* v4: mini-block */
+    assert_int_equal(count_layout(*state, t.name, 1, 3, NULL), 1); /* v128: full-zip */
+    assert_int_equal(count_layout(*state, t.name, 3, 3, NULL), 1); /* 256 bytes: full-zip */
+    assert_int_equal(count_layout(*state, t.name, 4, 1, NULL), 1);
+    assert_int_equal(count_layout(*state, t.name, 6, 3, NULL), 1); /* long strings */
+    assert_int_equal(count_layout(*state, t.name, 7, 3, NULL), 1);
+    lf_data_file_reset(&t.df);
+  }
+  lf_schema_reset(&s);
+}
+
+/* st{a, b{c, d: list<int64>}}, pt{x, y}, id, lists of strings, structs and lists. */
+static const fdef nest_fields[] = {
+    {"st", 0, -1, "struct", 1}, {"a", 1, 0, "int32", 1}, {"b", 2, 0, "struct", 1},
+    {"c", 3, 2, "string", 1}, {"d", 4, 2, "list", 1}, {"item", 5, 4, "int64", 1},
+    {"pt", 6, -1, "struct", 0}, {"x", 7, 6, "double", 0}, {"y", 8, 6, "double", 1},
+    {"id", 9, -1, "int64", 0},
+    {"ls", 10, -1, "list", 1}, {"item", 11, 10, "string", 1},
+    {"lst", 12, -1, "large_list.struct", 1}, {"item", 13, 12, "struct", 1},
+    {"p", 14, 13, "int16", 1}, {"q", 15, 13, "large_string", 0},
+    {"ll", 16, -1, "list", 1}, {"item", 17, 16, "list", 1}, {"item", 18, 17, "float", 1},
+    {"lv", 19, -1, "list", 0}, {"item", 20, 19, "fixed_size_list:float:64", 1},
+    {"lb", 21, -1, "list", 1}, {"item", 22, 21, "bool", 0},
+};
+
+static void test_nested(void **state) {
+  lf_schema s;
+  make_schema(&s, nest_fields, (int)(sizeof nest_fields / sizeof *nest_fields));
+  static const int32_t leaves[] = {1, 3, 5, 7, 8, 9, 11, 14, 15, 18, 20, 22};
+  for (int minor = 1; minor <= 2; minor++) {
+    rt t = {.minor = minor, .rows = 3000, .batch = 1000, .g = {12345, 15, 20, 12, 5}};
+    round_trip(*state, &s, &t);
+    assert_int_equal(t.df.n_fields, 12);
+    for (int i = 0; i < 12; i++) {
+      assert_int_equal(t.df.fields[i], leaves[i]);
+      assert_int_equal(t.df.column_indices[i], i);
+    }
+    assert_int_equal(count_layout(*state, t.name, 10, 3, NULL), 1); /* lv: full-zip with rep */
+    lf_data_file_reset(&t.df);
+  }
+  lf_schema_reset(&s);
+}
+
+/* Null and empty lists only, all-null columns: no values at all. */
+static void test_all_null_and_empty(void **state) {
+  static const fdef f[] = {
+      {"n", 0, -1, "int32", 1}, {"l", 1, -1, "list", 1}, {"item", 2, 1, "int64", 1},
+      {"st", 3, -1, "struct", 1}, {"z", 4, 3, "string", 1}};
+  lf_schema s;
+  make_schema(&s, f, 5);
+  for (int minor = 1; minor <= 2; minor++) {
+    /* null_pct 100: every row null; then empties only (lists of 0 items) */
+    rt t = {.minor = minor, .rows = 1000, .batch = 400, .g = {99, 100, 0, 5, 3}};
+    round_trip(*state, &s, &t);
+    for (int c = 0; c < 3; c++) assert_int_equal(count_layout(*state, t.name, c, 2, NULL), 1);
+    lf_data_file_reset(&t.df);
+    rt e = {.minor = minor, .rows = 1000, .g = {5, 0, 100, 5, 0}};
+    round_trip(*state, &s, &e);
+    assert_int_equal(count_layout(*state, e.name, 1, 2, NULL), 1);
+    lf_data_file_reset(&e.df);
+  }
+  lf_schema_reset(&s);
+}
+
+static void test_zero_rows(void **state) {
+  lf_schema s;
+  make_schema(&s, nest_fields, 10);
+  for (int minor = 1; minor <= 2; minor++) {
+    rt t = {.minor = minor, .rows = 0, .g = {1, 10, 10, 5, 3}};
+    round_trip(*state, &s, &t);
+    assert_int_equal(t.df.n_fields, 6);
+    int np = -1;
+    count_layout(*state, t.name, 0, 1, &np);
+    assert_int_equal(np, 0);
+    lf_data_file_reset(&t.df);
+  }
+  lf_schema_reset(&s);
+}
+
+/* 300k rows in small pages: many pages per column, read back across them. */
+static void test_many_pages(void **state) {
+  static const fdef f[] = {{"i", 0, -1, "int32", 1}, {"l", 1, -1, "list", 1},
+                           {"item", 2, 1, "int64", 1}, {"s", 3, -1, "string", 0},
+                           {"v", 4, -1, "fixed_size_list:float:96", 1}};
+  lf_schema s;
+  make_schema(&s, f, 5);
+  for (int minor = 1; minor <= 2; minor++) {
+    rt t = {.minor = minor, .rows = 300000, .batch = 65536, .page_bytes = 256 << 10,
+            .g = {4242, 5, 10, 20, 4}};
+    round_trip(*state, &s, &t);
+    for (int c = 0; c < 4; c++) {
+      int np = 0;
+      count_layout(*state, t.name, c, 1, &np);
+      if (np < 3) fail_msg("column %d has %d pages", c, np);
+    }
+    lf_data_file_reset(&t.df);
+  }
+  lf_schema_reset(&s);
+}
+
+/* Lists of many empties between values: chunks hold the levels up to their
+** last value; a page whose levels cannot fit a chunk goes full-zip. */
+static void test_sparse_lists(void **state) {
+  static const fdef f[] = {{"l", 0, -1, "list", 1}, {"item", 1, 0, "int32", 1}};
+  lf_schema s;
+  make_schema(&s, f, 2);
+  for (int minor = 1; minor <= 2; minor++) {
+    rt t = {.minor = minor, .rows = 200000, .batch = 100000, .g = {77, 30, 99, 0, 3}};
+    round_trip(*state, &s, &t);
+    lf_data_file_reset(&t.df);
+  }
+  lf_schema_reset(&s);
+}
+
+/* Runs of 20000 empty lists between values: no chunk can hold the levels
+** before a value, so the page goes full-zip (booleans a byte each). */
+static void test_empty_runs_fullzip(void **state) {
+  fixture *fx = *state;
+  static const fdef f[] = {{"l", 0, -1, "list", 0}, {"item", 1, 0, "int32", 0},
+                           {"b", 2, -1, "list", 0}, {"item", 3, 2, "bool", 0}};
+  lf_schema s;
+  make_schema(&s, f, 4);
+  lf_error err = {0};
+  for (int minor = 1; minor <= 2; minor++) {
+    uint64_t n = 60000;
+    lf_array in[2], out;
+    for (int c = 0; c < 2; c++) {
+      lf_array_init(&in[c], s.fields[c]);
+      assert_int_equal(lf_array_alloc_offsets(&in[c], n + 1), 0);
+      in[c].offsets[0] = 0;
+      for (uint64_t i = 0; i < n; i++) in[c].offsets[i + 1] = in[c].offsets[i] + (i % 20000 == 19999);
+      in[c].length = n;
+      lf_array *it = &in[c].children[0];
+      it->length = in[c].offsets[n];
+      assert_int_equal(lf_array_alloc_values(it, it->length * 4), 0);
+      for (uint64_t i = 0; i < it->length; i++) {
+        int32_t v = c ? (int32_t)(i & 1) : (int32_t)(1000 + i);
+        memcpy(it->values + (c ? i : 4 * i), &v, c ? 1 : 4);
+      }
+    }
+    lf_writer *w;
+    char name[64];
+    lf_data_file_name(name, sizeof name);
+    assert_int_equal(lf_writer_open(fx->st, "", name, &s, 2, minor, &w, &err), LF_OK);
+    assert_int_equal(lf_writer_write(w, in, n, &err), LF_OK);
+    lf_data_file df = {0};
+    assert_int_equal(lf_writer_finish(w, &df, &err), LF_OK);
+    assert_int_equal(count_layout(fx, name, 0, 3, NULL), 1);
+    assert_int_equal(count_layout(fx, name, 1, 3, NULL), 1);
+    char path[128];
+    snprintf(path, sizeof path, "data/%s", name);
+    lf_file *file;
+    assert_int_equal(lf_file_open(fx->st, path, &file, &err), LF_OK);
+    for (int c = 0; c < 2; c++) {
+      lf_array_init(&out, lf_file_schema(file)->fields[c]);
+      if (lf_file_read_range(file, c, 0, n, &out, &err)) fail_msg("%s", err.msg);
+      for (uint64_t r = 0; r < n; r++) row_eq(s.fields[c], &in[c], r, &out, r, r);
+      lf_array_reset(&out);
+      lf_array_reset(&in[c]);
+    }
+    lf_file_free(file);
+    lf_data_file_reset(&df);
+  }
+  lf_schema_reset(&s);
+}
+
+static void test_errors(void **state) {
+  fixture *fx = *state;
+  static const fdef f[] = {{"x", 0, -1, "int32", 0}, {"v", 1, -1, "fixed_size_list:float:4", 1}};
+  lf_schema s;
+  make_schema(&s, f, 2);
+  lf_error err = {0};
+  lf_writer *w = (lf_writer *)1;
+  assert_int_equal(lf_writer_open(fx->st, "", "a.lance", &s, 2, 0, &w, &err), LF_UNSUPPORTED);
+  assert_null(w);
+  assert_non_null(strstr(err.msg, "2.0"));
+  assert_int_equal(lf_writer_open(fx->st, "", "a.lance", &s, 3, 1, &w, &err), LF_UNSUPPORTED);
+  assert_non_null(strstr(err.msg, "3.1"));
+
+  assert_int_equal(lf_writer_open(fx->st, "", "bad.lance", &s, 2, 2, &w, &err), LF_OK);
+  lf_array in[2];
+  lf_array_init(&in[0], s.fields[0]);
+  lf_array_init(&in[1], s.fields[1]);
+  gen g = {3, 30, 0, 0, 0};
+  gen_array(&g, &in[0], 10);
+  gen_array(&g, &in[1], 10);
+  assert_int_equal(lf_array_alloc_valid(&in[0], 10), 0);
+  memset(in[0].valid, 1, 10);
+  in[0].valid[6] = 0;
+  assert_int_equal(lf_writer_write(w, in, 10, &err), LF_ARG); /* null in non-nullable x */
+  assert_non_null(strstr(err.msg, "row 6"));
+  assert_non_null(strstr(err.msg, "'x'"));
+  assert_non_null(strstr(err.msg, "bad.lance"));
+  lf_array_reset(&in[0]);
+  lf_array_init(&in[0], s.fields[0]);
+  g.null_pct = 0;
+  gen_array(&g, &in[0], 10);
+  in[1].children[0].length = 39; /* one item short of 10 vectors of 4 */
+  assert_int_equal(lf_writer_write(w, in, 10, &err), LF_ARG);
+  assert_non_null(strstr(err.msg, "'v'"));
+  in[1].children[0].length = 40;
+  assert_int_equal(lf_writer_write(w, in, 10, &err), LF_OK); /* rejected batches left no rows */
+  assert_int_equal(lf_writer_rows(w), 10);
+  assert_true(lf_writer_bytes(w) > 0);
+  lf_writer_abort(w);
+  uint64_t sz;
+  assert_int_equal(fx->st->size(fx->st, "data/bad.lance", &sz, &err), LF_NOTFOUND);
+
+  char a[64], b[64];
+  lf_data_file_name(a, sizeof a);
+  lf_data_file_name(b, sizeof b);
+  assert_int_equal(strlen(a), 56);
+  assert_string_equal(a + 50, ".lance");
+  assert_string_not_equal(a, b);
+  lf_array_reset(&in[0]);
+  lf_array_reset(&in[1]);
+  lf_schema_reset(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_vectors_and_long_values, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_nested, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_all_null_and_empty, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zero_rows, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_many_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_sparse_lists, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_empty_runs_fullzip, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
