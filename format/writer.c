@@ -292,8 +292,8 @@ static int check_array(lf_writer *w, const lf_field *f, const lf_array *a, uint6
                     "need %llu items, the array has %llu", w->name, fn, (unsigned long long)n,
                     (long long)f->fixed_size, (unsigned long long)items,
                     (unsigned long long)ch->length);
-    for (uint64_t i = 0; ch->valid && i < items; i++)
-      if (!ch->valid[i])
+    for (uint64_t i = 0; ch->valid && i < items; i++) /* the items of null rows do not count */
+      if (!ch->valid[i] && !lf_array_is_null(a, i / (uint64_t)f->fixed_size))
         return lf_err(err, LF_UNSUPPORTED, "data/%s: field '%s': null items inside a fixed-size "
                       "list are not supported", w->name, fn);
   } else if (nch || lf_type_is_varwidth(f->type)) { /* list or var-width: offsets */
