@@ -229,10 +229,9 @@ int lf_parse_timestamp(const char *s, int unit, int64_t *out) {
   if (*s == 'Z') s++;
   else if (!strcmp(s, "+00:00")) s += 6;
   if (*s) return -1;
-  int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss;
-  if (__builtin_mul_overflow(secs, per_sec[unit], out) ||
-      __builtin_add_overflow(*out, frac, out))
-    return -1;
+  __int128 v = (__int128)(days * 86400 + hh * 3600 + mi * 60 + ss) * per_sec[unit] + frac;
+  if (v < INT64_MIN || v > INT64_MAX) return -1; /* the sum may fit where the seconds do not */
+  *out = (int64_t)v;
   return 0;
 }
 

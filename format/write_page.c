@@ -31,7 +31,8 @@
 **     u64 levels left over after the last finished row.
 **   Values: Flat (raw little-endian; bool 1-bit LSB-first), FixedSizeList
 **   of Flat (vectors), Variable (n+1 u32/u64 offsets counted from the start
-**   of the buffer, then the bytes).
+**   of the buffer, then the bytes, zero-padded to a multiple of the offset
+**   width: LanceDB refuses other sizes).
 **
 ** Full-zip page (values of 256 bytes or more), PageLayout 3: 1 bits_rep,
 ** 2 bits_def, 3 bits_per_value (fixed) or 4 bits_per_offset (variable),
@@ -176,7 +177,8 @@ static uint64_t var_start(const lf_wpage *p, uint64_t k) {
 static uint64_t value_bytes(const lf_wpage *p, uint64_t v, uint64_t n) {
   if (p->kind == LF_WV_BOOL) return (n + 7) / 8;
   if (p->kind == LF_WV_FIXED) return n * p->width;
-  return (n + 1) * (p->var64 ? 8 : 4) + var_start(p, v + n) - var_start(p, v);
+  uint64_t w = p->var64 ? 8 : 4; /* LanceDB wants whole offset widths: bytes padded */
+  return ((n + 1) * w + var_start(p, v + n) - var_start(p, v) + w - 1) / w * w;
 }
 
 static void put_values(lf_buf *b, const lf_wpage *p, uint64_t v, uint64_t n) {
@@ -197,6 +199,7 @@ static void put_values(lf_buf *b, const lf_wpage *p, uint64_t v, uint64_t n) {
       else lf_buf_u32le(b, (uint32_t)o);
     }
     lf_buf_put(b, p->vals.p + s0, (size_t)(var_start(p, v + n) - s0));
+    lf_buf_pad(b, w); /* values start 8-aligned in b: this pads the value buffer */
   }
 }
 
