@@ -31,6 +31,7 @@ TXN_ROWS = 7
 def writer_main(so, path, writer, seconds):
     """one extension process appending rows (autocommit) until the time is up"""
     con = connect(so)
+    con.isolation_level = None  # autocommit: each INSERT is one commit
     con.execute(f"CREATE VIRTUAL TABLE t USING lance({qstr(path)})")
     end, seq = time.time() + seconds, 0
     while time.time() < end:
