@@ -359,6 +359,24 @@ static void test_stable_append(void **state) {
   CHECK(lf_dataset_row_id(ds, last, nf.physical_rows - 1, &id, &err_));
   assert_int_equal(id, next + nf.physical_rows - 1);
   assert_int_equal(lf_dataset_manifest(ds)->next_row_id, next + nf.physical_rows);
+  /* update every row of that fragment: the new copy keeps the row ids */
+  const lf_rowids *r0;
+  CHECK(lf_dataset_row_ids(ds, last, &r0, &err_));
+  uint64_t kept[64];
+  for (uint64_t i = 0; i < nf.physical_rows; i++) kept[i] = lf_rowids_get(r0, i);
+  uint32_t all[64];
+  for (uint32_t i = 0; i < nf.physical_rows; i++) all[i] = i;
+  lf_frag_delete d = {lf_dataset_fragment(ds, last)->id, all, nf.physical_rows};
+  free(df.path);
+  copy_fragment(ds, "stable.lance", last, &df, &nf);
+  nf.row_ids = kept;
+  lf_commit_req up = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf, .n_del = 1, .dels = &d};
+  ds = commit_reopen("stable.lance", ds, &up, v + 1);
+  assert_int_equal(lf_dataset_num_fragments(ds), last + 1); /* the old one is gone */
+  CHECK(lf_dataset_row_id(ds, last, 0, &id, &err_));
+  assert_int_equal(id, next);
+  assert_int_equal(lf_dataset_manifest(ds)->next_row_id, next + nf.physical_rows);
+  assert_int_equal(lf_dataset_manifest(ds)->txn.n_frag_ids, 1);
   lf_dataset_free(ds);
   free(df.path);
 }
