@@ -64,6 +64,7 @@ typedef struct commit_ctx {
   const char *root;
   const lf_commit_req *req;
   uint64_t read_version;
+  int stable;              /* stable row ids */
   int v2;                  /* naming scheme of the manifests */
   char uuid[37];
   char txn_name[96];       /* <read_version>-<uuid>.txn */
@@ -203,7 +204,7 @@ static int txn_new_frags(const commit_ctx *c, lf_fragment **out, lf_buf **seqs, 
     f->n_files = nf->n_files;
     f->files = nf->files;
     f->physical_rows = nf->physical_rows;
-    if (nf->row_ids && c->req->stable_row_ids) {
+    if (nf->row_ids && c->stable) {
       lf_rowid_seq_encode(&(*seqs)[i], 0, nf->row_ids, nf->physical_rows);
       f->row_ids.data = (*seqs)[i].p;
       f->row_ids.len = (*seqs)[i].len;
@@ -336,8 +337,7 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
   const lf_manifest *src = c->restore ? c->restore : cur;
   build bd = {0};
   lf_manifest_enc e = {0};
-  int stable = c->req->kind == LF_COMMIT_CREATE ? c->req->stable_row_ids
-                                                : (cur->reader_flags & LF_FEATURE_STABLE_ROW_IDS) != 0;
+  int stable = c->stable;
   uint64_t next_id = first_new_id(cur), next_row = cur ? cur->next_row_id : 0;
   int n_new = c->req->kind == LF_COMMIT_RESTORE ? 0 : c->req->n_new;
   if (!(bd.frags = calloc((size_t)(src ? src->n_fragments : 0) + (size_t)n_new + 1, sizeof *bd.frags)))
@@ -563,6 +563,7 @@ int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_c
       rc = lf_dataset_read_manifest(s, root, req->restore_version, &restore, err);
     if (!rc) base = &latest, c.restore = &restore;
   }
+  c.stable = base ? (base->reader_flags & LF_FEATURE_STABLE_ROW_IDS) != 0 : req->stable_row_ids;
   if (!rc && base) {
     c.read_version = base->version;
     c.v2 = uses_v2_names(s, root, base->version);

@@ -123,6 +123,16 @@ static int commit(const char *root, lf_dataset *ds, const lf_commit_req *r, uint
   return lf_commit(g_store, root, ds ? lf_dataset_manifest(ds) : NULL, r, v, err);
 }
 
+/* Commit r on top of ds, expect version `want`; frees ds, returns that version. */
+static lf_dataset *commit_reopen(const char *root, lf_dataset *ds, const lf_commit_req *r,
+                                 uint64_t want) {
+  uint64_t v = 0;
+  CHECK(commit(root, ds, r, &v, &err_));
+  assert_int_equal(v, want);
+  lf_dataset_free(ds);
+  return open_ds(root, want);
+}
+
 /* ---- round trips ------------------------------------------------------------- */
 
 static void test_manifest_roundtrip(void **state) {
@@ -202,11 +212,7 @@ static void test_append_delete_update(void **state) {
   lf_new_fragment nf;
   copy_fragment(ds, "hist.lance", 1, &df, &nf); /* ids 10..14 again */
   lf_commit_req r = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf};
-  uint64_t v = 0;
-  CHECK(commit("hist.lance", ds, &r, &v, &err_));
-  assert_int_equal(v, 8);
-  lf_dataset_free(ds);
-  ds = open_ds("hist.lance", 8);
+  ds = commit_reopen("hist.lance", ds, &r, 8);
   int32_t ids[64];
   assert_int_equal(live_ids(ds, ids, 64), 20);
   assert_int_equal(lf_dataset_fragment(ds, 2)->id, 3); /* past max_fragment_id 2 */
@@ -215,10 +221,7 @@ static void test_append_delete_update(void **state) {
   /* delete ids 0 and 5 (fragment 0) and the whole new fragment */
   lf_frag_delete d[2] = {{0, (const uint32_t[]){0, 5}, 2}, {3, (const uint32_t[]){0, 1, 2, 3, 4}, 5}};
   lf_commit_req del = {.kind = LF_COMMIT_WRITE, .n_del = 2, .dels = d};
-  CHECK(commit("hist.lance", ds, &del, &v, &err_));
-  assert_int_equal(v, 9);
-  lf_dataset_free(ds);
-  ds = open_ds("hist.lance", 9);
+  ds = commit_reopen("hist.lance", ds, &del, 9);
   assert_int_equal(lf_dataset_num_fragments(ds), 2);
   assert_int_equal(live_ids(ds, ids, 64), 13);
   assert_int_equal(ids[0], 1);
@@ -231,9 +234,7 @@ static void test_append_delete_update(void **state) {
   copy_fragment(ds, "hist.lance", 1, &df, &nf);
   lf_frag_delete d2 = {0, (const uint32_t[]){1, 5}, 2};
   lf_commit_req up = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf, .n_del = 1, .dels = &d2};
-  CHECK(commit("hist.lance", ds, &up, &v, &err_));
-  lf_dataset_free(ds);
-  ds = open_ds("hist.lance", 10);
+  ds = commit_reopen("hist.lance", ds, &up, 10);
   assert_string_equal(lf_dataset_operation(ds), "update");
   assert_int_equal(live_ids(ds, ids, 64), 17);
   assert_int_equal(ids[0], 2);
@@ -269,10 +270,7 @@ static void test_conflict(void **state) {
   /* a delete in the other fragment rebases over it */
   lf_frag_delete d1 = {1, (const uint32_t[]){0}, 1};
   lf_commit_req del1 = {.kind = LF_COMMIT_WRITE, .n_del = 1, .dels = &d1};
-  CHECK(commit("hist.lance", ds, &del1, &v, &err_));
-  assert_int_equal(v, 9);
-  lf_dataset_free(ds);
-  ds = open_ds("hist.lance", 9);
+  ds = commit_reopen("hist.lance", ds, &del1, 9);
   int32_t ids[32];
   assert_int_equal(live_ids(ds, ids, 32), 13);
   lf_dataset_free(ds);
@@ -361,6 +359,24 @@ static void test_stable_append(void **state) {
   CHECK(lf_dataset_row_id(ds, last, nf.physical_rows - 1, &id, &err_));
   assert_int_equal(id, next + nf.physical_rows - 1);
   assert_int_equal(lf_dataset_manifest(ds)->next_row_id, next + nf.physical_rows);
+  /* update every row of that fragment: the new copy keeps the row ids */
+  const lf_rowids *r0;
+  CHECK(lf_dataset_row_ids(ds, last, &r0, &err_));
+  uint64_t kept[64];
+  for (uint64_t i = 0; i < nf.physical_rows; i++) kept[i] = lf_rowids_get(r0, i);
+  uint32_t all[64];
+  for (uint32_t i = 0; i < nf.physical_rows; i++) all[i] = i;
+  lf_frag_delete d = {lf_dataset_fragment(ds, last)->id, all, nf.physical_rows};
+  free(df.path);
+  copy_fragment(ds, "stable.lance", last, &df, &nf);
+  nf.row_ids = kept;
+  lf_commit_req up = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf, .n_del = 1, .dels = &d};
+  ds = commit_reopen("stable.lance", ds, &up, v + 1);
+  assert_int_equal(lf_dataset_num_fragments(ds), last + 1); /* the old one is gone */
+  CHECK(lf_dataset_row_id(ds, last, 0, &id, &err_));
+  assert_int_equal(id, next);
+  assert_int_equal(lf_dataset_manifest(ds)->next_row_id, next + nf.physical_rows);
+  assert_int_equal(lf_dataset_manifest(ds)->txn.n_frag_ids, 1);
   lf_dataset_free(ds);
   free(df.path);
 }
