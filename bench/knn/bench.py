@@ -196,7 +196,8 @@ def main():
     print(f"# lance: {lib} ({time.strftime('%Y-%m-%d %H:%M', time.gmtime(os.path.getmtime(lib)))}); "
           f"floor: {args.floor}")
     print(f"# reproduce: BENCH_DATA={args.data} bench/knn/run.sh --sets {args.sets} "
-          f"--metrics {args.metrics} --engines {args.engines} --queries {args.queries} --warm {args.warm}",
+          f"--metrics {args.metrics} --engines {args.engines} --queries {args.queries} --warm {args.warm}"
+          + (f" (KNN_BASE=REV for --base-lib {args.base_lib})" if args.base_lib else ""),
           flush=True)
 
     L = V = FL = LB = None
