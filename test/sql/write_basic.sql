@@ -73,7 +73,8 @@ CREATE VIRTUAL TABLE bad USING lance('build/sqlw/bad.lance', schema='id VARCHAR'
 CREATE VIRTUAL TABLE bad2 USING lance('build/sqlw/bad2.lance', schema='id INT64', data_storage_version='2.0');
 -- INSERT ... SELECT from a native table, in one version
 CREATE TABLE native(id INTEGER, name TEXT);
-INSERT INTO native SELECT value, 'n' || value FROM generate_series(100, 109);
+WITH RECURSIVE s(v) AS (SELECT 100 UNION ALL SELECT v + 1 FROM s WHERE v < 109)
+INSERT INTO native SELECT v, 'n' || v FROM s;
 INSERT INTO t(id, name) SELECT id, name FROM native;
 SELECT count(*), max(_version), min(id), max(id) FROM t;
 .system rm -rf build/sqlw
