@@ -204,11 +204,11 @@ static int open_dataset(lvtab *vt, int create, char **err) {
     int rc = vtab_create_dataset(vt, err);
     if (rc) return rc;
     lrc = lf_dataset_open(vt->store, vt->root, 0, NULL, &vt->schema_ds, &e);
-  } else if (lrc == LF_NOTFOUND && !vt->new_schema) {
-    lf_err_prefix(&e, lrc, "no dataset here and no schema= to create one");
   }
   if (lrc) {
-    *err = sqlite3_mprintf("lance: %s: cannot open dataset: %s", vt->name, e.msg);
+    *err = sqlite3_mprintf("lance: %s: cannot open dataset: %s%s", vt->name, e.msg,
+                           lrc == LF_NOTFOUND && !vt->new_schema && create
+                               ? "; schema='...' creates one" : "");
     return lrc == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
   }
   return SQLITE_OK;
