@@ -64,6 +64,35 @@ class VtabTest(unittest.TestCase):
                     want = bytes((i * 7 + k) % 256 for k in range(length(i)))
                     self.assertEqual(blob, want, f"{name} row {i}")
 
+    def test_writes_from_python(self):
+        import shutil
+        import struct
+        import tempfile
+        d = tempfile.mkdtemp(prefix="lance-py-")
+        try:
+            c = self.con
+            c.isolation_level = None
+            c.execute(f"CREATE VIRTUAL TABLE w USING lance('{d}/w.lance', "
+                      "schema='id INT64 NOT NULL, name TEXT, emb FLOAT32[2]')")
+            rows = [(i, f"n{i}", struct.pack("<2f", i, -i)) for i in range(1000)]
+            c.execute("BEGIN")
+            c.executemany("INSERT INTO w VALUES (?, ?, ?)", rows)
+            c.execute("COMMIT")
+            self.assertEqual(c.execute("SELECT count(*), max(_version) FROM w").fetchone(), (1000, 2))
+            self.assertEqual(c.execute("SELECT name, emb FROM w WHERE id = 7").fetchone(),
+                             ("n7", struct.pack("<2f", 7, -7)))
+            c.execute("BEGIN")
+            c.execute("DELETE FROM w WHERE id < 500")
+            c.execute("ROLLBACK")
+            self.assertEqual(c.execute("SELECT count(*), max(_version) FROM w").fetchone(), (1000, 2))
+            with self.assertRaisesRegex(sqlite3.Error, "column emb: expected BLOB"):
+                c.execute("INSERT INTO w VALUES (1, 'x', ?)", (b"abc",))
+            c.execute("UPDATE w SET name = 'odd' WHERE id % 2 = 1")
+            self.assertEqual(c.execute("SELECT count(*) FROM w WHERE name = 'odd'").fetchone(), (500,))
+            self.assertEqual(c.execute("SELECT max(_version) FROM w").fetchone(), (3,))
+        finally:
+            shutil.rmtree(d)
+
     def test_pandas_read_sql(self):
         import pandas  # Debian's python3-pandas, installed by .ci/run
         self.con.execute(f"CREATE VIRTUAL TABLE b USING lance('{DATA}/big.lance')")
