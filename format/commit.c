@@ -204,7 +204,10 @@ static int txn_new_frags(const commit_ctx *c, lf_fragment **out, lf_buf **seqs, 
     f->n_files = nf->n_files;
     f->files = nf->files;
     f->physical_rows = nf->physical_rows;
-    if (nf->row_ids && c->stable) {
+    int any_fresh = 0; /* ids to be assigned at commit: not known to the transaction */
+    for (uint64_t k = 0; nf->row_ids && k < nf->physical_rows && !any_fresh; k++)
+      any_fresh = nf->row_ids[k] == LF_FRESH_ROW_ID;
+    if (nf->row_ids && c->stable && !any_fresh) {
       lf_rowid_seq_encode(&(*seqs)[i], 0, nf->row_ids, nf->physical_rows);
       f->row_ids.data = (*seqs)[i].p;
       f->row_ids.len = (*seqs)[i].len;
@@ -294,8 +297,18 @@ static int add_new_frags(const commit_ctx *c, build *bd, uint64_t *next_id, int 
     f->physical_rows = nf->physical_rows;
     if (!stable) continue;
     lf_buf *sq = &bd->seqs[3 * i];
-    lf_rowid_seq_encode(&sq[0], *next_row_id, nf->row_ids, nf->physical_rows);
-    if (!nf->row_ids) *next_row_id += nf->physical_rows;
+    uint64_t *fresh = NULL; /* the caller's ids with LF_FRESH_ROW_ID entries filled in */
+    const uint64_t *ids = nf->row_ids;
+    for (uint64_t k = 0; ids && k < nf->physical_rows && !fresh; k++)
+      if (ids[k] == LF_FRESH_ROW_ID) {
+        if (!(fresh = malloc(nf->physical_rows * sizeof *fresh)))
+          return lf_err(err, LF_NOMEM, "out of memory");
+        for (uint64_t j = 0; j < nf->physical_rows; j++)
+          fresh[j] = ids[j] == LF_FRESH_ROW_ID ? (*next_row_id)++ : ids[j];
+      }
+    lf_rowid_seq_encode(&sq[0], *next_row_id, fresh ? fresh : ids, nf->physical_rows);
+    free(fresh);
+    if (!ids) *next_row_id += nf->physical_rows;
     lf_version_seq_encode(&sq[1], nf->physical_rows, v);
     lf_version_seq_encode(&sq[2], nf->physical_rows, v);
     if (sq[0].rc || sq[1].rc || sq[2].rc) return lf_err(err, LF_NOMEM, "out of memory");

@@ -64,9 +64,12 @@ typedef struct lf_new_fragment {
   uint64_t physical_rows;
   /* Stable-row-id datasets only: the row ids of the fragment's rows, or
   ** NULL for fresh ids (next_row_id onwards).  UPDATE passes the old ids of
-  ** the rows it rewrote so they keep their ids, as Lance does. */
+  ** the rows it rewrote so they keep their ids, as Lance does; entries
+  ** LF_FRESH_ROW_ID (rows inserted beside them) get fresh ids. */
   const uint64_t *row_ids;
 } lf_new_fragment;
+
+#define LF_FRESH_ROW_ID UINT64_MAX
 
 /* Rows newly deleted in an existing fragment. */
 typedef struct lf_frag_delete {

@@ -33,7 +33,7 @@ SQLITE_EXTENSION_INIT3
 
 #define SPILL_ROWS 8192
 #define FILE_ROWS (1024 * 1024)   /* LanceDB's default max_rows_per_file */
-#define NO_ID UINT64_MAX
+#define NO_ID LF_FRESH_ROW_ID
 
 typedef struct frag_del {
   uint64_t frag;
@@ -179,7 +179,17 @@ static int touch(vtab_txn *t, uint64_t id, int *nomem) {
   return 1;
 }
 
-/* Fragment index and offset of row id `id` in the base version. */
+static int is_deleted(const uint32_t *del, size_t n, uint64_t off) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (del[mid] < off) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && del[lo] == off;
+}
+
+/* Fragment index and offset of the live row with row id `id` in the base version. */
 static int locate(lvtab *vt, uint64_t id, int *fi, uint64_t *off) {
   lf_dataset *ds = vt->txn->base;
   lf_error e = {0};
@@ -187,9 +197,13 @@ static int locate(lvtab *vt, uint64_t id, int *fi, uint64_t *off) {
   for (int i = 0; i < nf; i++) {
     const lf_fragment *fr = lf_dataset_fragment(ds, i);
     if (lf_dataset_stable_row_ids(ds)) {
+      /* an updated row's id is also in the fragment it moved out of, deleted there */
       const lf_rowids *r;
-      if (lf_dataset_row_ids(ds, i, &r, &e)) return lf_fail(vt, &e);
-      if (r && lf_rowids_find(r, id, off)) return *fi = i, SQLITE_OK;
+      const uint32_t *del;
+      size_t ndel;
+      if (lf_dataset_row_ids(ds, i, &r, &e) || lf_dataset_deletions(ds, i, &del, &ndel, &e))
+        return lf_fail(vt, &e);
+      if (r && lf_rowids_find(r, id, off) && !is_deleted(del, ndel, *off)) return *fi = i, SQLITE_OK;
     } else if (fr->id == id >> 32 && (id & 0xffffffffu) < fr->physical_rows) {
       *off = id & 0xffffffffu;
       return *fi = i, SQLITE_OK;

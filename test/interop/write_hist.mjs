@@ -88,8 +88,20 @@ async function scenario(db, so, dir, name, opts, results) {
     const probs = [];
     if (lv.join() !== ev.join()) probs.push(`versions: LanceDB ${lv.join(",")} vs here ${ev.join(",")}`);
     if (tagsL.join() !== tagsE.join()) probs.push(`tags: LanceDB ${tagsL.join(",")} vs here ${tagsE.join(",")}`);
+    const rowidOf = new Map(); // stable row ids: an id keeps its _rowid in every version
     for (const v of lv) {
       const l = await lanceRows(table, v, opts.stable), e = extRows(so, path, v, opts.stable);
+      if (opts.stable) {
+        const seen = new Set();
+        for (const line of l) {
+          const { id, rowid } = JSON.parse(line);
+          if (seen.has(rowid)) probs.push(`version ${v}: _rowid ${rowid} appears twice`);
+          seen.add(rowid);
+          if (rowidOf.has(id) && rowidOf.get(id) !== rowid)
+            probs.push(`version ${v}: id ${id} has _rowid ${rowid}, was ${rowidOf.get(id)}`);
+          rowidOf.set(id, rowid);
+        }
+      }
       if (l.join("\n") !== e.join("\n")) {
         const k = l.findIndex((x, i) => x !== e[i]);
         probs.push(`version ${v}: ${l.length} rows in LanceDB, ${e.length} here; first difference at ${k}:\n    LanceDB ${l[k]}\n    here    ${e[k]}`);
@@ -130,6 +142,9 @@ COMMIT;`);
     await tags.delete("old");
   });
   await ext("insert 2 rows", `INSERT INTO t VALUES ${sqlRows(300, 302)};`);
+  await ext("update every third row and insert 5 rows in one transaction (one new fragment of both)",
+    `BEGIN; UPDATE t SET name = 'third' WHERE id % 3 = 0; INSERT INTO t VALUES ${sqlRows(400, 405)}; COMMIT;`);
+  await lance("update where id % 3 = 1", (t) => t.update({ where: "id % 3 = 1", values: { name: "lance" } }));
 }
 
 async function main() {
