@@ -13,6 +13,7 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,10 +97,18 @@ typedef struct lcursor {
   knn_options opts;
 } lcursor;
 
-static int vt_error(lvtab *vt, const char *fmt, const char *a, const char *b) {
+int vtab_error(lvtab *vt, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   sqlite3_free(vt->base.zErrMsg);
-  vt->base.zErrMsg = sqlite3_mprintf(fmt, a, b);
+  vt->base.zErrMsg = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
   return SQLITE_ERROR;
+}
+
+int vtab_lf_error(lvtab *vt, const lf_error *e) {
+  vtab_error(vt, "lance: %s: %s", vt->name, e->msg);
+  return e->code == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
 }
 
 /* ---- CREATE / CONNECT ------------------------------------------------------ */
@@ -526,10 +535,6 @@ static int vt_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
-static int lf_to_sqlite(lvtab *vt, const lf_error *e) {
-  vt_error(vt, "lance: %s: %s", vt->name, e->msg);
-  return e->code == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
-}
 
 /* The latest snapshot; within one transaction the one first seen (a later
 ** transaction sees newer commits, also those made by other processes). */
@@ -755,7 +760,7 @@ static int next_batch(lvtab *vt, lcursor *c) {
       c->idpos += used;
     }
   }
-  if (rc) return lf_to_sqlite(vt, &e);
+  if (rc) return vtab_lf_error(vt, &e);
   c->i = 0;
   c->eof = !c->b || c->b->n == 0;
   if (c->eof || c->knn) return SQLITE_OK; /* search results passed the filters already */
@@ -896,7 +901,7 @@ static int search_options(lvtab *vt, lcursor *c, sqlite3_value *opts) {
   int rc = knn_options_parse(z, &c->opts, &msg);
   if (!rc) rc = knn_options_check_metric(&c->opts, c->metric, &msg);
   if (rc) {
-    if (msg) vt_error(vt, "lance: %s: %s", vt->name, msg);
+    if (msg) vtab_error(vt, "lance: %s: %s", vt->name, msg);
     sqlite3_free(msg);
     return rc;
   }
@@ -967,8 +972,8 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   if (rc) return rc;
   if (c->knn) {
     if (!k || sqlite3_value_type(k) != SQLITE_INTEGER)
-      return vt_error(vt, "lance: %s: vector search needs _k = N, the number of neighbours%s",
-                      vt->name, "");
+      return vtab_error(vt, "lance: %s: vector search needs _k = N, the number of neighbours",
+                        vt->name);
     c->k = sqlite3_value_int64(k);
     if (metric && !(c->metric = sqlite3_mprintf("%s", sqlite3_value_text(metric))))
       return SQLITE_NOMEM;
@@ -976,7 +981,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   }
   if (choose_snapshot(vt, c, ver, tag, &e) || open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
       (c->knn && run_search(vt, c, vcol, q, &e)))
-    return lf_to_sqlite(vt, &e);
+    return vtab_lf_error(vt, &e);
   if (ids) {
     c->take = 1;
     if ((rc = collect_rowids(c, idx, ids))) return rc;
@@ -984,7 +989,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   c->eof = 0;
   if (skip && sqlite3_value_int64(skip) > 0 &&
       lf_scan_skip(c->scan, (uint64_t)sqlite3_value_int64(skip), &e))
-    return lf_to_sqlite(vt, &e);
+    return vtab_lf_error(vt, &e);
   if ((rc = next_batch(vt, c))) return rc;
   return settle(vt, c);
 }

@@ -73,8 +73,10 @@ void vtab_write_free(lvtab *vt);
 /* Create the dataset vt->root with vt's CREATE options (version 1, empty);
 ** *err is set on failure. */
 int vtab_create_dataset(lvtab *vt, char **err);
-/* Sets vt's error message; returns SQLITE_ERROR. */
+/* vtab.c: sets vt's error message; returns SQLITE_ERROR. */
 int vtab_error(lvtab *vt, const char *fmt, ...);
+/* vtab.c: "lance: <table>: <message>" of a format/ error; returns its SQLite rc. */
+int vtab_lf_error(lvtab *vt, const lf_error *e);
 
 /* write_value.c: SQLite values appended to lf_array builders for writes
 ** (the inverse of vtab_result).  On error *err is an sqlite3_malloc'd

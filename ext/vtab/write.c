@@ -69,19 +69,6 @@ struct vtab_txn {
   size_t cap_touched, ntouched;
 };
 
-int vtab_error(lvtab *vt, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  sqlite3_free(vt->base.zErrMsg);
-  vt->base.zErrMsg = sqlite3_vmprintf(fmt, ap);
-  va_end(ap);
-  return SQLITE_ERROR;
-}
-
-static int lf_fail(lvtab *vt, const lf_error *e) {
-  vtab_error(vt, "lance: %s: %s", vt->name, e->msg);
-  return e->code == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
-}
 
 /* ---- Transaction state ------------------------------------------------------------ */
 
@@ -137,7 +124,7 @@ int vtab_write_begin(lvtab *vt) {
   lf_error e = {0};
   if (lf_dataset_open(vt->store, vt->root, 0, NULL, &t->base, &e)) {
     free(t);
-    return lf_fail(vt, &e);
+    return vtab_lf_error(vt, &e);
   }
   t->schema = lf_dataset_schema(t->base);
   file_version(t->base, &t->major, &t->minor);
@@ -202,7 +189,7 @@ static int locate(lvtab *vt, uint64_t id, int *fi, uint64_t *off) {
       const uint32_t *del;
       size_t ndel;
       if (lf_dataset_row_ids(ds, i, &r, &e) || lf_dataset_deletions(ds, i, &del, &ndel, &e))
-        return lf_fail(vt, &e);
+        return vtab_lf_error(vt, &e);
       if (r && lf_rowids_find(r, id, off) && !is_deleted(del, ndel, *off)) return *fi = i, SQLITE_OK;
     } else if (fr->id == id >> 32 && (id & 0xffffffffu) < fr->physical_rows) {
       *off = id & 0xffffffffu;
@@ -280,7 +267,7 @@ static int close_file(lvtab *vt) {
   t->w = NULL;
   if (lf_writer_finish(w, &f->df, &e)) {
     lf_data_file_reset(&f->df);
-    return lf_fail(vt, &e);
+    return vtab_lf_error(vt, &e);
   }
   t->nfrags++;
   int kept = 0; /* NULL ids: every row gets a fresh id */
@@ -301,10 +288,10 @@ static int spill(lvtab *vt) {
   if (!t->w) {
     lf_data_file_name(t->wname, sizeof t->wname);
     if (lf_writer_open(vt->store, vt->root, t->wname, t->schema, t->major, t->minor, &t->w, &e))
-      return lf_fail(vt, &e);
+      return vtab_lf_error(vt, &e);
   }
   for (int i = 0; i < t->schema->n_fields; i++) lf_array_finish(&t->cols[i]);
-  if (lf_writer_write(t->w, t->cols, t->nrows, &e)) return lf_fail(vt, &e);
+  if (lf_writer_write(t->w, t->cols, t->nrows, &e)) return vtab_lf_error(vt, &e);
   if (t->ids) { /* stable row ids: carried into the fragment */
     if (t->nwids + t->nrows > t->cap_wids) {
       size_t nc = (t->nwids + t->nrows) * 2;
@@ -430,7 +417,7 @@ static int publish(lvtab *vt) {
   int rc = lf_commit(vt->store, vt->root, lf_dataset_manifest(t->base), &req, &version, &e);
   free(nf);
   free(fd);
-  if (rc) return lf_fail(vt, &e);
+  if (rc) return vtab_lf_error(vt, &e);
   t->published = 1;
   return SQLITE_OK;
 }
