@@ -9,8 +9,10 @@
 // Known and accepted: SQLite has no NaN (it reads NaN as NULL), so a float NaN in the
 // source comes back as null; every other difference fails.
 // Skipped, with the reason printed: blob columns (writing blobs is not supported yet).
+// Then a copy of a 2.0 dataset: INSERT is refused with the unsupported error, DELETE works
+// and LanceDB counts the rows left.
 import * as lancedb from "@lancedb/lancedb";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fmtRow } from "./fmt.mjs";
 import { quoteStr, sqlite } from "./sqlite_cli.mjs";
@@ -107,6 +109,26 @@ INSERT INTO c SELECT * FROM s;\n`);
       failed++;
       console.log(`write_copy: ${name}: FAIL ${e.message}`);
     }
+  }
+  // A 2.0 dataset: rows cannot be written (no 2.0 writer), deletes work and LanceDB reads them.
+  try {
+    const v20 = join(dst, "v20_ints_append.lance");
+    cpSync(join(src, "v20_ints.lance"), v20, { recursive: true });
+    const before = await (await dstDb.openTable("v20_ints_append")).countRows();
+    let refused = "";
+    try {
+      sqlite(so, `CREATE VIRTUAL TABLE t USING lance(${quoteStr(resolve(v20))});\nINSERT INTO t SELECT * FROM t LIMIT 1;\n`);
+    } catch (e) { refused = e.message; }
+    if (!refused.includes("writing rows to a dataset of Lance file version 2.0 is not supported"))
+      throw new Error(`INSERT into a 2.0 dataset: want the unsupported error, got: ${refused || "success"}`);
+    sqlite(so, `CREATE VIRTUAL TABLE t USING lance(${quoteStr(resolve(v20))});\nDELETE FROM t WHERE rowid % 3 = 0;\n`);
+    const after = await (await dstDb.openTable("v20_ints_append")).countRows();
+    const want = before - Math.ceil(before / 3);
+    if (after !== want) throw new Error(`DELETE on a 2.0 dataset: LanceDB counts ${after} rows, want ${want}`);
+    passed++;
+  } catch (e) {
+    failed++;
+    console.log(`write_copy: v20 append/delete: FAIL ${e.message}`);
   }
   console.log(`write_copy: ${passed} passed, ${failed} failed, ${skipped} skipped (${rows} rows written here, read by LanceDB)`);
   process.exit(failed ? 1 : 0);
