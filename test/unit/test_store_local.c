@@ -107,7 +107,7 @@ static void test_racing_exclusive_puts(void **state) {
     assert_true(pids[i] >= 0);
     if (pids[i] == 0) {
       lf_store *s;
-      char body[16];
+      char body[32];
       snprintf(body, sizeof body, "writer %d", i);
       if (lf_store_local_new(g_dir, &s, NULL)) _exit(3);
       int rc = s->put(s, "race/v", body, strlen(body), 1, NULL);
