@@ -99,8 +99,14 @@ static void copy_fragment(lf_dataset *ds, const char *root, int i, lf_data_file 
   snprintf(cmd, sizeof cmd, "cp %s/%s/data/%s %s/%s/data/%s", g_tmp, root, fr->files[0].path, g_tmp,
            root, name);
   assert_int_equal(system(cmd), 0);
-  *df = fr->files[0];
+  *df = fr->files[0]; /* a deep copy: ds may be freed before df is used */
   df->path = strdup(name);
+  df->fields = malloc((size_t)df->n_fields * sizeof *df->fields + 1);
+  df->column_indices = malloc((size_t)df->n_columns * sizeof *df->column_indices + 1);
+  assert_true(df->path && df->fields && df->column_indices);
+  memcpy(df->fields, fr->files[0].fields, (size_t)df->n_fields * sizeof *df->fields);
+  memcpy(df->column_indices, fr->files[0].column_indices,
+         (size_t)df->n_columns * sizeof *df->column_indices);
   memset(nf, 0, sizeof *nf);
   nf->n_files = 1;
   nf->files = df;
@@ -230,7 +236,7 @@ static void test_append_delete_update(void **state) {
   assert_string_equal(lf_dataset_operation(ds), "delete");
 
   /* update: delete id 1 (merged with {0, 5}) and add a fragment */
-  free(df.path);
+  lf_data_file_reset(&df);
   copy_fragment(ds, "hist.lance", 1, &df, &nf);
   lf_frag_delete d2 = {0, (const uint32_t[]){1, 5}, 2};
   lf_commit_req up = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf, .n_del = 1, .dels = &d2};
@@ -244,7 +250,7 @@ static void test_append_delete_update(void **state) {
   assert_int_equal(n, 3);
   assert_int_equal(lf_dataset_fragment(ds, 2)->id, 4);
   lf_dataset_free(ds);
-  free(df.path);
+  lf_data_file_reset(&df);
   assert_int_equal(count_files("hist.lance", "_transactions"), 10);
 }
 
@@ -367,7 +373,7 @@ static void test_stable_append(void **state) {
   uint32_t all[64];
   for (uint32_t i = 0; i < nf.physical_rows; i++) all[i] = i;
   lf_frag_delete d = {lf_dataset_fragment(ds, last)->id, all, nf.physical_rows};
-  free(df.path);
+  lf_data_file_reset(&df);
   copy_fragment(ds, "stable.lance", last, &df, &nf);
   nf.row_ids = kept;
   lf_commit_req up = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf, .n_del = 1, .dels = &d};
@@ -378,7 +384,7 @@ static void test_stable_append(void **state) {
   assert_int_equal(lf_dataset_manifest(ds)->next_row_id, next + nf.physical_rows);
   assert_int_equal(lf_dataset_manifest(ds)->txn.n_frag_ids, 1);
   lf_dataset_free(ds);
-  free(df.path);
+  lf_data_file_reset(&df);
 }
 
 /* Two processes append `each` times each: every append lands once. */
@@ -419,7 +425,7 @@ static void test_racing_appends(void **state) {
   for (int i = 1; i < lf_dataset_num_fragments(ds); i++)
     assert_true(lf_dataset_fragment(ds, i)->id > lf_dataset_fragment(ds, i - 1)->id);
   lf_dataset_free(ds);
-  free(df.path);
+  lf_data_file_reset(&df);
 }
 
 int main(void) {
