@@ -29,7 +29,10 @@
 **     up to its last value (the last chunk: all the rest);
 **   2 (lists only) repetition index: per chunk u64 rows finished in it,
 **     u64 levels left over after the last finished row.
-**   Values: Flat (raw little-endian; bool 1-bit LSB-first), FixedSizeList
+**   Values: InlineBitpacking (8/16/32/64-bit values when smaller than flat:
+**   chunks of 1024 values, each [bit width as one value-width LE word]
+**   [FastLanes block of 128 * width bytes], bitpack.c), Flat (raw
+**   little-endian; bool 1-bit LSB-first), FixedSizeList
 **   of Flat (vectors), Variable (n+1 u32/u64 offsets counted from the start
 **   of the buffer, then the bytes, zero-padded to a multiple of the offset
 **   width: LanceDB refuses other sizes).
@@ -44,6 +47,7 @@
 ** variable values): byte offset of each row in buffer 0 and one past the
 ** end, all in the narrowest of 1/2/4/8 bytes that holds the largest.
 */
+#include "codec.h"
 #include "lf_int.h"
 
 #include <stdlib.h>
@@ -78,10 +82,13 @@ void lf_wenc_reset(lf_wenc *e) {
 
 /* ---- layers and definition levels ---------------------------------------- */
 
+enum { VC_FLAT, VC_BITPACK };
+
 typedef struct plan {
   uint8_t layers[LF_MAX_LAYERS];
   int has_rep, has_def;
   uint16_t max_def, max_vis;
+  int vc;        /* mini-block value compression, VC_* */
 } plan;
 
 static uint16_t lvl(const lf_buf *b, uint64_t i) { return lf_le16(b->p + 2 * i); }
@@ -126,9 +133,12 @@ static void ce_flat(lf_buf *b, uint32_t num, uint64_t bits) {
 
 /* The value compression of the page's values at field num (full-zip
 ** stores a boolean in a byte). */
-static void ce_values(lf_buf *b, uint32_t num, const lf_wpage *p, int zipped) {
+static void ce_values(lf_buf *b, uint32_t num, const lf_wpage *p, const plan *pl, int zipped) {
   size_t m = lf_pbw_begin(b), f = lf_pbw_begin(b);
-  if (p->kind == LF_WV_VAR) {
+  if (!zipped && pl->vc == VC_BITPACK) {
+    lf_pbw_uint(b, 1, (uint64_t)p->width * 8);
+    lf_pbw_end(b, 5, f);
+  } else if (p->kind == LF_WV_VAR) {
     ce_flat(b, 1, p->var64 ? 64 : 32);
     lf_pbw_end(b, 2, f);
   } else if (p->fsl_dim) {
@@ -234,51 +244,89 @@ static void rep_index_add(lf_buf *ri, const lf_wpage *p, uint64_t l0, uint64_t l
 }
 
 typedef struct chunk {
-  uint64_t v, n, l0, l1;
+  uint64_t v, n, l0, l1, vb;
   int lg, last;
 } chunk;
 
 static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
+/* Bytes of the chunk's value buffer; VC_BITPACK: one inline-bitpacked
+** block at the chunk's bit width. */
+static uint64_t chunk_value_bytes(const lf_wpage *p, const plan *pl, const chunk *c) {
+  if (pl->vc != VC_BITPACK) return value_bytes(p, c->v, c->n);
+  unsigned bw = lf_bitwidth(p->width * 8, p->vals.p + c->v * p->width, (size_t)c->n);
+  return p->width + LF_FL_PACKED_BYTES(bw);
+}
+
 /* Size a chunk starting at value v / level l; 0 if even one value does not fit. */
 static size_t size_chunk(const lf_wpage *p, const plan *pl, int large, chunk *c) {
   size_t hdr = 2 + (pl->has_rep ? 2 : 0) + (pl->has_def ? 2 : 0) + (large ? 4 : 2);
-  int nlev = pl->has_rep + pl->has_def;
-  for (c->lg = 12; c->lg >= 0; c->lg--) {
+  int nlev = pl->has_rep + pl->has_def, packed = pl->vc == VC_BITPACK;
+  for (c->lg = packed ? 10 : 12; c->lg >= 0; c->lg--) {
     uint64_t left = p->n_vals - c->v;
     c->n = (uint64_t)1 << c->lg;
     c->last = c->n >= left;
     if (c->last) c->n = left;
     c->l1 = nlev == 0 ? c->l0 : c->last ? p->n_levels : levels_for(p, pl, c->l0, c->n);
-    uint64_t vb = value_bytes(p, c->v, c->n), lb = (c->l1 - c->l0) * 2;
-    size_t size = pad8(hdr) + (size_t)nlev * pad8((size_t)lb) + pad8((size_t)vb);
-    if (vb <= MB_MAX_VALUE_BYTES && lb <= 65535 && size <= MB_MAX_CHUNK) return size;
+    uint64_t lb = (c->l1 - c->l0) * 2;
+    c->vb = chunk_value_bytes(p, pl, c);
+    size_t size = pad8(hdr) + (size_t)nlev * pad8((size_t)lb) + pad8((size_t)c->vb);
+    if ((packed || c->vb <= MB_MAX_VALUE_BYTES) && lb <= 65535 && size <= MB_MAX_CHUNK)
+      return size;
   }
   return 0;
+}
+
+static void put_bitpacked(lf_buf *b, const lf_wpage *p, const chunk *c) {
+  unsigned bits = p->width * 8;
+  size_t len = 0;
+  if (lf_buf_reserve(b, LF_INLINE_BITPACK_MAX_BYTES(bits))) return;
+  if (lf_inline_bitpack_encode(bits, p->vals.p + c->v * p->width, (size_t)c->n, b->p + b->len,
+                               LF_INLINE_BITPACK_MAX_BYTES(bits), &len, NULL) == LF_OK)
+    b->len += len;
+  else
+    b->rc = LF_NOMEM; /* cannot happen: widths are checked by choose_values */
 }
 
 static void put_chunk(lf_wenc *out, const lf_wpage *p, const plan *pl, int large,
                       const chunk *c, size_t size) {
   lf_buf *b = &out->bufs[1];
-  uint64_t nl = c->l1 - c->l0, vb = value_bytes(p, c->v, c->n);
+  uint64_t nl = c->l1 - c->l0;
   lf_buf_u16le(b, (uint16_t)nl);
   if (pl->has_rep) lf_buf_u16le(b, (uint16_t)(nl * 2));
   if (pl->has_def) lf_buf_u16le(b, (uint16_t)(nl * 2));
-  if (large) lf_buf_u32le(b, (uint32_t)vb);
-  else lf_buf_u16le(b, (uint16_t)vb);
+  if (large) lf_buf_u32le(b, (uint32_t)c->vb);
+  else lf_buf_u16le(b, (uint16_t)c->vb);
   lf_buf_pad(b, 8);
   if (pl->has_rep) lf_buf_put(b, p->rep.p + c->l0 * 2, (size_t)nl * 2), lf_buf_pad(b, 8);
   if (pl->has_def) lf_buf_put(b, p->ev.p + c->l0 * 2, (size_t)nl * 2), lf_buf_pad(b, 8);
-  put_values(b, p, c->v, c->n);
+  if (pl->vc == VC_BITPACK) put_bitpacked(b, p, c);
+  else put_values(b, p, c->v, c->n);
   lf_buf_pad(b, 8);
   uint64_t meta = ((uint64_t)(size / 8 - 1) << 4) | (uint64_t)(c->last ? 0 : c->lg);
   if (large) lf_buf_u32le(&out->bufs[0], (uint32_t)meta);
   else lf_buf_u16le(&out->bufs[0], (uint16_t)meta);
 }
 
+/* The mini-block value compression: inline bitpacking for 8/16/32/64-bit
+** values when the 1024-value blocks at their own bit widths (plus the
+** width word each) are smaller than the flat values, else flat. */
+static int choose_values(const lf_wpage *p) {
+  unsigned w = p->width;
+  if (p->kind != LF_WV_FIXED || p->fsl_dim || (w != 1 && w != 2 && w != 4 && w != 8))
+    return VC_FLAT;
+  uint64_t packed = 0;
+  for (uint64_t v = 0; v < p->n_vals; v += LF_FL_BLOCK) {
+    uint64_t n = p->n_vals - v < LF_FL_BLOCK ? p->n_vals - v : LF_FL_BLOCK;
+    packed += w + LF_FL_PACKED_BYTES(lf_bitwidth(w * 8, p->vals.p + v * w, (size_t)n));
+  }
+  return packed < p->n_vals * w ? VC_BITPACK : VC_FLAT;
+}
+
 /* 1 when the page cannot be cut into chunks (too many levels per value). */
-static int encode_miniblock(lf_wpage *p, const plan *pl, int large, lf_wenc *out) {
+static int encode_miniblock(lf_wpage *p, plan *pl, int large, lf_wenc *out) {
   chunk c = {0};
+  pl->vc = choose_values(p);
   for (int first = 1; c.v < p->n_vals; first = 0) {
     size_t size = size_chunk(p, pl, large, &c);
     if (!size) return 1;
@@ -292,7 +340,7 @@ static int encode_miniblock(lf_wpage *p, const plan *pl, int large, lf_wenc *out
   size_t m = lf_pbw_begin(L);
   if (pl->has_rep) ce_flat(L, 1, 16);
   if (pl->has_def) ce_flat(L, 2, 16);
-  ce_values(L, 3, p, 0);
+  ce_values(L, 3, p, pl, 0);
   put_layers(L, 6, pl, p->depth);
   lf_pbw_uint(L, 7, 1);
   if (pl->has_rep) lf_pbw_uint(L, 8, 1);
@@ -368,7 +416,7 @@ static int encode_fullzip(lf_wpage *p, const plan *pl, lf_wenc *out) {
   else lf_pbw_uint(L, 3, (uint64_t)p->width * 8);
   lf_pbw_uint(L, 5, pl->has_rep ? p->n_levels : p->n_vals);
   lf_pbw_uint(L, 6, p->n_vals);
-  ce_values(L, 7, p, 1);
+  ce_values(L, 7, p, pl, 1);
   put_layers(L, 8, pl, p->depth);
   layout_end(out, 3, m);
   return rc;
