@@ -540,6 +540,113 @@ static void test_errors(void **state) {
   lf_schema_reset(&s);
 }
 
+/* ---- encodings -------------------------------------------------------------------------- */
+
+/* The value compression (CompressiveEncoding oneof number) of a mini-block
+** page layout, 0 for another layout. */
+static int value_ce(const lf_page *pg) {
+  lf_pb pb, sub;
+  lf_pb_field f;
+  lf_error err = {0};
+  lf_pb_init(&pb, pg->enc, pg->enc_len);
+  if (lf_pb_next(&pb, &f, "layout", &err) != 1 || f.num != 1) return 0;
+  lf_pb_sub(&sub, &f);
+  while (lf_pb_next(&sub, &f, "mini-block", &err) == 1) {
+    if (f.num != 3) continue;
+    lf_pb_sub(&pb, &f);
+    return lf_pb_next(&pb, &f, "ce", &err) == 1 ? (int)f.num : 0;
+  }
+  return 0;
+}
+
+/* Write the one-column schema s with the n rows of in (file version
+** 2.minor), read them back whole and by take, compare.  Returns the bytes
+** of the column's page buffers; *ce = value compression of its first page. */
+static uint64_t one_column(fixture *fx, const lf_schema *s, const lf_array *in, uint64_t n,
+                           int minor, int *ce) {
+  lf_error err = {0};
+  lf_writer *w;
+  char name[64], path[128];
+  lf_data_file_name(name, sizeof name);
+  if (lf_writer_open(fx->st, "", name, s, 2, minor, &w, &err)) fail_msg("%s", err.msg);
+  if (lf_writer_write(w, in, n, &err)) fail_msg("write: %s", err.msg);
+  lf_data_file df = {0};
+  if (lf_writer_finish(w, &df, &err)) fail_msg("finish: %s", err.msg);
+  lf_data_file_reset(&df);
+  snprintf(path, sizeof path, "data/%s", name);
+  lf_file *f;
+  if (lf_file_open(fx->st, path, &f, &err)) fail_msg("open: %s", err.msg);
+  lf_array out;
+  lf_array_init(&out, lf_file_schema(f)->fields[0]);
+  if (lf_file_read_range(f, 0, 0, n, &out, &err)) fail_msg("read: %s", err.msg);
+  for (uint64_t r = 0; r < n; r++) row_eq(s->fields[0], in, r, &out, r, r);
+  uint64_t *rows = malloc(sizeof *rows * (n / 5 + 2)), k = 0;
+  for (uint64_t r = 0; r < n; r += 5) rows[k++] = r;
+  lf_array_reset(&out);
+  lf_array_init(&out, lf_file_schema(f)->fields[0]);
+  if (lf_file_take(f, 0, rows, k, &out, &err)) fail_msg("take: %s", err.msg);
+  for (uint64_t r = 0; r < k; r++) row_eq(s->fields[0], in, rows[r], &out, r, rows[r]);
+  free(rows);
+  lf_array_reset(&out);
+  uint64_t bytes = 0;
+  const lf_column *c = &f->cols[0];
+  for (int p = 0; p < c->npages; p++)
+    for (int b = 0; b < c->pages[p].nbuf; b++) bytes += c->pages[p].buf_len[b];
+  *ce = c->npages ? value_ce(&c->pages[0]) : 0;
+  lf_file_free(f);
+  return bytes;
+}
+
+enum { CE_FLAT = 1, CE_VARIABLE = 2, CE_INLINE_BITPACK = 5, CE_FSST = 6, CE_DICT = 7,
+       CE_GENERAL = 10 };
+
+/* Integer columns: bitpacked when it saves space (smaller than flat), flat
+** when it does not (full range, negatives), every width, nulls, lists. */
+static void test_bitpacking(void **state) {
+  static const char *types[] = {"int8", "uint16", "int32", "int64", "uint64", "date32:day",
+                                "timestamp:us:-"};
+  static const int widths[] = {1, 2, 4, 8, 8, 4, 8};
+  enum { N = 5000 };
+  for (int t = 0; t < 7; t++)
+    for (int shape = 0; shape < 6; shape++) {
+      fdef fd[] = {{"x", 0, -1, types[t], shape & 1}};
+      lf_schema s;
+      make_schema(&s, fd, 1);
+      lf_array a;
+      lf_array_init(&a, s.fields[0]);
+      a.length = N;
+      int w = widths[t];
+      assert_int_equal(lf_array_alloc_values(&a, (uint64_t)N * w), 0);
+      gen g = {0x9e3779b97f4a7c15u + (uint64_t)shape, 0, 0, 0, 0};
+      for (uint64_t i = 0; i < N; i++) {
+        uint64_t v = shape < 2 ? 7                                  /* all equal */
+                     : shape < 4 ? rnd(&g) % 100                     /* small */
+                     : shape == 4 ? rnd(&g)                          /* full range */
+                                  : (uint64_t)(int64_t)(rnd(&g) % 7) - 3; /* negatives */
+        if (shape == 3 && i % 1500 == 3) v = ~(uint64_t)0;          /* one wide chunk */
+        memcpy(a.values + i * (uint64_t)w, &v, (size_t)w);
+      }
+      if (shape & 1) {
+        assert_int_equal(lf_array_alloc_valid(&a, N), 0);
+        for (uint64_t i = 0; i < N; i++) a.valid[i] = i % 3 != 0, a.null_count += i % 3 == 0;
+      }
+      for (int minor = 1; minor <= 2; minor++) {
+        int ce;
+        uint64_t bytes = one_column(*state, &s, &a, N, minor, &ce);
+        int packs = shape < 4 && !(w == 1 && shape >= 2);
+        if (packs) {
+          assert_int_equal(ce, CE_INLINE_BITPACK);
+          if (bytes >= (uint64_t)N * w * 3 / 4 + (shape & 1 ? 2 * N : 0)) /* + def levels */
+            fail_msg("%s shape %d: %llu bytes", types[t], shape, (unsigned long long)bytes);
+        } else if (shape >= 4) {
+          assert_int_equal(ce, CE_FLAT);
+        }
+      }
+      lf_array_reset(&a);
+      lf_schema_reset(&s);
+    }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
@@ -551,6 +658,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_sparse_lists, setup, teardown),
       cmocka_unit_test_setup_teardown(test_empty_runs_fullzip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bitpacking, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
