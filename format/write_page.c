@@ -17,7 +17,9 @@
 ** nullable layer, no levels) or 0 rep, 1 def as raw u16 (empty when absent).
 **
 ** Mini-block page, PageLayout 1: 1 rep / 2 def compression (Flat 16 when the
-** page has them), 3 value compression, 6 layers, 7 num_buffers (1),
+** page has them), 3 value compression, 4/5 dictionary encoding and items
+** (strings/binary when a dictionary pays, write_dict.c; the values are then
+** its indices), 6 layers, 7 num_buffers (1),
 ** 8 repetition index depth (1 with lists), 9 num_items (value slots),
 ** 10 has_large_chunk (2.2).  Buffers:
 **   0 chunk metadata, per chunk u16 (u32 in 2.2): bits 0-3 log2(values)
@@ -27,7 +29,8 @@
 **     pad; def levels, pad; values, pad.  A chunk holds 2^k values (the last
 **     one the rest), at most 4096 values and 8186 value bytes, and the levels
 **     up to its last value (the last chunk: all the rest);
-**   2 (lists only) repetition index: per chunk u64 rows finished in it,
+**   2 (dictionary pages) the dictionary, write_dict.c;
+**   2, or 3 after a dictionary (lists only) repetition index: per chunk u64 rows finished in it,
 **     u64 levels left over after the last finished row.
 **   Values: InlineBitpacking (8/16/32/64-bit values when smaller than flat:
 **   chunks of 1024 values, each [bit width as one value-width LE word]
@@ -75,6 +78,7 @@ void lf_wpage_reset(lf_wpage *p) {
 }
 
 void lf_wenc_reset(lf_wenc *e) {
+  lf_wdict_reset(&e->dict);
   for (int i = 0; i < 4; i++) lf_buf_reset(&e->bufs[i]);
   lf_buf_reset(&e->layout);
   e->nbuf = 0;
@@ -324,23 +328,26 @@ static int choose_values(const lf_wpage *p) {
 }
 
 /* 1 when the page cannot be cut into chunks (too many levels per value). */
-static int encode_miniblock(lf_wpage *p, plan *pl, int large, lf_wenc *out) {
+static int encode_miniblock(lf_wpage *p, plan *pl, int large, const lf_wdict *d, lf_wenc *out) {
   chunk c = {0};
+  int ri = d ? 3 : 2; /* the repetition index follows the dictionary */
   pl->vc = choose_values(p);
   for (int first = 1; c.v < p->n_vals; first = 0) {
     size_t size = size_chunk(p, pl, large, &c);
     if (!size) return 1;
     put_chunk(out, p, pl, large, &c, size);
-    if (pl->has_rep) rep_index_add(&out->bufs[2], p, c.l0, c.l1, first, c.last);
+    if (pl->has_rep) rep_index_add(&out->bufs[ri], p, c.l0, c.l1, first, c.last);
     c.v += c.n;
     c.l0 = c.l1;
   }
-  out->nbuf = pl->has_rep ? 3 : 2;
+  if (d) lf_buf_put(&out->bufs[2], d->items.p, d->items.len);
+  out->nbuf = pl->has_rep ? ri + 1 : ri;
   lf_buf *L = &out->layout;
   size_t m = lf_pbw_begin(L);
   if (pl->has_rep) ce_flat(L, 1, 16);
   if (pl->has_def) ce_flat(L, 2, 16);
   ce_values(L, 3, p, pl, 0);
+  if (d) lf_pbw_bytes(L, 4, d->ce.p, d->ce.len), lf_pbw_uint(L, 5, d->n_items);
   put_layers(L, 6, pl, p->depth);
   lf_pbw_uint(L, 7, 1);
   if (pl->has_rep) lf_pbw_uint(L, 8, 1);
@@ -424,6 +431,31 @@ static int encode_fullzip(lf_wpage *p, const plan *pl, lf_wenc *out) {
 
 /* ---- the page ------------------------------------------------------------------- */
 
+static void wenc_clear(lf_wenc *out) {
+  for (int i = 0; i < 4; i++) lf_buf_clear(&out->bufs[i]);
+  lf_buf_clear(&out->layout);
+  out->nbuf = 0;
+}
+
+/* A dictionary-encoded mini-block page (write_dict.c): its indices are the
+** values.  1 written, 0 not (no dictionary pays, or no chunking), -1 out
+** of memory. */
+static int encode_dict(lf_wpage *p, plan *pl, int minor, lf_wenc *out) {
+  lf_wdict *d = &out->dict;
+  int rc = lf_wdict_build(p, minor, d);
+  if (rc <= 0) return rc;
+  lf_wpage q = *p; /* a view: indices as fixed-width values */
+  q.kind = LF_WV_FIXED;
+  q.width = p->var64 ? 8 : 4;
+  q.fsl_dim = 0;
+  q.vals = d->idx;
+  if (encode_miniblock(&q, pl, minor >= 2, d, out)) {
+    wenc_clear(out);
+    return 0;
+  }
+  return 1;
+}
+
 static int wenc_rc(const lf_wenc *e) {
   int rc = e->layout.rc;
   for (int i = 0; i < 4; i++) rc = rc ? rc : e->bufs[i].rc;
@@ -431,19 +463,18 @@ static int wenc_rc(const lf_wenc *e) {
 }
 
 int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err) {
-  for (int i = 0; i < 4; i++) lf_buf_clear(&out->bufs[i]);
-  lf_buf_clear(&out->layout);
-  out->nbuf = 0;
+  wenc_clear(out);
   if (p->rep.rc || p->ev.rc || p->vals.rc || p->offs.rc)
     return lf_err(err, LF_NOMEM, "out of memory");
   plan pl;
   make_plan(p, &pl);
   int rc = LF_OK, wide = p->kind == LF_WV_VAR ? p->max_len >= FULLZIP_MIN_WIDTH
                                              : p->width >= FULLZIP_MIN_WIDTH;
+  int dict = 0;
   if (p->n_valid == 0) rc = encode_allnull(p, &pl, out);
-  else if (wide || encode_miniblock(p, &pl, minor >= 2, out)) {
-    for (int i = 0; i < 4; i++) lf_buf_clear(&out->bufs[i]);
-    lf_buf_clear(&out->layout);
+  else if ((dict = encode_dict(p, &pl, minor, out)) < 0) rc = LF_NOMEM;
+  else if (!dict && (wide || encode_miniblock(p, &pl, minor >= 2, NULL, out))) {
+    wenc_clear(out);
     rc = encode_fullzip(p, &pl, out);
   }
   if (!rc) rc = wenc_rc(out);
