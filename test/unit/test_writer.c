@@ -542,9 +542,9 @@ static void test_errors(void **state) {
 
 /* ---- encodings -------------------------------------------------------------------------- */
 
-/* The value compression (CompressiveEncoding oneof number) of a mini-block
-** page layout, 0 for another layout. */
-static int value_ce(const lf_page *pg) {
+/* The CompressiveEncoding oneof number at field num of a mini-block page
+** layout (3 values, 4 dictionary), 0 for another layout or none. */
+static int layout_ce(const lf_page *pg, uint32_t num) {
   lf_pb pb, sub;
   lf_pb_field f;
   lf_error err = {0};
@@ -552,7 +552,7 @@ static int value_ce(const lf_page *pg) {
   if (lf_pb_next(&pb, &f, "layout", &err) != 1 || f.num != 1) return 0;
   lf_pb_sub(&sub, &f);
   while (lf_pb_next(&sub, &f, "mini-block", &err) == 1) {
-    if (f.num != 3) continue;
+    if (f.num != num) continue;
     lf_pb_sub(&pb, &f);
     return lf_pb_next(&pb, &f, "ce", &err) == 1 ? (int)f.num : 0;
   }
@@ -561,9 +561,9 @@ static int value_ce(const lf_page *pg) {
 
 /* Write the one-column schema s with the n rows of in (file version
 ** 2.minor), read them back whole and by take, compare.  Returns the bytes
-** of the column's page buffers; *ce = value compression of its first page. */
+** of the column's page buffers; *ce = value compression of its first page, *dce its dictionary's. */
 static uint64_t one_column(fixture *fx, const lf_schema *s, const lf_array *in, uint64_t n,
-                           int minor, int *ce) {
+                           int minor, int *ce, int *dce) {
   lf_error err = {0};
   lf_writer *w;
   char name[64], path[128];
@@ -592,7 +592,8 @@ static uint64_t one_column(fixture *fx, const lf_schema *s, const lf_array *in, 
   const lf_column *c = &f->cols[0];
   for (int p = 0; p < c->npages; p++)
     for (int b = 0; b < c->pages[p].nbuf; b++) bytes += c->pages[p].buf_len[b];
-  *ce = c->npages ? value_ce(&c->pages[0]) : 0;
+  *ce = c->npages ? layout_ce(&c->pages[0], 3) : 0;
+  if (dce) *dce = c->npages ? layout_ce(&c->pages[0], 4) : 0;
   lf_file_free(f);
   return bytes;
 }
@@ -632,7 +633,7 @@ static void test_bitpacking(void **state) {
       }
       for (int minor = 1; minor <= 2; minor++) {
         int ce;
-        uint64_t bytes = one_column(*state, &s, &a, N, minor, &ce);
+        uint64_t bytes = one_column(*state, &s, &a, N, minor, &ce, NULL);
         int packs = shape < 4 && !(w == 1 && shape >= 2);
         if (packs) {
           assert_int_equal(ce, CE_INLINE_BITPACK);
@@ -647,6 +648,86 @@ static void test_bitpacking(void **state) {
     }
 }
 
+/* Strings: value i is make(i) (NULL: a null row). */
+static void fill_strings(lf_array *a, uint64_t n, const char *(*make)(uint64_t, char *)) {
+  char tmp[64];
+  uint64_t total = 0;
+  assert_int_equal(lf_array_alloc_offsets(a, n + 1), 0);
+  for (int pass = 0; pass < 2; pass++) {
+    total = 0;
+    for (uint64_t i = 0; i < n; i++) {
+      const char *v = make(i, tmp);
+      size_t len = v ? strlen(v) : 0;
+      if (pass) memcpy(a->data + total, v ? v : "", len), a->offsets[i + 1] = total + len;
+      if (pass && !v) a->valid[i] = 0, a->null_count++;
+      total += len;
+    }
+    if (!pass) {
+      assert_int_equal(lf_array_alloc_data(a, total + 1), 0);
+      if (a->field->nullable) {
+        assert_int_equal(lf_array_alloc_valid(a, n), 0);
+        memset(a->valid, 1, n);
+      }
+    }
+  }
+  a->offsets[0] = 0;
+  a->data_len = total;
+  a->length = n;
+}
+
+static const char *s_one(uint64_t i, char *b) { (void)i, (void)b; return "the one value"; }
+static const char *s_empty(uint64_t i, char *b) { (void)b; return i % 3 ? "" : "x"; }
+static const char *s_few(uint64_t i, char *b) {
+  if (i % 7 == 3) return NULL;
+  snprintf(b, 64, "category number %llu", (unsigned long long)(i * 2654435761u % 37));
+  return b;
+}
+static const char *s_64k(uint64_t i, char *b) {
+  snprintf(b, 64, "item %05llu of the big set", (unsigned long long)(i * 40503u % 65536));
+  return b;
+}
+static const char *s_unique(uint64_t i, char *b) {
+  snprintf(b, 64, "unique value %llu", (unsigned long long)i * 7919);
+  return b;
+}
+
+/* Low-cardinality strings are dictionary-encoded (bitpacked indices;
+** items LZ4 in 2.2 when large), others are not. */
+static void test_dictionary(void **state) {
+  static const struct {
+    const char *(*make)(uint64_t, char *);
+    const char *type;
+    int nullable;
+    uint64_t n;
+    int dict;
+  } cases[] = {{s_one, "string", 0, 3000, 1},        {s_empty, "string", 1, 3000, 0},
+               {s_few, "string", 1, 5000, 1},        {s_few, "large_string", 1, 5000, 1},
+               {s_few, "binary", 1, 50, 0},          {s_64k, "string", 0, 200000, 1},
+               {s_unique, "string", 0, 5000, 0}};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    fdef fd[] = {{"s", 0, -1, cases[k].type, cases[k].nullable}};
+    lf_schema s;
+    make_schema(&s, fd, 1);
+    lf_array a;
+    lf_array_init(&a, s.fields[0]);
+    fill_strings(&a, cases[k].n, cases[k].make);
+    for (int minor = 1; minor <= 2; minor++) {
+      int ce, dce;
+      uint64_t bytes = one_column(*state, &s, &a, cases[k].n, minor, &ce, &dce);
+      if (cases[k].dict) {
+        assert_int_equal(ce, CE_INLINE_BITPACK);
+        assert_int_equal(dce, minor == 2 && cases[k].n > 100000 ? CE_GENERAL : CE_VARIABLE);
+        if (bytes * 2 > a.data_len + 8 * cases[k].n)
+          fail_msg("case %zu: %llu bytes", k, (unsigned long long)bytes);
+      } else if (ce == CE_INLINE_BITPACK || dce) {
+        fail_msg("case %zu: dictionary-encoded", k);
+      }
+    }
+    lf_array_reset(&a);
+    lf_schema_reset(&s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
@@ -659,6 +740,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_empty_runs_fullzip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bitpacking, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dictionary, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
