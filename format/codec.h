@@ -104,6 +104,9 @@ int lf_ool_bitpack_decode(unsigned elem_bits, unsigned bw, const uint8_t *data,
 int lf_ool_bitpack_encode(unsigned elem_bits, unsigned bw, const void *values,
                           size_t num_values, uint8_t **out, size_t *out_len,
                           lf_error *err);
+/* Bytes lf_ool_bitpack_encode writes for num_values values at bw (elem_bits
+** and bw valid). */
+size_t lf_ool_bitpack_size(unsigned elem_bits, unsigned bw, size_t num_values);
 
 /* ====================================================================
 ** fsst.c: FSST symbol table (Fsst.symbol_table) and string decoding.

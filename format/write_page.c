@@ -16,15 +16,16 @@
 ** value): 5 layers, 9/10 number of rep/def levels; buffers none (one
 ** nullable layer, no levels) or 0 rep, 1 def as raw u16 (empty when absent).
 **
-** Mini-block page, PageLayout 1: 1 rep / 2 def compression (Flat 16 when the
-** page has them), 3 value compression, 4/5 dictionary encoding and items
+** Mini-block page, PageLayout 1: 1 rep / 2 def compression (when the page
+** has them: OutOfLineBitpacking of u16 levels at the width of the largest
+** level, bitpack.c, each chunk's levels packed on their own), 3 value compression, 4/5 dictionary encoding and items
 ** (strings/binary when a dictionary pays, write_dict.c; the values are then
 ** its indices), 6 layers, 7 num_buffers (1),
 ** 8 repetition index depth (1 with lists), 9 num_items (value slots),
 ** 10 has_large_chunk (2.2).  Buffers:
 **   0 chunk metadata, per chunk u16 (u32 in 2.2): bits 0-3 log2(values)
 **     (0 for the last chunk), bits 4.. (8-byte words) - 1;
-**   1 chunks, each: u16 levels, u16 rep bytes, u16 def bytes (when the page
+**   1 chunks, each: u16 levels, u16 rep bytes, u16 def bytes (packed; when the page
 **     has them), value buffer size (u16; u32 in 2.2), pad to 8; rep levels,
 **     pad; def levels, pad; values, pad.  A chunk holds 2^k values (the last
 **     one the rest), at most 4096 values and 8186 value bytes, and the levels
@@ -93,9 +94,16 @@ typedef struct plan {
   int has_rep, has_def;
   uint16_t max_def, max_vis;
   int vc;        /* mini-block value compression, VC_* */
+  unsigned bw_rep, bw_def; /* mini-block levels: out-of-line bitpacking widths */
 } plan;
 
 static uint16_t lvl(const lf_buf *b, uint64_t i) { return lf_le16(b->p + 2 * i); }
+
+static uint32_t bits_for(uint32_t v) {
+  uint32_t b = 0;
+  while (v >> b) b++;
+  return b;
+}
 
 /* Layer kinds from what the page holds; rewrite the event codes in p->ev
 ** as definition levels. */
@@ -132,6 +140,15 @@ static void ce_flat(lf_buf *b, uint32_t num, uint64_t bits) {
   size_t m = lf_pbw_begin(b), f = lf_pbw_begin(b);
   lf_pbw_uint(b, 1, bits);
   lf_pbw_end(b, 1, f);
+  lf_pbw_end(b, num, m);
+}
+
+/* OutOfLineBitpacking {1 uncompressed 16, 3 values: Flat {1 bw}} at num. */
+static void ce_levels(lf_buf *b, uint32_t num, unsigned bw) {
+  size_t m = lf_pbw_begin(b), o = lf_pbw_begin(b);
+  lf_pbw_uint(b, 1, 16);
+  ce_flat(b, 3, bw);
+  lf_pbw_end(b, 4, o);
   lf_pbw_end(b, num, m);
 }
 
@@ -248,7 +265,7 @@ static void rep_index_add(lf_buf *ri, const lf_wpage *p, uint64_t l0, uint64_t l
 }
 
 typedef struct chunk {
-  uint64_t v, n, l0, l1, vb;
+  uint64_t v, n, l0, l1, vb, rb, db; /* vb, rb, db: value, rep, def bytes */
   int lg, last;
 } chunk;
 
@@ -274,7 +291,9 @@ static size_t size_chunk(const lf_wpage *p, const plan *pl, int large, chunk *c)
     c->l1 = nlev == 0 ? c->l0 : c->last ? p->n_levels : levels_for(p, pl, c->l0, c->n);
     uint64_t lb = (c->l1 - c->l0) * 2;
     c->vb = chunk_value_bytes(p, pl, c);
-    size_t size = pad8(hdr) + (size_t)nlev * pad8((size_t)lb) + pad8((size_t)c->vb);
+    c->rb = pl->has_rep ? lf_ool_bitpack_size(16, pl->bw_rep, (size_t)(c->l1 - c->l0)) : 0;
+    c->db = pl->has_def ? lf_ool_bitpack_size(16, pl->bw_def, (size_t)(c->l1 - c->l0)) : 0;
+    size_t size = pad8(hdr) + pad8((size_t)c->rb) + pad8((size_t)c->db) + pad8((size_t)c->vb);
     if ((packed || c->vb <= MB_MAX_VALUE_BYTES) && lb <= 65535 && size <= MB_MAX_CHUNK)
       return size;
   }
@@ -292,18 +311,31 @@ static void put_bitpacked(lf_buf *b, const lf_wpage *p, const chunk *c) {
     b->rc = LF_NOMEM; /* cannot happen: widths are checked by choose_values */
 }
 
+/* Levels [l0, l0 + n) out-of-line bitpacked at bw (len bytes), padded to 8. */
+static void put_levels(lf_buf *b, const lf_buf *lv, uint64_t l0, uint64_t n, unsigned bw,
+                       uint64_t len) {
+  uint8_t *z = NULL;
+  size_t zlen = 0;
+  if (lf_ool_bitpack_encode(16, bw, lv->p + l0 * 2, (size_t)n, &z, &zlen, NULL) || zlen != len)
+    b->rc = LF_NOMEM; /* only allocation can fail: bw covers every level */
+  else
+    lf_buf_put(b, z, zlen);
+  free(z);
+  lf_buf_pad(b, 8);
+}
+
 static void put_chunk(lf_wenc *out, const lf_wpage *p, const plan *pl, int large,
                       const chunk *c, size_t size) {
   lf_buf *b = &out->bufs[1];
   uint64_t nl = c->l1 - c->l0;
   lf_buf_u16le(b, (uint16_t)nl);
-  if (pl->has_rep) lf_buf_u16le(b, (uint16_t)(nl * 2));
-  if (pl->has_def) lf_buf_u16le(b, (uint16_t)(nl * 2));
+  if (pl->has_rep) lf_buf_u16le(b, (uint16_t)c->rb);
+  if (pl->has_def) lf_buf_u16le(b, (uint16_t)c->db);
   if (large) lf_buf_u32le(b, (uint32_t)c->vb);
   else lf_buf_u16le(b, (uint16_t)c->vb);
   lf_buf_pad(b, 8);
-  if (pl->has_rep) lf_buf_put(b, p->rep.p + c->l0 * 2, (size_t)nl * 2), lf_buf_pad(b, 8);
-  if (pl->has_def) lf_buf_put(b, p->ev.p + c->l0 * 2, (size_t)nl * 2), lf_buf_pad(b, 8);
+  if (pl->has_rep) put_levels(b, &p->rep, c->l0, nl, pl->bw_rep, c->rb);
+  if (pl->has_def) put_levels(b, &p->ev, c->l0, nl, pl->bw_def, c->db);
   if (pl->vc == VC_BITPACK) put_bitpacked(b, p, c);
   else put_values(b, p, c->v, c->n);
   lf_buf_pad(b, 8);
@@ -332,6 +364,8 @@ static int encode_miniblock(lf_wpage *p, plan *pl, int large, const lf_wdict *d,
   chunk c = {0};
   int ri = d ? 3 : 2; /* the repetition index follows the dictionary */
   pl->vc = choose_values(p);
+  pl->bw_rep = bits_for((uint32_t)p->max_rep);
+  pl->bw_def = bits_for(pl->max_def);
   for (int first = 1; c.v < p->n_vals; first = 0) {
     size_t size = size_chunk(p, pl, large, &c);
     if (!size) return 1;
@@ -344,8 +378,8 @@ static int encode_miniblock(lf_wpage *p, plan *pl, int large, const lf_wdict *d,
   out->nbuf = pl->has_rep ? ri + 1 : ri;
   lf_buf *L = &out->layout;
   size_t m = lf_pbw_begin(L);
-  if (pl->has_rep) ce_flat(L, 1, 16);
-  if (pl->has_def) ce_flat(L, 2, 16);
+  if (pl->has_rep) ce_levels(L, 1, pl->bw_rep);
+  if (pl->has_def) ce_levels(L, 2, pl->bw_def);
   ce_values(L, 3, p, pl, 0);
   if (d) lf_pbw_bytes(L, 4, d->ce.p, d->ce.len), lf_pbw_uint(L, 5, d->n_items);
   put_layers(L, 6, pl, p->depth);
@@ -358,12 +392,6 @@ static int encode_miniblock(lf_wpage *p, plan *pl, int large, const lf_wdict *d,
 }
 
 /* ---- full-zip pages ------------------------------------------------------------ */
-
-static uint32_t bits_for(uint32_t v) {
-  uint32_t b = 0;
-  while (v >> b) b++;
-  return b;
-}
 
 /* Row offsets (u64 LE in idx) -> the repetition index, bytepacked. */
 static void put_rep_index(lf_buf *dst, const lf_buf *idx) {

@@ -445,13 +445,13 @@ static void test_empty_runs_fullzip(void **state) {
   make_schema(&s, f, 4);
   lf_error err = {0};
   for (int minor = 1; minor <= 2; minor++) {
-    uint64_t n = 60000;
+    uint64_t n = 120000; /* runs of 40000 empty lists: more levels than a chunk holds */
     lf_array in[2], out;
     for (int c = 0; c < 2; c++) {
       lf_array_init(&in[c], s.fields[c]);
       assert_int_equal(lf_array_alloc_offsets(&in[c], n + 1), 0);
       in[c].offsets[0] = 0;
-      for (uint64_t i = 0; i < n; i++) in[c].offsets[i + 1] = in[c].offsets[i] + (i % 20000 == 19999);
+      for (uint64_t i = 0; i < n; i++) in[c].offsets[i + 1] = in[c].offsets[i] + (i % 40000 == 39999);
       in[c].length = n;
       lf_array *it = &in[c].children[0];
       it->length = in[c].offsets[n];
