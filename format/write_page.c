@@ -37,7 +37,9 @@
 **   chunks of 1024 values, each [bit width as one value-width LE word]
 **   [FastLanes block of 128 * width bytes], bitpack.c), Flat (raw
 **   little-endian; bool 1-bit LSB-first), FixedSizeList
-**   of Flat (vectors), Variable (n+1 u32/u64 offsets counted from the start
+**   of Flat (vectors), Fsst {1 symbol table, 2 Variable} (strings of 5 bytes
+**   or more, 32 KiB or more, when smaller: the Variable below over the
+**   compressed strings, fsst_write.c), Variable (n+1 u32/u64 offsets counted from the start
 **   of the buffer, then the bytes, zero-padded to a multiple of the offset
 **   width: LanceDB refuses other sizes).
 **
@@ -61,6 +63,8 @@
 #define MB_MAX_VALUE_BYTES 8186
 #define MB_MAX_CHUNK 32768
 #define FULLZIP_MIN_WIDTH 256
+#define FSST_MIN_MAX_LEN 5
+#define FSST_MIN_BYTES ((size_t)32 << 10)
 
 void lf_wpage_clear(lf_wpage *p) {
   p->n_rows = p->n_levels = p->n_vals = p->n_valid = p->max_len = 0;
@@ -95,6 +99,7 @@ typedef struct plan {
   uint16_t max_def, max_vis;
   int vc;        /* mini-block value compression, VC_* */
   unsigned bw_rep, bw_def; /* mini-block levels: out-of-line bitpacking widths */
+  const uint8_t *fsst;     /* FSST symbol table of the (compressed) values, or NULL */
 } plan;
 
 static uint16_t lvl(const lf_buf *b, uint64_t i) { return lf_le16(b->p + 2 * i); }
@@ -159,6 +164,13 @@ static void ce_values(lf_buf *b, uint32_t num, const lf_wpage *p, const plan *pl
   if (!zipped && pl->vc == VC_BITPACK) {
     lf_pbw_uint(b, 1, (uint64_t)p->width * 8);
     lf_pbw_end(b, 5, f);
+  } else if (p->kind == LF_WV_VAR && pl->fsst && !zipped) {
+    lf_pbw_bytes(b, 1, pl->fsst, LF_FSST_TABLE_BYTES);
+    size_t c = lf_pbw_begin(b), v = lf_pbw_begin(b);
+    ce_flat(b, 1, p->var64 ? 64 : 32);
+    lf_pbw_end(b, 2, v);
+    lf_pbw_end(b, 2, c);
+    lf_pbw_end(b, 6, f);
   } else if (p->kind == LF_WV_VAR) {
     ce_flat(b, 1, p->var64 ? 64 : 32);
     lf_pbw_end(b, 2, f);
@@ -484,6 +496,34 @@ static int encode_dict(lf_wpage *p, plan *pl, int minor, lf_wenc *out) {
   return 1;
 }
 
+/* An FSST-compressed mini-block page (fsst_write.c) for strings of 5 bytes
+** or more (the longest) and 32 KiB or more in all, as LanceDB picks it,
+** when the compressed strings are smaller.  1 written, 0 not, -1 out of
+** memory. */
+static int encode_fsst(lf_wpage *p, plan *pl, int minor, lf_wenc *out) {
+  if (p->kind != LF_WV_VAR || p->max_len < FSST_MIN_MAX_LEN || p->vals.len < FSST_MIN_BYTES)
+    return 0;
+  uint8_t table[LF_FSST_TABLE_BYTES], *z;
+  uint64_t *ends;
+  size_t zlen;
+  if (lf_fsst_encode(p->vals.p, (const uint64_t *)(const void *)p->offs.p, (size_t)p->n_vals,
+                     table, &z, &zlen, &ends, NULL))
+    return -1;
+  int rc = 0;
+  if (zlen < p->vals.len) {
+    lf_wpage q = *p; /* a view: the compressed strings as the values */
+    q.vals = (lf_buf){.p = z, .len = zlen, .cap = zlen};
+    q.offs = (lf_buf){.p = (uint8_t *)ends, .len = (size_t)p->n_vals * 8, .cap = (size_t)p->n_vals * 8};
+    pl->fsst = table;
+    rc = !encode_miniblock(&q, pl, minor >= 2, NULL, out);
+    pl->fsst = NULL;
+    if (!rc) wenc_clear(out);
+  }
+  free(z);
+  free(ends);
+  return rc;
+}
+
 static int wenc_rc(const lf_wenc *e) {
   int rc = e->layout.rc;
   for (int i = 0; i < 4; i++) rc = rc ? rc : e->bufs[i].rc;
@@ -498,10 +538,11 @@ int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err) {
   make_plan(p, &pl);
   int rc = LF_OK, wide = p->kind == LF_WV_VAR ? p->max_len >= FULLZIP_MIN_WIDTH
                                              : p->width >= FULLZIP_MIN_WIDTH;
-  int dict = 0;
+  int done = 0;
   if (p->n_valid == 0) rc = encode_allnull(p, &pl, out);
-  else if ((dict = encode_dict(p, &pl, minor, out)) < 0) rc = LF_NOMEM;
-  else if (!dict && (wide || encode_miniblock(p, &pl, minor >= 2, NULL, out))) {
+  else if ((done = encode_dict(p, &pl, minor, out)) < 0) rc = LF_NOMEM;
+  else if (!done && !wide && (done = encode_fsst(p, &pl, minor, out)) < 0) rc = LF_NOMEM;
+  else if (!done && (wide || encode_miniblock(p, &pl, minor >= 2, NULL, out))) {
     wenc_clear(out);
     rc = encode_fullzip(p, &pl, out);
   }
