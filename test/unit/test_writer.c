@@ -728,6 +728,54 @@ static void test_dictionary(void **state) {
   }
 }
 
+static const char *s_words(uint64_t i, char *b) {
+  static const char *const w[] = {"lance ", "format ", "sqlite ", "column ", "page "};
+  if (i % 11 == 5) return NULL;
+  snprintf(b, 64, "%s%s%llu %s", w[i % 5], w[i / 5 % 5], (unsigned long long)i, w[i / 25 % 5]);
+  return b;
+}
+static const char *s_random(uint64_t i, char *b) {
+  uint64_t x = i * 0x9e3779b97f4a7c15u + 1;
+  for (int k = 0; k < 20; k++) x ^= x << 13, x ^= x >> 7, x ^= x << 17, b[k] = (char)(1 + x % 255);
+  b[20] = 0;
+  return b;
+}
+static const char *s_short(uint64_t i, char *b) {
+  snprintf(b, 64, "%llu", (unsigned long long)(i % 10000)); /* at most 4 bytes */
+  return b;
+}
+
+/* Strings FSST-compressed in mini-blocks (LanceDB's rule: longest >= 5,
+** 32 KiB or more) when it saves space; others stay plain. */
+static void test_fsst_pages(void **state) {
+  static const struct {
+    const char *(*make)(uint64_t, char *);
+    const char *type;
+    uint64_t n;
+    int ce;
+  } cases[] = {{s_words, "string", 20000, CE_FSST},     {s_words, "large_string", 20000, CE_FSST},
+               {s_words, "binary", 20000, CE_FSST},     {s_words, "string", 1000, CE_VARIABLE},
+               {s_random, "binary", 20000, CE_VARIABLE}, {s_short, "string", 20000, CE_VARIABLE}};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    fdef fd[] = {{"s", 0, -1, cases[k].type, 1}};
+    lf_schema s;
+    make_schema(&s, fd, 1);
+    lf_array a;
+    lf_array_init(&a, s.fields[0]);
+    fill_strings(&a, cases[k].n, cases[k].make);
+    for (int minor = 1; minor <= 2; minor++) {
+      int ce, dce;
+      uint64_t bytes = one_column(*state, &s, &a, cases[k].n, minor, &ce, &dce);
+      if (ce != cases[k].ce || dce) fail_msg("case %zu: value encoding %d, dictionary %d", k, ce, dce);
+      if (ce == CE_FSST && bytes * 3 > a.data_len * 2)
+        fail_msg("case %zu: %llu bytes for %llu", k, (unsigned long long)bytes,
+                 (unsigned long long)a.data_len);
+    }
+    lf_array_reset(&a);
+    lf_schema_reset(&s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
@@ -741,6 +789,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bitpacking, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dictionary, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fsst_pages, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
