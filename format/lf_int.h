@@ -279,7 +279,12 @@ typedef struct lf_wpage {
   uint64_t n_rows, n_levels, n_vals, n_valid, max_len;
   lf_buf rep, ev, vals, offs;
   uint32_t seen_null, seen_empty; /* bit j: layer j had a null / an empty list */
+  int comp, comp_level;           /* the leaf's lance-encoding:compression (LF_WCOMP_*), -level */
 } lf_wpage;
+
+/* lance-encoding:compression of a leaf field: absent (LanceDB's defaults),
+** "none", "fsst", or a general scheme (codec.h LF_GENERAL_LZ4/ZSTD). */
+enum { LF_WCOMP_DEFAULT = 0, LF_WCOMP_NONE = -1, LF_WCOMP_FSST = -2 };
 
 /* write_dict.c: a variable-width page's dictionary encoding. */
 typedef struct lf_wdict {
@@ -299,6 +304,7 @@ typedef struct lf_wenc {
   lf_buf bufs[4];
   lf_buf layout;
   lf_wdict dict;                  /* scratch of dictionary-encoded pages */
+  lf_buf tmp;                     /* scratch: a chunk's values before general compression */
 } lf_wenc;
 
 /* Encode the rows gathered in p as one page of file version 2.minor into

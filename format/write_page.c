@@ -39,7 +39,11 @@
 **   little-endian; bool 1-bit LSB-first), FixedSizeList
 **   of Flat (vectors), Fsst {1 symbol table, 2 Variable} (strings of 5 bytes
 **   or more, 32 KiB or more, when smaller: the Variable below over the
-**   compressed strings, fsst_write.c), Variable (n+1 u32/u64 offsets counted from the start
+**   compressed strings, fsst_write.c), General {1 {1 scheme, 2 level}, 3
+**   one of these} (field metadata lance-encoding:compression zstd|lz4, when
+**   the values are 4 KiB or more and it shrinks them: each chunk's value
+**   buffer compressed on its own, general.c framing; "none" keeps values
+**   flat and strings plain, "fsst" forces FSST), Variable (n+1 u32/u64 offsets counted from the start
 **   of the buffer, then the bytes, zero-padded to a multiple of the offset
 **   width: LanceDB refuses other sizes).
 **
@@ -65,6 +69,7 @@
 #define FULLZIP_MIN_WIDTH 256
 #define FSST_MIN_MAX_LEN 5
 #define FSST_MIN_BYTES ((size_t)32 << 10)
+#define GENERAL_MIN_BYTES 4096
 
 void lf_wpage_clear(lf_wpage *p) {
   p->n_rows = p->n_levels = p->n_vals = p->n_valid = p->max_len = 0;
@@ -84,9 +89,16 @@ void lf_wpage_reset(lf_wpage *p) {
 
 void lf_wenc_reset(lf_wenc *e) {
   lf_wdict_reset(&e->dict);
+  lf_buf_reset(&e->tmp);
   for (int i = 0; i < 4; i++) lf_buf_reset(&e->bufs[i]);
   lf_buf_reset(&e->layout);
   e->nbuf = 0;
+}
+
+static void wenc_clear(lf_wenc *out) {
+  for (int i = 0; i < 4; i++) lf_buf_clear(&out->bufs[i]);
+  lf_buf_clear(&out->layout);
+  out->nbuf = 0;
 }
 
 /* ---- layers and definition levels ---------------------------------------- */
@@ -100,6 +112,9 @@ typedef struct plan {
   int vc;        /* mini-block value compression, VC_* */
   unsigned bw_rep, bw_def; /* mini-block levels: out-of-line bitpacking widths */
   const uint8_t *fsst;     /* FSST symbol table of the (compressed) values, or NULL */
+  int general;             /* LF_GENERAL_* around each chunk's values, 0 = none */
+  uint64_t graw, gz;       /* general: value bytes before / after */
+  int gover;               /* general: a chunk outgrew MB_MAX_CHUNK */
 } plan;
 
 static uint16_t lvl(const lf_buf *b, uint64_t i) { return lf_le16(b->p + 2 * i); }
@@ -336,21 +351,45 @@ static void put_levels(lf_buf *b, const lf_buf *lv, uint64_t l0, uint64_t n, uns
   lf_buf_pad(b, 8);
 }
 
-static void put_chunk(lf_wenc *out, const lf_wpage *p, const plan *pl, int large,
-                      const chunk *c, size_t size) {
+static void put_chunk_values(lf_buf *b, const lf_wpage *p, const plan *pl, const chunk *c) {
+  if (pl->vc == VC_BITPACK) put_bitpacked(b, p, c);
+  else put_values(b, p, c->v, c->n);
+}
+
+/* General compression of the chunk's values into *z (malloc'd); their size. */
+static uint64_t general_values(lf_wenc *out, const lf_wpage *p, plan *pl, const chunk *c,
+                               uint8_t **z) {
+  size_t zlen = 0;
+  lf_buf_clear(&out->tmp);
+  put_chunk_values(&out->tmp, p, pl, c);
+  if (out->tmp.rc || lf_general_compress(pl->general, p->comp_level, out->tmp.p, out->tmp.len,
+                                         z, &zlen, NULL))
+    out->bufs[1].rc = LF_NOMEM;
+  pl->graw += out->tmp.len;
+  pl->gz += zlen;
+  return zlen;
+}
+
+static void put_chunk(lf_wenc *out, const lf_wpage *p, plan *pl, int large, const chunk *c) {
   lf_buf *b = &out->bufs[1];
-  uint64_t nl = c->l1 - c->l0;
+  size_t start = b->len;
+  uint64_t nl = c->l1 - c->l0, vb = c->vb;
+  uint8_t *z = NULL;
+  if (pl->general) vb = general_values(out, p, pl, c, &z);
   lf_buf_u16le(b, (uint16_t)nl);
   if (pl->has_rep) lf_buf_u16le(b, (uint16_t)c->rb);
   if (pl->has_def) lf_buf_u16le(b, (uint16_t)c->db);
-  if (large) lf_buf_u32le(b, (uint32_t)c->vb);
-  else lf_buf_u16le(b, (uint16_t)c->vb);
+  if (large) lf_buf_u32le(b, (uint32_t)vb);
+  else lf_buf_u16le(b, (uint16_t)vb);
   lf_buf_pad(b, 8);
   if (pl->has_rep) put_levels(b, &p->rep, c->l0, nl, pl->bw_rep, c->rb);
   if (pl->has_def) put_levels(b, &p->ev, c->l0, nl, pl->bw_def, c->db);
-  if (pl->vc == VC_BITPACK) put_bitpacked(b, p, c);
-  else put_values(b, p, c->v, c->n);
+  if (pl->general) lf_buf_put(b, z, (size_t)vb);
+  else put_chunk_values(b, p, pl, c);
+  free(z);
   lf_buf_pad(b, 8);
+  size_t size = b->len - start;
+  if (size > MB_MAX_CHUNK || (!large && vb > 65535)) pl->gover = 1;
   uint64_t meta = ((uint64_t)(size / 8 - 1) << 4) | (uint64_t)(c->last ? 0 : c->lg);
   if (large) lf_buf_u32le(&out->bufs[0], (uint32_t)meta);
   else lf_buf_u16le(&out->bufs[0], (uint16_t)meta);
@@ -361,7 +400,7 @@ static void put_chunk(lf_wenc *out, const lf_wpage *p, const plan *pl, int large
 ** width word each) are smaller than the flat values, else flat. */
 static int choose_values(const lf_wpage *p) {
   unsigned w = p->width;
-  if (p->kind != LF_WV_FIXED || p->fsl_dim || (w != 1 && w != 2 && w != 4 && w != 8))
+  if (p->comp == LF_WCOMP_NONE || p->kind != LF_WV_FIXED || p->fsl_dim || (w != 1 && w != 2 && w != 4 && w != 8))
     return VC_FLAT;
   uint64_t packed = 0;
   for (uint64_t v = 0; v < p->n_vals; v += LF_FL_BLOCK) {
@@ -381,7 +420,7 @@ static int encode_miniblock(lf_wpage *p, plan *pl, int large, const lf_wdict *d,
   for (int first = 1; c.v < p->n_vals; first = 0) {
     size_t size = size_chunk(p, pl, large, &c);
     if (!size) return 1;
-    put_chunk(out, p, pl, large, &c, size);
+    put_chunk(out, p, pl, large, &c);
     if (pl->has_rep) rep_index_add(&out->bufs[ri], p, c.l0, c.l1, first, c.last);
     c.v += c.n;
     c.l0 = c.l1;
@@ -392,7 +431,17 @@ static int encode_miniblock(lf_wpage *p, plan *pl, int large, const lf_wdict *d,
   size_t m = lf_pbw_begin(L);
   if (pl->has_rep) ce_levels(L, 1, pl->bw_rep);
   if (pl->has_def) ce_levels(L, 2, pl->bw_def);
-  ce_values(L, 3, p, pl, 0);
+  if (pl->general) {
+    size_t m3 = lf_pbw_begin(L), g = lf_pbw_begin(L), bc = lf_pbw_begin(L);
+    lf_pbw_uint(L, 1, (uint64_t)pl->general);
+    lf_pbw_uint_nz(L, 2, (uint64_t)p->comp_level);
+    lf_pbw_end(L, 1, bc);
+    ce_values(L, 3, p, pl, 0);
+    lf_pbw_end(L, 10, g);
+    lf_pbw_end(L, 3, m3);
+  } else {
+    ce_values(L, 3, p, pl, 0);
+  }
   if (d) lf_pbw_bytes(L, 4, d->ce.p, d->ce.len), lf_pbw_uint(L, 5, d->n_items);
   put_layers(L, 6, pl, p->depth);
   lf_pbw_uint(L, 7, 1);
@@ -401,6 +450,21 @@ static int encode_miniblock(lf_wpage *p, plan *pl, int large, const lf_wdict *d,
   if (large) lf_pbw_uint(L, 10, 1);
   layout_end(out, 1, m);
   return 0;
+}
+
+/* encode_miniblock, with the general compression the field's metadata asks
+** for around each chunk's values (LanceDB's GeneralMiniBlockCompressor)
+** when the values are 4 KiB or more and it makes them smaller. */
+static int encode_mb(lf_wpage *p, plan *pl, int large, const lf_wdict *d, lf_wenc *out) {
+  pl->general = p->comp > 0 ? p->comp : 0;
+  pl->graw = pl->gz = 0;
+  pl->gover = 0;
+  int r = encode_miniblock(p, pl, large, d, out);
+  if (r || !pl->general || (pl->graw >= GENERAL_MIN_BYTES && pl->gz < pl->graw && !pl->gover))
+    return r;
+  wenc_clear(out);
+  pl->general = 0;
+  return encode_miniblock(p, pl, large, d, out);
 }
 
 /* ---- full-zip pages ------------------------------------------------------------ */
@@ -471,12 +535,6 @@ static int encode_fullzip(lf_wpage *p, const plan *pl, lf_wenc *out) {
 
 /* ---- the page ------------------------------------------------------------------- */
 
-static void wenc_clear(lf_wenc *out) {
-  for (int i = 0; i < 4; i++) lf_buf_clear(&out->bufs[i]);
-  lf_buf_clear(&out->layout);
-  out->nbuf = 0;
-}
-
 /* A dictionary-encoded mini-block page (write_dict.c): its indices are the
 ** values.  1 written, 0 not (no dictionary pays, or no chunking), -1 out
 ** of memory. */
@@ -489,7 +547,7 @@ static int encode_dict(lf_wpage *p, plan *pl, int minor, lf_wenc *out) {
   q.width = p->var64 ? 8 : 4;
   q.fsl_dim = 0;
   q.vals = d->idx;
-  if (encode_miniblock(&q, pl, minor >= 2, d, out)) {
+  if (encode_mb(&q, pl, minor >= 2, d, out)) {
     wenc_clear(out);
     return 0;
   }
@@ -501,7 +559,9 @@ static int encode_dict(lf_wpage *p, plan *pl, int minor, lf_wenc *out) {
 ** when the compressed strings are smaller.  1 written, 0 not, -1 out of
 ** memory. */
 static int encode_fsst(lf_wpage *p, plan *pl, int minor, lf_wenc *out) {
-  if (p->kind != LF_WV_VAR || p->max_len < FSST_MIN_MAX_LEN || p->vals.len < FSST_MIN_BYTES)
+  int forced = p->comp == LF_WCOMP_FSST;
+  if (p->kind != LF_WV_VAR || p->comp == LF_WCOMP_NONE ||
+      (!forced && (p->max_len < FSST_MIN_MAX_LEN || p->vals.len < FSST_MIN_BYTES)))
     return 0;
   uint8_t table[LF_FSST_TABLE_BYTES], *z;
   uint64_t *ends;
@@ -510,12 +570,12 @@ static int encode_fsst(lf_wpage *p, plan *pl, int minor, lf_wenc *out) {
                      table, &z, &zlen, &ends, NULL))
     return -1;
   int rc = 0;
-  if (zlen < p->vals.len) {
+  if (forced || zlen < p->vals.len) {
     lf_wpage q = *p; /* a view: the compressed strings as the values */
     q.vals = (lf_buf){.p = z, .len = zlen, .cap = zlen};
     q.offs = (lf_buf){.p = (uint8_t *)ends, .len = (size_t)p->n_vals * 8, .cap = (size_t)p->n_vals * 8};
     pl->fsst = table;
-    rc = !encode_miniblock(&q, pl, minor >= 2, NULL, out);
+    rc = !encode_mb(&q, pl, minor >= 2, NULL, out);
     pl->fsst = NULL;
     if (!rc) wenc_clear(out);
   }
@@ -542,7 +602,7 @@ int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err) {
   if (p->n_valid == 0) rc = encode_allnull(p, &pl, out);
   else if ((done = encode_dict(p, &pl, minor, out)) < 0) rc = LF_NOMEM;
   else if (!done && !wide && (done = encode_fsst(p, &pl, minor, out)) < 0) rc = LF_NOMEM;
-  else if (!done && (wide || encode_miniblock(p, &pl, minor >= 2, NULL, out))) {
+  else if (!done && (wide || encode_mb(p, &pl, minor >= 2, NULL, out))) {
     wenc_clear(out);
     rc = encode_fullzip(p, &pl, out);
   }

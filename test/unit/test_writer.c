@@ -776,6 +776,55 @@ static void test_fsst_pages(void **state) {
   }
 }
 
+/* Field metadata lance-encoding:compression (and -level) as LanceDB obeys
+** it: none (flat, no FSST), fsst (even for a small page), zstd / lz4
+** around each chunk's values (General), level kept. */
+static void test_compression_metadata(void **state) {
+  static const struct {
+    const char *type, *comp, *level;
+    int ce;
+  } cases[] = {{"int64", "zstd", "9", CE_GENERAL}, {"int32", "lz4", NULL, CE_INLINE_BITPACK} /* lz4 does not shrink packed values */,
+               {"string", "zstd", NULL, CE_GENERAL}, {"string", "lz4", NULL, CE_GENERAL},
+               {"int64", "none", NULL, CE_FLAT},   {"string", "none", NULL, CE_VARIABLE},
+               {"string", "fsst", NULL, CE_FSST}};
+  enum { N = 3000 };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    fdef fd[] = {{"x", 0, -1, cases[k].type, 1}};
+    lf_schema s;
+    make_schema(&s, fd, 1);
+    lf_field *f = s.fields[0];
+    f->n_meta = cases[k].level ? 2 : 1;
+    f->meta = calloc(2, sizeof *f->meta);
+    const char *keys[] = {"lance-encoding:compression", "lance-encoding:compression-level"};
+    const char *vals[] = {cases[k].comp, cases[k].level};
+    for (int m = 0; m < f->n_meta; m++) {
+      f->meta[m].key = strdup(keys[m]);
+      f->meta[m].len = strlen(vals[m]);
+      f->meta[m].val = (uint8_t *)strdup(vals[m]);
+    }
+    lf_array a;
+    lf_array_init(&a, f);
+    if (f->type == LF_T_UTF8) {
+      fill_strings(&a, N, k == 6 ? s_short : s_words);
+    } else {
+      int w = lf_type_width(f);
+      a.length = N;
+      assert_int_equal(lf_array_alloc_values(&a, (uint64_t)N * w), 0);
+      for (uint64_t i = 0; i < N; i++) {
+        uint64_t v = i % 100 * 1000;
+        memcpy(a.values + i * (uint64_t)w, &v, (size_t)w);
+      }
+    }
+    for (int minor = 1; minor <= 2; minor++) {
+      int ce, dce;
+      one_column(*state, &s, &a, N, minor, &ce, &dce);
+      if (ce != cases[k].ce) fail_msg("case %zu: value encoding %d", k, ce);
+    }
+    lf_array_reset(&a);
+    lf_schema_reset(&s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
@@ -790,6 +839,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_bitpacking, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dictionary, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fsst_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_compression_metadata, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
