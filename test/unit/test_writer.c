@@ -691,43 +691,6 @@ static const char *s_unique(uint64_t i, char *b) {
   return b;
 }
 
-/* Low-cardinality strings are dictionary-encoded (bitpacked indices;
-** items LZ4 in 2.2 when large), others are not. */
-static void test_dictionary(void **state) {
-  static const struct {
-    const char *(*make)(uint64_t, char *);
-    const char *type;
-    int nullable;
-    uint64_t n;
-    int dict;
-  } cases[] = {{s_one, "string", 0, 3000, 1},        {s_empty, "string", 1, 3000, 0},
-               {s_few, "string", 1, 5000, 1},        {s_few, "large_string", 1, 5000, 1},
-               {s_few, "binary", 1, 50, 0},          {s_64k, "string", 0, 200000, 1},
-               {s_unique, "string", 0, 5000, 0}};
-  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-    fdef fd[] = {{"s", 0, -1, cases[k].type, cases[k].nullable}};
-    lf_schema s;
-    make_schema(&s, fd, 1);
-    lf_array a;
-    lf_array_init(&a, s.fields[0]);
-    fill_strings(&a, cases[k].n, cases[k].make);
-    for (int minor = 1; minor <= 2; minor++) {
-      int ce, dce;
-      uint64_t bytes = one_column(*state, &s, &a, cases[k].n, minor, &ce, &dce);
-      if (cases[k].dict) {
-        assert_int_equal(ce, CE_INLINE_BITPACK);
-        assert_int_equal(dce, minor == 2 && cases[k].n > 100000 ? CE_GENERAL : CE_VARIABLE);
-        if (bytes * 2 > a.data_len + 8 * cases[k].n)
-          fail_msg("case %zu: %llu bytes", k, (unsigned long long)bytes);
-      } else if (ce == CE_INLINE_BITPACK || dce) {
-        fail_msg("case %zu: dictionary-encoded", k);
-      }
-    }
-    lf_array_reset(&a);
-    lf_schema_reset(&s);
-  }
-}
-
 static const char *s_words(uint64_t i, char *b) {
   static const char *const w[] = {"lance ", "format ", "sqlite ", "column ", "page "};
   if (i % 11 == 5) return NULL;
@@ -745,35 +708,60 @@ static const char *s_short(uint64_t i, char *b) {
   return b;
 }
 
-/* Strings FSST-compressed in mini-blocks (LanceDB's rule: longest >= 5,
-** 32 KiB or more) when it saves space; others stay plain. */
-static void test_fsst_pages(void **state) {
-  static const struct {
-    const char *(*make)(uint64_t, char *);
-    const char *type;
-    uint64_t n;
-    int ce;
-  } cases[] = {{s_words, "string", 20000, CE_FSST},     {s_words, "large_string", 20000, CE_FSST},
-               {s_words, "binary", 20000, CE_FSST},     {s_words, "string", 1000, CE_VARIABLE},
-               {s_random, "binary", 20000, CE_VARIABLE}, {s_short, "string", 20000, CE_VARIABLE}};
-  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-    fdef fd[] = {{"s", 0, -1, cases[k].type, 1}};
+typedef struct scase {
+  const char *(*make)(uint64_t, char *);
+  const char *type;
+  int nullable;
+  uint64_t n;
+  int ce, dce; /* value and dictionary encodings; dce -1: General in 2.2, else Variable */
+} scase;
+
+/* Write each case in 2.1 and 2.2, check its encodings and that an encoded
+** page is well under the raw size. */
+static void string_cases(fixture *fx, const scase *cases, size_t nc) {
+  for (size_t k = 0; k < nc; k++) {
+    fdef fd[] = {{"s", 0, -1, cases[k].type, cases[k].nullable}};
     lf_schema s;
     make_schema(&s, fd, 1);
     lf_array a;
     lf_array_init(&a, s.fields[0]);
     fill_strings(&a, cases[k].n, cases[k].make);
     for (int minor = 1; minor <= 2; minor++) {
-      int ce, dce;
-      uint64_t bytes = one_column(*state, &s, &a, cases[k].n, minor, &ce, &dce);
-      if (ce != cases[k].ce || dce) fail_msg("case %zu: value encoding %d, dictionary %d", k, ce, dce);
-      if (ce == CE_FSST && bytes * 3 > a.data_len * 2)
+      int ce, dce, want = cases[k].dce < 0 ? (minor == 2 ? CE_GENERAL : CE_VARIABLE) : cases[k].dce;
+      uint64_t bytes = one_column(fx, &s, &a, cases[k].n, minor, &ce, &dce);
+      if (ce != cases[k].ce || dce != want)
+        fail_msg("case %zu (2.%d): value encoding %d, dictionary %d", k, minor, ce, dce);
+      if (ce != CE_VARIABLE && bytes * 3 > (a.data_len + 4 * cases[k].n) * 2)
         fail_msg("case %zu: %llu bytes for %llu", k, (unsigned long long)bytes,
                  (unsigned long long)a.data_len);
     }
     lf_array_reset(&a);
     lf_schema_reset(&s);
   }
+}
+
+/* Low-cardinality strings are dictionary-encoded (bitpacked indices;
+** items LZ4 in 2.2 when large), others are not. */
+static void test_dictionary(void **state) {
+  static const scase cases[] = {
+      {s_one, "string", 0, 3000, CE_INLINE_BITPACK, CE_VARIABLE},
+      {s_empty, "string", 1, 3000, CE_VARIABLE, 0},
+      {s_few, "string", 1, 5000, CE_INLINE_BITPACK, CE_VARIABLE},
+      {s_few, "large_string", 1, 5000, CE_INLINE_BITPACK, CE_VARIABLE},
+      {s_few, "binary", 1, 50, CE_VARIABLE, 0},
+      {s_64k, "string", 0, 200000, CE_INLINE_BITPACK, -1},
+      {s_unique, "string", 0, 5000, CE_FSST, 0}};
+  string_cases(*state, cases, sizeof cases / sizeof *cases);
+}
+
+/* Strings FSST-compressed in mini-blocks (LanceDB's rule: longest >= 5,
+** 32 KiB or more) when it saves space; others stay plain. */
+static void test_fsst_pages(void **state) {
+  static const scase cases[] = {
+      {s_words, "string", 1, 20000, CE_FSST, 0},      {s_words, "large_string", 1, 20000, CE_FSST, 0},
+      {s_words, "binary", 1, 20000, CE_FSST, 0},      {s_words, "string", 1, 1000, CE_VARIABLE, 0},
+      {s_random, "binary", 1, 20000, CE_VARIABLE, 0}, {s_short, "string", 1, 20000, CE_VARIABLE, 0}};
+  string_cases(*state, cases, sizeof cases / sizeof *cases);
 }
 
 /* Field metadata lance-encoding:compression (and -level) as LanceDB obeys
