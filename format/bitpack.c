@@ -342,6 +342,18 @@ int lf_ool_bitpack_decode(unsigned elem_bits, unsigned bw, const uint8_t *data,
   return LF_OK;
 }
 
+/* bitpack_out_of_line: pad the tail iff padding costs fewer bits than
+** packing the tail saves. */
+static int ool_pads(unsigned elem_bits, unsigned bw, size_t tail) {
+  return tail > 0 && (uint64_t)bw * (LF_FL_BLOCK - tail) < (uint64_t)(elem_bits - bw) * tail;
+}
+
+size_t lf_ool_bitpack_size(unsigned elem_bits, unsigned bw, size_t num_values) {
+  size_t tail = num_values % LF_FL_BLOCK, blk = LF_FL_PACKED_BYTES(bw);
+  size_t len = num_values / LF_FL_BLOCK * blk;
+  return len + (tail ? (ool_pads(elem_bits, bw, tail) ? blk : tail * (elem_bits / 8)) : 0);
+}
+
 int lf_ool_bitpack_encode(unsigned elem_bits, unsigned bw, const void *values,
                           size_t num_values, uint8_t **out, size_t *out_len,
                           lf_error *err) {
@@ -361,11 +373,8 @@ int lf_ool_bitpack_encode(unsigned elem_bits, unsigned bw, const void *values,
   unsigned eb = elem_bits / 8;
   size_t blk = LF_FL_PACKED_BYTES(bw);
   size_t whole = num_values / LF_FL_BLOCK, tail = num_values % LF_FL_BLOCK;
-  /* bitpack_out_of_line: pad the tail iff padding costs fewer bits than
-  ** packing the tail saves. */
-  int pad = tail > 0 && (uint64_t)bw * (LF_FL_BLOCK - tail) <
-                            (uint64_t)(elem_bits - bw) * tail;
-  size_t len = whole * blk + (tail ? (pad ? blk : tail * eb) : 0);
+  int pad = ool_pads(elem_bits, bw, tail);
+  size_t len = lf_ool_bitpack_size(elem_bits, bw, num_values);
   uint8_t *buf = malloc(len ? len : 1);
   if (!buf) return lf_err(err, LF_NOMEM, "out-of-line bitpacking: no memory");
   const uint8_t *src = values;

@@ -104,12 +104,17 @@ int lf_ool_bitpack_decode(unsigned elem_bits, unsigned bw, const uint8_t *data,
 int lf_ool_bitpack_encode(unsigned elem_bits, unsigned bw, const void *values,
                           size_t num_values, uint8_t **out, size_t *out_len,
                           lf_error *err);
+/* Bytes lf_ool_bitpack_encode writes for num_values values at bw (elem_bits
+** and bw valid). */
+size_t lf_ool_bitpack_size(unsigned elem_bits, unsigned bw, size_t num_values);
 
 /* ====================================================================
 ** fsst.c: FSST symbol table (Fsst.symbol_table) and string decoding.
 ** ==================================================================== */
 
 #define LF_FSST_TABLE_BYTES 2312 /* 8 + 256*8 + 256, always this size */
+#define LF_FSST_ESC 255           /* escape code: one literal byte follows */
+#define LF_FSST_MAGIC 0x46535354u /* "FSST", bits 32..63 of the table header */
 
 typedef struct lf_fsst_table {
   uint64_t sym[256]; /* symbol bytes, little-endian packed */
@@ -134,6 +139,14 @@ int lf_fsst_decode(const lf_fsst_table *t, const uint8_t *data, size_t data_len,
                    const void *offsets, unsigned offset_bits, size_t num_values,
                    size_t max_out, uint8_t **out_data, size_t *out_len,
                    void **out_offsets, lf_error *err);
+
+/* fsst_write.c: train a symbol table on a sample of n strings (string i
+** is data[i ? ends[i-1] : 0 .. ends[i]), ends native u64) and compress
+** them all.  table: LF_FSST_TABLE_BYTES (caller's), the serialized table;
+** *out (malloc'd, *out_len bytes) the compressed strings, *out_ends
+** (malloc'd) their n ends.  Deterministic; LF_OK or LF_NOMEM. */
+int lf_fsst_encode(const uint8_t *data, const uint64_t *ends, size_t n, uint8_t *table,
+                   uint8_t **out, size_t *out_len, uint64_t **out_ends, lf_error *err);
 
 /* ====================================================================
 ** rle.c: Lance's RLE (values buffer + u8, u16 or u32 run lengths).

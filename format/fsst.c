@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FSST_ESC 255
-#define FSST_MAGIC 0x46535354u
+#define FSST_ESC LF_FSST_ESC
+#define FSST_MAGIC LF_FSST_MAGIC
 
 int lf_fsst_table_parse(lf_fsst_table *t, const uint8_t *buf, size_t len,
                         lf_error *err) {

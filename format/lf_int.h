@@ -279,13 +279,32 @@ typedef struct lf_wpage {
   uint64_t n_rows, n_levels, n_vals, n_valid, max_len;
   lf_buf rep, ev, vals, offs;
   uint32_t seen_null, seen_empty; /* bit j: layer j had a null / an empty list */
+  int comp, comp_level;           /* the leaf's lance-encoding:compression (LF_WCOMP_*), -level */
 } lf_wpage;
+
+/* lance-encoding:compression of a leaf field: absent (LanceDB's defaults),
+** "none", "fsst", or a general scheme (codec.h LF_GENERAL_LZ4/ZSTD). */
+enum { LF_WCOMP_DEFAULT = 0, LF_WCOMP_NONE = -1, LF_WCOMP_FSST = -2 };
+
+/* write_dict.c: a variable-width page's dictionary encoding. */
+typedef struct lf_wdict {
+  lf_buf idx;        /* per value slot its entry, u32 (u64 with 64-bit offsets) native */
+  lf_buf items;      /* the dictionary page buffer */
+  lf_buf ce;         /* its CompressiveEncoding (message body) */
+  uint64_t n_items;
+} lf_wdict;
+/* 1: built into d (buffers cleared first); 0: the page does not pay for a
+** dictionary (LanceDB's size rule); -1: out of memory. */
+int lf_wdict_build(const struct lf_wpage *p, int minor, lf_wdict *d);
+void lf_wdict_reset(lf_wdict *d);
 
 /* An encoded page: its buffers (written 64-byte aligned) and PageLayout. */
 typedef struct lf_wenc {
   int nbuf;
   lf_buf bufs[4];
   lf_buf layout;
+  lf_wdict dict;                  /* scratch of dictionary-encoded pages */
+  lf_buf tmp;                     /* scratch: a chunk's values before general compression */
 } lf_wenc;
 
 /* Encode the rows gathered in p as one page of file version 2.minor into
@@ -295,6 +314,7 @@ int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err);
 void lf_wpage_clear(lf_wpage *p);  /* drop the rows, keep the capacity */
 void lf_wpage_reset(lf_wpage *p);  /* free */
 void lf_wenc_reset(lf_wenc *e);
+
 /* writer.c: flush a column's page once it buffers n bytes (tests use small
 ** pages; the default is 8 MiB). */
 struct lf_writer;

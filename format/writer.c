@@ -21,6 +21,7 @@
 **   footer: u64 column metadata start, u64 its offsets table, u64 global
 **     buffer offsets table, u32 1, u32 columns, u16 2, u16 minor, "LANC".
 */
+#include "codec.h"
 #include "lf_int.h"
 #include "lf_write.h"
 
@@ -89,6 +90,22 @@ static int leaf_kind(lf_writer *w, wcol *c, const lf_field *f, lf_error *err) {
   return LF_OK;
 }
 
+/* The leaf's lance-encoding:compression and -level metadata. */
+static void leaf_compression(lf_wpage *p, const lf_field *f) {
+  size_t n = 0;
+  const char *v = lf_field_meta(f, "lance-encoding:compression", &n);
+  static const struct { const char *name; int comp; } names[] = {
+      {"none", LF_WCOMP_NONE}, {"fsst", LF_WCOMP_FSST}, {"zstd", LF_GENERAL_ZSTD},
+      {"lz4", LF_GENERAL_LZ4}};
+  p->comp = LF_WCOMP_DEFAULT;
+  for (size_t i = 0; v && i < sizeof names / sizeof *names; i++)
+    if (n == strlen(names[i].name) && !memcmp(v, names[i].name, n)) p->comp = names[i].comp;
+  v = lf_field_meta(f, "lance-encoding:compression-level", &n);
+  p->comp_level = 0;
+  for (size_t i = 0; v && i < n && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
+    p->comp_level = p->comp_level * 10 + (v[i] - '0');
+}
+
 /* Close column c (its path node[0..depth) filled): layers and rep levels. */
 static int add_column(lf_writer *w, wcol *tmpl, lf_error *err) {
   wcol *nc = realloc(w->cols, (size_t)(w->ncols + 1) * sizeof *nc);
@@ -100,6 +117,7 @@ static int add_column(lf_writer *w, wcol *tmpl, lf_error *err) {
   memset(&c->pages, 0, sizeof c->pages);
   int rc = leaf_kind(w, c, c->node[c->depth - 1], err);
   if (rc) return rc;
+  leaf_compression(&c->pg, c->node[c->depth - 1]);
   w->ncols++;
   lf_wpage *p = &c->pg;
   p->depth = c->depth;

@@ -280,6 +280,64 @@ static void test_decode_corrupt(void **state) {
   free(oo);
 }
 
+/* lf_fsst_encode: train + compress, decoded back by lf_fsst_decode, for
+** text that compresses, random bytes (escapes), empty strings, none. */
+static void enc_dec(const uint8_t *data, const uint64_t *ends, size_t n, size_t *clen) {
+  uint8_t table[LF_FSST_TABLE_BYTES], *z, *out;
+  uint64_t *ze;
+  size_t zlen, len;
+  void *oo;
+  assert_int_equal(lf_fsst_encode(data, ends, n, table, &z, &zlen, &ze, NULL), LF_OK);
+  lf_fsst_table t;
+  assert_int_equal(lf_fsst_table_parse(&t, table, sizeof table, NULL), LF_OK);
+  assert_true(t.enabled);
+  uint64_t *zo = malloc(sizeof *zo * (n + 1));
+  zo[0] = 0;
+  memcpy(zo + 1, ze, sizeof *ze * n);
+  assert_int_equal(lf_fsst_decode(&t, z ? z : (const uint8_t *)"", zlen, zo, 64, n, 1 << 26, &out,
+                                  &len, &oo, NULL),
+                   LF_OK);
+  size_t total = n ? (size_t)ends[n - 1] : 0;
+  assert_int_equal(len, total);
+  if (total) assert_memory_equal(out, data, total);
+  for (size_t i = 0; i < n; i++) assert_int_equal(((uint64_t *)oo)[i + 1], ends[i]);
+  *clen = zlen;
+  free(out), free(oo), free(z), free(ze), free(zo);
+}
+
+static void test_encode_roundtrip(void **state) {
+  (void)state;
+  enum { NS = 20000 };
+  static const char *const words[] = {"alpha ", "beta ", "gamma ", "delta ", "http://www.",
+                                      ".com/", "lance", "format ", "\xc3\xa9t\xc3\xa9 "};
+  uint8_t *data = malloc(NS * 64);
+  uint64_t *ends = malloc(sizeof *ends * NS);
+  for (int kind = 0; kind < 4; kind++) {
+    size_t pos = 0;
+    for (size_t i = 0; i < NS; i++) {
+      size_t l = kind == 2 ? 0 : kind == 0 ? rnd() % 5 : rnd() % 40; /* < 64 bytes */
+      for (size_t k = 0; kind == 0 && k < l; k++) { /* words */
+        const char *w = words[rnd() % 9];
+        size_t wl = strlen(w);
+        memcpy(data + pos, w, wl);
+        pos += wl;
+      }
+      for (size_t k = 0; kind == 1 && k < l; k++) data[pos++] = (uint8_t)rnd(); /* random */
+      for (size_t k = 0; kind == 3 && k < l; k++) data[pos++] = 0xff;           /* escapes */
+      ends[i] = pos;
+    }
+    size_t clen;
+    enc_dec(data, ends, NS, &clen);
+    if (kind == 0) assert_true(clen * 3 < pos); /* words compress well */
+    if (kind == 3) assert_true(clen * 4 < pos);
+  }
+  size_t clen;
+  enc_dec(data, ends, 0, &clen); /* no strings */
+  assert_int_equal(clen, 0);
+  free(data);
+  free(ends);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_table_layout),
@@ -288,6 +346,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip_random),
       cmocka_unit_test(test_table_corrupt),
       cmocka_unit_test(test_decode_corrupt),
+      cmocka_unit_test(test_encode_roundtrip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

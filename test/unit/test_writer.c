@@ -445,13 +445,13 @@ static void test_empty_runs_fullzip(void **state) {
   make_schema(&s, f, 4);
   lf_error err = {0};
   for (int minor = 1; minor <= 2; minor++) {
-    uint64_t n = 60000;
+    uint64_t n = 120000; /* runs of 40000 empty lists: more levels than a chunk holds */
     lf_array in[2], out;
     for (int c = 0; c < 2; c++) {
       lf_array_init(&in[c], s.fields[c]);
       assert_int_equal(lf_array_alloc_offsets(&in[c], n + 1), 0);
       in[c].offsets[0] = 0;
-      for (uint64_t i = 0; i < n; i++) in[c].offsets[i + 1] = in[c].offsets[i] + (i % 20000 == 19999);
+      for (uint64_t i = 0; i < n; i++) in[c].offsets[i + 1] = in[c].offsets[i] + (i % 40000 == 39999);
       in[c].length = n;
       lf_array *it = &in[c].children[0];
       it->length = in[c].offsets[n];
@@ -540,6 +540,279 @@ static void test_errors(void **state) {
   lf_schema_reset(&s);
 }
 
+/* ---- encodings -------------------------------------------------------------------------- */
+
+/* The CompressiveEncoding oneof number at field num of a mini-block page
+** layout (3 values, 4 dictionary), 0 for another layout or none. */
+static int layout_ce(const lf_page *pg, uint32_t num) {
+  lf_pb pb, sub;
+  lf_pb_field f;
+  lf_error err = {0};
+  lf_pb_init(&pb, pg->enc, pg->enc_len);
+  if (lf_pb_next(&pb, &f, "layout", &err) != 1 || f.num != 1) return 0;
+  lf_pb_sub(&sub, &f);
+  while (lf_pb_next(&sub, &f, "mini-block", &err) == 1) {
+    if (f.num != num) continue;
+    lf_pb_sub(&pb, &f);
+    return lf_pb_next(&pb, &f, "ce", &err) == 1 ? (int)f.num : 0;
+  }
+  return 0;
+}
+
+/* Write the one-column schema s with the n rows of in (file version
+** 2.minor), read them back whole and by take, compare.  Returns the bytes
+** of the column's page buffers; *ce = value compression of its first page, *dce its dictionary's. */
+static uint64_t one_column(fixture *fx, const lf_schema *s, const lf_array *in, uint64_t n,
+                           int minor, int *ce, int *dce) {
+  lf_error err = {0};
+  lf_writer *w;
+  char name[64], path[128];
+  lf_data_file_name(name, sizeof name);
+  if (lf_writer_open(fx->st, "", name, s, 2, minor, &w, &err)) fail_msg("%s", err.msg);
+  if (lf_writer_write(w, in, n, &err)) fail_msg("write: %s", err.msg);
+  lf_data_file df = {0};
+  if (lf_writer_finish(w, &df, &err)) fail_msg("finish: %s", err.msg);
+  lf_data_file_reset(&df);
+  snprintf(path, sizeof path, "data/%s", name);
+  lf_file *f;
+  if (lf_file_open(fx->st, path, &f, &err)) fail_msg("open: %s", err.msg);
+  lf_array out;
+  lf_array_init(&out, lf_file_schema(f)->fields[0]);
+  if (lf_file_read_range(f, 0, 0, n, &out, &err)) fail_msg("read: %s", err.msg);
+  for (uint64_t r = 0; r < n; r++) row_eq(s->fields[0], in, r, &out, r, r);
+  uint64_t *rows = malloc(sizeof *rows * (n / 5 + 2)), k = 0;
+  for (uint64_t r = 0; r < n; r += 5) rows[k++] = r;
+  lf_array_reset(&out);
+  lf_array_init(&out, lf_file_schema(f)->fields[0]);
+  if (lf_file_take(f, 0, rows, k, &out, &err)) fail_msg("take: %s", err.msg);
+  for (uint64_t r = 0; r < k; r++) row_eq(s->fields[0], in, rows[r], &out, r, rows[r]);
+  free(rows);
+  lf_array_reset(&out);
+  uint64_t bytes = 0;
+  const lf_column *c = &f->cols[0];
+  for (int p = 0; p < c->npages; p++)
+    for (int b = 0; b < c->pages[p].nbuf; b++) bytes += c->pages[p].buf_len[b];
+  *ce = c->npages ? layout_ce(&c->pages[0], 3) : 0;
+  if (dce) *dce = c->npages ? layout_ce(&c->pages[0], 4) : 0;
+  lf_file_free(f);
+  return bytes;
+}
+
+enum { CE_FLAT = 1, CE_VARIABLE = 2, CE_INLINE_BITPACK = 5, CE_FSST = 6, CE_DICT = 7,
+       CE_GENERAL = 10 };
+
+/* Integer columns: bitpacked when it saves space (smaller than flat), flat
+** when it does not (full range, negatives), every width, nulls, lists. */
+static void test_bitpacking(void **state) {
+  static const char *types[] = {"int8", "uint16", "int32", "int64", "uint64", "date32:day",
+                                "timestamp:us:-"};
+  static const int widths[] = {1, 2, 4, 8, 8, 4, 8};
+  enum { N = 5000 };
+  for (int t = 0; t < 7; t++)
+    for (int shape = 0; shape < 6; shape++) {
+      fdef fd[] = {{"x", 0, -1, types[t], shape & 1}};
+      lf_schema s;
+      make_schema(&s, fd, 1);
+      lf_array a;
+      lf_array_init(&a, s.fields[0]);
+      a.length = N;
+      int w = widths[t];
+      assert_int_equal(lf_array_alloc_values(&a, (uint64_t)N * w), 0);
+      gen g = {0x9e3779b97f4a7c15u + (uint64_t)shape, 0, 0, 0, 0};
+      for (uint64_t i = 0; i < N; i++) {
+        uint64_t v = shape < 2 ? 7                                  /* all equal */
+                     : shape < 4 ? rnd(&g) % 100                     /* small */
+                     : shape == 4 ? rnd(&g)                          /* full range */
+                                  : (uint64_t)(int64_t)(rnd(&g) % 7) - 3; /* negatives */
+        if (shape == 3 && i % 1500 == 3) v = ~(uint64_t)0;          /* one wide chunk */
+        memcpy(a.values + i * (uint64_t)w, &v, (size_t)w);
+      }
+      if (shape & 1) {
+        assert_int_equal(lf_array_alloc_valid(&a, N), 0);
+        for (uint64_t i = 0; i < N; i++) a.valid[i] = i % 3 != 0, a.null_count += i % 3 == 0;
+      }
+      for (int minor = 1; minor <= 2; minor++) {
+        int ce;
+        uint64_t bytes = one_column(*state, &s, &a, N, minor, &ce, NULL);
+        int packs = shape < 4 && !(w == 1 && shape >= 2);
+        if (packs) {
+          assert_int_equal(ce, CE_INLINE_BITPACK);
+          if (bytes >= (uint64_t)N * w * 3 / 4 + (shape & 1 ? 2 * N : 0)) /* + def levels */
+            fail_msg("%s shape %d: %llu bytes", types[t], shape, (unsigned long long)bytes);
+        } else if (shape >= 4) {
+          assert_int_equal(ce, CE_FLAT);
+        }
+      }
+      lf_array_reset(&a);
+      lf_schema_reset(&s);
+    }
+}
+
+/* Strings: value i is make(i) (NULL: a null row). */
+static void fill_strings(lf_array *a, uint64_t n, const char *(*make)(uint64_t, char *)) {
+  char tmp[64];
+  uint64_t total = 0;
+  assert_int_equal(lf_array_alloc_offsets(a, n + 1), 0);
+  for (int pass = 0; pass < 2; pass++) {
+    total = 0;
+    for (uint64_t i = 0; i < n; i++) {
+      const char *v = make(i, tmp);
+      size_t len = v ? strlen(v) : 0;
+      if (pass) memcpy(a->data + total, v ? v : "", len), a->offsets[i + 1] = total + len;
+      if (pass && !v) a->valid[i] = 0, a->null_count++;
+      total += len;
+    }
+    if (!pass) {
+      assert_int_equal(lf_array_alloc_data(a, total + 1), 0);
+      if (a->field->nullable) {
+        assert_int_equal(lf_array_alloc_valid(a, n), 0);
+        memset(a->valid, 1, n);
+      }
+    }
+  }
+  a->offsets[0] = 0;
+  a->data_len = total;
+  a->length = n;
+}
+
+static const char *s_one(uint64_t i, char *b) { (void)i, (void)b; return "the one value"; }
+static const char *s_empty(uint64_t i, char *b) { (void)b; return i % 3 ? "" : "x"; }
+static const char *s_few(uint64_t i, char *b) {
+  if (i % 7 == 3) return NULL;
+  snprintf(b, 64, "category number %llu", (unsigned long long)(i * 2654435761u % 37));
+  return b;
+}
+static const char *s_64k(uint64_t i, char *b) {
+  snprintf(b, 64, "item %05llu of the big set", (unsigned long long)(i * 40503u % 65536));
+  return b;
+}
+static const char *s_unique(uint64_t i, char *b) {
+  snprintf(b, 64, "unique value %llu", (unsigned long long)i * 7919);
+  return b;
+}
+
+static const char *s_words(uint64_t i, char *b) {
+  static const char *const w[] = {"lance ", "format ", "sqlite ", "column ", "page "};
+  if (i % 11 == 5) return NULL;
+  snprintf(b, 64, "%s%s%llu %s", w[i % 5], w[i / 5 % 5], (unsigned long long)i, w[i / 25 % 5]);
+  return b;
+}
+static const char *s_random(uint64_t i, char *b) {
+  uint64_t x = i * 0x9e3779b97f4a7c15u + 1;
+  for (int k = 0; k < 20; k++) x ^= x << 13, x ^= x >> 7, x ^= x << 17, b[k] = (char)(1 + x % 255);
+  b[20] = 0;
+  return b;
+}
+static const char *s_short(uint64_t i, char *b) {
+  snprintf(b, 64, "%llu", (unsigned long long)(i % 10000)); /* at most 4 bytes */
+  return b;
+}
+
+typedef struct scase {
+  const char *(*make)(uint64_t, char *);
+  const char *type;
+  int nullable;
+  uint64_t n;
+  int ce, dce; /* value and dictionary encodings; dce -1: General in 2.2, else Variable */
+} scase;
+
+/* Write each case in 2.1 and 2.2, check its encodings and that an encoded
+** page is well under the raw size. */
+static void string_cases(fixture *fx, const scase *cases, size_t nc) {
+  for (size_t k = 0; k < nc; k++) {
+    fdef fd[] = {{"s", 0, -1, cases[k].type, cases[k].nullable}};
+    lf_schema s;
+    make_schema(&s, fd, 1);
+    lf_array a;
+    lf_array_init(&a, s.fields[0]);
+    fill_strings(&a, cases[k].n, cases[k].make);
+    for (int minor = 1; minor <= 2; minor++) {
+      int ce, dce, want = cases[k].dce < 0 ? (minor == 2 ? CE_GENERAL : CE_VARIABLE) : cases[k].dce;
+      uint64_t bytes = one_column(fx, &s, &a, cases[k].n, minor, &ce, &dce);
+      if (ce != cases[k].ce || dce != want)
+        fail_msg("case %zu (2.%d): value encoding %d, dictionary %d", k, minor, ce, dce);
+      if (ce != CE_VARIABLE && bytes * 3 > (a.data_len + 4 * cases[k].n) * 2)
+        fail_msg("case %zu: %llu bytes for %llu", k, (unsigned long long)bytes,
+                 (unsigned long long)a.data_len);
+    }
+    lf_array_reset(&a);
+    lf_schema_reset(&s);
+  }
+}
+
+/* Low-cardinality strings are dictionary-encoded (bitpacked indices;
+** items LZ4 in 2.2 when large), others are not. */
+static void test_dictionary(void **state) {
+  static const scase cases[] = {
+      {s_one, "string", 0, 3000, CE_INLINE_BITPACK, CE_VARIABLE},
+      {s_empty, "string", 1, 3000, CE_VARIABLE, 0},
+      {s_few, "string", 1, 5000, CE_INLINE_BITPACK, CE_VARIABLE},
+      {s_few, "large_string", 1, 5000, CE_INLINE_BITPACK, CE_VARIABLE},
+      {s_few, "binary", 1, 50, CE_VARIABLE, 0},
+      {s_64k, "string", 0, 200000, CE_INLINE_BITPACK, -1},
+      {s_unique, "string", 0, 5000, CE_FSST, 0}};
+  string_cases(*state, cases, sizeof cases / sizeof *cases);
+}
+
+/* Strings FSST-compressed in mini-blocks (LanceDB's rule: longest >= 5,
+** 32 KiB or more) when it saves space; others stay plain. */
+static void test_fsst_pages(void **state) {
+  static const scase cases[] = {
+      {s_words, "string", 1, 20000, CE_FSST, 0},      {s_words, "large_string", 1, 20000, CE_FSST, 0},
+      {s_words, "binary", 1, 20000, CE_FSST, 0},      {s_words, "string", 1, 1000, CE_VARIABLE, 0},
+      {s_random, "binary", 1, 20000, CE_VARIABLE, 0}, {s_short, "string", 1, 20000, CE_VARIABLE, 0}};
+  string_cases(*state, cases, sizeof cases / sizeof *cases);
+}
+
+/* Field metadata lance-encoding:compression (and -level) as LanceDB obeys
+** it: none (flat, no FSST), fsst (even for a small page), zstd / lz4
+** around each chunk's values (General), level kept. */
+static void test_compression_metadata(void **state) {
+  static const struct {
+    const char *type, *comp, *level;
+    int ce;
+  } cases[] = {{"int64", "zstd", "9", CE_GENERAL}, {"int32", "lz4", NULL, CE_INLINE_BITPACK} /* lz4 does not shrink packed values */,
+               {"string", "zstd", NULL, CE_GENERAL}, {"string", "lz4", NULL, CE_GENERAL},
+               {"int64", "none", NULL, CE_FLAT},   {"string", "none", NULL, CE_VARIABLE},
+               {"string", "fsst", NULL, CE_FSST}};
+  enum { N = 3000 };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    fdef fd[] = {{"x", 0, -1, cases[k].type, 1}};
+    lf_schema s;
+    make_schema(&s, fd, 1);
+    lf_field *f = s.fields[0];
+    f->n_meta = cases[k].level ? 2 : 1;
+    f->meta = calloc(2, sizeof *f->meta);
+    const char *keys[] = {"lance-encoding:compression", "lance-encoding:compression-level"};
+    const char *vals[] = {cases[k].comp, cases[k].level};
+    for (int m = 0; m < f->n_meta; m++) {
+      f->meta[m].key = strdup(keys[m]);
+      f->meta[m].len = strlen(vals[m]);
+      f->meta[m].val = (uint8_t *)strdup(vals[m]);
+    }
+    lf_array a;
+    lf_array_init(&a, f);
+    if (f->type == LF_T_UTF8) {
+      fill_strings(&a, N, k == 6 ? s_short : s_words);
+    } else {
+      int w = lf_type_width(f);
+      a.length = N;
+      assert_int_equal(lf_array_alloc_values(&a, (uint64_t)N * w), 0);
+      for (uint64_t i = 0; i < N; i++) {
+        uint64_t v = i % 100 * 1000;
+        memcpy(a.values + i * (uint64_t)w, &v, (size_t)w);
+      }
+    }
+    for (int minor = 1; minor <= 2; minor++) {
+      int ce, dce;
+      one_column(*state, &s, &a, N, minor, &ce, &dce);
+      if (ce != cases[k].ce) fail_msg("case %zu: value encoding %d", k, ce);
+    }
+    lf_array_reset(&a);
+    lf_schema_reset(&s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
@@ -551,6 +824,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_sparse_lists, setup, teardown),
       cmocka_unit_test_setup_teardown(test_empty_runs_fullzip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bitpacking, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dictionary, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fsst_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_compression_metadata, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
