@@ -90,7 +90,7 @@ static int do_write(const char *dir, int argc, char **argv, int kind, uint64_t *
   lf_data_file files[8];
   lf_frag_delete d = {0};
   uint32_t *offs = NULL;
-  int copy_arg = kind == 'a' ? 0 : kind == 'u' ? 2 : -1;
+  int copy_arg = kind == 'a' ? 0 : kind == 'u' ? 2 : -1, copied = 0;
   if (kind == 'd' || kind == 'u') {
     if (argc < 2) rc = lf_err(err, LF_ARG, "usage: FRAG_ID OFFSETS");
     else if (!(offs = parse_offsets(argv[1], &d.n))) rc = lf_err(err, LF_NOMEM, "out of memory");
@@ -100,7 +100,7 @@ static int do_write(const char *dir, int argc, char **argv, int kind, uint64_t *
   }
   if (!rc && copy_arg >= 0) {
     if (argc <= copy_arg) rc = lf_err(err, LF_ARG, "usage: ... FRAG_INDEX");
-    else rc = copy_fragment(ds, dir, atoi(argv[copy_arg]), &nf, files, err);
+    else if (!(rc = copy_fragment(ds, dir, atoi(argv[copy_arg]), &nf, files, err))) copied = 1;
     r.n_new = 1, r.new_frags = &nf;
   }
   if (kind == 'r') {
@@ -108,7 +108,7 @@ static int do_write(const char *dir, int argc, char **argv, int kind, uint64_t *
     r.restore_version = argc ? strtoull(argv[0], NULL, 10) : 0;
   }
   if (!rc) rc = lf_commit(g_store, dir, lf_dataset_manifest(ds), &r, v, err);
-  for (int k = 0; !rc && copy_arg >= 0 && k < nf.n_files; k++) free(files[k].path);
+  for (int k = 0; copied && k < nf.n_files; k++) free(files[k].path);
   free(offs);
   lf_dataset_free(ds);
   return rc;
@@ -126,7 +126,10 @@ static int do_create(const char *dir, const char *src, uint64_t *v, lf_error *er
   lf_commit_req r = {.kind = LF_COMMIT_CREATE, .schema = lf_dataset_schema(ds), .data_version = "2.2",
                      .v2_paths = 1, .stable_row_ids = lf_dataset_stable_row_ids(ds), .n_new = 1,
                      .new_frags = &nf};
-  if (!rc) rc = lf_commit(g_store, dir, NULL, &r, v, err);
+  if (!rc) {
+    rc = lf_commit(g_store, dir, NULL, &r, v, err);
+    for (int k = 0; k < nf.n_files; k++) free(files[k].path);
+  }
   lf_dataset_free(ds);
   return rc;
 }
