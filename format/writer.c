@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define PAGE_ALIGN 64
 #define DEFAULT_PAGE_BYTES ((size_t)8 << 20)
@@ -533,20 +532,12 @@ void lf_data_file_reset(lf_data_file *df) {
 /* ---- names ------------------------------------------------------------------------- */
 
 /* 24 random binary digits then 26 random hex digits, as LanceDB names its
-** data files, from /dev/urandom (a clock-seeded generator if missing). */
+** data files (lf_random_u64: getrandom, clock-seeded if that fails). */
 void lf_data_file_name(char *buf, size_t cap) {
-  uint8_t r[50];
-  FILE *fp = fopen("/dev/urandom", "rb");
-  size_t got = fp ? fread(r, 1, sizeof r, fp) : 0;
-  if (fp) fclose(fp);
-  if (got < sizeof r) {
-    static uint64_t counter;
-    uint64_t x = (uint64_t)time(NULL) ^ (uint64_t)clock() << 20 ^ ++counter * 0x9E3779B97F4A7C15u;
-    x ^= (uint64_t)(uintptr_t)buf;
-    for (size_t i = 0; i < sizeof r; i++) {
-      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-      r[i] = (uint8_t)x;
-    }
+  uint8_t r[56];
+  for (size_t i = 0; i < sizeof r; i += 8) {
+    uint64_t x = lf_random_u64();
+    for (int k = 0; k < 8; k++) r[i + (size_t)k] = (uint8_t)(x >> (8 * k));
   }
   char name[64];
   for (int i = 0; i < 24; i++) name[i] = (char)('0' + (r[i] & 1));
