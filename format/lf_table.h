@@ -205,6 +205,10 @@ int64_t lf_dataset_timestamp_ns(const lf_dataset *ds);
 /* Name of the operation that made this version, or NULL if unrecorded. */
 const char *lf_dataset_operation(const lf_dataset *ds);
 int lf_dataset_stable_row_ids(const lf_dataset *ds);
+/* The Lance file version of the dataset's data files (its data_format
+** version, else its first data file's), "2.0" for files that say 0.3;
+** 0.0 when the dataset tells neither. */
+void lf_dataset_file_version(const lf_dataset *ds, int *major, int *minor);
 int lf_dataset_num_fragments(const lf_dataset *ds);
 const lf_fragment *lf_dataset_fragment(const lf_dataset *ds, int i);
 /* Store path of a data file ("<root>/data/<path>"), malloc'd (caller

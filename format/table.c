@@ -281,6 +281,19 @@ const char *lf_dataset_operation(const lf_dataset *ds) {
 int lf_dataset_stable_row_ids(const lf_dataset *ds) {
   return (ds->m.reader_flags & LF_FEATURE_STABLE_ROW_IDS) != 0;
 }
+void lf_dataset_file_version(const lf_dataset *ds, int *major, int *minor) {
+  const lf_manifest *m = &ds->m;
+  unsigned a, b;
+  *major = *minor = 0;
+  if (m->data_version && sscanf(m->data_version, "%u.%u", &a, &b) == 2) {
+    *major = (int)a;
+    *minor = (int)b;
+  } else if (m->n_fragments && m->fragments[0].n_files) {
+    *major = (int)m->fragments[0].files[0].major;
+    *minor = (int)m->fragments[0].files[0].minor;
+  }
+  if (*major == 0 && *minor == 3) *major = 2, *minor = 0; /* "2.0" files say 0.3 */
+}
 int lf_dataset_num_fragments(const lf_dataset *ds) { return ds->m.n_fragments; }
 const lf_fragment *lf_dataset_fragment(const lf_dataset *ds, int i) {
   return i >= 0 && i < ds->m.n_fragments ? &ds->m.fragments[i] : NULL;

@@ -24,7 +24,6 @@
 SQLITE_EXTENSION_INIT3
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,21 +96,6 @@ static void txn_free(lf_store *st, const char *root, vtab_txn *t, int drop_files
   free(t);
 }
 
-/* The file version new data files get: the dataset's own (2.1, 2.2, ...). */
-static void file_version(const lf_dataset *ds, int *major, int *minor) {
-  const lf_manifest *m = lf_dataset_manifest(ds);
-  *major = *minor = 0;
-  unsigned a, b;
-  if (m->data_version && sscanf(m->data_version, "%u.%u", &a, &b) == 2) {
-    *major = (int)a;
-    *minor = (int)b;
-  } else if (m->n_fragments && m->fragments[0].n_files) {
-    *major = (int)m->fragments[0].files[0].major;
-    *minor = (int)m->fragments[0].files[0].minor;
-  }
-  if (*major == 0 && *minor == 3) *major = 2, *minor = 0; /* "2.0" files say 0.3 */
-}
-
 int vtab_write_begin(lvtab *vt) {
   if (vt->pin_tag)
     return vtab_error(vt, "lance: %s: the table is pinned to tag '%s' and is read-only",
@@ -127,7 +111,7 @@ int vtab_write_begin(lvtab *vt) {
     return vtab_lf_error(vt, &e);
   }
   t->schema = lf_dataset_schema(t->base);
-  file_version(t->base, &t->major, &t->minor);
+  lf_dataset_file_version(t->base, &t->major, &t->minor); /* new files: the dataset's own */
   vt->txn = t;
   return SQLITE_OK;
 }
