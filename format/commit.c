@@ -190,6 +190,13 @@ static int prepare_deletes(commit_ctx *c, const lf_manifest *base, lf_error *err
 
 /* ---- step 2: the transaction ------------------------------------------------ */
 
+/* Some of nf's given row ids are LF_FRESH_ROW_ID (to be assigned at commit). */
+static int has_fresh_ids(const lf_new_fragment *nf) {
+  for (uint64_t k = 0; nf->row_ids && k < nf->physical_rows; k++)
+    if (nf->row_ids[k] == LF_FRESH_ROW_ID) return 1;
+  return 0;
+}
+
 /* The new fragments as the transaction records them: ids 0 (assigned at
 ** commit; CREATE: 0..n-1), the caller's row ids if any, no version sequences. */
 static int txn_new_frags(const commit_ctx *c, lf_fragment **out, lf_buf **seqs, lf_error *err) {
@@ -204,10 +211,8 @@ static int txn_new_frags(const commit_ctx *c, lf_fragment **out, lf_buf **seqs, 
     f->n_files = nf->n_files;
     f->files = nf->files;
     f->physical_rows = nf->physical_rows;
-    int any_fresh = 0; /* ids to be assigned at commit: not known to the transaction */
-    for (uint64_t k = 0; nf->row_ids && k < nf->physical_rows && !any_fresh; k++)
-      any_fresh = nf->row_ids[k] == LF_FRESH_ROW_ID;
-    if (nf->row_ids && c->stable && !any_fresh) {
+    /* ids to be assigned at commit are not known to the transaction */
+    if (nf->row_ids && c->stable && !has_fresh_ids(nf)) {
       lf_rowid_seq_encode(&(*seqs)[i], 0, nf->row_ids, nf->physical_rows);
       f->row_ids.data = (*seqs)[i].p;
       f->row_ids.len = (*seqs)[i].len;
@@ -299,13 +304,12 @@ static int add_new_frags(const commit_ctx *c, build *bd, uint64_t *next_id, int 
     lf_buf *sq = &bd->seqs[3 * i];
     uint64_t *fresh = NULL; /* the caller's ids with LF_FRESH_ROW_ID entries filled in */
     const uint64_t *ids = nf->row_ids;
-    for (uint64_t k = 0; ids && k < nf->physical_rows && !fresh; k++)
-      if (ids[k] == LF_FRESH_ROW_ID) {
-        if (!(fresh = malloc(nf->physical_rows * sizeof *fresh)))
-          return lf_err(err, LF_NOMEM, "out of memory");
-        for (uint64_t j = 0; j < nf->physical_rows; j++)
-          fresh[j] = ids[j] == LF_FRESH_ROW_ID ? (*next_row_id)++ : ids[j];
-      }
+    if (has_fresh_ids(nf)) {
+      if (!(fresh = malloc(nf->physical_rows * sizeof *fresh)))
+        return lf_err(err, LF_NOMEM, "out of memory");
+      for (uint64_t j = 0; j < nf->physical_rows; j++)
+        fresh[j] = ids[j] == LF_FRESH_ROW_ID ? (*next_row_id)++ : ids[j];
+    }
     lf_rowid_seq_encode(&sq[0], *next_row_id, fresh ? fresh : ids, nf->physical_rows);
     free(fresh);
     if (!ids) *next_row_id += nf->physical_rows;

@@ -125,6 +125,14 @@ void vtab_write_free(lvtab *vt) {
 
 /* ---- Row ids ---------------------------------------------------------------------- */
 
+/* The slot of key (not 0) in an open-addressing table of cap (a power of two)
+** entries: where it is, or the empty slot where it goes. */
+static size_t slot_of(const uint64_t *tab, size_t cap, uint64_t key) {
+  size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+  while (tab[h] && tab[h] != key) h = (h + 1) & (cap - 1);
+  return h;
+}
+
 /* Add id to the set of changed rows; 0 if it was there already. */
 static int touch(vtab_txn *t, uint64_t id, int *nomem) {
   if (t->ntouched * 2 >= t->cap_touched) {
@@ -132,20 +140,14 @@ static int touch(vtab_txn *t, uint64_t id, int *nomem) {
     uint64_t *ns = calloc(nc, sizeof *ns);
     if (!ns) return *nomem = 1, 0;
     for (size_t i = 0; i < t->cap_touched; i++)
-      if (t->touched[i]) {
-        size_t h = (size_t)((t->touched[i] * 0x9E3779B97F4A7C15ull) >> 20) & (nc - 1);
-        while (ns[h]) h = (h + 1) & (nc - 1);
-        ns[h] = t->touched[i];
-      }
+      if (t->touched[i]) ns[slot_of(ns, nc, t->touched[i])] = t->touched[i];
     free(t->touched);
     t->touched = ns;
     t->cap_touched = nc;
   }
-  uint64_t key = id + 1;
-  size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (t->cap_touched - 1);
-  for (; t->touched[h]; h = (h + 1) & (t->cap_touched - 1))
-    if (t->touched[h] == key) return 0;
-  t->touched[h] = key;
+  size_t h = slot_of(t->touched, t->cap_touched, id + 1);
+  if (t->touched[h]) return 0;
+  t->touched[h] = id + 1;
   t->ntouched++;
   return 1;
 }
