@@ -20,17 +20,11 @@
 #include <unistd.h>
 
 #include "lf_int.h"
+#include "testdata.h"
 #include "lf_write.h"
 
 static char g_tmp[256];     /* a fresh directory per test */
 static lf_store *g_store;   /* rooted at g_tmp */
-
-static const char *data_dir(void) {
-  static char dir[1024];
-  const char *f = __FILE__, *slash = strrchr(f, '/');
-  snprintf(dir, sizeof dir, "%.*sdata", slash ? (int)(slash - f + 1) : 0, f);
-  return dir;
-}
 
 static int setup(void **state) {
   (void)state;
@@ -38,7 +32,7 @@ static int setup(void **state) {
   snprintf(g_tmp, sizeof g_tmp, "/tmp/lf_commit_XXXXXX");
   if (!mkdtemp(g_tmp)) return -1;
   char cmd[4096];
-  snprintf(cmd, sizeof cmd, "cp -r %s/hist.lance %s/stable.lance %s/", data_dir(), data_dir(), g_tmp);
+  snprintf(cmd, sizeof cmd, "cp -r %s/hist.lance %s/stable.lance %s/", test_data_dir(), test_data_dir(), g_tmp);
   if (system(cmd)) return -1;
   return lf_store_local_new(g_tmp, &g_store, &err);
 }

@@ -14,16 +14,14 @@
 #include <string.h>
 
 #include "lf_int.h"
+#include "testdata.h"
 #include "lf_write.h"
 
 static lf_store *g_store; /* rooted at test/unit/data */
 
 static int setup(void **state) {
   (void)state;
-  char dir[1024];
-  const char *f = __FILE__, *slash = strrchr(f, '/');
-  snprintf(dir, sizeof dir, "%.*sdata", slash ? (int)(slash - f + 1) : 0, f);
-  return lf_store_local_new(dir, &g_store, NULL);
+  return lf_store_local_new(test_data_dir(), &g_store, NULL);
 }
 
 static int teardown(void **state) {
