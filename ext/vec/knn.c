@@ -18,6 +18,7 @@ SQLITE_EXTENSION_INIT3
 #include <unistd.h>
 
 #include "vec/knn.h"
+#include "vec/vec.h"
 
 static int elem_of(const lf_field *f, simd_elem *e) {
   if (f->type != LF_T_FIXED_LIST || f->n_children != 1) return 0;
@@ -45,39 +46,18 @@ static int parse_metric(const char *m, simd_metric *out) {
   return 1;
 }
 
-/* JSON '[1, 2.5, ...]' into doubles (sqlite3_malloc'd). */
+/* JSON '[1, 2.5, ...]' into doubles (sqlite3_malloc'd), with vec_f32's parser. */
 static int parse_json(const char *z, double **out, size_t *n) {
-  size_t cap = 64;
-  double *a = sqlite3_malloc64(cap * sizeof *a);
+  double *a = sqlite3_malloc64((strlen(z) / 2 + 1) * sizeof *a);
   if (!a) return SQLITE_NOMEM;
-  *n = 0;
-  while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-  if (*z++ != '[') goto bad;
-  for (;;) {
-    while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-    if (*z == ']' && *n == 0) { z++; break; }
-    char *end;
-    double v = strtod(z, &end);
-    if (end == z) goto bad;
-    if (*n == cap) {
-      double *b = sqlite3_realloc64(a, (cap *= 2) * sizeof *a);
-      if (!b) { sqlite3_free(a); return SQLITE_NOMEM; }
-      a = b;
-    }
-    a[(*n)++] = v;
-    z = end;
-    while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-    if (*z == ',') { z++; continue; }
-    if (*z == ']') { z++; break; }
-    goto bad;
+  int k = vec_json_parse(z, NULL, a);
+  if (k < 0) {
+    sqlite3_free(a);
+    return SQLITE_ERROR;
   }
-  while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-  if (*z) goto bad;
   *out = a;
+  *n = (size_t)k;
   return SQLITE_OK;
-bad:
-  sqlite3_free(a);
-  return SQLITE_ERROR;
 }
 
 /* The query as doubles, from a float32 BLOB or JSON text. */

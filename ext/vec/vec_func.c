@@ -107,10 +107,7 @@ static int json_ws(const char *z, int i) {
   return i;
 }
 
-/* Parses the NUL-terminated JSON array z into a[] (room for at least
-** strlen(z)/2 + 1 floats).  Returns the element count, or -1 - offset of the
-** first byte that does not fit the grammar. */
-static int json_parse_vec(const char *z, float *a) {
+int vec_json_parse(const char *z, float *a, double *ad) {
   int i = json_ws(z, 0), n = 0;
   if (z[i] != '[') return -1 - i;
   i = json_ws(z, i + 1);
@@ -119,7 +116,8 @@ static int json_parse_vec(const char *z, float *a) {
       int len = json_number_len(z + i);
       char *zEnd;
       if (len == 0) return -1 - i;
-      a[n++] = strtof(z + i, &zEnd);
+      if (a) a[n++] = strtof(z + i, &zEnd); /* float32: rounded once, from the text */
+      else ad[n++] = strtod(z + i, &zEnd);
       if (zEnd != z + i + len) return -1 - i; /* a locale with another radix */
       i = json_ws(z, i + len);
       if (z[i] == ']') break;
@@ -144,7 +142,7 @@ static int vec_from_json(sqlite3_context *ctx, const char *zPre, sqlite3_value *
     sqlite3_result_error_nomem(ctx);
     return VEC_ERR;
   }
-  int n = (int)strlen(z) == nz ? json_parse_vec(z, a) : -1 - (int)strlen(z);
+  int n = (int)strlen(z) == nz ? vec_json_parse(z, a, NULL) : -1 - (int)strlen(z);
   if (n <= 0) {
     sqlite3_free(a);
     if (n == 0) vec_error(ctx, "%sempty vector", zPre);
