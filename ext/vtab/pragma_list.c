@@ -230,18 +230,6 @@ int pragma_fill_schema(pctx *p, prows *r) {
 
 /* ---- lance_fragments ---------------------------------------------------------- */
 
-/* Appends zPre followed by z as one JSON string (zPre needs no escapes). */
-static void json_string(sqlite3_str *s, const char *zPre, const char *z) {
-  sqlite3_str_appendf(s, "\"%s", zPre);
-  for (; *z; z++) {
-    unsigned char c = (unsigned char)*z;
-    if (c == '"' || c == '\\') sqlite3_str_appendf(s, "\\%c", c);
-    else if (c < 0x20) sqlite3_str_appendf(s, "\\u%04x", c);
-    else sqlite3_str_appendchar(s, 1, (char)c);
-  }
-  sqlite3_str_appendchar(s, 1, '"');
-}
-
 int pragma_fill_fragments(pctx *p, prows *r) {
   lf_dataset *ds;
   int rc = open_snapshot(p, &ds);
@@ -251,11 +239,18 @@ int pragma_fill_fragments(pctx *p, prows *r) {
     if ((rc = frag_deleted(p, ds, i, &del)) != SQLITE_OK) break;
     sqlite3_str *s = sqlite3_str_new(NULL);
     sqlite3_str_appendchar(s, 1, '[');
-    for (int k = 0; k < f->n_files; k++) {
+    for (int k = 0; k < f->n_files && rc == SQLITE_OK; k++) {
+      char *path = sqlite3_mprintf("data/%s", f->files[k].path);
       if (k) sqlite3_str_appendchar(s, 1, ',');
-      json_string(s, "data/", f->files[k].path);
+      if (path) vtab_json_string(s, (const uint8_t *)path, strlen(path));
+      else rc = SQLITE_NOMEM;
+      sqlite3_free(path);
     }
     sqlite3_str_appendchar(s, 1, ']');
+    if (rc != SQLITE_OK) {
+      sqlite3_free(sqlite3_str_finish(s));
+      break;
+    }
     pragma_int(r, (sqlite3_int64)f->id);
     pragma_int(r, (sqlite3_int64)f->physical_rows);
     pragma_int(r, (sqlite3_int64)del);

@@ -56,7 +56,7 @@ static int text_form(const lf_array *a, uint64_t i, char *buf, size_t cap) {
   }
 }
 
-static void json_string(sqlite3_str *s, const uint8_t *z, uint64_t n) {
+void vtab_json_string(sqlite3_str *s, const uint8_t *z, uint64_t n) {
   sqlite3_str_appendchar(s, 1, '"');
   for (uint64_t k = 0; k < n; k++) {
     uint8_t c = z[k];
@@ -80,7 +80,7 @@ static void json_children(sqlite3_str *s, const lf_array *a, uint64_t i) {
     sqlite3_str_appendchar(s, 1, '{');
     for (int c = 0; c < a->n_children; c++) {
       if (c) sqlite3_str_appendchar(s, 1, ',');
-      json_string(s, (const uint8_t *)f->children[c]->name, strlen(f->children[c]->name));
+      vtab_json_string(s, (const uint8_t *)f->children[c]->name, strlen(f->children[c]->name));
       sqlite3_str_appendchar(s, 1, ':');
       json_value(s, &a->children[c], i);
     }
@@ -109,7 +109,7 @@ static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
       json_children(s, a, i);
       return;
     case LF_T_UTF8: case LF_T_LARGE_UTF8:
-      json_string(s, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]);
+      vtab_json_string(s, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]);
       return;
     case LF_T_BINARY: case LF_T_LARGE_BINARY:
       sqlite3_str_appendchar(s, 1, '"');
@@ -140,7 +140,7 @@ static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
     default: break;
   }
   if (text_form(a, i, buf, sizeof buf)) {
-    json_string(s, (const uint8_t *)buf, strlen(buf));
+    vtab_json_string(s, (const uint8_t *)buf, strlen(buf));
     return;
   }
   int w = lf_type_width(f);

@@ -36,6 +36,8 @@ static inline double vtab_float_at(const lf_array *a, uint64_t i) {
 ** table (integers, REAL, TEXT dates/timestamps, BLOB vectors, JSON TEXT for
 ** lists and structs). */
 void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i);
+/* n bytes of z as one JSON string (quotes, escapes) appended to s. */
+void vtab_json_string(sqlite3_str *s, const uint8_t *z, uint64_t n);
 /* The SQL type a field's values take: "INTEGER", "REAL", "TEXT", "BLOB". */
 const char *vtab_sql_type(const lf_field *f);
 
