@@ -7,8 +7,10 @@
 #   make bench-decode  decode throughput benchmark (bench/README.md)
 #   make bench-scan    SQL scans, projection, takes, RSS vs native SQLite (bench/README.md)
 #   make bench-knn     vector search vs sqlite-vec and a plain C loop (bench/README.md)
-# Source lists are wildcards: a new format/*.c, ext/*/*.c, test/unit/test_*.c
-# or test/fuzz/fuzz_*.c is picked up without editing this file.
+#   make deps      install what is missing (scripts/install-deps.sh; demo and test run it)
+# Source lists are wildcards: a new format/*.c, format/*/*.c (format/index/,
+# format/store/), ext/*/*.c, test/unit/test_*.c or test/fuzz/fuzz_*.c is picked up
+# without editing this file.
 
 B        ?= build
 CC       ?= gcc
@@ -17,10 +19,10 @@ SAN      ?=
 CFLAGS   ?=
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
             -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(SAN) -Iformat -Iext -Itools
-LDLIBS   += -lzstd -llz4 -lroaring -lm -pthread
+LDLIBS   += -lzstd -llz4 -lroaring -lstemmer -lutf8proc -lm -pthread
 TESTLIBS  = -lcmocka -lsqlite3
 
-FORMAT_SRC := $(wildcard format/*.c)
+FORMAT_SRC := $(wildcard format/*.c format/*/*.c)
 EXT_SRC    := $(filter-out ext/lance.c,$(wildcard ext/*.c ext/*/*.c))
 UNIT_SRC   := $(wildcard test/unit/test_*.c)
 FUZZ_SRC   := $(wildcard test/fuzz/fuzz_*.c)
@@ -32,7 +34,7 @@ REPLAY_BIN := $(FUZZ_SRC:test/fuzz/%.c=$(B)/replay/%)
 
 all: $(B)/lance.so $(B)/liblanceformat.a $(B)/lance-dump
 
-$(B)/obj/%.o: %.c $(wildcard format/*.h ext/*.h ext/*/*.h)
+$(B)/obj/%.o: %.c $(wildcard format/*.h format/*/*.h ext/*.h ext/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -91,7 +93,15 @@ python: all
 demo-check: all
 	@$(SQL_ENV) B=$(B) demo/run.sh --check
 
-test: all symbols unit replay sql python demo-check interop
+# The README's two commands install what they need first (DEPS=0 skips the check).
+DEPS ?= 1
+deps:
+	@if [ "$(DEPS)" = 1 ]; then scripts/install-deps.sh test; fi
+
+test: deps
+	@$(MAKE) --no-print-directory DEPS=0 test-suites
+
+test-suites: all symbols unit replay sql python demo-check interop
 	@echo "make test: all suites passed"
 
 ASAN_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
@@ -106,7 +116,9 @@ $(B)/fuzz/%: test/fuzz/%.c $(FORMAT_SRC)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FORMAT_SRC) $(LDLIBS)
 
 # demo/README.md: LanceDB writes demo/out/scenes.lance, sqlite3 runs demo/demo.sql
-demo: all
+demo:
+	@if [ "$(DEPS)" = 1 ]; then scripts/install-deps.sh demo; fi
+	@$(MAKE) --no-print-directory B=$(B) all
 	@B=$(B) demo/run.sh
 
 bench-decode:
@@ -121,5 +133,5 @@ bench-knn:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn clean
+.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn clean
 .SECONDARY:
