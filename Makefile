@@ -58,10 +58,12 @@ $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -Wno-unused-parameter -Itest/unit -o $@ $< $(B)/libext.a \
 	  $(B)/liblanceformat.a $(TESTLIBS) $(LDLIBS)
 
-# Fuzz targets replay their corpus without libFuzzer (test/fuzz/replay.c).
-$(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(B)/liblanceformat.a
+# Fuzz targets replay their corpus without libFuzzer (test/fuzz/replay.c).  The
+# SQLite-free parsers of ext/ (FUZZ_EXT) are linked into every target too.
+FUZZ_EXT := ext/fts/query.c
+$(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(B)/liblanceformat.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -109,11 +111,11 @@ asan:
 	$(MAKE) B=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  SQL_ENV='LD_PRELOAD="$(ASAN_PRELOAD)" ASAN_OPTIONS=detect_leaks=0' INTEROP_ENV=INTEROP_REUSE=1 test
 
-FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -Iext -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
-$(B)/fuzz/%: test/fuzz/%.c $(FORMAT_SRC)
+$(B)/fuzz/%: test/fuzz/%.c $(FORMAT_SRC) $(FUZZ_EXT)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FORMAT_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FORMAT_SRC) $(FUZZ_EXT) $(LDLIBS)
 
 # demo/README.md: LanceDB writes demo/out/scenes.lance, sqlite3 runs demo/demo.sql
 demo:
