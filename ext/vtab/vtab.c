@@ -18,84 +18,10 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 
 #include "lf_table.h"
-#include "vec/knn.h"
 #include "vtab.h"
 
-enum { H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, H_OPTIONS, N_HIDDEN };
 #define BATCH_ROWS 2048
 
-
-/* A filter's right-hand value, read once per xFilter (not once per row). */
-typedef struct fconst {
-  int type;                 /* SQLITE_INTEGER, _FLOAT, _TEXT, ... */
-  int64_t i;
-  double d;
-  const uint8_t *z;         /* TEXT bytes (owned by the filter's value copy) */
-  uint64_t n;
-} fconst;
-
-typedef struct filter {
-  int col, op;
-  sqlite3_value *val;       /* the right-hand value; for IN (...) lists, NULL */
-  fconst k;
-  sqlite3_value **in;       /* IN (...) values, all at once (sqlite3_vtab_in) */
-  fconst *ink;
-  int nin;
-} filter;
-
-/* The constant as SQLite compares it with column f: the column's affinity
-** applied first (datatype3 "affinity of comparison operands": numeric
-** affinity for INTEGER/REAL columns, text affinity for TEXT columns). */
-static void fconst_init(fconst *k, sqlite3_value *v, const lf_field *f) {
-  const char *aff = f ? vtab_sql_type(f) : "";
-  k->type = sqlite3_value_type(v);
-  if ((!strcmp(aff, "INTEGER") || !strcmp(aff, "REAL")) && k->type == SQLITE_TEXT)
-    k->type = sqlite3_value_numeric_type(v);
-  k->i = sqlite3_value_int64(v);
-  k->d = sqlite3_value_double(v);
-  if (!strcmp(aff, "TEXT") && (k->type == SQLITE_INTEGER || k->type == SQLITE_FLOAT))
-    k->type = SQLITE_TEXT; /* its text form, as SQLite renders it */
-  k->z = k->type == SQLITE_TEXT ? sqlite3_value_text(v) : NULL;
-  k->n = k->z ? (uint64_t)sqlite3_value_bytes(v) : 0;
-}
-
-/* int64 x against double y, exactly (no rounding of either). */
-static int cmp_i64_f64(int64_t x, double y) {
-  if (y < -9223372036854775808.0) return 1;
-  if (y >= 9223372036854775808.0) return -1;
-  int64_t yi = (int64_t)y; /* truncated: exact, |y| < 2^63 */
-  if (x != yi) return x < yi ? -1 : 1;
-  double yf = (double)yi;  /* exact: yi came from a double */
-  return y > yf ? -1 : y < yf;
-}
-
-typedef struct lcursor {
-  sqlite3_vtab_cursor base;
-  lf_dataset *ds;           /* snapshot read; owned when own_ds */
-  int own_ds;
-  char *tag;                /* the tag read, for _tag */
-  lf_scan *scan;
-  int *proj;                /* per column: index in the scan batch, or -1 */
-  const lf_scan_batch *b;
-  uint64_t i;
-  int eof;
-  int take;                 /* rows by row id */
-  uint64_t *ids;
-  size_t nids, idpos;
-  filter *filters;
-  int nfilters;
-  uint8_t *sel;             /* rows of the batch that pass the filters */
-  uint64_t cap_sel;
-  int knn;                  /* vector search: results in distance order */
-  simd_topk_item *res;
-  size_t nres, rpos;
-  sqlite3_int64 k;
-  char *metric;
-  sqlite3_value *dlo, *dhi; /* _distance bounds (xFilter's argv) */
-  int dlo_open, dhi_open;
-  char *options;            /* _options text, or NULL */
-  knn_options opts;
-} lcursor;
 
 int vtab_error(lvtab *vt, const char *fmt, ...) {
   va_list ap;
@@ -338,12 +264,7 @@ static int is_filter_op(int op) {
          op == SQLITE_INDEX_CONSTRAINT_ISNULL || op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
 }
 
-typedef struct plan {
-  int idx, argv, nfilt, unusable, vcol;
-  int used[13]; /* constraint index per idxNum bit position, -1 = none */
-} plan;
-
-static void take_constraint(sqlite3_index_info *info, plan *pl, int bit, int i) {
+void vtab_take_constraint(sqlite3_index_info *info, vtab_plan *pl, int bit, int i) {
   int b = 0;
   while ((1 << b) != bit) b++;
   pl->idx |= bit;
@@ -352,8 +273,7 @@ static void take_constraint(sqlite3_index_info *info, plan *pl, int bit, int i) 
   info->aConstraintUsage[i].omit = 1;
 }
 
-/* The constraint on hidden column h with operator op, or -1. */
-static int find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op, plan *pl) {
+int vtab_find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op, vtab_plan *pl) {
   for (int i = 0; i < info->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
     int rowid = h == H_ROWID && c->iColumn == -1;
@@ -364,63 +284,9 @@ static int find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op,
   return -1;
 }
 
-/* A _distance bound compares in C exactly as SQLite would compare it: a real,
-** or an integer that converts to double exactly (distances are floats). */
-static int distance_bound_exact(sqlite3_value *v) {
-  if (!v) return 0;
-  if (sqlite3_value_type(v) == SQLITE_FLOAT) return 1;
-  sqlite3_int64 i = sqlite3_value_int64(v);
-  return sqlite3_value_type(v) == SQLITE_INTEGER && i >= -(1LL << 53) && i <= (1LL << 53);
-}
-
-/* The first usable `_distance <op> ?` with op inclusive (bit) or strict
-** (bit * 2): one lower and one upper bound narrow the search before the top
-** k; SQLite checks any others on the results. */
-static void plan_distance_bound(const lvtab *vt, sqlite3_index_info *info, plan *pl, int incl,
-                                int strict, int bit) {
-  for (int i = 0; i < info->nConstraint; i++) {
-    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    if (!c->usable || c->iColumn != vt->ncols + H_DISTANCE || (c->op != incl && c->op != strict))
-      continue;
-    take_constraint(info, pl, bit, i);
-    if (c->op == strict) pl->idx |= bit * 2;
-    sqlite3_value *rhs = NULL;
-    if (sqlite3_vtab_rhs_value(info, i, &rhs) != SQLITE_OK || !distance_bound_exact(rhs))
-      info->aConstraintUsage[i].omit = 0; /* not known to compare exactly: SQLite checks */
-    return;
-  }
-}
-
-static void plan_search(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
-  for (int i = 0; i < info->nConstraint; i++) {
-    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    if (c->op != SQLITE_INDEX_CONSTRAINT_MATCH || c->iColumn < 0 || c->iColumn >= vt->ncols)
-      continue;
-    if (!c->usable) { pl->unusable = 1; continue; }
-    if (pl->vcol >= 0) continue;
-    pl->vcol = c->iColumn;
-    take_constraint(info, pl, 32, i);
-  }
-  if (pl->vcol < 0) return;
-  int k = find_hidden(vt, info, H_K, SQLITE_INDEX_CONSTRAINT_EQ, pl);
-  if (k >= 0) take_constraint(info, pl, 64, k);
-  int m = find_hidden(vt, info, H_METRIC, SQLITE_INDEX_CONSTRAINT_EQ, pl);
-  if (m >= 0) take_constraint(info, pl, 128, m);
-  plan_distance_bound(vt, info, pl, SQLITE_INDEX_CONSTRAINT_GE, SQLITE_INDEX_CONSTRAINT_GT, 256);
-  plan_distance_bound(vt, info, pl, SQLITE_INDEX_CONSTRAINT_LE, SQLITE_INDEX_CONSTRAINT_LT, 1024);
-  int o = find_hidden(vt, info, H_OPTIONS, SQLITE_INDEX_CONSTRAINT_EQ, pl);
-  if (o >= 0) take_constraint(info, pl, 4096, o);
-  if (info->nOrderBy >= 1 && info->aOrderBy[0].iColumn == vt->ncols + H_DISTANCE &&
-      !info->aOrderBy[0].desc &&
-      (info->nOrderBy == 1 || (info->nOrderBy == 2 && !info->aOrderBy[1].desc &&
-                               (info->aOrderBy[1].iColumn == -1 ||
-                                info->aOrderBy[1].iColumn == vt->ncols + H_ROWID))))
-    info->orderByConsumed = 1; /* results come by distance, ties by row id */
-}
-
 /* OFFSET only when nothing else is left to SQLite and there is no ORDER BY:
 ** OFFSET counts rows in the order SQLite returns them. */
-static void plan_offset(sqlite3_index_info *info, plan *pl) {
+static void plan_offset(sqlite3_index_info *info, vtab_plan *pl) {
   int off = -1;
   for (int i = 0; i < info->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
@@ -428,10 +294,10 @@ static void plan_offset(sqlite3_index_info *info, plan *pl) {
     if (c->op == SQLITE_INDEX_CONSTRAINT_LIMIT) continue;
     if (info->aConstraintUsage[i].argvIndex == 0) return; /* another constraint */
   }
-  if (off >= 0 && !(pl->idx & (12 | 32)) && info->nOrderBy == 0) take_constraint(info, pl, 16, off);
+  if (off >= 0 && !(pl->idx & (12 | 32)) && info->nOrderBy == 0) vtab_take_constraint(info, pl, 16, off);
 }
 
-static int plan_filters(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
+static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl) {
   sqlite3_str *s = sqlite3_str_new(NULL);
   if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
   for (int i = 0; i < info->nConstraint && !(pl->idx & 12); i++) {
@@ -460,14 +326,14 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, plan *pl) {
 
 static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   lvtab *vt = (lvtab *)p;
-  plan pl = {.vcol = -1};
-  int hv = find_hidden(vt, info, H_VERSION, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
-  int ht = find_hidden(vt, info, H_TAG, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
-  if (hv >= 0) take_constraint(info, &pl, 1, hv);
-  if (ht >= 0) take_constraint(info, &pl, 2, ht);
-  plan_search(vt, info, &pl);
-  int hr = pl.idx & 32 ? -1 : find_hidden(vt, info, H_ROWID, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
-  if (hr >= 0) take_constraint(info, &pl, sqlite3_vtab_in(info, hr, 1) ? 8 : 4, hr);
+  vtab_plan pl = {.vcol = -1};
+  int hv = vtab_find_hidden(vt, info, H_VERSION, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
+  int ht = vtab_find_hidden(vt, info, H_TAG, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
+  if (hv >= 0) vtab_take_constraint(info, &pl, 1, hv);
+  if (ht >= 0) vtab_take_constraint(info, &pl, 2, ht);
+  vtab_plan_search(vt, info, &pl);
+  int hr = pl.idx & 32 ? -1 : vtab_find_hidden(vt, info, H_ROWID, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
+  if (hr >= 0) vtab_take_constraint(info, &pl, sqlite3_vtab_in(info, hr, 1) ? 8 : 4, hr);
   plan_offset(info, &pl);
   if (plan_filters(vt, info, &pl)) return SQLITE_NOMEM;
   info->idxNum = pl.idx;
@@ -496,21 +362,9 @@ static void cursor_reset(lcursor *c) {
   c->proj = NULL;
   sqlite3_free(c->ids);
   c->ids = NULL;
-  sqlite3_free(c->res);
-  c->res = NULL;
-  c->nres = c->rpos = 0;
-  c->knn = 0;
-  sqlite3_free(c->metric);
-  c->metric = NULL;
-  sqlite3_free(c->options);
-  c->options = NULL;
+  vtab_search_reset(&c->search);
   c->nids = c->idpos = 0;
-  for (int i = 0; i < c->nfilters; i++) {
-    sqlite3_value_free(c->filters[i].val);
-    for (int j = 0; j < c->filters[i].nin; j++) sqlite3_value_free(c->filters[i].in[j]);
-    sqlite3_free(c->filters[i].in);
-    sqlite3_free(c->filters[i].ink);
-  }
+  for (int i = 0; i < c->nfilters; i++) vtab_filter_reset(&c->filters[i]);
   sqlite3_free(c->filters);
   c->filters = NULL;
   c->nfilters = 0;
@@ -585,14 +439,9 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
   return latest_snapshot(vt, &c->ds, e);
 }
 
-/* colUsed's bit for table column col (bit 63 stands for every column >= 63). */
-static uint64_t col_bit(int col) {
-  return (uint64_t)1 << (col < 63 ? col : 63);
-}
-
 /* Columns in `used` -> fields of the snapshot (matched by field id and
 ** type), opened as a scan; proj[col] is the batch column, or -1. */
-static int open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
+int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
                            int **proj, lf_error *e) {
   const lf_schema *cols = lf_dataset_schema(vt->schema_ds), *snap = lf_dataset_schema(ds);
   int *fields = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof *fields), n = 0;
@@ -603,7 +452,7 @@ static int open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **s
   }
   for (int k = 0; k < vt->ncols; k++) {
     (*proj)[k] = -1;
-    if (!(used & col_bit(k))) continue;
+    if (!(used & vtab_col_bit(k))) continue;
     for (int j = 0; j < snap->n_fields; j++)
       if (snap->fields[j]->id == cols->fields[k]->id && snap->fields[j]->type == cols->fields[k]->type) {
         (*proj)[k] = n;
@@ -615,138 +464,18 @@ static int open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **s
   return rc;
 }
 
-/* ---- Pushed filters ------------------------------------------------------------ */
-
-/* Compare row i of a to v: <0, 0, >0, or 2 when this code cannot decide
-** (then the row is kept and SQLite decides). */
-static int compare_value(const lf_array *a, uint64_t i, const fconst *k, int eq_only) {
-  const lf_field *f = a->field;
-  int vt = k->type;
-  if (lf_type_is_varwidth(f->type)) {
-    if (vt != SQLITE_TEXT) return 2;
-    const uint8_t *z = a->data + a->offsets[i];
-    uint64_t n = a->offsets[i + 1] - a->offsets[i], m = k->n;
-    if (eq_only && n != m) return 1; /* only equality matters: lengths decide */
-    int r = memcmp(z, k->z, n < m ? n : m);
-    return r ? (r < 0 ? -1 : 1) : n < m ? -1 : n > m; /* never 2: that means "undecided" */
-  }
-  if (vt != SQLITE_INTEGER && vt != SQLITE_FLOAT) return 2;
-  if (f->type == LF_T_FLOAT16 || f->type == LF_T_FLOAT32 || f->type == LF_T_FLOAT64) {
-    double x = vtab_float_at(a, i);
-    if (x != x) return 2; /* NaN is NULL to SQL: callers test that first */
-    if (vt == SQLITE_INTEGER) return -cmp_i64_f64(k->i, x);
-    return x < k->d ? -1 : x > k->d;
-  }
-  int w = lf_type_width(f);
-  int64_t x = vtab_rd_i64(a->values + (uint64_t)w * i, w, vtab_is_signed(f->type));
-  if (f->type == LF_T_UINT64 && x < 0) return 2; /* above 2^63-1: SQL sees TEXT */
-  if (vt == SQLITE_INTEGER) return x < k->i ? -1 : x > k->i;
-  return cmp_i64_f64(x, k->d);
-}
-
-/* NULL as SQL sees it: a Lance null, or a NaN (SQLite stores NaN as NULL). */
-static int sql_null(const lf_array *a, uint64_t i) {
-  if (!a || lf_array_is_null(a, i)) return 1;
-  switch (a->field->type) {
-    case LF_T_FLOAT64: case LF_T_FLOAT32: case LF_T_FLOAT16: {
-      double x = vtab_float_at(a, i);
-      return x != x;
-    }
-    default: return 0;
-  }
-}
-
-/* Does row i (column a, NULL when the snapshot lacks it) pass filter fl? */
-static int filter_row(const filter *fl, const lf_array *a, uint64_t i) {
-  int isnull = sql_null(a, i);
-  if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) return isnull;
-  if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) return !isnull;
-  if (isnull) return 0;
-  if (!fl->val) { /* IN list: some value equal (or undecided: SQLite decides) */
-    for (int j = 0; j < fl->nin; j++)
-      if (fl->ink[j].type != SQLITE_NULL) {
-        int r = compare_value(a, i, &fl->ink[j], 1);
-        if (r == 0 || r == 2) return 1;
-      }
-    return 0;
-  }
-  if (fl->k.type == SQLITE_NULL) return 0;
-  int r = compare_value(a, i, &fl->k, fl->op == SQLITE_INDEX_CONSTRAINT_EQ ||
-                                          fl->op == SQLITE_INDEX_CONSTRAINT_NE);
-  switch (r == 2 ? -1 : fl->op) {
-    case SQLITE_INDEX_CONSTRAINT_EQ: return r == 0;
-    case SQLITE_INDEX_CONSTRAINT_NE: return r != 0;
-    case SQLITE_INDEX_CONSTRAINT_GT: return r > 0;
-    case SQLITE_INDEX_CONSTRAINT_GE: return r >= 0;
-    case SQLITE_INDEX_CONSTRAINT_LT: return r < 0;
-    case SQLITE_INDEX_CONSTRAINT_LE: return r <= 0;
-    default: return 1; /* undecided: keep, SQLite decides */
-  }
-}
-
-/* text = 'constant': lengths first, bytes only when they agree. */
-static int select_text_eq(const filter *fl, const lf_array *a, uint64_t n, uint8_t *sel) {
-  if (!a || fl->op != SQLITE_INDEX_CONSTRAINT_EQ || !fl->val || fl->k.type != SQLITE_TEXT ||
-      !lf_type_is_varwidth(a->field->type))
-    return 0;
-  const uint64_t *o = a->offsets;
-  for (uint64_t i = 0; i < n; i++)
-    if (sel[i] && ((a->valid && !a->valid[i]) || o[i + 1] - o[i] != fl->k.n ||
-                   memcmp(a->data + o[i], fl->k.z, fl->k.n)))
-      sel[i] = 0;
-  return 1;
-}
-
-/* float64 <op> number (exactly representable): one comparison per row. */
-static int select_f64(const filter *fl, const lf_array *a, uint64_t n, uint8_t *sel) {
-  const double big = 9007199254740992.0;
-  if (!a || a->field->type != LF_T_FLOAT64 || !fl->val ||
-      (fl->k.type != SQLITE_FLOAT && (fl->k.type != SQLITE_INTEGER || fl->k.d > big || fl->k.d < -big)))
-    return 0;
-  double y = fl->k.d;
-  int op = fl->op;
-  if (op != SQLITE_INDEX_CONSTRAINT_GT && op != SQLITE_INDEX_CONSTRAINT_GE &&
-      op != SQLITE_INDEX_CONSTRAINT_LT && op != SQLITE_INDEX_CONSTRAINT_LE &&
-      op != SQLITE_INDEX_CONSTRAINT_EQ)
-    return 0;
-  for (uint64_t i = 0; i < n; i++) {
-    if (!sel[i]) continue;
-    double x;
-    memcpy(&x, a->values + 8 * i, 8);
-    int keep = (!a->valid || a->valid[i]) && x == x && /* NULL and NaN: SQL NULL */
-               (op == SQLITE_INDEX_CONSTRAINT_GT ? x > y : op == SQLITE_INDEX_CONSTRAINT_GE ? x >= y
-                : op == SQLITE_INDEX_CONSTRAINT_LT ? x < y : op == SQLITE_INDEX_CONSTRAINT_LE ? x <= y
-                : x == y);
-    if (!keep) sel[i] = 0;
-  }
-  return 1;
-}
-
-/* Clear sel[i] for the rows of b that fail a filter; proj maps columns to
-** batch columns.  Column-at-a-time, with tight loops for common cases. */
-static void select_rows(const filter *fs, int nf, const int *proj, const lf_scan_batch *b,
-                        uint8_t *sel) {
-  for (int k = 0; k < nf; k++) {
-    const filter *fl = &fs[k];
-    int p = proj[fl->col];
-    const lf_array *a = p < 0 ? NULL : &b->cols[p];
-    if (select_text_eq(fl, a, b->n, sel) || select_f64(fl, a, b->n, sel)) continue;
-    for (uint64_t i = 0; i < b->n; i++)
-      if (sel[i] && !filter_row(fl, a, i)) sel[i] = 0;
-  }
-}
-
 /* ---- Iteration ----------------------------------------------------------------- */
 
 static int next_batch(lvtab *vt, lcursor *c) {
   lf_error e = {0};
   int rc;
-  if (c->knn) { /* the next result, in distance order */
+  vtab_search *s = &c->search;
+  if (s->on) { /* the next result, in rank order */
     size_t used = 0;
     c->b = NULL;
     rc = LF_OK;
-    while (!rc && c->rpos < c->nres && (!c->b || c->b->n == 0)) {
-      uint64_t id = (uint64_t)c->res[c->rpos++].rowid;
+    while (!rc && s->rpos < s->nres && (!c->b || c->b->n == 0)) {
+      uint64_t id = (uint64_t)s->res[s->rpos++].rowid;
       rc = lf_scan_take_fragment(c->scan, &id, 1, &used, &c->b, &e);
     }
   } else if (!c->take) {
@@ -763,7 +492,7 @@ static int next_batch(lvtab *vt, lcursor *c) {
   if (rc) return vtab_lf_error(vt, &e);
   c->i = 0;
   c->eof = !c->b || c->b->n == 0;
-  if (c->eof || c->knn) return SQLITE_OK; /* search results passed the filters already */
+  if (c->eof || s->on) return SQLITE_OK; /* search results passed the filters already */
   if (c->b->n > c->cap_sel) {
     uint8_t *ns = sqlite3_realloc64(c->sel, c->b->n);
     if (!ns) return SQLITE_NOMEM;
@@ -771,7 +500,7 @@ static int next_batch(lvtab *vt, lcursor *c) {
     c->cap_sel = c->b->n;
   }
   memset(c->sel, 1, c->b->n);
-  select_rows(c->filters, c->nfilters, c->proj, c->b, c->sel);
+  vtab_select_rows(c->filters, c->nfilters, c->proj, c->b, c->sel);
   return SQLITE_OK;
 }
 
@@ -779,7 +508,7 @@ static int next_batch(lvtab *vt, lcursor *c) {
 static int settle(lvtab *vt, lcursor *c) {
   while (!c->eof) {
     for (; c->i < c->b->n; c->i++)
-      if (c->knn || c->sel[c->i]) return SQLITE_OK;
+      if (c->search.on || c->sel[c->i]) return SQLITE_OK;
     int rc = next_batch(vt, c);
     if (rc) return rc;
   }
@@ -808,45 +537,17 @@ static int collect_rowids(lcursor *c, int idx, sqlite3_value *arg) {
   return SQLITE_OK;
 }
 
-/* The table column a filter is on. */
-static const lf_field *col_field(const lcursor *c, int col) {
-  const lvtab *vt = (const lvtab *)c->base.pVtab;
+const lf_field *vtab_col_field(const lvtab *vt, int col) {
   return col >= 0 && col < vt->ncols ? lf_dataset_schema(vt->schema_ds)->fields[col] : NULL;
 }
 
-/* The columns the pushed filters read, as colUsed bits (col_bit). */
-static uint64_t filter_mask(const lcursor *c) {
-  uint64_t m = 0;
-  for (int k = 0; k < c->nfilters; k++) m |= col_bit(c->filters[k].col);
-  return m;
-}
-
-/* The values of an IN (...) list, copied. */
-static int collect_in(filter *fl, sqlite3_value *list, const lf_field *f) {
-  int cap = 0;
-  sqlite3_value *v = NULL;
-  for (int rc = sqlite3_vtab_in_first(list, &v); rc == SQLITE_OK && v;
-       rc = sqlite3_vtab_in_next(list, &v)) {
-    if (fl->nin == cap) {
-      sqlite3_value **a = sqlite3_realloc64(fl->in, (uint64_t)(cap = cap ? cap * 2 : 8) * sizeof *a);
-      if (!a) return SQLITE_NOMEM;
-      fl->in = a;
-    }
-    if (!(fl->in[fl->nin] = sqlite3_value_dup(v))) return SQLITE_NOMEM;
-    fl->nin++;
-  }
-  if (!(fl->ink = sqlite3_malloc64(((uint64_t)fl->nin + 1) * sizeof *fl->ink))) return SQLITE_NOMEM;
-  for (int j = 0; j < fl->nin; j++) fconst_init(&fl->ink[j], fl->in[j], f);
-  return SQLITE_OK;
-}
-
 static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_value **argv,
-                         int first, uint64_t *used, int *vcol) {
+                         int first, uint64_t *used) {
+  const lvtab *vt = (const lvtab *)c->base.pVtab;
   int n = 0;
-  *vcol = -1;
-  if (c->knn) { /* "<vector column>;" first */
+  if (c->search.on) { /* "<searched column>;" first */
     char *end;
-    *vcol = (int)strtol(idx_str, &end, 10);
+    c->search.vcol = (int)strtol(idx_str, &end, 10);
     idx_str = *end == ';' ? end + 1 : end;
   }
   for (const char *p = idx_str; *p && *p != '|'; p++) n += *p == ';';
@@ -854,99 +555,27 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
   if (!c->filters) return SQLITE_NOMEM;
   const char *p = idx_str;
   for (int k = 0; k < n && first + k < argc; k++) {
-    filter *fl = &c->filters[c->nfilters];
+    vtab_filter *fl = &c->filters[c->nfilters];
     char *end;
+    memset(fl, 0, sizeof *fl);
     fl->col = (int)strtol(p, &end, 10);
     fl->op = (int)strtol(end + 1, &end, 10);
-    fl->in = NULL;
-    fl->ink = NULL;
-    fl->nin = 0;
-    fl->val = NULL;
     int in = *end == 'i';
     p = end + 1 + in;
     c->nfilters++;
     if (in) {
-      int rc = collect_in(fl, argv[first + k], col_field(c, fl->col));
+      int rc = vtab_collect_in(fl, argv[first + k], vtab_col_field(vt, fl->col));
       if (rc) return rc;
     } else if (!(fl->val = sqlite3_value_dup(argv[first + k]))) {
       return SQLITE_NOMEM;
     } else {
-      fconst_init(&fl->k, fl->val, col_field(c, fl->col));
+      vtab_fconst_init(&fl->k, fl->val, vtab_col_field(vt, fl->col));
     }
   }
   const char *bar = strchr(idx_str, '|');
   *used = bar ? strtoull(bar + 1, NULL, 16) : ~(uint64_t)0;
-  *used |= filter_mask(c); /* filtered columns must be read */
+  *used |= vtab_filter_mask(c->filters, c->nfilters); /* filtered columns must be read */
   return SQLITE_OK;
-}
-
-/* Phase 1 of a search: scan the vector and filter columns only, keep the k
-** nearest rows that pass the filters (prefilter). */
-typedef struct search_ctx {
-  const lcursor *c;
-  const int *proj;
-} search_ctx;
-
-static void search_select(void *ctx, const lf_scan_batch *b, uint8_t *sel) {
-  const search_ctx *x = ctx;
-  select_rows(x->c->filters, x->c->nfilters, x->proj, b, sel);
-}
-
-/* _options: parsed strictly, its metric agreeing with _metric's (and used
-** when _metric is not given). */
-static int search_options(lvtab *vt, lcursor *c, sqlite3_value *opts) {
-  const char *z = opts ? (const char *)sqlite3_value_text(opts) : NULL;
-  char *msg = NULL;
-  if (z && !(c->options = sqlite3_mprintf("%s", z))) return SQLITE_NOMEM;
-  int rc = knn_options_parse(z, &c->opts, &msg);
-  if (!rc) rc = knn_options_check_metric(&c->opts, c->metric, &msg);
-  if (rc) {
-    if (msg) vtab_error(vt, "lance: %s: %s", vt->name, msg);
-    sqlite3_free(msg);
-    return rc;
-  }
-  if (!c->metric && c->opts.metric[0] && !(c->metric = sqlite3_mprintf("%s", c->opts.metric)))
-    return SQLITE_NOMEM;
-  return SQLITE_OK;
-}
-
-static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_error *e) {
-  char *msg = NULL;
-  knn_query kq;
-  const lf_field *f = col_field(c, vcol);
-  if (!f) return lf_err(e, LF_ARG, "MATCH on a column that is not a vector column");
-  if (knn_query_init(&kq, f, q, c->metric, c->k, &msg) != SQLITE_OK) {
-    lf_err(e, msg ? LF_ARG : LF_NOMEM, "%s", msg ? msg : "out of memory");
-    sqlite3_free(msg);
-    return e->code;
-  }
-  /* a bound that does not compare exactly in C is left to SQLite (omit = 0) */
-  if (distance_bound_exact(c->dlo)) kq.lo = sqlite3_value_double(c->dlo), kq.lo_open = c->dlo_open;
-  if (distance_bound_exact(c->dhi)) kq.hi = sqlite3_value_double(c->dhi), kq.hi_open = c->dhi_open;
-  knn_query_options(&kq, &c->opts);
-  uint64_t used = col_bit(vcol) | filter_mask(c);
-  int n = c->opts.threads, *proj1 = NULL, rc = LF_OK; /* one scan per thread */
-  lf_scan **s1 = sqlite3_malloc64((uint64_t)n * sizeof *s1);
-  if (!s1) rc = lf_err(e, LF_NOMEM, "out of memory");
-  else memset(s1, 0, (size_t)n * sizeof *s1);
-  for (int t = 0; !rc && t < n; t++) {
-    int *pj = NULL;
-    rc = open_projection(vt, c->ds, used, &s1[t], &pj, e);
-    if (t == 0) proj1 = pj;
-    else sqlite3_free(pj);
-  }
-  if (!rc && proj1[vcol] < 0) { /* the snapshot lacks the column: no rows */
-    c->nres = 0;
-  } else if (!rc) {
-    search_ctx x = {c, proj1};
-    rc = knn_search(s1, n, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, &c->res,
-                    &c->nres, e);
-  }
-  for (int t = 0; s1 && t < n; t++) lf_scan_free(s1[t]);
-  sqlite3_free(s1);
-  sqlite3_free(proj1);
-  knn_query_reset(&kq);
-  return rc;
 }
 
 static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc,
@@ -955,32 +584,17 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   lvtab *vt = (lvtab *)cur->pVtab;
   lf_error e = {0};
   cursor_reset(c);
-  int a = 0, vcol = -1;
+  int a = 0;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
-  sqlite3_value *q = idx & 32 ? argv[a++] : NULL, *k = idx & 64 ? argv[a++] : NULL;
-  sqlite3_value *metric = idx & 128 ? argv[a++] : NULL;
-  c->dlo = idx & 256 ? argv[a++] : NULL;
-  c->dhi = idx & 1024 ? argv[a++] : NULL;
-  sqlite3_value *opts = idx & 4096 ? argv[a++] : NULL;
-  c->dlo_open = !!(idx & 512);
-  c->dhi_open = !!(idx & 2048);
+  int rc = idx & 32 ? vtab_search_args(vt, c, idx, argv, &a) : SQLITE_OK;
+  if (rc) return rc;
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
   sqlite3_value *skip = idx & 16 ? argv[a++] : NULL;
   uint64_t used = 0;
-  c->knn = q != NULL;
-  int rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used, &vcol);
-  if (rc) return rc;
-  if (c->knn) {
-    if (!k || sqlite3_value_type(k) != SQLITE_INTEGER)
-      return vtab_error(vt, "lance: %s: vector search needs _k = N, the number of neighbours",
-                        vt->name);
-    c->k = sqlite3_value_int64(k);
-    if (metric && !(c->metric = sqlite3_mprintf("%s", sqlite3_value_text(metric))))
-      return SQLITE_NOMEM;
-    if ((rc = search_options(vt, c, opts))) return rc;
-  }
-  if (choose_snapshot(vt, c, ver, tag, &e) || open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
-      (c->knn && run_search(vt, c, vcol, q, &e)))
+  if ((rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used))) return rc;
+  if (choose_snapshot(vt, c, ver, tag, &e) ||
+      vtab_open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
+      (c->search.on && vtab_search_run(vt, c, &e)))
     return vtab_lf_error(vt, &e);
   if (ids) {
     c->take = 1;
@@ -1028,12 +642,7 @@ static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
     case H_TAG: if (c->tag) sqlite3_result_text(ctx, c->tag, -1, SQLITE_TRANSIENT); break;
     case H_ROWID: sqlite3_result_int64(ctx, (sqlite3_int64)c->b->rowids[c->i]); break;
     case H_ROWADDR: sqlite3_result_int64(ctx, (sqlite3_int64)c->b->rowaddrs[c->i]); break;
-    case H_DISTANCE: if (c->knn && c->rpos) sqlite3_result_double(ctx, c->res[c->rpos - 1].dist); break;
-    case H_K: if (c->knn) sqlite3_result_int64(ctx, c->k); break;
-    case H_METRIC:
-      if (c->knn) sqlite3_result_text(ctx, c->metric ? c->metric : "l2", -1, SQLITE_TRANSIENT);
-      break;
-    case H_OPTIONS: if (c->knn && c->options) sqlite3_result_text(ctx, c->options, -1, SQLITE_TRANSIENT); break;
+    default: vtab_search_column(c, ctx, col - vt->ncols); break;
   }
   return SQLITE_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lf_table.h"
+#include "vec/knn.h"
 
 /* Reading values of an lf_array (value.c's results, vtab.c's filters). */
 /* Integer i of width w bytes at p (little-endian host), sign-extended when signed. */
@@ -88,6 +89,110 @@ int vtab_lf_error(lvtab *vt, const lf_error *e);
 int vtab_append_value(const char *table, const char *column, lf_array *a, sqlite3_value *v,
                       char **err);
 int vtab_append_null(const char *table, const char *column, lf_array *a, char **err);
+
+/* ---- The table's cursor, shared by vtab.c, filter.c and search.c -------------- */
+
+/* Hidden columns, after the dataset's columns, in this order. */
+enum { H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, H_OPTIONS, N_HIDDEN };
+
+/* filter.c: a filter's right-hand value, read once per xFilter (not per row). */
+typedef struct vtab_fconst {
+  int type;                 /* SQLITE_INTEGER, _FLOAT, _TEXT, ... */
+  int64_t i;
+  double d;
+  const uint8_t *z;         /* TEXT bytes (owned by the filter's value copy) */
+  uint64_t n;
+} vtab_fconst;
+
+/* filter.c: one pushed filter `column <op> value` (or IN list). */
+typedef struct vtab_filter {
+  int col, op;
+  sqlite3_value *val;       /* the right-hand value; for IN (...) lists, NULL */
+  vtab_fconst k;
+  sqlite3_value **in;       /* IN (...) values, all at once (sqlite3_vtab_in) */
+  vtab_fconst *ink;
+  int nin;
+} vtab_filter;
+
+/* search.c: the search a cursor runs (`col MATCH ...`), results in rank order. */
+typedef struct vtab_search {
+  int on;                   /* 1: rows come from the results, in their order */
+  int vcol;                 /* the vector column searched */
+  sqlite3_value *q;         /* the query (xFilter's argv) */
+  simd_topk_item *res;      /* results (sqlite3_malloc) */
+  size_t nres, rpos;        /* rpos: results handed out so far */
+  sqlite3_int64 k;
+  char *metric;             /* _metric text, or NULL */
+  char *options;            /* _options text, or NULL */
+  sqlite3_value *dlo, *dhi; /* _distance bounds (xFilter's argv) */
+  int dlo_open, dhi_open;
+  knn_options opts;
+} vtab_search;
+
+typedef struct lcursor {
+  sqlite3_vtab_cursor base;
+  lf_dataset *ds;           /* snapshot read; owned when own_ds */
+  int own_ds;
+  char *tag;                /* the tag read, for _tag */
+  lf_scan *scan;
+  int *proj;                /* per column: index in the scan batch, or -1 */
+  const lf_scan_batch *b;
+  uint64_t i;
+  int eof;
+  int take;                 /* rows by row id */
+  uint64_t *ids;
+  size_t nids, idpos;
+  vtab_filter *filters;
+  int nfilters;
+  uint8_t *sel;             /* rows of the batch that pass the filters */
+  uint64_t cap_sel;
+  vtab_search search;
+} lcursor;
+
+/* xBestIndex's plan (vtab.c's table of idxNum bits). */
+typedef struct vtab_plan {
+  int idx, argv, nfilt, unusable, vcol;
+  int used[13]; /* constraint index per idxNum bit position, -1 = none */
+} vtab_plan;
+
+/* vtab.c: take constraint i for idxNum bit `bit` (next argv, omitted by SQLite). */
+void vtab_take_constraint(sqlite3_index_info *info, vtab_plan *pl, int bit, int i);
+/* vtab.c: the usable constraint `hidden column h <op> ?`, or -1 (an unusable
+** _version/_tag constraint marks the plan unusable). */
+int vtab_find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op, vtab_plan *pl);
+/* vtab.c: columns in `used` (colUsed bits) of snapshot ds opened as a scan;
+** (*proj)[col] is the batch column, or -1 (sqlite3_malloc). */
+int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan, int **proj,
+                         lf_error *e);
+/* vtab.c: the table column col's field, or NULL. */
+const lf_field *vtab_col_field(const lvtab *vt, int col);
+/* colUsed's bit for table column col (bit 63 stands for every column >= 63). */
+static inline uint64_t vtab_col_bit(int col) { return (uint64_t)1 << (col < 63 ? col : 63); }
+
+/* filter.c: pushed filters, run in C on decoded batches exactly as SQLite would
+** decide them (or left undecided for SQLite to check). */
+/* The constant as SQLite compares it with column f (f's affinity applied). */
+void vtab_fconst_init(vtab_fconst *k, sqlite3_value *v, const lf_field *f);
+/* The values of an IN (...) list (sqlite3_vtab_in), copied into fl. */
+int vtab_collect_in(vtab_filter *fl, sqlite3_value *list, const lf_field *f);
+/* Frees what fl holds. */
+void vtab_filter_reset(vtab_filter *fl);
+/* Clear sel[i] for the rows of b failing a filter; proj maps columns to batch columns. */
+void vtab_select_rows(const vtab_filter *fs, int nf, const int *proj, const lf_scan_batch *b,
+                      uint8_t *sel);
+/* The columns the filters read, as colUsed bits. */
+uint64_t vtab_filter_mask(const vtab_filter *fs, int nf);
+
+/* search.c: `col MATCH ?` planned (idxNum bits 32..4096) and run. */
+void vtab_plan_search(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl);
+/* xFilter (idxNum bit 32 set): the search's arguments from argv[*a...] in idxNum
+** order, checked. */
+int vtab_search_args(lvtab *vt, lcursor *c, int idx, sqlite3_value **argv, int *a);
+/* Run the search of c (after its snapshot is chosen): results in c->search. */
+int vtab_search_run(lvtab *vt, lcursor *c, lf_error *e);
+/* The value of search hidden column h (H_DISTANCE, H_K, H_METRIC, H_OPTIONS). */
+void vtab_search_column(const lcursor *c, sqlite3_context *ctx, int h);
+void vtab_search_reset(vtab_search *s);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
