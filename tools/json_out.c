@@ -25,7 +25,7 @@ static void put_float(FILE *out, double v, int is32) {
 }
 
 
-static void put_string(FILE *out, const uint8_t *s, uint64_t n) {
+void json_string(FILE *out, const uint8_t *s, uint64_t n) {
   fputc('"', out);
   for (uint64_t i = 0; i < n; i++) {
     uint8_t c = s[i];
@@ -118,7 +118,7 @@ void json_value(FILE *out, const lf_array *a, uint64_t i) {
   switch (f->type) {
     case LF_T_NULL: fputs("null", out); return;
     case LF_T_UTF8: case LF_T_LARGE_UTF8:
-      put_string(out, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]);
+      json_string(out, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]);
       return;
     case LF_T_BINARY: case LF_T_LARGE_BINARY:
       fputc('"', out);
@@ -129,7 +129,7 @@ void json_value(FILE *out, const lf_array *a, uint64_t i) {
       fputc('{', out);
       for (int c = 0; c < a->n_children; c++) {
         if (c) fputc(',', out);
-        put_string(out, (const uint8_t *)f->children[c]->name, strlen(f->children[c]->name));
+        json_string(out, (const uint8_t *)f->children[c]->name, strlen(f->children[c]->name));
         fputc(':', out);
         json_value(out, &a->children[c], i);
       }
