@@ -357,6 +357,10 @@ int lf_manifest_parse(const uint8_t *d, size_t n, const char *what, lf_manifest 
 ** *nout == 0). */
 int lf_deletion_parse(const uint8_t *d, size_t n, int type, uint64_t max_rows,
                       const char *what, uint32_t **out, size_t *nout, lf_error *err);
+/* A portable 32-bit Roaring bitmap (d[0..n), exactly) as ascending values
+** (*out malloc'd, NULL when *nout == 0); more than max values is corrupt. */
+int lf_roaring_parse(const uint8_t *d, size_t n, uint64_t max_rows, const char *what,
+                     uint32_t **out, size_t *nout, lf_error *err);
 /* Read and parse fragment frag_id's deletion file; offsets must be below
 ** physical_rows. */
 int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
