@@ -50,7 +50,8 @@ $(B)/lance.so: $(B)/obj/ext/lance.o $(B)/libext.a $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -shared -o $@ $< $(B)/libext.a $(B)/liblanceformat.a $(LDLIBS) \
 	  -Wl,--exclude-libs,ALL
 
-$(B)/lance-dump: $(B)/obj/tools/lance_dump.o $(B)/obj/tools/json_out.o $(B)/liblanceformat.a
+$(B)/lance-dump: $(B)/obj/tools/lance_dump.o $(B)/obj/tools/json_out.o $(B)/obj/tools/fts_dump.o \
+                 $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a

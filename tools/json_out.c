@@ -51,7 +51,7 @@ static void put_int(FILE *out, int64_t v) {
   else fprintf(out, "%" PRId64, v);
 }
 
-static void put_uint(FILE *out, uint64_t v) {
+void json_uint(FILE *out, uint64_t v) {
   if (v > 9007199254740991ULL) fprintf(out, "\"%" PRIu64 "\"", v);
   else fprintf(out, "%" PRIu64, v);
 }
@@ -85,14 +85,14 @@ static void put_fixed(FILE *out, const lf_array *a, uint64_t i) {
   switch (f->type) {
     case LF_T_BOOL: fputs(*p ? "true" : "false", out); return;
     case LF_T_INT8: put_int(out, *(const int8_t *)p); return;
-    case LF_T_UINT8: put_uint(out, *p); return;
+    case LF_T_UINT8: json_uint(out, *p); return;
     case LF_T_INT16: { int16_t v; memcpy(&v, p, 2); put_int(out, v); return; }
-    case LF_T_UINT16: { uint16_t v; memcpy(&v, p, 2); put_uint(out, v); return; }
+    case LF_T_UINT16: { uint16_t v; memcpy(&v, p, 2); json_uint(out, v); return; }
     case LF_T_INT32: case LF_T_TIME32: { int32_t v; memcpy(&v, p, 4); put_int(out, v); return; }
-    case LF_T_UINT32: { uint32_t v; memcpy(&v, p, 4); put_uint(out, v); return; }
+    case LF_T_UINT32: { uint32_t v; memcpy(&v, p, 4); json_uint(out, v); return; }
     case LF_T_INT64: case LF_T_TIME64: case LF_T_DURATION:
       memcpy(&s, p, 8); put_int(out, s); return;
-    case LF_T_UINT64: memcpy(&u, p, 8); put_uint(out, u); return;
+    case LF_T_UINT64: memcpy(&u, p, 8); json_uint(out, u); return;
     case LF_T_FLOAT16: { uint16_t h; memcpy(&h, p, 2); put_float(out, lf_half_to_double(h), 1); return; }
     case LF_T_FLOAT32: { float v; memcpy(&v, p, 4); put_float(out, v, 1); return; }
     case LF_T_FLOAT64: { double v; memcpy(&v, p, 8); put_float(out, v, 0); return; }
