@@ -4,8 +4,10 @@
 //     char::is_alphanumeric, i.e. Alphabetic or General_Category N (Nd, Nl, No);
 //   - the lower-case of each code point: Rust's char::to_lowercase (full mapping,
 //     one code point at a time, so no final-sigma rule);
-//   - the ASCII folding map (Lucene's ASCIIFoldingFilter table, which tantivy and
-//     lance-tokenizer carry), taken from the npm package fold-to-ascii@5.0.1.
+//   - the ASCII folding map as LanceDB 0.39 applies it: Lucene's ASCIIFoldingFilter
+//     table (taken from the npm package fold-to-ascii@5.0.1), and for a code point it
+//     has no entry for, the ASCII characters of its NFKD decomposition when there are
+//     any (U+2122 -> "TM", U+00BD -> "12", U+2260 -> "="); other code points stay.
 // LanceDB 0.39 is built with rustc 1.97, whose char tables are Unicode 17.0; this
 // script refuses to run on a node whose ICU has another Unicode version.
 //
@@ -61,15 +63,23 @@ for (let c = 0x80; c <= 0x10ffff; c++) {
   const l = s.toLowerCase();
   if (l === s) continue;
   const n = Buffer.byteLength(l, 'utf8');
-  if (n > 4) throw new Error(`lower-case of ${hex(c)} is ${n} bytes`);
+  if (n > 7) throw new Error(`lower-case of ${hex(c)} is ${n} bytes`);
   lower.push([c, l]);
 }
 
-// ASCII folding
-const fold = [...folder.mapping.entries()].sort((a, b) => a[0] - b[0]);
-for (const [c, s] of fold) {
-  if (c < 0x80 || c > 0xffff || s.length > 4 || !/^[\x00-\x7f]+$/.test(s))
-    throw new Error(`unexpected folding entry ${hex(c)}`);
+// ASCII folding: Lucene's table, else the ASCII part of the NFKD decomposition
+for (const [c, s] of folder.mapping) {
+  if (c < 0x80 || c > 0xffff || !/^[\x00-\x7f]+$/.test(s)) throw new Error(`unexpected folding entry ${hex(c)}`);
+}
+const fold = [];
+for (let c = 0x80; c <= 0x10ffff; c++) {
+  if (isSurrogate(c)) continue;
+  let s = folder.mapping.get(c);
+  if (s === undefined) {
+    s = [...String.fromCodePoint(c).normalize('NFKD')].filter((ch) => ch.codePointAt(0) < 0x80).join('');
+    if (s === '') continue;
+  }
+  fold.push([c, s]);
 }
 
 // hex escapes followed by a hex digit would run on: break the literal there

@@ -98,5 +98,5 @@ const char *lf_tok_lower_of(uint32_t cp) {
 }
 
 const char *lf_tok_fold_of(uint32_t cp) {
-  return cp > 0xFFFF ? NULL : map_find(lf_tok_fold, lf_tok_fold_n, cp);
+  return map_find(lf_tok_fold, lf_tok_fold_n, cp);
 }
