@@ -4,10 +4,12 @@
 //     char::is_alphanumeric, i.e. Alphabetic or General_Category N (Nd, Nl, No);
 //   - the lower-case of each code point: Rust's char::to_lowercase (full mapping,
 //     one code point at a time, so no final-sigma rule);
-//   - the ASCII folding map as LanceDB 0.39 applies it: Lucene's ASCIIFoldingFilter
-//     table (taken from the npm package fold-to-ascii@5.0.1), and for a code point it
-//     has no entry for, the ASCII characters of its NFKD decomposition when there are
-//     any (U+2122 -> "TM", U+00BD -> "12", U+2260 -> "="); other code points stay.
+//   - the ASCII folding map as LanceDB 0.39 applies it (read off its indexes): each
+//     code point's NFKD decomposition, keeping its ASCII characters and folding the
+//     Latin letters that have no decomposition (U+00C0..U+017F: ß -> ss, æ -> ae,
+//     ø -> o, ...) as Lucene's ASCIIFoldingFilter table does (taken from the npm
+//     package fold-to-ascii@5.0.1), dropping the rest; a code point whose result is
+//     empty stays as it is (U+2122 -> "TM", U+00BD -> "12", U+01E3 -> "ae", « stays).
 // LanceDB 0.39 is built with rustc 1.97, whose char tables are Unicode 17.0; this
 // script refuses to run on a node whose ICU has another Unicode version.
 //
@@ -71,15 +73,23 @@ for (let c = 0x80; c <= 0x10ffff; c++) {
 for (const [c, s] of folder.mapping) {
   if (c < 0x80 || c > 0xffff || !/^[\x00-\x7f]+$/.test(s)) throw new Error(`unexpected folding entry ${hex(c)}`);
 }
+// letters without a decomposition that fold (Lucene's entries for U+00C0..U+017F)
+// plus two LanceDB differs on from Lucene: U+0138 kra -> "k" (Lucene "q"), U+1E9E -> "SS"
+const OVERRIDE = new Map([[0x138, 'k'], [0x1e9e, 'SS']]);
+const special = (d) => {
+  const c = d.codePointAt(0);
+  if (OVERRIDE.has(c)) return OVERRIDE.get(c);
+  return c >= 0xc0 && c <= 0x17f && d.normalize('NFKD') === d ? folder.mapping.get(c) : undefined;
+};
 const fold = [];
 for (let c = 0x80; c <= 0x10ffff; c++) {
   if (isSurrogate(c)) continue;
-  let s = folder.mapping.get(c);
-  if (s === undefined) {
-    s = [...String.fromCodePoint(c).normalize('NFKD')].filter((ch) => ch.codePointAt(0) < 0x80).join('');
-    if (s === '') continue;
+  let s = '';
+  for (const d of String.fromCodePoint(c).normalize('NFKD')) {
+    if (d.codePointAt(0) < 0x80) s += d;
+    else if (special(d) !== undefined) s += special(d);
   }
-  fold.push([c, s]);
+  if (s !== '') fold.push([c, s]);
 }
 
 // hex escapes followed by a hex digit would run on: break the literal there

@@ -48,6 +48,20 @@ const char *lf_tok_lower_of(uint32_t cp);
 /* The ASCII folding of a non-ASCII cp, or NULL when it has none. */
 const char *lf_tok_fold_of(uint32_t cp);
 
+/* ---- tok_stem.c -------------------------------------------------------------- */
+
+#define LF_TOK_STEM_NOMEM 2 /* = LF_NOMEM */
+
+typedef struct lf_tok_stem lf_tok_stem;
+
+/* A stemmer for a Snowball algorithm name ("english"); 0 or LF_TOK_STEM_NOMEM. */
+int lf_tok_stem_new(const char *algorithm, lf_tok_stem **out);
+void lf_tok_stem_free(lf_tok_stem *st);
+
+/* The stem of s[0..n) (valid UTF-8), *out_len bytes, valid until the next call;
+** NULL when out of memory. */
+const char *lf_tok_stem_run(lf_tok_stem *st, const char *s, size_t n, size_t *out_len);
+
 /* ---- tok_stopwords.c -------------------------------------------------------- */
 
 /* The built-in stop words of a Lance Language name ("English" ...) as one

@@ -3,12 +3,11 @@
 ** checks, the four base tokenizers (simple, whitespace, raw, ngram) and the
 ** filter chain (max_token_length, lower_case, stem, remove_stop_words,
 ** ascii_folding) in Lance's order.  Character data lives in tok_unicode.c and
-** the generated tok_tables.c, stop word lists in tok_stopwords.c; stemming is
-** the Snowball C library (libstemmer).
+** the generated tok_tables.c, stop word lists in tok_stopwords.c, stemming in
+** tok_stem.c.
 */
 #include "tokenize.h"
 
-#include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +43,7 @@ struct lf_tok {
   int lower, fold, stop;
   unsigned ngmin, ngmax;
   int prefix_only;
-  struct sb_stemmer *stemmer;
+  lf_tok_stem *stemmer;
   stopset stops;
   lf_buf clean; /* the text, when it was not valid UTF-8 */
   lf_buf low;   /* the lower-cased token */
@@ -144,8 +143,8 @@ static int parse_base(const char *name, int *base, lf_error *err) {
 static int setup_filters(lf_tok *t, const lf_tok_params *p, const char *algorithm,
                          lf_error *err) {
   if (p->stem) {
-    t->stemmer = sb_stemmer_new(algorithm, "UTF_8");
-    if (!t->stemmer) return lf_err(err, LF_NOMEM, "FTS tokenizer: no %s stemmer", algorithm);
+    if (lf_tok_stem_new(algorithm, &t->stemmer))
+      return lf_err(err, LF_NOMEM, "FTS tokenizer: no %s stemmer", algorithm);
   }
   if (!p->remove_stop_words) return LF_OK;
   t->stop = 1;
@@ -197,7 +196,7 @@ int lf_tok_new(const lf_tok_params *p, lf_tok **out, lf_error *err) {
 
 void lf_tok_free(lf_tok *t) {
   if (!t) return;
-  if (t->stemmer) sb_stemmer_delete(t->stemmer);
+  lf_tok_stem_free(t->stemmer);
   stopset_reset(&t->stops);
   lf_buf_reset(&t->clean);
   lf_buf_reset(&t->low);
@@ -242,9 +241,8 @@ static int emit(lf_tok *t, const char *s, size_t n, uint32_t pos, lf_tok_cb cb, 
     s = (const char *)t->low.p, n = t->low.len;
   }
   if (t->stemmer) {
-    const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)s, (int)n);
-    if (!st) return lf_err(err, LF_NOMEM, "FTS tokenizer: out of memory in the stemmer");
-    s = (const char *)st, n = (size_t)sb_stemmer_length(t->stemmer);
+    s = lf_tok_stem_run(t->stemmer, s, n, &n);
+    if (!s) return lf_err(err, LF_NOMEM, "FTS tokenizer: out of memory in the stemmer");
   }
   if (t->stop && stopset_has(&t->stops, s, n)) return 0;
   if (t->fold && !is_ascii(s, n)) {
