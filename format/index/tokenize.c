@@ -142,6 +142,9 @@ static int parse_base(const char *name, int *base, lf_error *err) {
 
 static int setup_filters(lf_tok *t, const lf_tok_params *p, const char *algorithm,
                          lf_error *err) {
+  if (p->stem && strcmp(algorithm, "dutch") == 0)
+    return lf_err(err, LF_UNSUPPORTED, "FTS tokenizer: stemming Dutch is not supported: LanceDB "
+                  "0.39 uses Snowball 3's new Dutch stemmer, this build has Snowball 2.2's");
   if (p->stem) {
     if (lf_tok_stem_new(algorithm, &t->stemmer))
       return lf_err(err, LF_NOMEM, "FTS tokenizer: no %s stemmer", algorithm);

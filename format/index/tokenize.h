@@ -58,10 +58,10 @@ void lf_tok_params_init(lf_tok_params *p, const char *base_tokenizer);
 
 typedef struct lf_tok lf_tok;
 
-/* Build a tokenizer.  LF_UNSUPPORTED names a tokenizer LanceDB has and this
-** library does not (icu, icu/split, code, jieba/..., lindera/...) or a
-** language without stop words; LF_ARG an unknown tokenizer or language or bad
-** ngram lengths; LF_NOMEM. */
+/* Build a tokenizer.  LF_UNSUPPORTED names what LanceDB has and this library
+** does not: the tokenizers icu, icu/split, code, jieba/..., lindera/..., and
+** stemming Dutch (LanceDB's is Snowball 3's new algorithm); LF_ARG an unknown
+** tokenizer or language or bad ngram lengths; LF_NOMEM. */
 int lf_tok_new(const lf_tok_params *p, lf_tok **out, lf_error *err);
 void lf_tok_free(lf_tok *tok);
 
