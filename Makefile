@@ -50,7 +50,8 @@ $(B)/lance.so: $(B)/obj/ext/lance.o $(B)/libext.a $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -shared -o $@ $< $(B)/libext.a $(B)/liblanceformat.a $(LDLIBS) \
 	  -Wl,--exclude-libs,ALL
 
-$(B)/lance-dump: $(B)/obj/tools/lance_dump.o $(B)/obj/tools/json_out.o $(B)/liblanceformat.a
+$(B)/lance-dump: $(B)/obj/tools/lance_dump.o $(B)/obj/tools/json_out.o $(B)/obj/tools/fts_dump.o \
+                 $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
@@ -75,13 +76,17 @@ replay: $(REPLAY_BIN)
 symbols: $(B)/lance.so
 	@test/check_symbols.sh $(B)/lance.so
 
-interop: all $(B)/commit-tool
+interop: all $(B)/commit-tool $(B)/tok-tool
 	@$(INTEROP_ENV) test/interop/run.sh $(B)/lance-dump
 	@test/interop/commit_run.sh $(B)/commit-tool
 
 # The interop driver of lf_commit and tags (test/interop/commit_tool.c).
 $(B)/commit-tool: test/interop/commit_tool.c $(B)/liblanceformat.a
 	$(CC) $(CFLAGS) -o $@ $< $(B)/liblanceformat.a $(LDLIBS)
+
+# The interop driver of the full-text tokenizers (test/interop/tok_tool.c).
+$(B)/tok-tool: test/interop/tok_tool.c $(B)/obj/tools/json_out.o $(B)/liblanceformat.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/obj/tools/json_out.o $(B)/liblanceformat.a $(LDLIBS)
 
 # Under sanitizers the extension is loaded into a plain sqlite3 shell, so the
 # sanitizer runtimes must be preloaded (and the shell's own leaks ignored).

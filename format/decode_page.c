@@ -768,50 +768,110 @@ static int constant_levels(lf_file *f, const lf_page *pg, int which, view enc,
   return rc;
 }
 
-/* A constant value too wide to inline is kept in a page buffer:
-**   u32 number of buffers (2), then per buffer u32 length + bytes:
-**   buffer 0 the value's length as u64, buffer 1 the value bytes.
-** (Observed in LanceDB 0.39 files for a constant string column.) */
+/* A constant value too wide to inline is kept in a page buffer holding
+** the Arrow buffers of a one-value array:
+**   u32 number of buffers n, n x u32 buffer length, then the n buffers.
+** One buffer: a fixed-width value (its bytes).  Two buffers: the offsets
+** of a variable-width value (8 bytes: i32 {start, end}; 16 bytes: i64)
+** and its data.  *val / *vlen is the value's bytes (malloc'd), *fixed is
+** 1 for a fixed-width value.  (LanceDB 0.39: constant strings, the one
+** large_binary value of an FTS token file.) */
 static int constant_buffer_value(lf_file *f, const lf_page *pg, int which, uint8_t **val,
-                                 uint64_t *vlen, lf_error *err) {
+                                 uint64_t *vlen, int *fixed, lf_error *err) {
   uint8_t *d = NULL;
   int rc = lf_page_read_buf(f, pg, which, &d, err);
   if (rc) return rc;
-  uint64_t len = pg->buf_len[which];
-  uint64_t l0 = len >= 8 ? lf_le(d + 4, 4) : 0;
-  if (len < 8 || lf_le(d, 4) != 2 || l0 != 8 || len < 8 + l0 + 4 ||
-      lf_le(d + 8, 8) != len - 20 || lf_le(d + 16, 4) != len - 20) {
+  uint64_t len = pg->buf_len[which], nb = len >= 4 ? lf_le32(d) : 0, b0 = 0, b1 = 0;
+  if (nb >= 1 && len >= 8) b0 = lf_le32(d + 4);
+  if (nb == 2 && len >= 12) b1 = lf_le32(d + 8);
+  uint64_t hdr = 4 + 4 * nb, start = 0, end = 0;
+  int ok = (nb == 1 || nb == 2) && len >= hdr && len - hdr == b0 + b1;
+  if (ok && nb == 1) start = hdr, end = hdr + b0;
+  if (ok && nb == 2) {
+    unsigned w = b0 == 8 ? 4 : b0 == 16 ? 8 : 0;
+    ok = w != 0;
+    if (ok) {
+      uint64_t s = lf_le(d + hdr, w), e = lf_le(d + hdr + w, w);
+      ok = s <= e && e <= b1;
+      start = hdr + b0 + s, end = hdr + b0 + e;
+    }
+  }
+  if (!ok || (nb == 1 && b0 == 0)) {
     free(d);
-    return lf_err(err, LF_UNSUPPORTED, "constant value buffer of %llu bytes in an unknown layout",
+    return lf_err(err, LF_CORRUPT, "constant value buffer of %llu bytes in an unknown layout",
                   (unsigned long long)len);
   }
-  *vlen = len - 20;
-  memmove(d, d + 20, (size_t)*vlen);
+  *vlen = end - start;
+  memmove(d, d + start, (size_t)*vlen);
   *val = d;
+  *fixed = nb == 1;
   return LF_OK;
 }
 
-/* Fill the page's values: `items` copies of the constant (fixed-width when
-** inline, variable-width when from a buffer), or all null. */
+/* Fill the page's values: `items` copies of the constant (fixed-width or
+** variable-width), or all null. */
 static int constant_values(lf_block *b, uint64_t items, const uint8_t *val, uint64_t vlen,
-                           int inline_val, lf_error *err) {
+                           int fixed, lf_error *err) {
   b->n = items;
   if (!val) { /* all null */
     b->kind = LF_BLK_EMPTY;
     if (!(b->valid = calloc(items + 1, 1))) return lf_err(err, LF_NOMEM, "out of memory");
     return LF_OK;
   }
-  if (inline_val && (vlen == 0 || vlen > 32))
-    return lf_err(err, LF_CORRUPT, "inline constant value of %llu bytes", (unsigned long long)vlen);
-  b->kind = inline_val ? LF_BLK_FIXED : LF_BLK_VARIABLE;
-  b->bits = inline_val ? vlen * 8 : 0;
+  b->kind = fixed ? LF_BLK_FIXED : LF_BLK_VARIABLE;
+  b->bits = fixed ? vlen * 8 : 0;
   b->data_len = items * vlen;
   if (!(b->data = malloc(b->data_len + 8))) return lf_err(err, LF_NOMEM, "out of memory");
   for (uint64_t i = 0; i < items; i++) memcpy(b->data + i * vlen, val, vlen);
-  if (!inline_val) {
+  if (!fixed) {
     if (!(b->offsets = malloc((items + 1) * 8))) return lf_err(err, LF_NOMEM, "out of memory");
     for (uint64_t i = 0; i <= items; i++) b->offsets[i] = i * vlen;
   }
+  return LF_OK;
+}
+
+/* Raw u16 levels in page buffer `which` (none when the buffer is empty). */
+static int constant_raw_levels(lf_file *f, const lf_page *pg, int which, uint16_t **dst,
+                               uint64_t *n, lf_error *err) {
+  if (pg->buf_len[which] == 0) return LF_OK;
+  view none = {0};
+  return constant_levels(f, pg, which, none, pg->buf_len[which] / 2, dst, n, err);
+}
+
+/* Constant page buffers, by how the page was written:
+**   level counts given (9, 10): 0 = rep, 1 = def (either may be empty or
+**     compressed per 7, 8), then the value buffer (2) if any;
+**   2.1 all-null layout (no counts): 0 = rep, 1 = def, raw u16;
+**   otherwise (LanceDB 0.39 2.2+): [value] or [value, rep, def] when the
+**     value is in a buffer, [] or [rep, def] when it is inline or the page
+**     is all null; levels raw u16, an empty buffer meaning none.
+** Fills out's levels; *vbuf is the value buffer's index or -1. */
+static int constant_buffers(lf_file *f, const lf_page *pg, view rep_enc, view def_enc,
+                            uint64_t nrep, uint64_t ndef, int no_buffer_value,
+                            lf_pagedata *out, int *vbuf, lf_error *err) {
+  uint64_t n1 = 0, n2 = 0;
+  int rc = LF_OK, raw = !nrep && !ndef, first = 0;
+  *vbuf = -1;
+  if (raw && (f->major == 2 && f->minor == 1)) {
+    if (pg->nbuf > 0 && pg->buf_len[0]) nrep = pg->buf_len[0] / 2;
+    if (pg->nbuf > 1 && pg->buf_len[1]) ndef = pg->buf_len[1] / 2;
+  } else if (raw) {
+    if (!no_buffer_value) *vbuf = 0, first = 1;
+    if (pg->nbuf != first && pg->nbuf != first + 2)
+      return lf_err(err, LF_CORRUPT, "constant page has %d buffers", pg->nbuf);
+    if (pg->nbuf == first + 2 &&
+        ((rc = constant_raw_levels(f, pg, first, &out->rep, &n1, err)) ||
+         (rc = constant_raw_levels(f, pg, first + 1, &out->def, &n2, err))))
+      return rc;
+  } else if (pg->nbuf > 2 && !no_buffer_value) {
+    *vbuf = 2;
+  }
+  if (nrep && (rc = constant_levels(f, pg, 0, rep_enc, nrep, &out->rep, &n1, err))) return rc;
+  if (ndef && (rc = constant_levels(f, pg, 1, def_enc, ndef, &out->def, &n2, err))) return rc;
+  if (out->rep && out->def && n1 != n2)
+    return lf_err(err, LF_CORRUPT, "constant page has %llu rep but %llu def levels",
+                  (unsigned long long)n1, (unsigned long long)n2);
+  out->n_levels = out->rep ? n1 : n2;
   return LF_OK;
 }
 
@@ -821,7 +881,7 @@ static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, si
   lf_pb_field fl;
   view val = {0}, rep_enc = {0}, def_enc = {0};
   uint64_t nrep = 0, ndef = 0;
-  int r, rc, has_val = 0;
+  int r, rc, has_val = 0, vbuf = -1;
   lf_pb_init(&pb, enc, enc_len);
   while ((r = lf_pb_next(&pb, &fl, "constant layout", err)) > 0) {
     switch (fl.num) {
@@ -835,35 +895,27 @@ static int decode_constant(lf_file *f, const lf_page *pg, const uint8_t *enc, si
     }
   }
   if (r < 0) return LF_CORRUPT;
-  /* Buffers: with levels, 0 = rep and 1 = def (empty when absent), then the
-  ** value (2); without levels only the value (0).  The 2.1 all-null layout
-  ** (same field number, no counts) has 0 = rep, 1 = def as raw u16. */
-  int legacy = f->major == 2 && f->minor == 1;
-  uint64_t n1 = 0, n2 = 0;
-  if (legacy) {
-    if (pg->nbuf > 0 && pg->buf_len[0]) nrep = pg->buf_len[0] / 2;
-    if (pg->nbuf > 1 && pg->buf_len[1]) ndef = pg->buf_len[1] / 2;
-  }
-  int next = (nrep || ndef || legacy) ? 2 : 0;
-  if (nrep && (rc = constant_levels(f, pg, 0, rep_enc, nrep, &out->rep, &n1, err))) return rc;
-  if (ndef && (rc = constant_levels(f, pg, 1, def_enc, ndef, &out->def, &n2, err))) return rc;
-  if (out->rep && out->def && n1 != n2)
-    return lf_err(err, LF_CORRUPT, "constant page has %llu rep but %llu def levels",
-                  (unsigned long long)n1, (unsigned long long)n2);
-  out->n_levels = out->rep ? n1 : n2;
+  /* All null: no inline value and no more buffers than levels need. */
+  int all_null = !has_val && (pg->nbuf == 0 || (pg->nbuf == 2 && !(nrep || ndef)) ||
+                              ((nrep || ndef) && pg->nbuf <= 2));
+  if ((rc = constant_buffers(f, pg, rep_enc, def_enc, nrep, ndef, has_val || all_null, out,
+                             &vbuf, err)))
+    return rc;
   uint64_t items = out->num_rows;
   if (out->n_levels) {
     int max_vis = lf_layers_max_visible(out->layers, out->n_layers);
     items = 0;
     for (uint64_t i = 0; i < out->n_levels; i++) items += !out->def || out->def[i] <= max_vis;
   }
+  if (has_val && (val.n == 0 || val.n > 32))
+    return lf_err(err, LF_CORRUPT, "inline constant value of %llu bytes", (unsigned long long)val.n);
   uint8_t *bufval = NULL;
   uint64_t blen = 0;
-  if (!has_val && !legacy && next < pg->nbuf &&
-      (rc = constant_buffer_value(f, pg, next, &bufval, &blen, err)))
+  int fixed = 1;
+  if (vbuf >= 0 && (rc = constant_buffer_value(f, pg, vbuf, &bufval, &blen, &fixed, err)))
     return rc;
   rc = constant_values(&out->vals, items, has_val ? val.p : bufval, has_val ? val.n : blen,
-                       has_val, err);
+                       has_val || fixed, err);
   free(bufval);
   return rc;
 }

@@ -269,8 +269,8 @@ static int parse_arrow(arrow_ctx *a, lf_error *err) {
 
 /* ---- Roaring bitmap ------------------------------------------------------- */
 
-static int parse_roaring(const uint8_t *d, size_t n, uint64_t max_rows, const char *what,
-                         uint32_t **out, size_t *nout, lf_error *err) {
+int lf_roaring_parse(const uint8_t *d, size_t n, uint64_t max_rows, const char *what,
+                     uint32_t **out, size_t *nout, lf_error *err) {
   if (n < 8 || roaring_bitmap_portable_deserialize_size((const char *)d, n) != n)
     return lf_err(err, LF_CORRUPT, "%s: not a Roaring bitmap of %zu bytes", what, n);
   roaring_bitmap_t *r = roaring_bitmap_portable_deserialize_safe((const char *)d, n);
@@ -308,7 +308,7 @@ int lf_deletion_parse(const uint8_t *d, size_t n, int type, uint64_t max_rows,
   *nout = 0;
   int rc;
   if (type == LF_DEL_BITMAP) {
-    rc = parse_roaring(d, n, max_rows, what, out, nout, err);
+    rc = lf_roaring_parse(d, n, max_rows, what, out, nout, err);
   } else {
     arrow_ctx a = {d, n, what, -1, max_rows > UINT32_MAX ? (uint64_t)UINT32_MAX + 1 : max_rows,
                    0, NULL, 0, 0};

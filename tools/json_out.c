@@ -25,7 +25,7 @@ static void put_float(FILE *out, double v, int is32) {
 }
 
 
-static void put_string(FILE *out, const uint8_t *s, uint64_t n) {
+void json_string(FILE *out, const uint8_t *s, uint64_t n) {
   fputc('"', out);
   for (uint64_t i = 0; i < n; i++) {
     uint8_t c = s[i];
@@ -51,7 +51,7 @@ static void put_int(FILE *out, int64_t v) {
   else fprintf(out, "%" PRId64, v);
 }
 
-static void put_uint(FILE *out, uint64_t v) {
+void json_uint(FILE *out, uint64_t v) {
   if (v > 9007199254740991ULL) fprintf(out, "\"%" PRIu64 "\"", v);
   else fprintf(out, "%" PRIu64, v);
 }
@@ -85,14 +85,14 @@ static void put_fixed(FILE *out, const lf_array *a, uint64_t i) {
   switch (f->type) {
     case LF_T_BOOL: fputs(*p ? "true" : "false", out); return;
     case LF_T_INT8: put_int(out, *(const int8_t *)p); return;
-    case LF_T_UINT8: put_uint(out, *p); return;
+    case LF_T_UINT8: json_uint(out, *p); return;
     case LF_T_INT16: { int16_t v; memcpy(&v, p, 2); put_int(out, v); return; }
-    case LF_T_UINT16: { uint16_t v; memcpy(&v, p, 2); put_uint(out, v); return; }
+    case LF_T_UINT16: { uint16_t v; memcpy(&v, p, 2); json_uint(out, v); return; }
     case LF_T_INT32: case LF_T_TIME32: { int32_t v; memcpy(&v, p, 4); put_int(out, v); return; }
-    case LF_T_UINT32: { uint32_t v; memcpy(&v, p, 4); put_uint(out, v); return; }
+    case LF_T_UINT32: { uint32_t v; memcpy(&v, p, 4); json_uint(out, v); return; }
     case LF_T_INT64: case LF_T_TIME64: case LF_T_DURATION:
       memcpy(&s, p, 8); put_int(out, s); return;
-    case LF_T_UINT64: memcpy(&u, p, 8); put_uint(out, u); return;
+    case LF_T_UINT64: memcpy(&u, p, 8); json_uint(out, u); return;
     case LF_T_FLOAT16: { uint16_t h; memcpy(&h, p, 2); put_float(out, lf_half_to_double(h), 1); return; }
     case LF_T_FLOAT32: { float v; memcpy(&v, p, 4); put_float(out, v, 1); return; }
     case LF_T_FLOAT64: { double v; memcpy(&v, p, 8); put_float(out, v, 0); return; }
@@ -118,7 +118,7 @@ void json_value(FILE *out, const lf_array *a, uint64_t i) {
   switch (f->type) {
     case LF_T_NULL: fputs("null", out); return;
     case LF_T_UTF8: case LF_T_LARGE_UTF8:
-      put_string(out, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]);
+      json_string(out, a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]);
       return;
     case LF_T_BINARY: case LF_T_LARGE_BINARY:
       fputc('"', out);
@@ -129,7 +129,7 @@ void json_value(FILE *out, const lf_array *a, uint64_t i) {
       fputc('{', out);
       for (int c = 0; c < a->n_children; c++) {
         if (c) fputc(',', out);
-        put_string(out, (const uint8_t *)f->children[c]->name, strlen(f->children[c]->name));
+        json_string(out, (const uint8_t *)f->children[c]->name, strlen(f->children[c]->name));
         fputc(':', out);
         json_value(out, &a->children[c], i);
       }

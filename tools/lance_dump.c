@@ -1,18 +1,21 @@
 /*
 ** lance_dump.c: build/lance-dump, prints a Lance data file as one JSON
-** object per row (docs/lance-dump.md), or its schema / page layouts.
+** object per row (docs/lance-dump.md), or its schema; or the postings of an
+** FTS index (fts_dump.c).
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fts_dump.h"
 #include "json_out.h"
 #include "lf.h"
 
 #define BATCH 4096
 
 static void usage(void) {
-  fprintf(stderr, "usage: lance-dump [--columns a,b] [--rows 3,17,42] [--schema] FILE.lance\n");
+  fprintf(stderr, "usage: lance-dump [--columns a,b] [--rows 3,17,42] [--schema] FILE.lance\n"
+                  "       lance-dump --fts-index DATASET_DIR INDEX_NAME_OR_UUID\n");
   exit(2);
 }
 
@@ -138,6 +141,16 @@ static int run(dump *d, const uint64_t *rows, size_t nrows, lf_error *err) {
 int main(int argc, char **argv) {
   const char *columns = NULL, *rows_arg = NULL, *path = NULL;
   int schema = 0;
+  if (argc == 4 && !strcmp(argv[1], "--fts-index")) {
+    lf_error err = {0};
+    lf_store *store = NULL;
+    int rc = lf_store_local_new("", &store, &err);
+    if (!rc) rc = fts_dump(store, argv[2], argv[3], &err);
+    if (rc) fprintf(stderr, "lance-dump: %s\n", err.msg);
+    fflush(stdout);
+    lf_store_free(store);
+    return rc ? 1 : 0;
+  }
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--columns") && i + 1 < argc) columns = argv[++i];
     else if (!strcmp(argv[i], "--rows") && i + 1 < argc) rows_arg = argv[++i];

@@ -546,6 +546,85 @@ static void test_constant_all_null_list(void **state) {
   }
 }
 
+/* LanceDB 0.39 (2.2) constant list pages without level counts: raw u16
+** levels in the buffers, [rep, def] after an inline value, [value, rep,
+** def] when the value is in a buffer (here list<large_binary>, one value
+** of 5 bytes with 16-byte offsets, as an FTS token file's FST). */
+static const uint16_t C_rep[3] = {1, 1, 1};
+
+static void check_const_lists(opened *o, const char *want, size_t wl) {
+  lf_error err;
+  lf_array a;
+  lf_array_init(&a, o->f->schema.fields[0]);
+  if (lf_file_read_range(o->f, 0, 0, 3, &a, &err)) fail_msg("read: %s", err.msg);
+  assert_null(a.valid);
+  const uint64_t off[4] = {0, 1, 2, 3};
+  assert_memory_equal(a.offsets, off, sizeof off);
+  const lf_array *c = &a.children[0];
+  assert_true(c->length == 3);
+  for (uint64_t i = 0; i < 3; i++) {
+    if (c->offsets) {
+      assert_true(c->offsets[i + 1] - c->offsets[i] == wl);
+      assert_memory_equal(c->data + c->offsets[i], want, wl);
+    } else {
+      assert_memory_equal(c->values + i * wl, want, wl);
+    }
+  }
+  lf_array_reset(&a);
+}
+
+static void test_constant_list_raw_levels(void **state) {
+  (void)state;
+  static const uint64_t lay[2] = {LF_LAYER_ALL_VALID_ITEM, LF_LAYER_ALL_VALID_LIST};
+  /* inline value: buffers [rep, def(empty)] */
+  pbw cl = {0}, layout = {0}, schema = {0};
+  pbw_packed(&cl, 5, lay, 2);
+  const int32_t v = 9;
+  pbw_bytes(&cl, 6, &v, 4);
+  pbw_msg(&layout, 2, &cl);
+  pbw_schema_field(&schema, "l", 0, -1, "list", 0);
+  pbw_schema_field(&schema, "item", 1, 0, "int32", 0);
+  const void *bufs[3] = {C_rep, "", ""};
+  const size_t lens[3] = {6, 0, 0};
+  opened o;
+  memset(&o, 0, sizeof o);
+  lfb_one_page_file_schema(&o.b, &schema, 3, bufs, lens, 2, &layout, 2, 2);
+  open_file(&o);
+  check_const_lists(&o, (const char *)&v, 4);
+  close_file(&o);
+  pbw_free(&cl);
+  pbw_free(&layout);
+  pbw_free(&schema);
+  /* value buffer: [value, rep, def(empty)] */
+  uint8_t val[4 + 8 + 16 + 5] = {2, 0, 0, 0, 16, 0, 0, 0, 5, 0, 0, 0};
+  val[12 + 8] = 5;
+  memcpy(val + 28, "hello", 5);
+  memset(&cl, 0, sizeof cl), memset(&layout, 0, sizeof layout), memset(&schema, 0, sizeof schema);
+  pbw_packed(&cl, 5, lay, 2);
+  pbw_msg(&layout, 2, &cl);
+  pbw_schema_field(&schema, "l", 0, -1, "list", 0);
+  pbw_schema_field(&schema, "item", 1, 0, "large_binary", 0);
+  const void *bufs2[3] = {val, C_rep, ""};
+  const size_t lens2[3] = {sizeof val, 6, 0};
+  memset(&o, 0, sizeof o);
+  lfb_one_page_file_schema(&o.b, &schema, 3, bufs2, lens2, 3, &layout, 2, 2);
+  open_file(&o);
+  check_const_lists(&o, "hello", 5);
+  close_file(&o);
+  /* an offset past the data is corrupt */
+  val[12 + 8] = 6;
+  memset(&o, 0, sizeof o);
+  lfb_one_page_file_schema(&o.b, &schema, 3, bufs2, lens2, 3, &layout, 2, 2);
+  open_file(&o);
+  lf_error err;
+  assert_int_equal(decode(&o, &err), LF_CORRUPT);
+  assert_non_null(strstr(err.msg, "unknown layout"));
+  close_file(&o);
+  pbw_free(&cl);
+  pbw_free(&layout);
+  pbw_free(&schema);
+}
+
 /* ---- full-zip ------------------------------------------------------------------ */
 
 static void fz_layout(pbw *pl, uint32_t bits_rep, uint32_t bits_def, uint32_t bits_value,
@@ -747,6 +826,7 @@ int main(void) {
       cmocka_unit_test(test_constant_inline_value),
       cmocka_unit_test(test_constant_all_null),
       cmocka_unit_test(test_constant_all_null_list),
+      cmocka_unit_test(test_constant_list_raw_levels),
       cmocka_unit_test(test_fullzip_fixed),
       cmocka_unit_test(test_fullzip_list_control_words),
       cmocka_unit_test(test_fullzip_variable),

@@ -1,0 +1,235 @@
+/*
+** bm25.c: owns BM25 scoring as LanceDB 0.39 computes it for an FTS index:
+** an OR query over already tokenized query tokens, exhaustive (every
+** posting of every query token is scored; LanceDB's WAND pruning skips only
+** documents that cannot reach the top k, so the top k are the same).
+**
+** Statistics, all float32 like LanceDB's scorer:
+**   N      documents in every partition (deleted rows included: the index
+**          keeps them) + the caller's unindexed documents
+**   avgdl  (total tokens of those documents) / N
+**   df(t)  documents holding t, summed over the partitions (+ unindexed)
+**   idf(t) = ln((N - df + 0.5) / (df + 0.5) + 1)
+**   score(d) = sum over the query's distinct tokens t in d of
+**              idf(t) * (K1 + 1) * tf / (tf + K1 * (1 - B + B * dl / avgdl))
+** with K1 = 1.2, B = 0.75, tf the token's frequency in d, dl d's token count.
+*/
+#include "fts_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define K1 1.2f
+#define B 0.75f
+
+float lf_bm25_idf(uint64_t df, uint64_t num_docs) {
+  float n = (float)num_docs, d = (float)df;
+  return logf((n - d + 0.5f) / (d + 0.5f) + 1.0f);
+}
+
+float lf_bm25_avgdl(uint64_t total_tokens, uint64_t num_docs) {
+  return (float)total_tokens / (float)num_docs;
+}
+
+float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl) {
+  float norm = K1 * (1.0f - B + B * (float)doc_tokens / avgdl), f = (float)tf;
+  return (K1 + 1.0f) * f / (f + norm);
+}
+
+/* ---- the query's tokens per partition ----------------------------------------- */
+
+typedef struct qtok {
+  const char *s;
+  size_t len;
+  int dup;            /* repeats an earlier token */
+  uint64_t df;
+  float idf;
+  int64_t *ids;       /* per partition: token id, or -1 */
+} qtok;
+
+typedef struct bm25_run {
+  lf_fts *idx;
+  const lf_fts_query *q;
+  int nparts, nt;
+  qtok *t;
+  uint64_t num_docs;
+  float avgdl;
+} bm25_run;
+
+static void run_free(bm25_run *r) {
+  for (int i = 0; r->t && i < r->nt; i++) free(r->t[i].ids);
+  free(r->t);
+}
+
+/* Look every distinct token up in every partition; sum the df. */
+static int run_tokens(bm25_run *r, lf_error *err) {
+  const lf_fts_query *q = r->q;
+  r->nt = q->ntokens;
+  r->nparts = lf_fts_num_partitions(r->idx);
+  if (!(r->t = calloc((size_t)r->nt + 1, sizeof *r->t))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0; i < r->nt; i++) {
+    qtok *t = &r->t[i];
+    t->s = q->tokens[i];
+    t->len = q->lens ? q->lens[i] : strlen(t->s);
+    for (int j = 0; j < i && !t->dup; j++)
+      t->dup = r->t[j].len == t->len && !memcmp(r->t[j].s, t->s, t->len);
+    if (!(t->ids = malloc(((size_t)r->nparts + 1) * sizeof *t->ids)))
+      return lf_err(err, LF_NOMEM, "out of memory");
+    for (int p = 0; p < r->nparts; p++) {
+      int found = 0, rc;
+      uint32_t id, n;
+      t->ids[p] = -1;
+      if (t->dup) continue;
+      if ((rc = lf_fts_token_lookup(r->idx, p, t->s, t->len, &found, &id, err))) return rc;
+      if (!found) continue;
+      if ((rc = lf_fts_posting_len(r->idx, p, id, &n, err))) return rc;
+      t->ids[p] = id;
+      t->df += n;
+    }
+    if (!t->dup && q->extra_df) t->df += q->extra_df[i];
+  }
+  lf_fts_stats s;
+  lf_fts_stats_get(r->idx, -1, &s);
+  r->num_docs = s.num_docs + q->extra_docs;
+  r->avgdl = r->num_docs ? lf_bm25_avgdl(s.total_tokens + q->extra_tokens, r->num_docs) : 0;
+  for (int i = 0; i < r->nt; i++)
+    r->t[i].idf = r->t[i].df && !r->t[i].dup ? lf_bm25_idf(r->t[i].df, r->num_docs) : 0;
+  return LF_OK;
+}
+
+int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, uint64_t *num_docs, float *avgdl,
+                        float *idf, lf_error *err) {
+  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
+  int rc = run_tokens(&r, err);
+  if (!rc) {
+    *num_docs = r.num_docs;
+    *avgdl = r.avgdl;
+    for (int i = 0; i < r.nt; i++) idf[i] = r.t[i].idf;
+  }
+  run_free(&r);
+  return rc;
+}
+
+/* ---- top k -------------------------------------------------------------------------- */
+
+typedef struct topk {
+  lf_fts_hit *h;
+  size_t n, cap, k;    /* k == 0: keep all */
+} topk;
+
+/* a ranks below b: lower score, or the same score and a larger row id. */
+static int below(const lf_fts_hit *a, const lf_fts_hit *b) {
+  return a->score < b->score || (a->score == b->score && a->row_id > b->row_id);
+}
+
+static void sift_down(topk *t, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    if (l < t->n && below(&t->h[l], &t->h[m])) m = l;
+    if (l + 1 < t->n && below(&t->h[l + 1], &t->h[m])) m = l + 1;
+    if (m == i) return;
+    lf_fts_hit x = t->h[i];
+    t->h[i] = t->h[m];
+    t->h[m] = x;
+    i = m;
+  }
+}
+
+static int topk_push(topk *t, lf_fts_hit hit) {
+  if (t->k && t->n == t->k) { /* a min-heap of the k best: replace the worst */
+    if (below(&hit, &t->h[0]) || (hit.score == t->h[0].score && hit.row_id == t->h[0].row_id))
+      return 0;
+    t->h[0] = hit;
+    sift_down(t, 0);
+    return 0;
+  }
+  if (t->n == t->cap) {
+    size_t c = t->cap ? t->cap * 2 : 64;
+    lf_fts_hit *h = realloc(t->h, c * sizeof *h);
+    if (!h) return -1;
+    t->h = h;
+    t->cap = c;
+  }
+  size_t i = t->n++;
+  t->h[i] = hit;
+  while (t->k && i && below(&t->h[i], &t->h[(i - 1) / 2])) {
+    lf_fts_hit x = t->h[i];
+    t->h[i] = t->h[(i - 1) / 2];
+    t->h[(i - 1) / 2] = x;
+    i = (i - 1) / 2;
+  }
+  return 0;
+}
+
+static int best_first(const void *a, const void *b) {
+  const lf_fts_hit *x = a, *y = b;
+  return below(y, x) ? -1 : below(x, y) ? 1 : 0;
+}
+
+static int in_sorted(const uint32_t *a, size_t n, uint32_t v) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && a[lo] == v;
+}
+
+/* Score partition p: merge the query tokens' posting lists by doc id. */
+static int score_part(bm25_run *r, int p, lf_fts_posting *pl, topk *top, lf_error *err) {
+  size_t ndel, *cur = calloc((size_t)r->nt + 1, sizeof *cur);
+  const uint32_t *del = lf_fts_deleted_fragments(r->idx, &ndel);
+  int rc = cur ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0; !rc && i < r->nt; i++) {
+    pl[i].n = 0;
+    if (r->t[i].ids[p] >= 0)
+      rc = lf_fts_posting_read(r->idx, p, (uint32_t)r->t[i].ids[p], LF_FTS_ROW_IDS, &pl[i], err);
+  }
+  while (!rc) {
+    uint32_t doc = UINT32_MAX;
+    int any = 0, at = -1;
+    for (int i = 0; i < r->nt; i++)
+      if (cur[i] < pl[i].n && (!any || pl[i].doc_ids[cur[i]] < doc))
+        doc = pl[i].doc_ids[cur[i]], any = 1, at = i;
+    if (!any) break;
+    float score = 0;
+    for (int i = 0; i < r->nt; i++)
+      if (cur[i] < pl[i].n && pl[i].doc_ids[cur[i]] == doc) {
+        score += r->t[i].idf * lf_bm25_weight(pl[i].freqs[cur[i]], pl[i].num_tokens[cur[i]], r->avgdl);
+        cur[i]++;
+      }
+    uint64_t row = pl[at].row_ids[cur[at] - 1];
+    if (ndel && in_sorted(del, ndel, (uint32_t)(row >> 32))) continue;
+    if (r->q->filter && !r->q->filter(r->q->filter_ctx, row)) continue;
+    if (topk_push(top, (lf_fts_hit){row, score})) rc = lf_err(err, LF_NOMEM, "out of memory");
+  }
+  free(cur);
+  return rc;
+}
+
+int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n,
+                lf_error *err) {
+  *hits = NULL;
+  *n = 0;
+  if (q->ntokens < 0) return lf_err(err, LF_ARG, "negative token count");
+  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
+  topk top = {NULL, 0, 0, q->k};
+  lf_fts_posting *pl = NULL;
+  int rc = run_tokens(&r, err);
+  if (!rc && !(pl = calloc((size_t)r.nt + 1, sizeof *pl))) rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int p = 0; !rc && r.num_docs && p < r.nparts; p++) rc = score_part(&r, p, pl, &top, err);
+  for (int i = 0; pl && i < r.nt; i++) lf_fts_posting_reset(&pl[i]);
+  free(pl);
+  run_free(&r);
+  if (rc) {
+    free(top.h);
+    return rc;
+  }
+  if (top.n) qsort(top.h, top.n, sizeof *top.h, best_first);
+  *hits = top.h;
+  *n = top.n;
+  if (!top.n) free(top.h), *hits = NULL;
+  return LF_OK;
+}

@@ -1,0 +1,93 @@
+/*
+** fts_int.h: internal declarations of format/index/ shared by its sources,
+** the unit tests and the fuzz targets, one section per file.  Nothing here
+** is public API (fts.h).
+*/
+#ifndef LF_FTS_INT_H
+#define LF_FTS_INT_H
+
+#include "fts.h"
+#include "lf_int.h"
+
+/* ---- fst.c: the token dictionary ------------------------------------------- */
+typedef struct lf_fst {
+  const uint8_t *d;        /* the whole FST (borrowed) */
+  size_t n;
+  uint64_t version;        /* 1..3 */
+  uint64_t nkeys, root;
+  size_t limit;            /* node bytes lie below this offset */
+} lf_fst;
+/* Check the header and footer of the FST in d[0..n) (borrowed: d must
+** outlive f).  Nodes are checked as they are read. */
+int lf_fst_init(lf_fst *f, const uint8_t *d, size_t n, lf_error *err);
+/* *found = 1 and *val when key is in f. */
+int lf_fst_get(const lf_fst *f, const uint8_t *key, size_t klen, int *found, uint64_t *val,
+               lf_error *err);
+/* Keys starting with prefix, in byte order. */
+typedef struct lf_fst_iter lf_fst_iter;
+int lf_fst_iter_new(const lf_fst *f, const uint8_t *prefix, size_t plen, lf_fst_iter **out,
+                    lf_error *err);
+/* *got = 0 at the end; *key (klen bytes) is valid until the next call. */
+int lf_fst_iter_next(lf_fst_iter *it, int *got, const uint8_t **key, size_t *klen,
+                     uint64_t *val, lf_error *err);
+void lf_fst_iter_free(lf_fst_iter *it);
+
+/* ---- posting.c: bitpacked blocks, posting blocks, position blocks ---------- */
+/* Unpack lanes * 32 values of `bits` (0..32) bits each from the
+** lanes * 4 * bits bytes at in (BitPacker4x: lanes 4, BitPacker8x: lanes 8).
+** _sorted adds each value to the one before it, starting from initial. */
+void lf_bp_unpack(unsigned lanes, unsigned bits, const uint8_t *in, uint32_t *out);
+void lf_bp_unpack_sorted(unsigned lanes, unsigned bits, uint32_t initial, const uint8_t *in,
+                         uint32_t *out);
+/* A LEB128 u32 at p[*off] (at most 5 bytes, no bits past 32); advances
+** *off.  0, or -1 when truncated or too long. */
+int lf_varint_u32(const uint8_t *p, size_t n, size_t *off, uint32_t *v);
+
+/* How an index's posting blocks are written (from the invert file's
+** metadata): block_size 128 (BitPacker4x, an f32 max-score prefix) or 256
+** (BitPacker8x, patched frequencies, no prefix); tails as varint deltas
+** (varint_delta_v1) or fixed u32s (fixed32_v1). */
+typedef struct lf_posting_fmt {
+  uint32_t block_size;
+  int varint_tail;
+} lf_posting_fmt;
+
+/* Decode one posting block holding n documents (n == block_size: a full
+** block; 0 < n < block_size: the tail) into docs[0..n) and freqs[0..n);
+** *max_score gets the block's stored max score (0 when none is stored).
+** Every byte must be used; doc ids must ascend strictly. */
+int lf_posting_block(const lf_posting_fmt *fmt, const uint8_t *b, size_t len, uint32_t n,
+                     uint32_t *docs, uint32_t *freqs, float *max_score, lf_error *err);
+/* Decode the positions of one posting block: freqs[0..n) give each
+** document's count; out (cap entries) receives their sum of positions,
+** ascending within each document.  codec: LF_POS_PACKED (packed_delta_v1)
+** or LF_POS_VARINT (varint_doc_delta_v2). */
+enum { LF_POS_NONE = 0, LF_POS_PACKED = 1, LF_POS_VARINT = 2 };
+int lf_position_block(int codec, const uint8_t *b, size_t len, const uint32_t *freqs,
+                      uint32_t n, uint32_t *out, size_t cap, lf_error *err);
+
+/* ---- fts_meta.c: metadata.lance -------------------------------------------- */
+/* Parse the "params" JSON into p (zeroed first; defaults for absent members).
+** On error p is reset. */
+int lf_fts_params_parse(const uint8_t *json, size_t n, lf_fts_params *p, lf_error *err);
+void lf_fts_params_reset(lf_fts_params *p);
+/* Parse the "partitions" JSON array of ids (malloc'd *ids, *n entries). */
+int lf_fts_partitions_parse(const uint8_t *json, size_t n, uint64_t **ids, size_t *nids,
+                            lf_error *err);
+
+/* The on-disk format an index declares in its metadata keys. */
+typedef struct lf_fts_layout {
+  int version;             /* format_version 1..3 */
+  lf_posting_fmt post;
+  int positions;           /* LF_POS_*: shared_stream_v2 with that codec, or none */
+} lf_fts_layout;
+/* From the metadata file's schema metadata (kv[0..n)): the format keys,
+** checked (LF_UNSUPPORTED names an unknown value). */
+int lf_fts_layout_from_meta(const lf_kv *kv, int n, lf_fts_layout *out, lf_error *err);
+
+/* ---- fts.c -------------------------------------------------------------------- */
+/* The document count of token_id's posting list (its _length), without
+** decoding the list. */
+int lf_fts_posting_len(lf_fts *idx, int part, uint32_t token_id, uint32_t *n, lf_error *err);
+
+#endif
