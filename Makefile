@@ -19,7 +19,7 @@ SAN      ?=
 CFLAGS   ?=
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
             -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(SAN) -Iformat -Iext -Itools
-LDLIBS   += -lzstd -llz4 -lroaring -lstemmer -lutf8proc -lm -pthread
+LDLIBS   += -lzstd -llz4 -lroaring -lstemmer -lm -pthread
 TESTLIBS  = -lcmocka -lsqlite3
 
 FORMAT_SRC := $(wildcard format/*.c format/*/*.c)

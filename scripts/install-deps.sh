@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 job=${1:-test}
 
 build_pkgs="gcc make libc6-dev pkg-config libzstd-dev liblz4-dev libroaring-dev
-  libsqlite3-dev libstemmer-dev libutf8proc-dev"
+  libsqlite3-dev libstemmer-dev"
 demo_pkgs="sqlite3 ca-certificates"
 test_pkgs="clang libcmocka-dev python3 python3-pandas"
 case $job in
