@@ -1,0 +1,39 @@
+/*
+** fts.h: full-text search over a Lance snapshot (ext/fts/): the query tree of
+** query.h evaluated as LanceDB 0.39 evaluates it, over the FTS (INVERTED) index
+** of the searched column (format/index/fts.h) plus a flat search of the rows the
+** index does not cover, with BM25 scores equal to LanceDB's.
+**
+** The SQL side (ext/vtab/search.c, the fts() function) asks for every matching
+** row, best first, and applies its prefilters and row deletions itself while it
+** reads the rows in that order: the first k rows that pass are LanceDB's
+** prefiltered top k.  No sqlite3 calls here beyond memory: the evaluator works
+** on format/ objects only.
+*/
+#ifndef LANCE_FTS_H
+#define LANCE_FTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fts/query.h"
+#include "index/fts.h"
+#include "lf_table.h"
+
+/* Open FTS indexes, kept across queries (one per lance table). */
+typedef struct fts_cache fts_cache;
+fts_cache *fts_cache_new(void);
+void fts_cache_free(fts_cache *c);
+
+/* Search snapshot ds (its data files in store) for query q, whose match and
+** phrase nodes name their columns (top-level text fields of ds).  Every row
+** the query matches, best first (score descending, ties by row id ascending),
+** into *hits (malloc'd; NULL when *n == 0).  Rows deleted in ds may appear:
+** the caller drops them when it reads the rows.  Errors: LF_ARG for a column
+** without an FTS index ("no FTS index on column 'body'"), a phrase query on an
+** index built without positions (LanceDB's sentence), an unknown column; the
+** tokenizer's LF_UNSUPPORTED; I/O and corrupt-index errors from format/. */
+int fts_search(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
+               lf_fts_hit **hits, size_t *n, lf_error *err);
+
+#endif
