@@ -13,7 +13,9 @@
 **   score(d) = sum over the query's tokens t in d, a repeated token as
 **              often as it is repeated, of
 **              idf(t) * (K1 + 1) * tf / (tf + K1 * (1 - B + B * dl / avgdl))
-** with K1 = 1.2, B = 0.75, tf the token's frequency in d, dl d's token count.
+** with K1 = 1.2, B = 0.75, tf the token's frequency in d, dl d's token count
+** (format version 3, 256-document blocks: dl rounded down to its top four
+** significant bits, LanceDB's one-byte length code).
 ** Rows outside the index are scored by the caller (LanceDB's flat search)
 ** with N, avgdl and df over the index plus those rows (lf_fts_bm25_weights).
 */
@@ -33,6 +35,14 @@ float lf_bm25_idf(uint64_t df, uint64_t num_docs) {
 
 float lf_bm25_avgdl(uint64_t total_tokens, uint64_t num_docs) {
   return (float)total_tokens / (float)num_docs;
+}
+
+uint32_t lf_bm25_quantize_len(uint32_t len) {
+  unsigned bits = 0;
+  while (bits < 32 && len >> bits) bits++;
+  if (bits < 4) return len;
+  unsigned shift = bits - 4;
+  return (len >> shift) << shift; /* the top four significant bits */
 }
 
 float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl) {
@@ -58,6 +68,7 @@ typedef struct bm25_run {
   qtok *t;
   uint64_t num_docs;
   float avgdl;
+  int quantize;       /* format version 3: lengths as their 4-bit-mantissa code */
 } bm25_run;
 
 static void run_free(bm25_run *r) {
@@ -108,7 +119,7 @@ static int run_tokens(bm25_run *r, const lf_fts_extra *extra, lf_error *err) {
 
 int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
                         uint64_t *num_docs, float *avgdl, float *idf, lf_error *err) {
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
+  bm25_run r = {idx, q, 0, 0, NULL, 0, 0, 0};
   int rc = q->ntokens < 0 ? lf_err(err, LF_ARG, "negative token count") : run_tokens(&r, extra, err);
   if (!rc) {
     *num_docs = r.num_docs;
@@ -205,8 +216,11 @@ static int score_part(bm25_run *r, int p, lf_fts_posting *pl, topk *top, lf_erro
     float score = 0;
     for (int i = 0; i < r->nt; i++) { /* lists of repeated tokens are empty */
       int l = r->t[i].first;
-      if (cur[l] < pl[l].n && pl[l].doc_ids[cur[l]] == doc)
-        score += r->t[i].idf * lf_bm25_weight(pl[l].freqs[cur[l]], pl[l].num_tokens[cur[l]], r->avgdl);
+      if (cur[l] < pl[l].n && pl[l].doc_ids[cur[l]] == doc) {
+        uint32_t dl = pl[l].num_tokens[cur[l]];
+        if (r->quantize) dl = lf_bm25_quantize_len(dl);
+        score += r->t[i].idf * lf_bm25_weight(pl[l].freqs[cur[l]], dl, r->avgdl);
+      }
     }
     uint64_t row = pl[at].row_ids[cur[at]];
     for (int i = 0; i < r->nt; i++)
@@ -224,7 +238,7 @@ int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n
   *hits = NULL;
   *n = 0;
   if (q->ntokens < 0) return lf_err(err, LF_ARG, "negative token count");
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
+  bm25_run r = {idx, q, 0, 0, NULL, 0, 0, lf_fts_format_version(idx) >= 3};
   topk top = {NULL, 0, 0, q->k};
   lf_fts_posting *pl = NULL;
   int rc = run_tokens(&r, NULL, err);

@@ -155,6 +155,10 @@ int lf_fts_doc_len(lf_fts *idx, uint64_t row_id, int *found, uint32_t *num_token
 float lf_bm25_idf(uint64_t df, uint64_t num_docs);
 float lf_bm25_avgdl(uint64_t total_tokens, uint64_t num_docs);
 float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl);
+/* Format version 3 indexes (256-document blocks) score a document of len
+** tokens as if it had len rounded down to its top four significant bits
+** (a one-byte length code, as Lucene's SmallFloat); lf_fts_bm25 does so. */
+uint32_t lf_bm25_quantize_len(uint32_t len);
 
 typedef struct lf_fts_hit {
   uint64_t row_id;
