@@ -68,12 +68,11 @@ static int info(lf_fts *idx) {
          TF(p->split_identifiers), TF(p->split_on_numerics), TF(p->preserve_original),
          TF(p->index_operators));
   if (!p->has_custom_stop_words) printf("null");
-  for (size_t i = 0; p->has_custom_stop_words && i <= p->n_custom_stop_words; i++) {
+  for (size_t i = 0; p->has_custom_stop_words && i < p->n_custom_stop_words; i++) {
     printf("%s", i == 0 ? "[" : ",");
-    if (i < p->n_custom_stop_words) print_str(p->custom_stop_words[i]);
-    else printf("]");
+    print_str(p->custom_stop_words[i]);
   }
-  if (p->has_custom_stop_words && !p->n_custom_stop_words) printf("]");
+  if (p->has_custom_stop_words) printf("%s", p->n_custom_stop_words ? "]" : "[]");
   printf("},\"format_version\":%d,\"block_size\":%u,\"positions\":%d,\"partitions\":[",
          lf_fts_format_version(idx), lf_fts_block_size(idx), lf_fts_has_positions(idx));
   for (int i = 0; i < lf_fts_num_partitions(idx); i++) {
