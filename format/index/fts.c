@@ -268,12 +268,13 @@ static int load_fst(lf_fts *idx, fts_part *p, lf_error *err) {
   size_t n = rc ? 0 : (size_t)(a.offsets[1] - a.offsets[0]);
   if (!rc && !(p->fst_bytes = malloc(n + 1))) rc = nomem(err);
   if (!rc) {
-    memcpy(p->fst_bytes, a.data + a.offsets[0], n);
+    if (n) memcpy(p->fst_bytes, a.data + a.offsets[0], n);
     if ((rc = lf_fst_init(&p->fst, p->fst_bytes, n, err))) lf_err_prefix(err, rc, "%s", p->tokens_path);
   }
   lf_array_reset(&a);
   lf_file_free(f);
   if (!rc) p->fst_loaded = 1;
+  else free(p->fst_bytes), p->fst_bytes = NULL; /* a later call tries again */
   return rc;
 }
 
@@ -359,7 +360,11 @@ static int load_docs(fts_part *p, lf_error *err) {
     if (!rc && n) memcpy(k ? (void *)p->ntok : (void *)p->rowids, a.values, (size_t)n * (k ? 4 : 8));
   }
   lf_array_reset(&a);
-  if (rc) return rc;
+  if (rc) { /* a later call tries again from scratch */
+    free(p->rowids), free(p->ntok);
+    p->rowids = NULL, p->ntok = NULL;
+    return rc;
+  }
   p->docs_sorted = 1;
   for (uint64_t i = 1; i < n; i++)
     if (p->rowids[i] <= p->rowids[i - 1]) p->docs_sorted = 0;
@@ -451,6 +456,7 @@ static int open_invert(lf_fts *idx, fts_part *p, lf_error *err) {
   if (rc) {
     lf_file_free(p->inv);
     p->inv = NULL;
+    for (int c = 0; c < NCOLS; c++) lf_array_reset(&p->arr[c]);
   }
   return rc;
 }
@@ -492,8 +498,9 @@ static int decode_blocks(const lf_fts *idx, fts_part *p, lf_fts_posting *o, lf_e
     float m;
     if (lf_array_is_null(b, i))
       return lf_err(err, LF_CORRUPT, "%s: null posting block", p->invert_path);
-    int rc = lf_posting_block(&idx->layout.post, b->data + b->offsets[i],
-                              (size_t)(b->offsets[i + 1] - b->offsets[i]), cnt, o->doc_ids + at,
+    size_t blen = (size_t)(b->offsets[i + 1] - b->offsets[i]);
+    int rc = lf_posting_block(&idx->layout.post, blen ? b->data + b->offsets[i] : (const uint8_t *)"",
+                              blen, cnt, o->doc_ids + at,
                               o->freqs + at, &m, err);
     if (!rc && at && o->doc_ids[at] <= o->doc_ids[at - 1])
       rc = lf_err(err, LF_CORRUPT, "FTS posting data: doc ids do not ascend across blocks");
@@ -512,14 +519,15 @@ static int decode_positions(const lf_fts *idx, fts_part *p, lf_fts_posting *o, l
     return lf_err(err, LF_CORRUPT, "%s: position blocks do not match the posting blocks", p->invert_path);
   for (uint32_t i = 0; i < o->n; i++) total += o->freqs[i];
   if (total > UINT32_MAX) return lf_err(err, LF_CORRUPT, "%s: over 2^32 positions", p->invert_path);
-  if (total > o->cap_pos) {
+  if (total > o->cap_pos || !o->positions) {
     uint32_t *np = realloc(o->positions, (size_t)total * 4 + 4);
     if (!np) return nomem(err);
     o->positions = np;
     o->cap_pos = (size_t)total;
   }
-  const uint8_t *bytes = s->data + s->offsets[0];
+  static const uint8_t none[1];
   uint64_t blen = s->offsets[1] - s->offsets[0], at = 0;
+  const uint8_t *bytes = blen ? s->data + s->offsets[0] : none;
   const uint32_t *off = (const uint32_t *)(const void *)l->children[0].values;
   for (uint64_t i = first; i < end; i++) {
     uint64_t lo = off[i], hi = i + 1 < end ? off[i + 1] : blen;
