@@ -167,7 +167,8 @@ static int in_frags(const lf_index_meta *m, uint64_t frag) {
   return 0;
 }
 
-/* Scan the text column of the fragments the index does not cover. */
+/* Scan the text column of the fragments the index does not cover (the
+** others are skipped by their live row counts, undecoded). */
 static int flat_scan(lf_dataset *ds, lf_store *st, const lf_index_meta *m, flat *f,
                      lf_error *err) {
   const lf_schema *s = lf_dataset_schema(ds);
@@ -178,13 +179,23 @@ static int flat_scan(lf_dataset *ds, lf_store *st, const lf_index_meta *m, flat 
   lf_scan *sc = NULL;
   const lf_scan_batch *b;
   int rc = lf_scan_open(ds, st, &col, 1, &sc, err);
-  while (!rc && !(rc = lf_scan_next(sc, 4096, &b, err)) && b->n) {
-    if (in_frags(m, b->fragment_id)) continue;
-    const lf_array *a = &b->cols[0];
-    for (uint64_t i = 0; !rc && i < b->n; i++)
-      if (!lf_array_is_null(a, i) &&
-          flat_row(f, b->rowids[i], a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]))
-        rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int fi = 0; !rc && fi < lf_dataset_num_fragments(ds); fi++) {
+    const uint32_t *del;
+    size_t ndel;
+    if ((rc = lf_dataset_deletions(ds, fi, &del, &ndel, err))) break;
+    uint64_t live = lf_dataset_fragment(ds, fi)->physical_rows - ndel;
+    if (in_frags(m, lf_dataset_fragment(ds, fi)->id)) {
+      rc = lf_scan_skip(sc, live, err);
+      continue;
+    }
+    while (!rc && live && !(rc = lf_scan_next(sc, live < 4096 ? live : 4096, &b, err)) && b->n) {
+      const lf_array *a = &b->cols[0];
+      for (uint64_t i = 0; !rc && i < b->n; i++)
+        if (!lf_array_is_null(a, i) &&
+            flat_row(f, b->rowids[i], a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]))
+          rc = lf_err(err, LF_NOMEM, "out of memory");
+      live -= b->n;
+    }
   }
   lf_scan_free(sc);
   return rc;
