@@ -120,7 +120,7 @@ static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_
     *dst = p;
     *cap = nc;
   }
-  memcpy(*dst + *len, b->data, n * 2);
+  if (n) memcpy(*dst + *len, b->data, n * 2); /* *dst may still be NULL when n is 0 */
   *len += n;
   return LF_OK;
 }
