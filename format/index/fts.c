@@ -528,9 +528,9 @@ static int decode_positions(const lf_fts *idx, fts_part *p, lf_fts_posting *o, l
   static const uint8_t none[1];
   uint64_t blen = s->offsets[1] - s->offsets[0], at = 0;
   const uint8_t *bytes = blen ? s->data + s->offsets[0] : none;
-  const uint32_t *off = (const uint32_t *)(const void *)l->children[0].values;
+  const uint8_t *off = l->children[0].values; /* u32 each */
   for (uint64_t i = first; i < end; i++) {
-    uint64_t lo = off[i], hi = i + 1 < end ? off[i + 1] : blen;
+    uint64_t lo = lf_le32(off + 4 * i), hi = i + 1 < end ? lf_le32(off + 4 * (i + 1)) : blen;
     uint32_t d0 = (uint32_t)((i - first) * bs), cnt = o->n - d0 < bs ? o->n - d0 : (uint32_t)bs;
     if (lf_array_is_null(&l->children[0], i) || lo > hi || hi > blen)
       return lf_err(err, LF_CORRUPT, "%s: position block %llu out of range", p->invert_path,
