@@ -18,6 +18,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 
 #include "lf_table.h"
+#include "fts/fts.h"
 #include "vtab.h"
 
 #define BATCH_ROWS 2048
@@ -113,13 +114,15 @@ static char *declare_sql(const lf_schema *s) {
     sqlite3_str_appendf(q, "%s\"%w\" %s", i ? ", " : "", s->fields[i]->name,
                         vtab_sql_type(s->fields[i]));
   sqlite3_str_appendf(q, "%s_version HIDDEN, _tag HIDDEN, _rowid HIDDEN, _rowaddr HIDDEN, "
-                      "_distance HIDDEN, _k HIDDEN, _metric HIDDEN, _options HIDDEN)", s->n_fields ? ", " : "");
+                      "_distance HIDDEN, _k HIDDEN, _metric HIDDEN, _options HIDDEN, _score HIDDEN, "
+                      "_relevance_score HIDDEN)", s->n_fields ? ", " : "");
   return sqlite3_str_finish(q);
 }
 
 static void vt_free(lvtab *vt) {
   if (!vt) return;
   lf_dataset_free(vt->latest);
+  fts_cache_free(vt->fts);
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   lf_store_free(vt->store);
@@ -204,17 +207,23 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **                                     is left to SQLite and there is no ORDER
 **                                     BY: rows are skipped undecoded, whole
 **                                     fragments at a time)
-**  32  vec MATCH ?                    the query vector: exact k-nearest-
-**                                     neighbour search on column vec
-**  64  _k = ?                         k (needed with 32)
+**  32  col MATCH ?                    the query: vector search on a vector column
+**                                     (exact or indexed k nearest), BM25 full-text
+**                                     search on a text column (search.c)
+**  64  _k = ?                         k, the number of results
 ** 128  _metric = ?                    'l2' (default), 'cosine', 'dot', 'hamming'
 ** 256  _distance >= ? (512: > ?)      with 32: the lower bound of the distance
 **                                     range, applied before the top k
 ** 1024 _distance <= ? (2048: < ?)     with 32: the upper bound
 ** 4096 _options = ?                   with 32: 'key=value ...' (knn_options_parse)
-** idxStr: "<vector column>;" when bit 32 is set, then for each pushed filter,
-**   in argv order after the above, "<column>:<op>[i];" ("i": an IN list taken
-**   all at once with sqlite3_vtab_in) with op an
+** 8192 col2 MATCH ?                   a second MATCH (hybrid search: one text and
+**                                     one vector column), right after bit 32's
+** 16384 LIMIT n                       with 32 and no _k: k = n; taken last (its
+**                                     argv is the last) and only when every other
+**                                     constraint is consumed and there is no OFFSET
+** idxStr: "<col>;" ("<col>,<col2>;" with 8192) when bit 32 is set, then for each
+**   pushed filter, in argv order after the above, "<column>:<op>[i];" ("i": an IN
+**   list taken all at once with sqlite3_vtab_in) with op an
 **   SQLITE_INDEX_CONSTRAINT_* code (EQ, NE, GT, LE, LT, GE, ISNULL, ISNOTNULL),
 **   then "|<colUsed as hex>".
 ** Filters run in C on decoded batches.  When the right-hand side is a
@@ -223,8 +232,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** and the C filter only ever drops rows SQLite would drop.  With a vector search
 ** they are prefilters, applied before the top k.  _version, _tag, rowid,
 ** MATCH, _k, _metric and _options constraints are consumed (omit = 1), and so are
-** the _distance bounds when their value is known to compare exactly; a
-** search consumes ORDER BY _distance.
+** the _distance bounds when their value is known to compare exactly; a search
+** consumes ORDER BY _distance (vector), _score DESC (text), _relevance_score DESC
+** (hybrid).
 ** Cost tiers: rowid take 10; a search or scan 1e6, minus a little per pushed
 ** filter; a plan leaving an unusable _version/_tag/MATCH constraint
 ** unhandled costs 1e12, so SQLite picks the plan that uses it.
@@ -299,7 +309,8 @@ static void plan_offset(sqlite3_index_info *info, vtab_plan *pl) {
 
 static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl) {
   sqlite3_str *s = sqlite3_str_new(NULL);
-  if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
+  if (pl->idx & 8192) sqlite3_str_appendf(s, "%d,%d;", pl->vcol, pl->col2);
+  else if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
   for (int i = 0; i < info->nConstraint && !(pl->idx & 12); i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
     if (!c->usable || !is_filter_op(c->op) || !filterable(vt, c->iColumn)) continue;
@@ -326,7 +337,7 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
 
 static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   lvtab *vt = (lvtab *)p;
-  vtab_plan pl = {.vcol = -1};
+  vtab_plan pl = {.vcol = -1, .col2 = -1};
   int hv = vtab_find_hidden(vt, info, H_VERSION, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
   int ht = vtab_find_hidden(vt, info, H_TAG, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
   if (hv >= 0) vtab_take_constraint(info, &pl, 1, hv);
@@ -336,6 +347,7 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   if (hr >= 0) vtab_take_constraint(info, &pl, sqlite3_vtab_in(info, hr, 1) ? 8 : 4, hr);
   plan_offset(info, &pl);
   if (plan_filters(vt, info, &pl)) return SQLITE_NOMEM;
+  vtab_plan_limit(vt, info, &pl);
   info->idxNum = pl.idx;
   if (pl.idx & 12) {
     info->estimatedCost = 10;
@@ -545,11 +557,7 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
                          int first, uint64_t *used) {
   const lvtab *vt = (const lvtab *)c->base.pVtab;
   int n = 0;
-  if (c->search.on) { /* "<searched column>;" first */
-    char *end;
-    c->search.vcol = (int)strtol(idx_str, &end, 10);
-    idx_str = *end == ';' ? end + 1 : end;
-  }
+  if (c->search.on) idx_str = vtab_search_cols(c, idx_str); /* "<col>[,<col>];" first */
   for (const char *p = idx_str; *p && *p != '|'; p++) n += *p == ';';
   c->filters = sqlite3_malloc64(((uint64_t)n + 1) * sizeof *c->filters);
   if (!c->filters) return SQLITE_NOMEM;
@@ -586,7 +594,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   cursor_reset(c);
   int a = 0;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
-  int rc = idx & 32 ? vtab_search_args(vt, c, idx, argv, &a) : SQLITE_OK;
+  int rc = idx & 32 ? vtab_search_args(vt, c, idx, argc, argv, &a) : SQLITE_OK;
   if (rc) return rc;
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
   sqlite3_value *skip = idx & 16 ? argv[a++] : NULL;
