@@ -18,6 +18,7 @@ sqlite3_lance_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
   int rc = lance_info_register(db);
   if (rc == SQLITE_OK) rc = vec_register(db);
   if (rc == SQLITE_OK) rc = vtab_register(db);
+  if (rc == SQLITE_OK) rc = vtab_search_func_register(db);
   if (rc == SQLITE_OK) rc = lance_pragma_register(db);
   if (rc == SQLITE_OK) rc = lance_commands_register(db);
   (void)pzErrMsg;

@@ -216,5 +216,7 @@ void vtab_search_reset(vtab_search *s);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
+/* search_func.c: the fts() and knn() table-valued functions. */
+int vtab_search_func_register(sqlite3 *db);
 
 #endif
