@@ -28,5 +28,6 @@ fi
 node compare.mjs out "$bin"
 HIST_REUSE=${HIST_REUSE:-${INTEROP_REUSE:-0}} "$here/hist_run.sh" "$(dirname "$bin")/lance.so"
 KNN_REUSE=${KNN_REUSE:-${INTEROP_REUSE:-0}} "$here/knn_run.sh" "$(dirname "$bin")/lance.so"
+FTSSQL_REUSE=${FTSSQL_REUSE:-${INTEROP_REUSE:-0}} "$here/ftssql_run.sh" "$(dirname "$bin")/lance.so"
 "$here/write_run.sh" "$(dirname "$bin")/lance.so"
 TOK_REUSE=${TOK_REUSE:-${INTEROP_REUSE:-0}} "$here/tok_run.sh" "$bin" "$(dirname "$bin")/tok-tool"
