@@ -1,6 +1,6 @@
 /*
 ** search.c: owns search on the `lance` table: planning the `col MATCH ?`
-** constraints with their companions (_k or LIMIT, _metric, _distance bounds,
+** constraints with their companions (_k, _metric, _distance bounds,
 ** _options, ORDER BY _distance / _score / _relevance_score) in xBestIndex,
 ** reading their arguments in xFilter, running the search over the chosen snapshot
 ** with the pushed filters as prefilters, and the search's hidden columns.  The
@@ -64,23 +64,6 @@ static int order_is(const lvtab *vt, const sqlite3_index_info *info, int h, int 
   return info->nOrderBy == 1 ||
          (info->nOrderBy == 2 && !info->aOrderBy[1].desc &&
           (info->aOrderBy[1].iColumn == -1 || info->aOrderBy[1].iColumn == vt->ncols + H_ROWID));
-}
-
-/* LIMIT n as the number of results of a search without _k: only when SQLite
-** checks nothing after us (every other constraint consumed, in order) and there
-** is no OFFSET, so the first n rows we return are the rows SQLite keeps.  Called
-** last in xBestIndex: its argv is the last one. */
-void vtab_plan_limit(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl) {
-  if (!(pl->idx & 32) || (pl->idx & 64) || (info->nOrderBy && !info->orderByConsumed)) return;
-  (void)vt;
-  int lim = -1;
-  for (int i = 0; i < info->nConstraint; i++) {
-    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    if (c->op == SQLITE_INDEX_CONSTRAINT_OFFSET) return;
-    if (c->op == SQLITE_INDEX_CONSTRAINT_LIMIT) { if (c->usable) lim = i; continue; }
-    if (info->aConstraintUsage[i].argvIndex == 0 || !info->aConstraintUsage[i].omit) return;
-  }
-  if (lim >= 0) vtab_take_constraint(info, pl, 16384, lim);
 }
 
 void vtab_plan_search(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl) {
@@ -278,7 +261,14 @@ static int run_text(lvtab *vt, lcursor *c, sqlite3_value *q, sqlite3_int64 k, vt
   size_t n = 0;
   int rc = fts_search(vt->fts, vt->store, c->ds, fq, &hits, &n, e);
   fts_query_free(fq);
-  if (!rc) rc = keep_passing(vt, c, hits, n, k, out, nout, e);
+  if (!rc && (k >= 0 || c->nfilters)) {
+    rc = keep_passing(vt, c, hits, n, k, out, nout, e);
+  } else if (!rc && !(*out = sqlite3_malloc64((n + 1) * sizeof **out))) {
+    rc = lf_err(e, LF_NOMEM, "out of memory");
+  } else if (!rc) { /* every match, no filter: the cursor's takes drop deleted rows */
+    for (size_t i = 0; i < n; i++) (*out)[i] = (vtab_hit){(int64_t)hits[i].row_id, NAN, hits[i].score, NAN};
+    *nout = n;
+  }
   free(hits);
   return rc;
 }
@@ -335,7 +325,7 @@ const char *vtab_search_cols(lcursor *c, const char *idx_str) {
   return idx_str;
 }
 
-int vtab_search_args(lvtab *vt, lcursor *c, int idx, int argc, sqlite3_value **argv, int *a) {
+int vtab_search_args(lvtab *vt, lcursor *c, int idx, sqlite3_value **argv, int *a) {
   vtab_search *s = &c->search;
   s->ncols = idx & 8192 ? 2 : 1;
   s->q[0] = argv[(*a)++];
@@ -351,10 +341,7 @@ int vtab_search_args(lvtab *vt, lcursor *c, int idx, int argc, sqlite3_value **a
   s->k = -1;
   if (k && sqlite3_value_type(k) != SQLITE_INTEGER)
     return vtab_error(vt, "lance: %s: _k must be an integer, the number of results", vt->name);
-  if (k) s->k = sqlite3_value_int64(k);
-  else if (idx & 16384 && sqlite3_value_type(argv[argc - 1]) == SQLITE_INTEGER)
-    s->k = sqlite3_value_int64(argv[argc - 1]);
-  if (s->k < -1 || (k && s->k < 0)) s->k = 0;
+  if (k) s->k = sqlite3_value_int64(k) < 0 ? 0 : sqlite3_value_int64(k);
   if (metric && !(s->metric = sqlite3_mprintf("%s", sqlite3_value_text(metric))))
     return SQLITE_NOMEM;
   return search_options(vt, s, opts);
@@ -391,9 +378,9 @@ int vtab_search_run(lvtab *vt, lcursor *c, lf_error *e) {
   if (rc) return rc;
   int qv = s->col[0] == s->vcol ? 0 : 1, qt = 1 - qv;
   if (s->vcol >= 0 && s->k < 0)
-    return lf_err(e, LF_ARG, "%s needs _k = N (or ORDER BY %s LIMIT N), the number of results",
+    return lf_err(e, LF_ARG, "%s needs _k = N, the number of %s",
                   s->tcol >= 0 ? "hybrid search" : "vector search",
-                  s->tcol >= 0 ? "_relevance_score DESC" : "_distance");
+                  s->tcol >= 0 ? "results" : "neighbours");
   simd_topk_item *v = NULL;
   vtab_hit *t = NULL;
   size_t nv = 0, nt = 0;

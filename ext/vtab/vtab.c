@@ -218,9 +218,6 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** 4096 _options = ?                   with 32: 'key=value ...' (knn_options_parse)
 ** 8192 col2 MATCH ?                   a second MATCH (hybrid search: one text and
 **                                     one vector column), right after bit 32's
-** 16384 LIMIT n                       with 32 and no _k: k = n; taken last (its
-**                                     argv is the last) and only when every other
-**                                     constraint is consumed and there is no OFFSET
 ** idxStr: "<col>;" ("<col>,<col2>;" with 8192) when bit 32 is set, then for each
 **   pushed filter, in argv order after the above, "<column>:<op>[i];" ("i": an IN
 **   list taken all at once with sqlite3_vtab_in) with op an
@@ -347,7 +344,6 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   if (hr >= 0) vtab_take_constraint(info, &pl, sqlite3_vtab_in(info, hr, 1) ? 8 : 4, hr);
   plan_offset(info, &pl);
   if (plan_filters(vt, info, &pl)) return SQLITE_NOMEM;
-  vtab_plan_limit(vt, info, &pl);
   info->idxNum = pl.idx;
   if (pl.idx & 12) {
     info->estimatedCost = 10;
@@ -594,7 +590,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   cursor_reset(c);
   int a = 0;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
-  int rc = idx & 32 ? vtab_search_args(vt, c, idx, argc, argv, &a) : SQLITE_OK;
+  int rc = idx & 32 ? vtab_search_args(vt, c, idx, argv, &a) : SQLITE_OK;
   if (rc) return rc;
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;
   sqlite3_value *skip = idx & 16 ? argv[a++] : NULL;

@@ -134,7 +134,7 @@ typedef struct vtab_search {
   int vcol, tcol;           /* the vector and the text column, or -1 */
   vtab_hit *res;            /* results (sqlite3_malloc) */
   size_t nres, rpos;        /* rpos: results handed out so far */
-  sqlite3_int64 k;          /* _k or LIMIT; -1: not given */
+  sqlite3_int64 k;          /* _k; -1: not given */
   char *metric;             /* _metric text, or NULL */
   char *options;            /* _options text, or NULL */
   sqlite3_value *dlo, *dhi; /* _distance bounds (xFilter's argv) */
@@ -199,11 +199,9 @@ uint64_t vtab_filter_mask(const vtab_filter *fs, int nf);
 
 /* search.c: `col MATCH ?` planned (idxNum bits 32..8192) and run. */
 void vtab_plan_search(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl);
-/* search.c: LIMIT as the number of results (bit 16384), last in xBestIndex. */
-void vtab_plan_limit(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl);
 /* xFilter (idxNum bit 32 set): the search's arguments from argv[*a...] in idxNum
-** order (LIMIT, bit 16384, is argv[argc - 1]), checked. */
-int vtab_search_args(lvtab *vt, lcursor *c, int idx, int argc, sqlite3_value **argv, int *a);
+** order, checked. */
+int vtab_search_args(lvtab *vt, lcursor *c, int idx, sqlite3_value **argv, int *a);
 /* xFilter: the searched columns at the head of idxStr ("<col>[,<col>];"); returns
 ** the rest of idxStr. */
 const char *vtab_search_cols(lcursor *c, const char *idx_str);
