@@ -76,9 +76,14 @@ replay: $(REPLAY_BIN)
 symbols: $(B)/lance.so
 	@test/check_symbols.sh $(B)/lance.so
 
-interop: all $(B)/commit-tool $(B)/tok-tool
+interop: all $(B)/commit-tool $(B)/tok-tool $(B)/fts-tool
 	@$(INTEROP_ENV) test/interop/run.sh $(B)/lance-dump
 	@test/interop/commit_run.sh $(B)/commit-tool
+	@$(INTEROP_ENV) test/interop/fts_run.sh $(B)
+
+# The interop driver of the FTS index reader (test/interop/fts_tool.c).
+$(B)/fts-tool: test/interop/fts_tool.c $(B)/liblanceformat.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/liblanceformat.a $(LDLIBS)
 
 # The interop driver of lf_commit and tags (test/interop/commit_tool.c).
 $(B)/commit-tool: test/interop/commit_tool.c $(B)/liblanceformat.a

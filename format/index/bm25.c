@@ -5,14 +5,19 @@
 ** documents that cannot reach the top k, so the top k are the same).
 **
 ** Statistics, all float32 like LanceDB's scorer:
-**   N      documents in every partition (deleted rows included: the index
-**          keeps them) + the caller's unindexed documents
+**   N      documents in every partition (rows with at least one token;
+**          deleted rows included: the index keeps them)
 **   avgdl  (total tokens of those documents) / N
-**   df(t)  documents holding t, summed over the partitions (+ unindexed)
+**   df(t)  documents holding t, summed over the partitions
 **   idf(t) = ln((N - df + 0.5) / (df + 0.5) + 1)
-**   score(d) = sum over the query's distinct tokens t in d of
+**   score(d) = sum over the query's tokens t in d, a repeated token as
+**              often as it is repeated, of
 **              idf(t) * (K1 + 1) * tf / (tf + K1 * (1 - B + B * dl / avgdl))
-** with K1 = 1.2, B = 0.75, tf the token's frequency in d, dl d's token count.
+** with K1 = 1.2, B = 0.75, tf the token's frequency in d, dl d's token count
+** (format version 3, 256-document blocks: dl rounded down to its top four
+** significant bits, LanceDB's one-byte length code).
+** Rows outside the index are scored by the caller (LanceDB's flat search)
+** with N, avgdl and df over the index plus those rows (lf_fts_bm25_weights).
 */
 #include "fts_int.h"
 
@@ -32,6 +37,14 @@ float lf_bm25_avgdl(uint64_t total_tokens, uint64_t num_docs) {
   return (float)total_tokens / (float)num_docs;
 }
 
+uint32_t lf_bm25_quantize_len(uint32_t len) {
+  unsigned bits = 0;
+  while (bits < 32 && len >> bits) bits++;
+  if (bits < 4) return len;
+  unsigned shift = bits - 4;
+  return (len >> shift) << shift; /* the top four significant bits */
+}
+
 float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl) {
   float norm = K1 * (1.0f - B + B * (float)doc_tokens / avgdl), f = (float)tf;
   return (K1 + 1.0f) * f / (f + norm);
@@ -42,7 +55,7 @@ float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl) {
 typedef struct qtok {
   const char *s;
   size_t len;
-  int dup;            /* repeats an earlier token */
+  int first;          /* the first token equal to this one (itself if none) */
   uint64_t df;
   float idf;
   int64_t *ids;       /* per partition: token id, or -1 */
@@ -55,6 +68,7 @@ typedef struct bm25_run {
   qtok *t;
   uint64_t num_docs;
   float avgdl;
+  int quantize;       /* format version 3: lengths as their 4-bit-mantissa code */
 } bm25_run;
 
 static void run_free(bm25_run *r) {
@@ -62,8 +76,9 @@ static void run_free(bm25_run *r) {
   free(r->t);
 }
 
-/* Look every distinct token up in every partition; sum the df. */
-static int run_tokens(bm25_run *r, lf_error *err) {
+/* Look every query token up in every partition (a repeated token once);
+** sum the df; then N, avgdl and the idf over the index plus extra. */
+static int run_tokens(bm25_run *r, const lf_fts_extra *extra, lf_error *err) {
   const lf_fts_query *q = r->q;
   r->nt = q->ntokens;
   r->nparts = lf_fts_num_partitions(r->idx);
@@ -72,36 +87,40 @@ static int run_tokens(bm25_run *r, lf_error *err) {
     qtok *t = &r->t[i];
     t->s = q->tokens[i];
     t->len = q->lens ? q->lens[i] : strlen(t->s);
-    for (int j = 0; j < i && !t->dup; j++)
-      t->dup = r->t[j].len == t->len && !memcmp(r->t[j].s, t->s, t->len);
+    t->first = i;
+    for (int j = 0; j < i && t->first == i; j++)
+      if (r->t[j].len == t->len && !memcmp(r->t[j].s, t->s, t->len)) t->first = j;
     if (!(t->ids = malloc(((size_t)r->nparts + 1) * sizeof *t->ids)))
       return lf_err(err, LF_NOMEM, "out of memory");
     for (int p = 0; p < r->nparts; p++) {
       int found = 0, rc;
       uint32_t id, n;
-      t->ids[p] = -1;
-      if (t->dup) continue;
+      t->ids[p] = t->first < i ? r->t[t->first].ids[p] : -1;
+      if (t->first < i) continue;
       if ((rc = lf_fts_token_lookup(r->idx, p, t->s, t->len, &found, &id, err))) return rc;
       if (!found) continue;
       if ((rc = lf_fts_posting_len(r->idx, p, id, &n, err))) return rc;
       t->ids[p] = id;
       t->df += n;
     }
-    if (!t->dup && q->extra_df) t->df += q->extra_df[i];
+    if (t->first < i) t->df = r->t[t->first].df;
   }
   lf_fts_stats s;
   lf_fts_stats_get(r->idx, -1, &s);
-  r->num_docs = s.num_docs + q->extra_docs;
-  r->avgdl = r->num_docs ? lf_bm25_avgdl(s.total_tokens + q->extra_tokens, r->num_docs) : 0;
-  for (int i = 0; i < r->nt; i++)
-    r->t[i].idf = r->t[i].df && !r->t[i].dup ? lf_bm25_idf(r->t[i].df, r->num_docs) : 0;
+  r->num_docs = s.num_docs + (extra ? extra->num_docs : 0);
+  uint64_t tokens = s.total_tokens + (extra ? extra->total_tokens : 0);
+  r->avgdl = r->num_docs ? lf_bm25_avgdl(tokens, r->num_docs) : 0;
+  for (int i = 0; i < r->nt; i++) {
+    uint64_t df = r->t[i].df + (extra && extra->df ? extra->df[i] : 0);
+    r->t[i].idf = df ? lf_bm25_idf(df, r->num_docs) : 0;
+  }
   return LF_OK;
 }
 
-int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, uint64_t *num_docs, float *avgdl,
-                        float *idf, lf_error *err) {
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
-  int rc = run_tokens(&r, err);
+int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
+                        uint64_t *num_docs, float *avgdl, float *idf, lf_error *err) {
+  bm25_run r = {idx, q, 0, 0, NULL, 0, 0, 0};
+  int rc = q->ntokens < 0 ? lf_err(err, LF_ARG, "negative token count") : run_tokens(&r, extra, err);
   if (!rc) {
     *num_docs = r.num_docs;
     *avgdl = r.avgdl;
@@ -184,7 +203,7 @@ static int score_part(bm25_run *r, int p, lf_fts_posting *pl, topk *top, lf_erro
   int rc = cur ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
   for (int i = 0; !rc && i < r->nt; i++) {
     pl[i].n = 0;
-    if (r->t[i].ids[p] >= 0)
+    if (r->t[i].first == i && r->t[i].ids[p] >= 0)
       rc = lf_fts_posting_read(r->idx, p, (uint32_t)r->t[i].ids[p], LF_FTS_ROW_IDS, &pl[i], err);
   }
   while (!rc) {
@@ -195,12 +214,17 @@ static int score_part(bm25_run *r, int p, lf_fts_posting *pl, topk *top, lf_erro
         doc = pl[i].doc_ids[cur[i]], any = 1, at = i;
     if (!any) break;
     float score = 0;
-    for (int i = 0; i < r->nt; i++)
-      if (cur[i] < pl[i].n && pl[i].doc_ids[cur[i]] == doc) {
-        score += r->t[i].idf * lf_bm25_weight(pl[i].freqs[cur[i]], pl[i].num_tokens[cur[i]], r->avgdl);
-        cur[i]++;
+    for (int i = 0; i < r->nt; i++) { /* lists of repeated tokens are empty */
+      int l = r->t[i].first;
+      if (cur[l] < pl[l].n && pl[l].doc_ids[cur[l]] == doc) {
+        uint32_t dl = pl[l].num_tokens[cur[l]];
+        if (r->quantize) dl = lf_bm25_quantize_len(dl);
+        score += r->t[i].idf * lf_bm25_weight(pl[l].freqs[cur[l]], dl, r->avgdl);
       }
-    uint64_t row = pl[at].row_ids[cur[at] - 1];
+    }
+    uint64_t row = pl[at].row_ids[cur[at]];
+    for (int i = 0; i < r->nt; i++)
+      if (cur[i] < pl[i].n && pl[i].doc_ids[cur[i]] == doc) cur[i]++;
     if (ndel && in_sorted(del, ndel, (uint32_t)(row >> 32))) continue;
     if (r->q->filter && !r->q->filter(r->q->filter_ctx, row)) continue;
     if (topk_push(top, (lf_fts_hit){row, score})) rc = lf_err(err, LF_NOMEM, "out of memory");
@@ -214,10 +238,10 @@ int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n
   *hits = NULL;
   *n = 0;
   if (q->ntokens < 0) return lf_err(err, LF_ARG, "negative token count");
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
+  bm25_run r = {idx, q, 0, 0, NULL, 0, 0, lf_fts_format_version(idx) >= 3};
   topk top = {NULL, 0, 0, q->k};
   lf_fts_posting *pl = NULL;
-  int rc = run_tokens(&r, err);
+  int rc = run_tokens(&r, NULL, err);
   if (!rc && !(pl = calloc((size_t)r.nt + 1, sizeof *pl))) rc = lf_err(err, LF_NOMEM, "out of memory");
   for (int p = 0; !rc && r.num_docs && p < r.nparts; p++) rc = score_part(&r, p, pl, &top, err);
   for (int i = 0; pl && i < r.nt; i++) lf_fts_posting_reset(&pl[i]);

@@ -272,9 +272,9 @@ int lf_fst_iter_new(const lf_fst *f, const uint8_t *prefix, size_t plen, lf_fst_
   fst_node nd;
   uint64_t acc = 0, addr = f->root, o;
   uint8_t inp;
-  int rc = f->nkeys ? node_at(f, addr, &nd, err) : LF_OK;
+  int rc = node_at(f, addr, &nd, err);
   size_t i = 0;
-  for (; f->nkeys && !rc && i < plen; i++) {
+  for (; !rc && i < plen; i++) {
     int t = node_find(f, &nd, prefix[i]);
     if (t < 0) break;
     if (!(rc = node_trans(f, &nd, (uint32_t)t, &inp, &o, &addr, err))) {
@@ -282,7 +282,7 @@ int lf_fst_iter_new(const lf_fst *f, const uint8_t *prefix, size_t plen, lf_fst_
       rc = node_at(f, addr, &nd, err);
     }
   }
-  if (!rc && f->nkeys && i == plen) rc = push(it, addr, acc, plen, err);
+  if (!rc && i == plen) rc = push(it, addr, acc, plen, err);
   if (rc) {
     lf_fst_iter_free(it);
     return rc;

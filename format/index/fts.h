@@ -151,10 +151,14 @@ int lf_fts_doc_len(lf_fts *idx, uint64_t row_id, int *found, uint32_t *num_token
 ** LanceDB computes them):
 **   idf(df)   = ln((N - df + 0.5) / (df + 0.5) + 1)
 **   weight    = (K1 + 1) * tf / (tf + K1 * (1 - B + B * dl / avgdl)),  K1 1.2, B 0.75
-**   score     = sum over the query's distinct tokens of idf * weight */
+**   score     = sum over the query's tokens (repeats included) of idf * weight */
 float lf_bm25_idf(uint64_t df, uint64_t num_docs);
 float lf_bm25_avgdl(uint64_t total_tokens, uint64_t num_docs);
 float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl);
+/* Format version 3 indexes (256-document blocks) score a document of len
+** tokens as if it had len rounded down to its top four significant bits
+** (a one-byte length code, as Lucene's SmallFloat); lf_fts_bm25 does so. */
+uint32_t lf_bm25_quantize_len(uint32_t len);
 
 typedef struct lf_fts_hit {
   uint64_t row_id;
@@ -165,27 +169,40 @@ typedef struct lf_fts_hit {
 typedef int (*lf_fts_row_filter)(void *ctx, uint64_t row_id);
 
 typedef struct lf_fts_query {
-  const char *const *tokens;  /* query tokens, already tokenized; duplicates count once */
+  const char *const *tokens;  /* query tokens, already tokenized, in query order; a
+                              ** repeated token counts as often as it is given */
   const size_t *lens;         /* byte lengths (NULL: NUL-terminated) */
   int ntokens;
   size_t k;                   /* top k (0 = every matching row) */
   lf_fts_row_filter filter;   /* NULL keeps every row */
   void *filter_ctx;
-  /* Statistics of documents outside the index that the caller scores
-  ** itself (LanceDB's flat search of unindexed rows): added to the index's
-  ** num_docs / total_tokens, and extra_df[i] to token i's document count. */
-  uint64_t extra_docs, extra_tokens;
-  const uint64_t *extra_df;   /* ntokens entries, or NULL */
 } lf_fts_query;
 
-/* Top-k rows of the index matching any query token (OR), by BM25 score
-** descending (ties by row id ascending), into *hits (malloc'd, caller
-** frees; NULL when *n == 0).  Rows of deleted fragments are skipped. */
+/* Top-k rows of the index matching any query token (OR), by BM25 score with
+** the index's own statistics (N and avgdl of every partition, deleted rows
+** included), best first (ties by row id ascending), into *hits (malloc'd,
+** caller frees; NULL when *n == 0).  Rows of the index's deleted fragments
+** and rows the filter drops are skipped. */
 int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n,
                 lf_error *err);
-/* The statistics lf_fts_bm25 scores with for q: N, avgdl and each token's
-** idf (idf[ntokens], caller-allocated; 0 for a repeated or absent token). */
-int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, uint64_t *num_docs, float *avgdl,
-                        float *idf, lf_error *err);
+
+/* Documents outside the index (rows of fragments it does not cover) that the
+** caller scores itself, as LanceDB's flat search does: their count, their
+** tokens, and per query token the documents holding it (df[ntokens]).
+** Documents without any token are not counted. */
+typedef struct lf_fts_extra {
+  uint64_t num_docs, total_tokens;
+  const uint64_t *df;
+} lf_fts_extra;
+
+/* The statistics to score q with: N, avgdl and each query token's idf
+** (idf[ntokens], caller-allocated; 0 for a token no document holds), over
+** the index plus `extra` (NULL: none).  LanceDB 0.39 scores the rows of the
+** index with extra = NULL (what lf_fts_bm25 does) and the rows the index
+** does not cover with extra = those rows' statistics, then merges both by
+** score: score a flat row as sum over query tokens of
+** idf[i] * lf_bm25_weight(tf, doc_tokens, avgdl). */
+int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
+                        uint64_t *num_docs, float *avgdl, float *idf, lf_error *err);
 
 #endif
