@@ -76,9 +76,15 @@ replay: $(REPLAY_BIN)
 symbols: $(B)/lance.so
 	@test/check_symbols.sh $(B)/lance.so
 
-interop: all $(B)/commit-tool $(B)/tok-tool
+interop: all $(B)/commit-tool $(B)/tok-tool $(B)/fts-tool
 	@$(INTEROP_ENV) test/interop/run.sh $(B)/lance-dump
 	@test/interop/commit_run.sh $(B)/commit-tool
+	@$(INTEROP_ENV) test/interop/fts_run.sh $(B)
+
+# The interop driver of the FTS index reader and of full-text search
+# (test/interop/fts_tool.c; only ext/fts/ is taken from libext.a: no SQLite).
+$(B)/fts-tool: test/interop/fts_tool.c $(B)/libext.a $(B)/liblanceformat.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libext.a $(B)/liblanceformat.a $(LDLIBS)
 
 # The interop driver of lf_commit and tags (test/interop/commit_tool.c).
 $(B)/commit-tool: test/interop/commit_tool.c $(B)/liblanceformat.a

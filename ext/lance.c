@@ -8,7 +8,7 @@ SQLITE_EXTENSION_INIT1
 #include "lance_ext.h"
 #include "vtab/vtab.h"
 #include "vec/vec.h"
-#include "fts/fts_int.h"
+#include "fts/fts_sql.h"
 
 #ifdef _WIN32
 __declspec(dllexport)

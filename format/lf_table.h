@@ -199,6 +199,8 @@ int lf_dataset_open(lf_store *s, const char *root, uint64_t version, const char 
 void lf_dataset_free(lf_dataset *ds);
 
 const lf_manifest *lf_dataset_manifest(const lf_dataset *ds);
+/* The root the dataset was opened at (relative to its store's root). */
+const char *lf_dataset_root(const lf_dataset *ds);
 const lf_schema *lf_dataset_schema(const lf_dataset *ds);
 uint64_t lf_dataset_version(const lf_dataset *ds);
 int64_t lf_dataset_timestamp_ns(const lf_dataset *ds);

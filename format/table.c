@@ -272,6 +272,7 @@ void lf_dataset_free(lf_dataset *ds) {
 }
 
 const lf_manifest *lf_dataset_manifest(const lf_dataset *ds) { return &ds->m; }
+const char *lf_dataset_root(const lf_dataset *ds) { return ds->root; }
 const lf_schema *lf_dataset_schema(const lf_dataset *ds) { return &ds->m.schema; }
 uint64_t lf_dataset_version(const lf_dataset *ds) { return ds->m.version; }
 int64_t lf_dataset_timestamp_ns(const lf_dataset *ds) { return ds->m.timestamp_ns; }

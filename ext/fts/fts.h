@@ -28,11 +28,14 @@ void fts_cache_free(fts_cache *c);
 /* Search snapshot ds (its data files in store) for query q, whose match and
 ** phrase nodes name their columns (top-level text fields of ds).  Every row
 ** the query matches, best first (score descending, ties by row id ascending),
-** into *hits (malloc'd; NULL when *n == 0).  Rows deleted in ds may appear:
-** the caller drops them when it reads the rows.  Errors: LF_ARG for a column
-** without an FTS index ("no FTS index on column 'body'"), a phrase query on an
-** index built without positions (LanceDB's sentence), an unknown column; the
-** tokenizer's LF_UNSUPPORTED; I/O and corrupt-index errors from format/. */
+** into *hits (malloc'd; NULL when *n == 0), with LanceDB's _score.  Rows
+** deleted in ds may appear: the caller drops them when it reads the rows.  A
+** column without an FTS index is searched flat, as LanceDB does (docs/fts.md).
+** Errors, in LanceDB's words: LF_ARG for an unknown column, a column that is
+** not text, a phrase query on an index built without positions, a boolean
+** query without should or must, a query without a match or phrase; the
+** index tokenizer's LF_UNSUPPORTED; I/O and corrupt-index errors from format/.
+** The cache must serve one store (the one every search on it passes). */
 int fts_search(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
                lf_fts_hit **hits, size_t *n, lf_error *err);
 

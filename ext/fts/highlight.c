@@ -22,7 +22,7 @@ SQLITE_EXTENSION_INIT3
 #include <stdlib.h>
 #include <string.h>
 
-#include "fts/fts_int.h"
+#include "fts/fts_sql.h"
 
 /* A token of the text: its source bytes and whether the query has it. */
 typedef struct hl_tok {

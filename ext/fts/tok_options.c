@@ -4,7 +4,7 @@
 ** an unknown key, a key given twice or a bad value is an error naming it.  No
 ** SQLite here.
 */
-#include "fts/fts_int.h"
+#include "fts/fts_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,18 +1,27 @@
 /*
 ** bm25.c: owns BM25 scoring as LanceDB 0.39 computes it for an FTS index:
-** an OR query over already tokenized query tokens, exhaustive (every
-** posting of every query token is scored; LanceDB's WAND pruning skips only
-** documents that cannot reach the top k, so the top k are the same).
+** a query of already tokenized query tokens, exhaustive (every posting of
+** every query token is scored; LanceDB's WAND pruning skips only documents
+** that cannot reach the top k, so the top k are the same).  A row matches
+** when it holds any token (OR); with AND when it holds a token of every
+** query position (several tokens at one position are the fuzzy expansions
+** of one word: any of them will do); a phrase is AND plus the positions
+** (fts_phrase.c).  Which rows match changes, how a row scores does not.
 **
 ** Statistics, all float32 like LanceDB's scorer:
-**   N      documents in every partition (deleted rows included: the index
-**          keeps them) + the caller's unindexed documents
+**   N      documents in every partition (rows with at least one token;
+**          deleted rows included: the index keeps them)
 **   avgdl  (total tokens of those documents) / N
-**   df(t)  documents holding t, summed over the partitions (+ unindexed)
+**   df(t)  documents holding t, summed over the partitions
 **   idf(t) = ln((N - df + 0.5) / (df + 0.5) + 1)
-**   score(d) = sum over the query's distinct tokens t in d of
+**   score(d) = sum over the query's tokens t in d, a repeated token as
+**              often as it is repeated, of
 **              idf(t) * (K1 + 1) * tf / (tf + K1 * (1 - B + B * dl / avgdl))
-** with K1 = 1.2, B = 0.75, tf the token's frequency in d, dl d's token count.
+** with K1 = 1.2, B = 0.75, tf the token's frequency in d, dl d's token count
+** (format version 3, 256-document blocks: dl rounded down to its top four
+** significant bits, LanceDB's one-byte length code).
+** Rows outside the index are scored by the caller (LanceDB's flat search)
+** with N, avgdl and df over the index plus those rows (lf_fts_bm25_weights).
 */
 #include "fts_int.h"
 
@@ -32,6 +41,14 @@ float lf_bm25_avgdl(uint64_t total_tokens, uint64_t num_docs) {
   return (float)total_tokens / (float)num_docs;
 }
 
+uint32_t lf_bm25_quantize_len(uint32_t len) {
+  unsigned bits = 0;
+  while (bits < 32 && len >> bits) bits++;
+  if (bits < 4) return len;
+  unsigned shift = bits - 4;
+  return (len >> shift) << shift; /* the top four significant bits */
+}
+
 float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl) {
   float norm = K1 * (1.0f - B + B * (float)doc_tokens / avgdl), f = (float)tf;
   return (K1 + 1.0f) * f / (f + norm);
@@ -42,7 +59,9 @@ float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl) {
 typedef struct qtok {
   const char *s;
   size_t len;
-  int dup;            /* repeats an earlier token */
+  int first;          /* the first token equal to this one (itself if none) */
+  uint32_t pos;       /* query position */
+  int group;          /* index of its position among the distinct ones */
   uint64_t df;
   float idf;
   int64_t *ids;       /* per partition: token id, or -1 */
@@ -51,10 +70,12 @@ typedef struct qtok {
 typedef struct bm25_run {
   lf_fts *idx;
   const lf_fts_query *q;
-  int nparts, nt;
+  int nparts, nt, ngroups;
   qtok *t;
   uint64_t num_docs;
   float avgdl;
+  int quantize;       /* format version 3: lengths as their 4-bit-mantissa code */
+  int need_all;       /* AND or phrase: every group must be held */
 } bm25_run;
 
 static void run_free(bm25_run *r) {
@@ -62,46 +83,67 @@ static void run_free(bm25_run *r) {
   free(r->t);
 }
 
-/* Look every distinct token up in every partition; sum the df. */
-static int run_tokens(bm25_run *r, lf_error *err) {
+/* Query positions (ascending) and their groups. */
+static int run_groups(bm25_run *r, lf_error *err) {
+  const lf_fts_query *q = r->q;
+  for (int i = 0; i < r->nt; i++) {
+    qtok *t = &r->t[i];
+    t->pos = q->positions ? q->positions[i] : (uint32_t)i;
+    if (i && t->pos < r->t[i - 1].pos) return lf_err(err, LF_ARG, "query positions do not ascend");
+    if (!i || t->pos != r->t[i - 1].pos) r->ngroups++;
+    t->group = r->ngroups - 1;
+  }
+  r->need_all = q->op_and || q->phrase;
+  return LF_OK;
+}
+
+/* Look every query token up in every partition (a repeated token once);
+** sum the df; then N, avgdl and the idf over the index plus extra. */
+static int run_tokens(bm25_run *r, const lf_fts_extra *extra, lf_error *err) {
   const lf_fts_query *q = r->q;
   r->nt = q->ntokens;
-  r->nparts = lf_fts_num_partitions(r->idx);
+  r->nparts = r->idx ? lf_fts_num_partitions(r->idx) : 0;
   if (!(r->t = calloc((size_t)r->nt + 1, sizeof *r->t))) return lf_err(err, LF_NOMEM, "out of memory");
-  for (int i = 0; i < r->nt; i++) {
+  int rc = run_groups(r, err);
+  for (int i = 0; !rc && i < r->nt; i++) {
     qtok *t = &r->t[i];
     t->s = q->tokens[i];
     t->len = q->lens ? q->lens[i] : strlen(t->s);
-    for (int j = 0; j < i && !t->dup; j++)
-      t->dup = r->t[j].len == t->len && !memcmp(r->t[j].s, t->s, t->len);
+    t->first = i;
+    for (int j = 0; j < i && t->first == i; j++)
+      if (r->t[j].len == t->len && !memcmp(r->t[j].s, t->s, t->len)) t->first = j;
     if (!(t->ids = malloc(((size_t)r->nparts + 1) * sizeof *t->ids)))
       return lf_err(err, LF_NOMEM, "out of memory");
     for (int p = 0; p < r->nparts; p++) {
       int found = 0, rc;
       uint32_t id, n;
-      t->ids[p] = -1;
-      if (t->dup) continue;
+      t->ids[p] = t->first < i ? r->t[t->first].ids[p] : -1;
+      if (t->first < i) continue;
       if ((rc = lf_fts_token_lookup(r->idx, p, t->s, t->len, &found, &id, err))) return rc;
       if (!found) continue;
       if ((rc = lf_fts_posting_len(r->idx, p, id, &n, err))) return rc;
       t->ids[p] = id;
       t->df += n;
     }
-    if (!t->dup && q->extra_df) t->df += q->extra_df[i];
+    if (t->first < i) t->df = r->t[t->first].df;
   }
-  lf_fts_stats s;
-  lf_fts_stats_get(r->idx, -1, &s);
-  r->num_docs = s.num_docs + q->extra_docs;
-  r->avgdl = r->num_docs ? lf_bm25_avgdl(s.total_tokens + q->extra_tokens, r->num_docs) : 0;
-  for (int i = 0; i < r->nt; i++)
-    r->t[i].idf = r->t[i].df && !r->t[i].dup ? lf_bm25_idf(r->t[i].df, r->num_docs) : 0;
+  if (rc) return rc;
+  lf_fts_stats s = {0, 0};
+  if (r->idx) lf_fts_stats_get(r->idx, -1, &s);
+  r->num_docs = s.num_docs + (extra ? extra->num_docs : 0);
+  uint64_t tokens = s.total_tokens + (extra ? extra->total_tokens : 0);
+  r->avgdl = r->num_docs ? lf_bm25_avgdl(tokens, r->num_docs) : 0;
+  for (int i = 0; i < r->nt; i++) {
+    uint64_t df = r->t[i].df + (extra && extra->df ? extra->df[i] : 0);
+    r->t[i].idf = df ? lf_bm25_idf(df, r->num_docs) : 0;
+  }
   return LF_OK;
 }
 
-int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, uint64_t *num_docs, float *avgdl,
-                        float *idf, lf_error *err) {
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
-  int rc = run_tokens(&r, err);
+int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
+                        uint64_t *num_docs, float *avgdl, float *idf, lf_error *err) {
+  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, 0, 0};
+  int rc = q->ntokens < 0 ? lf_err(err, LF_ARG, "negative token count") : run_tokens(&r, extra, err);
   if (!rc) {
     *num_docs = r.num_docs;
     *avgdl = r.avgdl;
@@ -177,31 +219,77 @@ static int in_sorted(const uint32_t *a, size_t n, uint32_t v) {
   return lo < n && a[lo] == v;
 }
 
-/* Score partition p: merge the query tokens' posting lists by doc id. */
-static int score_part(bm25_run *r, int p, lf_fts_posting *pl, topk *top, lf_error *err) {
-  size_t ndel, *cur = calloc((size_t)r->nt + 1, sizeof *cur);
-  const uint32_t *del = lf_fts_deleted_fragments(r->idx, &ndel);
-  int rc = cur ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+/* Read partition p's lists of the query tokens (a repeated token's once).
+** *live = 0 when no row of p can match (AND or phrase: a position none of
+** whose tokens p holds). */
+static int part_read(bm25_run *r, int p, lf_fts_posting *pl, int *live, lf_error *err) {
+  int flags = LF_FTS_ROW_IDS | (r->q->phrase ? LF_FTS_POSITIONS : 0), rc = LF_OK;
+  *live = 1;
+  for (int g = 0, i = 0; r->need_all && g < r->ngroups; g++) {
+    int held = 0;
+    for (; i < r->nt && r->t[i].group == g; i++) held |= r->t[i].ids[p] >= 0;
+    if (!held) *live = 0;
+  }
   for (int i = 0; !rc && i < r->nt; i++) {
     pl[i].n = 0;
-    if (r->t[i].ids[p] >= 0)
-      rc = lf_fts_posting_read(r->idx, p, (uint32_t)r->t[i].ids[p], LF_FTS_ROW_IDS, &pl[i], err);
+    if (*live && r->t[i].first == i && r->t[i].ids[p] >= 0)
+      rc = lf_fts_posting_read(r->idx, p, (uint32_t)r->t[i].ids[p], flags, &pl[i], err);
   }
-  while (!rc) {
+  return rc;
+}
+
+/* The list of token i (its first copy's) holds doc at its cursor. */
+static int holds(const bm25_run *r, const lf_fts_posting *pl, const size_t *cur, int i,
+                 uint32_t doc) {
+  int l = r->t[i].first;
+  return cur[l] < pl[l].n && pl[l].doc_ids[cur[l]] == doc;
+}
+
+/* AND and phrase: doc holds a token of every position, and the phrase. */
+static int doc_matches(bm25_run *r, const lf_fts_posting *pl, const size_t *cur, uint32_t doc,
+                       lf_fts_phrase_term *pt, int *match, lf_error *err) {
+  *match = 1;
+  for (int g = 0, i = 0; g < r->ngroups && *match; g++) {
+    int held = 0;
+    for (; i < r->nt && r->t[i].group == g; i++) held |= holds(r, pl, cur, i, doc);
+    *match = held;
+  }
+  if (!*match || !r->q->phrase) return LF_OK;
+  for (int i = 0; i < r->nt; i++) { /* a phrase has one token per position */
+    const lf_fts_posting *l = &pl[r->t[i].first];
+    size_t c = cur[r->t[i].first];
+    pt[i] = (lf_fts_phrase_term){l->positions + l->pos_start[c],
+                                 l->pos_start[c + 1] - l->pos_start[c], r->t[i].pos};
+  }
+  return lf_fts_phrase_match(pt, r->nt, r->q->slop, 0, match, err);
+}
+
+/* Score partition p: merge the query tokens' posting lists by doc id. */
+static int score_part(bm25_run *r, int p, lf_fts_posting *pl, lf_fts_phrase_term *pt, topk *top,
+                      lf_error *err) {
+  size_t ndel, *cur = calloc((size_t)r->nt + 1, sizeof *cur);
+  const uint32_t *del = lf_fts_deleted_fragments(r->idx, &ndel);
+  int live = 0, rc = cur ? part_read(r, p, pl, &live, err) : lf_err(err, LF_NOMEM, "out of memory");
+  while (!rc && live) {
     uint32_t doc = UINT32_MAX;
-    int any = 0, at = -1;
+    int any = 0, at = -1, match = 1;
     for (int i = 0; i < r->nt; i++)
       if (cur[i] < pl[i].n && (!any || pl[i].doc_ids[cur[i]] < doc))
         doc = pl[i].doc_ids[cur[i]], any = 1, at = i;
     if (!any) break;
+    if (r->need_all && (rc = doc_matches(r, pl, cur, doc, pt, &match, err))) break;
     float score = 0;
+    for (int i = 0; match && i < r->nt; i++) { /* lists of repeated tokens are empty */
+      int l = r->t[i].first;
+      if (!holds(r, pl, cur, i, doc)) continue;
+      uint32_t dl = pl[l].num_tokens[cur[l]];
+      if (r->quantize) dl = lf_bm25_quantize_len(dl);
+      score += r->t[i].idf * lf_bm25_weight(pl[l].freqs[cur[l]], dl, r->avgdl);
+    }
+    uint64_t row = pl[at].row_ids[cur[at]];
     for (int i = 0; i < r->nt; i++)
-      if (cur[i] < pl[i].n && pl[i].doc_ids[cur[i]] == doc) {
-        score += r->t[i].idf * lf_bm25_weight(pl[i].freqs[cur[i]], pl[i].num_tokens[cur[i]], r->avgdl);
-        cur[i]++;
-      }
-    uint64_t row = pl[at].row_ids[cur[at] - 1];
-    if (ndel && in_sorted(del, ndel, (uint32_t)(row >> 32))) continue;
+      if (cur[i] < pl[i].n && pl[i].doc_ids[cur[i]] == doc) cur[i]++;
+    if (!match || (ndel && in_sorted(del, ndel, (uint32_t)(row >> 32)))) continue;
     if (r->q->filter && !r->q->filter(r->q->filter_ctx, row)) continue;
     if (topk_push(top, (lf_fts_hit){row, score})) rc = lf_err(err, LF_NOMEM, "out of memory");
   }
@@ -214,14 +302,19 @@ int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n
   *hits = NULL;
   *n = 0;
   if (q->ntokens < 0) return lf_err(err, LF_ARG, "negative token count");
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0};
+  if (q->phrase && !lf_fts_has_positions(idx))
+    return lf_err(err, LF_ARG, "a phrase needs an index with positions");
+  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, lf_fts_format_version(idx) >= 3, 0};
   topk top = {NULL, 0, 0, q->k};
   lf_fts_posting *pl = NULL;
-  int rc = run_tokens(&r, err);
-  if (!rc && !(pl = calloc((size_t)r.nt + 1, sizeof *pl))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  for (int p = 0; !rc && r.num_docs && p < r.nparts; p++) rc = score_part(&r, p, pl, &top, err);
+  lf_fts_phrase_term *pt = NULL;
+  int rc = run_tokens(&r, NULL, err);
+  if (!rc && (!(pl = calloc((size_t)r.nt + 1, sizeof *pl)) || !(pt = calloc((size_t)r.nt + 1, sizeof *pt))))
+    rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int p = 0; !rc && r.num_docs && p < r.nparts; p++) rc = score_part(&r, p, pl, pt, &top, err);
   for (int i = 0; pl && i < r.nt; i++) lf_fts_posting_reset(&pl[i]);
   free(pl);
+  free(pt);
   run_free(&r);
   if (rc) {
     free(top.h);

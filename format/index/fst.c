@@ -230,7 +230,14 @@ struct lf_fst_iter {
   size_t depth, cap;
   uint8_t *key;
   size_t kcap;
+  lf_fst_filter keep;  /* NULL: descend everywhere */
+  void *keep_ctx;
 };
+
+void lf_fst_iter_filter(lf_fst_iter *it, lf_fst_filter keep, void *ctx) {
+  it->keep = keep;
+  it->keep_ctx = ctx;
+}
 
 static int grow(void **p, size_t *cap, size_t need, size_t size) {
   if (need <= *cap) return 0;
@@ -272,9 +279,9 @@ int lf_fst_iter_new(const lf_fst *f, const uint8_t *prefix, size_t plen, lf_fst_
   fst_node nd;
   uint64_t acc = 0, addr = f->root, o;
   uint8_t inp;
-  int rc = f->nkeys ? node_at(f, addr, &nd, err) : LF_OK;
+  int rc = node_at(f, addr, &nd, err);
   size_t i = 0;
-  for (; f->nkeys && !rc && i < plen; i++) {
+  for (; !rc && i < plen; i++) {
     int t = node_find(f, &nd, prefix[i]);
     if (t < 0) break;
     if (!(rc = node_trans(f, &nd, (uint32_t)t, &inp, &o, &addr, err))) {
@@ -282,7 +289,7 @@ int lf_fst_iter_new(const lf_fst *f, const uint8_t *prefix, size_t plen, lf_fst_
       rc = node_at(f, addr, &nd, err);
     }
   }
-  if (!rc && f->nkeys && i == plen) rc = push(it, addr, acc, plen, err);
+  if (!rc && i == plen) rc = push(it, addr, acc, plen, err);
   if (rc) {
     lf_fst_iter_free(it);
     return rc;
@@ -315,6 +322,7 @@ int lf_fst_iter_next(lf_fst_iter *it, int *got, const uint8_t **key, size_t *kle
       rc = lf_err(err, LF_NOMEM, "out of memory");
     if (rc) return rc;
     it->key[fr->klen] = inp;
+    if (it->keep && !it->keep(it->keep_ctx, it->key, fr->klen + 1)) continue;
     if ((rc = push(it, addr, fr->out + o, fr->klen + 1, err))) return rc;
   }
   return LF_OK;

@@ -300,6 +300,13 @@ int lf_fts_token_lookup(lf_fts *idx, int part, const char *tok, size_t len, int 
   return rc;
 }
 
+int lf_fts_part_fst(lf_fts *idx, int part, const lf_fst **out, lf_error *err) {
+  int rc = check_part(idx, part, err);
+  if (!rc) rc = load_fst(idx, &idx->parts[part], err);
+  *out = rc ? NULL : &idx->parts[part].fst;
+  return rc;
+}
+
 struct lf_fts_tokens {
   lf_fst_iter *it;
 };
@@ -538,12 +545,14 @@ static int decode_positions(const lf_fts *idx, fts_part *p, lf_fts_posting *o, l
   return LF_OK;
 }
 
+/* Row token_id of the invert file's columns (read as a one-row range: the
+** file keeps the last decoded page of each column, so tokens read in order
+** decode each page once). */
 static int take_cols(fts_part *p, uint32_t token_id, int flags, lf_error *err) {
-  uint64_t row = token_id;
   int rc = LF_OK;
   for (int c = 0; !rc && c < NCOLS; c++)
     if (c < C_POS || (flags & LF_FTS_POSITIONS))
-      rc = lf_file_take(p->inv, p->col[c], &row, 1, &p->arr[c], err);
+      rc = lf_file_read_range(p->inv, p->col[c], token_id, (uint64_t)token_id + 1, &p->arr[c], err);
   if (!rc && (lf_array_is_null(&p->arr[C_LEN], 0) || lf_array_is_null(&p->arr[C_MAX], 0)))
     rc = lf_err(err, LF_CORRUPT, "%s: null _length or _max_score", p->invert_path);
   return rc;
@@ -582,12 +591,12 @@ int lf_fts_posting_read(lf_fts *idx, int part, uint32_t token_id, int flags,
 int lf_fts_posting_len(lf_fts *idx, int part, uint32_t token_id, uint32_t *n, lf_error *err) {
   int rc = check_part(idx, part, err);
   fts_part *p = rc ? NULL : &idx->parts[part];
-  uint64_t row = token_id;
   if (!rc) rc = load_fst(idx, p, err);
   if (!rc) rc = open_invert(idx, p, err);
   if (!rc && token_id >= p->fst.nkeys)
     rc = lf_err(err, LF_ARG, "%s: no token id %u", p->invert_path, token_id);
-  if (!rc) rc = lf_file_take(p->inv, p->col[C_LEN], &row, 1, &p->arr[C_LEN], err);
+  if (!rc)
+    rc = lf_file_read_range(p->inv, p->col[C_LEN], token_id, (uint64_t)token_id + 1, &p->arr[C_LEN], err);
   if (!rc && lf_array_is_null(&p->arr[C_LEN], 0))
     rc = lf_err(err, LF_CORRUPT, "%s: null _length", p->invert_path);
   if (!rc) *n = lf_le32(p->arr[C_LEN].values);

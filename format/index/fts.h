@@ -34,6 +34,7 @@
 
 #include "lf_error.h"
 #include "store.h"
+#include "tokenize.h"
 
 /* The tokenizer parameters the index was built with (metadata "params").
 ** A member missing from the JSON keeps the default shown; "has_" flags say
@@ -74,6 +75,10 @@ int lf_fts_open(lf_store *store, const char *dataset_root, const char *uuid, lf_
 void lf_fts_free(lf_fts *idx);
 
 const lf_fts_params *lf_fts_get_params(const lf_fts *idx);
+/* The tokenizer an index with params p was built with (fts_tok.c): LanceDB
+** tokenizes queries with it.  LF_UNSUPPORTED for JSON-document indexes and
+** for tokenizers tokenize.h does not have (lf_tok_new's errors). */
+int lf_fts_tokenizer(const lf_fts_params *p, lf_tok **out, lf_error *err);
 /* metadata format_version: 1 (fixed32 tails), 2 (varint tails, 128-document
 ** blocks) or 3 (256-document blocks). */
 int lf_fts_format_version(const lf_fts *idx);
@@ -151,10 +156,14 @@ int lf_fts_doc_len(lf_fts *idx, uint64_t row_id, int *found, uint32_t *num_token
 ** LanceDB computes them):
 **   idf(df)   = ln((N - df + 0.5) / (df + 0.5) + 1)
 **   weight    = (K1 + 1) * tf / (tf + K1 * (1 - B + B * dl / avgdl)),  K1 1.2, B 0.75
-**   score     = sum over the query's distinct tokens of idf * weight */
+**   score     = sum over the query's tokens (repeats included) of idf * weight */
 float lf_bm25_idf(uint64_t df, uint64_t num_docs);
 float lf_bm25_avgdl(uint64_t total_tokens, uint64_t num_docs);
 float lf_bm25_weight(uint32_t tf, uint32_t doc_tokens, float avgdl);
+/* Format version 3 indexes (256-document blocks) score a document of len
+** tokens as if it had len rounded down to its top four significant bits
+** (a one-byte length code, as Lucene's SmallFloat); lf_fts_bm25 does so. */
+uint32_t lf_bm25_quantize_len(uint32_t len);
 
 typedef struct lf_fts_hit {
   uint64_t row_id;
@@ -165,27 +174,76 @@ typedef struct lf_fts_hit {
 typedef int (*lf_fts_row_filter)(void *ctx, uint64_t row_id);
 
 typedef struct lf_fts_query {
-  const char *const *tokens;  /* query tokens, already tokenized; duplicates count once */
+  const char *const *tokens;  /* query tokens, already tokenized, in query order; a
+                              ** repeated token counts as often as it is given */
   const size_t *lens;         /* byte lengths (NULL: NUL-terminated) */
   int ntokens;
   size_t k;                   /* top k (0 = every matching row) */
   lf_fts_row_filter filter;   /* NULL keeps every row */
   void *filter_ctx;
-  /* Statistics of documents outside the index that the caller scores
-  ** itself (LanceDB's flat search of unindexed rows): added to the index's
-  ** num_docs / total_tokens, and extra_df[i] to token i's document count. */
-  uint64_t extra_docs, extra_tokens;
-  const uint64_t *extra_df;   /* ntokens entries, or NULL */
+  /* Beyond OR (all zero: a row matches when it holds any token): */
+  const uint32_t *positions;  /* each token's query position, ascending (NULL:
+                              ** token i at i); tokens sharing a position are
+                              ** alternatives (fuzzy expansions of one word) */
+  int op_and;                 /* a row must hold a token of every position */
+  int phrase;                 /* op_and, and the positions must form the phrase
+                              ** (lf_fts_phrase_match with slop; the index must
+                              ** have positions, else LF_ARG) */
+  uint32_t slop;
 } lf_fts_query;
 
-/* Top-k rows of the index matching any query token (OR), by BM25 score
-** descending (ties by row id ascending), into *hits (malloc'd, caller
-** frees; NULL when *n == 0).  Rows of deleted fragments are skipped. */
+/* Top-k rows of the index matching q, by BM25 score with the index's own
+** statistics (N and avgdl of every partition, deleted rows included), best
+** first (ties by row id ascending), into *hits (malloc'd, caller frees; NULL
+** when *n == 0).  A row's score sums idf * weight over the tokens it holds
+** (each token on its own, alternatives included).  Rows of the index's
+** deleted fragments and rows the filter drops are skipped. */
 int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n,
                 lf_error *err);
-/* The statistics lf_fts_bm25 scores with for q: N, avgdl and each token's
-** idf (idf[ntokens], caller-allocated; 0 for a repeated or absent token). */
-int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, uint64_t *num_docs, float *avgdl,
-                        float *idf, lf_error *err);
+
+/* ---- Phrases and fuzzy terms ---------------------------------------------------- */
+/* One phrase term in one document: its positions there (ascending, n of them)
+** and its position in the query. */
+typedef struct lf_fts_phrase_term {
+  const uint32_t *pos;
+  uint32_t n;
+  uint32_t qpos;
+} lf_fts_phrase_term;
+/* *match = 1 when the document holds the phrase terms[0..n) (in query order)
+** within slop as LanceDB 0.39 decides it (fts_phrase.c): for a document of the
+** index (flat 0: a greedy walk that misses some), or one its flat search reads
+** (flat 1: exhaustively).  LF_OK or LF_NOMEM. */
+int lf_fts_phrase_match(const lf_fts_phrase_term *terms, int n, uint32_t slop, int flat,
+                        int *match, lf_error *err);
+
+/* The tokens of partition part within Levenshtein distance `distance` of
+** tok[0..len) (edits of Unicode code points: insertions, deletions,
+** substitutions) that start with tok's first prefix_len bytes, in byte
+** order, at most limit of them: cb(ctx, token, token_len, token_id) for each
+** (token valid during the call; a non-zero return stops and is returned). */
+typedef int (*lf_fts_token_cb)(void *ctx, const char *tok, size_t len, uint32_t token_id);
+int lf_fts_fuzzy_tokens(lf_fts *idx, int part, const char *tok, size_t len, uint32_t distance,
+                        size_t prefix_len, size_t limit, lf_fts_token_cb cb, void *ctx,
+                        lf_error *err);
+
+/* Documents outside the index (rows of fragments it does not cover) that the
+** caller scores itself, as LanceDB's flat search does: their count, their
+** tokens, and per query token the documents holding it (df[ntokens]).
+** Documents without any token are not counted. */
+typedef struct lf_fts_extra {
+  uint64_t num_docs, total_tokens;
+  const uint64_t *df;
+} lf_fts_extra;
+
+/* The statistics to score q with: N, avgdl and each query token's idf
+** (idf[ntokens], caller-allocated; 0 for a token no document holds), over
+** the index plus `extra` (NULL: none).  LanceDB 0.39 scores the rows of the
+** index with extra = NULL (what lf_fts_bm25 does) and the rows the index
+** does not cover with extra = those rows' statistics, then merges both by
+** score: score a flat row as sum over query tokens of
+** idf[i] * lf_bm25_weight(tf, doc_tokens, avgdl).  idx NULL: no index, the
+** statistics are extra's alone (a column searched without an index). */
+int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
+                        uint64_t *num_docs, float *avgdl, float *idf, lf_error *err);
 
 #endif

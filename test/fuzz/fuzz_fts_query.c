@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fts/fts_int.h"
+#include "fts/fts_sql.h"
 
 static void check(const fts_query *q) {
   if (!q) return;
