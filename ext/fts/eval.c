@@ -266,11 +266,11 @@ static void ctx_free(fts_ctx *c) {
 }
 
 int fts_search(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
-               lf_fts_hit **hits, size_t *n, lf_error *err) {
+               const fts_prefilter *pf, lf_fts_hit **hits, size_t *n, lf_error *err) {
   *hits = NULL;
   *n = 0;
   if (!has_leaf(q)) return lf_err(err, LF_ARG, "FTS query must contain at least one leaf query");
-  fts_ctx c = {cache, store, ds, NULL, 0, NULL, 0, NULL};
+  fts_ctx c = {cache, store, ds, pf, NULL, 0, NULL, 0, NULL};
   fts_set s = {NULL, 0, 0};
   int rc = ctx_init(&c, err);
   if (!rc) rc = eval(&c, q, &s, err);

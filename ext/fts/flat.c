@@ -3,7 +3,8 @@
 ** appended after the index was built, or every row of a column without an
 ** index), as LanceDB 0.39's flat search does it:
 **
-**   - the column of those fragments is scanned (live rows only) and each
+**   - the column of those fragments is scanned (live rows that pass the
+**     caller's prefilter only) and each
 **     non-null text tokenized with the query's tokenizer; a row with at least
 **     one token is a document: it joins the statistics (documents, tokens,
 **     and per query token the documents holding it);
@@ -167,11 +168,19 @@ static int covered(const lf_index_meta *m, uint64_t frag) {
   return 0;
 }
 
-static int read_batch(flat_run *r, const lf_scan_batch *b, lf_error *err) {
+static int read_batch(flat_run *r, const lf_scan_batch *b, uint8_t **sel, lf_error *err) {
   const lf_array *a = &b->cols[0];
+  const fts_prefilter *pf = r->f->pf;
   int rc = LF_OK;
+  if (pf) {
+    uint8_t *ns = realloc(*sel, b->n ? b->n : 1);
+    if (!ns) return nomem(err);
+    *sel = ns;
+    memset(ns, 1, b->n);
+    pf->select(pf->ctx, b, ns);
+  }
   for (uint64_t i = 0; !rc && i < b->n; i++)
-    if (!lf_array_is_null(a, i))
+    if (!lf_array_is_null(a, i) && (!pf || (*sel)[i]))
       rc = read_row(r, b->rowids[i], a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i], err);
   return rc;
 }
@@ -180,7 +189,14 @@ static int read_batch(flat_run *r, const lf_scan_batch *b, lf_error *err) {
 static int scan(flat_run *r, lf_error *err) {
   const fts_flat *f = r->f;
   lf_scan *sc = NULL;
-  int rc = lf_scan_open(f->ds, f->store, &f->col, 1, &sc, err);
+  uint8_t *sel = NULL;
+  int nf = 1 + (f->pf ? f->pf->nfields : 0);
+  int *fields = malloc((size_t)nf * sizeof *fields);
+  if (!fields) return nomem(err);
+  fields[0] = f->col;
+  for (int k = 1; k < nf; k++) fields[k] = f->pf->fields[k - 1];
+  int rc = lf_scan_open(f->ds, f->store, fields, nf, &sc, err);
+  free(fields);
   for (int i = 0; !rc && i < lf_dataset_num_fragments(f->ds); i++) {
     const lf_fragment *fr = lf_dataset_fragment(f->ds, i);
     const uint32_t *del;
@@ -196,9 +212,10 @@ static int scan(flat_run *r, lf_error *err) {
       if ((rc = lf_scan_next(sc, live < 4096 ? live : 4096, &b, err))) break;
       if (!b->n || b->fragment_id != fr->id)
         rc = lf_err(err, LF_CORRUPT, "flat search: fragment %llu ended early", (unsigned long long)fr->id);
-      else rc = read_batch(r, b, err), live -= b->n;
+      else rc = read_batch(r, b, &sel, err), live -= b->n;
     }
   }
+  free(sel);
   lf_scan_free(sc);
   return rc;
 }

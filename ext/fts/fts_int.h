@@ -53,7 +53,8 @@ lf_fts_query fts_tokens_query(const fts_tokens *t);
 /* Search column `col` (schema index) of the rows of ds outside the index's
 ** fragments (index NULL: every row) for q's tokens, tokenized by tok, scored
 ** with the statistics of idx (may be NULL) plus those rows; matching rows into
-** out (pushed in scan order).  Rows deleted in ds are not read. */
+** out (pushed in scan order).  Rows deleted in ds are not read, nor rows the
+** prefilter pf drops (they are not documents of the statistics either). */
 typedef struct fts_flat {
   lf_dataset *ds;
   lf_store *store;
@@ -62,6 +63,7 @@ typedef struct fts_flat {
   lf_fts *idx;
   lf_tok *tok;
   const lf_fts_query *q;
+  const fts_prefilter *pf; /* NULL: every live row */
 } fts_flat;
 int fts_flat_search(const fts_flat *f, fts_set *out, lf_error *err);
 
@@ -74,6 +76,7 @@ struct fts_ctx {
   fts_cache *cache;
   lf_store *store;
   lf_dataset *ds;
+  const fts_prefilter *pf; /* the flat search's prefilter, or NULL */
   lf_index_meta *meta;  /* the manifest's indices */
   int nmeta;
   uint32_t *frags;      /* ds's fragment ids, ascending */

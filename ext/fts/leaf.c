@@ -253,7 +253,7 @@ int fts_leaf(fts_ctx *c, const fts_query *q, fts_set *out, lf_error *err) {
   fq.op_and = q->kind == FTSQ_PHRASE || q->op_and;
   fq.phrase = q->kind == FTSQ_PHRASE;
   fq.slop = (uint32_t)q->slop;
-  fts_flat f = {c->ds, c->store, s.col, s.meta, s.idx, s.tok, &fq};
+  fts_flat f = {c->ds, c->store, s.col, s.meta, s.idx, s.tok, &fq, c->pf};
   if (!rc && fq.ntokens) rc = fts_flat_search(&f, out, err);
   fts_tokens_free(&exact);
   if (rc) return rc;

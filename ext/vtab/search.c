@@ -257,9 +257,22 @@ static int run_text(lvtab *vt, lcursor *c, sqlite3_value *q, sqlite3_int64 k, vt
     fts_query_free(fq);
     return lf_err(e, LF_NOMEM, "out of memory");
   }
+  /* the prefilter of the rows no index covers: filter columns after the text */
+  int *fields = NULL, *proj = NULL, nf = 0, rc = LF_OK;
+  fts_prefilter pf = {0};
+  search_ctx x = {c, NULL};
+  if (c->nfilters) {
+    rc = vtab_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nfilters), &fields, &nf, &proj, e);
+    for (int i = 0; !rc && i < vt->ncols; i++)
+      if (proj[i] >= 0) proj[i]++;
+    pf = (fts_prefilter){fields, nf, search_select, &x};
+    x.proj = proj;
+  }
   lf_fts_hit *hits = NULL;
   size_t n = 0;
-  int rc = fts_search(vt->fts, vt->store, c->ds, fq, &hits, &n, e);
+  if (!rc) rc = fts_search(vt->fts, vt->store, c->ds, fq, c->nfilters ? &pf : NULL, &hits, &n, e);
+  sqlite3_free(fields);
+  sqlite3_free(proj);
   fts_query_free(fq);
   if (!rc && (k >= 0 || c->nfilters)) {
     rc = keep_passing(vt, c, hits, n, k, out, nout, e);

@@ -449,13 +449,15 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
 
 /* Columns in `used` -> fields of the snapshot (matched by field id and
 ** type), opened as a scan; proj[col] is the batch column, or -1. */
-int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
-                           int **proj, lf_error *e) {
+int vtab_projection(const lvtab *vt, lf_dataset *ds, uint64_t used, int **fields, int *n,
+                    int **proj, lf_error *e) {
   const lf_schema *cols = lf_dataset_schema(vt->schema_ds), *snap = lf_dataset_schema(ds);
-  int *fields = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof *fields), n = 0;
+  *n = 0;
+  *fields = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof **fields);
   *proj = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof **proj);
-  if (!fields || !*proj) {
-    sqlite3_free(fields);
+  if (!*fields || !*proj) {
+    sqlite3_free(*fields);
+    *fields = NULL;
     return lf_err(e, LF_NOMEM, "out of memory");
   }
   for (int k = 0; k < vt->ncols; k++) {
@@ -463,11 +465,18 @@ int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **sca
     if (!(used & vtab_col_bit(k))) continue;
     for (int j = 0; j < snap->n_fields; j++)
       if (snap->fields[j]->id == cols->fields[k]->id && snap->fields[j]->type == cols->fields[k]->type) {
-        (*proj)[k] = n;
-        fields[n++] = j;
+        (*proj)[k] = *n;
+        (*fields)[(*n)++] = j;
       }
   }
-  int rc = lf_scan_open(ds, vt->store, fields, n, scan, e);
+  return LF_OK;
+}
+
+int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
+                         int **proj, lf_error *e) {
+  int *fields = NULL, n = 0;
+  int rc = vtab_projection(vt, ds, used, &fields, &n, proj, e);
+  if (!rc) rc = lf_scan_open(ds, vt->store, fields, n, scan, e);
   sqlite3_free(fields);
   return rc;
 }

@@ -174,6 +174,11 @@ void vtab_take_constraint(sqlite3_index_info *info, vtab_plan *pl, int bit, int 
 /* vtab.c: the usable constraint `hidden column h <op> ?`, or -1 (an unusable
 ** _version/_tag constraint marks the plan unusable). */
 int vtab_find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op, vtab_plan *pl);
+/* vtab.c: the schema fields of snapshot ds that columns in `used` (colUsed bits)
+** read, (*fields)[0..*n); (*proj)[col] is the index in fields, or -1 (both
+** sqlite3_malloc). */
+int vtab_projection(const lvtab *vt, lf_dataset *ds, uint64_t used, int **fields, int *n,
+                    int **proj, lf_error *e);
 /* vtab.c: columns in `used` (colUsed bits) of snapshot ds opened as a scan;
 ** (*proj)[col] is the batch column, or -1 (sqlite3_malloc). */
 int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan, int **proj,

@@ -137,7 +137,7 @@ static int query(lf_store *st, lf_dataset *ds, const char *z, const char *column
   fts_cache *cache = fts_cache_new();
   lf_fts_hit *hits = NULL;
   size_t n = 0;
-  int rc = cache ? fts_search(cache, st, ds, q, &hits, &n, err) : lf_err(err, LF_NOMEM, "out of memory");
+  int rc = cache ? fts_search(cache, st, ds, q, NULL, &hits, &n, err) : lf_err(err, LF_NOMEM, "out of memory");
   if (!rc) print_hits(ds, hits, n, k);
   free(hits);
   fts_cache_free(cache);
@@ -164,7 +164,7 @@ static int queries(lf_store *st, lf_dataset *ds) {
     lf_fts_hit *hits = NULL;
     size_t n = 0;
     int rc = fts_query_parse(tab + 1, line, &q, msg, sizeof msg) ? lf_err(&err, LF_ARG, "%s", msg)
-                                                                 : fts_search(cache, st, ds, q, &hits, &n, &err);
+                                                                 : fts_search(cache, st, ds, q, NULL, &hits, &n, &err);
     if (rc) {
       char e[600];
       snprintf(e, sizeof e, "%s: %s", lf_code_name(rc), err.msg);

@@ -66,15 +66,36 @@ function cases(gen) {
   add("boolean", { kind: "boolean", clauses: [["must", m("rain")], ["should", m("night")], ["must_not", m("car")]] }, { k: null });
   add("boost query", { kind: "boost", positive: m("street"), negative: m("car"), negative_boost: 0.3 }, { k: 10 });
   add("multi_match", { kind: "multi_match", terms: "rain fog", columns: ["title", "body"], boosts: [2, 1] }, { k: 10 });
+  // hybrid: LanceDB orders rows of equal BM25 score (or distance) arbitrarily, and RRF
+  // turns that order into different relevances; so the hybrid cases use queries whose
+  // text and vector rankings have no ties in their first k + 1 rows (tieFree below)
   const r = rngFrom(7);
-  for (const q of ["rain night", "dog umbrella", "traffic jam"])
-    for (const k of [5, 10])
-      add(`hybrid '${q}' k=${k}`, q, { k, vec: Array.from({ length: 8 }, () => Math.fround(r.f() * 2 - 1)) });
-  add("hybrid prefilter", "street", { k: 10, where: "category = 'day'", vec: Array.from({ length: 8 }, () => Math.fround(r.f() * 2 - 1)) });
+  const vecs = Array.from({ length: 12 }, () => Array.from({ length: 8 }, () => Math.fround(r.f() * 2 - 1)));
+  for (const [q, k] of [["rain night", 10], ["wet road crossing", 10], ["fog snow bridge", 10],
+    ["dog umbrella", 5], ["market crowd sign", 10]])
+    add(`hybrid '${q}' k=${k}`, q, { k, hybrid: vecs });
+  for (const q of ["street corner", "wet road crossing", "taxi bus driver"])
+    add(`hybrid '${q}' prefilter`, q, { k: 10, where: "category = 'day'", hybrid: vecs });
   return c;
 }
 
+const distinct = (xs) => xs.every((x, i) => i === 0 || Math.abs(x - xs[i - 1]) > 1e-6 * Math.abs(x));
+
+// the first of the vectors whose vector and text rankings (k + 1 rows) have no ties
+async function tieFree(table, cs) {
+  let f = table.query().fullTextSearch(cs.spec, { columns: ["body"] }).withRowId().limit(cs.k + 1);
+  if (cs.where) f = f.where(cs.where);
+  if (!distinct((await f.toArray()).map((x) => x._score))) throw new Error(`${cs.case}: BM25 ties`);
+  for (const v of cs.hybrid) {
+    let q = table.query().nearestTo(Float32Array.from(v)).withRowId().limit(cs.k + 1);
+    if (cs.where) q = q.where(cs.where);
+    if (distinct((await q.toArray()).map((x) => x._distance))) return v;
+  }
+  throw new Error(`${cs.case}: no tie-free vector`);
+}
+
 async function answer(table, cs) {
+  if (cs.hybrid) cs.vec = await tieFree(table, cs);
   const [q, json] = typeof cs.spec === "string" ? [cs.spec, null] : build(cs.spec);
   let s = table.query();
   s = typeof q === "string" ? s.fullTextSearch(q, { columns: ["body"] }) : s.fullTextSearch(q);
