@@ -218,7 +218,7 @@ EXPLAIN QUERY PLAN SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 
 SELECT id FROM v WHERE v8 MATCH '[0,0,1]' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]';
 SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 0;
-SELECT id FROM v WHERE cat MATCH '[0,0,1,0,0,0,0,0]' AND _k = 3;
+SELECT id FROM v WHERE id MATCH '[0,0,1,0,0,0,0,0]' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH 'not json' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH x'000000' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 3 AND _metric = 'hamming';
