@@ -160,13 +160,28 @@ static int sf_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
       return sf_error(v, "%s(): missing argument: the %s", sf_arg_names[a]);
   if (arg[SF_K - SF_TABLE] && sqlite3_value_type(arg[SF_K - SF_TABLE]) != SQLITE_INTEGER)
     return sf_error(v, "%s(): %s must be an integer, the number of results", "k");
+  /* a double-quoted name SQLite does not know would be read as a string: check */
+  sqlite3_stmt *chk = NULL;
+  int rc = sqlite3_prepare_v2(v->db, "SELECT max(name = ?2 COLLATE NOCASE) FROM pragma_table_xinfo(?1)",
+                              -1, &chk, NULL), found = -1;
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_value(chk, 1, arg[0]);
+    sqlite3_bind_value(chk, 2, arg[1]);
+    if ((rc = sqlite3_step(chk)) == SQLITE_ROW && sqlite3_column_type(chk, 0) != SQLITE_NULL)
+      found = sqlite3_column_int(chk, 0);
+  }
+  sqlite3_finalize(chk);
+  if (rc != SQLITE_ROW) return sf_error(v, "%s(): %s", sqlite3_errmsg(v->db));
+  if (found <= 0)
+    return sf_error(v, found < 0 ? "%s(): no such table: %s" : "%s(): no such column: %s",
+                    (const char *)sqlite3_value_text(arg[found < 0 ? 0 : 1]));
   int has_k = arg[3] || v->def->default_k >= 0;
   char *sql = sqlite3_mprintf("SELECT rowid, %s FROM \"%w\" WHERE \"%w\" MATCH ?1%s%s", v->def->score,
                               (const char *)sqlite3_value_text(arg[0]),
                               (const char *)sqlite3_value_text(arg[1]),
                               has_k ? " AND _k = ?2" : "", arg[4] ? " AND _options = ?3" : "");
   if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_prepare_v2(v->db, sql, -1, &c->stmt, NULL);
+  rc = sqlite3_prepare_v2(v->db, sql, -1, &c->stmt, NULL);
   sqlite3_free(sql);
   if (rc != SQLITE_OK) return sf_error(v, "%s(): %s", sqlite3_errmsg(v->db));
   sqlite3_bind_value(c->stmt, 1, arg[2]);
