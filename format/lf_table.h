@@ -183,8 +183,6 @@ typedef struct lf_rowids {
 
 /* Row id at fragment offset off (off < len). */
 uint64_t lf_rowids_get(const lf_rowids *r, uint64_t off);
-/* Offset of row id `id`: 1 and *off if present, 0 if not. */
-int lf_rowids_find(const lf_rowids *r, uint64_t id, uint64_t *off);
 void lf_rowids_reset(lf_rowids *r);
 
 /* ---- Datasets ------------------------------------------------------------------- */
@@ -226,6 +224,14 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
 /* Fragment i's row id sequence (loaded on first call); *out is NULL when
 ** the dataset has no stable row ids. */
 int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err);
+/* Fragment index *frag and offset *off of the live (not deleted) row whose
+** row id is `id`, or *frag = -1 when no live row has it.  With stable row
+** ids the first call loads every fragment's row ids and deletions into a
+** map kept until lf_dataset_free (rowid_map.c); lookups then cost
+** O(log runs).  Without, the id is the row address (fragment id << 32 |
+** offset): a binary search over the fragment ids and that fragment's
+** deletions. */
+int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_error *err);
 
 /* ---- Index metadata (indices.c) ------------------------------------------------ */
 typedef struct lf_index_meta {

@@ -225,31 +225,6 @@ uint64_t lf_rowids_get(const lf_rowids *r, uint64_t off) {
   return s->vals ? s->vals[i] : s->start + i;
 }
 
-int lf_rowids_find(const lf_rowids *r, uint64_t id, uint64_t *off) {
-  for (int k = 0; k < r->n_segs; k++) {
-    const lf_rowid_seg *s = &r->segs[k];
-    if (!s->n) continue;
-    if (!s->vals) {
-      if (id >= s->start && id - s->start < s->n) return *off = r->seg_off[k] + id - s->start, 1;
-      continue;
-    }
-    if (s->sorted) {
-      if (id < s->vals[0] || id > s->vals[s->n - 1]) continue;
-      uint64_t lo = 0, hi = s->n;
-      while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (s->vals[mid] < id) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < s->n && s->vals[lo] == id) return *off = r->seg_off[k] + lo, 1;
-      continue;
-    }
-    for (uint64_t i = 0; i < s->n; i++)
-      if (s->vals[i] == id) return *off = r->seg_off[k] + i, 1;
-  }
-  return 0;
-}
-
 void lf_rowids_reset(lf_rowids *r) {
   for (int i = 0; i < r->n_segs; i++) free(r->segs[i].vals);
   free(r->segs);

@@ -152,36 +152,12 @@ static int touch(vtab_txn *t, uint64_t id, int *nomem) {
   return 1;
 }
 
-static int is_deleted(const uint32_t *del, size_t n, uint64_t off) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (del[mid] < off) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < n && del[lo] == off;
-}
-
 /* Fragment index and offset of the live row with row id `id` in the base version. */
 static int locate(lvtab *vt, uint64_t id, int *fi, uint64_t *off) {
   lf_dataset *ds = vt->txn->base;
   lf_error e = {0};
-  int nf = lf_dataset_num_fragments(ds);
-  for (int i = 0; i < nf; i++) {
-    const lf_fragment *fr = lf_dataset_fragment(ds, i);
-    if (lf_dataset_stable_row_ids(ds)) {
-      /* an updated row's id is also in the fragment it moved out of, deleted there */
-      const lf_rowids *r;
-      const uint32_t *del;
-      size_t ndel;
-      if (lf_dataset_row_ids(ds, i, &r, &e) || lf_dataset_deletions(ds, i, &del, &ndel, &e))
-        return vtab_lf_error(vt, &e);
-      if (r && lf_rowids_find(r, id, off) && !is_deleted(del, ndel, *off)) return *fi = i, SQLITE_OK;
-    } else if (fr->id == id >> 32 && (id & 0xffffffffu) < fr->physical_rows) {
-      *off = id & 0xffffffffu;
-      return *fi = i, SQLITE_OK;
-    }
-  }
+  if (lf_dataset_locate(ds, id, fi, off, &e)) return vtab_lf_error(vt, &e);
+  if (*fi >= 0) return SQLITE_OK;
   return vtab_error(vt, "lance: %s: row %lld is not in version %llu, the version this "
                     "transaction writes to", vt->name, (long long)id,
                     (unsigned long long)lf_dataset_version(ds));
