@@ -59,6 +59,11 @@ $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
 	  $(B)/liblanceformat.a $(TESTLIBS) $(LDLIBS)
 
 # Fuzz targets replay their corpus without libFuzzer (test/fuzz/replay.c).
+# fuzz_args reads ext/vtab/args.c (USING lance(...) arguments), not format/.
+$(B)/replay/fuzz_args: test/fuzz/fuzz_args.c test/fuzz/replay.c ext/vtab/args.c ext/vtab/args.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ test/fuzz/fuzz_args.c test/fuzz/replay.c ext/vtab/args.c
+
 $(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(B)/liblanceformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(B)/liblanceformat.a $(LDLIBS)
@@ -111,6 +116,9 @@ asan:
 
 FUZZ_CFLAGS = -std=c11 -O1 -g -Iformat -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
+$(B)/fuzz/fuzz_args: test/fuzz/fuzz_args.c ext/vtab/args.c ext/vtab/args.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iext -o $@ test/fuzz/fuzz_args.c ext/vtab/args.c
 $(B)/fuzz/%: test/fuzz/%.c $(FORMAT_SRC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FORMAT_SRC) $(LDLIBS)
