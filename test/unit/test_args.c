@@ -19,13 +19,19 @@
 
 static char g_err[512];
 
+/* The arguments of a NULL-terminated list into az[16]; returns how many. */
+static int collect(va_list ap, const char **az) {
+  int n = 0;
+  for (const char *z; n < 16 && (z = va_arg(ap, const char *));) az[n++] = z;
+  return n;
+}
+
 /* Parse the arguments given as a NULL-terminated list; VTAB_ARGS_OK expected. */
 static void parse_ok(vtab_args *a, ...) {
   const char *az[16];
-  int n = 0;
   va_list ap;
   va_start(ap, a);
-  for (const char *z; n < 16 && (z = va_arg(ap, const char *));) az[n++] = z;
+  int n = collect(ap, az);
   va_end(ap);
   if (vtab_args_parse(n, az, a, g_err, sizeof g_err)) fail_msg("parse: %s", g_err);
 }
@@ -33,10 +39,9 @@ static void parse_ok(vtab_args *a, ...) {
 /* The error of parsing the list, word for word. */
 static void parse_bad(const char *want, ...) {
   const char *az[16];
-  int n = 0;
   va_list ap;
   va_start(ap, want);
-  for (const char *z; n < 16 && (z = va_arg(ap, const char *));) az[n++] = z;
+  int n = collect(ap, az);
   va_end(ap);
   vtab_args a;
   g_err[0] = 0;
