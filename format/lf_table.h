@@ -171,7 +171,6 @@ typedef struct lf_rowid_seg {
   uint64_t n;              /* row ids in the segment */
   uint64_t start;          /* range: first row id (vals == NULL) */
   uint64_t *vals;          /* array: n row ids (owned) */
-  int sorted;              /* ascending (always for ranges) */
 } lf_rowid_seg;
 
 typedef struct lf_rowids {
@@ -230,7 +229,8 @@ int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *e
 ** map kept until lf_dataset_free (rowid_map.c); lookups then cost
 ** O(log runs).  Without, the id is the row address (fragment id << 32 |
 ** offset): a binary search over the fragment ids and that fragment's
-** deletions. */
+** deletions.  Like the other lazy loaders here, not to be called from two
+** threads at once on one dataset. */
 int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_error *err);
 
 /* ---- Index metadata (indices.c) ------------------------------------------------ */

@@ -24,7 +24,8 @@ static int push_run(lf_rowid_map *m, uint64_t id, uint64_t n, uint64_t off, int 
                     lf_error *err) {
   if (!n) return LF_OK;
   lf_rowid_run *last = m->n ? &m->runs[m->n - 1] : NULL;
-  if (last && last->frag == frag && last->id + last->n == id && last->off + last->n == off) {
+  if (last && last->frag == frag && id > last->id && id - last->id == last->n &&
+      last->off + last->n == off) {
     last->n += n;
     return LF_OK;
   }

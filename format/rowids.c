@@ -155,22 +155,19 @@ static int parse_segment(const uint8_t *d, size_t len, uint64_t cap, lf_rowid_se
     if (f.num <= 3 && (rc = parse_range(&f, &start, &end, &x, &xl, err))) return rc;
     if (f.num == 1) {
       if (end - start > cap) return lf_err(err, LF_CORRUPT, "row id sequence longer than the fragment");
-      s->start = start, s->n = end - start, s->sorted = 1;
+      s->start = start, s->n = end - start;
     } else if (f.num == 2) {
       u64arr h;
       if ((rc = decode_array(x, xl, end - start, &h, err))) return rc;
       rc = range_with_holes(start, end, &h, cap, s, err);
       free(h.v);
-      s->sorted = 1;
     } else if (f.num == 3) {
       rc = range_with_bitmap(start, end, x, xl, cap, s, err);
-      s->sorted = 1;
     } else {
       u64arr a;
       if ((rc = decode_array(f.data, f.len, cap, &a, err))) return rc;
       s->vals = a.v, s->n = a.n;
-      s->sorted = is_sorted(a.v, a.n);
-      if (f.num == 4 && !s->sorted) rc = lf_err(err, LF_CORRUPT, "sorted row id array is not sorted");
+      if (f.num == 4 && !is_sorted(a.v, a.n)) rc = lf_err(err, LF_CORRUPT, "sorted row id array is not sorted");
     }
     if (rc) return rc;
   }
