@@ -369,6 +369,27 @@ int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
 /* rowids.c: parse a RowIdSequence of at most max_len row ids (out zeroed). */
 int lf_rowids_parse(const uint8_t *d, size_t n, uint64_t max_len, lf_rowids *out,
                     lf_error *err);
+/* rowid_map.c: row id -> (fragment, offset) of the live rows of a snapshot
+** with stable row ids.  Run r maps ids [id, id + n) to offsets [off, off + n)
+** of fragment `frag` (the caller's fragment index); runs sorted by id. */
+typedef struct lf_rowid_run {
+  uint64_t id, n, off;
+  int frag;
+} lf_rowid_run;
+typedef struct lf_rowid_map {
+  lf_rowid_run *runs;
+  size_t n, cap;
+} lf_rowid_map;
+/* Add fragment `frag`'s row ids (ids, in offset order) except those at the
+** deleted offsets del[0..ndel) (ascending).  m starts zeroed. */
+int lf_rowid_map_add(lf_rowid_map *m, int frag, const lf_rowids *ids, const uint32_t *del,
+                     size_t ndel, lf_error *err);
+/* Sort the runs once every fragment is added.  LF_CORRUPT when an id is
+** live twice: then run *bad starts inside run *bad - 1 (no message set). */
+int lf_rowid_map_finish(lf_rowid_map *m, size_t *bad);
+/* 1 and the fragment and offset of id, or 0 when no live row has it. */
+int lf_rowid_map_find(const lf_rowid_map *m, uint64_t id, int *frag, uint64_t *off);
+void lf_rowid_map_reset(lf_rowid_map *m);
 /* tags.c: parse a tag JSON object into t (zeroed; t->name is left NULL). */
 int lf_tag_parse(const uint8_t *d, size_t n, const char *what, lf_tag *t, lf_error *err);
 /* table.c: "<root>/<rel>" (just rel when root is ""), malloc'd; NULL = no memory. */

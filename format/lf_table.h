@@ -171,7 +171,6 @@ typedef struct lf_rowid_seg {
   uint64_t n;              /* row ids in the segment */
   uint64_t start;          /* range: first row id (vals == NULL) */
   uint64_t *vals;          /* array: n row ids (owned) */
-  int sorted;              /* ascending (always for ranges) */
 } lf_rowid_seg;
 
 typedef struct lf_rowids {
@@ -183,8 +182,6 @@ typedef struct lf_rowids {
 
 /* Row id at fragment offset off (off < len). */
 uint64_t lf_rowids_get(const lf_rowids *r, uint64_t off);
-/* Offset of row id `id`: 1 and *off if present, 0 if not. */
-int lf_rowids_find(const lf_rowids *r, uint64_t id, uint64_t *off);
 void lf_rowids_reset(lf_rowids *r);
 
 /* ---- Datasets ------------------------------------------------------------------- */
@@ -228,6 +225,15 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
 /* Fragment i's row id sequence (loaded on first call); *out is NULL when
 ** the dataset has no stable row ids. */
 int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err);
+/* Fragment index *frag and offset *off of the live (not deleted) row whose
+** row id is `id`, or *frag = -1 when no live row has it.  With stable row
+** ids the first call loads every fragment's row ids and deletions into a
+** map kept until lf_dataset_free (rowid_map.c); lookups then cost
+** O(log runs).  Without, the id is the row address (fragment id << 32 |
+** offset): a binary search over the fragment ids and that fragment's
+** deletions.  Like the other lazy loaders here, not to be called from two
+** threads at once on one dataset. */
+int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_error *err);
 
 /* ---- Index metadata (indices.c) ------------------------------------------------ */
 typedef struct lf_index_meta {

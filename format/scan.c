@@ -271,24 +271,6 @@ int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_er
   }
 }
 
-/* Fragment and offset of a row id; 0 when it names no row of this snapshot. */
-static int locate(lf_scan *s, uint64_t rowid, int *frag, uint64_t *off, lf_error *err) {
-  int nfr = lf_dataset_num_fragments(s->ds);
-  for (int i = 0; i < nfr; i++) {
-    const lf_fragment *fr = lf_dataset_fragment(s->ds, i);
-    if (lf_dataset_stable_row_ids(s->ds)) {
-      const lf_rowids *ids = NULL;
-      int rc = lf_dataset_row_ids(s->ds, i, &ids, err);
-      if (rc) return -1;
-      if (ids && lf_rowids_find(ids, rowid, off)) return *frag = i, 1;
-    } else if (fr->id == rowid >> 32 && (rowid & 0xffffffffu) < fr->physical_rows) {
-      *off = rowid & 0xffffffffu;
-      return *frag = i, 1;
-    }
-  }
-  return 0;
-}
-
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
@@ -307,9 +289,9 @@ int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
   for (size_t i = 0; i < n; i++) {
     int f;
     uint64_t off;
-    int found = locate(s, rowids[i], &f, &off, err);
-    if (found < 0) return err ? err->code : LF_CORRUPT;
-    if (!found) continue;
+    int rc = lf_dataset_locate(s->ds, rowids[i], &f, &off, err);
+    if (rc) return rc;
+    if (f < 0) continue;
     if (frag < 0) frag = f;
     if (f != frag) { /* another fragment: leave it and the rest for the next call */
       *used = i;

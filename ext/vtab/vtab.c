@@ -40,71 +40,13 @@ int vtab_lf_error(lvtab *vt, const lf_error *e) {
 
 /* ---- CREATE / CONNECT ------------------------------------------------------ */
 
-/* An argument: 'quoted' (with '' escapes) or bare, whitespace trimmed. */
-static char *arg_value(const char *z) {
-  while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-  size_t n = strlen(z);
-  while (n && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\n')) n--;
-  if (n >= 2 && (z[0] == '\'' || z[0] == '"') && z[n - 1] == z[0]) {
-    char q = z[0], *out = sqlite3_malloc64(n), *o = out;
-    if (!out) return NULL;
-    for (size_t i = 1; i + 1 < n; i++) {
-      *o++ = z[i];
-      if (z[i] == q && z[i + 1] == q) i++;
-    }
-    *o = 0;
-    return out;
-  }
-  return sqlite3_mprintf("%.*s", (int)n, z);
-}
-
+/* USING lance(...) as args.c reads it (docs/sql.md, "Arguments"). */
 static int parse_args(lvtab *vt, int argc, const char *const *argv, char **err) {
-  if (argc < 4) {
-    *err = sqlite3_mprintf("lance: usage: CREATE VIRTUAL TABLE t USING lance('path/to/dataset.lance')");
-    return SQLITE_ERROR;
-  }
-  for (int i = 3; i < argc; i++) {
-    const char *eq = strchr(argv[i], '=');
-    char *v = arg_value(eq && i > 3 ? eq + 1 : argv[i]);
-    if (!v) return SQLITE_NOMEM;
-    if (i == 3) {
-      vt->root = sqlite3_mprintf("%s", strncmp(v, "file://", 7) ? v : v + 7);
-      sqlite3_free(v);
-      continue;
-    }
-    char *raw = sqlite3_mprintf("%.*s", eq ? (int)(eq - argv[i]) : 0, argv[i]);
-    char *key = raw ? arg_value(raw) : NULL;
-    sqlite3_free(raw);
-    int ok = 1;
-    if (key && !strcmp(key, "version")) {
-      char *end;
-      vt->pin_version = strtoull(v, &end, 10);
-      ok = *v && !*end && vt->pin_version > 0;
-    } else if (key && !strcmp(key, "tag")) {
-      vt->pin_tag = sqlite3_mprintf("%s", v);
-    } else if (key && !strcmp(key, "schema")) {
-      vt->new_schema = sqlite3_mprintf("%s", v);
-    } else if (key && !strcmp(key, "data_storage_version")) {
-      ok = !strcmp(v, "2.1") || !strcmp(v, "2.2") || !strcmp(v, "stable");
-      vt->new_version = sqlite3_mprintf("%s", strcmp(v, "stable") ? v : "2.2");
-    } else if (key && (!strcmp(key, "enable_stable_row_ids") ||
-                       !strcmp(key, "enable_v2_manifest_paths"))) {
-      ok = !strcmp(v, "0") || !strcmp(v, "1");
-      if (!strcmp(key, "enable_stable_row_ids")) vt->new_stable_ids = v[0] == '1';
-      else vt->new_v1_paths = v[0] == '0';
-    } else {
-      ok = 0;
-    }
-    if (!ok)
-      *err = sqlite3_mprintf("lance: %s: bad option '%s' (expected version=N, tag='name', "
-                             "schema='...', data_storage_version='2.1'|'2.2', "
-                             "enable_stable_row_ids=0|1 or enable_v2_manifest_paths=0|1)",
-                             vt->name, argv[i]);
-    sqlite3_free(key);
-    sqlite3_free(v);
-    if (!ok) return SQLITE_ERROR;
-  }
-  return vt->root ? SQLITE_OK : SQLITE_NOMEM;
+  char msg[512];
+  int rc = vtab_args_parse(argc - 3, argv + 3, &vt->args, msg, sizeof msg);
+  if (rc == VTAB_ARGS_NOMEM) return SQLITE_NOMEM;
+  if (rc) *err = sqlite3_mprintf("lance: %s: %s", vt->name, msg);
+  return rc ? SQLITE_ERROR : SQLITE_OK;
 }
 
 static char *declare_sql(const lf_schema *s) {
@@ -126,26 +68,23 @@ static void vt_free(lvtab *vt) {
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   lf_store_free(vt->store);
-  sqlite3_free(vt->new_schema);
-  sqlite3_free(vt->new_version);
+  vtab_args_reset(&vt->args);
   sqlite3_free(vt->name);
-  sqlite3_free(vt->root);
-  sqlite3_free(vt->pin_tag);
   sqlite3_free(vt);
 }
 
 /* Open vt's dataset; at CREATE with schema= and no dataset there, make it. */
 static int open_dataset(lvtab *vt, int create, char **err) {
   lf_error e = {0};
-  int lrc = lf_dataset_open(vt->store, vt->root, vt->pin_version, vt->pin_tag, &vt->schema_ds, &e);
-  if (lrc == LF_NOTFOUND && create && vt->new_schema && !vt->pin_version && !vt->pin_tag) {
+  int lrc = lf_dataset_open(vt->store, vt->args.path, vt->args.version, vt->args.tag, &vt->schema_ds, &e);
+  if (lrc == LF_NOTFOUND && create && vt->args.schema && !vt->args.version && !vt->args.tag) {
     int rc = vtab_create_dataset(vt, err);
     if (rc) return rc;
-    lrc = lf_dataset_open(vt->store, vt->root, 0, NULL, &vt->schema_ds, &e);
+    lrc = lf_dataset_open(vt->store, vt->args.path, 0, NULL, &vt->schema_ds, &e);
   }
   if (lrc) {
     *err = sqlite3_mprintf("lance: %s: cannot open dataset: %s%s", vt->name, e.msg,
-                           lrc == LF_NOTFOUND && !vt->new_schema && create
+                           lrc == LF_NOTFOUND && !vt->args.schema && create
                                ? "; schema='...' creates one" : "");
     return lrc == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
   }
@@ -408,13 +347,13 @@ static int latest_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
   }
   uint64_t *vers = NULL;
   size_t n = 0;
-  int rc = lf_dataset_versions(vt->store, vt->root, &vers, &n, e);
+  int rc = lf_dataset_versions(vt->store, vt->args.path, &vers, &n, e);
   uint64_t newest = rc == LF_OK && n ? vers[n - 1] : 0;
   free(vers);
   if (rc) return rc;
   if (!vt->latest || lf_dataset_version(vt->latest) != newest) {
     lf_dataset *ds = NULL;
-    if ((rc = lf_dataset_open(vt->store, vt->root, newest, NULL, &ds, e))) return rc;
+    if ((rc = lf_dataset_open(vt->store, vt->args.path, newest, NULL, &ds, e))) return rc;
     lf_dataset_free(vt->latest);
     vt->latest = ds;
   }
@@ -431,16 +370,16 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
                   (const char *)sqlite3_value_text(ver));
   if (has_v || has_t) {
     const char *t = has_t ? (const char *)sqlite3_value_text(tag) : NULL;
-    int rc = lf_dataset_open(vt->store, vt->root, has_v ? (uint64_t)sqlite3_value_int64(ver) : 0,
+    int rc = lf_dataset_open(vt->store, vt->args.path, has_v ? (uint64_t)sqlite3_value_int64(ver) : 0,
                              t, &c->ds, e);
     if (rc) return rc;
     c->own_ds = 1;
     if (t && !(c->tag = sqlite3_mprintf("%s", t))) return lf_err(e, LF_NOMEM, "out of memory");
     return LF_OK;
   }
-  if (vt->pin_version || vt->pin_tag) {
+  if (vt->args.version || vt->args.tag) {
     c->ds = vt->schema_ds;
-    if (vt->pin_tag && !(c->tag = sqlite3_mprintf("%s", vt->pin_tag)))
+    if (vt->args.tag && !(c->tag = sqlite3_mprintf("%s", vt->args.tag)))
       return lf_err(e, LF_NOMEM, "out of memory");
     return LF_OK;
   }

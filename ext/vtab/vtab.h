@@ -9,6 +9,7 @@
 
 #include "lf_table.h"
 #include "vec/knn.h"
+#include "vtab/args.h"
 
 /* Reading values of an lf_array (value.c's results, vtab.c's filters). */
 /* Integer i of width w bytes at p (little-endian host), sign-extended when signed. */
@@ -47,19 +48,16 @@ typedef struct vtab_txn vtab_txn;
 typedef struct lvtab {
   sqlite3_vtab base;
   sqlite3 *db;
-  char *name, *root;
-  uint64_t pin_version;     /* version= or tag= at CREATE: 0 = follow the latest */
-  char *pin_tag;
+  char *name;
+  vtab_args args;           /* USING lance(...): args.path the dataset; args.version
+                            ** or args.tag pin it (0 / NULL: follow the latest);
+                            ** schema=, data_storage_version=, ... create one */
   lf_store *store;
   lf_dataset *schema_ds;    /* the dataset whose schema gave the columns */
   int ncols;
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
-  /* CREATE options for a new dataset (schema=, data_storage_version=,
-  ** enable_stable_row_ids=, enable_v2_manifest_paths=) */
-  char *new_schema, *new_version;
-  int new_stable_ids, new_v1_paths;
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes

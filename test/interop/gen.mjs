@@ -424,6 +424,46 @@ const forcedThemes = {
   ],
 };
 
+// ---------- packed structs in full-zip pages (one block: themes + dataset entries) ----------
+// lance-encoding:packed=true plus structural-encoding=fullzip on a struct column makes the
+// whole struct row one full-zip value: fixed-width rows back to back when every field is
+// fixed-width (no control words without nulls), a length before each row otherwise. What
+// LanceDB 0.39 writes (the `refuses` entries are checked to still be refused, with these
+// messages):
+//   fixed-width fields:  2.1, 2.2 refused ("Packed struct per-value compression should not be
+//                        used for fixed-width-only structs"); 2.3 written.
+//   variable fields:     2.1 refused ("Variable packed struct encoding is not enabled by the
+//                        selected file format"); 2.2, 2.3 written.
+//   a nullable variable packed struct: refused in 2.2 and 2.3 ("Per-value compression not
+//                        yet supported for block type Nullable"), like packed structs with
+//                        nulls in mini-block pages (see forced_packed).
+const PFZ = M({ packed: "true", "structural-encoding": "fullzip" });
+const pfzFixed = (r) => [
+  c("id", t.i32, I(N)),
+  c("pz", struct(fld("a", t.i32), fld("b", t.f64), fld("c", t.u8)),
+    I(N).map((i) => ({ a: r.int(-1e9, 1e9), b: randFloat(r, false), c: i % 256 })), PFZ),
+  c("pz_vec", struct(fld("id", t.i64), fld("v", fsl(4, t.f32))),
+    I(N).map((i) => ({ id: BigInt(i) * 7n, v: [r.f(), r.f(), r.f(), r.f()].map(Math.fround) })), PFZ),
+];
+const pfzVariable = (r) => [
+  c("id", t.i32, I(N)),
+  c("pz_var", struct(fld("k", t.i64), fld("name", t.utf8), fld("f", t.f32)),
+    I(N).map((i) => ({ k: BigInt(i) - 5n, name: i % 11 === 0 ? r.pick(uniStrings) : r.ascii(r.int(0, 30)), f: Math.fround(i / 3) })), PFZ),
+  c("pz_long", struct(fld("k", t.i32), fld("text", t.utf8)),
+    I(N).map((i) => ({ k: i, text: longStr(r, 0, 600) })), PFZ),
+];
+const pfzNullable = (r) => [c("pz_null", struct(fld("k", t.i64), fld("name", t.utf8)),
+  I(N).map((i) => (i % 7 === 0 ? null : { k: BigInt(i), name: r.ascii(r.int(0, 9)) })), PFZ)];
+const packedFullzipDatasets = [ // seeds of their own: the other lists' seeds do not move
+  { name: "v21_packed_fullzip_fixed", version: "2.1", fn: pfzFixed, seed: 9001, refuses: /fixed-width-only structs/ },
+  { name: "v22_packed_fullzip_fixed", version: "2.2", fn: pfzFixed, seed: 9002, refuses: /fixed-width-only structs/ },
+  { name: "v23_packed_fullzip_fixed", version: "2.3", fn: pfzFixed, seed: 9003 },
+  { name: "v21_packed_fullzip_var", version: "2.1", fn: pfzVariable, seed: 9004, refuses: /not enabled by the selected file format/ },
+  { name: "v22_packed_fullzip_var", version: "2.2", fn: pfzVariable, seed: 9005 },
+  { name: "v23_packed_fullzip_var", version: "2.3", fn: pfzVariable, seed: 9006 },
+  { name: "v22_packed_fullzip_null", version: "2.2", fn: pfzNullable, seed: 9007, refuses: /not yet supported for block type Nullable/ },
+];
+
 // ---------- dataset list ----------
 export function datasetList() {
   const list = [];
@@ -440,6 +480,7 @@ export function datasetList() {
   for (const [p, v] of [["v21", "2.1"], ["v22", "2.2"]]) {
     for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
   }
+  list.push(...packedFullzipDatasets);
   return list;
 }
 
@@ -451,7 +492,7 @@ async function main() {
   mkdirSync(dbdir, { recursive: true });
   const db = await lancedb.connect(dbdir);
   const todo = datasetList().filter((d) => !filter || filter.test(d.name));
-  let failed = 0;
+  let failed = 0, refused = 0;
   const t0 = Date.now();
   for (const d of todo) {
     const cols = d.fn(rngFrom(d.seed * 7919), d.version);
@@ -461,7 +502,14 @@ async function main() {
     try {
       await db.inner.createTable(d.name, buf, "create", [], { new_table_data_storage_version: d.version });
     } catch (e) {
+      rmSync(path, { recursive: true, force: true });
+      if (d.refuses && d.refuses.test(e.message)) { refused++; continue; } // as expected
       console.error(`gen: ${d.name}: LanceDB refused to write it: ${e.message}`);
+      failed++;
+      continue;
+    }
+    if (d.refuses) {
+      console.error(`gen: ${d.name}: LanceDB was expected to refuse it (${d.refuses}) but wrote it`);
       failed++;
       continue;
     }
@@ -474,7 +522,8 @@ async function main() {
     writeFileSync(join(out, `${d.name}.file`), join(path, "data", files[0]) + "\n");
     writeFileSync(join(out, `${d.name}.version`), d.version + "\n");
   }
-  console.log(`gen: ${todo.length - failed} datasets written in ${((Date.now() - t0) / 1000).toFixed(1)}s${failed ? `, ${failed} FAILED` : ""}`);
+  console.log(`gen: ${todo.length - failed - refused} datasets written in ${((Date.now() - t0) / 1000).toFixed(1)}s` +
+    `${refused ? `, ${refused} refused by LanceDB as expected` : ""}${failed ? `, ${failed} FAILED` : ""}`);
   process.exit(failed ? 1 : 0);
 }
 
