@@ -249,6 +249,7 @@ static int read_positions(lf_file *f, uint64_t pos, uint64_t len, int width, uin
     rc = lf_err(err, LF_NOMEM, "out of memory");
   if (!rc) rc = lf_v1_positions(p, r1 - r0 + 1, width, *out, err);
   free(p);
+  if (rc) free(*out), *out = NULL;
   return rc;
 }
 
@@ -355,6 +356,11 @@ static int read_list(const v1_read *r, const lf_field *fd, uint64_t pos, uint64_
                      uint64_t r0, uint64_t r1, lf_array *a, int depth, lf_error *err) {
   uint64_t n = r1 - r0, *p = NULL;
   int rc = read_positions(r->f, pos, len, fd->type == LF_T_LARGE_LIST ? 8 : 4, r0, r1, &p, err);
+  /* Items take at least a bit of the file each, except nulls and structs of
+  ** them: bound those so that positions cannot ask for any amount of memory. */
+  if (!rc && p[n] - p[0] > 8 * r->f->size + (1u << 20))
+    rc = lf_err(err, LF_UNSUPPORTED, "lists of %llu items in a file of %llu bytes",
+                (unsigned long long)(p[n] - p[0]), (unsigned long long)r->f->size);
   if (!rc && (lf_array_push_valid(a, NULL, n) || lf_array_alloc_offsets(a, a->length + n + 1)))
     rc = lf_err(err, LF_NOMEM, "out of memory");
   if (!rc) {
