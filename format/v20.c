@@ -458,8 +458,8 @@ static int append_field(lf_file *f, struct v20_state *s, const lf_field *fd, lf_
   if (col < 0) return lf_err(err, LF_CORRUPT, "field '%s' has no column", fd->name);
   int is_list = fd->type == LF_T_LIST || fd->type == LF_T_LARGE_LIST;
   v20_col *vc = &s->cols[col];
-  int rc;
-  if (!vc->done && (rc = decode_column(f, col, fd, vc, err))) return rc;
+  int rc = vc->done ? LF_OK : decode_column(f, col, fd, vc, err);
+  if (rc) return rc;
   uint64_t n = r1 - r0;
   if (r1 > vc->blk.n)
     return lf_err(err, LF_CORRUPT, "%s: column %d has %llu rows, wanted %llu", f->path, col,
