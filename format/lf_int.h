@@ -96,7 +96,7 @@ void lf_v1_free(lf_file *f);
 ** lengths as lf_file_read_range; out->length is advanced). */
 int lf_v1_append(lf_file *f, int field_idx, uint64_t start, uint64_t end, lf_array *out,
                  lf_error *err);
-/* lf_file_view for a field of `width` bytes per row (0 < start < end <= rows). */
+/* lf_file_view for a field of `width` bytes per row (start < end <= rows). */
 int lf_v1_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, uint64_t width,
                const uint8_t **ptr, uint64_t *n, lf_error *err);
 /* n positions of `width` (4: int32, 8: int64) bytes at p, checked to be
