@@ -292,9 +292,16 @@ static uint64_t view_width(const lf_field *fd) {
   return fd->fixed_size > 0 && (uint64_t)fd->fixed_size <= (1u << 24) ? w * (uint64_t)fd->fixed_size : 0;
 }
 
-int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
-                 uint64_t *width, uint64_t *n, lf_error *err) {
-  *ptr = NULL;
+/* The alignment a viewable field's values need: their element's size, at
+** most 8 (1 for fixed_size_binary). */
+static uintptr_t view_align(const lf_field *fd) {
+  const lf_field *item = fd->type == LF_T_FIXED_LIST && fd->n_children == 1 ? fd->children[0] : fd;
+  int w = item->type == LF_T_FIXED_BINARY ? 1 : lf_type_width(item);
+  return w >= 8 ? 8 : w > 0 ? (uintptr_t)w : 1;
+}
+
+static int view_rows(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
+                     uint64_t *width, uint64_t *n, lf_error *err) {
   *n = 0;
   if (field_idx < 0 || field_idx >= f->schema.n_fields || start >= end || end > f->num_rows)
     return lf_err(err, LF_ARG, "%s: no rows [%llu, %llu) of field %d to view", f->path,
@@ -318,4 +325,16 @@ int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const 
   *ptr = page + (start - pg->row_start) * *width;
   *n = last - start;
   return LF_OK;
+}
+
+int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
+                 uint64_t *width, uint64_t *n, lf_error *err) {
+  *ptr = NULL;
+  *n = 0;
+  int rc = view_rows(f, field_idx, start, end, ptr, width, n, err);
+  if (rc || (uintptr_t)*ptr % view_align(f->schema.fields[field_idx]) == 0) return rc;
+  *ptr = NULL; /* legacy pages lie at any byte offset; the kernels load whole elements */
+  *n = 0;
+  return lf_err(err, LF_UNSUPPORTED, "%s: field %d: page at an offset not aligned to its values",
+                f->path, field_idx);
 }

@@ -169,7 +169,9 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
 ** when the field is fixed-width (a fixed-size list of numbers, or a number;
 ** not bool) and the page holding row `start` stores its values as is, with
 ** no nulls (a full-zip page without control words: LanceDB's layout for
-** vectors of 256 bytes or more) and the store can map the file.  *ptr then
+** vectors of 256 bytes or more; a legacy file's plain page), at an offset
+** aligned to its elements (their size, at most 8: legacy pages lie at any
+** offset), and the store can map the file.  *ptr then
 ** points at row start's value (*width bytes each, contiguous) for *n rows,
 ** 1 <= *n <= end - start (the view stops at the page's end), inside the
 ** store's mapping (valid while the store lives).  LF_UNSUPPORTED when not
