@@ -464,9 +464,8 @@ function themeLegacyTypes(r) {
 // them plus the legacy-only types above; seeds of their own (independent of the list
 // order), names "legacy_*".
 function legacyDatasets(themes) {
-  const list = Object.entries({ ...themes, types: themeLegacyTypes })
+  return Object.entries({ ...themes, types: themeLegacyTypes })
     .map(([name, fn], k) => ({ name: `legacy_${name}`, version: "legacy", fn, seed: 9001 + k }));
-  return list;
 }
 
 // ---------- dataset list ----------
