@@ -243,6 +243,9 @@ static int read_positions(lf_file *f, uint64_t pos, uint64_t len, int width, uin
     return lf_err(err, LF_CORRUPT, "rows [%llu, %llu) need %llu positions, the page has %llu",
                   (unsigned long long)r0, (unsigned long long)r1, (unsigned long long)r1 + 1,
                   (unsigned long long)len);
+  if (r1 >= f->size) /* each position takes bytes of the file: r1 * width stays in range */
+    return lf_err(err, LF_CORRUPT, "positions up to %llu are outside the file (%llu bytes)",
+                  (unsigned long long)r1, (unsigned long long)f->size);
   int rc = lf_file_read(f, pos + r0 * (uint64_t)width, (r1 - r0 + 1) * (uint64_t)width, &p,
                         "positions", err);
   if (!rc && !(*out = malloc((r1 - r0 + 1) * sizeof **out)))
@@ -295,7 +298,7 @@ static int load_dict(const v1_read *r, const lf_field *fd, const lf_block **out,
     uint64_t pos = (uint64_t)fd->dict_offset, len = (uint64_t)fd->dict_length;
     lf_field vt = {.type = fd->type};
     int rc = fd->dict_offset < 0 || fd->dict_length < 0
-                 ? lf_err(err, LF_CORRUPT, "dictionary at %lld of %lld values",
+                 ? lf_err(err, LF_CORRUPT, "negative position %lld or length %lld",
                           (long long)fd->dict_offset, (long long)fd->dict_length)
              : lf_type_is_varwidth(fd->type) ? read_varbinary(r->f, pos, len, 0, len, 1, d, err)
              : fd->type >= LF_T_INT8 && fd->type <= LF_T_UINT64
@@ -303,7 +306,7 @@ static int load_dict(const v1_read *r, const lf_field *fd, const lf_block **out,
                  : lf_err(err, LF_UNSUPPORTED, "dictionary of %s values", lf_type_name(fd->type));
     if (rc) {
       lf_block_reset(d);
-      return lf_err_prefix(err, rc, "field '%s'", fd->name);
+      return lf_err_prefix(err, rc, "dictionary");
     }
     s->dict_done[k] = 1;
   }
