@@ -450,17 +450,6 @@ void lf_v20_free(lf_file *f) {
   f->v20 = NULL;
 }
 
-static int push_validity(lf_array *a, const uint8_t *valid, uint64_t r0, uint64_t n,
-                         lf_error *err) {
-  if (lf_array_alloc_valid(a, a->length + n)) return lf_err(err, LF_NOMEM, "out of memory");
-  for (uint64_t i = 0; i < n; i++) {
-    uint8_t v = valid ? valid[r0 + i] : 1;
-    a->valid_buf[a->length + i] = v;
-    a->null_count += !v;
-  }
-  return LF_OK;
-}
-
 static int append_field(lf_file *f, struct v20_state *s, const lf_field *fd, lf_array *a,
                         uint64_t r0, uint64_t r1, lf_error *err) {
   int idx = 0;
@@ -469,13 +458,14 @@ static int append_field(lf_file *f, struct v20_state *s, const lf_field *fd, lf_
   if (col < 0) return lf_err(err, LF_CORRUPT, "field '%s' has no column", fd->name);
   int is_list = fd->type == LF_T_LIST || fd->type == LF_T_LARGE_LIST;
   v20_col *vc = &s->cols[col];
-  int rc;
-  if (!vc->done && (rc = decode_column(f, col, fd, vc, err))) return rc;
+  int rc = vc->done ? LF_OK : decode_column(f, col, fd, vc, err);
+  if (rc) return rc;
   uint64_t n = r1 - r0;
   if (r1 > vc->blk.n)
     return lf_err(err, LF_CORRUPT, "%s: column %d has %llu rows, wanted %llu", f->path, col,
                   (unsigned long long)vc->blk.n, (unsigned long long)r1);
-  if ((rc = push_validity(a, vc->blk.valid, r0, n, err))) return rc;
+  if (lf_array_push_valid(a, vc->blk.valid ? vc->blk.valid + r0 : NULL, n))
+    return lf_err(err, LF_NOMEM, "out of memory");
   if (fd->type == LF_T_STRUCT && !fd->is_packed && !fd->desc) {
     for (int i = 0; i < fd->n_children && !rc; i++)
       rc = append_field(f, s, fd->children[i], &a->children[i], r0, r1, err);

@@ -205,6 +205,9 @@ static int record_delete(lvtab *vt, uint64_t id, int is_update) {
 static int ensure_builders(lvtab *vt) {
   vtab_txn *t = vt->txn;
   if (t->cols) return SQLITE_OK;
+  if (t->major == 0 && t->minor < 3) /* data_version "0.1", or files with footer 0.1 / 0.2 */
+    return vtab_error(vt, "lance: %s: writing rows to a dataset of legacy (v1) Lance files "
+                      "is not supported (2.1 and 2.2 are)", vt->name);
   if (t->major != 2 || (t->minor != 1 && t->minor != 2))
     return vtab_error(vt, "lance: %s: writing rows to a dataset of Lance file version %d.%d "
                       "is not supported (2.1 and 2.2 are)", vt->name, t->major, t->minor);

@@ -464,6 +464,50 @@ const packedFullzipDatasets = [ // seeds of their own: the other lists' seeds do
   { name: "v22_packed_fullzip_null", version: "2.2", fn: pfzNullable, seed: 9007, refuses: /not yet supported for block type Nullable/ },
 ];
 
+// ---------- legacy (v1) files: storage "legacy", footer 0.2 ----------
+// Legacy files keep no validity for numbers, booleans, lists, structs and fixed-size lists
+// (LanceDB reads a null there as the bytes under it: 0, false, [], a struct of its
+// children) and read an empty string as null; the expected rows are what LanceDB reads.
+// LanceDB writes them in batches of at most 1024 rows (one page per field and batch).
+// Legacy blob columns are left out: LanceDB 0.39 cannot read them back (it panics).
+function themeLegacyTypes(r) {
+  const dec = (p, s) => new A.Decimal(s, p, 128);
+  const big = (k) => r.bits(k) - (1n << BigInt(k - 1));
+  const words = ["red", "green", "", "blue"];
+  const lst = struct(fld("a", t.i32), fld("s", t.utf8), fld("v", fsl(2, t.f32)));
+  return [
+    c("nul", new A.Null(), I(N).map(() => null)),
+    c("dec", dec(38, 4), col(N, [0n, 1n, -1n, 10n ** 38n - 1n, -(10n ** 38n) + 1n, 123456789n], () => big(100), 13)),
+    c("dec_s0", dec(9, 0), col(N, [999999999n, -999999999n], () => BigInt(r.int(-1e9 + 1, 1e9 - 1)), 7)),
+    c("d64", new A.DateMillisecond(), col(N, [0n, -1n, 86400000n, -62135596800000n, 253402214400000n], () => BigInt(r.int(-719162, 2932896)) * 86400000n + BigInt(r.int(0, 86399999)), 11)),
+    c("t32s", new A.TimeSecond(), col(N, [0, 86399], () => r.int(0, 86399), 5)),
+    c("t32ms", new A.TimeMillisecond(), col(N, [0, 86399999], () => r.int(0, 86399999), 6)),
+    c("t64us", new A.TimeMicrosecond(), col(N, [0n, 86399999999n], () => BigInt(r.int(0, 86399999)) * 1000n, 7)),
+    c("t64ns", new A.TimeNanosecond(), col(N, [0n, 86399999999999n], () => BigInt(r.int(0, 86399999)) * 1000000n + 7n, 8)),
+    c("dur_ms", new A.Duration(A.TimeUnit.MILLISECOND), col(N, [0n, -1n, 9223372036854775807n], () => big(50), 9)),
+    c("dur_ns", new A.Duration(A.TimeUnit.NANOSECOND), col(N, [-9223372036854775808n], () => big(64), 10)),
+    c("fsl_bool", fsl(3, t.bool), col(N, [[true, false, true]], () => [r.f() < 0.5, r.f() < 0.5, r.f() < 0.5], 12)),
+    c("fsl_i16", fsl(5, t.i16), col(N, [[-32768, 32767, 0, -1, 1]], () => I(5).map(() => r.int(-32768, 32767)), 14)),
+    c("fsl_f64", fsl(2, t.f64), col(N, [[NaN, -0]], () => [randFloat(r, false), randFloat(r, false)], 15)),
+    c("dict_i64v", new A.Dictionary(t.i64, t.u8), col(N, [], () => r.pick([5n, -7n, 9007199254740993n]), 16)),
+    c("dict_u16k", new A.Dictionary(t.lutf8, t.u16), I(N).map((i) => words[i % 4])),
+    c("l_struct", list(lst), I(N).map((i) => (i % 19 === 0 ? null : I(r.int(0, 3)).map((j) => ((i + j) % 7 === 0 ? null
+      : { a: r.int(-100, 100), s: j === 1 ? "" : r.ascii(r.int(0, 8)), v: (i + j) % 5 === 0 ? null : [Math.fround(r.f()), j] }))))),
+    c("l_l_str", list(list(t.utf8)), I(N).map((i) => (i % 17 === 0 ? null : I(r.int(0, 3)).map((j) => ((i + j) % 6 === 0 ? null
+      : I(r.int(0, 3)).map(() => r.pick(uniStrings))))))),
+    c("st_deep", struct(fld("x", struct(fld("y", struct(fld("z", t.i64), fld("w", list(t.bool))))))),
+      I(N).map((i) => (i % 23 === 0 ? null : { x: i % 11 === 0 ? null : { y: { z: BigInt(i) * -3n, w: i % 3 ? [true, i % 2 === 0] : null } } }))),
+  ];
+}
+
+// One data file per dataset, like the other storage versions: the themes shared with
+// them plus the legacy-only types above; seeds of their own (independent of the list
+// order), names "legacy_*".
+function legacyDatasets(themes) {
+  return Object.entries({ ...themes, types: themeLegacyTypes })
+    .map(([name, fn], k) => ({ name: `legacy_${name}`, version: "legacy", fn, seed: 9001 + k }));
+}
+
 // ---------- dataset list ----------
 export function datasetList() {
   const list = [];
@@ -481,6 +525,7 @@ export function datasetList() {
     for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
   }
   list.push(...packedFullzipDatasets);
+  list.push(...legacyDatasets(themes));
   return list;
 }
 
