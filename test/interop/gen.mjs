@@ -226,6 +226,12 @@ function themeVectors(r) {
     c("v64", fsl(64, t.f32), I(N).map(() => vec(64))),
     c("v768", fsl(768, t.f32), I(N).map(() => vec(768))),
     c("u8x16", fsl(16, t.u8), col(N, [], () => Array.from(r.bytes(16)), 47)),
+    // valid vectors with null items (and null rows): 2.0 keeps the items' validity inside the
+    // fixed-size list's own nullable items encoding
+    c("v8_null_items", fsl(8, t.f32), I(N).map((i) => (i % 37 === 5 ? null
+      : I(8).map((k) => ((i + 3 * k) % 11 === 0 ? null : Math.fround((r.f() - 0.5) * 4)))))),
+    c("i16x3_null_items", fsl(3, t.i16), I(N).map((i) => (i % 41 === 9 ? null
+      : I(3).map((k) => ((i * 3 + k) % 7 === 0 ? null : r.int(-32768, 32767)))))),
   ];
 }
 
