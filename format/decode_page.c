@@ -112,6 +112,7 @@ static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_
   if (b->kind != LF_BLK_FIXED || b->bits != 16 || b->n < n || b->data_len < n * 2)
     return lf_err(err, LF_CORRUPT, "rep/def levels did not decode to %llu 16-bit values",
                   (unsigned long long)n);
+  if (n == 0) return LF_OK; /* *dst may still be NULL */
   if (*len + n > *cap) {
     uint64_t nc = (*cap ? *cap * 2 : 1024);
     while (nc < *len + n) nc *= 2;
