@@ -608,6 +608,8 @@ export function datasetList() {
     for (const [name, fn] of Object.entries(encThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
   }
   list.push({ name: "v23_enc_sparse", version: "2.3", fn: encSparse, seed: seed++ });
+  // the forced encodings of 2.1/2.2 asked of a 2.3 writer (after the rest: seeds unchanged)
+  for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `v23_${name}`, version: "2.3", fn, seed: seed++ });
   return list;
 }
 
