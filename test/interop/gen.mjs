@@ -1,7 +1,9 @@
 // node gen.mjs OUTDIR [name-filter-regex]
 // Writes Lance datasets with LanceDB (one fragment, one data file each) under OUTDIR/db/.
-// Themes per storage version 2.0..2.3, plus encodings forced through field metadata
-// for 2.1 and 2.2. All data is deterministic (seeded RNG); see README.md.
+// Themes per storage version 2.0..2.3, encodings forced through field metadata for 2.1,
+// 2.2 and 2.3, and the compressive encodings of 2.2/2.3 forced one by one (enc_*, their
+// encodings checked in the written file). All data is deterministic (seeded RNG); see
+// README.md.
 import * as A from "apache-arrow";
 import * as lancedb from "@lancedb/lancedb";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
