@@ -110,6 +110,13 @@ static void check_row(const lf_array *a, uint64_t r, uint64_t row) {
   }
 }
 
+/* Open b and an array for its field 0. */
+static void open_field0(const lfb *b, lf_store **st, lf_file **f, lf_array *a) {
+  lf_error err = {0};
+  if (lfb_open(b, st, f, &err)) fail_msg("%s", err.msg);
+  lf_array_init(a, lf_file_schema(*f)->fields[0]);
+}
+
 /* Null items read as null in full reads and takes, next to null rows, and
 ** pages without null items append to pages with them. */
 static void test_fsl_null_items(void **state) {
@@ -118,10 +125,9 @@ static void test_fsl_null_items(void **state) {
   build_fsl_file(&b);
   lf_store *st;
   lf_file *f;
-  lf_error err = {0};
-  assert_int_equal(lfb_open(&b, &st, &f, &err), LF_OK);
   lf_array a;
-  lf_array_init(&a, lf_file_schema(f)->fields[0]);
+  lf_error err = {0};
+  open_field0(&b, &st, &f, &a);
   if (lf_file_read_range(f, 0, 0, 6, &a, &err)) fail_msg("%s", err.msg);
   assert_true(a.length == 6);
   for (uint64_t r = 0; r < 6; r++) check_row(&a, r, r);
@@ -162,10 +168,9 @@ static void test_nested_fsl_unsupported(void **state) {
   lfb_finish(&b, &schema, 1, &col, 1, 0, 3);
   lf_store *st;
   lf_file *f;
-  lf_error err = {0};
-  assert_int_equal(lfb_open(&b, &st, &f, &err), LF_OK);
   lf_array a;
-  lf_array_init(&a, lf_file_schema(f)->fields[0]);
+  lf_error err = {0};
+  open_field0(&b, &st, &f, &a);
   assert_int_equal(lf_file_read_range(f, 0, 0, 1, &a, &err), LF_UNSUPPORTED);
   assert_non_null(strstr(err.msg, "nested fixed_size_list"));
   lf_array_reset(&a);
