@@ -123,6 +123,33 @@ static int grow_u64(uint64_t **p, size_t *cap, size_t need) {
   return LF_OK;
 }
 
+static uint64_t u64_at(const lf_array *a, uint64_t i) {
+  uint64_t v = 0;
+  memcpy(&v, a->values + i * (uint64_t)lf_type_width(a->field), (size_t)lf_type_width(a->field));
+  return v;
+}
+
+/* A null legacy blob is stored as the descriptor {position 1, size 0} (an
+** empty one as {0, 0}; Lance's BlobFieldDecoder validity): such rows of a
+** legacy blob field's descriptors become null.  2.1+ files mark them null
+** already; 2.0 files have no other null. */
+static int legacy_blob_nulls(lf_array *a, lf_error *err) {
+  if (a->n_children != 2) return LF_OK;
+  for (uint64_t i = 0; i < a->length; i++) {
+    if (lf_array_is_null(a, i) || u64_at(&a->children[0], i) != 1 ||
+        u64_at(&a->children[1], i) != 0)
+      continue;
+    if (!a->null_count) {
+      if (lf_array_alloc_valid(a, a->length)) return lf_err(err, LF_NOMEM, "out of memory");
+      memset(a->valid_buf, 1, a->length);
+    }
+    a->valid_buf[i] = 0;
+    a->valid = a->valid_buf;
+    a->null_count++;
+  }
+  return LF_OK;
+}
+
 /* Fill the batch with the given live offsets of the current fragment. */
 static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous,
                       lf_error *err) {
@@ -152,6 +179,7 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
     } else {
       rc = lf_file_take(s->files[s->src_file[k]], s->src_field[k], rows, n, a, err);
     }
+    if (!rc && s->src_file[k] >= 0 && s->fields[k]->is_blob == 1) rc = legacy_blob_nulls(a, err);
     if (rc) return rc;
   }
   b->n = n;
@@ -327,12 +355,6 @@ static char *blob_side_path(const char *data_path, uint32_t blob_id) {
   for (int b = 0; b < 32; b++) p[n + 1 + b] = (char)('0' + ((blob_id >> b) & 1));
   strcpy(p + n + 33, ".blob");
   return p;
-}
-
-static uint64_t u64_at(const lf_array *a, uint64_t i) {
-  uint64_t v = 0;
-  memcpy(&v, a->values + i * (uint64_t)lf_type_width(a->field), (size_t)lf_type_width(a->field));
-  return v;
 }
 
 int lf_scan_blob(lf_scan *s, int k, uint64_t i, uint8_t **out, uint64_t *len, lf_error *err) {

@@ -1,12 +1,15 @@
 // node gen.mjs OUTDIR [name-filter-regex]
 // Writes Lance datasets with LanceDB (one fragment, one data file each) under OUTDIR/db/.
-// Themes per storage version 2.0..2.3, plus encodings forced through field metadata
-// for 2.1 and 2.2. All data is deterministic (seeded RNG); see README.md.
+// Themes per storage version 2.0..2.3, encodings forced through field metadata for 2.1,
+// 2.2 and 2.3, and the compressive encodings of 2.2/2.3 forced one by one (enc_*, their
+// encodings checked in the written file). All data is deterministic (seeded RNG); see
+// README.md.
 import * as A from "apache-arrow";
 import * as lancedb from "@lancedb/lancedb";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { toIPC } from "./arrowbuild.mjs";
+import { inspect } from "./inspect.mjs";
 
 // ---------- deterministic random numbers ----------
 export function rngFrom(seed) {
@@ -57,6 +60,7 @@ const t = {
 };
 const fld = (name, type, nullable = true, meta) => new A.Field(name, type, nullable, meta ? new Map(Object.entries(meta)) : undefined);
 const list = (type) => new A.List(fld("item", type));
+const listOf = (type, meta) => new A.List(fld("item", type, true, meta)); // item field metadata
 const fsl = (n, type) => new A.FixedSizeList(n, fld("item", type));
 const struct = (...fields) => new A.Struct(fields);
 const c = (name, type, values, meta) => ({ name, type, values, meta });
@@ -226,6 +230,19 @@ function themeVectors(r) {
     c("v64", fsl(64, t.f32), I(N).map(() => vec(64))),
     c("v768", fsl(768, t.f32), I(N).map(() => vec(768))),
     c("u8x16", fsl(16, t.u8), col(N, [], () => Array.from(r.bytes(16)), 47)),
+  ];
+}
+
+// valid vectors with null items (and null rows): 2.0 keeps the items' validity inside the
+// fixed-size list's own nullable items encoding (write_copy.mjs: the writer refuses them)
+function themeVectorsNullItems(r) {
+  const N = 1500;
+  return [
+    c("id", t.i32, I(N)),
+    c("v8", fsl(8, t.f32), I(N).map((i) => (i % 37 === 5 ? null
+      : I(8).map((k) => ((i + 3 * k) % 11 === 0 ? null : Math.fround((r.f() - 0.5) * 4)))))),
+    c("i16x3", fsl(3, t.i16), I(N).map((i) => (i % 41 === 9 ? null
+      : I(3).map((k) => ((i * 3 + k) % 7 === 0 ? null : r.int(-32768, 32767)))))),
   ];
 }
 
@@ -508,6 +525,162 @@ function legacyDatasets(themes) {
     .map(([name, fn], k) => ({ name: `legacy_${name}`, version: "legacy", fn, seed: 9001 + k }));
 }
 
+// ---------- compressive encodings of 2.2 / 2.3 ----------
+// Each column forces one combination of the encodings a 2.3 (and, where it has them, a 2.2)
+// writer picks for run lengths, run values, dictionaries and rep/def levels, with nulls,
+// nested structs, lists and runs. `want` lists, per storage version, encodings (as
+// inspect.mjs prints them; # stands for any number) that must appear among the column's
+// leaf pages: gen.mjs checks them after writing, so a combination the writer stops
+// producing fails the run instead of silently going untested.
+const cw = (name, type, values, meta, want) => ({ name, type, values, meta, want });
+const ND = { "dict-divisor": "100000" }; // no dictionary: the values themselves are encoded
+const DICT = { "dict-divisor": "1", "dict-size-ratio": "1.0" };
+function runsOf(r, n, lo, hi, val) { // runs of lo..hi equal values
+  let left = 0, v;
+  return I(n).map(() => { if (left-- <= 0) { left = r.int(lo, hi) - 1; v = val(); } return v; });
+}
+// mostly runs of 1..3, one in ten of 40..60: many runs per chunk (so that bitpacking a
+// chunk's run values pays: Lance packs a tail of < 1024 entries only when that is smaller),
+// run lengths too wide to pack
+function mixedRuns(r, n, val) {
+  let left = 0, v;
+  return I(n).map(() => { if (left-- <= 0) { left = (r.f() < 0.1 ? r.int(40, 60) : r.int(1, 3)) - 1; v = val(); } return v; });
+}
+const wide64 = (r) => BigInt.asIntN(64, (BigInt(r.u32()) << 32n) | BigInt(r.u32()));
+const RLE8 = "rle(flat(#),flat(8))";
+
+const encThemes = {
+  // run values and run lengths: Flat, bitpacked (out of line, per chunk) or zstd/lz4, u8/u16 lengths
+  enc_rle: (r) => {
+    const nulls = runsOf(r, N, 1, 30, () => r.f() < 0.3);
+    const w3 = [0x7123456789abcdefn, -0x5a5a5a5a5a5a5a5an, 0x1234000000000001n];
+    let k = 0;
+    return [
+      cw("neg_runs", t.i32, runsOf(r, N, 1, 40, () => r.int(-5, 5)).map((v, i) => (nulls[i] ? null : v)), M(ND),
+        { "2.2": ["rle(flat(32),flat(8))", "def=rle(flat(16),flat(8))"], "2.3": ["rle(flat(32),flat(8))", "def=rle(flat(16),flat(8))"] }),
+      cw("long_runs", t.i32, runsOf(r, N, 300, 2000, () => r.int(-1e9, 1e9)), M(ND),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(flat(32),flat(16))"] }),
+      cw("packed_values", t.i32, runsOf(r, N, 1, 40, () => r.int(0, 500)).map((v, i) => (i % 10 < 3 ? null : v)), M(ND),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(bitpack_ool(32,flat(#)),flat(8))"] }),
+      cw("packed_u8", t.u8, mixedRuns(r, N, () => r.int(0, 3)), M(ND),
+        { "2.2": ["rle(flat(8),flat(8))"], "2.3": ["rle(bitpack_ool(8,flat(#)),flat(8))"] }),
+      cw("packed_u16", t.u16, mixedRuns(r, N, () => r.int(0, 60)), M(ND),
+        { "2.2": ["rle(flat(16),flat(8))"], "2.3": ["rle(bitpack_ool(16,flat(#)),flat(8))"] }),
+      cw("packed_i64", t.i64, mixedRuns(r, N, () => BigInt(r.int(0, 1000))), M(ND),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(bitpack_ool(64,flat(#)),flat(8))"] }),
+      cw("packed_lengths", t.i64, runsOf(r, N, 1, 3, () => wide64(r)), M(ND),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(flat(64),bitpack_ool(8,flat(#)))"] }),
+      cw("f64_runs", t.f64, runsOf(r, N, 1, 30, () => r.int(-100, 100) / 8), M({ bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(flat(64),flat(8))"] }),
+      cw("zstd_both", t.i32, runsOf(r, N, 1, 40, () => r.int(-5, 5) * 1000).map((v, i) => (nulls[i] ? null : v)),
+        M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(general(zstd,flat(32)),general(zstd,flat(8)))"] }),
+      cw("lz4_values", t.i32, runsOf(r, N, 1, 40, () => r.int(0, 1) * 1000000), M({ compression: "lz4", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(general(lz4,flat(32)),flat(8))"] }),
+      cw("zstd_wide", t.i64, runsOf(r, N, 1, 7, () => r.pick(w3)), M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(general(zstd,flat(64)),general(zstd,flat(8)))"] }),
+      cw("lz4_values_packed_lengths", t.i64, runsOf(r, N, 1, 3, () => w3[k++ % 3]), M({ compression: "lz4", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(general(lz4,flat(64)),bitpack_ool(8,flat(#)))"] }),
+      cw("packed_values_zstd_lengths", t.i32, runsOf(r, N, 3, 3, () => r.int(0, 4095)), M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["general(zstd,bitpack_inline(32))"], "2.3": ["rle(bitpack_ool(32,flat(#)),general(zstd,flat(8)))"] }),
+      cw("flat_values_zstd_lengths", t.i64, runsOf(r, N, 5, 5, () => wide64(r)), M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(flat(64),general(zstd,flat(8)))"] }),
+    ];
+  },
+  // the same under nested structs and lists, the writer's defaults (no metadata)
+  enc_nested: (r) => {
+    const small = runsOf(r, N, 1, 40, () => r.int(-5, 5));
+    const st = struct(fld("a", struct(fld("x", t.i32), fld("y", t.i64))), fld("b", t.i32));
+    return [
+      cw("st", st, I(N).map((i) => (i % 13 === 1 ? null : {
+        a: i % 11 === 2 ? null : { x: i % 7 === 3 ? null : small[i], y: BigInt(small[(i * 7) % N]) << 33n },
+        b: small[(i * 3) % N],
+      })), undefined, { "2.2": ["def=bitpack_ool(16,flat(#)) val=rle(flat(32),flat(8))"],
+        "2.3": ["rle(flat(32),bitpack_ool(8,flat(#)))", "def=bitpack_ool(16,flat(#))"] }),
+      cw("l", list(t.i32), I(N).map((i) => (i % 17 === 3 ? null : i % 19 === 4 ? []
+        : I(r.int(1, 6)).map((k) => (k === 2 && i % 5 === 0 ? null : small[(i + k) % N])))), undefined,
+      { "2.2": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#)) val=rle(flat(32),flat(8))"],
+        "2.3": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#)) val=rle("] }),
+      cw("ls", list(struct(fld("x", t.i32), fld("y", t.u8))), I(N).map((i) => (i % 23 === 3 ? null
+        : I(r.int(0, 4)).map((k) => (k === 1 && i % 4 === 0 ? null : { x: small[(i + k) % N], y: (i >> 6) & 255 })))), undefined,
+      { "2.2": ["rle(flat(8),flat(8))"], "2.3": ["rle(flat(8),flat(8))"] }),
+    ];
+  },
+  // dictionaries: items Flat / Variable, zstd or lz4 (dict-values-compression), bitpacked;
+  // indices bitpacked or RLE (with bitpacked run values in 2.3)
+  enc_dict: (r) => {
+    const words = I(40).map((k) => `w${k}-${"x".repeat(k % 7)}`);
+    const sr = runsOf(r, N, 1, 20, () => r.pick(words));
+    const D = (o) => M({ ...DICT, ...o });
+    return [
+      cw("s_default", t.utf8, I(N).map(() => r.pick(words.slice(0, 8))), undefined,
+        { "2.2": ["val=bitpack_inline(32) dict=general(lz4,variable(flat(32)))"], "2.3": ["val=bitpack_inline(32) dict=general(lz4,variable(flat(32)))"] }),
+      cw("s_runs", t.utf8, sr.map((x, i) => (i % 9 === 0 ? null : x)), undefined,
+        { "2.2": ["dict=general(lz4,variable(flat(32)))"], "2.3": ["val=rle(bitpack_ool(32,flat(#)),flat(8)) dict=general(lz4,variable(flat(32)))"] }),
+      cw("s_items_none", t.utf8, sr, D({ "dict-values-compression": "none" }),
+        { "2.2": ["val=rle(flat(32),flat(8)) dict=variable(flat(32))"], "2.3": ["val=rle(bitpack_ool(32,flat(#)),flat(8)) dict=variable(flat(32))"] }),
+      cw("s_items_zstd", t.utf8, sr, D({ "dict-values-compression": "zstd" }),
+        { "2.2": ["dict=general(zstd,variable(flat(32)))"], "2.3": ["dict=general(zstd,variable(flat(32)))"] }),
+      cw("i64_items_lz4", t.i64, I(N).map(() => BigInt(r.int(0, 99)) * 123456789n), D({}),
+        { "2.2": ["dict=general(lz4,flat(64))"], "2.3": ["dict=general(lz4,flat(64))"] }),
+      cw("i64_items_none", t.i64, runsOf(r, N, 1, 30, () => BigInt(r.int(0, 99)) * 123456789n), D({ "dict-values-compression": "none" }),
+        { "2.2": ["val=rle(flat(32),flat(8)) dict=flat(64)"], "2.3": ["val=rle(flat(32),flat(8)) dict=flat(64)"] }),
+      cw("f64_items_zstd", t.f64, I(N).map((i) => (i % 31 === 0 ? null : r.int(0, 50) / 3)), D({ "dict-values-compression": "zstd" }),
+        { "2.2": ["dict=general(zstd,flat(64))"], "2.3": ["dict=general(zstd,flat(64))"] }),
+      cw("idx_packed_lengths", t.i64, runsOf(r, N, 1, 7, () => BigInt(r.int(0, 3)) * 1000000007n), D({ compression: "zstd", bss: "off" }),
+        { "2.2": ["dict="], "2.3": ["val=rle(bitpack_ool(32,flat(#)),general(zstd,flat(8)))"] }),
+      cw("l_dict", listOf(t.utf8, D({})), I(N).map((i) => (i % 11 === 0 ? null : I(r.int(0, 3)).map(() => r.pick(words))))),
+    ];
+  },
+  // rep/def levels: out-of-line bitpacked, RLE (u8 / u16 run lengths)
+  enc_levels: (r) => {
+    const nullruns = runsOf(r, N, 1, 200, () => r.f() < 0.5);
+    return [
+      cw("null_runs", list(t.i32), I(N).map((i) => (nullruns[i] ? null : [i, i + 1])), undefined,
+        { "2.2": ["def=rle(flat(16),flat(8))"], "2.3": ["def=rle(flat(16),flat(16))"] }),
+      cw("random_nulls", list(t.i64), I(N).map(() => (r.f() < 0.2 ? null : r.f() < 0.2 ? []
+        : I(r.int(1, 3)).map(() => (r.f() < 0.1 ? null : BigInt(r.u32()))))), undefined,
+      { "2.2": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#))"], "2.3": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#))"] }),
+      cw("deep", struct(fld("a", struct(fld("b", struct(fld("x", t.i32)))))), I(N).map((i) => (i % 7 === 1 ? null
+        : { a: i % 5 === 2 ? null : { b: i % 3 === 0 ? null : { x: i % 11 === 4 ? null : i } } })), undefined,
+      { "2.2": ["def=bitpack_ool(16,flat(#))"], "2.3": ["def=bitpack_ool(16,flat(#))"] }),
+    ];
+  },
+};
+
+// a few rows: levels too small to bitpack are stored Flat; a page of <= 1024 levels packs inline
+function levelCols(n, small) {
+  const lv = (i) => (i % 3 === 0 ? null : i % 4 === 0 ? [] : [i, null, i]);
+  const deep = (i) => (i % 7 === 1 ? null : { a: i % 5 === 2 ? null : { x: i % 3 === 0 ? null : i } });
+  const [rep, def] = small ? ["rep=bitpack_inline(16)", "def=flat(16)"] : ["rep=bitpack_inline(16)", "def=bitpack_inline(16)"];
+  const want = (w) => ({ "2.2": w, "2.3": w });
+  return [
+    cw("l", list(t.i32), I(n).map(lv), undefined, want([`${rep} ${def}`])),
+    cw("l_zstd", listOf(t.i32, M({ compression: "zstd" })), I(n).map(lv), undefined, want([`${rep} ${def}`])),
+    cw("st", struct(fld("a", struct(fld("x", t.i32)))), I(n).map(deep), undefined, want([def])),
+  ];
+}
+encThemes.enc_levels_small = () => levelCols(40, true);
+encThemes.enc_levels_mid = () => levelCols(500, false);
+// all-null columns with list / struct levels: a constant page whose levels are RLE over the
+// whole page, u32 run lengths in 2.3 for runs longer than 65535
+encThemes.enc_levels_allnull = () => {
+  const n = 70000;
+  return [
+    cw("l", list(t.i32), I(n).map((i) => (i < 66000 ? [null] : i % 5 === 0 ? null : i % 7 === 0 ? [] : [null, null])), undefined,
+      { "2.2": ["constant(null rep=rle(flat(16),flat(8)) def=rle(flat(16),flat(8)))"], "2.3": ["constant(null rep=rle(flat(16),flat(32)) def=rle(flat(16),flat(32)))"] }),
+    cw("st", struct(fld("a", struct(fld("x", t.i32)))), I(n).map((i) => (i < 66000 ? { a: null } : i % 5 === 0 ? null : { a: { x: null } })), undefined,
+      { "2.2": ["constant(null def=rle(flat(16),flat(8)))"], "2.3": ["constant(null def=rle(flat(16),flat(8)))"] }),
+  ];
+};
+// 2.3 only: the sparse layout's value chunks take the same encodings
+const encSparse = (r) => [
+  cw("runs", t.i32, runsOf(r, N, 1, 40, () => r.int(0, 300)).map((v, i) => (i % 50 === 7 ? v : null)), M({ "structural-encoding": "sparse", ...ND }),
+    { "2.3": ["sparse(val="] }),
+  cw("rle", t.i32, I(N).map((i) => (i % 50 === 7 ? Math.floor(i / 400) : null)), M({ "structural-encoding": "sparse", ...ND }),
+    { "2.3": ["sparse(val=rle(bitpack_ool(32,flat(#)),flat(8)))"] }),
+];
+
 // ---------- dataset list ----------
 export function datasetList() {
   const list = [];
@@ -524,9 +697,42 @@ export function datasetList() {
   for (const [p, v] of [["v21", "2.1"], ["v22", "2.2"]]) {
     for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
   }
+  for (const [p, v] of [["v22", "2.2"], ["v23", "2.3"]]) {
+    for (const [name, fn] of Object.entries(encThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
+  }
+  list.push({ name: "v23_enc_sparse", version: "2.3", fn: encSparse, seed: seed++ });
+  // the forced encodings of 2.1/2.2 asked of a 2.3 writer (after the rest: seeds unchanged)
+  for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `v23_${name}`, version: "2.3", fn, seed: seed++ });
+  for (const [p, v] of versions) list.push({ name: `${p}_vectors_null_items`, version: v, fn: themeVectorsNullItems, seed: seed++ });
   list.push(...packedFullzipDatasets);
   list.push(...legacyDatasets(themes));
   return list;
+}
+
+// leaf columns of a field in a 2.1+ file (one per leaf, in schema order)
+function leafCount(type) {
+  if (type.typeId === A.Type.Struct) return type.children.reduce((s, f) => s + leafCount(f.type), 0);
+  if (type.typeId === A.Type.List || type.typeId === A.Type.LargeList) return leafCount(type.children[0].type);
+  return 1;
+}
+
+// the `want` encodings of the columns (see encThemes) that the data file lacks
+function missingEncodings(file, cols, version) {
+  if (!cols.some((c) => c.want?.[version])) return [];
+  const pages = inspect(file).cols;
+  const problems = [];
+  let at = 0;
+  for (const c of cols) {
+    const n = leafCount(c.type);
+    const got = pages.slice(at, at + n).flatMap((p) => p.map((x) => x.enc));
+    for (const w of c.want?.[version] ?? []) {
+      const re = new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/#/g, "\\d+"));
+      if (!got.some((e) => re.test(e))) problems.push(`column ${c.name}: no page encoded ${w} (got ${[...new Set(got)].join(" | ")})`);
+    }
+    at += n;
+  }
+  if (at !== pages.length) problems.push(`${pages.length} columns in the file, the schema has ${at} leaves`);
+  return problems;
 }
 
 async function main() {
@@ -563,6 +769,11 @@ async function main() {
       console.error(`gen: ${d.name}: expected one data file, found ${files.length}`);
       failed++;
       continue;
+    }
+    const missing = missingEncodings(join(path, "data", files[0]), cols, d.version);
+    if (missing.length) {
+      for (const m of missing) console.error(`gen: ${d.name}: ${m}`);
+      failed++;
     }
     writeFileSync(join(out, `${d.name}.file`), join(path, "data", files[0]) + "\n");
     writeFileSync(join(out, `${d.name}.version`), d.version + "\n");

@@ -26,6 +26,7 @@ else
 	touch out/.complete
 fi
 node compare.mjs out "$bin"
+READ_REUSE=${READ_REUSE:-${INTEROP_REUSE:-0}} "$here/read_run.sh" "$(dirname "$bin")/lance.so"
 HIST_REUSE=${HIST_REUSE:-${INTEROP_REUSE:-0}} "$here/hist_run.sh" "$(dirname "$bin")/lance.so"
 KNN_REUSE=${KNN_REUSE:-${INTEROP_REUSE:-0}} "$here/knn_run.sh" "$(dirname "$bin")/lance.so"
 FTSSQL_REUSE=${FTSSQL_REUSE:-${INTEROP_REUSE:-0}} "$here/ftssql_run.sh" "$(dirname "$bin")/lance.so"
