@@ -320,6 +320,32 @@ void lf_wenc_reset(lf_wenc *e);
 struct lf_writer;
 void lf_writer_set_page_bytes(struct lf_writer *w, size_t n);
 
+/* ---- json.c: the JSON reader ------------------------------------------------ */
+/* A cursor over JSON text [p, end).  Every reader skips leading white space
+** and returns 0, or -1 on malformed text (the cursor then points near the
+** fault); callbacks return 0 to go on, anything else stops with that value. */
+#define LF_JSON_MAX_DEPTH 32
+typedef struct lf_json {
+  const uint8_t *p, *end;
+} lf_json;
+void lf_json_ws(lf_json *j);
+int lf_json_peek(lf_json *j);                   /* next byte, -1 at the end */
+int lf_json_lit(lf_json *j, const char *s);     /* exactly the bytes of s */
+/* A string: *s / *n view its raw bytes between the quotes (escapes kept). */
+int lf_json_str(lf_json *j, const uint8_t **s, size_t *n);
+int lf_json_skip(lf_json *j, int depth);        /* any value */
+int lf_json_uint(lf_json *j, uint64_t *out);    /* digits only, fits u64 */
+int lf_json_bool(lf_json *j, int *out);
+typedef int (*lf_json_member_cb)(void *ctx, lf_json *j, const uint8_t *key, size_t klen);
+typedef int (*lf_json_item_cb)(void *ctx, lf_json *j);
+/* An object / array: cb reads (or skips) each member's value / each item. */
+int lf_json_object(lf_json *j, lf_json_member_cb cb, void *ctx);
+int lf_json_array(lf_json *j, lf_json_item_cb cb, void *ctx);
+int lf_json_end(lf_json *j);                    /* only white space left */
+/* Decode a string's raw bytes (from lf_json_str) into a malloc'd,
+** NUL-terminated UTF-8 string; -1 on a bad escape, -2 out of memory. */
+int lf_json_unescape(const uint8_t *s, size_t n, char **out, size_t *outlen);
+
 /* ---- table layer: manifest.c deletion.c rowids.c tags.c table.c ----------- */
 #include "lf_table.h"
 /* manifest.c: parse a whole manifest file (n bytes, copied into m->raw);
