@@ -199,6 +199,7 @@ int lf_dataset_open(lf_store *s, const char *root, uint64_t version, const char 
 void lf_dataset_free(lf_dataset *ds);
 
 const lf_manifest *lf_dataset_manifest(const lf_dataset *ds);
+const char *lf_dataset_root(const lf_dataset *ds); /* the root given to lf_dataset_open */
 const lf_schema *lf_dataset_schema(const lf_dataset *ds);
 uint64_t lf_dataset_version(const lf_dataset *ds);
 int64_t lf_dataset_timestamp_ns(const lf_dataset *ds);
@@ -274,6 +275,9 @@ void lf_scan_view(lf_scan *s, int k);
 ** parts of one dataset can then run in different threads (the dataset's
 ** store must be thread-safe).  For lf_scan_next only (not skip or takes). */
 int lf_scan_part(lf_scan *s, int part, int nparts, lf_error *err);
+/* Leave out the fragments whose ids are in ids[0..n) (any order), e.g. the
+** ones a vector index covers.  Before the first lf_scan_next. */
+int lf_scan_exclude(lf_scan *s, const uint32_t *ids, size_t n, lf_error *err);
 /* Next batch of at most max_rows live rows (*out)->n == 0 at the end. */
 int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err);
 /* The rows among rowids[0..n) (any order) that lie in the first fragment

@@ -404,3 +404,5 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
   *out = ids ? lf_rowids_get(ids, off) : fr->id << 32 | off;
   return LF_OK;
 }
+
+const char *lf_dataset_root(const lf_dataset *ds) { return ds->root; }

@@ -18,6 +18,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 
 #include "lf_table.h"
+#include "vec/ann.h"
 #include "vec/knn.h"
 #include "vtab.h"
 
@@ -910,6 +911,24 @@ static int search_options(lvtab *vt, lcursor *c, sqlite3_value *opts) {
   return SQLITE_OK;
 }
 
+/* A vector index on the column, when one fits (ext/vec/ann.c): *used = 1
+** and c->res filled; else the caller searches exactly. */
+static int index_search(lvtab *vt, lcursor *c, const lf_field *f, knn_query *kq, lf_scan *vs,
+                        int *proj1, int vcol, int *used, lf_error *e) {
+  lf_scan *fs = NULL;
+  int *projf = NULL;
+  int rc = open_projection(vt, c->ds, filter_mask(c), &fs, &projf, e);
+  search_ctx xf = {c, projf}, xv = {c, proj1};
+  ann_env env = {.ds = c->ds, .store = vt->store, .vfield = f, .metric = c->metric,
+                 .opts = &c->opts, .filter_scan = fs, .vec_scan = vs, .vcol = proj1[vcol],
+                 .select = c->nfilters ? search_select : NULL, .select_ctx = &xf,
+                 .select_vec = c->nfilters ? search_select : NULL, .select_vec_ctx = &xv};
+  if (!rc) rc = ann_search(&env, kq, used, &c->res, &c->nres, e);
+  lf_scan_free(fs);
+  sqlite3_free(projf);
+  return rc;
+}
+
 static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_error *e) {
   char *msg = NULL;
   knn_query kq;
@@ -939,8 +958,11 @@ static int run_search(lvtab *vt, lcursor *c, int vcol, sqlite3_value *q, lf_erro
     c->nres = 0;
   } else if (!rc) {
     search_ctx x = {c, proj1};
-    rc = knn_search(s1, n, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, &c->res,
-                    &c->nres, e);
+    int used = 0;
+    rc = index_search(vt, c, f, &kq, s1[0], proj1, vcol, &used, e);
+    if (!rc && !used)
+      rc = knn_search(s1, n, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, &c->res,
+                      &c->nres, e);
   }
   for (int t = 0; s1 && t < n; t++) lf_scan_free(s1[t]);
   sqlite3_free(s1);
