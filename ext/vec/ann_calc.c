@@ -14,10 +14,12 @@
 **                0..255.  l2 / cosine: the query is coded the same way and the
 **                distance is sum (code_q - code_x)^2 * step^2, step = (hi - lo)
 **                / 255.  dot: 1 - (lo * sum q + step * sum code_x * q).
-** HNSW           from node 0, a greedy descent through levels max_level - 1 .. 0
-**                (a node absent from a level has no neighbours there), then a
-**                beam search of width ef on level 0 whose results pass the
-**                mask; the ef best, of which the k' nearest are kept.
+** HNSW           from the partition's entry_point, a greedy descent through the
+**                upper levels down to level 1 (a node absent from a level has
+**                no neighbours there), then a beam search of width ef on level
+**                0 whose results pass the mask; of the ef best, the k' nearest
+**                are kept.  (Checked against LanceDB 0.39's answers: starting
+**                from node 0 and descending into level 0 gives other rows.)
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -229,9 +231,9 @@ static int beam(const ann_calc *c, const ann_mask *m, uint32_t ep, float epd, si
 
 static int hnsw(const ann_calc *c, const ann_mask *m, size_t kk, size_t ef, simd_topk *tk) {
   const lf_vpart *p = c->p;
-  uint32_t ep = 0;
-  float epd = ann_calc_dist(c, 0);
-  for (uint32_t l = p->max_level; l-- > 0;) ep = greedy(c, l, ep, &epd);
+  uint32_t ep = p->entry;
+  float epd = ann_calc_dist(c, ep);
+  for (uint32_t l = p->nlevels; l-- > 1;) ep = greedy(c, l, ep, &epd);
   heap res = {.sign = -1};
   uint8_t *seen = calloc(p->n, 1);
   int rc = seen ? beam(c, m, ep, epd, ef, &res, seen) : LF_NOMEM;

@@ -9,8 +9,8 @@
 **   "lance:ivf"    decimal number of the global buffer holding the IVF message
 **   "lance:flat"   FLAT sub-index: JSON array of one (empty) string per partition
 **   "lance:hnsw"   HNSW sub-index: JSON array of one string per partition, each a
-**                  JSON object {"entry_point": u32, "params": {"max_level": u16,
-**                  "m", "ef_construction", ...}, "level_offsets": [u64...]}:
+**                  JSON object {"entry_point": u32 (where searches start),
+**                  "params": {build parameters}, "level_offsets": [u64...]}:
 **                  the partition's graph rows, level by level (level L is rows
 **                  [level_offsets[L], level_offsets[L+1]) from its first row)
 **   rows           FLAT: one column __flat_marker, no rows.  HNSW: __vector_id
@@ -342,8 +342,7 @@ typedef struct hnsw_meta {
   uint32_t p;
   uint64_t *lv;
   size_t nlv, cap;
-  uint64_t max_level;
-  int bad;
+  uint64_t entry;
 } hnsw_meta;
 
 static int level_item(void *ctx, lf_json *j) {
@@ -359,15 +358,9 @@ static int level_item(void *ctx, lf_json *j) {
   return 0;
 }
 
-static int params_member(void *ctx, lf_json *j, const uint8_t *k, size_t kn) {
-  hnsw_meta *x = ctx;
-  if (key_is(k, kn, "max_level")) return lf_json_uint(j, &x->max_level);
-  return lf_json_skip(j, 2);
-}
-
 static int hnsw_member(void *ctx, lf_json *j, const uint8_t *k, size_t kn) {
   if (key_is(k, kn, "level_offsets")) return lf_json_array(j, level_item, ctx);
-  if (key_is(k, kn, "params")) return lf_json_object(j, params_member, ctx);
+  if (key_is(k, kn, "entry_point")) return lf_json_uint(j, &((hnsw_meta *)ctx)->entry);
   return lf_json_skip(j, 1);
 }
 
@@ -376,19 +369,18 @@ static int hnsw_item(void *ctx, uint32_t p, const char *s, size_t n) {
   lf_vindex *v = x->v;
   lf_json j = {(const uint8_t *)s, (const uint8_t *)s + n};
   x->nlv = 0;
-  x->max_level = 0;
+  x->entry = 0;
   if (p >= v->nparts || lf_json_object(&j, hnsw_member, x) || lf_json_end(&j)) return -1;
   /* an empty partition may have no levels; otherwise offsets start at 0 and rise */
   for (size_t i = 0; i < x->nlv; i++)
     if ((i == 0 && x->lv[0]) || (i && x->lv[i] < x->lv[i - 1])) return -1;
-  if (x->max_level > 64) return -1;
   uint64_t *lv = malloc((x->nlv + 1) * sizeof *lv);
   if (!lv) return -2;
   memcpy(lv, x->lv, x->nlv * sizeof *lv);
   if (!x->nlv) lv[0] = 0;
   v->hnsw_levels[p] = lv;
   v->hnsw_nlevels[p] = x->nlv ? (uint32_t)x->nlv - 1 : 0;
-  v->hnsw_max_level[p] = (uint32_t)x->max_level;
+  v->hnsw_entry[p] = x->entry > UINT32_MAX ? UINT32_MAX : (uint32_t)x->entry;
   return 0;
 }
 
@@ -398,9 +390,9 @@ static int read_hnsw(lf_vindex *v, lf_error *err) {
   if (!kv) return lf_err(err, LF_CORRUPT, "an HNSW index without lance:hnsw metadata");
   v->hnsw_row = calloc(v->nparts + 1, sizeof *v->hnsw_row);
   v->hnsw_nlevels = calloc(v->nparts + 1, sizeof *v->hnsw_nlevels);
-  v->hnsw_max_level = calloc(v->nparts + 1, sizeof *v->hnsw_max_level);
   v->hnsw_levels = calloc(v->nparts + 1, sizeof *v->hnsw_levels);
-  if (!v->hnsw_row || !v->hnsw_nlevels || !v->hnsw_levels || !v->hnsw_max_level)
+  v->hnsw_entry = calloc(v->nparts + 1, sizeof *v->hnsw_entry);
+  if (!v->hnsw_entry || !v->hnsw_row || !v->hnsw_nlevels || !v->hnsw_levels)
     return lf_err(err, LF_NOMEM, "out of memory");
   hnsw_meta x = {.v = v};
   uint32_t n = 0;
@@ -430,7 +422,7 @@ void lf_vindex_free(lf_vindex *v) {
   free(v->hnsw_levels);
   free(v->hnsw_row);
   free(v->hnsw_nlevels);
-  free(v->hnsw_max_level);
+  free(v->hnsw_entry);
   lf_file_free(v->index_file);
   lf_file_free(v->aux_file);
   free(v);

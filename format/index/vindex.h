@@ -36,11 +36,11 @@ typedef struct lf_vindex {
   uint32_t sq_bits;
   double sq_lo, sq_hi;
   /* HNSW, per partition: first row in index.idx, level offsets (rows from
-  ** that first row, hnsw_nlevels[p] + 1 of them), params.max_level */
+  ** that first row, hnsw_nlevels[p] + 1 of them), entry point */
   uint64_t *hnsw_row;
   uint32_t *hnsw_nlevels;
   uint64_t **hnsw_levels;
-  uint32_t *hnsw_max_level;
+  uint32_t *hnsw_entry;     /* entry_point */
   lf_file *index_file, *aux_file;  /* owned */
   int aux_rowid_col, aux_code_col; /* top-level field indices in auxiliary.idx */
 } lf_vindex;
@@ -69,7 +69,7 @@ typedef struct lf_vpart {
   uint64_t *rowids;
   uint8_t *codes;
   size_t code_size;
-  uint32_t nlevels, max_level;
+  uint32_t nlevels, entry;   /* HNSW levels, entry point node */
   uint32_t **lvl_row;
   uint64_t *nbr_off;
   uint32_t *nbr;

@@ -105,7 +105,7 @@ static int read_graph(lf_vindex *v, uint32_t p, lf_vpart *out, lf_error *err) {
   const uint64_t *lv = v->hnsw_levels[p];
   uint64_t row0 = v->hnsw_row[p], rows = lv[v->hnsw_nlevels[p]];
   out->nlevels = rows ? v->hnsw_nlevels[p] : 0;
-  out->max_level = v->hnsw_max_level[p];
+  out->entry = v->hnsw_entry[p];
   if (!rows) return out->n ? lf_err(err, LF_CORRUPT, "HNSW partition %u has no graph", p) : LF_OK;
   lf_array ids, nb;
   int rc = read_col(v->index_file, cid, row0, row0 + rows, &ids, err);
@@ -118,6 +118,9 @@ static int read_graph(lf_vindex *v, uint32_t p, lf_vpart *out, lf_error *err) {
   for (uint32_t l = 0; !rc && l < out->nlevels; l++)
     rc = read_level(v, out, l, row0, lv[l], lv[l + 1], &ids, &nb, &k, err);
   if (!rc) out->nbr_off[rows] = k;
+  if (!rc && out->entry >= out->n)
+    rc = lf_err(err, LF_CORRUPT, "HNSW partition %u: entry point %u of %llu nodes", p, out->entry,
+                (unsigned long long)out->n);
   if (rc == 0 && out->nlevels == 0) rc = lf_err(err, LF_CORRUPT, "HNSW partition %u: no levels", p);
   lf_array_reset(&ids);
   lf_array_reset(&nb);
