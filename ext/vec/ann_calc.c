@@ -132,13 +132,33 @@ static void flat_pass(const ann_calc *c, const ann_mask *m, simd_topk *tk) {
     if (!m || m->ok[i]) push(tk, c, ann_calc_dist(c, (uint32_t)i), (uint32_t)i);
 }
 
-/* A binary heap of (dist, node) pairs: min-heap (sign 1) or max-heap (-1). */
+/* A binary heap of (dist, node) pairs ordered by dist only, that settles ties
+** as Rust's std BinaryHeap does (LanceDB's HNSW search keeps its candidates and
+** results in those; with quantized distances ties are common and decide which
+** nodes the walk visits): sift-up stops at an equal parent, pop sifts the hole
+** to the bottom and back up, into_sorted_vec sifts down within a range.
+** rev = 0: a max-heap (the results); rev = 1: a min-heap (Rust's Reverse). */
 typedef struct heap {
   float *d;
   uint32_t *id;
   size_t n, cap;
-  int sign;
+  int rev;
 } heap;
+
+/* a <= b in the heap's order */
+static int hle(const heap *h, float a, float b) { return h->rev ? a >= b : a <= b; }
+
+static void hmove(heap *h, size_t to, size_t from) { h->d[to] = h->d[from], h->id[to] = h->id[from]; }
+
+static void sift_up(heap *h, size_t start, size_t pos, float d, uint32_t id) {
+  while (pos > start) {
+    size_t parent = (pos - 1) / 2;
+    if (hle(h, d, h->d[parent])) break;
+    hmove(h, pos, parent);
+    pos = parent;
+  }
+  h->d[pos] = d, h->id[pos] = id;
+}
 
 static int heap_push(heap *h, float d, uint32_t id) {
   if (h->n == h->cap) {
@@ -151,29 +171,47 @@ static int heap_push(heap *h, float d, uint32_t id) {
     h->id = ni;
     h->cap = cap;
   }
-  size_t i = h->n++;
-  while (i > 0 && h->sign * (d - h->d[(i - 1) / 2]) < 0) {
-    h->d[i] = h->d[(i - 1) / 2], h->id[i] = h->id[(i - 1) / 2];
-    i = (i - 1) / 2;
-  }
-  h->d[i] = d, h->id[i] = id;
+  sift_up(h, 0, h->n++, d, id);
   return LF_OK;
 }
 
 static void heap_pop(heap *h) {
   float d = h->d[--h->n];
   uint32_t id = h->id[h->n];
-  size_t i = 0;
-  for (;;) {
-    size_t l = 2 * i + 1, r = l + 1, b = i;
-    float bd = d;
-    if (l < h->n && h->sign * (h->d[l] - bd) < 0) b = l, bd = h->d[l];
-    if (r < h->n && h->sign * (h->d[r] - bd) < 0) b = r;
-    if (b == i) break;
-    h->d[i] = h->d[b], h->id[i] = h->id[b];
-    i = b;
+  if (h->n == 0) return;
+  size_t hole = 0, child = 1, end = h->n;
+  while (end >= 2 && child <= end - 2) {
+    child += hle(h, h->d[child], h->d[child + 1]);
+    hmove(h, hole, child);
+    hole = child;
+    child = 2 * hole + 1;
   }
-  h->d[i] = d, h->id[i] = id;
+  if (child == end - 1) hmove(h, hole, child), hole = child;
+  sift_up(h, 0, hole, d, id);
+}
+
+/* Sort in place ascending in the heap's order (Rust's into_sorted_vec). */
+static void heap_sort(heap *h) {
+  for (size_t end = h->n; end > 1;) {
+    end--;
+    float d = h->d[end];
+    uint32_t id = h->id[end];
+    hmove(h, end, 0);
+    size_t hole = 0, child = 1;
+    for (;;) {
+      if (end >= 2 && child <= end - 2) {
+        child += hle(h, h->d[child], h->d[child + 1]);
+        if (hle(h, h->d[child], d)) break;
+        hmove(h, hole, child);
+        hole = child;
+        child = 2 * hole + 1;
+        continue;
+      }
+      if (child == end - 1 && !hle(h, h->d[child], d)) hmove(h, hole, child), hole = child;
+      break;
+    }
+    h->d[hole] = d, h->id[hole] = id;
+  }
 }
 
 static const uint32_t *neighbours(const lf_vpart *p, uint32_t level, uint32_t node, uint64_t *n) {
@@ -200,7 +238,7 @@ static uint32_t greedy(const ann_calc *c, uint32_t level, uint32_t cur, float *c
 /* Level 0 beam search from (ep, epd): the ef best allowed nodes into res. */
 static int beam(const ann_calc *c, const ann_mask *m, uint32_t ep, float epd, size_t ef,
                 heap *res, uint8_t *seen) {
-  heap cand = {.sign = 1};
+  heap cand = {.rev = 1};
   int rc = heap_push(&cand, epd, ep);
   seen[ep] = 1;
   if (!rc && (!m || m->ok[ep])) rc = heap_push(res, epd, ep);
@@ -234,18 +272,12 @@ static int hnsw(const ann_calc *c, const ann_mask *m, size_t kk, size_t ef, simd
   uint32_t ep = p->entry;
   float epd = ann_calc_dist(c, ep);
   for (uint32_t l = p->nlevels; l-- > 1;) ep = greedy(c, l, ep, &epd);
-  heap res = {.sign = -1};
+  heap res = {.rev = 0};
   uint8_t *seen = calloc(p->n, 1);
   int rc = seen ? beam(c, m, ep, epd, ef, &res, seen) : LF_NOMEM;
   /* the ef results ascending, of which the kk first */
-  float *d = rc ? NULL : malloc((res.n + 1) * sizeof *d);
-  uint32_t *id = rc ? NULL : malloc((res.n + 1) * sizeof *id);
-  if (!rc && (!d || !id)) rc = LF_NOMEM;
-  size_t n = rc ? 0 : res.n;
-  for (size_t i = n; i-- > 0;) d[i] = res.d[0], id[i] = res.id[0], heap_pop(&res);
-  for (size_t i = 0; i < n && i < kk; i++) push(tk, c, d[i], id[i]);
-  free(d);
-  free(id);
+  if (!rc) heap_sort(&res);
+  for (size_t i = 0; !rc && i < res.n && i < kk; i++) push(tk, c, res.d[i], res.id[i]);
   free(res.d);
   free(res.id);
   free(seen);

@@ -28,4 +28,5 @@ fi
 node compare.mjs out "$bin"
 HIST_REUSE=${HIST_REUSE:-${INTEROP_REUSE:-0}} "$here/hist_run.sh" "$(dirname "$bin")/lance.so"
 KNN_REUSE=${KNN_REUSE:-${INTEROP_REUSE:-0}} "$here/knn_run.sh" "$(dirname "$bin")/lance.so"
+ANN_REUSE=${ANN_REUSE:-${INTEROP_REUSE:-0}} "$here/ann_run.sh" "$(dirname "$bin")/lance.so"
 "$here/write_run.sh" "$(dirname "$bin")/lance.so"
