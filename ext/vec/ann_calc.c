@@ -21,9 +21,6 @@
 **                are kept.  (Checked against LanceDB 0.39's answers: starting
 **                from node 0 and descending into level 0 gives other rows.)
 */
-#include <sqlite3ext.h>
-SQLITE_EXTENSION_INIT3
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
