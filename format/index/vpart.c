@@ -41,7 +41,7 @@ static int read_col(lf_file *f, int col, uint64_t start, uint64_t end, lf_array 
 
 static int read_storage(lf_vindex *v, uint32_t p, lf_vpart *out, lf_error *err) {
   uint64_t s = v->part_off[p], n = v->part_len[p];
-  lf_array ids, codes;
+  lf_array ids = {0}, codes = {0}; /* zeroed: reset is safe whichever read fails */
   const lf_field *cf = lf_file_schema(v->aux_file)->fields[v->aux_code_col];
   size_t w = (size_t)cf->fixed_size * (v->quant == LF_VQ_FLAT ? 4 : 1);
   int rc = read_col(v->aux_file, v->aux_rowid_col, s, s + n, &ids, err);
@@ -107,7 +107,7 @@ static int read_graph(lf_vindex *v, uint32_t p, lf_vpart *out, lf_error *err) {
   out->nlevels = rows ? v->hnsw_nlevels[p] : 0;
   out->entry = v->hnsw_entry[p];
   if (!rows) return out->n ? lf_err(err, LF_CORRUPT, "HNSW partition %u has no graph", p) : LF_OK;
-  lf_array ids, nb;
+  lf_array ids = {0}, nb = {0};
   int rc = read_col(v->index_file, cid, row0, row0 + rows, &ids, err);
   if (!rc) rc = read_col(v->index_file, cnb, row0, row0 + rows, &nb, err);
   uint64_t total = rc ? 0 : nb.offsets[rows] - nb.offsets[0], k = 0;
