@@ -448,7 +448,7 @@ static int read_type(lf_vindex *v, lf_error *err) {
 
 /* The IVF model: centroids from index.idx, row ranges from auxiliary.idx. */
 static int read_ivf_model(lf_vindex *v, lf_error *err) {
-  ivf_msg a, b;
+  ivf_msg a = {0}, b = {0};
   int rc = read_ivf(v->index_file, &a, err);
   if (rc) return rc;
   if (!(rc = read_ivf(v->aux_file, &b, err))) {
@@ -468,8 +468,8 @@ static int read_ivf_model(lf_vindex *v, lf_error *err) {
     v->centroids = a.centroids, a.centroids = NULL;
     v->part_off = b.off, b.off = NULL;
     v->part_len = b.len, b.len = NULL;
-    ivf_msg_reset(&b);
   }
+  ivf_msg_reset(&b);
   ivf_msg_reset(&a);
   return rc;
 }
