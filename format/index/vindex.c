@@ -376,7 +376,7 @@ static int hnsw_item(void *ctx, uint32_t p, const char *s, size_t n) {
     if ((i == 0 && x->lv[0]) || (i && x->lv[i] < x->lv[i - 1])) return -1;
   uint64_t *lv = malloc((x->nlv + 1) * sizeof *lv);
   if (!lv) return -2;
-  memcpy(lv, x->lv, x->nlv * sizeof *lv);
+  if (x->nlv) memcpy(lv, x->lv, x->nlv * sizeof *lv);
   if (!x->nlv) lv[0] = 0;
   v->hnsw_levels[p] = lv;
   v->hnsw_nlevels[p] = x->nlv ? (uint32_t)x->nlv - 1 : 0;
