@@ -18,8 +18,11 @@
 **                upper levels down to level 1 (a node absent from a level has
 **                no neighbours there), then a beam search of width ef on level
 **                0 whose results pass the mask; of the ef best, the k' nearest
-**                are kept.  (Checked against LanceDB 0.39's answers: starting
-**                from node 0 and descending into level 0 gives other rows.)
+**                are kept.  A neighbour is compared with the furthest result as
+**                it stands after the previous neighbour.  (Checked against
+**                LanceDB 0.39's answers: starting from node 0, descending into
+**                level 0, or reading that bound once per expanded node gives
+**                other rows.)
 */
 #include <math.h>
 #include <stdlib.h>
@@ -243,15 +246,15 @@ static int beam(const ann_calc *c, const ann_mask *m, uint32_t ep, float epd, si
     float cd = cand.d[0];
     uint32_t cur = cand.id[0];
     heap_pop(&cand);
-    float far = res->n ? res->d[0] : INFINITY;
-    if (cd > far && res->n == ef) break;
+    if (res->n == ef && cd > res->d[0]) break;
     uint64_t n;
     const uint32_t *nb = neighbours(c->p, 0, cur, &n);
     for (uint64_t i = 0; !rc && i < n; i++) {
       if (seen[nb[i]]) continue;
       seen[nb[i]] = 1;
       float d = ann_calc_dist(c, nb[i]);
-      if (!(d <= far || res->n < ef)) continue;
+      /* the furthest result as it stands after the previous neighbour */
+      if (res->n == ef && !(d <= res->d[0])) continue;
       if (!m || m->ok[nb[i]]) {
         if (res->n < ef) rc = heap_push(res, d, nb[i]);
         else if (d < res->d[0]) heap_pop(res), rc = heap_push(res, d, nb[i]);

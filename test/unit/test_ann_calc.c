@@ -2,8 +2,8 @@
 ** test_ann_calc.c: ext/vec/ann_calc.c, the distances inside one IVF partition
 ** (PQ tables on residuals and for dot, SQ codes for l2 and dot, raw vectors)
 ** against a naive double reference built from the same models, and the
-** partition search: flat passes, masks, and an HNSW walk that must find the
-** exact neighbours when the beam covers the graph.
+** partition search: flat passes, masks, an HNSW walk that must find the
+** exact neighbours when the beam covers the graph, and the beam's bound.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -174,12 +174,36 @@ static void test_hnsw_full_graph(void **s) {
   assert_int_equal(n, 2);
 }
 
+/* The beam re-reads its furthest result after every neighbour, as LanceDB
+** does.  ef = 2, query at 0, one coordinate per node: the entry (x = 1)
+** links to A (x = 3) and then B (x = 2); only B links to C (x = 0.5).  A fills
+** the results, so B (4 <= 9) must displace A and be expanded; a bound read
+** once per expansion (1) would drop B and never reach C. */
+static void test_hnsw_bound_refreshed(void **s) {
+  (void)s;
+  lf_vindex v;
+  lf_vpart p;
+  fill(&v, &p, LF_VQ_FLAT, LF_VM_L2);
+  v.hnsw = 1;
+  memset(g_vecs, 0, sizeof g_vecs);
+  memset(g_q, 0, sizeof g_q);
+  g_vecs[0 * DIM] = 1.0f, g_vecs[1 * DIM] = 3.0f, g_vecs[2 * DIM] = 2.0f, g_vecs[3 * DIM] = 0.5f;
+  uint32_t rows[4] = {0, 1, 2, 3}, *lvl[1] = {rows}, nbr[] = {1, 2, 0, 2, 0, 3, 2};
+  uint64_t off[5] = {0, 2, 4, 6, 7};
+  p.n = 4, p.nlevels = 1, p.entry = 0, p.lvl_row = lvl, p.nbr_off = off, p.nbr = nbr;
+  int64_t got[1];
+  size_t n;
+  run_search(&p, &v, NULL, 1, 2, got, &n);
+  assert_int_equal(n, 1);
+  assert_int_equal(got[0], (int64_t)g_ids[3]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pq_l2),  cmocka_unit_test(test_pq_cosine_is_l2_on_residuals),
       cmocka_unit_test(test_pq_dot), cmocka_unit_test(test_sq_l2),
       cmocka_unit_test(test_sq_dot), cmocka_unit_test(test_flat),
-      cmocka_unit_test(test_hnsw_full_graph),
+      cmocka_unit_test(test_hnsw_full_graph), cmocka_unit_test(test_hnsw_bound_refreshed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
