@@ -9,6 +9,7 @@
 */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "index/vindex.h"
 
@@ -22,7 +23,11 @@ static void touch(const lf_vindex *v, const lf_vpart *p) {
       if (r == UINT32_MAX) continue;
       for (uint64_t j = p->nbr_off[r]; j < p->nbr_off[r + 1]; j++) x ^= p->nbr[j] < p->n;
     }
-  for (uint64_t i = 0; i < (uint64_t)v->nparts * v->dim; i++) x ^= (uint64_t)(int64_t)v->centroids[i];
+  for (uint64_t i = 0; i < (uint64_t)v->nparts * v->dim; i++) {
+    uint32_t bits; /* the bits: any float value, NaN and huge ones included */
+    memcpy(&bits, &v->centroids[i], sizeof bits);
+    x ^= bits;
+  }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
