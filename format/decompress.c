@@ -273,8 +273,9 @@ static int scheme_parse(const fields *fs, int num, int *scheme, lf_error *err) {
 }
 
 /* Flat child's bits_per_value (Rle, ByteStreamSplit, OutOfLineBitpacking,
-** PackedStruct, Variable offsets all require a Flat child). */
-static int flat_bits(const ce *c, const char *owner, uint64_t *bits, lf_error *err) {
+** PackedStruct, Variable offsets all require a Flat child), at least `min`. */
+static int flat_bits_min(const ce *c, const char *owner, uint64_t min, uint64_t *bits,
+                         lf_error *err) {
   fields fs;
   int rc;
   if (c->kind != CE_FLAT)
@@ -284,10 +285,14 @@ static int flat_bits(const ce *c, const char *owner, uint64_t *bits, lf_error *e
   if (fs.has[2])
     return lf_err(err, LF_UNSUPPORTED, "flat encoding with buffer compression is not supported");
   *bits = fs.u[1];
-  if (*bits == 0 || *bits > (1u << 20))
+  if (*bits < min || *bits > (1u << 20))
     return lf_err(err, LF_CORRUPT, "flat encoding has %llu bits per value",
                   (unsigned long long)*bits);
   return LF_OK;
+}
+
+static int flat_bits(const ce *c, const char *owner, uint64_t *bits, lf_error *err) {
+  return flat_bits_min(c, owner, 1, bits, err);
 }
 
 static int fixed_width_ok(uint64_t bits) {
@@ -740,8 +745,8 @@ static int block_ool(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, xb
   int rc;
   if ((rc = fields_parse(c, &fs, err)) ||
       (rc = fields_child(&fs, 3, "out_of_line_bitpacking", &child, err)) ||
-      (rc = flat_bits(&child, "out_of_line_bitpacking", &bw, err)))
-    return rc;
+      (rc = flat_bits_min(&child, "out_of_line_bitpacking", 0, &bw, err)))
+    return rc; /* 0 bits: every value is 0 (LanceDB 0.39's all-zero levels) */
   uint64_t bits = fs.u[1];
   if (!fixed_width_ok(bits) || bw > bits)
     return lf_err(err, LF_CORRUPT, "out-of-line bitpacking of %llu-bit values at %llu bits",
@@ -750,7 +755,8 @@ static int block_ool(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, xb
                                           (unsigned long long)n);
   uint8_t *o = dalloc(n * bits / 8);
   if (!o) return lf_err(err, LF_NOMEM, "out of memory");
-  if (n && (rc = lf_ool_bitpack_decode((unsigned)bits, (unsigned)bw, p, (size_t)len, n, 0, n, o,
+  if (bw == 0) memset(o, 0, n * bits / 8);
+  else if (n && (rc = lf_ool_bitpack_decode((unsigned)bits, (unsigned)bw, p, (size_t)len, n, 0, n, o,
                                        err))) {
     free(o);
     return rc;

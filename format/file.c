@@ -5,6 +5,7 @@
 */
 #include "lf_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,4 +289,19 @@ const char *lf_file_path(const lf_file *f) { return f->path; }
 void lf_file_version(const lf_file *f, int *major, int *minor) {
   *major = f->major;
   *minor = f->minor;
+}
+
+int lf_file_num_global_buffers(const lf_file *f) { return f->ngb; }
+
+int lf_file_global_buffer(lf_file *f, int i, uint8_t **out, uint64_t *len, lf_error *err) {
+  *out = NULL;
+  *len = 0;
+  if (i < 0 || i >= f->ngb)
+    return lf_err(err, LF_CORRUPT, "%s: global buffer %d missing (the file has %d)", f->path, i,
+                  f->ngb);
+  char what[48];
+  snprintf(what, sizeof what, "global buffer %d", i);
+  int rc = lf_file_read(f, f->gb_off[i], f->gb_len[i], out, what, err);
+  if (!rc) *len = f->gb_len[i];
+  return rc;
 }

@@ -180,6 +180,12 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
 int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
                  uint64_t *width, uint64_t *n, lf_error *err);
 
+/* Global buffers: 0 holds the FileDescriptor; index files keep models in
+** the others (format/index/).  lf_file_global_buffer reads buffer i (checked
+** against the file) into *out (malloc'd, caller frees), *len bytes. */
+int lf_file_num_global_buffers(const lf_file *f);
+int lf_file_global_buffer(lf_file *f, int i, uint8_t **out, uint64_t *len, lf_error *err);
+
 /* Decode the rows listed (ascending, duplicates allowed) of `field_idx`. */
 int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n,
                  lf_array *out, lf_error *err);

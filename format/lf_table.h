@@ -282,6 +282,9 @@ void lf_scan_view(lf_scan *s, int k);
 ** parts of one dataset can then run in different threads (the dataset's
 ** store must be thread-safe).  For lf_scan_next only (not skip or takes). */
 int lf_scan_part(lf_scan *s, int part, int nparts, lf_error *err);
+/* Leave out the fragments whose ids are in ids[0..n) (any order), e.g. the
+** ones a vector index covers.  Before the first lf_scan_next. */
+int lf_scan_exclude(lf_scan *s, const uint32_t *ids, size_t n, lf_error *err);
 /* Next batch of at most max_rows live rows (*out)->n == 0 at the end. */
 int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err);
 /* The rows among rowids[0..n) (any order) that lie in the first fragment

@@ -29,6 +29,7 @@ struct lf_scan {
   int view_k;             /* projected field read in place (lf_scan_view), or -1 */
   int parted;             /* lf_scan_part: only global physical rows [lim_lo, lim_hi) */
   uint64_t lim_lo, lim_hi, end; /* end: the current fragment's last row + 1 in the part */
+  uint8_t *skip;          /* lf_scan_exclude: per fragment index, 1 = left out (or NULL) */
 };
 
 static void close_fragment(lf_scan *s) {
@@ -111,6 +112,7 @@ void lf_scan_free(lf_scan *s) {
   free(s->src_file);
   free(s->src_field);
   free(s->live);
+  free(s->skip);
   free(s);
 }
 
@@ -208,6 +210,15 @@ static void part_rows(const lf_scan *s, int i, uint64_t *lo, uint64_t *hi) {
   if (*hi < *lo) *hi = *lo;
 }
 
+int lf_scan_exclude(lf_scan *s, const uint32_t *ids, size_t n, lf_error *err) {
+  int nfr = lf_dataset_num_fragments(s->ds);
+  if (!s->skip && !(s->skip = calloc((size_t)nfr + 1, 1))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0; i < nfr; i++)
+    for (size_t j = 0; j < n; j++)
+      if (lf_dataset_fragment(s->ds, i)->id == ids[j]) s->skip[i] = 1;
+  return LF_OK;
+}
+
 int lf_scan_part(lf_scan *s, int part, int nparts, lf_error *err) {
   if (nparts < 1 || part < 0 || part >= nparts)
     return lf_err(err, LF_ARG, "scan: no part %d of %d", part, nparts);
@@ -262,7 +273,7 @@ static int next_fragment(lf_scan *s, lf_error *err) {
     }
     uint64_t lo, hi;
     part_rows(s, ++s->frag, &lo, &hi);
-    if (lo >= hi) continue;
+    if (lo >= hi || (s->skip && s->skip[s->frag])) continue;
     s->off = lo;
     s->end = hi;
     int rc = open_fragment(s, s->frag, err);

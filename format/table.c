@@ -492,3 +492,4 @@ int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_
   *off = o;
   return LF_OK;
 }
+

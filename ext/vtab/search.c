@@ -19,6 +19,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 
 #include "fts/fts.h"
+#include "vec/ann.h"
 #include "vtab.h"
 
 /* ---- Planning --------------------------------------------------------------------- */
@@ -130,6 +131,26 @@ static int search_options(lvtab *vt, vtab_search *s, sqlite3_value *opts) {
   return SQLITE_OK;
 }
 
+/* A vector index on the column, when one fits (ext/vec/ann.c): *used = 1 and
+** *out / *nout filled; else the caller searches exactly. */
+static int index_search(lvtab *vt, lcursor *c, const lf_field *f, knn_query *kq, lf_scan *vs,
+                        int *proj1, int vcol, int *used, simd_topk_item **out, size_t *nout,
+                        lf_error *e) {
+  vtab_search *s = &c->search;
+  lf_scan *fs = NULL;
+  int *projf = NULL;
+  int rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nfilters), &fs, &projf, e);
+  search_ctx xf = {c, projf}, xv = {c, proj1};
+  ann_env env = {.ds = c->ds, .store = vt->store, .vfield = f, .metric = s->metric,
+                 .opts = &s->opts, .filter_scan = fs, .vec_scan = vs, .vcol = proj1[vcol],
+                 .select = c->nfilters ? search_select : NULL, .select_ctx = &xf,
+                 .select_vec = c->nfilters ? search_select : NULL, .select_vec_ctx = &xv};
+  if (!rc) rc = ann_search(&env, kq, used, out, nout, e);
+  lf_scan_free(fs);
+  sqlite3_free(projf);
+  return rc;
+}
+
 /* The k nearest rows to q (vector column s->vcol) that pass c's filters, into
 ** *out / *nout (sqlite3_malloc), nearest first. */
 static int run_knn(lvtab *vt, lcursor *c, sqlite3_value *q, simd_topk_item **out, size_t *nout,
@@ -164,7 +185,10 @@ static int run_knn(lvtab *vt, lcursor *c, sqlite3_value *q, simd_topk_item **out
     *nout = 0;
   } else if (!rc) {
     search_ctx x = {c, proj1};
-    rc = knn_search(s1, n, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, out, nout, e);
+    int used_index = 0;
+    rc = index_search(vt, c, f, &kq, s1[0], proj1, vcol, &used_index, out, nout, e);
+    if (!rc && !used_index)
+      rc = knn_search(s1, n, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, out, nout, e);
   }
   for (int t = 0; s1 && t < n; t++) lf_scan_free(s1[t]);
   sqlite3_free(s1);
