@@ -121,6 +121,9 @@ int lf_lev_step(lf_lev *l, const uint8_t *key, size_t klen);
 /* After lf_lev_step accepted key[0..klen) (or klen == 0): 1 when that key
 ** itself is within distance k and has the prefix. */
 int lf_lev_accepts(const lf_lev *l, size_t klen);
+/* *fits = 0 when LanceDB would refuse to build word's fuzzy automaton of
+** distance k (over 10000 states; fts_fuzzy.c says which words are counted). */
+int lf_lev_automaton_fits(const char *word, size_t len, uint32_t k, int *fits, lf_error *err);
 /* Levenshtein distance of two UTF-8 strings in code points (for tests and
 ** for checking): (size_t)-1 on invalid UTF-8 or out of memory. */
 size_t lf_lev_distance(const char *a, size_t alen, const char *b, size_t blen);

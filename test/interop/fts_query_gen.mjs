@@ -111,7 +111,11 @@ const DOCS_QUERIES = [
   ["fuzzy prefix 4", "text", M("kitchen", { fuzziness: 2, prefix_length: 4 })],
   ["fuzzy and", "text", M("qick brwn", { fuzziness: 1, operator: "And" })],
   ["fuzzy boost", "text", M("mitten", { fuzziness: 1, boost: 3 })],
-  ["fuzzy stemmed", "text", M("apple", { fuzziness: 1 })], ["fuzzy title", "title", M("kitten", { column: "title", fuzziness: 1 })],
+  ["fuzzy stemmed", "text", M("apple", { fuzziness: 1 })], ["fuzzy accent", "title", M("cafe naive", { column: "title", fuzziness: 1 })],
+  // the fst crate's automaton limit (10000 states): 50 characters at distance 2 fit, 51 do not
+  ["fuzzy long", "text", M("kitten" + "abcdefghij".repeat(4) + "abcd", { fuzziness: 2 })],
+  ["fuzzy too long", "text", M("fox kitten" + "abcdefghij".repeat(4) + "abcde", { fuzziness: 2 })],
+  ["fuzzy long accented", "text", M("éèêëàâäôöûüç".repeat(8), { fuzziness: 2 })], ["fuzzy title", "title", M("kitten", { column: "title", fuzziness: 1 })],
   // phrase: positions, slop, gaps of stop words
   ["phrase", "text", P("quick brown fox")], ["phrase slop 1", "text", P("quick fox", { slop: 1 })], ["phrase three slop 1", "text", P("quick brown fox", { slop: 1 })],
   ["phrase slop 2", "text", P("quick fox", { slop: 2 })], ["phrase reversed", "text", P("fox quick", { slop: 2 })],
