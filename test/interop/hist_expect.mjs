@@ -12,7 +12,7 @@ import * as A from "apache-arrow";
 import * as lancedb from "@lancedb/lancedb";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { civil, fmtStr, shortestF32, halfToNumber } from "./fmt.mjs";
+import { civil, fmtDecimal, fmtStr, shortestF32, halfToNumber } from "./fmt.mjs";
 
 const MAX_SAFE = 9007199254740991n;
 const I64_MAX = 9223372036854775807n;
@@ -208,6 +208,12 @@ function sqlValue(d, i) {
     case T.List: case T.LargeList: case T.Struct: return jsonText(d, i);
     case T.Date: return jsonText(d, i).slice(1, -1);
     case T.Timestamp: return sqlTimestamp(int64At(d, i), ty.unit);
+    case T.Time: return intValue(ty.bitWidth === 64 ? int64At(d, i) : BigInt(d.values[i])); // INTEGER
+    case T.Duration: return intValue(int64At(d, i));
+    case T.Decimal: // TEXT, as lance-dump prints it
+      if (ty.bitWidth !== 128) throw new Error(`no SQL value rule for ${ty}`);
+      return JSON.parse(fmtDecimal(d.values.subarray(4 * i, 4 * i + 4), ty.scale));
+    case T.Null: return null;
     case T.Dictionary: { const [dd, k] = dictResolve(d, i); return sqlValue(dd, k); }
     default: throw new Error(`no SQL value rule for ${ty}`);
   }
