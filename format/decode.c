@@ -279,6 +279,22 @@ int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_a
   return LF_OK;
 }
 
+uint64_t lf_file_page_bytes(const lf_file *f, int field_idx, uint64_t row) {
+  if (f->is_v20 || field_idx < 0 || field_idx >= f->schema.n_fields) return 0;
+  const field_plan *fp = &f->dec->fields[field_idx];
+  uint64_t total = 0;
+  for (int i = 0; i < fp->nleaves; i++) {
+    const lf_column *c = &f->cols[fp->leaves[i].col];
+    for (int p = 0; p < c->npages; p++) {
+      const lf_page *pg = &c->pages[p];
+      if (row < pg->row_start || row - pg->row_start >= pg->num_rows) continue;
+      for (int b = 0; b < pg->nbuf; b++) total += pg->buf_len[b];
+      break;
+    }
+  }
+  return total;
+}
+
 /* Bytes per row of a field whose rows can be viewed in place, else 0. */
 static uint64_t view_width(const lf_field *fd) {
   const lf_field *item = fd->type == LF_T_FIXED_LIST && fd->n_children == 1 ? fd->children[0] : fd;

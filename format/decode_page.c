@@ -120,7 +120,7 @@ static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_
     *dst = p;
     *cap = nc;
   }
-  memcpy(*dst + *len, b->data, n * 2);
+  if (n) memcpy(*dst + *len, b->data, n * 2); /* *dst may still be NULL when n is 0 */
   *len += n;
   return LF_OK;
 }
@@ -990,24 +990,89 @@ int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *
   return rc;
 }
 
+/* What takes need of a mini-block page, kept in the page (pg->plan) from
+** the first take on: its chunk table and, for pages with lists, its
+** repetition index (buffer 2, or 3 after a dictionary; MiniBlockLayout
+** repetition_index_depth = D - 1 > 0): per chunk D u64s, the first the
+** number of rows that end in the chunk, the last the number of items left
+** after its last row end (a row that continues into the next chunk).
+** rows_before: the rows ended in earlier chunks. */
+typedef struct rep_chunk {
+  uint64_t ends, partial, rows_before;
+} rep_chunk;
+
+struct lf_take_plan {
+  chunk_info *ct;
+  size_t n;
+  rep_chunk *rc;    /* NULL without lists */
+};
+
+void lf_take_plan_free(struct lf_take_plan *p) {
+  if (!p) return;
+  free(p->ct);
+  free(p->rc);
+  free(p);
+}
+
+static int rep_index(lf_file *f, const lf_page *pg, const miniblock_layout *m, size_t nchunks,
+                     rep_chunk **out, lf_error *err) {
+  int b = 2 + m->has_dict;
+  uint64_t d = (uint64_t)m->rep_index_depth + 1, rows = 0;
+  if (pg->nbuf <= b || pg->buf_len[b] / 8 / d != nchunks || pg->buf_len[b] != nchunks * d * 8)
+    return lf_err(err, LF_CORRUPT, "repetition index does not match the page's %zu chunks", nchunks);
+  uint8_t *ix = NULL;
+  rep_chunk *rc = malloc((nchunks + 1) * sizeof *rc);
+  int st = rc ? lf_page_read_buf(f, pg, b, &ix, err) : lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t i = 0; !st && i < nchunks; i++) {
+    rc[i].ends = lf_le64(ix + 8 * i * d);
+    rc[i].partial = lf_le64(ix + 8 * (i * d + d - 1));
+    rc[i].rows_before = rows;
+    if (rc[i].ends > pg->num_rows - rows) st = lf_err(err, LF_CORRUPT, "repetition index counts too many rows");
+    rows += rc[i].ends;
+  }
+  if (!st && (rows != pg->num_rows || (nchunks && rc[nchunks - 1].partial)))
+    st = lf_err(err, LF_CORRUPT, "repetition index holds %llu rows, the page %llu",
+                (unsigned long long)rows, (unsigned long long)pg->num_rows);
+  free(ix);
+  if (st) free(rc);
+  else *out = rc;
+  return st;
+}
+
+static int take_plan(lf_file *f, lf_page *pg, const miniblock_layout *m,
+                     const struct lf_take_plan **out, lf_error *err) {
+  *out = NULL;
+  if (pg->plan) return *out = pg->plan, LF_OK;
+  if (pg->nbuf < 2 + m->has_dict)
+    return lf_err(err, LF_CORRUPT, "mini-block page has %d buffers", pg->nbuf);
+  struct lf_take_plan *p = calloc(1, sizeof *p);
+  uint8_t *meta = NULL;
+  int st = p ? lf_page_read_buf(f, pg, 0, &meta, err) : lf_err(err, LF_NOMEM, "out of memory");
+  if (!st) st = chunk_table(m, pg, meta, &p->ct, &p->n, err);
+  if (!st && m->has_rep) st = rep_index(f, pg, m, p->n, &p->rc, err);
+  free(meta);
+  if (st) {
+    lf_take_plan_free(p);
+    return st;
+  }
+  *out = pg->plan = p;
+  return LF_OK;
+}
+
 /* Take from a mini-block page without repetition: read and decode only the
 ** chunks that hold the wanted rows (row = item when there is no rep).  m is
 ** the page's layout, already parsed into out (its layers). */
-static int take_miniblock(lf_file *f, const lf_page *pg, const miniblock_layout *m,
+static int take_miniblock(lf_file *f, lf_page *pg, const miniblock_layout *m,
                           const uint64_t *rows, size_t k, lf_pagedata *out, uint64_t *row_map,
                           lf_error *err) {
-  int rc;
-  if (pg->nbuf < 2 + m->has_dict)
-    return lf_err(err, LF_CORRUPT, "mini-block page has %d buffers", pg->nbuf);
-  uint8_t *meta = NULL;
-  chunk_info *ct = NULL;
-  size_t nchunks = 0, r = 0;
+  const struct lf_take_plan *pl;
+  int rc = take_plan(f, pg, m, &pl, err);
+  if (rc) return rc;
+  const chunk_info *ct = pl->ct;
+  size_t r = 0;
   levels_acc acc = {0};
-  if ((rc = lf_page_read_buf(f, pg, 0, &meta, err)) ||
-      (rc = chunk_table(m, pg, meta, &ct, &nchunks, err)))
-    goto done;
   uint64_t first_row = 0, have = 0; /* first row of chunk i; items decoded so far */
-  for (size_t i = 0; i < nchunks && r < k && !rc; first_row += ct[i++].items) {
+  for (size_t i = 0; i < pl->n && r < k && !rc; first_row += ct[i++].items) {
     if (rows[r] >= first_row + ct[i].items) continue;
     uint8_t *c = NULL;
     rc = lf_file_read(f, pg->buf_off[1] + ct[i].pos, ct[i].bytes, &c, "mini-block chunk", err);
@@ -1023,10 +1088,78 @@ static int take_miniblock(lf_file *f, const lf_page *pg, const miniblock_layout 
     out->num_rows = have;
     rc = miniblock_finish(f, pg, m, &acc, out, err);
   }
-done:
-  free(meta);
-  free(ct);
   return rc;
+}
+
+/* The chunk where page row r ends / starts. */
+static size_t chunk_of_end(const rep_chunk *c, size_t n, uint64_t r) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (c[mid].rows_before + c[mid].ends > r) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+static size_t chunk_of_start(const rep_chunk *c, size_t n, uint64_t r) {
+  if (r == 0) return 0;
+  size_t e = chunk_of_end(c, n, r - 1);
+  return e < n && c[e].rows_before + c[e].ends == r && !c[e].partial ? e + 1 : e;
+}
+
+/* Decode chunks [a, b] (appending to out / acc); a chunk a that starts
+** inside a row gets a stand-in row start there (never assembled). */
+static int decode_chunk_run(lf_file *f, const lf_page *pg, const miniblock_layout *m,
+                            const chunk_info *ct, const rep_chunk *rc, size_t a, size_t b,
+                            int max_rep, lf_pagedata *out, levels_acc *acc, lf_error *err) {
+  uint64_t lev0 = acc->nrep;
+  int st = LF_OK;
+  for (size_t i = a; i <= b && !st; i++) {
+    uint8_t *c = NULL;
+    st = lf_file_read(f, pg->buf_off[1] + ct[i].pos, ct[i].bytes, &c, "mini-block chunk", err);
+    if (!st) st = decode_chunk(m, c, (size_t)ct[i].bytes, ct[i].items, out, acc, err);
+    free(c);
+  }
+  if (!st && a > 0 && rc[a - 1].partial && acc->nrep > lev0) out->rep[lev0] = (uint16_t)max_rep;
+  return st;
+}
+
+/* Take from a mini-block page with lists through its repetition index: decode
+** just the chunks holding the wanted rows.  Rows that share or touch chunks
+** are decoded together; each run contributes its row starts (the stand-in
+** one included) to the decoded page, and row_map maps each wanted row there. */
+static int take_miniblock_rep(lf_file *f, lf_page *pg, const miniblock_layout *m,
+                              const uint64_t *rows, size_t k, lf_pagedata *out, uint64_t *row_map,
+                              lf_error *err) {
+  const struct lf_take_plan *pl = NULL;
+  levels_acc acc = {0};
+  int max_rep = lf_layers_max_rep(out->layers, out->n_layers);
+  int st = take_plan(f, pg, m, &pl, err);
+  const chunk_info *ct = st ? NULL : pl->ct;
+  const rep_chunk *rc = st ? NULL : pl->rc;
+  size_t nchunks = st ? 0 : pl->n;
+  uint64_t local = 0; /* row starts decoded so far */
+  for (size_t i = 0; !st && i < k;) {
+    size_t a = chunk_of_start(rc, nchunks, rows[i]), b = chunk_of_end(rc, nchunks, rows[i]), j = i + 1;
+    for (; j < k && chunk_of_start(rc, nchunks, rows[j]) <= b + 1; j++) {
+      size_t e = chunk_of_end(rc, nchunks, rows[j]);
+      b = e > b ? e : b;
+    }
+    if (a > b || b >= nchunks) {
+      st = lf_err(err, LF_CORRUPT, "repetition index places row %llu outside the chunks",
+                  (unsigned long long)rows[i]);
+      break;
+    }
+    st = decode_chunk_run(f, pg, m, ct, rc, a, b, max_rep, out, &acc, err);
+    for (; i < j; i++) row_map[i] = local + rows[i] - rc[a].rows_before;
+    local += rc[b].rows_before + rc[b].ends - rc[a].rows_before + (rc[b].partial > 0);
+  }
+  if (!st) {
+    out->num_rows = local;
+    st = miniblock_finish(f, pg, m, &acc, out, err);
+  }
+  return st;
 }
 
 /* Take from a full-zip page of fixed-width values without control words:
@@ -1138,7 +1271,7 @@ int lf_page21_view(const lf_page *pg, uint64_t width, const uint8_t *file, uint6
   return LF_OK;
 }
 
-int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, size_t k,
+int lf_decode_page21_rows(lf_file *f, lf_page *pg, const uint64_t *rows, size_t k,
                           lf_pagedata *out, uint64_t *row_map, lf_error *err) {
   lf_pagedata_reset(out);
   for (size_t i = 0; i < k; i++)
@@ -1152,8 +1285,9 @@ int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, s
   /* layouts parse straight into out; the whole-page fallback resets it */
   if (r > 0 && fl.num == 1 && fl.wire == 2) {
     miniblock_layout m;
-    if (parse_miniblock(fl.data, fl.len, &m, out, NULL) == LF_OK && !m.has_rep)
-      rc = take_miniblock(f, pg, &m, rows, k, out, row_map, err);
+    if (parse_miniblock(fl.data, fl.len, &m, out, NULL) == LF_OK)
+      rc = !m.has_rep ? take_miniblock(f, pg, &m, rows, k, out, row_map, err)
+           : m.rep_index_depth ? take_miniblock_rep(f, pg, &m, rows, k, out, row_map, err) : -1;
   } else if (r > 0 && fl.num == 3 && fl.wire == 2) {
     fullzip_layout z;
     if (parse_fullzip(fl.data, fl.len, &z, out, NULL) == LF_OK) {

@@ -252,6 +252,7 @@ void lf_file_free(lf_file *f) {
   for (int i = 0; f->cols && i < f->ncols; i++) {
     lf_column *c = &f->cols[i];
     for (int j = 0; j < c->npages; j++) {
+      lf_take_plan_free(c->pages[j].plan);
       free(c->pages[j].buf_off);
       free(c->pages[j].buf_len);
     }

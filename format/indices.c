@@ -43,22 +43,12 @@ static int set_uuid(lf_index_meta *x, const lf_pb_field *f, lf_error *err) {
 
 static int set_frags(lf_index_meta *x, const lf_pb_field *f, lf_error *err) {
   if (f->len == 0) return LF_OK; /* proto3: empty means no bitmap */
-  roaring_bitmap_t *b = NULL;
-  if (roaring_bitmap_portable_deserialize_size((const char *)f->data, f->len) == f->len)
-    b = roaring_bitmap_portable_deserialize_safe((const char *)f->data, f->len);
-  if (!b) return lf_err(err, LF_CORRUPT, "index fragment bitmap is not a Roaring bitmap");
-  uint64_t n = roaring_bitmap_get_cardinality(b);
   free(x->frags);
-  x->frags = malloc((size_t)(n + 1) * sizeof *x->frags);
-  if (!x->frags) {
-    roaring_bitmap_free(b);
-    return lf_err(err, LF_NOMEM, "out of memory");
-  }
-  roaring_bitmap_to_uint32_array(b, x->frags);
-  roaring_bitmap_free(b);
-  x->n_frags = (size_t)n;
-  x->has_frags = 1;
-  return LF_OK;
+  x->frags = NULL;
+  int rc = lf_roaring_parse(f->data, f->len, (uint64_t)UINT32_MAX + 1, "index fragment bitmap",
+                            &x->frags, &x->n_frags, err);
+  x->has_frags = rc == LF_OK;
+  return rc;
 }
 
 static int set_type(lf_index_meta *x, const lf_pb_field *f, lf_error *err) {

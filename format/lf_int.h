@@ -46,6 +46,8 @@ typedef struct lf_page {
   size_t enc_len;
   const char *enc_type;   /* Any.type_url tail, e.g. "lance.encodings21.PageLayout" */
   size_t enc_type_len;
+  struct lf_take_plan *plan; /* decode_page.c: what takes need of a mini-block page
+                          ** (chunk table, repetition index), built on the first take */
 } lf_page;
 
 typedef struct lf_column {
@@ -75,6 +77,10 @@ struct lf_file {
   void *v20;               /* 2.0 decoder state (v20.c), created on first read */
 };
 
+/* decode.c: the bytes of the page(s) holding `row` of top-level field
+** field_idx, over its leaf columns (0 for a 2.0 file or a bad field): what
+** decoding that row's whole page would read. */
+uint64_t lf_file_page_bytes(const lf_file *f, int field_idx, uint64_t row);
 /* Read `len` bytes at `off` of the file into a fresh buffer, checking the
 ** range against the file size; `what` names the range for errors. */
 int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const char *what,
@@ -227,11 +233,13 @@ int lf_unpack_struct_rows(const uint8_t *enc, size_t enc_len, lf_block *rows, lf
 int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *err);
 /* Decode what page-local rows rows[0..k) (ascending, duplicates allowed)
 ** need: only the mini-block chunks holding them (pages without
-** repetition) or only their bytes (full-zip fixed-width pages without
-** control words); other layouts decode the whole page.  row_map[i] is the
-** row of `out` that holds rows[i]. */
-int lf_decode_page21_rows(lf_file *f, const lf_page *pg, const uint64_t *rows, size_t k,
+** repetition, or with lists and a repetition index) or only their bytes
+** (full-zip pages); other layouts decode the whole page.  row_map[i] is the
+** row of `out` that holds rows[i].  The page keeps what it needs for the
+** next take (pg->plan; lf_take_plan_free). */
+int lf_decode_page21_rows(lf_file *f, lf_page *pg, const uint64_t *rows, size_t k,
                           lf_pagedata *out, uint64_t *row_map, lf_error *err);
+void lf_take_plan_free(struct lf_take_plan *p);
 
 /* The values of page pg in place, when it stores `width`-byte values with no
 ** nulls and no encoding: a full-zip page without control words (no rep/def)

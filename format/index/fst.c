@@ -25,14 +25,15 @@
 **      from low to high: [final output, osize bytes, if final and osize]
 **      [outputs, osize each, last transition first][deltas, tsize each, last
 **      first][inputs, last first][256-byte index when version >= 2 and
-**      count > 32: index[b] = transition of input b, >= count = none]
+**      count > 32: index[b] = transition of input b, >= count = none; not
+**      used here: lookups search the inputs]
 **      [pack sizes][count byte if not in the state][state].
 ** Pack sizes: high nibble tsize, low nibble osize (bytes, 0..8; osize 0 =
 ** every output is 0).  A delta d is the target as (node's lowest address) -
 ** d; d = 0 is address 0.  Outputs add up along the path; the key's value is
 ** their sum plus the final output of the node where the key ends.
-** Transitions are stored in ascending input order, so a depth-first walk
-** yields the keys in byte order.
+** Transitions are stored in strictly ascending input order (checked as they
+** are walked), so a depth-first walk yields the keys in byte order.
 */
 #include "fts_int.h"
 
@@ -157,17 +158,15 @@ static int node_trans(const lf_fst *f, const fst_node *nd, uint32_t i, uint8_t *
   }
 }
 
-/* Index of the transition on input b, or -1. */
+/* Index of the first transition on input b, or -1.  The inputs are searched
+** even where a big node has its 256-byte index: a corrupt index must not
+** lead a lookup elsewhere than the ordered walk goes. */
 static int node_find(const lf_fst *f, const fst_node *nd, uint8_t b) {
   if (nd->kind == EMPTY_FINAL) return -1;
   if (nd->kind != ANY) return nd->input == b ? 0 : -1;
-  uint64_t top = nd->addr - nd->head; /* one past the index or the inputs */
-  if (nd->index_len) {
-    uint8_t i = f->d[top - 256 + b];
-    return i < nd->ntrans ? i : -1;
-  }
+  const uint8_t *in = f->d + nd->addr - nd->head - nd->index_len; /* one past the inputs */
   for (uint32_t k = 0; k < nd->ntrans; k++)
-    if (f->d[top - 1 - k] == b) return (int)k;
+    if (in[-1 - (int64_t)k] == b) return (int)k;
   return -1;
 }
 
@@ -221,6 +220,7 @@ typedef struct fst_frame {
   uint64_t out;        /* sum of the outputs on the path to this node */
   size_t klen;         /* key bytes on that path */
   uint32_t next;       /* next transition to follow */
+  int last;            /* input of the transition followed last, -1 before the first */
   int emitted;         /* the key ending here was returned (or not final) */
 } fst_frame;
 
@@ -262,6 +262,7 @@ static int push(lf_fst_iter *it, uint64_t addr, uint64_t out, size_t klen, lf_er
   fr->out = out;
   fr->klen = klen;
   fr->emitted = !fr->node.final;
+  fr->last = -1;
   it->depth++;
   return LF_OK;
 }
@@ -318,6 +319,8 @@ int lf_fst_iter_next(lf_fst_iter *it, int *got, const uint8_t **key, size_t *kle
     uint8_t inp;
     uint64_t o, addr;
     int rc = node_trans(it->f, &fr->node, fr->next++, &inp, &o, &addr, err);
+    if (!rc && (int)inp <= fr->last) rc = corrupt(err, fr->node.addr, "inputs out of order");
+    fr->last = inp;
     if (!rc && grow((void **)&it->key, &it->kcap, fr->klen + 1, 1))
       rc = lf_err(err, LF_NOMEM, "out of memory");
     if (rc) return rc;

@@ -268,12 +268,13 @@ static int load_fst(lf_fts *idx, fts_part *p, lf_error *err) {
   size_t n = rc ? 0 : (size_t)(a.offsets[1] - a.offsets[0]);
   if (!rc && !(p->fst_bytes = malloc(n + 1))) rc = nomem(err);
   if (!rc) {
-    memcpy(p->fst_bytes, a.data + a.offsets[0], n);
+    if (n) memcpy(p->fst_bytes, a.data + a.offsets[0], n);
     if ((rc = lf_fst_init(&p->fst, p->fst_bytes, n, err))) lf_err_prefix(err, rc, "%s", p->tokens_path);
   }
   lf_array_reset(&a);
   lf_file_free(f);
   if (!rc) p->fst_loaded = 1;
+  else free(p->fst_bytes), p->fst_bytes = NULL; /* a later call tries again */
   return rc;
 }
 
@@ -366,7 +367,11 @@ static int load_docs(fts_part *p, lf_error *err) {
     if (!rc && n) memcpy(k ? (void *)p->ntok : (void *)p->rowids, a.values, (size_t)n * (k ? 4 : 8));
   }
   lf_array_reset(&a);
-  if (rc) return rc;
+  if (rc) { /* a later call tries again from scratch */
+    free(p->rowids), free(p->ntok);
+    p->rowids = NULL, p->ntok = NULL;
+    return rc;
+  }
   p->docs_sorted = 1;
   for (uint64_t i = 1; i < n; i++)
     if (p->rowids[i] <= p->rowids[i - 1]) p->docs_sorted = 0;
@@ -458,6 +463,7 @@ static int open_invert(lf_fts *idx, fts_part *p, lf_error *err) {
   if (rc) {
     lf_file_free(p->inv);
     p->inv = NULL;
+    for (int c = 0; c < NCOLS; c++) lf_array_reset(&p->arr[c]);
   }
   return rc;
 }
@@ -499,8 +505,9 @@ static int decode_blocks(const lf_fts *idx, fts_part *p, lf_fts_posting *o, lf_e
     float m;
     if (lf_array_is_null(b, i))
       return lf_err(err, LF_CORRUPT, "%s: null posting block", p->invert_path);
-    int rc = lf_posting_block(&idx->layout.post, b->data + b->offsets[i],
-                              (size_t)(b->offsets[i + 1] - b->offsets[i]), cnt, o->doc_ids + at,
+    size_t blen = (size_t)(b->offsets[i + 1] - b->offsets[i]);
+    int rc = lf_posting_block(&idx->layout.post, blen ? b->data + b->offsets[i] : (const uint8_t *)"",
+                              blen, cnt, o->doc_ids + at,
                               o->freqs + at, &m, err);
     if (!rc && at && o->doc_ids[at] <= o->doc_ids[at - 1])
       rc = lf_err(err, LF_CORRUPT, "FTS posting data: doc ids do not ascend across blocks");
@@ -519,17 +526,18 @@ static int decode_positions(const lf_fts *idx, fts_part *p, lf_fts_posting *o, l
     return lf_err(err, LF_CORRUPT, "%s: position blocks do not match the posting blocks", p->invert_path);
   for (uint32_t i = 0; i < o->n; i++) total += o->freqs[i];
   if (total > UINT32_MAX) return lf_err(err, LF_CORRUPT, "%s: over 2^32 positions", p->invert_path);
-  if (total > o->cap_pos) {
+  if (total > o->cap_pos || !o->positions) {
     uint32_t *np = realloc(o->positions, (size_t)total * 4 + 4);
     if (!np) return nomem(err);
     o->positions = np;
     o->cap_pos = (size_t)total;
   }
-  const uint8_t *bytes = s->data + s->offsets[0];
+  static const uint8_t none[1];
   uint64_t blen = s->offsets[1] - s->offsets[0], at = 0;
-  const uint32_t *off = (const uint32_t *)(const void *)l->children[0].values;
+  const uint8_t *bytes = blen ? s->data + s->offsets[0] : none;
+  const uint8_t *off = l->children[0].values; /* u32 each */
   for (uint64_t i = first; i < end; i++) {
-    uint64_t lo = off[i], hi = i + 1 < end ? off[i + 1] : blen;
+    uint64_t lo = lf_le32(off + 4 * i), hi = i + 1 < end ? lf_le32(off + 4 * (i + 1)) : blen;
     uint32_t d0 = (uint32_t)((i - first) * bs), cnt = o->n - d0 < bs ? o->n - d0 : (uint32_t)bs;
     if (lf_array_is_null(&l->children[0], i) || lo > hi || hi > blen)
       return lf_err(err, LF_CORRUPT, "%s: position block %llu out of range", p->invert_path,
@@ -545,14 +553,23 @@ static int decode_positions(const lf_fts *idx, fts_part *p, lf_fts_posting *o, l
   return LF_OK;
 }
 
-/* Row token_id of the invert file's columns (read as a one-row range: the
-** file keeps the last decoded page of each column, so tokens read in order
-** decode each page once). */
+/* Row token_id of the invert file's column c.  A row of a small page (at
+** most 1 MiB) is read as a one-row range: the file keeps the last decoded
+** page of each column, so the next tokens on that page cost no reading or
+** decoding (a walk over every token decodes each page once).  A row of a
+** bigger page is taken: only the chunks or bytes of that row are read. */
+#define SMALL_PAGE (1u << 20)
+static int read_row(fts_part *p, int c, uint32_t token_id, lf_error *err) {
+  uint64_t row = token_id;
+  if (lf_file_page_bytes(p->inv, p->col[c], row) <= SMALL_PAGE)
+    return lf_file_read_range(p->inv, p->col[c], row, row + 1, &p->arr[c], err);
+  return lf_file_take(p->inv, p->col[c], &row, 1, &p->arr[c], err);
+}
+
 static int take_cols(fts_part *p, uint32_t token_id, int flags, lf_error *err) {
   int rc = LF_OK;
   for (int c = 0; !rc && c < NCOLS; c++)
-    if (c < C_POS || (flags & LF_FTS_POSITIONS))
-      rc = lf_file_read_range(p->inv, p->col[c], token_id, (uint64_t)token_id + 1, &p->arr[c], err);
+    if (c < C_POS || (flags & LF_FTS_POSITIONS)) rc = read_row(p, c, token_id, err);
   if (!rc && (lf_array_is_null(&p->arr[C_LEN], 0) || lf_array_is_null(&p->arr[C_MAX], 0)))
     rc = lf_err(err, LF_CORRUPT, "%s: null _length or _max_score", p->invert_path);
   return rc;
@@ -595,8 +612,7 @@ int lf_fts_posting_len(lf_fts *idx, int part, uint32_t token_id, uint32_t *n, lf
   if (!rc) rc = open_invert(idx, p, err);
   if (!rc && token_id >= p->fst.nkeys)
     rc = lf_err(err, LF_ARG, "%s: no token id %u", p->invert_path, token_id);
-  if (!rc)
-    rc = lf_file_read_range(p->inv, p->col[C_LEN], token_id, (uint64_t)token_id + 1, &p->arr[C_LEN], err);
+  if (!rc) rc = read_row(p, C_LEN, token_id, err);
   if (!rc && lf_array_is_null(&p->arr[C_LEN], 0))
     rc = lf_err(err, LF_CORRUPT, "%s: null _length", p->invert_path);
   if (!rc) *n = lf_le32(p->arr[C_LEN].values);

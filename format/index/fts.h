@@ -93,7 +93,7 @@ const uint32_t *lf_fts_deleted_fragments(const lf_fts *idx, size_t *n);
 
 /* ---- Corpus statistics ----------------------------------------------------- */
 typedef struct lf_fts_stats {
-  uint64_t num_docs;        /* documents (rows) indexed, deleted ones included */
+  uint64_t num_docs;        /* indexed rows with at least one token, deleted ones included */
   uint64_t total_tokens;    /* sum of their token counts */
 } lf_fts_stats;
 /* Statistics of partition `part`, or of the whole index for part -1. */

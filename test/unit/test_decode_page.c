@@ -295,6 +295,80 @@ static void test_miniblock_list_repdef(void **state) {
   pbw_free(&schema);
 }
 
+/* Takes through the repetition index of a list page: list<int32> (lists and
+** items all valid) in three chunks of 4, 4 and 2 items:
+**   chunk 0: row 0 = [1, 2], then row 1 = [3, 4, ...]   ends 1, partial 2
+**   chunk 1: ... 5], row 2 = [6], row 3 = [7, 8]          ends 3, partial 0
+**   chunk 2: row 4 = [9, 10]                             ends 1, partial 0 */
+static void rep_take_file(opened *o, const uint64_t *ix, size_t ix_len) {
+  static const uint16_t r0[4] = {1, 0, 1, 0}, r1[4] = {0, 1, 1, 0}, r2[2] = {1, 0};
+  static const int32_t v0[4] = {1, 2, 3, 4}, v1[4] = {5, 6, 7, 8}, v2[2] = {9, 10};
+  static const uint64_t lay[2] = {LF_LAYER_ALL_VALID_ITEM, LF_LAYER_ALL_VALID_LIST};
+  pbw meta = {0}, chunks = {0}, layout = {0}, schema = {0}, mb = {0}, e = {0};
+  mb_meta(&meta, 1, mb_chunk(&chunks, 1, 1, 0, 4, r0, NULL, 4, v0, 16, 16), 2);
+  mb_meta(&meta, 1, mb_chunk(&chunks, 1, 1, 0, 4, r1, NULL, 4, v1, 16, 16), 2);
+  mb_meta(&meta, 1, mb_chunk(&chunks, 1, 1, 0, 2, r2, NULL, 2, v2, 8, 8), 0);
+  ce_flat(&e, 16);
+  pbw_msg(&mb, 1, &e);
+  pbw_reset(&e);
+  ce_flat(&e, 32);
+  pbw_msg(&mb, 3, &e);
+  pbw_packed(&mb, 6, lay, 2);
+  pbw_u(&mb, 7, 1);
+  pbw_u(&mb, 8, 1); /* repetition index depth */
+  pbw_u(&mb, 9, 10);
+  pbw_u(&mb, 10, 1);
+  pbw_msg(&layout, 1, &mb);
+  pbw_schema_field(&schema, "l", 0, -1, "list", 0);
+  pbw_schema_field(&schema, "item", 1, 0, "int32", 0);
+  const void *bufs[3] = {meta.p, chunks.p, ix};
+  const size_t lens[3] = {meta.n, chunks.n, ix_len};
+  memset(o, 0, sizeof *o);
+  lfb_one_page_file_schema(&o->b, &schema, 5, bufs, lens, 3, &layout, 2, 2);
+  open_file(o);
+  pbw_free(&meta), pbw_free(&chunks), pbw_free(&layout), pbw_free(&schema), pbw_free(&mb), pbw_free(&e);
+}
+
+static void test_miniblock_list_take(void **state) {
+  (void)state;
+  static const uint64_t ix[6] = {1, 2, 3, 0, 1, 0};
+  static const int32_t want[5][3] = {{1, 2}, {3, 4, 5}, {6}, {7, 8}, {9, 10}};
+  static const int wn[5] = {2, 3, 1, 2, 2};
+  static const uint64_t sets[][5] = {{0}, {1}, {2}, {3}, {4}, {1, 3}, {0, 4}, {2, 2}, {1, 2}, {0, 1, 2, 3, 4}};
+  static const size_t nset[] = {1, 1, 1, 1, 1, 2, 2, 2, 2, 5};
+  opened o;
+  rep_take_file(&o, ix, sizeof ix);
+  lf_error err;
+  for (int pass = 0; pass < 2; pass++) /* the second pass uses the page's cached plan */
+    for (size_t t = 0; t < sizeof nset / sizeof nset[0]; t++) {
+      lf_array a;
+      lf_array_init(&a, o.f->schema.fields[0]);
+      if (lf_file_take(o.f, 0, sets[t], nset[t], &a, &err)) fail_msg("take %zu: %s", t, err.msg);
+      assert_true(a.length == nset[t]);
+      for (size_t i = 0; i < nset[t]; i++) {
+        uint64_t r = sets[t][i];
+        assert_int_equal(a.offsets[i + 1] - a.offsets[i], wn[r]);
+        for (int j = 0; j < wn[r]; j++) assert_int_equal(i32_at(a.children[0].values, a.offsets[i] + (uint64_t)j), want[r][j]);
+      }
+      lf_array_reset(&a);
+    }
+  close_file(&o);
+  /* a repetition index that miscounts rows, or of the wrong size, is corrupt */
+  static const uint64_t bad_rows[6] = {1, 2, 2, 0, 1, 0}, bad_partial[6] = {1, 2, 3, 0, 1, 7};
+  const uint64_t *bad[3] = {bad_rows, bad_partial, ix};
+  const size_t blen[3] = {sizeof bad_rows, sizeof bad_partial, sizeof ix - 8};
+  for (int b = 0; b < 3; b++) {
+    rep_take_file(&o, bad[b], blen[b]);
+    lf_array a;
+    lf_array_init(&a, o.f->schema.fields[0]);
+    uint64_t row = 3;
+    assert_int_equal(lf_file_take(o.f, 0, &row, 1, &a, &err), LF_CORRUPT);
+    assert_non_null(strstr(err.msg, "repetition index"));
+    lf_array_reset(&a);
+    close_file(&o);
+  }
+}
+
 /* The chunk header says its value buffer holds 40 bytes; the chunk has 24. */
 static void test_miniblock_truncated_chunk(void **state) {
   (void)state;
@@ -820,6 +894,7 @@ int main(void) {
       cmocka_unit_test(test_miniblock_flat_large_meta),
       cmocka_unit_test(test_miniblock_def_levels),
       cmocka_unit_test(test_miniblock_list_repdef),
+      cmocka_unit_test(test_miniblock_list_take),
       cmocka_unit_test(test_miniblock_truncated_chunk),
       cmocka_unit_test(test_miniblock_chunk_exceeds_page),
       cmocka_unit_test(test_miniblock_layout_errors),
