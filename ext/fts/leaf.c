@@ -4,7 +4,8 @@
 **
 **   - the column is a top-level text field; its FTS index is the first
 **     INVERTED index on it in the manifest (LanceDB takes the first); without
-**     one LanceDB searches every row flat, and so does this;
+**     one LanceDB searches every row flat, and so does this (an index in
+**     several segments and lists of strings are refused: LF_UNSUPPORTED);
 **   - the text is tokenized with the index's tokenizer (or, without an
 **     index, the simple tokenizer with no filters: no lower-casing,
 **     stemming or stop words);
@@ -132,12 +133,18 @@ static int leaf_source(fts_ctx *c, const char *column, leaf_src *s, lf_error *er
   if (s->col < 0)
     return lf_err(err, LF_ARG, "FTS field path '%s' does not exist in the dataset schema", column);
   const lf_field *f = sc->fields[s->col];
+  if ((f->type == LF_T_LIST || f->type == LF_T_LARGE_LIST) && f->n_children == 1 &&
+      (f->children[0]->type == LF_T_UTF8 || f->children[0]->type == LF_T_LARGE_UTF8))
+    return lf_err(err, LF_UNSUPPORTED, "full-text search on a list of strings (column '%s')", column);
   if (f->type != LF_T_UTF8 && f->type != LF_T_LARGE_UTF8)
     return lf_err(err, LF_ARG, "FTS field '%s' must resolve to Utf8, LargeUtf8, Utf8View, or JSON, got %s",
                   column, arrow_name(f->type));
   for (int i = 0; i < c->nmeta && !s->meta; i++)
     if (is_fts_index(&c->meta[i], f->id)) s->meta = &c->meta[i];
   if (!s->meta) return bare_tokenizer(c, &s->tok, err);
+  for (const lf_index_meta *m = s->meta + 1; m < c->meta + c->nmeta; m++)
+    if (is_fts_index(m, f->id) && !strcmp(m->name, s->meta->name)) /* distributed builds */
+      return lf_err(err, LF_UNSUPPORTED, "FTS index '%s' in several segments", m->name);
   return fts_cache_get(c->cache, c->store, lf_dataset_root(c->ds), s->meta->uuid, &s->idx, &s->tok, err);
 }
 

@@ -76,6 +76,11 @@ static void walk(lf_fts *idx) {
   lf_fts_hit *hits = NULL;
   size_t nh;
   if (lf_fts_bm25(idx, &query, &hits, &nh, &err) == LF_OK) free(hits);
+  query.op_and = 1; /* AND, then the phrase (positions read) */
+  if (lf_fts_bm25(idx, &query, &hits, &nh, &err) == LF_OK) free(hits);
+  query.phrase = lf_fts_has_positions(idx);
+  query.slop = (uint32_t)(nfirst & 1);
+  if (lf_fts_bm25(idx, &query, &hits, &nh, &err) == LF_OK) free(hits);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
