@@ -11,7 +11,8 @@ bench/fts/make_data.mjs), top 10, all engines in one run (bench/README.md):
            first use); the index is an external-content table
              fts5(headword UNINDEXED, body, content='docs', content_rowid='id',
                   tokenize='unicode61', detail=full)
-           built by INSERT INTO fts(fts) VALUES('rebuild'); queries
+           built by INSERT INTO fts(fts) VALUES('rebuild') then 'optimize' (its
+           segments merged into one b-tree, in the same transaction); queries
              SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 10
            (rank = bm25(fts); "a" / "a" OR "b" / "a" AND "b" / "a b").
   lancedb  LanceDB 0.39 (node, bench/fts/lancedb.mjs): createIndex("body",
@@ -162,6 +163,7 @@ def build_fts5(args, run):
     con.execute("BEGIN")
     con.execute(FTS5_TABLE)
     con.execute("INSERT INTO fts(fts) VALUES('rebuild')")
+    con.execute("INSERT INTO fts(fts) VALUES('optimize')")
     con.execute("COMMIT")
     secs = time.perf_counter() - t
     size = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name IN "

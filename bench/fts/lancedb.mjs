@@ -7,9 +7,8 @@
 //   {"op": "build", "dir": DIR}      open table "docs" of the LanceDB database DIR
 //       -> {"seconds": S}            and build its FTS index on "body":
 //                                    Index.fts({withPosition: true}), the default
-//                                    tokenizer; S = wall time of createIndex
-//   {"op": "open", "dir": DIR}       open table "docs" (its index already built)
-//       -> {}
+//                                    tokenizer; S = wall time of createIndex.
+//                                    Later queries go to this table.
 //   {"op": "query", "kind": KIND, "terms": TEXT, "k": K}
 //       -> {"ms": T, "rows": [[id, _score], ...]}   best first
 //       KIND term or or: fullTextSearch(TEXT) (a match query, operator Or)
@@ -43,22 +42,14 @@ function fullText(kind, terms) {
   }
 }
 
-async function open(dir) {
-  const db = await lancedb.connect(dir);
-  table = await db.openTable("docs");
-}
-
 async function handle(req) {
   switch (req.op) {
     case "build": {
-      await open(req.dir);
+      table = await (await lancedb.connect(req.dir)).openTable("docs");
       const t = performance.now();
       await table.createIndex("body", { config: Index.fts({ withPosition: true }), replace: true });
       return { seconds: (performance.now() - t) / 1e3 };
     }
-    case "open":
-      await open(req.dir);
-      return {};
     case "query": {
       const t = performance.now();
       const got = await table.query().fullTextSearch(fullText(req.kind, req.terms), { columns: "body" })
