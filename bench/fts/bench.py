@@ -46,6 +46,8 @@ import argparse, json, os, shutil, sqlite3, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from benchlib import cpu_model, lance_con, pct, warm_tree  # noqa: E402
 K = 10
 EXT_SQL = "SELECT rowid, _score FROM docs WHERE body MATCH ? AND _k = 10"
 FTS5_SQL = "SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 10"
@@ -86,21 +88,6 @@ def ext_query(kind, terms):
 
 def tree_bytes(top):
     return sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(top) for n in names)
-
-
-def warm_tree(top):
-    for d, _, names in os.walk(top):
-        for n in names:
-            with open(os.path.join(d, n), "rb") as f:
-                while f.read(1 << 24):
-                    pass
-
-
-def lance_con(lib, db=":memory:"):
-    con = sqlite3.connect(db, isolation_level=None)
-    con.enable_load_extension(True)
-    con.load_extension(lib)
-    return con
 
 
 def make_docs_db(args, meta, path):
@@ -288,11 +275,6 @@ def interleaved(fns, qs, warm, rounds):
     return res
 
 
-def pct(xs, p):
-    s = sorted(xs)
-    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]  # nearest rank
-
-
 def overlap(got, want, ties):
     """mean over queries of |got & want| / max(|got|, |want|); with ties, a row of got
     missing from want also counts when its score equals want's last score (relative
@@ -323,10 +305,7 @@ def score_diff(got, want):
 
 
 def header(args, meta, nq):
-    cpu = "?"
-    for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-        if line.startswith("Model name:"):
-            cpu = line.split(":", 1)[1].strip()
+    cpu = cpu_model()
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     lib = args.lib + ".so" if os.path.exists(args.lib + ".so") else args.lib
     print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())} {os.uname().machine}, {os.cpu_count()} cores, "
@@ -388,17 +367,17 @@ def report(qs, built, res, why):
     ok_own = own[0] is not None and lb[0] is not None
     tried = ok_own or ("ext_own" in built and own_state(built) == "build failed")
     print("\n| goal | measured | result |\n|---|---|---|")
-    print(f"| ext_own build s <= lancedb's | " + (f"{own[0]:.2f} vs {lb[0]:.2f}" if ok_own else "-") +
+    print("| ext_own build s <= lancedb's | " + (f"{own[0]:.2f} vs {lb[0]:.2f}" if ok_own else "-") +
           f" | {goal(ok_own and own[0] <= lb[0], tried)} |")
-    print(f"| ext_own index MB <= lancedb's | " + (f"{own[1] / 1e6:.1f} vs {lb[1] / 1e6:.1f}" if ok_own else "-") +
+    print("| ext_own index MB <= lancedb's | " + (f"{own[1] / 1e6:.1f} vs {lb[1] / 1e6:.1f}" if ok_own else "-") +
           f" | {goal(ok_own and own[1] <= lb[1], tried)} |")
     have = "ext" in p50 and "fts5" in p50
-    print(f"| ext p50 <= fts5 p50 | " + (f"{p50['ext']:.2f} vs {p50['fts5']:.2f} ms" if have else "-") +
+    print("| ext p50 <= fts5 p50 | " + (f"{p50['ext']:.2f} vs {p50['fts5']:.2f} ms" if have else "-") +
           f" | {goal(have and p50['ext'] <= p50['fts5'], have)} |")
     have = "ext" in res and "lancedb" in res
     o = overlap(res["ext"][1], res["lancedb"][1], False)[0] if have else None
     ot = overlap(res["ext"][1], res["lancedb"][1], True)[0] if have else None
-    print(f"| ext top-10 overlap with lancedb >= 0.99 | " +
+    print("| ext top-10 overlap with lancedb >= 0.99 | " +
           (f"{o:.4f} ({ot:.4f} with ties at the cut)" if have else "-") + f" | {goal(have and o >= 0.99, have)} |")
 
 
