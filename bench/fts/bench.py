@@ -175,11 +175,12 @@ def build_ext(args, run):
     t = time.perf_counter()
     try:
         con.execute(CREATE_INDEX).fetchall()
+        secs = time.perf_counter() - t
     except sqlite3.Error as e:
         return None, str(e)
     finally:
         con.close()
-    return time.perf_counter() - t, tree_bytes(os.path.join(path, "_indices"))
+    return secs, tree_bytes(os.path.join(path, "_indices"))
 
 
 def builds(args, run, engines, ldb):
@@ -224,8 +225,9 @@ def ext_runner(args, path, name):
 
 
 def runners(args, run, engines, ldb, built):
-    """{engine: fn(kind, terms) -> (ms or None, [(id, score)])} and {engine: reason} for
-    the engines that cannot run in this build."""
+    """{engine: fn(kind, terms) -> [(id, score)] best first, or (ms, rows) from an engine
+    that times itself (lancedb)} and {engine: reason} for the engines that cannot run in
+    this build."""
     fns, why = {}, {}
     if "fts5" in engines:
         con = sqlite3.connect(os.path.join(run, "fts5", "docs.db"), isolation_level=None)
@@ -307,10 +309,12 @@ def score_diff(got, want):
 def header(args, meta, nq):
     cpu = cpu_model()
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    with open(os.path.join(ROOT, "test", "interop", "node_modules", "@lancedb", "lancedb", "package.json")) as f:
+        lancedb = json.load(f)["version"]
     lib = args.lib + ".so" if os.path.exists(args.lib + ".so") else args.lib
     print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())} {os.uname().machine}, {os.cpu_count()} cores, "
           f"CPU (lscpu) {cpu}")
-    print(f"# SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, node {node}, LanceDB 0.39.0; "
+    print(f"# SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, node {node}, LanceDB {lancedb}; "
           f"lance: {lib} ({time.strftime('%Y-%m-%d %H:%M', time.gmtime(os.path.getmtime(lib)))})")
     print(f"# corpus: {meta['rows']} GCIDE entries, {meta['body_bytes'] / 1e6:.1f} MB of text; {nq} queries "
           f"({args.queries}), top-{K}, {args.warm} warm-up and {args.rounds} timed rounds, {args.builds} builds")

@@ -90,7 +90,7 @@ let bodyBytes = 0;
 for (const [i, r] of ranges.entries()) {
   if (r.off + r.len > dict.length) throw new Error(`gcide.index: range ${r.off}+${r.len} past the dictionary`);
   const body = text(dict.subarray(r.off, r.off + r.len));
-  const m = /^(.*?) \\/.exec(body.slice(0, body.indexOf("\n") >>> 0));
+  const m = /^(.*?) \\/.exec(body.split("\n", 1)[0]);
   ids[i] = BigInt(i);
   heads.push(m && m[1].trim() !== "" ? m[1].trim() : r.heads[0]);
   bodies.push(body);
