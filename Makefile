@@ -7,6 +7,7 @@
 #   make bench-decode  decode throughput benchmark (bench/README.md)
 #   make bench-scan    SQL scans, projection, takes, RSS vs native SQLite (bench/README.md)
 #   make bench-knn     vector search vs sqlite-vec and a plain C loop (bench/README.md)
+#   make bench-rowid   DELETE / UPDATE / takes by row id, 1,000 fragments (bench/README.md)
 #   make deps      install what is missing (scripts/install-deps.sh; demo and test run it)
 # Source lists are wildcards: a new format/*.c, format/*/*.c (format/index/,
 # format/store/), ext/*/*.c, test/unit/test_*.c or test/fuzz/fuzz_*.c is picked up
@@ -60,8 +61,9 @@ $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
 	  $(B)/liblanceformat.a $(TESTLIBS) $(LDLIBS)
 
 # Fuzz targets replay their corpus without libFuzzer (test/fuzz/replay.c).  The
-# SQLite-free parsers of ext/ (FUZZ_EXT) are linked into every target too.
-FUZZ_EXT := ext/fts/query.c
+# SQLite-free parsers of ext/ (FUZZ_EXT: full-text queries, tokenizer options,
+# USING lance(...) arguments) are linked into every target too.
+FUZZ_EXT := ext/fts/query.c ext/fts/tok_options.c ext/vtab/args.c
 $(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a $(LDLIBS)
@@ -81,9 +83,10 @@ interop: all $(B)/commit-tool $(B)/tok-tool $(B)/fts-tool
 	@test/interop/commit_run.sh $(B)/commit-tool
 	@$(INTEROP_ENV) test/interop/fts_run.sh $(B)
 
-# The interop driver of the FTS index reader (test/interop/fts_tool.c).
-$(B)/fts-tool: test/interop/fts_tool.c $(B)/liblanceformat.a
-	$(CC) $(CFLAGS) -o $@ $< $(B)/liblanceformat.a $(LDLIBS)
+# The interop driver of the FTS index reader and of full-text search
+# (test/interop/fts_tool.c; only ext/fts/ is taken from libext.a: no SQLite).
+$(B)/fts-tool: test/interop/fts_tool.c $(B)/libext.a $(B)/liblanceformat.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libext.a $(B)/liblanceformat.a $(LDLIBS)
 
 # The interop driver of lf_commit and tags (test/interop/commit_tool.c).
 $(B)/commit-tool: test/interop/commit_tool.c $(B)/liblanceformat.a
@@ -142,8 +145,11 @@ bench-scan:
 bench-knn:
 	@B=$(B) bench/knn/run.sh
 
+bench-rowid:
+	@B=$(B) bench/rowid/run.sh
+
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn clean
+.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn bench-rowid clean
 .SECONDARY:

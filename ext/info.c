@@ -9,7 +9,7 @@ static void lance_version_func(sqlite3_context *ctx, int argc, sqlite3_value **a
   (void)argv;
   sqlite3_result_text(ctx,
                       "sqlite-lance " LANCE_EXT_VERSION
-                      " (reads Lance file versions 2.0, 2.1, 2.2, 2.3)",
+                      " (reads Lance file versions legacy (0.2), 2.0, 2.1, 2.2, 2.3)",
                       -1, SQLITE_STATIC);
 }
 

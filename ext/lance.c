@@ -8,6 +8,7 @@ SQLITE_EXTENSION_INIT1
 #include "lance_ext.h"
 #include "vtab/vtab.h"
 #include "vec/vec.h"
+#include "fts/fts_sql.h"
 
 #ifdef _WIN32
 __declspec(dllexport)
@@ -18,6 +19,8 @@ sqlite3_lance_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
   int rc = lance_info_register(db);
   if (rc == SQLITE_OK) rc = vec_register(db);
   if (rc == SQLITE_OK) rc = vtab_register(db);
+  if (rc == SQLITE_OK) rc = vtab_search_func_register(db);
+  if (rc == SQLITE_OK) rc = fts_highlight_register(db);
   if (rc == SQLITE_OK) rc = lance_pragma_register(db);
   if (rc == SQLITE_OK) rc = lance_commands_register(db);
   (void)pzErrMsg;

@@ -70,6 +70,16 @@ void lf_array_finish(lf_array *a) {
   for (int i = 0; i < a->n_children; i++) lf_array_finish(&a->children[i]);
 }
 
+int lf_array_push_valid(lf_array *a, const uint8_t *valid, uint64_t n) {
+  if (lf_array_alloc_valid(a, a->length + n)) return LF_NOMEM;
+  for (uint64_t i = 0; i < n; i++) {
+    uint8_t v = valid ? valid[i] : 1;
+    a->valid_buf[a->length + i] = v;
+    a->null_count += !v;
+  }
+  return LF_OK;
+}
+
 int lf_array_append_nulls(lf_array *a, uint64_t n) {
   const lf_field *f = a->field;
   uint64_t at = a->length;

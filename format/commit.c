@@ -521,6 +521,20 @@ static int check_req(lf_store *s, const char *root, const lf_manifest *base,
   return LF_OK;
 }
 
+/* Legacy datasets keep each dictionary field's values in the manifest file
+** itself (Field.dictionary points into it); a new manifest carrying the
+** schema would have to carry those bytes too, which this writer does not. */
+static int check_dictionaries(const lf_manifest *m, const char *root, lf_error *err) {
+  for (int i = 0; i < m->schema.n_all; i++) {
+    const lf_field *f = m->schema.all[i];
+    if (f->dict_offset || f->dict_length)
+      return lf_err(err, LF_UNSUPPORTED, "%s: writing to a legacy dataset with a dictionary "
+                    "field ('%s', its values kept in the manifest file) is not supported",
+                    shown(root), f->name);
+  }
+  return LF_OK;
+}
+
 /* Does version v of the dataset use v2 manifest names? */
 static int uses_v2_names(lf_store *s, const char *root, uint64_t v) {
   char *p = lf_manifest_path(root, v, 1);
@@ -581,6 +595,7 @@ int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_c
     if (!rc) base = &latest, c.restore = &restore;
   }
   c.stable = base ? (base->reader_flags & LF_FEATURE_STABLE_ROW_IDS) != 0 : req->stable_row_ids;
+  if (!rc && base) rc = check_dictionaries(c.restore ? c.restore : base, root, err);
   if (!rc && base) {
     c.read_version = base->version;
     c.v2 = uses_v2_names(s, root, base->version);

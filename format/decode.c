@@ -3,7 +3,7 @@
 ** field (file versions 2.1+: one column per leaf field, in pre-order; a
 ** fixed-size list of a primitive and a blob are leaves), the cache of the
 ** last decoded page per column, and lf_file_read_range / lf_file_take.
-** Version 2.0 files have their own decoder (v20.c).
+** Version 2.0 files have their own decoder (v20.c), legacy files theirs (v1.c).
 */
 #include "lf_int.h"
 
@@ -78,7 +78,7 @@ int lf_decoder_init(lf_file *f, lf_error *err) {
   d->cache = calloc((size_t)f->ncols + 1, sizeof *d->cache);
   if (!d->fields || !d->cache) return lf_err(err, LF_NOMEM, "out of memory");
   for (int c = 0; c < f->ncols; c++) d->cache[c].page = -1;
-  if (f->is_v20) return LF_OK; /* 2.0: columns are mapped by v20.c */
+  if (f->is_v20 || f->is_v1) return LF_OK; /* columns are mapped by v20.c / v1.c */
   for (int i = 0; i < n; i++) {
     int idx[LF_MAX_LAYERS] = {0};
     if ((rc = plan_leaves(f->schema.fields[i], 1, idx, 0, &d->fields[i], &col, err))) return rc;
@@ -100,6 +100,7 @@ void lf_v20_free(lf_file *f);
 
 void lf_decoder_free(lf_file *f) {
   lf_v20_free(f);
+  lf_v1_free(f);
   struct lf_decoder *d = f->dec;
   if (!d) return;
   for (int i = 0; d->fields && i < f->schema.n_fields; i++) free(d->fields[i].leaves);
@@ -164,6 +165,7 @@ int lf_v20_append(lf_file *f, int field_idx, uint64_t start, uint64_t end, lf_ar
 static int append_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
                         lf_array *out, lf_error *err) {
   if (f->is_v20) return lf_v20_append(f, field_idx, start, end, out, err);
+  if (f->is_v1) return lf_v1_append(f, field_idx, start, end, out, err);
   const field_plan *fp = &f->dec->fields[field_idx];
   for (int i = 0; i < fp->nleaves; i++) {
     int rc = append_leaf(f, &fp->leaves[i], start, end, out, err);
@@ -240,7 +242,7 @@ static int take_leaf(lf_file *f, const leaf_plan *lp, const uint64_t *rows, size
 
 static int take_rows(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_array *out,
                      lf_error *err) {
-  if (f->is_v20) { /* runs of consecutive rows through the 2.0 decoder */
+  if (f->is_v20 || f->is_v1) { /* runs of consecutive rows through append_range */
     for (size_t i = 0; i < n;) {
       size_t j = i + 1;
       while (j < n && rows[j] == rows[j - 1] + 1) j++;
@@ -306,15 +308,23 @@ static uint64_t view_width(const lf_field *fd) {
   return fd->fixed_size > 0 && (uint64_t)fd->fixed_size <= (1u << 24) ? w * (uint64_t)fd->fixed_size : 0;
 }
 
-int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
-                 uint64_t *width, uint64_t *n, lf_error *err) {
-  *ptr = NULL;
+/* The alignment a viewable field's values need: their element's size, at
+** most 8 (1 for fixed_size_binary). */
+static uintptr_t view_align(const lf_field *fd) {
+  const lf_field *item = fd->type == LF_T_FIXED_LIST && fd->n_children == 1 ? fd->children[0] : fd;
+  int w = item->type == LF_T_FIXED_BINARY ? 1 : lf_type_width(item);
+  return w >= 8 ? 8 : w > 0 ? (uintptr_t)w : 1;
+}
+
+static int view_rows(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
+                     uint64_t *width, uint64_t *n, lf_error *err) {
   *n = 0;
   if (field_idx < 0 || field_idx >= f->schema.n_fields || start >= end || end > f->num_rows)
     return lf_err(err, LF_ARG, "%s: no rows [%llu, %llu) of field %d to view", f->path,
                   (unsigned long long)start, (unsigned long long)end, field_idx);
-  const field_plan *fp = f->is_v20 ? NULL : &f->dec->fields[field_idx];
   *width = view_width(f->schema.fields[field_idx]);
+  if (f->is_v1 && *width) return lf_v1_view(f, field_idx, start, end, *width, ptr, n, err);
+  const field_plan *fp = f->is_v20 || f->is_v1 ? NULL : &f->dec->fields[field_idx];
   if (!fp || fp->nleaves != 1 || fp->leaves[0].depth != 1 || !*width)
     return lf_err(err, LF_UNSUPPORTED, "%s: field %d cannot be viewed in place", f->path, field_idx);
   const lf_column *c = &f->cols[fp->leaves[0].col];
@@ -323,11 +333,7 @@ int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const 
   if (p == c->npages) return lf_err(err, LF_CORRUPT, "%s: row %llu is in no page", f->path,
                                     (unsigned long long)start);
   const uint8_t *file = NULL, *page = NULL;
-  uint64_t len = 0;
-  int rc = lf_store_map(f->store, f->path, &file, &len, err);
-  if (!rc && len < f->size) /* the footer was read at f->size - 40: the file shrank */
-    rc = lf_err(err, LF_CORRUPT, "%s: truncated to %llu bytes (was %llu)", f->path,
-                (unsigned long long)len, (unsigned long long)f->size);
+  int rc = lf_file_map(f, &file, err);
   if (!rc) rc = lf_page21_view(&c->pages[p], *width, file, f->size, &page, err);
   if (rc) return rc;
   const lf_page *pg = &c->pages[p];
@@ -335,4 +341,16 @@ int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const 
   *ptr = page + (start - pg->row_start) * *width;
   *n = last - start;
   return LF_OK;
+}
+
+int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
+                 uint64_t *width, uint64_t *n, lf_error *err) {
+  *ptr = NULL;
+  *n = 0;
+  int rc = view_rows(f, field_idx, start, end, ptr, width, n, err);
+  if (rc || (uintptr_t)*ptr % view_align(f->schema.fields[field_idx]) == 0) return rc;
+  *ptr = NULL; /* legacy pages lie at any byte offset; the kernels load whole elements */
+  *n = 0;
+  return lf_err(err, LF_UNSUPPORTED, "%s: field %d: page at an offset not aligned to its values",
+                f->path, field_idx);
 }

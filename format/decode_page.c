@@ -112,6 +112,7 @@ static int append_levels(uint16_t **dst, uint64_t *len, uint64_t *cap, const lf_
   if (b->kind != LF_BLK_FIXED || b->bits != 16 || b->n < n || b->data_len < n * 2)
     return lf_err(err, LF_CORRUPT, "rep/def levels did not decode to %llu 16-bit values",
                   (unsigned long long)n);
+  if (n == 0) return LF_OK; /* *dst may still be NULL */
   if (*len + n > *cap) {
     uint64_t nc = (*cap ? *cap * 2 : 1024);
     while (nc < *len + n) nc *= 2;
@@ -650,6 +651,30 @@ static int parse_fullzip(const uint8_t *enc, size_t enc_len, fullzip_layout *zp,
   return LF_OK;
 }
 
+/* Whether a full-zip page's values are raw fixed-width: no control words
+** (no rep/def levels), no length prefixes, and a value encoding that keeps
+** each value as is (lf_fullzip_plain_bits: flat, or a fixed-size list of flat
+** without item validity; not a packed struct, nothing compressed).  Buffer 0
+** is then the values back to back (fullzip_raw_size checks its length): the
+** full decode takes it as the value array, a take reads single values where
+** they lie, lf_page21_view points into the mapped file. */
+static int fullzip_raw_fixed(const fullzip_layout *z) {
+  uint64_t bits = 0;
+  return !z->bits_rep && !z->bits_def && !z->bits_offset &&
+         lf_fullzip_plain_bits(z->val_enc.p, z->val_enc.n, &bits, NULL) == LF_OK &&
+         bits == z->bits_value;
+}
+
+/* LF_CORRUPT unless buffer 0 of a raw fixed-width full-zip page holds
+** exactly num_rows values of vw bytes. */
+static int fullzip_raw_size(const lf_page *pg, uint64_t vw, lf_error *err) {
+  if (pg->nbuf < 1 || !vw || pg->buf_len[0] % vw || pg->buf_len[0] / vw != pg->num_rows)
+    return lf_err(err, LF_CORRUPT, "full-zip page of %llu bytes for %llu values of %llu bytes",
+                  (unsigned long long)(pg->nbuf ? pg->buf_len[0] : 0),
+                  (unsigned long long)pg->num_rows, (unsigned long long)vw);
+  return LF_OK;
+}
+
 /* Items zipped in d (a page, or rows cut from one): walk them, then split
 ** packed structs or decompress values stored one by one. */
 static int fullzip_items(const fullzip_layout *z, const uint8_t *d, size_t len, lf_pagedata *out,
@@ -668,20 +693,15 @@ static int decode_fullzip(lf_file *f, const lf_page *pg, const uint8_t *enc, siz
   int rc = parse_fullzip(enc, enc_len, &z, out, err);
   if (rc) return rc;
   uint8_t *d = NULL;
-  if ((rc = lf_page_read_buf(f, pg, 0, &d, err))) return rc;
-  if (z.bits_rep + z.bits_def == 0 && !z.bits_offset) {
-    /* no control words, fixed width: the page buffer is the value array */
-    uint64_t vw = z.bits_value / 8, len = pg->buf_len[0];
-    if (len != pg->num_rows * vw) {
-      free(d);
-      return lf_err(err, LF_CORRUPT, "full-zip page of %llu bytes for %llu values of %llu bytes",
-                    (unsigned long long)len, (unsigned long long)pg->num_rows,
-                    (unsigned long long)vw);
-    }
+  if (fullzip_raw_fixed(&z)) { /* the page buffer is the value array */
+    if ((rc = fullzip_raw_size(pg, z.bits_value / 8, err)) ||
+        (rc = lf_page_read_buf(f, pg, 0, &d, err)))
+      return rc;
     out->vals = (lf_block){.kind = LF_BLK_FIXED, .n = pg->num_rows, .bits = z.bits_value,
-                           .data = d, .data_len = len}; /* the block owns d now */
+                           .data = d, .data_len = pg->buf_len[0]}; /* the block owns d now */
     return LF_OK;
   }
+  if ((rc = lf_page_read_buf(f, pg, 0, &d, err))) return rc;
   rc = fullzip_items(&z, d, (size_t)pg->buf_len[0], out, err);
   free(d);
   return rc;
@@ -1166,10 +1186,8 @@ static int take_miniblock_rep(lf_file *f, lf_page *pg, const miniblock_layout *m
 ** read each wanted value's bytes where it lies. */
 static int take_fullzip_fixed(lf_file *f, const lf_page *pg, uint64_t vw, const uint64_t *rows,
                               size_t k, lf_pagedata *out, uint64_t *row_map, lf_error *err) {
-  if (pg->nbuf < 1 || pg->buf_len[0] != pg->num_rows * vw)
-    return lf_err(err, LF_CORRUPT, "full-zip page of %llu bytes for %llu values of %llu bytes",
-                  (unsigned long long)(pg->nbuf ? pg->buf_len[0] : 0),
-                  (unsigned long long)pg->num_rows, (unsigned long long)vw);
+  int rc = fullzip_raw_size(pg, vw, err);
+  if (rc) return rc;
   lf_block *b = &out->vals;
   *b = (lf_block){.kind = LF_BLK_FIXED, .bits = vw * 8, .n = k, .data_len = k * vw};
   if (!(b->data = malloc(k * vw + 8))) return lf_err(err, LF_NOMEM, "out of memory");
@@ -1245,7 +1263,6 @@ int lf_page21_view(const lf_page *pg, uint64_t width, const uint8_t *file, uint6
   lf_pb_field fl;
   lf_pagedata layers = {0};
   fullzip_layout z;
-  uint64_t bits = 0;
   *out = NULL;
   lf_pb_init(&pb, pg->enc, pg->enc_len);
   int r = lf_pb_next(&pb, &fl, "page layout", err);
@@ -1254,15 +1271,10 @@ int lf_page21_view(const lf_page *pg, uint64_t width, const uint8_t *file, uint6
     return lf_err(err, LF_UNSUPPORTED, "not a full-zip page");
   int rc = parse_fullzip(fl.data, fl.len, &z, &layers, err);
   if (rc) return rc;
-  if (z.bits_rep || z.bits_def || z.bits_offset || z.bits_value != width * 8 ||
-      lf_layers_max_rep(layers.layers, layers.n_layers))
-    return lf_err(err, LF_UNSUPPORTED, "full-zip page with control words or other widths");
-  if ((rc = lf_fullzip_plain_bits(z.val_enc.p, z.val_enc.n, &bits, err))) return rc;
-  if (bits != width * 8) return lf_err(err, LF_UNSUPPORTED, "full-zip values of another width");
-  if (pg->nbuf < 1 || pg->buf_len[0] / width != pg->num_rows || pg->buf_len[0] % width)
-    return lf_err(err, LF_CORRUPT, "full-zip page of %llu bytes for %llu values of %llu bytes",
-                  (unsigned long long)(pg->nbuf ? pg->buf_len[0] : 0),
-                  (unsigned long long)pg->num_rows, (unsigned long long)width);
+  if (!fullzip_raw_fixed(&z) || lf_layers_max_rep(layers.layers, layers.n_layers))
+    return lf_err(err, LF_UNSUPPORTED, "full-zip values not stored as is");
+  if (z.bits_value != width * 8) return lf_err(err, LF_UNSUPPORTED, "full-zip values of another width");
+  if ((rc = fullzip_raw_size(pg, width, err))) return rc;
   if (pg->buf_off[0] > len || pg->buf_len[0] > len - pg->buf_off[0])
     return lf_err(err, LF_CORRUPT, "page buffer [%llu, +%llu) is outside the file (%llu bytes)",
                   (unsigned long long)pg->buf_off[0], (unsigned long long)pg->buf_len[0],
@@ -1291,8 +1303,7 @@ int lf_decode_page21_rows(lf_file *f, lf_page *pg, const uint64_t *rows, size_t 
   } else if (r > 0 && fl.num == 3 && fl.wire == 2) {
     fullzip_layout z;
     if (parse_fullzip(fl.data, fl.len, &z, out, NULL) == LF_OK) {
-      int fixed = !z.bits_rep && !z.bits_def && !z.bits_offset &&
-                  !lf_packed_kind(z.val_enc.p, z.val_enc.n);
+      int fixed = fullzip_raw_fixed(&z);
       if (fixed || pg->nbuf >= 2)
         rc = fixed ? take_fullzip_fixed(f, pg, z.bits_value / 8, rows, k, out, row_map, err)
                    : take_fullzip_indexed(f, pg, &z, rows, k, out, row_map, err);

@@ -44,7 +44,10 @@
 **   Fsst             the values child (a Variable) then FSST per string
 **                    (fsst.rs FsstMiniBlockDecompressor)
 **   Rle              2 buffers: values, run lengths (u8/u16/u32: the
-**                    run_lengths Flat's bits_per_value; rle.rs)
+**                    run lengths child's bits_per_value; rle.rs).  Each
+**                    child is Flat, or (2.3 writers) OutOfLineBitpacking
+**                    of this chunk's entries or General(Flat | OOL
+**                    bitpacking), one frame per chunk: see rle_child
 **   ByteStreamSplit  1 buffer of n values, streams per chunk
 **                    (byte_stream_split.rs)
 **   General          buffer 0 decompressed (one frame per chunk), then the
@@ -66,7 +69,8 @@
 **   General          whole buffer decompressed, then the child (block.rs
 **                    GeneralBlockDecompressor)
 **   Rle              [u64 values bytes][values][run lengths] (newest
-**                    lance-format/lance rle.rs parse_rle_block_frame)
+**                    lance-format/lance rle.rs parse_rle_block_frame),
+**                    children as in a mini-block
 **   Range, Delta     the 2.3 offset codecs (newest lance-format/lance)
 ** Full-zip (create_fixed/variable_per_value_decompressor):
 **   fixed:    Flat, FixedSizeList (validity zipped in front of each row's
@@ -269,8 +273,9 @@ static int scheme_parse(const fields *fs, int num, int *scheme, lf_error *err) {
 }
 
 /* Flat child's bits_per_value (Rle, ByteStreamSplit, OutOfLineBitpacking,
-** PackedStruct, Variable offsets all require a Flat child). */
-static int flat_bits(const ce *c, const char *owner, uint64_t *bits, lf_error *err) {
+** PackedStruct, Variable offsets all require a Flat child), at least `min`. */
+static int flat_bits_min(const ce *c, const char *owner, uint64_t min, uint64_t *bits,
+                         lf_error *err) {
   fields fs;
   int rc;
   if (c->kind != CE_FLAT)
@@ -280,10 +285,14 @@ static int flat_bits(const ce *c, const char *owner, uint64_t *bits, lf_error *e
   if (fs.has[2])
     return lf_err(err, LF_UNSUPPORTED, "flat encoding with buffer compression is not supported");
   *bits = fs.u[1];
-  if (*bits == 0 || *bits > (1u << 20))
+  if (*bits < min || *bits > (1u << 20))
     return lf_err(err, LF_CORRUPT, "flat encoding has %llu bits per value",
                   (unsigned long long)*bits);
   return LF_OK;
+}
+
+static int flat_bits(const ce *c, const char *owner, uint64_t *bits, lf_error *err) {
+  return flat_bits_min(c, owner, 1, bits, err);
 }
 
 static int fixed_width_ok(uint64_t bits) {
@@ -331,34 +340,10 @@ static int dec_inline_bitpack(const ce *c, const uint8_t *p, uint64_t len, uint6
   return xblk_fixed(x, o, n, bits, n * bits / 8);
 }
 
-/* Rle with Flat values / Flat 8, 16 or 32-bit run lengths, from two byte ranges. */
+/* Rle over two byte ranges (values, run lengths); defined with the block
+** codecs its children may use. */
 static int dec_rle(const ce *c, const uint8_t *vp, uint64_t vlen, const uint8_t *lp,
-                   uint64_t llen, uint64_t n, xblk *x, lf_error *err) {
-  fields fs;
-  ce cv, cl;
-  uint64_t bits, lbits;
-  int rc;
-  if ((rc = fields_parse(c, &fs, err)) || (rc = fields_child(&fs, 1, "rle", &cv, err)) ||
-      (rc = fields_child(&fs, 2, "rle", &cl, err)) ||
-      (rc = flat_bits(&cv, "rle values", &bits, err)) ||
-      (rc = flat_bits(&cl, "rle run lengths", &lbits, err)))
-    return rc;
-  if (!fixed_width_ok(bits))
-    return lf_err(err, LF_CORRUPT, "rle of %llu-bit values", (unsigned long long)bits);
-  if (lbits != 8 && lbits != 16 && lbits != 32) /* rle.rs RunLengthWidth::from_bits */
-    return lf_err(err, LF_CORRUPT, "rle with %llu-bit run lengths (8, 16 or 32)",
-                  (unsigned long long)lbits);
-  if (n > (UINT64_MAX - 8) / 8) return lf_err(err, LF_CORRUPT, "rle of %llu values",
-                                              (unsigned long long)n);
-  uint8_t *o = dalloc(n * bits / 8);
-  if (!o) return lf_err(err, LF_NOMEM, "out of memory");
-  if (n && (rc = lf_rle_decode_w((unsigned)bits, (unsigned)lbits, vp, (size_t)vlen, lp,
-                                 (size_t)llen, (size_t)n, o, err))) {
-    free(o);
-    return rc;
-  }
-  return xblk_fixed(x, o, n, bits, n * bits / 8);
-}
+                   uint64_t llen, uint64_t n, int depth, xblk *x, lf_error *err);
 
 /* FixedSizeList layers: total items per value, item bits, and the (single
 ** supported) validity layer. */
@@ -624,7 +609,7 @@ static int mb_dec(const ce *c, const lf_bufview *bufs, int nbuf, uint64_t n, int
     }
     case CE_RLE:
       if ((rc = need_bufs("rle", nbuf, 2, err))) return rc;
-      return dec_rle(c, bufs[0].p, bufs[0].len, bufs[1].p, bufs[1].len, n, x, err);
+      return dec_rle(c, bufs[0].p, bufs[0].len, bufs[1].p, bufs[1].len, n, depth + 1, x, err);
     case CE_BSS: {
       fields fs;
       ce child;
@@ -760,8 +745,8 @@ static int block_ool(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, xb
   int rc;
   if ((rc = fields_parse(c, &fs, err)) ||
       (rc = fields_child(&fs, 3, "out_of_line_bitpacking", &child, err)) ||
-      (rc = flat_bits(&child, "out_of_line_bitpacking", &bw, err)))
-    return rc;
+      (rc = flat_bits_min(&child, "out_of_line_bitpacking", 0, &bw, err)))
+    return rc; /* 0 bits: every value is 0 (LanceDB 0.39's all-zero levels) */
   uint64_t bits = fs.u[1];
   if (!fixed_width_ok(bits) || bw > bits)
     return lf_err(err, LF_CORRUPT, "out-of-line bitpacking of %llu-bit values at %llu bits",
@@ -770,12 +755,136 @@ static int block_ool(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, xb
                                           (unsigned long long)n);
   uint8_t *o = dalloc(n * bits / 8);
   if (!o) return lf_err(err, LF_NOMEM, "out of memory");
-  if (n && (rc = lf_ool_bitpack_decode((unsigned)bits, (unsigned)bw, p, (size_t)len, n, 0, n, o,
+  if (bw == 0) memset(o, 0, n * bits / 8);
+  else if (n && (rc = lf_ool_bitpack_decode((unsigned)bits, (unsigned)bw, p, (size_t)len, n, 0, n, o,
                                        err))) {
     free(o);
     return rc;
   }
   return xblk_fixed(x, o, n, bits, n * bits / 8);
+}
+
+/* One child of an Rle, its run values or its run lengths (compression.rs
+** create_rle_child_decompressor, rle.rs RleChildDecompressor):
+**   Flat(bits)                   the entries as stored (len / (bits/8) of them)
+**   OutOfLineBitpacking(Flat)    packed; needs the entry count (2.3 writers)
+**   General(Flat | OOL bitpack)  one zstd/lz4 frame, then as its inner child
+** The entry count is the number of runs; a child that needs it takes it from
+** the other child, so at most one of the two may need it. */
+typedef struct rle_child {
+  ce c;
+  uint64_t bits;   /* bits per entry once decoded */
+  int needs_count; /* out-of-line bitpacked, at the top or under General */
+} rle_child;
+
+static int rle_child_describe(const ce *c, const char *role, int depth, rle_child *ch,
+                              lf_error *err) {
+  fields fs;
+  ce inner;
+  int rc;
+  ch->c = *c;
+  ch->needs_count = 0;
+  switch (c->kind) {
+    case CE_FLAT: return flat_bits(c, role, &ch->bits, err);
+    case CE_OOL_BITPACK: {
+      uint64_t bw;
+      if ((rc = fields_parse(c, &fs, err)) ||
+          (rc = fields_child(&fs, 3, "out_of_line_bitpacking", &inner, err)) ||
+          (rc = flat_bits(&inner, "out_of_line_bitpacking", &bw, err)))
+        return rc;
+      ch->bits = fs.u[1];
+      ch->needs_count = 1;
+      return LF_OK;
+    }
+    case CE_GENERAL:
+      if (depth > 0) break; /* General(General(...)) is no child Lance writes */
+      if ((rc = fields_parse(c, &fs, err)) || (rc = fields_child(&fs, 3, "general", &inner, err)) ||
+          (rc = rle_child_describe(&inner, role, depth + 1, ch, err)))
+        return rc;
+      ch->c = *c;
+      return LF_OK;
+    default: break;
+  }
+  return lf_err(err, LF_UNSUPPORTED, "'%s' over '%s' is not supported", role,
+                ce_names[c->kind]);
+}
+
+/* Decode child c (described by ch) from (p, len) into x; count is the entry
+** count when the child needs it. */
+static int rle_child_decode(const rle_child *ch, const ce *c, const uint8_t *p, uint64_t len,
+                            uint64_t count, xblk *x, lf_error *err) {
+  if (c->kind == CE_OOL_BITPACK) return block_ool(c, p, len, count, x, err);
+  if (c->kind == CE_GENERAL) {
+    ce inner;
+    uint8_t *dec = NULL;
+    size_t dlen = 0;
+    int rc = general_unwrap(c, &inner, p, len, &dec, &dlen, err);
+    if (!rc) rc = rle_child_decode(ch, &inner, dec, dlen, count, x, err);
+    if (rc) {
+      free(dec);
+      return rc;
+    }
+    return general_adopt(x, dec, dlen, err);
+  }
+  uint64_t eb = ch->bits / 8; /* Flat */
+  if (len % eb)
+    return lf_err(err, LF_CORRUPT, "rle child of %llu bytes holds no whole number of %llu-bit entries",
+                  (unsigned long long)len, (unsigned long long)ch->bits);
+  return dec_flat_view(ch->bits, p, len, len / eb, x, err);
+}
+
+/* Decode the two children, the one that needs the run count second. */
+static int rle_children(const rle_child *v, const rle_child *l, const uint8_t *vp, uint64_t vlen,
+                        const uint8_t *lp, uint64_t llen, xblk *xv, xblk *xl, lf_error *err) {
+  if (v->needs_count && l->needs_count)
+    return lf_err(err, LF_CORRUPT, "rle values and run lengths both need the run count");
+  int rc;
+  if (v->needs_count) {
+    if (!(rc = rle_child_decode(l, &l->c, lp, llen, 0, xl, err)))
+      rc = rle_child_decode(v, &v->c, vp, vlen, xl->b.n, xv, err);
+  } else {
+    if (!(rc = rle_child_decode(v, &v->c, vp, vlen, 0, xv, err)))
+      rc = rle_child_decode(l, &l->c, lp, llen, xv->b.n, xl, err);
+  }
+  if (!rc && (xv->b.bits != v->bits || xl->b.bits != l->bits || xv->b.n != xl->b.n))
+    rc = lf_err(err, LF_CORRUPT, "rle: %llu run values but %llu run lengths",
+                (unsigned long long)xv->b.n, (unsigned long long)xl->b.n);
+  return rc;
+}
+
+static int dec_rle(const ce *c, const uint8_t *vp, uint64_t vlen, const uint8_t *lp,
+                   uint64_t llen, uint64_t n, int depth, xblk *x, lf_error *err) {
+  fields fs;
+  ce cv, cl;
+  rle_child v, l;
+  int rc;
+  if (depth > DEC_MAX_DEPTH) return lf_err(err, LF_CORRUPT, "compressive encoding nested too deep");
+  if ((rc = fields_parse(c, &fs, err)) || (rc = fields_child(&fs, 1, "rle", &cv, err)) ||
+      (rc = fields_child(&fs, 2, "rle", &cl, err)) ||
+      (rc = rle_child_describe(&cv, "rle values", 0, &v, err)) ||
+      (rc = rle_child_describe(&cl, "rle run lengths", 0, &l, err)))
+    return rc;
+  if (!fixed_width_ok(v.bits))
+    return lf_err(err, LF_CORRUPT, "rle of %llu-bit values", (unsigned long long)v.bits);
+  if (l.bits != 8 && l.bits != 16 && l.bits != 32) /* rle.rs RunLengthWidth::from_bits */
+    return lf_err(err, LF_CORRUPT, "rle with %llu-bit run lengths (8, 16 or 32)",
+                  (unsigned long long)l.bits);
+  if (n > (UINT64_MAX - 8) / 8) return lf_err(err, LF_CORRUPT, "rle of %llu values",
+                                              (unsigned long long)n);
+  xblk xv = {0}, xl = {0};
+  uint8_t *o = dalloc(n * v.bits / 8);
+  if (!o) return lf_err(err, LF_NOMEM, "out of memory");
+  rc = n ? rle_children(&v, &l, vp, vlen, lp, llen, &xv, &xl, err) : LF_OK;
+  if (!rc && n)
+    rc = lf_rle_decode_w((unsigned)v.bits, (unsigned)l.bits, xdata(&xv), (size_t)xv.b.data_len,
+                         xdata(&xl), (size_t)xl.b.data_len, (size_t)n, o, err);
+  xblk_reset(&xv);
+  xblk_reset(&xl);
+  if (rc) {
+    free(o);
+    return rc;
+  }
+  return xblk_fixed(x, o, n, v.bits, n * v.bits / 8);
 }
 
 static int block_range_delta(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, int depth,
@@ -853,7 +962,7 @@ static int block_dec(const ce *c, const uint8_t *p, uint64_t len, uint64_t n, in
       if (vlen > len - 8)
         return lf_err(err, LF_CORRUPT, "rle block: %llu value bytes exceed %llu",
                       (unsigned long long)vlen, (unsigned long long)(len - 8));
-      return dec_rle(c, p + 8, vlen, p + 8 + vlen, len - 8 - vlen, n, x, err);
+      return dec_rle(c, p + 8, vlen, p + 8 + vlen, len - 8 - vlen, n, depth + 1, x, err);
     }
     case CE_RANGE:
     case CE_DELTA: return block_range_delta(c, p, len, n, depth, x, err);

@@ -5,6 +5,7 @@
 */
 #include "lf_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,23 +192,36 @@ static int read_columns(lf_file *f, uint64_t cmo, lf_error *err) {
   return rc;
 }
 
+int lf_file_map(lf_file *f, const uint8_t **out, lf_error *err) {
+  uint64_t len = 0;
+  int rc = lf_store_map(f->store, f->path, out, &len, err);
+  if (!rc && len < f->size) /* the footer was read at the end of f->size: the file shrank */
+    rc = lf_err(err, LF_CORRUPT, "%s: truncated to %llu bytes (was %llu)", f->path,
+                (unsigned long long)len, (unsigned long long)f->size);
+  return rc;
+}
+
+/* The footer's last 8 bytes are u16 major, u16 minor, "LANC" in every
+** version; legacy files (0.1, 0.2) have a 16-byte footer (v1.c), the others
+** the 40 bytes described in lf_int.h. */
 static int open_footer(lf_file *f, lf_error *err) {
   uint8_t ft[FOOTER_LEN];
   int rc = f->store->size(f->store, f->path, &f->size, err);
   if (rc) return rc;
-  if (f->size < FOOTER_LEN)
+  uint64_t have = f->size < FOOTER_LEN ? f->size : FOOTER_LEN;
+  if (have < 16)
     return lf_err(err, LF_CORRUPT, "%s: file is %llu bytes, too small for a Lance footer",
                   f->path, (unsigned long long)f->size);
-  if ((rc = f->store->read(f->store, f->path, f->size - FOOTER_LEN, FOOTER_LEN, ft, err)))
-    return rc;
+  uint8_t *t = ft + FOOTER_LEN - have; /* the footer ends at ft + FOOTER_LEN */
+  if ((rc = f->store->read(f->store, f->path, f->size - have, (size_t)have, t, err))) return rc;
   if (memcmp(ft + 36, "LANC", 4))
     return lf_err(err, LF_CORRUPT, "%s: not a Lance file (bad magic at end of file)", f->path);
   f->major = ft[32] | ft[33] << 8;
   f->minor = ft[34] | ft[35] << 8;
-  if (f->major == 0 && f->minor <= 2)
-    return lf_err(err, LF_UNSUPPORTED,
-                  "%s: Lance file version 0.%d (legacy v1 layout) is not supported", f->path,
-                  f->minor);
+  if (f->major == 0 && (f->minor == 1 || f->minor == 2)) return lf_v1_open(f, ft + 24, err);
+  if (f->size < FOOTER_LEN)
+    return lf_err(err, LF_CORRUPT, "%s: file is %llu bytes, too small for a Lance footer",
+                  f->path, (unsigned long long)f->size);
   if (!((f->major == 0 && f->minor == 3) || (f->major == 2 && f->minor <= 3)))
     return lf_err(err, LF_UNSUPPORTED, "%s: unknown Lance file version %d.%d", f->path,
                   f->major, f->minor);
@@ -275,4 +289,19 @@ const char *lf_file_path(const lf_file *f) { return f->path; }
 void lf_file_version(const lf_file *f, int *major, int *minor) {
   *major = f->major;
   *minor = f->minor;
+}
+
+int lf_file_num_global_buffers(const lf_file *f) { return f->ngb; }
+
+int lf_file_global_buffer(lf_file *f, int i, uint8_t **out, uint64_t *len, lf_error *err) {
+  *out = NULL;
+  *len = 0;
+  if (i < 0 || i >= f->ngb)
+    return lf_err(err, LF_CORRUPT, "%s: global buffer %d missing (the file has %d)", f->path, i,
+                  f->ngb);
+  char what[48];
+  snprintf(what, sizeof what, "global buffer %d", i);
+  int rc = lf_file_read(f, f->gb_off[i], f->gb_len[i], out, what, err);
+  if (!rc) *len = f->gb_len[i];
+  return rc;
 }

@@ -47,10 +47,17 @@ typedef struct lf_field {
   int32_t precision, scale;
   int64_t fixed_size;    /* FIXED_LIST dimension, FIXED_BINARY width */
   int is_dict;           /* stored as dict:<value>:<index>: decoded to value type */
+  lf_type index_type;    /* is_dict: the stored index type (an integer type) */
   int is_blob;           /* lance-encoding:blob: a blob column (1 legacy, 2 v2) */
   int is_packed;         /* struct stored packed in one column (lance-encoding:packed) */
   struct lf_field *desc; /* legacy blob: the {position, size} descriptor struct its
                          ** pages hold (owned); arrays of the field use it */
+  /* Legacy (v1) files only: Field.encoding (1 plain, 2 var-binary,
+  ** 3 dictionary, 4 RLE; 0 when absent) and, for dictionary fields, where
+  ** the dictionary's values are: a page of dict_length values at file
+  ** offset dict_offset (0, 0 when absent). */
+  int encoding;
+  int64_t dict_offset, dict_length;
   int n_meta;
   lf_kv *meta;
   int n_children;
@@ -111,6 +118,10 @@ void lf_array_clear(lf_array *a);
 void lf_array_finish(lf_array *a);
 /* Append n null rows (children get null slots; lists stay empty). */
 int lf_array_append_nulls(lf_array *a, uint64_t n);
+/* Write the validity of the next n rows (valid[0..n), or all valid when
+** NULL) at a->length, counting nulls; a->length is left to the caller.
+** Returns LF_OK or LF_NOMEM. */
+int lf_array_push_valid(lf_array *a, const uint8_t *valid, uint64_t n);
 static inline int lf_array_is_null(const lf_array *a, uint64_t i) {
   return a->valid && !a->valid[i];
 }
@@ -158,7 +169,9 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
 ** when the field is fixed-width (a fixed-size list of numbers, or a number;
 ** not bool) and the page holding row `start` stores its values as is, with
 ** no nulls (a full-zip page without control words: LanceDB's layout for
-** vectors of 256 bytes or more) and the store can map the file.  *ptr then
+** vectors of 256 bytes or more; a legacy file's plain page), at an offset
+** aligned to its elements (their size, at most 8: legacy pages lie at any
+** offset), and the store can map the file.  *ptr then
 ** points at row start's value (*width bytes each, contiguous) for *n rows,
 ** 1 <= *n <= end - start (the view stops at the page's end), inside the
 ** store's mapping (valid while the store lives).  LF_UNSUPPORTED when not
@@ -166,6 +179,12 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
 ** different lf_file objects. */
 int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const uint8_t **ptr,
                  uint64_t *width, uint64_t *n, lf_error *err);
+
+/* Global buffers: 0 holds the FileDescriptor; index files keep models in
+** the others (format/index/).  lf_file_global_buffer reads buffer i (checked
+** against the file) into *out (malloc'd, caller frees), *len bytes. */
+int lf_file_num_global_buffers(const lf_file *f);
+int lf_file_global_buffer(lf_file *f, int i, uint8_t **out, uint64_t *len, lf_error *err);
 
 /* Decode the rows listed (ascending, duplicates allowed) of `field_idx`. */
 int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n,

@@ -67,6 +67,7 @@ struct lf_file {
   uint64_t size;
   int major, minor;
   int is_v20;              /* file version 2.0 (footer 0.3 or 2.0): v20.c decodes it */
+  int is_v1;               /* legacy file (footer 0.1, 0.2): v1.c reads it; no columns */
   uint64_t num_rows;
   int ncols;
   lf_column *cols;
@@ -75,6 +76,7 @@ struct lf_file {
   lf_schema schema;
   struct lf_decoder *dec;  /* 2.1+ decoder state (decode.c) */
   void *v20;               /* 2.0 decoder state (v20.c), created on first read */
+  void *v1;                /* legacy file state (v1.c) */
 };
 
 /* decode.c: the bytes of the page(s) holding `row` of top-level field
@@ -87,6 +89,25 @@ int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const ch
                  lf_error *err);
 /* Read one page buffer (checked) into a fresh buffer. */
 int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_error *err);
+/* The whole file mapped (lf_store_map), checked to still hold f->size bytes. */
+int lf_file_map(lf_file *f, const uint8_t **out, lf_error *err);
+
+/* ---- v1.c: legacy files (footer 0.1 / 0.2; layout in v1.c) --------------- */
+/* Open the rest of a legacy file whose 16-byte footer is `footer`: metadata,
+** schema (the file's own manifest), page table.  Sets f->is_v1, f->v1
+** (freed by lf_v1_free, also on error), f->schema and f->num_rows. */
+int lf_v1_open(lf_file *f, const uint8_t *footer, lf_error *err);
+void lf_v1_free(lf_file *f);
+/* Append rows [start, end) of top-level field field_idx to out (rows and
+** lengths as lf_file_read_range; out->length is advanced). */
+int lf_v1_append(lf_file *f, int field_idx, uint64_t start, uint64_t end, lf_array *out,
+                 lf_error *err);
+/* lf_file_view for a field of `width` bytes per row (start < end <= rows). */
+int lf_v1_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, uint64_t width,
+               const uint8_t **ptr, uint64_t *n, lf_error *err);
+/* n positions of `width` (4: int32, 8: int64) bytes at p, checked to be
+** non-negative and non-decreasing, into out[0..n). */
+int lf_v1_positions(const uint8_t *p, uint64_t n, int width, uint64_t *out, lf_error *err);
 
 /* ---- decompress.c: the CompressiveEncoding tree (encodings_v2_1.proto) --- */
 /*
@@ -377,6 +398,27 @@ int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
 /* rowids.c: parse a RowIdSequence of at most max_len row ids (out zeroed). */
 int lf_rowids_parse(const uint8_t *d, size_t n, uint64_t max_len, lf_rowids *out,
                     lf_error *err);
+/* rowid_map.c: row id -> (fragment, offset) of the live rows of a snapshot
+** with stable row ids.  Run r maps ids [id, id + n) to offsets [off, off + n)
+** of fragment `frag` (the caller's fragment index); runs sorted by id. */
+typedef struct lf_rowid_run {
+  uint64_t id, n, off;
+  int frag;
+} lf_rowid_run;
+typedef struct lf_rowid_map {
+  lf_rowid_run *runs;
+  size_t n, cap;
+} lf_rowid_map;
+/* Add fragment `frag`'s row ids (ids, in offset order) except those at the
+** deleted offsets del[0..ndel) (ascending).  m starts zeroed. */
+int lf_rowid_map_add(lf_rowid_map *m, int frag, const lf_rowids *ids, const uint32_t *del,
+                     size_t ndel, lf_error *err);
+/* Sort the runs once every fragment is added.  LF_CORRUPT when an id is
+** live twice: then run *bad starts inside run *bad - 1 (no message set). */
+int lf_rowid_map_finish(lf_rowid_map *m, size_t *bad);
+/* 1 and the fragment and offset of id, or 0 when no live row has it. */
+int lf_rowid_map_find(const lf_rowid_map *m, uint64_t id, int *frag, uint64_t *off);
+void lf_rowid_map_reset(lf_rowid_map *m);
 /* tags.c: parse a tag JSON object into t (zeroed; t->name is left NULL). */
 int lf_tag_parse(const uint8_t *d, size_t n, const char *what, lf_tag *t, lf_error *err);
 /* table.c: "<root>/<rel>" (just rel when root is ""), malloc'd; NULL = no memory. */

@@ -171,7 +171,6 @@ typedef struct lf_rowid_seg {
   uint64_t n;              /* row ids in the segment */
   uint64_t start;          /* range: first row id (vals == NULL) */
   uint64_t *vals;          /* array: n row ids (owned) */
-  int sorted;              /* ascending (always for ranges) */
 } lf_rowid_seg;
 
 typedef struct lf_rowids {
@@ -183,8 +182,6 @@ typedef struct lf_rowids {
 
 /* Row id at fragment offset off (off < len). */
 uint64_t lf_rowids_get(const lf_rowids *r, uint64_t off);
-/* Offset of row id `id`: 1 and *off if present, 0 if not. */
-int lf_rowids_find(const lf_rowids *r, uint64_t id, uint64_t *off);
 void lf_rowids_reset(lf_rowids *r);
 
 /* ---- Datasets ------------------------------------------------------------------- */
@@ -199,6 +196,8 @@ int lf_dataset_open(lf_store *s, const char *root, uint64_t version, const char 
 void lf_dataset_free(lf_dataset *ds);
 
 const lf_manifest *lf_dataset_manifest(const lf_dataset *ds);
+/* The root the dataset was opened at (relative to its store's root). */
+const char *lf_dataset_root(const lf_dataset *ds);
 const lf_schema *lf_dataset_schema(const lf_dataset *ds);
 uint64_t lf_dataset_version(const lf_dataset *ds);
 int64_t lf_dataset_timestamp_ns(const lf_dataset *ds);
@@ -226,6 +225,15 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
 /* Fragment i's row id sequence (loaded on first call); *out is NULL when
 ** the dataset has no stable row ids. */
 int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err);
+/* Fragment index *frag and offset *off of the live (not deleted) row whose
+** row id is `id`, or *frag = -1 when no live row has it.  With stable row
+** ids the first call loads every fragment's row ids and deletions into a
+** map kept until lf_dataset_free (rowid_map.c); lookups then cost
+** O(log runs).  Without, the id is the row address (fragment id << 32 |
+** offset): a binary search over the fragment ids and that fragment's
+** deletions.  Like the other lazy loaders here, not to be called from two
+** threads at once on one dataset. */
+int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_error *err);
 
 /* ---- Index metadata (indices.c) ------------------------------------------------ */
 typedef struct lf_index_meta {
@@ -274,6 +282,9 @@ void lf_scan_view(lf_scan *s, int k);
 ** parts of one dataset can then run in different threads (the dataset's
 ** store must be thread-safe).  For lf_scan_next only (not skip or takes). */
 int lf_scan_part(lf_scan *s, int part, int nparts, lf_error *err);
+/* Leave out the fragments whose ids are in ids[0..n) (any order), e.g. the
+** ones a vector index covers.  Before the first lf_scan_next. */
+int lf_scan_exclude(lf_scan *s, const uint32_t *ids, size_t n, lf_error *err);
 /* Next batch of at most max_rows live rows (*out)->n == 0 at the end. */
 int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_error *err);
 /* The rows among rowids[0..n) (any order) that lie in the first fragment

@@ -6,8 +6,9 @@
 **     3 bits_per_length}}: each row is, field by field, either a fixed value
 **     of bits_per_value bits or a little-endian length of bits_per_length
 **     bits followed by that many bytes.  A field's own value encoding is
-**     plain (Flat / Variable) or Fsst over Variable (each value compressed
-**     by itself with the field's symbol table); others are unsupported.
+**     plain (Flat / Variable, or a FixedSizeList of Flat without item
+**     validity), or Fsst over Variable (each value compressed by itself with
+**     the field's symbol table); others are unsupported.
 */
 #include "codec.h"
 #include "lf_int.h"
@@ -21,6 +22,7 @@ typedef struct pfield {
   uint64_t bits;      /* fixed width in bits, or 0 */
   uint64_t len_bits;  /* variable: length prefix width in bits */
   lf_fsst_table *fsst; /* variable values FSST-compressed one by one (owned) */
+  uint64_t plain_bits; /* a fixed-size list field: its width as stored, or 0 */
 } pfield;
 
 static void free_fields(pfield *pf, int nf) {
@@ -36,13 +38,16 @@ int lf_packed_kind(const uint8_t *enc, size_t enc_len) {
 }
 
 /* A field's CompressiveEncoding: Flat (1) or Variable (2) without buffer
-** compression, or Fsst (6) whose symbol table is parsed into p->fsst. */
+** compression, Fsst (6) whose symbol table is parsed into p->fsst, or a
+** FixedSizeList (11) of Flat stored as is (no item validity, nothing
+** compressed: lf_fullzip_plain_bits), whose width goes to p->plain_bits. */
 static int field_encoding(const uint8_t *d, size_t n, pfield *p, lf_error *err) {
   lf_pb pb, sub;
   lf_pb_field f, g;
   lf_pb_init(&pb, d, n);
   int r = lf_pb_next(&pb, &f, "packed field encoding", err);
   if (r < 0) return LF_CORRUPT;
+  if (r > 0 && f.num == 11) return lf_fullzip_plain_bits(d, n, &p->plain_bits, err);
   if (r == 0 || (f.num != 1 && f.num != 2 && f.num != 6))
     return lf_err(err, LF_UNSUPPORTED, "variable packed struct field with compression %u",
                   r ? f.num : 0);
@@ -79,7 +84,7 @@ static int parse_fields(const uint8_t *enc, size_t enc_len, int *kind, pfield *p
       int rc = lf_pb_append_u64s(&g, &v, &nv, &cap, err);
       for (size_t i = 0; !rc && i < nv; i++) {
         if (*nf >= MAX_FIELDS) rc = lf_err(err, LF_UNSUPPORTED, "packed struct of > %d fields", MAX_FIELDS);
-        else pf[(*nf)++] = (pfield){v[i], 0, NULL};
+        else pf[(*nf)++] = (pfield){v[i], 0, NULL, 0};
       }
       free(v);
       if (rc) return rc;
@@ -105,6 +110,9 @@ static int parse_fields(const uint8_t *enc, size_t enc_len, int *kind, pfield *p
     if (!b || b % 8 || b > 64 * 8 || (pf[i].len_bits && b > 64))
       return lf_err(err, LF_UNSUPPORTED, "packed struct field %d of %llu bits", i,
                     (unsigned long long)b);
+    if (pf[i].plain_bits && pf[i].plain_bits != pf[i].bits)
+      return lf_err(err, LF_CORRUPT, "packed struct field %d: %llu bits, its encoding %llu", i,
+                    (unsigned long long)pf[i].bits, (unsigned long long)pf[i].plain_bits);
   }
   return *nf ? LF_OK : lf_err(err, LF_CORRUPT, "packed struct without fields");
 }

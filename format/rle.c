@@ -12,7 +12,9 @@
 **             (Rle.values is Flat(elem_bits), elem_bits 8/16/32/64)
 **   buffer 1: run lengths, one little-endian unsigned integer per run of
 **             len_bits bits; Rle.run_lengths is Flat(len_bits) and that
-**             Flat's bits_per_value is the only place the width is given:
+**             Flat's bits_per_value is the only place the width is given
+**             (2.3 writers may compress either buffer: decompress.c undoes
+**             that first, and the width is then the child's decoded one):
 **               8   compatibility mode (2.1/2.2 writers, and 2.3 when it
 **                   is the cheapest),
 **               16  "RLE v2" (LanceDB 0.39 writes it for long runs),

@@ -155,22 +155,19 @@ static int parse_segment(const uint8_t *d, size_t len, uint64_t cap, lf_rowid_se
     if (f.num <= 3 && (rc = parse_range(&f, &start, &end, &x, &xl, err))) return rc;
     if (f.num == 1) {
       if (end - start > cap) return lf_err(err, LF_CORRUPT, "row id sequence longer than the fragment");
-      s->start = start, s->n = end - start, s->sorted = 1;
+      s->start = start, s->n = end - start;
     } else if (f.num == 2) {
       u64arr h;
       if ((rc = decode_array(x, xl, end - start, &h, err))) return rc;
       rc = range_with_holes(start, end, &h, cap, s, err);
       free(h.v);
-      s->sorted = 1;
     } else if (f.num == 3) {
       rc = range_with_bitmap(start, end, x, xl, cap, s, err);
-      s->sorted = 1;
     } else {
       u64arr a;
       if ((rc = decode_array(f.data, f.len, cap, &a, err))) return rc;
       s->vals = a.v, s->n = a.n;
-      s->sorted = is_sorted(a.v, a.n);
-      if (f.num == 4 && !s->sorted) rc = lf_err(err, LF_CORRUPT, "sorted row id array is not sorted");
+      if (f.num == 4 && !is_sorted(a.v, a.n)) rc = lf_err(err, LF_CORRUPT, "sorted row id array is not sorted");
     }
     if (rc) return rc;
   }
@@ -223,31 +220,6 @@ uint64_t lf_rowids_get(const lf_rowids *r, uint64_t off) {
   const lf_rowid_seg *s = &r->segs[lo];
   uint64_t i = off - r->seg_off[lo];
   return s->vals ? s->vals[i] : s->start + i;
-}
-
-int lf_rowids_find(const lf_rowids *r, uint64_t id, uint64_t *off) {
-  for (int k = 0; k < r->n_segs; k++) {
-    const lf_rowid_seg *s = &r->segs[k];
-    if (!s->n) continue;
-    if (!s->vals) {
-      if (id >= s->start && id - s->start < s->n) return *off = r->seg_off[k] + id - s->start, 1;
-      continue;
-    }
-    if (s->sorted) {
-      if (id < s->vals[0] || id > s->vals[s->n - 1]) continue;
-      uint64_t lo = 0, hi = s->n;
-      while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (s->vals[mid] < id) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < s->n && s->vals[lo] == id) return *off = r->seg_off[k] + lo, 1;
-      continue;
-    }
-    for (uint64_t i = 0; i < s->n; i++)
-      if (s->vals[i] == id) return *off = r->seg_off[k] + i, 1;
-  }
-  return 0;
 }
 
 void lf_rowids_reset(lf_rowids *r) {

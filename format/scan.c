@@ -29,6 +29,7 @@ struct lf_scan {
   int view_k;             /* projected field read in place (lf_scan_view), or -1 */
   int parted;             /* lf_scan_part: only global physical rows [lim_lo, lim_hi) */
   uint64_t lim_lo, lim_hi, end; /* end: the current fragment's last row + 1 in the part */
+  uint8_t *skip;          /* lf_scan_exclude: per fragment index, 1 = left out (or NULL) */
 };
 
 static void close_fragment(lf_scan *s) {
@@ -111,6 +112,7 @@ void lf_scan_free(lf_scan *s) {
   free(s->src_file);
   free(s->src_field);
   free(s->live);
+  free(s->skip);
   free(s);
 }
 
@@ -120,6 +122,33 @@ static int grow_u64(uint64_t **p, size_t *cap, size_t need) {
   if (!np) return LF_NOMEM;
   *p = np;
   *cap = need;
+  return LF_OK;
+}
+
+static uint64_t u64_at(const lf_array *a, uint64_t i) {
+  uint64_t v = 0;
+  memcpy(&v, a->values + i * (uint64_t)lf_type_width(a->field), (size_t)lf_type_width(a->field));
+  return v;
+}
+
+/* A null legacy blob is stored as the descriptor {position 1, size 0} (an
+** empty one as {0, 0}; Lance's BlobFieldDecoder validity): such rows of a
+** legacy blob field's descriptors become null.  2.1+ files mark them null
+** already; 2.0 files have no other null. */
+static int legacy_blob_nulls(lf_array *a, lf_error *err) {
+  if (a->n_children != 2) return LF_OK;
+  for (uint64_t i = 0; i < a->length; i++) {
+    if (lf_array_is_null(a, i) || u64_at(&a->children[0], i) != 1 ||
+        u64_at(&a->children[1], i) != 0)
+      continue;
+    if (!a->null_count) {
+      if (lf_array_alloc_valid(a, a->length)) return lf_err(err, LF_NOMEM, "out of memory");
+      memset(a->valid_buf, 1, a->length);
+    }
+    a->valid_buf[i] = 0;
+    a->valid = a->valid_buf;
+    a->null_count++;
+  }
   return LF_OK;
 }
 
@@ -152,6 +181,7 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
     } else {
       rc = lf_file_take(s->files[s->src_file[k]], s->src_field[k], rows, n, a, err);
     }
+    if (!rc && s->src_file[k] >= 0 && s->fields[k]->is_blob == 1) rc = legacy_blob_nulls(a, err);
     if (rc) return rc;
   }
   b->n = n;
@@ -178,6 +208,15 @@ static void part_rows(const lf_scan *s, int i, uint64_t *lo, uint64_t *hi) {
   *lo = s->lim_lo <= base ? 0 : s->lim_lo - base < phys ? s->lim_lo - base : phys;
   *hi = s->lim_hi <= base ? 0 : s->lim_hi - base < phys ? s->lim_hi - base : phys;
   if (*hi < *lo) *hi = *lo;
+}
+
+int lf_scan_exclude(lf_scan *s, const uint32_t *ids, size_t n, lf_error *err) {
+  int nfr = lf_dataset_num_fragments(s->ds);
+  if (!s->skip && !(s->skip = calloc((size_t)nfr + 1, 1))) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0; i < nfr; i++)
+    for (size_t j = 0; j < n; j++)
+      if (lf_dataset_fragment(s->ds, i)->id == ids[j]) s->skip[i] = 1;
+  return LF_OK;
 }
 
 int lf_scan_part(lf_scan *s, int part, int nparts, lf_error *err) {
@@ -234,7 +273,7 @@ static int next_fragment(lf_scan *s, lf_error *err) {
     }
     uint64_t lo, hi;
     part_rows(s, ++s->frag, &lo, &hi);
-    if (lo >= hi) continue;
+    if (lo >= hi || (s->skip && s->skip[s->frag])) continue;
     s->off = lo;
     s->end = hi;
     int rc = open_fragment(s, s->frag, err);
@@ -271,24 +310,6 @@ int lf_scan_next(lf_scan *s, uint64_t max_rows, const lf_scan_batch **out, lf_er
   }
 }
 
-/* Fragment and offset of a row id; 0 when it names no row of this snapshot. */
-static int locate(lf_scan *s, uint64_t rowid, int *frag, uint64_t *off, lf_error *err) {
-  int nfr = lf_dataset_num_fragments(s->ds);
-  for (int i = 0; i < nfr; i++) {
-    const lf_fragment *fr = lf_dataset_fragment(s->ds, i);
-    if (lf_dataset_stable_row_ids(s->ds)) {
-      const lf_rowids *ids = NULL;
-      int rc = lf_dataset_row_ids(s->ds, i, &ids, err);
-      if (rc) return -1;
-      if (ids && lf_rowids_find(ids, rowid, off)) return *frag = i, 1;
-    } else if (fr->id == rowid >> 32 && (rowid & 0xffffffffu) < fr->physical_rows) {
-      *off = rowid & 0xffffffffu;
-      return *frag = i, 1;
-    }
-  }
-  return 0;
-}
-
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
@@ -307,9 +328,9 @@ int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
   for (size_t i = 0; i < n; i++) {
     int f;
     uint64_t off;
-    int found = locate(s, rowids[i], &f, &off, err);
-    if (found < 0) return err ? err->code : LF_CORRUPT;
-    if (!found) continue;
+    int rc = lf_dataset_locate(s->ds, rowids[i], &f, &off, err);
+    if (rc) return rc;
+    if (f < 0) continue;
     if (frag < 0) frag = f;
     if (f != frag) { /* another fragment: leave it and the rest for the next call */
       *used = i;
@@ -345,12 +366,6 @@ static char *blob_side_path(const char *data_path, uint32_t blob_id) {
   for (int b = 0; b < 32; b++) p[n + 1 + b] = (char)('0' + ((blob_id >> b) & 1));
   strcpy(p + n + 33, ".blob");
   return p;
-}
-
-static uint64_t u64_at(const lf_array *a, uint64_t i) {
-  uint64_t v = 0;
-  memcpy(&v, a->values + i * (uint64_t)lf_type_width(a->field), (size_t)lf_type_width(a->field));
-  return v;
 }
 
 int lf_scan_blob(lf_scan *s, int k, uint64_t i, uint8_t **out, uint64_t *len, lf_error *err) {

@@ -6,7 +6,8 @@
 **
 ** Field message: 1 type (PARENT=0 REPEATED=1 LEAF=2), 2 name, 3 id,
 ** 4 parent_id, 5 logical_type, 6 nullable, 10 metadata map<string,bytes>
-** (entries: 1 key, 2 value), 9 extension_name (deprecated).
+** (entries: 1 key, 2 value), 9 extension_name (deprecated); legacy (v1)
+** files also use 7 encoding (enum) and 8 dictionary {1 offset, 2 length}.
 ** Schema message: 1 repeated Field, 5 metadata map.
 */
 #include "lf_int.h"
@@ -122,7 +123,11 @@ static int parse_type(lf_field *f, const char *lt) {
   }
   if (!strcmp(parts[0], "dict") && np >= 4) {
     /* dict:<value type>:<index type>:<ordered>; value type has no ':' */
+    lf_field ix = {0};
+    if (parse_type(&ix, parts[2]) || ix.is_dict || ix.type < LF_T_INT8 || ix.type > LF_T_UINT64)
+      return -1;
     f->is_dict = 1;
+    f->index_type = ix.type;
     return parse_type(f, parts[1]);
   }
   return -1;
@@ -190,6 +195,19 @@ int lf_parse_kv(const uint8_t *d, size_t n, lf_kv **arr, int *cnt, lf_error *err
   return LF_OK;
 }
 
+/* Dictionary {1 offset, 2 length} (int64 each). */
+static int parse_dictionary(const uint8_t *d, size_t n, lf_field *fl, lf_error *err) {
+  lf_pb pb;
+  lf_pb_field f;
+  lf_pb_init(&pb, d, n);
+  int r;
+  while ((r = lf_pb_next(&pb, &f, "field dictionary", err)) > 0) {
+    if (f.num == 1 && f.wire == 0) fl->dict_offset = (int64_t)f.u;
+    if (f.num == 2 && f.wire == 0) fl->dict_length = (int64_t)f.u;
+  }
+  return r < 0 ? LF_CORRUPT : LF_OK;
+}
+
 static int parse_field_msg(const uint8_t *d, size_t n, lf_field *fl, lf_error *err) {
   lf_pb pb;
   lf_pb_field f;
@@ -210,6 +228,11 @@ static int parse_field_msg(const uint8_t *d, size_t n, lf_field *fl, lf_error *e
       fl->nullable = f.u != 0;
     } else if (f.num == 10 && f.wire == 2) {
       int rc = lf_parse_kv(f.data, f.len, &fl->meta, &fl->n_meta, err);
+      if (rc) return rc;
+    } else if (f.num == 7 && f.wire == 0) {
+      fl->encoding = f.u > 4 ? -1 : (int)f.u;
+    } else if (f.num == 8 && f.wire == 2) {
+      int rc = parse_dictionary(f.data, f.len, fl, err);
       if (rc) return rc;
     }
   }

@@ -205,25 +205,50 @@ struct lf_dataset {
   char *root;
   lf_manifest m;
   frag_state *st;
+  int *by_id;               /* fragment indices in ascending fragment id order */
+  int map_built;            /* stable row ids: map holds every live row id */
+  lf_rowid_map map;
 };
 
-static int check_manifest(const lf_dataset *ds, lf_error *err) {
+typedef struct id_idx {
+  uint64_t id;
+  int i;
+} id_idx;
+
+static int cmp_id_idx(const void *a, const void *b) {
+  uint64_t x = ((const id_idx *)a)->id, y = ((const id_idx *)b)->id;
+  return x < y ? -1 : x > y;
+}
+
+/* Known feature flags, fragment ids of 32 bits, each once (ds->by_id made). */
+static int check_manifest(lf_dataset *ds, lf_error *err) {
   const lf_manifest *m = &ds->m;
   uint64_t unknown = m->reader_flags & ~(uint64_t)KNOWN_READER_FLAGS;
   if (unknown)
     return lf_err(err, LF_UNSUPPORTED, "%s: version %" PRIu64 " needs reader feature flags 0x%"
                   PRIx64 " (e.g. data overlay files), which this reader does not support",
                   shown(ds->root), m->version, unknown);
-  for (int i = 0; i < m->n_fragments; i++) {
+  for (int i = 0; i < m->n_fragments; i++)
     if (m->fragments[i].id > UINT32_MAX)
       return lf_err(err, LF_CORRUPT, "%s: version %" PRIu64 ": fragment id %" PRIu64
                     " exceeds 32 bits", shown(ds->root), m->version, m->fragments[i].id);
-    for (int j = 0; j < i; j++)
-      if (m->fragments[i].id == m->fragments[j].id)
-        return lf_err(err, LF_CORRUPT, "%s: version %" PRIu64 ": fragment id %" PRIu64
-                      " appears twice", shown(ds->root), m->version, m->fragments[i].id);
+  size_t n = (size_t)m->n_fragments;
+  id_idx *a = malloc((n + 1) * sizeof *a);
+  if (!a || !(ds->by_id = malloc((n + 1) * sizeof *ds->by_id))) {
+    free(a);
+    return lf_err(err, LF_NOMEM, "out of memory");
   }
-  return LF_OK;
+  for (size_t i = 0; i < n; i++) a[i] = (id_idx){m->fragments[i].id, (int)i};
+  qsort(a, n, sizeof *a, cmp_id_idx);
+  int rc = LF_OK;
+  for (size_t i = 0; i < n; i++) {
+    ds->by_id[i] = a[i].i;
+    if (i && a[i].id == a[i - 1].id && !rc)
+      rc = lf_err(err, LF_CORRUPT, "%s: version %" PRIu64 ": fragment id %" PRIu64
+                  " appears twice", shown(ds->root), m->version, a[i].id);
+  }
+  free(a);
+  return rc;
 }
 
 int lf_dataset_open(lf_store *s, const char *root, uint64_t version, const char *tag,
@@ -266,12 +291,15 @@ void lf_dataset_free(lf_dataset *ds) {
     lf_rowids_reset(&ds->st[i].ids);
   }
   free(ds->st);
+  free(ds->by_id);
+  lf_rowid_map_reset(&ds->map);
   lf_manifest_reset(&ds->m);
   free(ds->root);
   free(ds);
 }
 
 const lf_manifest *lf_dataset_manifest(const lf_dataset *ds) { return &ds->m; }
+const char *lf_dataset_root(const lf_dataset *ds) { return ds->root; }
 const lf_schema *lf_dataset_schema(const lf_dataset *ds) { return &ds->m.schema; }
 uint64_t lf_dataset_version(const lf_dataset *ds) { return ds->m.version; }
 int64_t lf_dataset_timestamp_ns(const lf_dataset *ds) { return ds->m.timestamp_ns; }
@@ -404,3 +432,64 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
   *out = ids ? lf_rowids_get(ids, off) : fr->id << 32 | off;
   return LF_OK;
 }
+
+/* ---- row id -> row address ------------------------------------------------ */
+
+/* The map of every live row id (stable row ids), built on the first lookup. */
+static int build_map(lf_dataset *ds, lf_error *err) {
+  int rc = LF_OK;
+  for (int i = 0; !rc && i < ds->m.n_fragments; i++) {
+    const lf_rowids *ids;
+    const uint32_t *del;
+    size_t ndel;
+    if (!(rc = lf_dataset_row_ids(ds, i, &ids, err)) &&
+        !(rc = lf_dataset_deletions(ds, i, &del, &ndel, err)))
+      rc = lf_rowid_map_add(&ds->map, i, ids, del, ndel, err);
+  }
+  size_t bad = 0;
+  if (!rc && (rc = lf_rowid_map_finish(&ds->map, &bad))) {
+    const lf_rowid_run *a = &ds->map.runs[bad - 1], *b = &ds->map.runs[bad];
+    rc = lf_err(err, LF_CORRUPT, "%s: version %" PRIu64 ": row id %" PRIu64 " is live in "
+                "fragments %" PRIu64 " and %" PRIu64, shown(ds->root), ds->m.version, b->id,
+                ds->m.fragments[a->frag].id, ds->m.fragments[b->frag].id);
+  }
+  if (rc) lf_rowid_map_reset(&ds->map);
+  else ds->map_built = 1;
+  return rc;
+}
+
+int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_error *err) {
+  *frag = -1;
+  if (lf_dataset_stable_row_ids(ds)) {
+    int rc = ds->map_built ? LF_OK : build_map(ds, err);
+    if (!rc && !lf_rowid_map_find(&ds->map, id, frag, off)) *frag = -1;
+    return rc;
+  }
+  /* row ids are addresses: the fragment by id, then its deletions */
+  int lo = 0, hi = ds->m.n_fragments;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (ds->m.fragments[ds->by_id[mid]].id < id >> 32) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == ds->m.n_fragments) return LF_OK;
+  int i = ds->by_id[lo];
+  const lf_fragment *fr = &ds->m.fragments[i];
+  uint64_t o = id & 0xffffffffu;
+  if (fr->id != id >> 32 || o >= fr->physical_rows) return LF_OK;
+  const uint32_t *del;
+  size_t ndel;
+  int rc = lf_dataset_deletions(ds, i, &del, &ndel, err);
+  if (rc) return rc;
+  size_t a = 0, b = ndel;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (del[mid] < o) a = mid + 1;
+    else b = mid;
+  }
+  if (a < ndel && del[a] == o) return LF_OK;
+  *frag = i;
+  *off = o;
+  return LF_OK;
+}
+

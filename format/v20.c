@@ -28,6 +28,8 @@ typedef struct v20_ctx {
   const lf_page *pg;
   uint8_t **bufs;      /* page buffers, read lazily */
   int user_dict;       /* the field is an Arrow dictionary: indices are 0-based */
+  int depth;           /* decode_arr nesting: 1 = the page's own encoding */
+  uint8_t *row_valid;  /* a fixed-size list page's row validity (NULL: all valid) */
 } v20_ctx;
 
 static int get_buf(v20_ctx *c, uint32_t idx, const uint8_t **p, uint64_t *len, lf_error *err) {
@@ -119,8 +121,13 @@ static int decode_nullable(v20_ctx *c, const msg *m, uint64_t n, lf_block *out, 
     return lf_err(err, LF_CORRUPT, "validity is not a bitmap");
   }
   rc = decode_arr(c, s.p[2], s.n[2], n, out, err);
-  if (!rc && !(out->valid = malloc(n + 1))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  if (!rc) lf_bits_to_bytes(v.data, 0, n, out->valid);
+  /* A fixed-size list keeps its items' validity in out->valid: the rows'
+  ** validity goes beside it, for the page's own list only. */
+  uint8_t **dst = out->dim ? &c->row_valid : &out->valid;
+  if (!rc && out->dim && (c->depth != 1 || c->row_valid))
+    rc = lf_err(err, LF_UNSUPPORTED, "nested fixed_size_list with nulls in file version 2.0");
+  if (!rc && !(*dst = malloc(n + 1))) rc = lf_err(err, LF_NOMEM, "out of memory");
+  if (!rc) lf_bits_to_bytes(v.data, 0, n, *dst);
   lf_block_reset(&v);
   return rc;
 }
@@ -166,6 +173,10 @@ static int decode_binary(v20_ctx *c, const msg *m, uint64_t n, lf_block *out, lf
   return rc;
 }
 
+/* The items' own nullable encoding gives their validity: it stays in
+** out->valid, one byte per item, with out->dim set (as 2.1+ blocks carry
+** FixedSizeList item validity); dim is set without validity too, so that
+** pages with and without null items append alike. */
 static int decode_fsl(v20_ctx *c, const msg *m, uint64_t n, lf_block *out, lf_error *err) {
   uint64_t dim = m->u[1];
   if (dim == 0 || dim > (1u << 24) || n > UINT64_MAX / dim)
@@ -174,8 +185,10 @@ static int decode_fsl(v20_ctx *c, const msg *m, uint64_t n, lf_block *out, lf_er
   int rc = decode_arr(c, m->p[2], m->n[2], n * dim, out, err);
   if (rc) return rc;
   if (out->kind != LF_BLK_FIXED) return lf_err(err, LF_UNSUPPORTED, "fixed_size_list of variable-width items");
+  if (out->dim) return lf_err(err, LF_UNSUPPORTED, "nested fixed_size_list in file version 2.0");
   out->bits *= dim;
   out->n = n;
+  out->dim = dim;
   return LF_OK;
 }
 
@@ -301,7 +314,19 @@ static int decode_packed(v20_ctx *c, const uint8_t *enc, size_t len, uint64_t n,
   return LF_OK;
 }
 
+static int decode_enc(v20_ctx *c, const uint8_t *enc, size_t len, uint64_t n, lf_block *out,
+                      lf_error *err);
+
 static int decode_arr(v20_ctx *c, const uint8_t *enc, size_t len, uint64_t n, lf_block *out,
+                      lf_error *err) {
+  if (c->depth >= 32) return lf_err(err, LF_CORRUPT, "array encoding nested too deep");
+  c->depth++;
+  int rc = decode_enc(c, enc, len, n, out, err);
+  c->depth--;
+  return rc;
+}
+
+static int decode_enc(v20_ctx *c, const uint8_t *enc, size_t len, uint64_t n, lf_block *out,
                       lf_error *err) {
   lf_pb_field f;
   msg m;
@@ -370,7 +395,22 @@ typedef struct v20_col {
   int done;
   lf_block blk;          /* leaf values, or list starts (+ total items in end) */
   uint64_t items_end;    /* lists: total items */
+  uint8_t *row_valid;    /* fixed-size lists (blk.dim set): the rows' validity */
 } v20_col;
+
+/* Append a page's fixed-size list row validity (NULL: all valid) to the
+** column's, which has `have` rows so far. */
+static int append_row_valid(v20_col *vc, uint64_t have, const uint8_t *v, uint64_t n,
+                            lf_error *err) {
+  if (!v && !vc->row_valid) return LF_OK;
+  uint8_t *nv = realloc(vc->row_valid, have + n + 1);
+  if (!nv) return lf_err(err, LF_NOMEM, "out of memory");
+  if (!vc->row_valid) memset(nv, 1, have);
+  vc->row_valid = nv;
+  if (v) memcpy(nv + have, v, n);
+  else memset(nv + have, 1, n);
+  return LF_OK;
+}
 
 struct v20_state {
   int n;
@@ -385,7 +425,7 @@ static int decode_column(lf_file *f, int col, const lf_field *fd, v20_col *vc, l
   int rc = LF_OK;
   for (int p = 0; p < cm->npages && !rc; p++) {
     const lf_page *pg = &cm->pages[p];
-    v20_ctx c = {f, pg, calloc((size_t)pg->nbuf + 1, sizeof(uint8_t *)), fd->is_dict};
+    v20_ctx c = {f, pg, calloc((size_t)pg->nbuf + 1, sizeof(uint8_t *)), fd->is_dict, 0, NULL};
     lf_block b = {0};
     if (!c.bufs) return lf_err(err, LF_NOMEM, "out of memory");
     lf_pb_field fl;
@@ -403,11 +443,13 @@ static int decode_column(lf_file *f, int col, const lf_field *fd, v20_col *vc, l
       rc = decode_arr(&c, pg->enc, pg->enc_len, pg->num_rows, &b, err);
     }
     if (!rc) rc = lf_block_check(&b, err);
+    if (!rc) rc = append_row_valid(vc, vc->blk.n, c.row_valid, b.n, err);
     if (!rc) rc = lf_block_append(&vc->blk, &b, err);
     if (rc) rc = lf_err_prefix(err, rc, "%s: column %d page %d", f->path, col, p);
     lf_block_reset(&b);
     for (int i = 0; i < pg->nbuf; i++) free(c.bufs[i]);
     free(c.bufs);
+    free(c.row_valid);
   }
   vc->items_end = items;
   vc->done = !rc;
@@ -443,22 +485,14 @@ static int state(lf_file *f, struct v20_state **out, lf_error *err) {
 void lf_v20_free(lf_file *f) {
   struct v20_state *s = (struct v20_state *)f->v20;
   if (!s) return;
-  for (int i = 0; s->cols && i < f->ncols; i++) lf_block_reset(&s->cols[i].blk);
+  for (int i = 0; s->cols && i < f->ncols; i++) {
+    lf_block_reset(&s->cols[i].blk);
+    free(s->cols[i].row_valid);
+  }
   free(s->cols);
   free(s->colmap);
   free(s);
   f->v20 = NULL;
-}
-
-static int push_validity(lf_array *a, const uint8_t *valid, uint64_t r0, uint64_t n,
-                         lf_error *err) {
-  if (lf_array_alloc_valid(a, a->length + n)) return lf_err(err, LF_NOMEM, "out of memory");
-  for (uint64_t i = 0; i < n; i++) {
-    uint8_t v = valid ? valid[r0 + i] : 1;
-    a->valid_buf[a->length + i] = v;
-    a->null_count += !v;
-  }
-  return LF_OK;
 }
 
 static int append_field(lf_file *f, struct v20_state *s, const lf_field *fd, lf_array *a,
@@ -469,13 +503,15 @@ static int append_field(lf_file *f, struct v20_state *s, const lf_field *fd, lf_
   if (col < 0) return lf_err(err, LF_CORRUPT, "field '%s' has no column", fd->name);
   int is_list = fd->type == LF_T_LIST || fd->type == LF_T_LARGE_LIST;
   v20_col *vc = &s->cols[col];
-  int rc;
-  if (!vc->done && (rc = decode_column(f, col, fd, vc, err))) return rc;
+  int rc = vc->done ? LF_OK : decode_column(f, col, fd, vc, err);
+  if (rc) return rc;
   uint64_t n = r1 - r0;
   if (r1 > vc->blk.n)
     return lf_err(err, LF_CORRUPT, "%s: column %d has %llu rows, wanted %llu", f->path, col,
                   (unsigned long long)vc->blk.n, (unsigned long long)r1);
-  if ((rc = push_validity(a, vc->blk.valid, r0, n, err))) return rc;
+  /* rows' validity: blk.valid, except for fixed-size lists (their items') */
+  const uint8_t *rv = vc->blk.dim ? vc->row_valid : vc->blk.valid;
+  if (lf_array_push_valid(a, rv ? rv + r0 : NULL, n)) return lf_err(err, LF_NOMEM, "out of memory");
   if (fd->type == LF_T_STRUCT && !fd->is_packed && !fd->desc) {
     for (int i = 0; i < fd->n_children && !rc; i++)
       rc = append_field(f, s, fd->children[i], &a->children[i], r0, r1, err);

@@ -34,6 +34,8 @@ import argparse, ctypes, json, os, sqlite3, statistics, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from benchlib import lance_con, pct, warm_file, warm_tree  # noqa: E402
 K = 10
 KNN_SQL = "SELECT _rowid, _distance FROM {t} WHERE vec MATCH ? AND _k = 10"
 VEC_SQL = "SELECT rowid, distance FROM {t} WHERE embedding MATCH ? AND k = 10"
@@ -52,18 +54,6 @@ def vectors(path, dim, chunk=8192):
             for o in range(0, len(buf), width):
                 yield row, bytes(mv[o:o + width])
                 row += 1
-
-
-def warm_file(path):
-    with open(path, "rb") as f:
-        while f.read(1 << 24):
-            pass
-
-
-def warm_tree(top):
-    for d, _, names in os.walk(top):
-        for n in names:
-            warm_file(os.path.join(d, n))
 
 
 def build_vec(args, meta, path):
@@ -91,13 +81,6 @@ def vec_con(args, db):
     con = sqlite3.connect(db, isolation_level=None)
     con.enable_load_extension(True)
     con.load_extension(args.vec)
-    return con
-
-
-def lance_con(lib):
-    con = sqlite3.connect(":memory:", isolation_level=None)
-    con.enable_load_extension(True)
-    con.load_extension(lib)
     return con
 
 
@@ -151,11 +134,6 @@ class Floor:
         n = self.lib.floor_search(ctypes.addressof(self.ptr), self.rows, self.dim, q, K, metric == "cosine",
                                   self.dist, self.id)
         return [(self.id[i], self.dist[i]) for i in range(n)]
-
-
-def pct(xs, p):
-    s = sorted(xs)
-    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]  # nearest rank
 
 
 def agreement(got, want):

@@ -25,15 +25,34 @@ typedef struct fts_cache fts_cache;
 fts_cache *fts_cache_new(void);
 void fts_cache_free(fts_cache *c);
 
+/* A prefilter (the SQL side's pushed filters) for the rows the index does not
+** cover: LanceDB 0.39 counts the flat-searched rows' statistics (documents,
+** tokens, document frequencies) over the rows that pass its prefilter only, so
+** their scores depend on it.  The flat scan also reads schema fields
+** fields[0..nfields) of ds (batch columns 1..nfields; column 0 is the searched
+** text) and select() clears sel[i] for the rows of the batch to leave out.
+** Indexed rows are scored with the index's own statistics, filter or not: the
+** caller filters them itself. */
+typedef struct fts_prefilter {
+  const int *fields;
+  int nfields;
+  void (*select)(void *ctx, const lf_scan_batch *b, uint8_t *sel);
+  void *ctx;
+} fts_prefilter;
+
 /* Search snapshot ds (its data files in store) for query q, whose match and
 ** phrase nodes name their columns (top-level text fields of ds).  Every row
-** the query matches, best first (score descending, ties by row id ascending),
-** into *hits (malloc'd; NULL when *n == 0).  Rows deleted in ds may appear:
-** the caller drops them when it reads the rows.  Errors: LF_ARG for a column
-** without an FTS index ("no FTS index on column 'body'"), a phrase query on an
-** index built without positions (LanceDB's sentence), an unknown column; the
-** tokenizer's LF_UNSUPPORTED; I/O and corrupt-index errors from format/. */
+** the query matches (pf: NULL, or the prefilter of the unindexed rows), best
+** first (score descending, ties by row id ascending),
+** into *hits (malloc'd; NULL when *n == 0), with LanceDB's _score.  Rows
+** deleted in ds may appear: the caller drops them when it reads the rows.  A
+** column without an FTS index is searched flat, as LanceDB does (docs/fts.md).
+** Errors, in LanceDB's words: LF_ARG for an unknown column, a column that is
+** not text, a phrase query on an index built without positions, a boolean
+** query without should or must, a query without a match or phrase; the
+** index tokenizer's LF_UNSUPPORTED; I/O and corrupt-index errors from format/.
+** The cache must serve one store (the one every search on it passes). */
 int fts_search(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
-               lf_fts_hit **hits, size_t *n, lf_error *err);
+               const fts_prefilter *pf, lf_fts_hit **hits, size_t *n, lf_error *err);
 
 #endif

@@ -261,7 +261,7 @@ static int leaf_field(jrd *j, fts_query *q, const char *k) {
 static fts_query *parse_leaf(jrd *j, fts_qkind kind, const char *column) {
   fts_query *q = node_new(j, kind);
   if (!q) return NULL;
-  q->fuzziness = FTSQ_FUZZY_AUTO; /* Lance: Option<u32>, missing = None = automatic */
+  q->fuzziness = FTSQ_FUZZY_AUTO; /* Lance: Option<u32>, missing = None */
   jobj o = {0};
   const char *k;
   int r;
@@ -308,7 +308,7 @@ static fts_query *parse_boolean(jrd *j, const char *column, int depth) {
   }
   if (r < 0) goto bad;
   if (!q->n_should && !q->n_must) {
-    fail(j, "a boolean query needs a \"should\" or \"must\" clause");
+    fail(j, "boolean query must have at least one should/must query");
     goto bad;
   }
   jobj_reset(&o);
@@ -476,9 +476,4 @@ void fts_query_free(fts_query *q) {
   free_list(q->must, q->n_must);
   free_list(q->must_not, q->n_must_not);
   free(q);
-}
-
-int fts_query_term_fuzziness(const fts_query *q, int term_bytes) {
-  if (q->fuzziness != FTSQ_FUZZY_AUTO) return q->fuzziness;
-  return term_bytes <= 2 ? 0 : term_bytes <= 5 ? 1 : 2;
 }

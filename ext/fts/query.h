@@ -14,9 +14,10 @@
 **   {"boolean": {"should": [Q...], "must": [Q...], "must_not": [Q...]}}
 **
 ** Defaults are Lance's deserialisation defaults: a missing "column" is the MATCH
-** column; a missing or null "fuzziness" means automatic fuzziness (0 for terms of
-** up to 2 bytes, 1 up to 5, else 2), as Lance's Option<u32> does; "operator" is
-** "And" or "Or" in any case.  Unknown keys and wrong types are errors.
+** column; a missing or null "fuzziness" is Lance's None, FTSQ_FUZZY_AUTO (Lance
+** calls it automatic fuzziness, but LanceDB 0.39 searches such a match exactly,
+** as fuzziness 0: checked by test/interop/fts_query_*); "operator" is "And" or
+** "Or" in any case.  Unknown keys and wrong types are errors.
 ** No SQLite here: the parser uses malloc and is unit-tested on its own.
 */
 #ifndef LANCE_FTS_QUERY_H
@@ -36,7 +37,7 @@ struct fts_query {
   char *terms;
   /* match */
   double boost;          /* >= 0, finite; 1.0 */
-  int fuzziness;         /* edit distance, or FTSQ_FUZZY_AUTO; 0 = exact */
+  int fuzziness;         /* edit distance, or FTSQ_FUZZY_AUTO (exact); 0 = exact */
   int max_expansions;    /* 50 */
   int op_and;            /* operator And (all terms); 0 = Or */
   int prefix_length;     /* 0 */
@@ -57,7 +58,5 @@ struct fts_query {
 ** memory").  *out is malloc'd: fts_query_free. */
 int fts_query_parse(const char *z, const char *column, fts_query **out, char *err, int errcap);
 void fts_query_free(fts_query *q);
-/* The fuzziness a match term gets: q's, or for FTSQ_FUZZY_AUTO by its byte length. */
-int fts_query_term_fuzziness(const fts_query *q, int term_bytes);
 
 #endif

@@ -225,7 +225,7 @@ static int parse_option(knn_options *o, int i, const char *v, char **err) {
 
 int knn_options_parse(const char *z, knn_options *o, char **err) {
   memset(o, 0, sizeof *o);
-  o->threads = o->exact = 1;
+  o->threads = 1;
   o->lo = -INFINITY;
   o->hi = INFINITY;
   while (z && *z) {
@@ -270,7 +270,7 @@ void knn_query_options(knn_query *kq, const knn_options *o) {
 
 /* The distance range (_distance > / >= / < / <= constraints): applied before
 ** the top k, as LanceDB's distance_range */
-static int in_range(const knn_query *kq, double d) {
+int knn_in_range(const knn_query *kq, double d) {
   return (kq->lo_open ? d > kq->lo : d >= kq->lo) && (kq->hi_open ? d < kq->hi : d <= kq->hi);
 }
 
@@ -302,7 +302,7 @@ static void push_batch(knn_part *p, const lf_scan_batch *b, const float *dist, c
       if (j < kq->dim) continue;
     }
     if (dist[i] != dist[i]) continue; /* NaN (cosine of a zero vector): no distance */
-    if (!sel[i] || !in_range(kq, dist[i])) continue;
+    if (!sel[i] || !knn_in_range(kq, dist[i])) continue;
     simd_topk_push(tk, dist[i], (int64_t)b->rowids[i]);
   }
 }

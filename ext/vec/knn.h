@@ -24,9 +24,9 @@ typedef struct knn_query {
 typedef struct knn_options {
   char metric[16];       /* metric=: "" when not given */
   int threads;           /* threads=N: scan in N threads (1 <= N <= CPUs; default 1) */
-  int exact;             /* exact=0|1 (default 1); no index exists yet, so always exact */
-  long nprobes, refine_factor, ef; /* accepted, checked (> 0), no effect until vector
-                         ** indexes exist; 0 when not given */
+  int exact;             /* exact=1: never use a vector index (default 0) */
+  long nprobes, refine_factor, ef; /* vector index search (ext/vec/ann.c); 0 when
+                         ** not given: LanceDB's defaults */
   double lo, hi;         /* distance_range=lo,hi: lo <= distance < hi, as LanceDB
                          ** (default -inf, inf; either may be left empty) */
   unsigned seen;         /* one bit per option given */
@@ -52,6 +52,9 @@ void knn_query_reset(knn_query *kq);
 /* 1 if f can be searched: a fixed-size list of float32/float16/float64/int8/uint8
 ** (also what the lance table returns as a packed vector BLOB). */
 int knn_is_vector(const lf_field *f);
+
+/* 1 if distance d lies in kq's range (lo, hi and their open flags). */
+int knn_in_range(const knn_query *kq, double d);
 
 /* Clear sel[i] for the rows of batch b to leave out (sel starts all 1). */
 typedef void (*knn_select_fn)(void *ctx, const lf_scan_batch *b, uint8_t *sel);

@@ -7,9 +7,9 @@
 ** The argument is a lance virtual table name or a dataset path.  A name is
 ** resolved as SQLite resolves table names (temp, main, then attached
 ** databases; 'db.name' names one database) and its CREATE VIRTUAL TABLE
-** statement in sqlite_schema gives the dataset: the first argument of
-** USING lance(...) ('quoted', '' escapes) and an optional version=N or
-** tag='x' pin.  Anything else is taken as a dataset path ('file://' prefix
+** statement in sqlite_schema gives the dataset and its version=N or tag='x'
+** pin, read by args.c exactly as the table read them.  Anything else is
+** taken as a dataset path, read as the table's first argument (a file: URI
 ** allowed); when no dataset is there either the error is
 ** "lance_versions: no lance table or dataset named 'x'".
 **
@@ -21,7 +21,8 @@
 **
 ** lance_attach(dir [, schema]) runs CREATE VIRTUAL TABLE [schema.]NAME USING
 ** lance('dir/NAME.lance') for each dataset directory NAME.lance in dir (a
-** LanceDB database), in name order, and returns how many tables it made.
+** LanceDB database; a path or file: URI, read as a table's first argument),
+** in name order, and returns how many tables it made.
 ** Entries that are not NAME.lance datasets are skipped.  It stops at the
 ** first failing CREATE (tables made before it stay) with
 ** "lance_attach: dir/NAME.lance: <SQLite's error>".
@@ -29,7 +30,6 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -37,6 +37,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "lance_ext.h"
 #include "lf_table.h"
+#include "vtab/args.h"
 #include "vtab/pragma.h"
 
 /* ---- result rows ------------------------------------------------------------ */
@@ -120,108 +121,23 @@ void pragma_reset(pctx *p) {
 
 /* ---- resolving a lance table name ------------------------------------------- */
 
-/* Index just past the quoted token at z[i] (', ", ` or [...]). */
-static int skip_quoted(const char *z, int i) {
-  char q = z[i] == '[' ? ']' : z[i];
-  for (i++; z[i]; i++) {
-    if (z[i] != q) continue;
-    if (q != ']' && z[i + 1] == q) i++;
-    else return i + 1;
-  }
-  return i;
-}
-
-/* [z, z+n) trimmed and dequoted ('it''s' -> it's), sqlite3_malloc'd. */
-static char *dequote(const char *z, int n) {
-  while (n > 0 && isspace((unsigned char)*z)) z++, n--;
-  while (n > 0 && isspace((unsigned char)z[n - 1])) n--;
-  char *o = sqlite3_malloc(n + 1);
-  if (!o) return NULL;
-  char q = n >= 2 ? (z[0] == '[' ? ']' : z[0]) : 0;
-  if (q != '\'' && q != '"' && q != '`' && q != ']') {
-    memcpy(o, z, (size_t)n);
-    o[n] = 0;
-    return o;
-  }
-  int k = 0;
-  for (int i = 1; i < n - 1; i++) {
-    o[k++] = z[i];
-    if (z[i] == q && q != ']' && z[i + 1] == q) i++;
-  }
-  o[k] = 0;
-  return o;
-}
-
-/* Index of the first token after the keyword USING outside quotes, or -1. */
-static int after_using(const char *z) {
-  for (int i = 0; z[i];) {
-    if (z[i] == '\'' || z[i] == '"' || z[i] == '`' || z[i] == '[') {
-      i = skip_quoted(z, i);
-    } else if (isalpha((unsigned char)z[i]) || z[i] == '_') {
-      int j = i;
-      while (isalnum((unsigned char)z[j]) || z[j] == '_' || z[j] == '$') j++;
-      if (j - i == 5 && sqlite3_strnicmp(z + i, "using", 5) == 0) return j;
-      i = j;
-    } else {
-      i++;
-    }
-  }
-  return -1;
-}
-
-/* One argument [z, z+n) of USING lance(...): the first is the dataset URI,
-** then version=N and tag='x' pin a snapshot (other keys are not ours). */
-static int take_arg(pctx *p, int iArg, const char *z, int n) {
-  if (iArg == 0) return (p->zPath = dequote(z, n)) ? SQLITE_OK : SQLITE_NOMEM;
-  int e = 0;
-  while (e < n && z[e] != '=') e++;
-  if (e == n) return SQLITE_OK;
-  char *zKey = dequote(z, e), *zVal = dequote(z + e + 1, n - e - 1);
-  int rc = zKey && zVal ? SQLITE_OK : SQLITE_NOMEM;
-  if (rc == SQLITE_OK && sqlite3_stricmp(zKey, "version") == 0) {
-    char *zEnd;
-    unsigned long long v = strtoull(zVal, &zEnd, 10);
-    if (zVal[0] >= '0' && zVal[0] <= '9' && *zEnd == 0) p->version = v;
-  } else if (rc == SQLITE_OK && sqlite3_stricmp(zKey, "tag") == 0) {
-    sqlite3_free(p->zTag);
-    p->zTag = zVal;
-    zVal = NULL;
-  }
-  sqlite3_free(zKey);
-  sqlite3_free(zVal);
-  return rc;
-}
-
 /* Reads the arguments of a CREATE VIRTUAL TABLE ... USING lance(...)
-** statement into p.  p->zPath stays NULL when it is not a lance table. */
-static int parse_create(pctx *p, const char *z) {
-  int i = after_using(z), rc = SQLITE_OK;
-  if (i < 0) return SQLITE_OK;
-  while (isspace((unsigned char)z[i])) i++;
-  int j = z[i] == '\'' || z[i] == '"' || z[i] == '`' || z[i] == '[' ? skip_quoted(z, i) : i;
-  while (isalnum((unsigned char)z[j]) || z[j] == '_') j++;
-  char *zMod = dequote(z + i, j - i);
-  if (!zMod) return SQLITE_NOMEM;
-  int isLance = sqlite3_stricmp(zMod, "lance") == 0;
-  sqlite3_free(zMod);
-  for (i = j; isspace((unsigned char)z[i]); i++) {}
-  if (!isLance || z[i] != '(') return SQLITE_OK;
-  for (int iArg = 0; rc == SQLITE_OK && (z[i] == '(' || z[i] == ','); iArg++) {
-    int start = ++i, depth = 0;
-    while (z[i] && (depth > 0 || (z[i] != ',' && z[i] != ')'))) {
-      if (z[i] == '\'' || z[i] == '"' || z[i] == '`' || z[i] == '[') {
-        i = skip_quoted(z, i);
-        continue;
-      }
-      depth += z[i] == '(' ? 1 : z[i] == ')' ? -1 : 0;
-      i++;
-    }
-    rc = take_arg(p, iArg, z + start, i - start);
-  }
-  if (rc == SQLITE_OK && p->zPath && p->zPath[0] == 0) {
-    sqlite3_free(p->zPath);
-    p->zPath = NULL;
-  }
+** statement into p, as the table itself read them (args.c).  p->zPath
+** stays NULL when it is not a lance table. */
+static int parse_create(pctx *p, const char *zSql, const char *zName) {
+  char **az, msg[512];
+  int n, rc = vtab_args_split(zSql, &az, &n);
+  if (rc || n < 0) return rc ? SQLITE_NOMEM : SQLITE_OK;
+  vtab_args a;
+  rc = vtab_args_parse(n, (const char *const *)az, &a, msg, sizeof msg);
+  vtab_args_free_list(az, n);
+  if (rc) return rc == VTAB_ARGS_NOMEM ? SQLITE_NOMEM
+                                       : pragma_error(p, "table '%s': %s", zName, msg);
+  p->zPath = sqlite3_mprintf("%s", a.path);
+  p->zTag = a.tag ? sqlite3_mprintf("%s", a.tag) : NULL;
+  p->version = a.version;
+  rc = p->zPath && (p->zTag || !a.tag) ? SQLITE_OK : SQLITE_NOMEM;
+  vtab_args_reset(&a);
   return rc;
 }
 
@@ -261,7 +177,7 @@ static int find_table(pctx *p) {
     rc = zDb ? table_sql(p->db, zDb, zDot + 1, &zSql) : SQLITE_NOMEM;
     sqlite3_free(zDb);
   }
-  if (rc == SQLITE_OK && zSql) rc = parse_create(p, zSql);
+  if (rc == SQLITE_OK && zSql) rc = parse_create(p, zSql, p->zArg);
   if (rc == SQLITE_OK && p->zPath && !(p->zTable = sqlite3_mprintf("%s", p->zArg)))
     rc = SQLITE_NOMEM;
   sqlite3_free(zSql);
@@ -273,18 +189,15 @@ static int find_table(pctx *p) {
 int pragma_resolve(pctx *p) {
   int rc = find_table(p);
   if (rc != SQLITE_OK) return rc;
-  if (!p->zPath) { /* not a lance table: a path */
-    p->version = 0;
-    sqlite3_free(p->zTag);
-    p->zTag = NULL;
-    if (!(p->zPath = sqlite3_mprintf("%s", p->zArg))) return SQLITE_NOMEM;
+  if (!p->zPath) { /* not a lance table: a path, read as the table's first argument */
+    char msg[512], *zPath = NULL;
+    rc = vtab_args_path(p->zArg, &zPath, msg, sizeof msg);
+    if (rc) return rc == VTAB_ARGS_NOMEM ? SQLITE_NOMEM : pragma_error(p, "%s", msg);
+    p->zPath = sqlite3_mprintf("%s", zPath);
+    free(zPath);
+    if (!p->zPath) return SQLITE_NOMEM;
   }
-  char *z = p->zPath;
-  if (sqlite3_strnicmp(z, "file://", 7) == 0) memmove(z, z + 7, strlen(z + 7) + 1);
-  else if (strstr(z, "://"))
-    return pragma_error(p, "%s: only local datasets are supported (object stores are not yet)", z);
-  size_t n = strlen(z);
-  while (n > 1 && z[n - 1] == '/') z[--n] = 0;
+  const char *z = p->zPath;
   int lrc = lf_store_local_new("", &p->store, &p->err);
   if (!lrc) lrc = lf_dataset_versions(p->store, z, &p->aVer, &p->nVer, &p->err);
   if (lrc == LF_NOTFOUND && !p->zTable)
@@ -517,13 +430,18 @@ static void attach_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_error(ctx, "lance_attach: the directory argument is NULL", -1);
     return;
   }
-  char *zD = sqlite3_mprintf("%s", zDir);
-  char **azName = NULL;
+  char *zD = NULL, **azName = NULL, msg[512];
   size_t nName = 0;
   lf_store *st = NULL;
   lf_error err;
-  int n = 0, rc = zD ? SQLITE_OK : SQLITE_NOMEM;
-  for (size_t k = zD ? strlen(zD) : 0; k > 1 && zD[k - 1] == '/'; k--) zD[k - 1] = 0;
+  int n = 0, rc = vtab_args_path(zDir, &zD, msg, sizeof msg); /* as a dataset argument */
+  if (rc == VTAB_ARGS_BAD) {
+    char *zMsg = sqlite3_mprintf("lance_attach: %s", msg);
+    sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
+    sqlite3_free(zMsg);
+    return;
+  }
+  rc = rc ? SQLITE_NOMEM : SQLITE_OK;
   int lrc = zD ? lf_store_local_new("", &st, &err) : LF_OK;
   if (zD && !lrc) lrc = lf_store_list_suffix(st, zD, ".lance", 0, &azName, &nName, &err);
   if (lrc == LF_NOMEM) rc = SQLITE_NOMEM;
@@ -543,7 +461,7 @@ static void attach_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   else if (rc == SQLITE_NOMEM) sqlite3_result_error_nomem(ctx);
   lf_names_free(azName, nName);
   lf_store_free(st);
-  sqlite3_free(zD);
+  free(zD);
 }
 
 int lance_pragma_register(sqlite3 *db) {

@@ -18,6 +18,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 
 #include "lf_table.h"
+#include "fts/fts.h"
 #include "vtab.h"
 
 #define BATCH_ROWS 2048
@@ -39,71 +40,13 @@ int vtab_lf_error(lvtab *vt, const lf_error *e) {
 
 /* ---- CREATE / CONNECT ------------------------------------------------------ */
 
-/* An argument: 'quoted' (with '' escapes) or bare, whitespace trimmed. */
-static char *arg_value(const char *z) {
-  while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-  size_t n = strlen(z);
-  while (n && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\n')) n--;
-  if (n >= 2 && (z[0] == '\'' || z[0] == '"') && z[n - 1] == z[0]) {
-    char q = z[0], *out = sqlite3_malloc64(n), *o = out;
-    if (!out) return NULL;
-    for (size_t i = 1; i + 1 < n; i++) {
-      *o++ = z[i];
-      if (z[i] == q && z[i + 1] == q) i++;
-    }
-    *o = 0;
-    return out;
-  }
-  return sqlite3_mprintf("%.*s", (int)n, z);
-}
-
+/* USING lance(...) as args.c reads it (docs/sql.md, "Arguments"). */
 static int parse_args(lvtab *vt, int argc, const char *const *argv, char **err) {
-  if (argc < 4) {
-    *err = sqlite3_mprintf("lance: usage: CREATE VIRTUAL TABLE t USING lance('path/to/dataset.lance')");
-    return SQLITE_ERROR;
-  }
-  for (int i = 3; i < argc; i++) {
-    const char *eq = strchr(argv[i], '=');
-    char *v = arg_value(eq && i > 3 ? eq + 1 : argv[i]);
-    if (!v) return SQLITE_NOMEM;
-    if (i == 3) {
-      vt->root = sqlite3_mprintf("%s", strncmp(v, "file://", 7) ? v : v + 7);
-      sqlite3_free(v);
-      continue;
-    }
-    char *raw = sqlite3_mprintf("%.*s", eq ? (int)(eq - argv[i]) : 0, argv[i]);
-    char *key = raw ? arg_value(raw) : NULL;
-    sqlite3_free(raw);
-    int ok = 1;
-    if (key && !strcmp(key, "version")) {
-      char *end;
-      vt->pin_version = strtoull(v, &end, 10);
-      ok = *v && !*end && vt->pin_version > 0;
-    } else if (key && !strcmp(key, "tag")) {
-      vt->pin_tag = sqlite3_mprintf("%s", v);
-    } else if (key && !strcmp(key, "schema")) {
-      vt->new_schema = sqlite3_mprintf("%s", v);
-    } else if (key && !strcmp(key, "data_storage_version")) {
-      ok = !strcmp(v, "2.1") || !strcmp(v, "2.2") || !strcmp(v, "stable");
-      vt->new_version = sqlite3_mprintf("%s", strcmp(v, "stable") ? v : "2.2");
-    } else if (key && (!strcmp(key, "enable_stable_row_ids") ||
-                       !strcmp(key, "enable_v2_manifest_paths"))) {
-      ok = !strcmp(v, "0") || !strcmp(v, "1");
-      if (!strcmp(key, "enable_stable_row_ids")) vt->new_stable_ids = v[0] == '1';
-      else vt->new_v1_paths = v[0] == '0';
-    } else {
-      ok = 0;
-    }
-    if (!ok)
-      *err = sqlite3_mprintf("lance: %s: bad option '%s' (expected version=N, tag='name', "
-                             "schema='...', data_storage_version='2.1'|'2.2', "
-                             "enable_stable_row_ids=0|1 or enable_v2_manifest_paths=0|1)",
-                             vt->name, argv[i]);
-    sqlite3_free(key);
-    sqlite3_free(v);
-    if (!ok) return SQLITE_ERROR;
-  }
-  return vt->root ? SQLITE_OK : SQLITE_NOMEM;
+  char msg[512];
+  int rc = vtab_args_parse(argc - 3, argv + 3, &vt->args, msg, sizeof msg);
+  if (rc == VTAB_ARGS_NOMEM) return SQLITE_NOMEM;
+  if (rc) *err = sqlite3_mprintf("lance: %s: %s", vt->name, msg);
+  return rc ? SQLITE_ERROR : SQLITE_OK;
 }
 
 static char *declare_sql(const lf_schema *s) {
@@ -113,36 +56,35 @@ static char *declare_sql(const lf_schema *s) {
     sqlite3_str_appendf(q, "%s\"%w\" %s", i ? ", " : "", s->fields[i]->name,
                         vtab_sql_type(s->fields[i]));
   sqlite3_str_appendf(q, "%s_version HIDDEN, _tag HIDDEN, _rowid HIDDEN, _rowaddr HIDDEN, "
-                      "_distance HIDDEN, _k HIDDEN, _metric HIDDEN, _options HIDDEN)", s->n_fields ? ", " : "");
+                      "_distance HIDDEN, _k HIDDEN, _metric HIDDEN, _options HIDDEN, _score HIDDEN, "
+                      "_relevance_score HIDDEN)", s->n_fields ? ", " : "");
   return sqlite3_str_finish(q);
 }
 
 static void vt_free(lvtab *vt) {
   if (!vt) return;
   lf_dataset_free(vt->latest);
+  fts_cache_free(vt->fts);
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   lf_store_free(vt->store);
-  sqlite3_free(vt->new_schema);
-  sqlite3_free(vt->new_version);
+  vtab_args_reset(&vt->args);
   sqlite3_free(vt->name);
-  sqlite3_free(vt->root);
-  sqlite3_free(vt->pin_tag);
   sqlite3_free(vt);
 }
 
 /* Open vt's dataset; at CREATE with schema= and no dataset there, make it. */
 static int open_dataset(lvtab *vt, int create, char **err) {
   lf_error e = {0};
-  int lrc = lf_dataset_open(vt->store, vt->root, vt->pin_version, vt->pin_tag, &vt->schema_ds, &e);
-  if (lrc == LF_NOTFOUND && create && vt->new_schema && !vt->pin_version && !vt->pin_tag) {
+  int lrc = lf_dataset_open(vt->store, vt->args.path, vt->args.version, vt->args.tag, &vt->schema_ds, &e);
+  if (lrc == LF_NOTFOUND && create && vt->args.schema && !vt->args.version && !vt->args.tag) {
     int rc = vtab_create_dataset(vt, err);
     if (rc) return rc;
-    lrc = lf_dataset_open(vt->store, vt->root, 0, NULL, &vt->schema_ds, &e);
+    lrc = lf_dataset_open(vt->store, vt->args.path, 0, NULL, &vt->schema_ds, &e);
   }
   if (lrc) {
     *err = sqlite3_mprintf("lance: %s: cannot open dataset: %s%s", vt->name, e.msg,
-                           lrc == LF_NOTFOUND && !vt->new_schema && create
+                           lrc == LF_NOTFOUND && !vt->args.schema && create
                                ? "; schema='...' creates one" : "");
     return lrc == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
   }
@@ -204,17 +146,20 @@ static int vt_disconnect(sqlite3_vtab *p) {
 **                                     is left to SQLite and there is no ORDER
 **                                     BY: rows are skipped undecoded, whole
 **                                     fragments at a time)
-**  32  vec MATCH ?                    the query vector: exact k-nearest-
-**                                     neighbour search on column vec
-**  64  _k = ?                         k (needed with 32)
+**  32  col MATCH ?                    the query: vector search on a vector column
+**                                     (exact or indexed k nearest), BM25 full-text
+**                                     search on a text column (search.c)
+**  64  _k = ?                         k, the number of results
 ** 128  _metric = ?                    'l2' (default), 'cosine', 'dot', 'hamming'
 ** 256  _distance >= ? (512: > ?)      with 32: the lower bound of the distance
 **                                     range, applied before the top k
 ** 1024 _distance <= ? (2048: < ?)     with 32: the upper bound
 ** 4096 _options = ?                   with 32: 'key=value ...' (knn_options_parse)
-** idxStr: "<vector column>;" when bit 32 is set, then for each pushed filter,
-**   in argv order after the above, "<column>:<op>[i];" ("i": an IN list taken
-**   all at once with sqlite3_vtab_in) with op an
+** 8192 col2 MATCH ?                   a second MATCH (hybrid search: one text and
+**                                     one vector column), right after bit 32's
+** idxStr: "<col>;" ("<col>,<col2>;" with 8192) when bit 32 is set, then for each
+**   pushed filter, in argv order after the above, "<column>:<op>[i];" ("i": an IN
+**   list taken all at once with sqlite3_vtab_in) with op an
 **   SQLITE_INDEX_CONSTRAINT_* code (EQ, NE, GT, LE, LT, GE, ISNULL, ISNOTNULL),
 **   then "|<colUsed as hex>".
 ** Filters run in C on decoded batches.  When the right-hand side is a
@@ -223,8 +168,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** and the C filter only ever drops rows SQLite would drop.  With a vector search
 ** they are prefilters, applied before the top k.  _version, _tag, rowid,
 ** MATCH, _k, _metric and _options constraints are consumed (omit = 1), and so are
-** the _distance bounds when their value is known to compare exactly; a
-** search consumes ORDER BY _distance.
+** the _distance bounds when their value is known to compare exactly; a search
+** consumes ORDER BY _distance (vector), _score DESC (text), _relevance_score DESC
+** (hybrid).
 ** Cost tiers: rowid take 10; a search or scan 1e6, minus a little per pushed
 ** filter; a plan leaving an unusable _version/_tag/MATCH constraint
 ** unhandled costs 1e12, so SQLite picks the plan that uses it.
@@ -299,7 +245,8 @@ static void plan_offset(sqlite3_index_info *info, vtab_plan *pl) {
 
 static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl) {
   sqlite3_str *s = sqlite3_str_new(NULL);
-  if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
+  if (pl->idx & 8192) sqlite3_str_appendf(s, "%d,%d;", pl->vcol, pl->col2);
+  else if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
   for (int i = 0; i < info->nConstraint && !(pl->idx & 12); i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
     if (!c->usable || !is_filter_op(c->op) || !filterable(vt, c->iColumn)) continue;
@@ -326,7 +273,7 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
 
 static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   lvtab *vt = (lvtab *)p;
-  vtab_plan pl = {.vcol = -1};
+  vtab_plan pl = {.vcol = -1, .col2 = -1};
   int hv = vtab_find_hidden(vt, info, H_VERSION, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
   int ht = vtab_find_hidden(vt, info, H_TAG, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
   if (hv >= 0) vtab_take_constraint(info, &pl, 1, hv);
@@ -400,13 +347,13 @@ static int latest_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
   }
   uint64_t *vers = NULL;
   size_t n = 0;
-  int rc = lf_dataset_versions(vt->store, vt->root, &vers, &n, e);
+  int rc = lf_dataset_versions(vt->store, vt->args.path, &vers, &n, e);
   uint64_t newest = rc == LF_OK && n ? vers[n - 1] : 0;
   free(vers);
   if (rc) return rc;
   if (!vt->latest || lf_dataset_version(vt->latest) != newest) {
     lf_dataset *ds = NULL;
-    if ((rc = lf_dataset_open(vt->store, vt->root, newest, NULL, &ds, e))) return rc;
+    if ((rc = lf_dataset_open(vt->store, vt->args.path, newest, NULL, &ds, e))) return rc;
     lf_dataset_free(vt->latest);
     vt->latest = ds;
   }
@@ -423,16 +370,16 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
                   (const char *)sqlite3_value_text(ver));
   if (has_v || has_t) {
     const char *t = has_t ? (const char *)sqlite3_value_text(tag) : NULL;
-    int rc = lf_dataset_open(vt->store, vt->root, has_v ? (uint64_t)sqlite3_value_int64(ver) : 0,
+    int rc = lf_dataset_open(vt->store, vt->args.path, has_v ? (uint64_t)sqlite3_value_int64(ver) : 0,
                              t, &c->ds, e);
     if (rc) return rc;
     c->own_ds = 1;
     if (t && !(c->tag = sqlite3_mprintf("%s", t))) return lf_err(e, LF_NOMEM, "out of memory");
     return LF_OK;
   }
-  if (vt->pin_version || vt->pin_tag) {
+  if (vt->args.version || vt->args.tag) {
     c->ds = vt->schema_ds;
-    if (vt->pin_tag && !(c->tag = sqlite3_mprintf("%s", vt->pin_tag)))
+    if (vt->args.tag && !(c->tag = sqlite3_mprintf("%s", vt->args.tag)))
       return lf_err(e, LF_NOMEM, "out of memory");
     return LF_OK;
   }
@@ -441,13 +388,15 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
 
 /* Columns in `used` -> fields of the snapshot (matched by field id and
 ** type), opened as a scan; proj[col] is the batch column, or -1. */
-int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
-                           int **proj, lf_error *e) {
+int vtab_projection(const lvtab *vt, lf_dataset *ds, uint64_t used, int **fields, int *n,
+                    int **proj, lf_error *e) {
   const lf_schema *cols = lf_dataset_schema(vt->schema_ds), *snap = lf_dataset_schema(ds);
-  int *fields = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof *fields), n = 0;
+  *n = 0;
+  *fields = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof **fields);
   *proj = sqlite3_malloc64(((uint64_t)vt->ncols + 1) * sizeof **proj);
-  if (!fields || !*proj) {
-    sqlite3_free(fields);
+  if (!*fields || !*proj) {
+    sqlite3_free(*fields);
+    *fields = NULL;
     return lf_err(e, LF_NOMEM, "out of memory");
   }
   for (int k = 0; k < vt->ncols; k++) {
@@ -455,11 +404,18 @@ int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **sca
     if (!(used & vtab_col_bit(k))) continue;
     for (int j = 0; j < snap->n_fields; j++)
       if (snap->fields[j]->id == cols->fields[k]->id && snap->fields[j]->type == cols->fields[k]->type) {
-        (*proj)[k] = n;
-        fields[n++] = j;
+        (*proj)[k] = *n;
+        (*fields)[(*n)++] = j;
       }
   }
-  int rc = lf_scan_open(ds, vt->store, fields, n, scan, e);
+  return LF_OK;
+}
+
+int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan,
+                         int **proj, lf_error *e) {
+  int *fields = NULL, n = 0;
+  int rc = vtab_projection(vt, ds, used, &fields, &n, proj, e);
+  if (!rc) rc = lf_scan_open(ds, vt->store, fields, n, scan, e);
   sqlite3_free(fields);
   return rc;
 }
@@ -545,11 +501,7 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
                          int first, uint64_t *used) {
   const lvtab *vt = (const lvtab *)c->base.pVtab;
   int n = 0;
-  if (c->search.on) { /* "<searched column>;" first */
-    char *end;
-    c->search.vcol = (int)strtol(idx_str, &end, 10);
-    idx_str = *end == ';' ? end + 1 : end;
-  }
+  if (c->search.on) idx_str = vtab_search_cols(c, idx_str); /* "<col>[,<col>];" first */
   for (const char *p = idx_str; *p && *p != '|'; p++) n += *p == ';';
   c->filters = sqlite3_malloc64(((uint64_t)n + 1) * sizeof *c->filters);
   if (!c->filters) return SQLITE_NOMEM;

@@ -9,6 +9,7 @@
 
 #include "lf_table.h"
 #include "vec/knn.h"
+#include "vtab/args.h"
 
 /* Reading values of an lf_array (value.c's results, vtab.c's filters). */
 /* Integer i of width w bytes at p (little-endian host), sign-extended when signed. */
@@ -47,18 +48,16 @@ typedef struct vtab_txn vtab_txn;
 typedef struct lvtab {
   sqlite3_vtab base;
   sqlite3 *db;
-  char *name, *root;
-  uint64_t pin_version;     /* version= or tag= at CREATE: 0 = follow the latest */
-  char *pin_tag;
+  char *name;
+  vtab_args args;           /* USING lance(...): args.path the dataset; args.version
+                            ** or args.tag pin it (0 / NULL: follow the latest);
+                            ** schema=, data_storage_version=, ... create one */
   lf_store *store;
   lf_dataset *schema_ds;    /* the dataset whose schema gave the columns */
   int ncols;
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
-  /* CREATE options for a new dataset (schema=, data_storage_version=,
-  ** enable_stable_row_ids=, enable_v2_manifest_paths=) */
-  char *new_schema, *new_version;
-  int new_stable_ids, new_v1_paths;
+  struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -93,7 +92,10 @@ int vtab_append_null(const char *table, const char *column, lf_array *a, char **
 /* ---- The table's cursor, shared by vtab.c, filter.c and search.c -------------- */
 
 /* Hidden columns, after the dataset's columns, in this order. */
-enum { H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, H_OPTIONS, N_HIDDEN };
+enum {
+  H_VERSION, H_TAG, H_ROWID, H_ROWADDR, H_DISTANCE, H_K, H_METRIC, H_OPTIONS, H_SCORE,
+  H_RELEVANCE, N_HIDDEN
+};
 
 /* filter.c: a filter's right-hand value, read once per xFilter (not per row). */
 typedef struct vtab_fconst {
@@ -114,14 +116,23 @@ typedef struct vtab_filter {
   int nin;
 } vtab_filter;
 
+/* search.c: one result row; a NaN score is NULL (the row was not found by
+** that side of a hybrid search). */
+typedef struct vtab_hit {
+  int64_t rowid;
+  float dist, score, rel;   /* _distance, _score, _relevance_score */
+} vtab_hit;
+
 /* search.c: the search a cursor runs (`col MATCH ...`), results in rank order. */
 typedef struct vtab_search {
   int on;                   /* 1: rows come from the results, in their order */
-  int vcol;                 /* the vector column searched */
-  sqlite3_value *q;         /* the query (xFilter's argv) */
-  simd_topk_item *res;      /* results (sqlite3_malloc) */
+  int ncols;                /* MATCH constraints: 1, or 2 for hybrid search */
+  int col[2];               /* their columns */
+  sqlite3_value *q[2];      /* their queries (xFilter's argv) */
+  int vcol, tcol;           /* the vector and the text column, or -1 */
+  vtab_hit *res;            /* results (sqlite3_malloc) */
   size_t nres, rpos;        /* rpos: results handed out so far */
-  sqlite3_int64 k;
+  sqlite3_int64 k;          /* _k; -1: not given */
   char *metric;             /* _metric text, or NULL */
   char *options;            /* _options text, or NULL */
   sqlite3_value *dlo, *dhi; /* _distance bounds (xFilter's argv) */
@@ -151,8 +162,9 @@ typedef struct lcursor {
 
 /* xBestIndex's plan (vtab.c's table of idxNum bits). */
 typedef struct vtab_plan {
-  int idx, argv, nfilt, unusable, vcol;
-  int used[13]; /* constraint index per idxNum bit position, -1 = none */
+  int idx, argv, nfilt, unusable;
+  int vcol, col2;  /* the first and second MATCH column, or -1 */
+  int used[16];    /* constraint index per idxNum bit position, -1 = none */
 } vtab_plan;
 
 /* vtab.c: take constraint i for idxNum bit `bit` (next argv, omitted by SQLite). */
@@ -160,6 +172,11 @@ void vtab_take_constraint(sqlite3_index_info *info, vtab_plan *pl, int bit, int 
 /* vtab.c: the usable constraint `hidden column h <op> ?`, or -1 (an unusable
 ** _version/_tag constraint marks the plan unusable). */
 int vtab_find_hidden(const lvtab *vt, sqlite3_index_info *info, int h, int op, vtab_plan *pl);
+/* vtab.c: the schema fields of snapshot ds that columns in `used` (colUsed bits)
+** read, (*fields)[0..*n); (*proj)[col] is the index in fields, or -1 (both
+** sqlite3_malloc). */
+int vtab_projection(const lvtab *vt, lf_dataset *ds, uint64_t used, int **fields, int *n,
+                    int **proj, lf_error *e);
 /* vtab.c: columns in `used` (colUsed bits) of snapshot ds opened as a scan;
 ** (*proj)[col] is the batch column, or -1 (sqlite3_malloc). */
 int vtab_open_projection(lvtab *vt, lf_dataset *ds, uint64_t used, lf_scan **scan, int **proj,
@@ -183,18 +200,24 @@ void vtab_select_rows(const vtab_filter *fs, int nf, const int *proj, const lf_s
 /* The columns the filters read, as colUsed bits. */
 uint64_t vtab_filter_mask(const vtab_filter *fs, int nf);
 
-/* search.c: `col MATCH ?` planned (idxNum bits 32..4096) and run. */
+/* search.c: `col MATCH ?` planned (idxNum bits 32..8192) and run. */
 void vtab_plan_search(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl);
 /* xFilter (idxNum bit 32 set): the search's arguments from argv[*a...] in idxNum
 ** order, checked. */
 int vtab_search_args(lvtab *vt, lcursor *c, int idx, sqlite3_value **argv, int *a);
+/* xFilter: the searched columns at the head of idxStr ("<col>[,<col>];"); returns
+** the rest of idxStr. */
+const char *vtab_search_cols(lcursor *c, const char *idx_str);
 /* Run the search of c (after its snapshot is chosen): results in c->search. */
 int vtab_search_run(lvtab *vt, lcursor *c, lf_error *e);
-/* The value of search hidden column h (H_DISTANCE, H_K, H_METRIC, H_OPTIONS). */
+/* The value of search hidden column h (H_DISTANCE, H_K, H_METRIC, H_OPTIONS,
+** H_SCORE, H_RELEVANCE). */
 void vtab_search_column(const lcursor *c, sqlite3_context *ctx, int h);
 void vtab_search_reset(vtab_search *s);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
+/* search_func.c: the fts() and knn() table-valued functions. */
+int vtab_search_func_register(sqlite3 *db);
 
 #endif

@@ -97,16 +97,16 @@ static void txn_free(lf_store *st, const char *root, vtab_txn *t, int drop_files
 }
 
 int vtab_write_begin(lvtab *vt) {
-  if (vt->pin_tag)
+  if (vt->args.tag)
     return vtab_error(vt, "lance: %s: the table is pinned to tag '%s' and is read-only",
-                      vt->name, vt->pin_tag);
-  if (vt->pin_version)
+                      vt->name, vt->args.tag);
+  if (vt->args.version)
     return vtab_error(vt, "lance: %s: the table is pinned to version %llu and is read-only",
-                      vt->name, (unsigned long long)vt->pin_version);
+                      vt->name, (unsigned long long)vt->args.version);
   vtab_txn *t = calloc(1, sizeof *t);
   if (!t) return SQLITE_NOMEM;
   lf_error e = {0};
-  if (lf_dataset_open(vt->store, vt->root, 0, NULL, &t->base, &e)) {
+  if (lf_dataset_open(vt->store, vt->args.path, 0, NULL, &t->base, &e)) {
     free(t);
     return vtab_lf_error(vt, &e);
   }
@@ -119,7 +119,7 @@ int vtab_write_begin(lvtab *vt) {
 lf_dataset *vtab_write_snapshot(lvtab *vt) { return vt->txn ? vt->txn->base : NULL; }
 
 void vtab_write_free(lvtab *vt) {
-  txn_free(vt->store, vt->root, vt->txn, vt->txn && !vt->txn->published);
+  txn_free(vt->store, vt->args.path, vt->txn, vt->txn && !vt->txn->published);
   vt->txn = NULL;
 }
 
@@ -152,36 +152,12 @@ static int touch(vtab_txn *t, uint64_t id, int *nomem) {
   return 1;
 }
 
-static int is_deleted(const uint32_t *del, size_t n, uint64_t off) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (del[mid] < off) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < n && del[lo] == off;
-}
-
 /* Fragment index and offset of the live row with row id `id` in the base version. */
 static int locate(lvtab *vt, uint64_t id, int *fi, uint64_t *off) {
   lf_dataset *ds = vt->txn->base;
   lf_error e = {0};
-  int nf = lf_dataset_num_fragments(ds);
-  for (int i = 0; i < nf; i++) {
-    const lf_fragment *fr = lf_dataset_fragment(ds, i);
-    if (lf_dataset_stable_row_ids(ds)) {
-      /* an updated row's id is also in the fragment it moved out of, deleted there */
-      const lf_rowids *r;
-      const uint32_t *del;
-      size_t ndel;
-      if (lf_dataset_row_ids(ds, i, &r, &e) || lf_dataset_deletions(ds, i, &del, &ndel, &e))
-        return vtab_lf_error(vt, &e);
-      if (r && lf_rowids_find(r, id, off) && !is_deleted(del, ndel, *off)) return *fi = i, SQLITE_OK;
-    } else if (fr->id == id >> 32 && (id & 0xffffffffu) < fr->physical_rows) {
-      *off = id & 0xffffffffu;
-      return *fi = i, SQLITE_OK;
-    }
-  }
+  if (lf_dataset_locate(ds, id, fi, off, &e)) return vtab_lf_error(vt, &e);
+  if (*fi >= 0) return SQLITE_OK;
   return vtab_error(vt, "lance: %s: row %lld is not in version %llu, the version this "
                     "transaction writes to", vt->name, (long long)id,
                     (unsigned long long)lf_dataset_version(ds));
@@ -229,6 +205,9 @@ static int record_delete(lvtab *vt, uint64_t id, int is_update) {
 static int ensure_builders(lvtab *vt) {
   vtab_txn *t = vt->txn;
   if (t->cols) return SQLITE_OK;
+  if (t->major == 0 && t->minor < 3) /* data_version "0.1", or files with footer 0.1 / 0.2 */
+    return vtab_error(vt, "lance: %s: writing rows to a dataset of legacy (v1) Lance files "
+                      "is not supported (2.1 and 2.2 are)", vt->name);
   if (t->major != 2 || (t->minor != 1 && t->minor != 2))
     return vtab_error(vt, "lance: %s: writing rows to a dataset of Lance file version %d.%d "
                       "is not supported (2.1 and 2.2 are)", vt->name, t->major, t->minor);
@@ -273,7 +252,7 @@ static int spill(lvtab *vt) {
   if (!t->nrows) return SQLITE_OK;
   if (!t->w) {
     lf_data_file_name(t->wname, sizeof t->wname);
-    if (lf_writer_open(vt->store, vt->root, t->wname, t->schema, t->major, t->minor, &t->w, &e))
+    if (lf_writer_open(vt->store, vt->args.path, t->wname, t->schema, t->major, t->minor, &t->w, &e))
       return vtab_lf_error(vt, &e);
   }
   for (int i = 0; i < t->schema->n_fields; i++) lf_array_finish(&t->cols[i]);
@@ -400,7 +379,7 @@ static int publish(lvtab *vt) {
   req.dels = fd;
   uint64_t version = 0;
   lf_error e = {0};
-  int rc = lf_commit(vt->store, vt->root, lf_dataset_manifest(t->base), &req, &version, &e);
+  int rc = lf_commit(vt->store, vt->args.path, lf_dataset_manifest(t->base), &req, &version, &e);
   free(nf);
   free(fd);
   if (rc) return vtab_lf_error(vt, &e);
@@ -424,25 +403,25 @@ int vtab_write_sync(lvtab *vt) {
 int vtab_create_dataset(lvtab *vt, char **err) {
   lf_schema s;
   lf_error e = {0};
-  int lrc = lf_schema_from_ddl(vt->new_schema, &s, &e);
+  int lrc = lf_schema_from_ddl(vt->args.schema, &s, &e);
   if (!lrc) {
     lf_commit_req req = {0};
     req.kind = LF_COMMIT_CREATE;
     req.schema = &s;
-    req.data_version = vt->new_version ? vt->new_version : "2.2";
-    req.v2_paths = !vt->new_v1_paths;
-    req.stable_row_ids = vt->new_stable_ids;
+    req.data_version = vt->args.storage ? vt->args.storage : "2.2";
+    req.v2_paths = vt->args.v2_paths != 0;
+    req.stable_row_ids = vt->args.stable_row_ids == 1;
     uint64_t version;
-    lrc = lf_commit(vt->store, vt->root, NULL, &req, &version, &e);
+    lrc = lf_commit(vt->store, vt->args.path, NULL, &req, &version, &e);
     lf_schema_reset(&s);
   }
   if (!lrc) return SQLITE_OK;
-  *err = sqlite3_mprintf("lance: %s: cannot create dataset %s: %s", vt->name, vt->root, e.msg);
+  *err = sqlite3_mprintf("lance: %s: cannot create dataset %s: %s", vt->name, vt->args.path, e.msg);
   return lrc == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
 }
 
 int vtab_write_commit(lvtab *vt) {
-  txn_free(vt->store, vt->root, vt->txn, 0);
+  txn_free(vt->store, vt->args.path, vt->txn, 0);
   vt->txn = NULL;
   return SQLITE_OK;
 }

@@ -1,8 +1,12 @@
 /*
 ** bm25.c: owns BM25 scoring as LanceDB 0.39 computes it for an FTS index:
-** an OR query over already tokenized query tokens, exhaustive (every
-** posting of every query token is scored; LanceDB's WAND pruning skips only
-** documents that cannot reach the top k, so the top k are the same).
+** a query of already tokenized query tokens, exhaustive (every posting of
+** every query token is scored; LanceDB's WAND pruning skips only documents
+** that cannot reach the top k, so the top k are the same).  A row matches
+** when it holds any token (OR); with AND when it holds a token of every
+** query position (several tokens at one position are the fuzzy expansions
+** of one word: any of them will do); a phrase is AND plus the positions
+** (fts_phrase.c).  Which rows match changes, how a row scores does not.
 **
 ** Statistics, all float32 like LanceDB's scorer:
 **   N      documents in every partition (rows with at least one token;
@@ -56,6 +60,8 @@ typedef struct qtok {
   const char *s;
   size_t len;
   int first;          /* the first token equal to this one (itself if none) */
+  uint32_t pos;       /* query position */
+  int group;          /* index of its position among the distinct ones */
   uint64_t df;
   float idf;
   int64_t *ids;       /* per partition: token id, or -1 */
@@ -64,11 +70,12 @@ typedef struct qtok {
 typedef struct bm25_run {
   lf_fts *idx;
   const lf_fts_query *q;
-  int nparts, nt;
+  int nparts, nt, ngroups;
   qtok *t;
   uint64_t num_docs;
   float avgdl;
   int quantize;       /* format version 3: lengths as their 4-bit-mantissa code */
+  int need_all;       /* AND or phrase: every group must be held */
 } bm25_run;
 
 static void run_free(bm25_run *r) {
@@ -76,14 +83,29 @@ static void run_free(bm25_run *r) {
   free(r->t);
 }
 
+/* Query positions (ascending) and their groups. */
+static int run_groups(bm25_run *r, lf_error *err) {
+  const lf_fts_query *q = r->q;
+  for (int i = 0; i < r->nt; i++) {
+    qtok *t = &r->t[i];
+    t->pos = q->positions ? q->positions[i] : (uint32_t)i;
+    if (i && t->pos < r->t[i - 1].pos) return lf_err(err, LF_ARG, "query positions do not ascend");
+    if (!i || t->pos != r->t[i - 1].pos) r->ngroups++;
+    t->group = r->ngroups - 1;
+  }
+  r->need_all = q->op_and || q->phrase;
+  return LF_OK;
+}
+
 /* Look every query token up in every partition (a repeated token once);
 ** sum the df; then N, avgdl and the idf over the index plus extra. */
 static int run_tokens(bm25_run *r, const lf_fts_extra *extra, lf_error *err) {
   const lf_fts_query *q = r->q;
   r->nt = q->ntokens;
-  r->nparts = lf_fts_num_partitions(r->idx);
+  r->nparts = r->idx ? lf_fts_num_partitions(r->idx) : 0;
   if (!(r->t = calloc((size_t)r->nt + 1, sizeof *r->t))) return lf_err(err, LF_NOMEM, "out of memory");
-  for (int i = 0; i < r->nt; i++) {
+  int rc = run_groups(r, err);
+  for (int i = 0; !rc && i < r->nt; i++) {
     qtok *t = &r->t[i];
     t->s = q->tokens[i];
     t->len = q->lens ? q->lens[i] : strlen(t->s);
@@ -105,8 +127,9 @@ static int run_tokens(bm25_run *r, const lf_fts_extra *extra, lf_error *err) {
     }
     if (t->first < i) t->df = r->t[t->first].df;
   }
-  lf_fts_stats s;
-  lf_fts_stats_get(r->idx, -1, &s);
+  if (rc) return rc;
+  lf_fts_stats s = {0, 0};
+  if (r->idx) lf_fts_stats_get(r->idx, -1, &s);
   r->num_docs = s.num_docs + (extra ? extra->num_docs : 0);
   uint64_t tokens = s.total_tokens + (extra ? extra->total_tokens : 0);
   r->avgdl = r->num_docs ? lf_bm25_avgdl(tokens, r->num_docs) : 0;
@@ -119,7 +142,7 @@ static int run_tokens(bm25_run *r, const lf_fts_extra *extra, lf_error *err) {
 
 int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
                         uint64_t *num_docs, float *avgdl, float *idf, lf_error *err) {
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0, 0};
+  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, 0, 0};
   int rc = q->ntokens < 0 ? lf_err(err, LF_ARG, "negative token count") : run_tokens(&r, extra, err);
   if (!rc) {
     *num_docs = r.num_docs;
@@ -196,36 +219,77 @@ static int in_sorted(const uint32_t *a, size_t n, uint32_t v) {
   return lo < n && a[lo] == v;
 }
 
-/* Score partition p: merge the query tokens' posting lists by doc id. */
-static int score_part(bm25_run *r, int p, lf_fts_posting *pl, topk *top, lf_error *err) {
-  size_t ndel, *cur = calloc((size_t)r->nt + 1, sizeof *cur);
-  const uint32_t *del = lf_fts_deleted_fragments(r->idx, &ndel);
-  int rc = cur ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+/* Read partition p's lists of the query tokens (a repeated token's once).
+** *live = 0 when no row of p can match (AND or phrase: a position none of
+** whose tokens p holds). */
+static int part_read(bm25_run *r, int p, lf_fts_posting *pl, int *live, lf_error *err) {
+  int flags = LF_FTS_ROW_IDS | (r->q->phrase ? LF_FTS_POSITIONS : 0), rc = LF_OK;
+  *live = 1;
+  for (int g = 0, i = 0; r->need_all && g < r->ngroups; g++) {
+    int held = 0;
+    for (; i < r->nt && r->t[i].group == g; i++) held |= r->t[i].ids[p] >= 0;
+    if (!held) *live = 0;
+  }
   for (int i = 0; !rc && i < r->nt; i++) {
     pl[i].n = 0;
-    if (r->t[i].first == i && r->t[i].ids[p] >= 0)
-      rc = lf_fts_posting_read(r->idx, p, (uint32_t)r->t[i].ids[p], LF_FTS_ROW_IDS, &pl[i], err);
+    if (*live && r->t[i].first == i && r->t[i].ids[p] >= 0)
+      rc = lf_fts_posting_read(r->idx, p, (uint32_t)r->t[i].ids[p], flags, &pl[i], err);
   }
-  while (!rc) {
+  return rc;
+}
+
+/* The list of token i (its first copy's) holds doc at its cursor. */
+static int holds(const bm25_run *r, const lf_fts_posting *pl, const size_t *cur, int i,
+                 uint32_t doc) {
+  int l = r->t[i].first;
+  return cur[l] < pl[l].n && pl[l].doc_ids[cur[l]] == doc;
+}
+
+/* AND and phrase: doc holds a token of every position, and the phrase. */
+static int doc_matches(bm25_run *r, const lf_fts_posting *pl, const size_t *cur, uint32_t doc,
+                       lf_fts_phrase_term *pt, int *match, lf_error *err) {
+  *match = 1;
+  for (int g = 0, i = 0; g < r->ngroups && *match; g++) {
+    int held = 0;
+    for (; i < r->nt && r->t[i].group == g; i++) held |= holds(r, pl, cur, i, doc);
+    *match = held;
+  }
+  if (!*match || !r->q->phrase) return LF_OK;
+  for (int i = 0; i < r->nt; i++) { /* a phrase has one token per position */
+    const lf_fts_posting *l = &pl[r->t[i].first];
+    size_t c = cur[r->t[i].first];
+    pt[i] = (lf_fts_phrase_term){l->positions + l->pos_start[c],
+                                 l->pos_start[c + 1] - l->pos_start[c], r->t[i].pos};
+  }
+  return lf_fts_phrase_match(pt, r->nt, r->q->slop, 0, match, err);
+}
+
+/* Score partition p: merge the query tokens' posting lists by doc id. */
+static int score_part(bm25_run *r, int p, lf_fts_posting *pl, lf_fts_phrase_term *pt, topk *top,
+                      lf_error *err) {
+  size_t ndel, *cur = calloc((size_t)r->nt + 1, sizeof *cur);
+  const uint32_t *del = lf_fts_deleted_fragments(r->idx, &ndel);
+  int live = 0, rc = cur ? part_read(r, p, pl, &live, err) : lf_err(err, LF_NOMEM, "out of memory");
+  while (!rc && live) {
     uint32_t doc = UINT32_MAX;
-    int any = 0, at = -1;
+    int any = 0, at = -1, match = 1;
     for (int i = 0; i < r->nt; i++)
       if (cur[i] < pl[i].n && (!any || pl[i].doc_ids[cur[i]] < doc))
         doc = pl[i].doc_ids[cur[i]], any = 1, at = i;
     if (!any) break;
+    if (r->need_all && (rc = doc_matches(r, pl, cur, doc, pt, &match, err))) break;
     float score = 0;
-    for (int i = 0; i < r->nt; i++) { /* lists of repeated tokens are empty */
+    for (int i = 0; match && i < r->nt; i++) { /* lists of repeated tokens are empty */
       int l = r->t[i].first;
-      if (cur[l] < pl[l].n && pl[l].doc_ids[cur[l]] == doc) {
-        uint32_t dl = pl[l].num_tokens[cur[l]];
-        if (r->quantize) dl = lf_bm25_quantize_len(dl);
-        score += r->t[i].idf * lf_bm25_weight(pl[l].freqs[cur[l]], dl, r->avgdl);
-      }
+      if (!holds(r, pl, cur, i, doc)) continue;
+      uint32_t dl = pl[l].num_tokens[cur[l]];
+      if (r->quantize) dl = lf_bm25_quantize_len(dl);
+      score += r->t[i].idf * lf_bm25_weight(pl[l].freqs[cur[l]], dl, r->avgdl);
     }
     uint64_t row = pl[at].row_ids[cur[at]];
     for (int i = 0; i < r->nt; i++)
       if (cur[i] < pl[i].n && pl[i].doc_ids[cur[i]] == doc) cur[i]++;
-    if (ndel && in_sorted(del, ndel, (uint32_t)(row >> 32))) continue;
+    if (!match || (ndel && in_sorted(del, ndel, (uint32_t)(row >> 32)))) continue;
     if (r->q->filter && !r->q->filter(r->q->filter_ctx, row)) continue;
     if (topk_push(top, (lf_fts_hit){row, score})) rc = lf_err(err, LF_NOMEM, "out of memory");
   }
@@ -238,14 +302,19 @@ int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n
   *hits = NULL;
   *n = 0;
   if (q->ntokens < 0) return lf_err(err, LF_ARG, "negative token count");
-  bm25_run r = {idx, q, 0, 0, NULL, 0, 0, lf_fts_format_version(idx) >= 3};
+  if (q->phrase && !lf_fts_has_positions(idx))
+    return lf_err(err, LF_ARG, "a phrase needs an index with positions");
+  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, lf_fts_format_version(idx) >= 3, 0};
   topk top = {NULL, 0, 0, q->k};
   lf_fts_posting *pl = NULL;
+  lf_fts_phrase_term *pt = NULL;
   int rc = run_tokens(&r, NULL, err);
-  if (!rc && !(pl = calloc((size_t)r.nt + 1, sizeof *pl))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  for (int p = 0; !rc && r.num_docs && p < r.nparts; p++) rc = score_part(&r, p, pl, &top, err);
+  if (!rc && (!(pl = calloc((size_t)r.nt + 1, sizeof *pl)) || !(pt = calloc((size_t)r.nt + 1, sizeof *pt))))
+    rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int p = 0; !rc && r.num_docs && p < r.nparts; p++) rc = score_part(&r, p, pl, pt, &top, err);
   for (int i = 0; pl && i < r.nt; i++) lf_fts_posting_reset(&pl[i]);
   free(pl);
+  free(pt);
   run_free(&r);
   if (rc) {
     free(top.h);

@@ -230,7 +230,14 @@ struct lf_fst_iter {
   size_t depth, cap;
   uint8_t *key;
   size_t kcap;
+  lf_fst_filter keep;  /* NULL: descend everywhere */
+  void *keep_ctx;
 };
+
+void lf_fst_iter_filter(lf_fst_iter *it, lf_fst_filter keep, void *ctx) {
+  it->keep = keep;
+  it->keep_ctx = ctx;
+}
 
 static int grow(void **p, size_t *cap, size_t need, size_t size) {
   if (need <= *cap) return 0;
@@ -318,6 +325,7 @@ int lf_fst_iter_next(lf_fst_iter *it, int *got, const uint8_t **key, size_t *kle
       rc = lf_err(err, LF_NOMEM, "out of memory");
     if (rc) return rc;
     it->key[fr->klen] = inp;
+    if (it->keep && !it->keep(it->keep_ctx, it->key, fr->klen + 1)) continue;
     if ((rc = push(it, addr, fr->out + o, fr->klen + 1, err))) return rc;
   }
   return LF_OK;

@@ -301,6 +301,13 @@ int lf_fts_token_lookup(lf_fts *idx, int part, const char *tok, size_t len, int 
   return rc;
 }
 
+int lf_fts_part_fst(lf_fts *idx, int part, const lf_fst **out, lf_error *err) {
+  int rc = check_part(idx, part, err);
+  if (!rc) rc = load_fst(idx, &idx->parts[part], err);
+  *out = rc ? NULL : &idx->parts[part].fst;
+  return rc;
+}
+
 struct lf_fts_tokens {
   lf_fst_iter *it;
 };

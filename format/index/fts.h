@@ -34,6 +34,7 @@
 
 #include "lf_error.h"
 #include "store.h"
+#include "tokenize.h"
 
 /* The tokenizer parameters the index was built with (metadata "params").
 ** A member missing from the JSON keeps the default shown; "has_" flags say
@@ -74,6 +75,10 @@ int lf_fts_open(lf_store *store, const char *dataset_root, const char *uuid, lf_
 void lf_fts_free(lf_fts *idx);
 
 const lf_fts_params *lf_fts_get_params(const lf_fts *idx);
+/* The tokenizer an index with params p was built with (fts_tok.c): LanceDB
+** tokenizes queries with it.  LF_UNSUPPORTED for JSON-document indexes and
+** for tokenizers tokenize.h does not have (lf_tok_new's errors). */
+int lf_fts_tokenizer(const lf_fts_params *p, lf_tok **out, lf_error *err);
 /* metadata format_version: 1 (fixed32 tails), 2 (varint tails, 128-document
 ** blocks) or 3 (256-document blocks). */
 int lf_fts_format_version(const lf_fts *idx);
@@ -176,15 +181,50 @@ typedef struct lf_fts_query {
   size_t k;                   /* top k (0 = every matching row) */
   lf_fts_row_filter filter;   /* NULL keeps every row */
   void *filter_ctx;
+  /* Beyond OR (all zero: a row matches when it holds any token): */
+  const uint32_t *positions;  /* each token's query position, ascending (NULL:
+                              ** token i at i); tokens sharing a position are
+                              ** alternatives (fuzzy expansions of one word) */
+  int op_and;                 /* a row must hold a token of every position */
+  int phrase;                 /* op_and, and the positions must form the phrase
+                              ** (lf_fts_phrase_match with slop; the index must
+                              ** have positions, else LF_ARG) */
+  uint32_t slop;
 } lf_fts_query;
 
-/* Top-k rows of the index matching any query token (OR), by BM25 score with
-** the index's own statistics (N and avgdl of every partition, deleted rows
-** included), best first (ties by row id ascending), into *hits (malloc'd,
-** caller frees; NULL when *n == 0).  Rows of the index's deleted fragments
-** and rows the filter drops are skipped. */
+/* Top-k rows of the index matching q, by BM25 score with the index's own
+** statistics (N and avgdl of every partition, deleted rows included), best
+** first (ties by row id ascending), into *hits (malloc'd, caller frees; NULL
+** when *n == 0).  A row's score sums idf * weight over the tokens it holds
+** (each token on its own, alternatives included).  Rows of the index's
+** deleted fragments and rows the filter drops are skipped. */
 int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n,
                 lf_error *err);
+
+/* ---- Phrases and fuzzy terms ---------------------------------------------------- */
+/* One phrase term in one document: its positions there (ascending, n of them)
+** and its position in the query. */
+typedef struct lf_fts_phrase_term {
+  const uint32_t *pos;
+  uint32_t n;
+  uint32_t qpos;
+} lf_fts_phrase_term;
+/* *match = 1 when the document holds the phrase terms[0..n) (in query order)
+** within slop as LanceDB 0.39 decides it (fts_phrase.c): for a document of the
+** index (flat 0: a greedy walk that misses some), or one its flat search reads
+** (flat 1: exhaustively).  LF_OK or LF_NOMEM. */
+int lf_fts_phrase_match(const lf_fts_phrase_term *terms, int n, uint32_t slop, int flat,
+                        int *match, lf_error *err);
+
+/* The tokens of partition part within Levenshtein distance `distance` of
+** tok[0..len) (edits of Unicode code points: insertions, deletions,
+** substitutions) that start with tok's first prefix_len bytes, in byte
+** order, at most limit of them: cb(ctx, token, token_len, token_id) for each
+** (token valid during the call; a non-zero return stops and is returned). */
+typedef int (*lf_fts_token_cb)(void *ctx, const char *tok, size_t len, uint32_t token_id);
+int lf_fts_fuzzy_tokens(lf_fts *idx, int part, const char *tok, size_t len, uint32_t distance,
+                        size_t prefix_len, size_t limit, lf_fts_token_cb cb, void *ctx,
+                        lf_error *err);
 
 /* Documents outside the index (rows of fragments it does not cover) that the
 ** caller scores itself, as LanceDB's flat search does: their count, their
@@ -201,7 +241,8 @@ typedef struct lf_fts_extra {
 ** index with extra = NULL (what lf_fts_bm25 does) and the rows the index
 ** does not cover with extra = those rows' statistics, then merges both by
 ** score: score a flat row as sum over query tokens of
-** idf[i] * lf_bm25_weight(tf, doc_tokens, avgdl). */
+** idf[i] * lf_bm25_weight(tf, doc_tokens, avgdl).  idx NULL: no index, the
+** statistics are extra's alone (a column searched without an index). */
 int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
                         uint64_t *num_docs, float *avgdl, float *idf, lf_error *err);
 

@@ -31,6 +31,11 @@ int lf_fst_iter_new(const lf_fst *f, const uint8_t *prefix, size_t plen, lf_fst_
 int lf_fst_iter_next(lf_fst_iter *it, int *got, const uint8_t **key, size_t *klen,
                      uint64_t *val, lf_error *err);
 void lf_fst_iter_free(lf_fst_iter *it);
+/* Prune the walk: before descending along a key's next byte, keep(ctx, key,
+** klen) is asked (key[0..klen) with that byte last); 0 skips every key below
+** it.  Keys that end where the walk is are still returned. */
+typedef int (*lf_fst_filter)(void *ctx, const uint8_t *key, size_t klen);
+void lf_fst_iter_filter(lf_fst_iter *it, lf_fst_filter keep, void *ctx);
 
 /* ---- posting.c: bitpacked blocks, posting blocks, position blocks ---------- */
 /* Unpack lanes * 32 values of `bits` (0..32) bits each from the
@@ -89,5 +94,38 @@ int lf_fts_layout_from_meta(const lf_kv *kv, int n, lf_fts_layout *out, lf_error
 /* The document count of token_id's posting list (its _length), without
 ** decoding the list. */
 int lf_fts_posting_len(lf_fts *idx, int part, uint32_t token_id, uint32_t *n, lf_error *err);
+/* Partition part's token dictionary (read on first use, owned by idx). */
+int lf_fts_part_fst(lf_fts *idx, int part, const lf_fst **out, lf_error *err);
+
+/* ---- fts_fuzzy.c: Levenshtein distance over code points ----------------------- */
+/* A query word against keys growing byte by byte (a depth-first walk): one
+** row of the edit-distance table per key length.  UTF-8 keys only: a row is
+** computed when a key's last code point is complete. */
+typedef struct lf_lev {
+  uint32_t *q;           /* the query's code points */
+  size_t m;              /* their count */
+  uint32_t k;            /* the largest distance accepted */
+  const uint8_t *prefix; /* keys must start with these bytes */
+  size_t plen;
+  uint32_t *rows;        /* (m + 1) per key length, grown on demand */
+  size_t *start;         /* per key length: where its unfinished code point starts */
+  size_t cap;            /* key lengths the arrays hold */
+  int nomem;             /* a step ran out of memory (and pruned) */
+} lf_lev;
+int lf_lev_init(lf_lev *l, const char *word, size_t len, uint32_t k, size_t plen, lf_error *err);
+void lf_lev_reset(lf_lev *l);
+/* key[0..klen) extends the key the previous call saw at klen - 1 bytes by one
+** byte.  0: no key starting so can be within distance k (or lacks the prefix,
+** or is not UTF-8, or memory ran out: nomem set); 1: it may. */
+int lf_lev_step(lf_lev *l, const uint8_t *key, size_t klen);
+/* After lf_lev_step accepted key[0..klen) (or klen == 0): 1 when that key
+** itself is within distance k and has the prefix. */
+int lf_lev_accepts(const lf_lev *l, size_t klen);
+/* *fits = 0 when LanceDB would refuse to build word's fuzzy automaton of
+** distance k (over 10000 states; fts_fuzzy.c says which words are counted). */
+int lf_lev_automaton_fits(const char *word, size_t len, uint32_t k, int *fits, lf_error *err);
+/* Levenshtein distance of two UTF-8 strings in code points (for tests and
+** for checking): (size_t)-1 on invalid UTF-8 or out of memory. */
+size_t lf_lev_distance(const char *a, size_t alen, const char *b, size_t blen);
 
 #endif

@@ -48,6 +48,9 @@ struct lf_tok {
   lf_buf clean; /* the text, when it was not valid UTF-8 */
   lf_buf low;   /* the lower-cased token */
   lf_buf out;   /* the folded token */
+  const char *text;   /* the text being tokenized (valid UTF-8), len bytes */
+  size_t len;
+  size_t from, to;    /* the current token's source bytes in text */
 };
 
 void lf_tok_params_init(lf_tok_params *p, const char *base_tokenizer) {
@@ -237,6 +240,8 @@ static void map_chars(lf_buf *b, const char *s, size_t n, const char *(*fn)(uint
 /* One token of the base tokenizer through the filters to the callback. */
 static int emit(lf_tok *t, const char *s, size_t n, uint32_t pos, lf_tok_cb cb, void *ctx,
                 lf_error *err) {
+  t->from = (size_t)(s - t->text);
+  t->to = t->from + n;
   if (t->max_len >= 0 && (unsigned long long)n >= (unsigned long long)t->max_len) return 0;
   if (t->lower) {
     map_chars(&t->low, s, n, lf_tok_lower_of, 1);
@@ -326,9 +331,18 @@ int lf_tok_run(lf_tok *t, const char *text, size_t len, lf_tok_cb cb, void *ctx,
                lf_error *err) {
   if (!text) text = "", len = 0;
   if (sanitize(t, &text, &len)) return lf_err(err, LF_NOMEM, "FTS tokenizer: out of memory");
+  t->text = text;
+  t->len = len;
   switch (t->base) {
     case BASE_RAW: return emit(t, text, len, 0, cb, ctx, err);
     case BASE_NGRAM: return run_ngram(t, text, len, cb, ctx, err);
     default: return run_split(t, text, len, cb, ctx, err);
   }
+}
+
+const char *lf_tok_span(const lf_tok *t, size_t *from, size_t *to, size_t *len) {
+  *from = t->from;
+  *to = t->to;
+  *len = t->len;
+  return t->text;
 }

@@ -75,4 +75,11 @@ typedef int (*lf_tok_cb)(void *ctx, const char *tok, size_t len, uint32_t positi
 int lf_tok_run(lf_tok *tok, const char *text, size_t len, lf_tok_cb cb, void *ctx,
                lf_error *err);
 
+/* From inside the callback: the bytes [*from, *to) of the returned text (*len
+** bytes) that the current token came from (before the filters changed it).
+** The text is the one given to lf_tok_run, or, when that was not valid UTF-8,
+** its repaired copy (each invalid sequence one U+FFFD); valid until lf_tok_run
+** returns. */
+const char *lf_tok_span(const lf_tok *tok, size_t *from, size_t *to, size_t *len);
+
 #endif

@@ -72,9 +72,14 @@ static void walk(lf_fts *idx) {
   lf_fts_tokens_free(it);
   lf_fts_posting_reset(&pl);
   const char *q[2] = {first[0], first[1]};
-  lf_fts_query query = {q, flen, nfirst, 10, NULL, NULL};
+  lf_fts_query query = {.tokens = q, .lens = flen, .ntokens = nfirst, .k = 10};
   lf_fts_hit *hits = NULL;
   size_t nh;
+  if (lf_fts_bm25(idx, &query, &hits, &nh, &err) == LF_OK) free(hits);
+  query.op_and = 1; /* AND, then the phrase (positions read) */
+  if (lf_fts_bm25(idx, &query, &hits, &nh, &err) == LF_OK) free(hits);
+  query.phrase = lf_fts_has_positions(idx);
+  query.slop = (uint32_t)(nfirst & 1);
   if (lf_fts_bm25(idx, &query, &hits, &nh, &err) == LF_OK) free(hits);
 }
 

@@ -1,13 +1,14 @@
 /*
 ** fuzz_fts_query.c: libFuzzer target for the full-text query parser
 ** (ext/fts/query.c): arbitrary text, plain or JSON, never crashes, and a parsed
-** tree is complete (every match/phrase node has a column and terms).
+** tree is complete (every match/phrase node has a column and terms); the same
+** bytes as tokenizer options (ext/fts/tok_options.c) parse or fail cleanly.
 */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fts/query.h"
+#include "fts/fts_sql.h"
 
 static void check(const fts_query *q) {
   if (!q) return;
@@ -30,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (fts_query_parse(z, "body", &q, err, sizeof err) == 0) check(q);
   else if (q || !err[0]) abort();
   fts_query_free(q);
+  fts_tok_spec spec;
+  lf_tok_params p;
+  if (fts_tok_options(z, &spec, &p, err, sizeof err) == 0) {
+    if (!p.base_tokenizer || !p.language) abort();
+  } else if (!err[0]) {
+    abort();
+  }
   free(z);
   return 0;
 }

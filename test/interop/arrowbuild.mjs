@@ -41,7 +41,8 @@ function varWidth(type, vals, large) {
  * Make an Arrow Data of `type` from `vals` (null = null).
  * Value conventions: 64-bit ints as BigInt (numbers accepted), Float16 as raw uint16
  * bits, strings as JS strings, binary as Uint8Array, date32 as day numbers,
- * timestamps as BigInt in the type's unit, lists as arrays, structs as objects,
+ * timestamps, date64 (ms), time64 and durations as BigInt in the type's unit, time32 as
+ * numbers, decimals as BigInt (the unscaled value), lists as arrays, structs as objects,
  * fixed-size lists as arrays (null rows get zero children), dictionary as the
  * decoded value (the dictionary is built from the distinct values in first-seen order).
  */
@@ -85,9 +86,26 @@ export function mk(type, vals, sharedDict) {
       return A.makeData({ type, length: n, ...validity(vals), data });
     }
     case T.Date: {
-      if (type.unit !== A.DateUnit.DAY) throw new Error("only date32");
+      if (type.unit !== A.DateUnit.DAY) return big64(type, vals);
       const arr = new Int32Array(n);
       for (let i = 0; i < n; i++) arr[i] = vals[i] ?? 0;
+      return A.makeData({ type, length: n, ...validity(vals), data: arr });
+    }
+    case T.Time: {
+      if (type.bitWidth === 64) return big64(type, vals);
+      const arr = new Int32Array(n);
+      for (let i = 0; i < n; i++) arr[i] = vals[i] ?? 0;
+      return A.makeData({ type, length: n, ...validity(vals), data: arr });
+    }
+    case T.Duration:
+      return big64(type, vals);
+    case T.Decimal: { // little-endian two's complement, 32-bit words
+      const words = type.bitWidth / 32;
+      const arr = new Uint32Array(n * words);
+      vals.forEach((v, i) => {
+        let u = BigInt.asUintN(type.bitWidth, BigInt(v ?? 0));
+        for (let k = 0; k < words; k++, u >>= 32n) arr[i * words + k] = Number(u & 0xffffffffn);
+      });
       return A.makeData({ type, length: n, ...validity(vals), data: arr });
     }
     case T.Timestamp: {
@@ -131,6 +149,13 @@ export function mk(type, vals, sharedDict) {
     default:
       throw new Error(`mk: unsupported type ${type}`);
   }
+}
+
+// 64-bit values (BigInt or number) of date64, time64 or duration types
+function big64(type, vals) {
+  const arr = new BigInt64Array(vals.length);
+  vals.forEach((v, i) => { arr[i] = v == null ? 0n : BigInt(v); });
+  return A.makeData({ type, length: vals.length, ...validity(vals), data: arr });
 }
 
 function buildDict(type, vals) {

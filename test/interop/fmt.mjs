@@ -178,6 +178,24 @@ function checkOffset(data) {
   if (data.offset !== 0) throw new Error(`fmt: sliced Arrow data (offset ${data.offset}) of type ${data.type} is not handled`);
 }
 
+// value i of 64-bit storage: BigInt64Array, or Int32Array pairs (low word first)
+function int64Of(vals, i) {
+  if (vals instanceof BigInt64Array) return vals[i];
+  if (vals instanceof Int32Array) return (BigInt(vals[2 * i + 1]) << 32n) | BigInt(vals[2 * i] >>> 0);
+  throw new Error(`fmt: 64-bit storage ${vals?.constructor?.name}`);
+}
+
+// decimal128 from four little-endian 32-bit words: the exact value as lance-dump prints it,
+// `scale` digits after the point ("-12.340", "0.05")
+export function fmtDecimal(words, scale) {
+  let u = 0n;
+  for (let k = 3; k >= 0; k--) u = (u << 32n) | BigInt(words[k] >>> 0);
+  const v = BigInt.asIntN(128, u);
+  const digits = (v < 0n ? -v : v).toString().padStart(scale + 1, "0");
+  const body = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return `"${v < 0n ? "-" : ""}${body}"`;
+}
+
 function int64At(values, i) {
   return values[i]; // BigInt64Array / BigUint64Array
 }
@@ -211,16 +229,17 @@ export function fmtValue(data, i) {
       return fmtHex(data.values.subarray(i * w, (i + 1) * w));
     }
     case T.Date:
-      if (type.unit !== A.DateUnit.DAY) throw new Error("fmt: date64 not handled");
+      if (type.unit !== A.DateUnit.DAY) return fmtDate32(Number(fdiv(int64Of(data.values, i), 86400000n)));
       return fmtDate32(data.values[i]);
-    case T.Timestamp: {
-      const vals = data.values;
-      let v;
-      if (vals instanceof BigInt64Array) v = vals[i];
-      else if (vals instanceof Int32Array) v = (BigInt(vals[2 * i + 1]) << 32n) | BigInt(vals[2 * i] >>> 0);
-      else throw new Error(`fmt: timestamp storage ${vals?.constructor?.name}`);
-      return fmtTimestamp(v, type.unit);
-    }
+    case T.Time:
+      return fmtInt(type.bitWidth === 64 ? int64Of(data.values, i) : data.values[i]);
+    case T.Duration:
+      return fmtInt(int64Of(data.values, i));
+    case T.Decimal:
+      if (type.bitWidth !== 128) throw new Error("fmt: decimal256 not handled");
+      return fmtDecimal(data.values.subarray(4 * i, 4 * i + 4), type.scale);
+    case T.Timestamp:
+      return fmtTimestamp(int64Of(data.values, i), type.unit);
     case T.List: {
       const o = data.valueOffsets;
       const child = data.children[0];

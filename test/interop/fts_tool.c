@@ -1,23 +1,28 @@
 /*
-** fts_tool.c: a command-line driver of format/index (the FTS index reader)
-** for the interop tests (test/interop/fts_run.sh, fts_check.mjs):
+** fts_tool.c: a command-line driver of format/index (the FTS index reader) and
+** of ext/fts (full-text search, fts_search) for the interop tests
+** (test/interop/fts_run.sh, fts_check.mjs; fts_query_run.sh):
 ** DIR may end in @VERSION (default: the latest version).
-**   fts-tool info   DIR INDEX            the index as this library reads it: params,
-**                                        format, partitions and their statistics (JSON)
-**   fts-tool search DIR INDEX K TOKEN... BM25 top K (0 = all) over the dataset,
-**                                        one {"row_id","score"} line each
-** INDEX is an index name or uuid.  search scores the indexed rows with
-** lf_fts_bm25 (deleted rows filtered out) and the rows of fragments the index
-** does not cover the way LanceDB does (a flat search: their documents join the
-** statistics).  Its tokenizer for those rows is the test's: ASCII letters and
-** digits form tokens, lower-cased; the test data is made for it.
+**   fts-tool info   DIR INDEX           the index as this library reads it: params,
+**                                       format, partitions and their statistics (JSON)
+**   fts-tool search DIR INDEX K WORD... the words as one plain-text query on the
+**                                       index's column: top K (0 = all)
+**   fts-tool query  DIR COLUMN QUERY    every row of the full-text query QUERY
+**                                       (plain text on COLUMN, or LanceDB's JSON)
+**   fts-tool queries DIR                the same for each stdin line COLUMN<tab>QUERY:
+**                                       one JSON line each, {"hits":[[row_id,score]...]}
+**                                       or {"error":"CODE: message"}
+** search and query print one {"row_id","score"} line per row, best first: the
+** rows of the index and, searched flat as LanceDB does, those of fragments the
+** index does not cover, rows of deleted fragments dropped (rows deleted in the
+** dataset are the caller's to drop: fts_search leaves them).
 ** Exit status 1 and the error (code name first) on failure.
 */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fts/fts.h"
 #include "index/fts.h"
 #include "lf_int.h"
 
@@ -90,161 +95,127 @@ static int info(lf_fts *idx) {
   return 0;
 }
 
-/* ---- search --------------------------------------------------------------- */
-
-typedef struct live {
-  lf_dataset *ds;
-} live;
+/* ---- search and query --------------------------------------------------------- */
 
 static int cmp_u32(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
   return x < y ? -1 : x > y;
 }
 
-/* Keep a row when its fragment is still in the dataset and the offset is
-** not deleted (row ids are row addresses here: no stable row ids). */
-static int keep_row(void *ctx, uint64_t row) {
-  live *l = ctx;
+/* A row the dataset still has: its fragment is there and the offset not
+** deleted (row ids are row addresses here: no stable row ids).  The SQL side
+** drops deleted rows the same way when it reads them. */
+static int live_row(lf_dataset *ds, uint64_t row) {
   uint32_t frag = (uint32_t)(row >> 32), off = (uint32_t)row;
-  for (int i = 0; i < lf_dataset_num_fragments(l->ds); i++) {
-    if (lf_dataset_fragment(l->ds, i)->id != frag) continue;
+  for (int i = 0; i < lf_dataset_num_fragments(ds); i++) {
+    if (lf_dataset_fragment(ds, i)->id != frag) continue;
     const uint32_t *rows;
     size_t n;
     lf_error err;
-    if (lf_dataset_deletions(l->ds, i, &rows, &n, &err)) return 1;
+    if (lf_dataset_deletions(ds, i, &rows, &n, &err)) return 1;
     return !(n && bsearch(&off, rows, n, sizeof *rows, cmp_u32));
   }
   return 0;
 }
 
-typedef struct flat {
-  int nt;
-  char **toks;
-  uint64_t docs, tokens, *df;
-  size_t n, cap;
-  lf_fts_hit *hits;    /* matching unindexed rows (score filled later) */
-  uint32_t *tf, *dl;   /* n * nt term frequencies, n lengths */
-} flat;
-
-/* Tokenize one row; count it; keep it when it holds a query token. */
-static int flat_row(flat *f, uint64_t row, const uint8_t *s, uint64_t len) {
-  uint32_t tf[64] = {0}, dl = 0;
-  char word[64];
-  for (uint64_t i = 0; i < len;) {
-    if (!isalnum(s[i])) {
-      i++;
-      continue;
+/* The first k (0: all) live rows of hits. */
+static void print_hits(lf_dataset *ds, const lf_fts_hit *hits, size_t n, size_t k) {
+  for (size_t i = 0, shown = 0; i < n && (!k || shown < k); i++)
+    if (live_row(ds, hits[i].row_id)) {
+      printf("{\"row_id\":%llu,\"score\":%.9g}\n", (unsigned long long)hits[i].row_id, hits[i].score);
+      shown++;
     }
-    size_t w = 0;
-    for (; i < len && isalnum(s[i]); i++)
-      if (w < sizeof word - 1) word[w++] = (char)tolower(s[i]);
-    word[w] = 0;
-    dl++;
-    for (int t = 0; t < f->nt; t++) tf[t] += !strcmp(word, f->toks[t]);
-  }
-  if (!dl) return 0; /* LanceDB counts documents with tokens only */
-  f->docs++;
-  f->tokens += dl;
-  int any = 0;
-  for (int t = 0; t < f->nt; t++) f->df[t] += tf[t] > 0, any |= tf[t] > 0;
-  if (!any) return 0;
-  if (f->n == f->cap) {
-    f->cap = f->cap ? f->cap * 2 : 64;
-    f->hits = realloc(f->hits, f->cap * sizeof *f->hits);
-    f->tf = realloc(f->tf, f->cap * (size_t)f->nt * 4);
-    f->dl = realloc(f->dl, f->cap * 4);
-    if (!f->hits || !f->tf || !f->dl) return -1;
-  }
-  f->hits[f->n].row_id = row;
-  memcpy(f->tf + f->n * (size_t)f->nt, tf, (size_t)f->nt * 4);
-  f->dl[f->n++] = dl;
-  return 0;
 }
 
-static int in_frags(const lf_index_meta *m, uint64_t frag) {
-  for (size_t i = 0; i < m->n_frags; i++)
-    if (m->frags[i] == frag) return 1;
-  return 0;
-}
-
-/* Scan the text column of the fragments the index does not cover (the
-** others are skipped by their live row counts, undecoded). */
-static int flat_scan(lf_dataset *ds, lf_store *st, const lf_index_meta *m, flat *f,
-                     lf_error *err) {
-  const lf_schema *s = lf_dataset_schema(ds);
-  int col = -1;
-  for (int i = 0; i < s->n_fields; i++)
-    if (m->n_fields && s->fields[i]->id == m->fields[0]) col = i;
-  if (col < 0) return lf_err(err, LF_NOTFOUND, "the index's column is not in the dataset");
-  lf_scan *sc = NULL;
-  const lf_scan_batch *b;
-  int rc = lf_scan_open(ds, st, &col, 1, &sc, err);
-  for (int fi = 0; !rc && fi < lf_dataset_num_fragments(ds); fi++) {
-    const uint32_t *del;
-    size_t ndel;
-    if ((rc = lf_dataset_deletions(ds, fi, &del, &ndel, err))) break;
-    uint64_t live = lf_dataset_fragment(ds, fi)->physical_rows - ndel;
-    if (in_frags(m, lf_dataset_fragment(ds, fi)->id)) {
-      rc = lf_scan_skip(sc, live, err);
-      continue;
-    }
-    while (!rc && live && !(rc = lf_scan_next(sc, live < 4096 ? live : 4096, &b, err)) && b->n) {
-      const lf_array *a = &b->cols[0];
-      for (uint64_t i = 0; !rc && i < b->n; i++)
-        if (!lf_array_is_null(a, i) &&
-            flat_row(f, b->rowids[i], a->data + a->offsets[i], a->offsets[i + 1] - a->offsets[i]))
-          rc = lf_err(err, LF_NOMEM, "out of memory");
-      live -= b->n;
-    }
-  }
-  lf_scan_free(sc);
+/* Run query text z (plain text or LanceDB's JSON) on ds with fts_search. */
+static int query(lf_store *st, lf_dataset *ds, const char *z, const char *column, size_t k,
+                 lf_error *err) {
+  char msg[256];
+  fts_query *q = NULL;
+  if (fts_query_parse(z, column, &q, msg, sizeof msg))
+    return lf_err(err, LF_ARG, "%s", msg);
+  fts_cache *cache = fts_cache_new();
+  lf_fts_hit *hits = NULL;
+  size_t n = 0;
+  int rc = cache ? fts_search(cache, st, ds, q, NULL, &hits, &n, err) : lf_err(err, LF_NOMEM, "out of memory");
+  if (!rc) print_hits(ds, hits, n, k);
+  free(hits);
+  fts_cache_free(cache);
+  fts_query_free(q);
   return rc;
 }
 
-static int by_score(const void *a, const void *b) {
-  const lf_fts_hit *x = a, *y = b;
-  if (x->score != y->score) return x->score > y->score ? -1 : 1;
-  return x->row_id < y->row_id ? -1 : x->row_id > y->row_id;
+/* queries: one "COLUMN<tab>QUERY" per stdin line, one JSON line out per query:
+** {"hits":[[row_id,score],...]} (live rows, best first) or {"error":"CODE: msg"}.
+** One cache serves them all, as one SQL table's does. */
+static int queries(lf_store *st, lf_dataset *ds) {
+  fts_cache *cache = fts_cache_new();
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  if (!cache) return 1;
+  while ((len = getline(&line, &cap, stdin)) > 0) {
+    if (line[len - 1] == '\n') line[--len] = 0;
+    char *tab = strchr(line, '\t'), msg[256];
+    if (!tab) continue;
+    *tab = 0;
+    fts_query *q = NULL;
+    lf_error err = {0};
+    lf_fts_hit *hits = NULL;
+    size_t n = 0;
+    int rc = fts_query_parse(tab + 1, line, &q, msg, sizeof msg) ? lf_err(&err, LF_ARG, "%s", msg)
+                                                                 : fts_search(cache, st, ds, q, NULL, &hits, &n, &err);
+    if (rc) {
+      char e[600];
+      snprintf(e, sizeof e, "%s: %s", lf_code_name(rc), err.msg);
+      printf("{\"error\":");
+      print_str(e);
+      printf("}\n");
+    } else {
+      printf("{\"hits\":[");
+      for (size_t i = 0, k = 0; i < n; i++)
+        if (live_row(ds, hits[i].row_id))
+          printf("%s[%llu,%.9g]", k++ ? "," : "", (unsigned long long)hits[i].row_id, hits[i].score);
+      printf("]}\n");
+    }
+    free(hits);
+    fts_query_free(q);
+  }
+  free(line);
+  fts_cache_free(cache);
+  return 0;
 }
 
-static int search(lf_store *st, lf_dataset *ds, lf_fts *idx, const lf_index_meta *m, size_t k,
-                  int nt, char **toks, lf_error *err) {
-  flat f = {nt, toks, 0, 0, calloc((size_t)nt + 1, 8), 0, 0, NULL, NULL, NULL};
-  live l = {ds};
-  lf_fts_query q = {(const char *const *)toks, NULL, nt, k, keep_row, &l};
-  lf_fts_hit *hits = NULL;
-  size_t n = 0;
-  float *idf = calloc((size_t)nt + 1, sizeof *idf), avgdl;
-  uint64_t ndocs;
-  int rc = f.df && idf ? flat_scan(ds, st, m, &f, err) : lf_err(err, LF_NOMEM, "out of memory");
-  lf_fts_extra extra = {f.docs, f.tokens, f.df};
-  if (!rc) rc = lf_fts_bm25(idx, &q, &hits, &n, err);
-  if (!rc) rc = lf_fts_bm25_weights(idx, &q, &extra, &ndocs, &avgdl, idf, err);
-  lf_fts_hit *all = rc ? NULL : realloc(hits, (n + f.n + 1) * sizeof *hits);
-  if (!rc && !all) rc = lf_err(err, LF_NOMEM, "out of memory");
-  if (!rc) hits = all;
-  for (size_t i = 0; !rc && i < f.n; i++) {
-    float score = 0;
-    for (int t = 0; t < nt; t++)
-      if (f.tf[i * (size_t)nt + t]) score += idf[t] * lf_bm25_weight(f.tf[i * (size_t)nt + t], f.dl[i], avgdl);
-    hits[n++] = (lf_fts_hit){f.hits[i].row_id, score};
-  }
-  if (!rc) qsort(hits, n, sizeof *hits, by_score);
-  for (size_t i = 0; !rc && i < n && (!k || i < k); i++)
-    printf("{\"row_id\":%llu,\"score\":%.9g}\n", (unsigned long long)hits[i].row_id, hits[i].score);
-  free(hits);
-  free(idf);
-  free(f.df);
-  free(f.hits);
-  free(f.tf);
-  free(f.dl);
+/* The name of the index's column. */
+static const char *index_column(const lf_dataset *ds, const lf_index_meta *m) {
+  const lf_schema *s = lf_dataset_schema(ds);
+  for (int i = 0; i < s->n_fields; i++)
+    if (m->n_fields && s->fields[i]->id == m->fields[0]) return s->fields[i]->name;
+  return NULL;
+}
+
+/* search: the tokens as a plain-text query (the test's tokens are words the
+** index's tokenizer keeps as they are), top k. */
+static int search(lf_store *st, lf_dataset *ds, const lf_index_meta *m, size_t k, int nt,
+                  char **toks, lf_error *err) {
+  const char *col = index_column(ds, m);
+  size_t len = 1;
+  for (int i = 0; i < nt; i++) len += strlen(toks[i]) + 1;
+  char *z = col ? calloc(len, 1) : NULL;
+  if (!col) return lf_err(err, LF_NOTFOUND, "the index's column is not in the dataset");
+  if (!z) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0; i < nt; i++) strcat(strcat(z, i ? " " : ""), toks[i]);
+  int rc = query(st, ds, z, col, k, err);
+  free(z);
   return rc;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 4 || (strcmp(argv[1], "info") && strcmp(argv[1], "search")) ||
-      (!strcmp(argv[1], "search") && (argc < 6 || argc - 5 > 64))) {
-    fprintf(stderr, "usage: fts-tool info DIR INDEX | search DIR INDEX K TOKEN...\n");
+  const char *cmd = argc > 1 ? argv[1] : "";
+  if (!(!strcmp(cmd, "info") && argc == 4) && !(!strcmp(cmd, "search") && argc >= 6) &&
+      !(!strcmp(cmd, "query") && argc == 5) && !(!strcmp(cmd, "queries") && argc == 3)) {
+    fprintf(stderr, "usage: fts-tool info DIR INDEX | search DIR INDEX K WORD... | "
+                    "query DIR COLUMN QUERY | queries DIR\n");
     return 2;
   }
   lf_error err = {0};
@@ -258,10 +229,13 @@ int main(int argc, char **argv) {
   uint64_t version = at ? strtoull(at + 1, NULL, 10) : 0;
   if (at) *at = 0;
   if (!rc) rc = lf_dataset_open(st, argv[2], version, NULL, &ds, &err);
-  if (!rc) rc = find_index(ds, argv[3], &all, &n, &m, &err);
-  if (!rc) rc = lf_fts_open(st, argv[2], m->uuid, &idx, &err);
-  if (!rc && !strcmp(argv[1], "info")) rc = info(idx);
-  else if (!rc) rc = search(st, ds, idx, m, (size_t)strtoull(argv[4], NULL, 10), argc - 5, argv + 5, &err);
+  if (!rc && !strcmp(cmd, "queries")) rc = queries(st, ds) ? lf_err(&err, LF_NOMEM, "out of memory") : 0;
+  else if (!rc && !strcmp(cmd, "query")) rc = query(st, ds, argv[4], argv[3], 0, &err);
+  else if (!rc) rc = find_index(ds, argv[3], &all, &n, &m, &err);
+  if (!rc && !strcmp(cmd, "info") && !(rc = lf_fts_open(st, argv[2], m->uuid, &idx, &err)))
+    rc = info(idx);
+  if (!rc && !strcmp(cmd, "search"))
+    rc = search(st, ds, m, (size_t)strtoull(argv[4], NULL, 10), argc - 5, argv + 5, &err);
   fflush(stdout);
   lf_fts_free(idx);
   lf_indices_free(all, n);

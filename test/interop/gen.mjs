@@ -1,12 +1,15 @@
 // node gen.mjs OUTDIR [name-filter-regex]
 // Writes Lance datasets with LanceDB (one fragment, one data file each) under OUTDIR/db/.
-// Themes per storage version 2.0..2.3, plus encodings forced through field metadata
-// for 2.1 and 2.2. All data is deterministic (seeded RNG); see README.md.
+// Themes per storage version 2.0..2.3, encodings forced through field metadata for 2.1,
+// 2.2 and 2.3, and the compressive encodings of 2.2/2.3 forced one by one (enc_*, their
+// encodings checked in the written file). All data is deterministic (seeded RNG); see
+// README.md.
 import * as A from "apache-arrow";
 import * as lancedb from "@lancedb/lancedb";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { toIPC } from "./arrowbuild.mjs";
+import { inspect } from "./inspect.mjs";
 
 // ---------- deterministic random numbers ----------
 export function rngFrom(seed) {
@@ -57,6 +60,7 @@ const t = {
 };
 const fld = (name, type, nullable = true, meta) => new A.Field(name, type, nullable, meta ? new Map(Object.entries(meta)) : undefined);
 const list = (type) => new A.List(fld("item", type));
+const listOf = (type, meta) => new A.List(fld("item", type, true, meta)); // item field metadata
 const fsl = (n, type) => new A.FixedSizeList(n, fld("item", type));
 const struct = (...fields) => new A.Struct(fields);
 const c = (name, type, values, meta) => ({ name, type, values, meta });
@@ -226,6 +230,19 @@ function themeVectors(r) {
     c("v64", fsl(64, t.f32), I(N).map(() => vec(64))),
     c("v768", fsl(768, t.f32), I(N).map(() => vec(768))),
     c("u8x16", fsl(16, t.u8), col(N, [], () => Array.from(r.bytes(16)), 47)),
+  ];
+}
+
+// valid vectors with null items (and null rows): 2.0 keeps the items' validity inside the
+// fixed-size list's own nullable items encoding (write_copy.mjs: the writer refuses them)
+function themeVectorsNullItems(r) {
+  const N = 1500;
+  return [
+    c("id", t.i32, I(N)),
+    c("v8", fsl(8, t.f32), I(N).map((i) => (i % 37 === 5 ? null
+      : I(8).map((k) => ((i + 3 * k) % 11 === 0 ? null : Math.fround((r.f() - 0.5) * 4)))))),
+    c("i16x3", fsl(3, t.i16), I(N).map((i) => (i % 41 === 9 ? null
+      : I(3).map((k) => ((i * 3 + k) % 7 === 0 ? null : r.int(-32768, 32767)))))),
   ];
 }
 
@@ -424,6 +441,246 @@ const forcedThemes = {
   ],
 };
 
+// ---------- packed structs in full-zip pages (one block: themes + dataset entries) ----------
+// lance-encoding:packed=true plus structural-encoding=fullzip on a struct column makes the
+// whole struct row one full-zip value: fixed-width rows back to back when every field is
+// fixed-width (no control words without nulls), a length before each row otherwise. What
+// LanceDB 0.39 writes (the `refuses` entries are checked to still be refused, with these
+// messages):
+//   fixed-width fields:  2.1, 2.2 refused ("Packed struct per-value compression should not be
+//                        used for fixed-width-only structs"); 2.3 written.
+//   variable fields:     2.1 refused ("Variable packed struct encoding is not enabled by the
+//                        selected file format"); 2.2, 2.3 written.
+//   a nullable variable packed struct: refused in 2.2 and 2.3 ("Per-value compression not
+//                        yet supported for block type Nullable"), like packed structs with
+//                        nulls in mini-block pages (see forced_packed).
+const PFZ = M({ packed: "true", "structural-encoding": "fullzip" });
+const pfzFixed = (r) => [
+  c("id", t.i32, I(N)),
+  c("pz", struct(fld("a", t.i32), fld("b", t.f64), fld("c", t.u8)),
+    I(N).map((i) => ({ a: r.int(-1e9, 1e9), b: randFloat(r, false), c: i % 256 })), PFZ),
+  c("pz_vec", struct(fld("id", t.i64), fld("v", fsl(4, t.f32))),
+    I(N).map((i) => ({ id: BigInt(i) * 7n, v: [r.f(), r.f(), r.f(), r.f()].map(Math.fround) })), PFZ),
+];
+const pfzVariable = (r) => [
+  c("id", t.i32, I(N)),
+  c("pz_var", struct(fld("k", t.i64), fld("name", t.utf8), fld("f", t.f32)),
+    I(N).map((i) => ({ k: BigInt(i) - 5n, name: i % 11 === 0 ? r.pick(uniStrings) : r.ascii(r.int(0, 30)), f: Math.fround(i / 3) })), PFZ),
+  c("pz_long", struct(fld("k", t.i32), fld("text", t.utf8)),
+    I(N).map((i) => ({ k: i, text: longStr(r, 0, 600) })), PFZ),
+];
+const pfzNullable = (r) => [c("pz_null", struct(fld("k", t.i64), fld("name", t.utf8)),
+  I(N).map((i) => (i % 7 === 0 ? null : { k: BigInt(i), name: r.ascii(r.int(0, 9)) })), PFZ)];
+const packedFullzipDatasets = [ // seeds of their own: the other lists' seeds do not move
+  { name: "v21_packed_fullzip_fixed", version: "2.1", fn: pfzFixed, seed: 9001, refuses: /fixed-width-only structs/ },
+  { name: "v22_packed_fullzip_fixed", version: "2.2", fn: pfzFixed, seed: 9002, refuses: /fixed-width-only structs/ },
+  { name: "v23_packed_fullzip_fixed", version: "2.3", fn: pfzFixed, seed: 9003 },
+  { name: "v21_packed_fullzip_var", version: "2.1", fn: pfzVariable, seed: 9004, refuses: /not enabled by the selected file format/ },
+  { name: "v22_packed_fullzip_var", version: "2.2", fn: pfzVariable, seed: 9005 },
+  { name: "v23_packed_fullzip_var", version: "2.3", fn: pfzVariable, seed: 9006 },
+  { name: "v22_packed_fullzip_null", version: "2.2", fn: pfzNullable, seed: 9007, refuses: /not yet supported for block type Nullable/ },
+];
+
+// ---------- legacy (v1) files: storage "legacy", footer 0.2 ----------
+// Legacy files keep no validity for numbers, booleans, lists, structs and fixed-size lists
+// (LanceDB reads a null there as the bytes under it: 0, false, [], a struct of its
+// children) and read an empty string as null; the expected rows are what LanceDB reads.
+// LanceDB writes them in batches of at most 1024 rows (one page per field and batch).
+// Legacy blob columns are left out: LanceDB 0.39 cannot read them back (it panics).
+function themeLegacyTypes(r) {
+  const dec = (p, s) => new A.Decimal(s, p, 128);
+  const big = (k) => r.bits(k) - (1n << BigInt(k - 1));
+  const words = ["red", "green", "", "blue"];
+  const lst = struct(fld("a", t.i32), fld("s", t.utf8), fld("v", fsl(2, t.f32)));
+  return [
+    c("nul", new A.Null(), I(N).map(() => null)),
+    c("dec", dec(38, 4), col(N, [0n, 1n, -1n, 10n ** 38n - 1n, -(10n ** 38n) + 1n, 123456789n], () => big(100), 13)),
+    c("dec_s0", dec(9, 0), col(N, [999999999n, -999999999n], () => BigInt(r.int(-1e9 + 1, 1e9 - 1)), 7)),
+    c("d64", new A.DateMillisecond(), col(N, [0n, -1n, 86400000n, -62135596800000n, 253402214400000n], () => BigInt(r.int(-719162, 2932896)) * 86400000n + BigInt(r.int(0, 86399999)), 11)),
+    c("t32s", new A.TimeSecond(), col(N, [0, 86399], () => r.int(0, 86399), 5)),
+    c("t32ms", new A.TimeMillisecond(), col(N, [0, 86399999], () => r.int(0, 86399999), 6)),
+    c("t64us", new A.TimeMicrosecond(), col(N, [0n, 86399999999n], () => BigInt(r.int(0, 86399999)) * 1000n, 7)),
+    c("t64ns", new A.TimeNanosecond(), col(N, [0n, 86399999999999n], () => BigInt(r.int(0, 86399999)) * 1000000n + 7n, 8)),
+    c("dur_ms", new A.Duration(A.TimeUnit.MILLISECOND), col(N, [0n, -1n, 9223372036854775807n], () => big(50), 9)),
+    c("dur_ns", new A.Duration(A.TimeUnit.NANOSECOND), col(N, [-9223372036854775808n], () => big(64), 10)),
+    c("fsl_bool", fsl(3, t.bool), col(N, [[true, false, true]], () => [r.f() < 0.5, r.f() < 0.5, r.f() < 0.5], 12)),
+    c("fsl_i16", fsl(5, t.i16), col(N, [[-32768, 32767, 0, -1, 1]], () => I(5).map(() => r.int(-32768, 32767)), 14)),
+    c("fsl_f64", fsl(2, t.f64), col(N, [[NaN, -0]], () => [randFloat(r, false), randFloat(r, false)], 15)),
+    c("dict_i64v", new A.Dictionary(t.i64, t.u8), col(N, [], () => r.pick([5n, -7n, 9007199254740993n]), 16)),
+    c("dict_u16k", new A.Dictionary(t.lutf8, t.u16), I(N).map((i) => words[i % 4])),
+    c("l_struct", list(lst), I(N).map((i) => (i % 19 === 0 ? null : I(r.int(0, 3)).map((j) => ((i + j) % 7 === 0 ? null
+      : { a: r.int(-100, 100), s: j === 1 ? "" : r.ascii(r.int(0, 8)), v: (i + j) % 5 === 0 ? null : [Math.fround(r.f()), j] }))))),
+    c("l_l_str", list(list(t.utf8)), I(N).map((i) => (i % 17 === 0 ? null : I(r.int(0, 3)).map((j) => ((i + j) % 6 === 0 ? null
+      : I(r.int(0, 3)).map(() => r.pick(uniStrings))))))),
+    c("st_deep", struct(fld("x", struct(fld("y", struct(fld("z", t.i64), fld("w", list(t.bool))))))),
+      I(N).map((i) => (i % 23 === 0 ? null : { x: i % 11 === 0 ? null : { y: { z: BigInt(i) * -3n, w: i % 3 ? [true, i % 2 === 0] : null } } }))),
+  ];
+}
+
+// One data file per dataset, like the other storage versions: the themes shared with
+// them plus the legacy-only types above; seeds of their own (independent of the list
+// order), names "legacy_*".
+function legacyDatasets(themes) {
+  return Object.entries({ ...themes, types: themeLegacyTypes })
+    .map(([name, fn], k) => ({ name: `legacy_${name}`, version: "legacy", fn, seed: 9001 + k }));
+}
+
+// ---------- compressive encodings of 2.2 / 2.3 ----------
+// Each column forces one combination of the encodings a 2.3 (and, where it has them, a 2.2)
+// writer picks for run lengths, run values, dictionaries and rep/def levels, with nulls,
+// nested structs, lists and runs. `want` lists, per storage version, encodings (as
+// inspect.mjs prints them; # stands for any number) that must appear among the column's
+// leaf pages: gen.mjs checks them after writing, so a combination the writer stops
+// producing fails the run instead of silently going untested.
+const cw = (name, type, values, meta, want) => ({ name, type, values, meta, want });
+const ND = { "dict-divisor": "100000" }; // no dictionary: the values themselves are encoded
+const DICT = { "dict-divisor": "1", "dict-size-ratio": "1.0" };
+function runsOf(r, n, lo, hi, val) { // runs of lo..hi equal values
+  let left = 0, v;
+  return I(n).map(() => { if (left-- <= 0) { left = r.int(lo, hi) - 1; v = val(); } return v; });
+}
+// mostly runs of 1..3, one in ten of 40..60: many runs per chunk (so that bitpacking a
+// chunk's run values pays: Lance packs a tail of < 1024 entries only when that is smaller),
+// run lengths too wide to pack
+function mixedRuns(r, n, val) {
+  let left = 0, v;
+  return I(n).map(() => { if (left-- <= 0) { left = (r.f() < 0.1 ? r.int(40, 60) : r.int(1, 3)) - 1; v = val(); } return v; });
+}
+const wide64 = (r) => BigInt.asIntN(64, (BigInt(r.u32()) << 32n) | BigInt(r.u32()));
+const RLE8 = "rle(flat(#),flat(8))";
+
+const encThemes = {
+  // run values and run lengths: Flat, bitpacked (out of line, per chunk) or zstd/lz4, u8/u16 lengths
+  enc_rle: (r) => {
+    const nulls = runsOf(r, N, 1, 30, () => r.f() < 0.3);
+    const w3 = [0x7123456789abcdefn, -0x5a5a5a5a5a5a5a5an, 0x1234000000000001n];
+    let k = 0;
+    return [
+      cw("neg_runs", t.i32, runsOf(r, N, 1, 40, () => r.int(-5, 5)).map((v, i) => (nulls[i] ? null : v)), M(ND),
+        { "2.2": ["rle(flat(32),flat(8))", "def=rle(flat(16),flat(8))"], "2.3": ["rle(flat(32),flat(8))", "def=rle(flat(16),flat(8))"] }),
+      cw("long_runs", t.i32, runsOf(r, N, 300, 2000, () => r.int(-1e9, 1e9)), M(ND),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(flat(32),flat(16))"] }),
+      cw("packed_values", t.i32, runsOf(r, N, 1, 40, () => r.int(0, 500)).map((v, i) => (i % 10 < 3 ? null : v)), M(ND),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(bitpack_ool(32,flat(#)),flat(8))"] }),
+      cw("packed_u8", t.u8, mixedRuns(r, N, () => r.int(0, 3)), M(ND),
+        { "2.2": ["rle(flat(8),flat(8))"], "2.3": ["rle(bitpack_ool(8,flat(#)),flat(8))"] }),
+      cw("packed_u16", t.u16, mixedRuns(r, N, () => r.int(0, 60)), M(ND),
+        { "2.2": ["rle(flat(16),flat(8))"], "2.3": ["rle(bitpack_ool(16,flat(#)),flat(8))"] }),
+      cw("packed_i64", t.i64, mixedRuns(r, N, () => BigInt(r.int(0, 1000))), M(ND),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(bitpack_ool(64,flat(#)),flat(8))"] }),
+      cw("packed_lengths", t.i64, runsOf(r, N, 1, 3, () => wide64(r)), M(ND),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(flat(64),bitpack_ool(8,flat(#)))"] }),
+      cw("f64_runs", t.f64, runsOf(r, N, 1, 30, () => r.int(-100, 100) / 8), M({ bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(flat(64),flat(8))"] }),
+      cw("zstd_both", t.i32, runsOf(r, N, 1, 40, () => r.int(-5, 5) * 1000).map((v, i) => (nulls[i] ? null : v)),
+        M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(general(zstd,flat(32)),general(zstd,flat(8)))"] }),
+      cw("lz4_values", t.i32, runsOf(r, N, 1, 40, () => r.int(0, 1) * 1000000), M({ compression: "lz4", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(32),flat(8))"], "2.3": ["rle(general(lz4,flat(32)),flat(8))"] }),
+      cw("zstd_wide", t.i64, runsOf(r, N, 1, 7, () => r.pick(w3)), M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(general(zstd,flat(64)),general(zstd,flat(8)))"] }),
+      cw("lz4_values_packed_lengths", t.i64, runsOf(r, N, 1, 3, () => w3[k++ % 3]), M({ compression: "lz4", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(general(lz4,flat(64)),bitpack_ool(8,flat(#)))"] }),
+      cw("packed_values_zstd_lengths", t.i32, runsOf(r, N, 3, 3, () => r.int(0, 4095)), M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["general(zstd,bitpack_inline(32))"], "2.3": ["rle(bitpack_ool(32,flat(#)),general(zstd,flat(8)))"] }),
+      cw("flat_values_zstd_lengths", t.i64, runsOf(r, N, 5, 5, () => wide64(r)), M({ compression: "zstd", bss: "off", ...ND }),
+        { "2.2": ["rle(flat(64),flat(8))"], "2.3": ["rle(flat(64),general(zstd,flat(8)))"] }),
+    ];
+  },
+  // the same under nested structs and lists, the writer's defaults (no metadata)
+  enc_nested: (r) => {
+    const small = runsOf(r, N, 1, 40, () => r.int(-5, 5));
+    const st = struct(fld("a", struct(fld("x", t.i32), fld("y", t.i64))), fld("b", t.i32));
+    return [
+      cw("st", st, I(N).map((i) => (i % 13 === 1 ? null : {
+        a: i % 11 === 2 ? null : { x: i % 7 === 3 ? null : small[i], y: BigInt(small[(i * 7) % N]) << 33n },
+        b: small[(i * 3) % N],
+      })), undefined, { "2.2": ["def=bitpack_ool(16,flat(#)) val=rle(flat(32),flat(8))"],
+        "2.3": ["rle(flat(32),bitpack_ool(8,flat(#)))", "def=bitpack_ool(16,flat(#))"] }),
+      cw("l", list(t.i32), I(N).map((i) => (i % 17 === 3 ? null : i % 19 === 4 ? []
+        : I(r.int(1, 6)).map((k) => (k === 2 && i % 5 === 0 ? null : small[(i + k) % N])))), undefined,
+      { "2.2": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#)) val=rle(flat(32),flat(8))"],
+        "2.3": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#)) val=rle("] }),
+      cw("ls", list(struct(fld("x", t.i32), fld("y", t.u8))), I(N).map((i) => (i % 23 === 3 ? null
+        : I(r.int(0, 4)).map((k) => (k === 1 && i % 4 === 0 ? null : { x: small[(i + k) % N], y: (i >> 6) & 255 })))), undefined,
+      { "2.2": ["rle(flat(8),flat(8))"], "2.3": ["rle(flat(8),flat(8))"] }),
+    ];
+  },
+  // dictionaries: items Flat / Variable, zstd or lz4 (dict-values-compression), bitpacked;
+  // indices bitpacked or RLE (with bitpacked run values in 2.3)
+  enc_dict: (r) => {
+    const words = I(40).map((k) => `w${k}-${"x".repeat(k % 7)}`);
+    const sr = runsOf(r, N, 1, 20, () => r.pick(words));
+    const D = (o) => M({ ...DICT, ...o });
+    return [
+      cw("s_default", t.utf8, I(N).map(() => r.pick(words.slice(0, 8))), undefined,
+        { "2.2": ["val=bitpack_inline(32) dict=general(lz4,variable(flat(32)))"], "2.3": ["val=bitpack_inline(32) dict=general(lz4,variable(flat(32)))"] }),
+      cw("s_runs", t.utf8, sr.map((x, i) => (i % 9 === 0 ? null : x)), undefined,
+        { "2.2": ["dict=general(lz4,variable(flat(32)))"], "2.3": ["val=rle(bitpack_ool(32,flat(#)),flat(8)) dict=general(lz4,variable(flat(32)))"] }),
+      cw("s_items_none", t.utf8, sr, D({ "dict-values-compression": "none" }),
+        { "2.2": ["val=rle(flat(32),flat(8)) dict=variable(flat(32))"], "2.3": ["val=rle(bitpack_ool(32,flat(#)),flat(8)) dict=variable(flat(32))"] }),
+      cw("s_items_zstd", t.utf8, sr, D({ "dict-values-compression": "zstd" }),
+        { "2.2": ["dict=general(zstd,variable(flat(32)))"], "2.3": ["dict=general(zstd,variable(flat(32)))"] }),
+      cw("i64_items_lz4", t.i64, I(N).map(() => BigInt(r.int(0, 99)) * 123456789n), D({}),
+        { "2.2": ["dict=general(lz4,flat(64))"], "2.3": ["dict=general(lz4,flat(64))"] }),
+      cw("i64_items_none", t.i64, runsOf(r, N, 1, 30, () => BigInt(r.int(0, 99)) * 123456789n), D({ "dict-values-compression": "none" }),
+        { "2.2": ["val=rle(flat(32),flat(8)) dict=flat(64)"], "2.3": ["val=rle(flat(32),flat(8)) dict=flat(64)"] }),
+      cw("f64_items_zstd", t.f64, I(N).map((i) => (i % 31 === 0 ? null : r.int(0, 50) / 3)), D({ "dict-values-compression": "zstd" }),
+        { "2.2": ["dict=general(zstd,flat(64))"], "2.3": ["dict=general(zstd,flat(64))"] }),
+      cw("idx_packed_lengths", t.i64, runsOf(r, N, 1, 7, () => BigInt(r.int(0, 3)) * 1000000007n), D({ compression: "zstd", bss: "off" }),
+        { "2.2": ["dict="], "2.3": ["val=rle(bitpack_ool(32,flat(#)),general(zstd,flat(8)))"] }),
+      cw("l_dict", listOf(t.utf8, D({})), I(N).map((i) => (i % 11 === 0 ? null : I(r.int(0, 3)).map(() => r.pick(words))))),
+    ];
+  },
+  // rep/def levels: out-of-line bitpacked, RLE (u8 / u16 run lengths)
+  enc_levels: (r) => {
+    const nullruns = runsOf(r, N, 1, 200, () => r.f() < 0.5);
+    return [
+      cw("null_runs", list(t.i32), I(N).map((i) => (nullruns[i] ? null : [i, i + 1])), undefined,
+        { "2.2": ["def=rle(flat(16),flat(8))"], "2.3": ["def=rle(flat(16),flat(16))"] }),
+      cw("random_nulls", list(t.i64), I(N).map(() => (r.f() < 0.2 ? null : r.f() < 0.2 ? []
+        : I(r.int(1, 3)).map(() => (r.f() < 0.1 ? null : BigInt(r.u32()))))), undefined,
+      { "2.2": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#))"], "2.3": ["rep=bitpack_ool(16,flat(1)) def=bitpack_ool(16,flat(#))"] }),
+      cw("deep", struct(fld("a", struct(fld("b", struct(fld("x", t.i32)))))), I(N).map((i) => (i % 7 === 1 ? null
+        : { a: i % 5 === 2 ? null : { b: i % 3 === 0 ? null : { x: i % 11 === 4 ? null : i } } })), undefined,
+      { "2.2": ["def=bitpack_ool(16,flat(#))"], "2.3": ["def=bitpack_ool(16,flat(#))"] }),
+    ];
+  },
+};
+
+// a few rows: levels too small to bitpack are stored Flat; a page of <= 1024 levels packs inline
+function levelCols(n, small) {
+  const lv = (i) => (i % 3 === 0 ? null : i % 4 === 0 ? [] : [i, null, i]);
+  const deep = (i) => (i % 7 === 1 ? null : { a: i % 5 === 2 ? null : { x: i % 3 === 0 ? null : i } });
+  const [rep, def] = small ? ["rep=bitpack_inline(16)", "def=flat(16)"] : ["rep=bitpack_inline(16)", "def=bitpack_inline(16)"];
+  const want = (w) => ({ "2.2": w, "2.3": w });
+  return [
+    cw("l", list(t.i32), I(n).map(lv), undefined, want([`${rep} ${def}`])),
+    cw("l_zstd", listOf(t.i32, M({ compression: "zstd" })), I(n).map(lv), undefined, want([`${rep} ${def}`])),
+    cw("st", struct(fld("a", struct(fld("x", t.i32)))), I(n).map(deep), undefined, want([def])),
+  ];
+}
+encThemes.enc_levels_small = () => levelCols(40, true);
+encThemes.enc_levels_mid = () => levelCols(500, false);
+// all-null columns with list / struct levels: a constant page whose levels are RLE over the
+// whole page, u32 run lengths in 2.3 for runs longer than 65535
+encThemes.enc_levels_allnull = () => {
+  const n = 70000;
+  return [
+    cw("l", list(t.i32), I(n).map((i) => (i < 66000 ? [null] : i % 5 === 0 ? null : i % 7 === 0 ? [] : [null, null])), undefined,
+      { "2.2": ["constant(null rep=rle(flat(16),flat(8)) def=rle(flat(16),flat(8)))"], "2.3": ["constant(null rep=rle(flat(16),flat(32)) def=rle(flat(16),flat(32)))"] }),
+    cw("st", struct(fld("a", struct(fld("x", t.i32)))), I(n).map((i) => (i < 66000 ? { a: null } : i % 5 === 0 ? null : { a: { x: null } })), undefined,
+      { "2.2": ["constant(null def=rle(flat(16),flat(8)))"], "2.3": ["constant(null def=rle(flat(16),flat(8)))"] }),
+  ];
+};
+// 2.3 only: the sparse layout's value chunks take the same encodings
+const encSparse = (r) => [
+  cw("runs", t.i32, runsOf(r, N, 1, 40, () => r.int(0, 300)).map((v, i) => (i % 50 === 7 ? v : null)), M({ "structural-encoding": "sparse", ...ND }),
+    { "2.3": ["sparse(val="] }),
+  cw("rle", t.i32, I(N).map((i) => (i % 50 === 7 ? Math.floor(i / 400) : null)), M({ "structural-encoding": "sparse", ...ND }),
+    { "2.3": ["sparse(val=rle(bitpack_ool(32,flat(#)),flat(8)))"] }),
+];
+
 // ---------- dataset list ----------
 export function datasetList() {
   const list = [];
@@ -440,7 +697,42 @@ export function datasetList() {
   for (const [p, v] of [["v21", "2.1"], ["v22", "2.2"]]) {
     for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
   }
+  for (const [p, v] of [["v22", "2.2"], ["v23", "2.3"]]) {
+    for (const [name, fn] of Object.entries(encThemes)) list.push({ name: `${p}_${name}`, version: v, fn, seed: seed++ });
+  }
+  list.push({ name: "v23_enc_sparse", version: "2.3", fn: encSparse, seed: seed++ });
+  // the forced encodings of 2.1/2.2 asked of a 2.3 writer (after the rest: seeds unchanged)
+  for (const [name, fn] of Object.entries(forcedThemes)) list.push({ name: `v23_${name}`, version: "2.3", fn, seed: seed++ });
+  for (const [p, v] of versions) list.push({ name: `${p}_vectors_null_items`, version: v, fn: themeVectorsNullItems, seed: seed++ });
+  list.push(...packedFullzipDatasets);
+  list.push(...legacyDatasets(themes));
   return list;
+}
+
+// leaf columns of a field in a 2.1+ file (one per leaf, in schema order)
+function leafCount(type) {
+  if (type.typeId === A.Type.Struct) return type.children.reduce((s, f) => s + leafCount(f.type), 0);
+  if (type.typeId === A.Type.List || type.typeId === A.Type.LargeList) return leafCount(type.children[0].type);
+  return 1;
+}
+
+// the `want` encodings of the columns (see encThemes) that the data file lacks
+function missingEncodings(file, cols, version) {
+  if (!cols.some((c) => c.want?.[version])) return [];
+  const pages = inspect(file).cols;
+  const problems = [];
+  let at = 0;
+  for (const c of cols) {
+    const n = leafCount(c.type);
+    const got = pages.slice(at, at + n).flatMap((p) => p.map((x) => x.enc));
+    for (const w of c.want?.[version] ?? []) {
+      const re = new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/#/g, "\\d+"));
+      if (!got.some((e) => re.test(e))) problems.push(`column ${c.name}: no page encoded ${w} (got ${[...new Set(got)].join(" | ")})`);
+    }
+    at += n;
+  }
+  if (at !== pages.length) problems.push(`${pages.length} columns in the file, the schema has ${at} leaves`);
+  return problems;
 }
 
 async function main() {
@@ -451,7 +743,7 @@ async function main() {
   mkdirSync(dbdir, { recursive: true });
   const db = await lancedb.connect(dbdir);
   const todo = datasetList().filter((d) => !filter || filter.test(d.name));
-  let failed = 0;
+  let failed = 0, refused = 0;
   const t0 = Date.now();
   for (const d of todo) {
     const cols = d.fn(rngFrom(d.seed * 7919), d.version);
@@ -461,7 +753,14 @@ async function main() {
     try {
       await db.inner.createTable(d.name, buf, "create", [], { new_table_data_storage_version: d.version });
     } catch (e) {
+      rmSync(path, { recursive: true, force: true });
+      if (d.refuses && d.refuses.test(e.message)) { refused++; continue; } // as expected
       console.error(`gen: ${d.name}: LanceDB refused to write it: ${e.message}`);
+      failed++;
+      continue;
+    }
+    if (d.refuses) {
+      console.error(`gen: ${d.name}: LanceDB was expected to refuse it (${d.refuses}) but wrote it`);
       failed++;
       continue;
     }
@@ -471,10 +770,16 @@ async function main() {
       failed++;
       continue;
     }
+    const missing = missingEncodings(join(path, "data", files[0]), cols, d.version);
+    if (missing.length) {
+      for (const m of missing) console.error(`gen: ${d.name}: ${m}`);
+      failed++;
+    }
     writeFileSync(join(out, `${d.name}.file`), join(path, "data", files[0]) + "\n");
     writeFileSync(join(out, `${d.name}.version`), d.version + "\n");
   }
-  console.log(`gen: ${todo.length - failed} datasets written in ${((Date.now() - t0) / 1000).toFixed(1)}s${failed ? `, ${failed} FAILED` : ""}`);
+  console.log(`gen: ${todo.length - failed - refused} datasets written in ${((Date.now() - t0) / 1000).toFixed(1)}s` +
+    `${refused ? `, ${refused} refused by LanceDB as expected` : ""}${failed ? `, ${failed} FAILED` : ""}`);
   process.exit(failed ? 1 : 0);
 }
 

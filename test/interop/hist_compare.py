@@ -44,6 +44,8 @@ def same_value(exp, got, sqlite_type):
             return type(got) is int and got == int(exp["int"])
         if "blob" in exp:
             return isinstance(got, bytes) and got.hex() == exp["blob"]
+        if "blob_len" in exp:
+            return isinstance(got, bytes) and len(got) == exp["blob_len"]
         if "real" in exp:
             if type(got) is not float:
                 return False
@@ -267,8 +269,9 @@ class TConnection:
         self._con.close()
 
 
-def main():
-    out, so, names = datasets("hist", "info.json")
+def main(suite="hist"):
+    """suite: the name the results are printed under (read_compare.py reuses this)"""
+    out, so, names = datasets(suite, "info.json")
     runner = Runner()
     if not names:
         runner.failed += 1
@@ -285,7 +288,7 @@ def main():
     for msg, n in runner.errors.items():
         if n > MAX_SAME_ERROR:
             print(f"     ... {n - MAX_SAME_ERROR} more tests failed with: {msg}")
-    print(f"hist: {runner.passed} passed, {runner.failed} failed")
+    print(f"{suite}: {runner.passed} passed, {runner.failed} failed")
     sys.exit(1 if runner.failed else 0)
 
 

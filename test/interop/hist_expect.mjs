@@ -10,9 +10,9 @@
 // Tags are checked out by name too: their rows must equal their version's rows.
 import * as A from "apache-arrow";
 import * as lancedb from "@lancedb/lancedb";
-import { readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { civil, fmtStr, shortestF32, halfToNumber } from "./fmt.mjs";
+import { civil, fmtDecimal, fmtStr, shortestF32, halfToNumber } from "./fmt.mjs";
 
 const MAX_SAFE = 9007199254740991n;
 const I64_MAX = 9223372036854775807n;
@@ -208,10 +208,29 @@ function sqlValue(d, i) {
     case T.List: case T.LargeList: case T.Struct: return jsonText(d, i);
     case T.Date: return jsonText(d, i).slice(1, -1);
     case T.Timestamp: return sqlTimestamp(int64At(d, i), ty.unit);
+    case T.Time: return intValue(ty.bitWidth === 64 ? int64At(d, i) : BigInt(d.values[i])); // INTEGER
+    case T.Duration: return intValue(int64At(d, i));
+    case T.Decimal: // TEXT, as lance-dump prints it
+      if (ty.bitWidth !== 128) throw new Error(`no SQL value rule for ${ty}`);
+      return JSON.parse(fmtDecimal(d.values.subarray(4 * i, 4 * i + 4), ty.scale));
+    case T.Null: return null;
     case T.Dictionary: { const [dd, k] = dictResolve(d, i); return sqlValue(dd, k); }
     default: throw new Error(`no SQL value rule for ${ty}`);
   }
 }
+
+// Blob columns (legacy lance-encoding:blob, lance.blob.v2: LanceDB's scan gives their
+// descriptor struct, marked with this metadata) read as the payload BLOB: its length is
+// the descriptor's size; null when the descriptor is, or (legacy) is {position 1, size 0},
+// the null of 2.0 files (Lance's BlobFieldDecoder). Payload bytes: test/python.
+const isBlob = (field) => field.metadata.get("lance-encoding:blob") === "true";
+function blobValue(d, i) {
+  if (isNull(d, i)) return null;
+  const at = (name) => int64At(d.children[d.type.children.findIndex((f) => f.name === name)], i);
+  if (d.children.length === 2 && at("position") === 1n && at("size") === 0n) return null;
+  return { blob_len: Number(at("size")) };
+}
+const cellValue = (field, d, i) => (isBlob(field) ? blobValue(d, i) : sqlValue(d, i));
 
 function sqliteType(ty) {
   switch (ty.typeId) {
@@ -237,7 +256,7 @@ async function readRows(table) {
     for (let i = 0; i < batch.numRows; i++) {
       const rid = int64At(cols[ridIdx], i);
       const row = { _rowid: intValue(rid) };
-      names.forEach((n, k) => { if (k !== ridIdx) row[n] = sqlValue(cols[k], i); });
+      names.forEach((n, k) => { if (k !== ridIdx) row[n] = cellValue(at.schema.fields[k], cols[k], i); });
       rows.push([rid, JSON.stringify(row)]);
     }
   }
@@ -249,6 +268,7 @@ async function readRows(table) {
 async function expectDataset(db, out, name) {
   const dsPath = resolve(out, "db", `${name}.lance`);
   const dir = join(out, name);
+  mkdirSync(dir, { recursive: true });
   const gen = existsSync(join(dir, "gen.json")) ? JSON.parse(readFileSync(join(dir, "gen.json"), "utf8")) : {};
   const table = await db.openTable(name);
   const versions = (await table.listVersions()).map((v) => v.version).sort((a, b) => a - b);
@@ -268,7 +288,7 @@ async function expectDataset(db, out, name) {
     const top = manifestTopFields(dsPath, v);
     if (top.map((f) => f.name).join("\u0001") !== fields.map((f) => f.name).join("\u0001"))
       throw new Error(`version ${v}: manifest fields ${top.map((f) => f.name)} vs scan fields ${fields.map((f) => f.name)}`);
-    const schema = fields.map((f, k) => ({ name: f.name, id: top[k].id, arrow: String(f.type), sqlite: sqliteType(f.type) }));
+    const schema = fields.map((f, k) => ({ name: f.name, id: top[k].id, arrow: String(f.type), sqlite: isBlob(f) ? "BLOB" : sqliteType(f.type) }));
     writeFileSync(join(dir, `v${v}.jsonl`), lines.length ? lines.join("\n") + "\n" : "");
     writeFileSync(join(dir, `schema_v${v}.json`), JSON.stringify(schema) + "\n");
     vinfo.push({ version: v, row_count: lines.length, tags: Object.keys(tags).filter((t) => tags[t] === v) });
@@ -291,15 +311,16 @@ async function expectDataset(db, out, name) {
   return { versions: versions.length, rows: rowsTotal };
 }
 
-async function main() {
+// label names the script in messages; filter (a RegExp) is the default dataset filter
+export async function expectMain(label, defaultFilter = null) {
   const out = process.argv[2];
-  if (!out) { console.error("usage: node hist_expect.mjs OUTDIR [filter-regex]"); process.exit(2); }
-  const filter = process.argv[3] ? new RegExp(process.argv[3]) : null;
+  if (!out) { console.error(`usage: node ${label}.mjs OUTDIR [filter-regex]`); process.exit(2); }
+  const filter = process.argv[3] ? new RegExp(process.argv[3]) : defaultFilter;
   const dbdir = join(out, "db");
   const db = await lancedb.connect(dbdir);
   const names = readdirSync(dbdir).filter((f) => f.endsWith(".lance")).map((f) => f.slice(0, -6))
     .filter((n) => !filter || filter.test(n)).sort();
-  if (!names.length) { console.error(`hist_expect: no datasets in ${dbdir}`); process.exit(1); }
+  if (!names.length) { console.error(`${label}: no datasets in ${dbdir}`); process.exit(1); }
   let failed = 0, nv = 0, nr = 0;
   const t0 = Date.now();
   for (const name of names) {
@@ -307,12 +328,12 @@ async function main() {
       const { versions, rows } = await expectDataset(db, out, name);
       nv += versions; nr += rows;
     } catch (e) {
-      console.error(`hist_expect: ${name}: ${e.stack || e.message}`);
+      console.error(`${label}: ${name}: ${e.stack || e.message}`);
       failed++;
     }
   }
-  console.log(`hist_expect: ${names.length - failed} datasets, ${nv} versions, ${nr} rows in ${((Date.now() - t0) / 1000).toFixed(1)}s${failed ? `, ${failed} FAILED` : ""}`);
+  console.log(`${label}: ${names.length - failed} datasets, ${nv} versions, ${nr} rows in ${((Date.now() - t0) / 1000).toFixed(1)}s${failed ? `, ${failed} FAILED` : ""}`);
   process.exit(failed ? 1 : 0);
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) await expectMain("hist_expect");

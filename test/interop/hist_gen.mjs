@@ -6,7 +6,7 @@
 // the operations with the version each one produced.
 import * as A from "apache-arrow";
 import * as lancedb from "@lancedb/lancedb";
-import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { toIPC } from "./arrowbuild.mjs";
 import { rngFrom } from "./gen.mjs";
@@ -227,6 +227,10 @@ export function histDatasets() {
   }
   list.push({ name: "big_p2_rid0_s22", kind: "big", v2paths: true, stableIds: false, storage: "2.2" });
   list.push({ name: "big_p1_rid1_s21", kind: "big", v2paths: false, stableIds: true, storage: "2.1" });
+  // legacy (v1) data files, footer 0.2: the same histories
+  list.push({ name: "h_p2_rid0_slegacy", kind: "main", v2paths: true, stableIds: false, storage: "legacy" });
+  list.push({ name: "h_p1_rid1_slegacy", kind: "main", v2paths: false, stableIds: true, storage: "legacy" });
+  list.push({ name: "big_p1_rid0_slegacy", kind: "big", v2paths: false, stableIds: false, storage: "legacy" });
   return list;
 }
 
@@ -240,6 +244,11 @@ function checkLayout(path, d) {
   const dels = existsSync(join(path, "_deletions")) ? readdirSync(join(path, "_deletions")) : [];
   if (!dels.some((f) => f.endsWith(".arrow"))) problems.push("no Arrow deletion file");
   if (d.kind === "big" && !dels.some((f) => f.endsWith(".bin"))) problems.push("no Roaring (.bin) deletion file");
+  if (d.storage === "legacy") { // every data file a v1 file: footer ends u16 0, u16 2, "LANC"
+    const v1 = Buffer.from([0, 0, 2, 0, 0x4c, 0x41, 0x4e, 0x43]);
+    const other = readdirSync(join(path, "data")).filter((f) => !readFileSync(join(path, "data", f)).subarray(-8).equals(v1));
+    if (other.length) problems.push(`legacy storage asked, not v1 data files: ${other.join(" ")}`);
+  }
   return { problems, manifests: manifests.length, deletion_files: dels.sort() };
 }
 

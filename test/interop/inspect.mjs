@@ -39,7 +39,8 @@ const get = (msg, f) => msg.find((m) => m.field === f);
 const all = (msg, f) => msg.filter((m) => m.field === f);
 
 const COMPRESSIVE = { 1: "flat", 2: "variable", 3: "constant", 4: "bitpack_ool", 5: "bitpack_inline", 6: "fsst",
-  7: "dictionary", 8: "rle", 9: "bss", 10: "general", 11: "fsl", 12: "packed_struct", 13: "var_packed_struct" };
+  7: "dictionary", 8: "rle", 9: "bss", 10: "general", 11: "fsl", 12: "packed_struct", 13: "var_packed_struct",
+  14: "range", 15: "delta" };
 const SCHEME = { 0: "?", 1: "lz4", 2: "zstd" };
 
 function bufComp(b) {
@@ -70,6 +71,8 @@ function ce(buf) {
     case 11: return `fsl(${get(inner, 1)?.value ?? 0},${ce(get(inner, 2)?.value)})`;
     case 12: return `packed_struct(${ce(get(inner, 2)?.value)})`;
     case 13: return `var_packed_struct(${all(inner, 1).map((f) => ce(get(pb(f.value), 1)?.value)).join(";")})`;
+    case 14: return `range(${get(inner, 1)?.value ?? 0})`;
+    case 15: return `delta(${get(inner, 1)?.value ?? 0},${ce(get(inner, 3)?.value)})`;
     default: return name;
   }
 }
@@ -83,7 +86,10 @@ function layout(buf) {
       const dict = get(l, 4) ? ` dict=${ce(get(l, 4).value)}` : "";
       return `miniblock(rep=${ce(get(l, 1)?.value)} def=${ce(get(l, 2)?.value)} val=${ce(get(l, 3)?.value)}${dict}${get(l, 10) ? " large" : ""})`;
     }
-    case 2: return `constant(${get(l, 6) ? "value" : "null"})`;
+    case 2: {
+      const lv = (f) => (get(l, f) ? ` ${f === 7 ? "rep" : "def"}=${ce(get(l, f).value)}` : "");
+      return `constant(${get(l, 6) ? "value" : "null"}${lv(7)}${lv(8)})`;
+    }
     case 3: return `fullzip(rep=${get(l, 1)?.value ?? 0} def=${get(l, 2)?.value ?? 0} val=${ce(get(l, 7)?.value)})`;
     case 4: return `blob(${layout(get(l, 1).value)})`;
     case 5: return `sparse(val=${ce(get(l, 1)?.value)})`;

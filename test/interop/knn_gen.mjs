@@ -210,6 +210,7 @@ export function knnDatasets() {
     bigDimDataset("knn_f32x768"),            // (c)
     hammingDataset("knn_u8x16"),             // (d) hamming on uint8
     smallDataset("knn_f32x8_s21", "2.1"),    // (e) (a) in storage 2.1
+    smallDataset("knn_f32x8_legacy", "legacy"), // (f) (a) in legacy (v1) files
   ];
 }
 

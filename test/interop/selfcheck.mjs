@@ -165,6 +165,14 @@ eq(fmtTimestamp(951782400n, U.SECOND), '"2000-02-29T00:00:00Z"', "ts leap day");
   eq(fmtValue(lb, 0) + fmtValue(lb, 1), '"0102"null', "large binary");
   const bo = mk(new A.Bool(), [true, false, null]);
   eq([0, 1, 2].map((i) => fmtValue(bo, i)).join(","), "true,false,null", "bool");
+  const all = (d, n) => Array.from({ length: n }, (_, i) => fmtValue(d, i)).join(",");
+  const dec = mk(new A.Decimal(3, 38, 128), [0n, -12340n, 5n, null, 10n ** 38n - 1n, -(10n ** 38n) + 1n]);
+  eq(all(dec, 6), '"0.000","-12.340","0.005",null,"99999999999999999999999999999999999.999","-99999999999999999999999999999999999.999"', "decimal128");
+  eq(all(mk(new A.Decimal(0, 9, 128), [-7n, 0n]), 2), '"-7","0"', "decimal128 scale 0");
+  eq(all(mk(new A.DateMillisecond(), [0n, -1n, 86400000n, null]), 4), '"1970-01-01","1969-12-31","1970-01-02",null', "date64");
+  eq(all(mk(new A.TimeSecond(), [86399, null]), 2), "86399,null", "time32");
+  eq(all(mk(new A.TimeNanosecond(), [86399999999999n, 1n]), 2), "86399999999999,1", "time64");
+  eq(all(mk(new A.Duration(U.MILLISECOND), [-1n, -9223372036854775808n]), 2), '-1,"-9223372036854775808"', "duration");
 }
 
 // compare.mjs helpers

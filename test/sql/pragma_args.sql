@@ -20,7 +20,8 @@ ATTACH ':memory:' AS aux;
 CREATE VIRTUAL TABLE aux.s USING lance('test/unit/data/stable.lance');
 SELECT count(*) FROM lance_versions('s');
 SELECT count(*) FROM lance_versions('aux.s');
--- paths: relative, file://, trailing slash
+-- paths: relative, trailing slash; a file: URI is absolute (file://test/... names
+-- host test: refused, as in test/sql/vtab_args.sql)
 SELECT count(*) FROM lance_versions('test/unit/data/v1stable.lance');
 SELECT count(*) FROM lance_versions('file://test/unit/data/v1stable.lance');
 SELECT count(*) FROM lance_versions('test/unit/data/v1stable.lance/');

@@ -218,7 +218,13 @@ EXPLAIN QUERY PLAN SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 
 SELECT id FROM v WHERE v8 MATCH '[0,0,1]' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]';
 SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 0;
-SELECT id FROM v WHERE cat MATCH '[0,0,1,0,0,0,0,0]' AND _k = 3;
+SELECT id FROM v WHERE id MATCH '[0,0,1,0,0,0,0,0]' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH 'not json' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH x'000000' AND _k = 3;
 SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 3 AND _metric = 'hamming';
+-- knn(): the table's search as a table-valued function, joinable by rowid
+SELECT group_concat(id) FROM (SELECT id FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 3);
+SELECT group_concat(v.id) FROM knn('v', 'v8', '[0,0,1,0,0,0,0,0]', 3) k JOIN v ON v.rowid = k.rowid;
+SELECT count(*), max(_distance) = (SELECT max(_distance) FROM v WHERE v8 MATCH '[0,0,1,0,0,0,0,0]' AND _k = 10) FROM knn('v', 'v8', '[0,0,1,0,0,0,0,0]');
+SELECT count(*) FROM knn('v', 'v8', '[0,0,1,0,0,0,0,0]', 3, 'metric=cosine');
+SELECT * FROM knn('v', 'v8', '[0,0,1,0,0,0,0,0]', 3, 'bogus=1');

@@ -31,6 +31,10 @@ SELECT count(*) FROM b(3);
 CREATE VIRTUAL TABLE s USING lance('test/unit/data/stable.lance');
 SELECT id, s, _rowid FROM s WHERE id IN (4, 5, 6) ORDER BY id;
 SELECT id FROM s WHERE rowid = 5;
+-- at version 4 row id 5 is in two fragments: deleted in the first, live in
+-- the one its update wrote; a take by row id finds the live one
+SELECT id, s FROM s(4) WHERE rowid = 5;
+SELECT id, s, _rowaddr FROM s(4) WHERE rowid IN (4, 5, 6) ORDER BY rowid;
 -- errors name the table and the problem
 CREATE VIRTUAL TABLE bad USING lance('test/unit/data/nope.lance');
 CREATE VIRTUAL TABLE bad2 USING lance('test/unit/data/hist.lance', colour=3);

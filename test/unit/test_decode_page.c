@@ -866,6 +866,69 @@ static void test_fullzip_variable(void **state) {
   pbw_free(&schema);
 }
 
+/* A packed struct<a: int32, b: int16> in a full-zip page without control
+** words (LanceDB 0.39 writes it in 2.3): fixed-width rows of 6 bytes, but not
+** raw values, so the full decode and a take must split each row into the
+** struct's fields, never hand the rows on as the value array. */
+static void test_fullzip_packed_struct(void **state) {
+  (void)state;
+  pbw schema = {0}, f = {0}, data = {0}, layout = {0}, z = {0}, e = {0}, ps = {0}, rows = {0};
+  pbw_u(&f, 1, 1);
+  pbw_str(&f, 2, "s");
+  pbw_i32(&f, 3, 0);
+  pbw_i32(&f, 4, -1);
+  pbw_str(&f, 5, "struct");
+  pbw_u(&f, 6, 0);
+  pbw_kv(&f, 10, "lance-encoding:packed", "true", 4);
+  pbw_msg(&schema, 1, &f);
+  pbw_schema_field(&schema, "a", 1, 0, "int32", 0);
+  pbw_schema_field(&schema, "b", 2, 0, "int16", 0);
+  const int16_t B[3] = {-7, 300, 9};
+  for (int i = 0; i < 3; i++) {
+    pbw_raw(&data, SEVEN + i, 4);
+    pbw_raw(&data, B + i, 2);
+  }
+  const uint64_t widths[2] = {32, 16};
+  pbw_packed(&ps, 1, widths, 2);
+  ce_flat(&rows, 48);
+  pbw_msg(&ps, 2, &rows);
+  pbw_msg(&e, 12, &ps); /* CompressiveEncoding { 12 PackedStruct } */
+  pbw_u(&z, 3, 48);
+  pbw_u(&z, 5, 3);
+  pbw_msg(&z, 7, &e);
+  pbw_packed(&z, 8, LAY_ITEM, 1);
+  pbw_msg(&layout, 3, &z);
+  opened o;
+  fz_file(&o, &schema, 3, &data, &layout);
+  lf_error err;
+  for (int take = 0; take <= 1; take++) {
+    lf_array a;
+    lf_array_init(&a, o.f->schema.fields[0]);
+    const uint64_t want[2] = {0, 2};
+    int rc = take ? lf_file_take(o.f, 0, want, 2, &a, &err)
+                  : lf_file_read_range(o.f, 0, 0, 3, &a, &err);
+    if (rc) fail_msg("%s: %s", take ? "take" : "read", err.msg);
+    assert_int_equal(a.n_children, 2);
+    for (int i = 0; i < (take ? 2 : 3); i++) {
+      int r = take ? (int)want[i] : i;
+      int16_t b;
+      memcpy(&b, (const uint8_t *)a.children[1].values + 2 * i, 2);
+      assert_int_equal(i32_at(a.children[0].values, (uint64_t)i), SEVEN[r]);
+      assert_int_equal(b, B[r]);
+    }
+    lf_array_reset(&a);
+  }
+  close_file(&o);
+  pbw_free(&schema);
+  pbw_free(&f);
+  pbw_free(&data);
+  pbw_free(&layout);
+  pbw_free(&z);
+  pbw_free(&e);
+  pbw_free(&ps);
+  pbw_free(&rows);
+}
+
 static void test_fullzip_bad_layout(void **state) {
   (void)state;
   pbw data = {0}, layout = {0}, schema = {0};
@@ -905,6 +968,7 @@ int main(void) {
       cmocka_unit_test(test_fullzip_fixed),
       cmocka_unit_test(test_fullzip_list_control_words),
       cmocka_unit_test(test_fullzip_variable),
+      cmocka_unit_test(test_fullzip_packed_struct),
       cmocka_unit_test(test_fullzip_bad_layout),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -434,6 +434,92 @@ static void test_rle(void **state) {
   lf_block_reset(&b);
 }
 
+/* Rle{values, run_lengths} with arbitrary child encodings. */
+static pbw rle_of(const pbw *values, const pbw *lengths) {
+  pbw m = {.n = 0};
+  w_msg(&m, 1, values);
+  w_msg(&m, 2, lengths);
+  return ce(8, &m);
+}
+static pbw ool(uint64_t bits, uint64_t bw) {
+  pbw f = flat(bw), m = {.n = 0};
+  w_uint(&m, 1, bits);
+  w_msg(&m, 3, &f);
+  return ce(4, &m);
+}
+
+/* 2.3 writers compress an Rle's children: out-of-line bitpacking of the
+** chunk's entries (the other child gives the run count) or a zstd/lz4 frame
+** around Flat or bitpacking (rle.rs RleChildDecompressor). */
+static void test_rle_children(void **state) {
+  (void)state;
+  lf_block b = {0};
+  lf_error err = {0};
+  int32_t vals[1500];
+  for (int i = 0; i < 1500; i++) vals[i] = (i / 7) % 5 - 2 + (i >= 1400 ? 100 : 0);
+  uint8_t *rv = NULL, *rl = NULL;
+  size_t rvn = 0, rln = 0;
+  assert_int_equal(lf_rle_encode(32, vals, 1500, &rv, &rvn, &rl, &rln, &err), LF_OK);
+  size_t runs = rvn / 4;
+  uint32_t rv32[256];
+  memcpy(rv32, rv, rvn);
+  for (size_t i = 0; i < runs; i++) rv32[i] += 2; /* non-negative: bitpackable */
+  for (int i = 0; i < 1500; i++) vals[i] += 2;
+  uint8_t *pv = NULL, *pl = NULL;
+  size_t pvn = 0, pln = 0;
+  assert_int_equal(lf_ool_bitpack_encode(32, 7, rv32, runs, &pv, &pvn, &err), LF_OK);
+  assert_int_equal(lf_ool_bitpack_encode(8, 3, rl, runs, &pl, &pln, &err), LF_OK);
+  uint8_t zv[4096], zl[1024];
+  size_t zvn = make_zstd(rv32, rvn, zv, sizeof zv), zln = make_lz4(pl, pln, zl, sizeof zl);
+  pbw f32 = flat(32), f8 = flat(8), o32 = ool(32, 7), o8 = ool(8, 3);
+  pbw g32 = general(2, &f32), go8 = general(1, &o8);
+  struct { pbw e; lf_bufview v, l; } ok[] = {
+      {rle_of(&o32, &f8), {pv, pvn}, {rl, rln}},   /* values bitpacked */
+      {rle_of(&f32, &o8), {(const uint8_t *)rv32, rvn}, {pl, pln}}, /* run lengths bitpacked */
+      {rle_of(&g32, &o8), {zv, zvn}, {pl, pln}},   /* zstd(Flat) values */
+      {rle_of(&g32, &go8), {zv, zvn}, {zl, zln}},  /* lz4(bitpacked) run lengths */
+  };
+  for (size_t k = 0; k < sizeof ok / sizeof *ok; k++) {
+    lf_bufview two[2] = {ok[k].v, ok[k].l};
+    if (mb(&ok[k].e, two, 2, 1500, &b, &err)) fail_msg("case %zu: %s", k, err.msg);
+    assert_int_equal(b.bits, 32);
+    assert_int_equal(b.n, 1500);
+    assert_memory_equal(b.data, vals, sizeof vals);
+    /* the block frame takes the same children */
+    uint8_t frame[8192];
+    le64(frame, ok[k].v.len);
+    memcpy(frame + 8, ok[k].v.p, ok[k].v.len);
+    memcpy(frame + 8 + ok[k].v.len, ok[k].l.p, ok[k].l.len);
+    if (blk(&ok[k].e, frame, 8 + ok[k].v.len + ok[k].l.len, 1500, &b, &err))
+      fail_msg("block case %zu: %s", k, err.msg);
+    assert_memory_equal(b.data, vals, sizeof vals);
+  }
+  /* both children need the run count: nothing tells it */
+  pbw both = rle_of(&o32, &o8), both2 = rle_of(&o32, &go8);
+  lf_bufview pp[2] = {{pv, pvn}, {pl, pln}}, pz[2] = {{pv, pvn}, {zl, zln}};
+  assert_int_equal(mb(&both, pp, 2, 1500, &b, &err), LF_CORRUPT);
+  assert_non_null(strstr(err.msg, "both need the run count"));
+  assert_int_equal(mb(&both2, pz, 2, 1500, &b, &err), LF_CORRUPT);
+  /* a bitpacked child shorter than the count needs */
+  lf_bufview shortv[2] = {{pv, pvn / 2}, {rl, rln}};
+  assert_int_equal(mb(&ok[0].e, shortv, 2, 1500, &b, &err), LF_CORRUPT);
+  /* a Flat child that is no whole number of entries */
+  lf_bufview odd[2] = {{(const uint8_t *)rv32, rvn - 1}, {pl, pln}};
+  assert_int_equal(mb(&ok[1].e, odd, 2, 1500, &b, &err), LF_CORRUPT);
+  /* a child encoding Lance never puts under an Rle */
+  pbw i32 = one_uint(5, 32), bad = rle_of(&i32, &f8);
+  lf_bufview iv[2] = {{(const uint8_t *)rv32, rvn}, {rl, rln}};
+  assert_int_equal(mb(&bad, iv, 2, 1500, &b, &err), LF_UNSUPPORTED);
+  assert_non_null(strstr(err.msg, "'rle values' over 'inline_bitpacking'"));
+  pbw gg = general(2, &g32), bad2 = rle_of(&gg, &f8);
+  assert_int_equal(mb(&bad2, iv, 2, 1500, &b, &err), LF_UNSUPPORTED);
+  free(rv);
+  free(rl);
+  free(pv);
+  free(pl);
+  lf_block_reset(&b);
+}
+
 static void test_constant(void **state) {
   (void)state;
   lf_block b = {0};
@@ -684,6 +770,7 @@ int main(void) {
       cmocka_unit_test(test_inline_bitpacking),
       cmocka_unit_test(test_out_of_line_bitpacking),
       cmocka_unit_test(test_rle),
+      cmocka_unit_test(test_rle_children),
       cmocka_unit_test(test_constant),
       cmocka_unit_test(test_byte_stream_split),
       cmocka_unit_test(test_packed_struct),

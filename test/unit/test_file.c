@@ -197,14 +197,15 @@ static void test_bad_magic(void **state) {
   lfb_free(&b);
 }
 
+/* Footer versions 0.1 and 0.2 are legacy (v1) files (test_v1.c): a 2.x
+** file relabelled so is read as one, and its last 16 bytes do not lead to v1
+** metadata. */
 static void test_legacy_version(void **state) {
   (void)state;
   for (int minor = 1; minor <= 2; minor++) {
     lfb b;
     build_basic(&b, 1, 0, minor);
-    char want[24];
-    snprintf(want, sizeof want, "0.%d", minor);
-    expect_open_error(&b, LF_UNSUPPORTED, want);
+    expect_open_error(&b, LF_CORRUPT, "metadata");
     lfb_free(&b);
   }
 }

@@ -204,7 +204,7 @@ static void test_bm25_lancedb(void **state) {
   lf_fts *idx = open_idx(0);
   lf_error err;
   for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
-    lf_fts_query q = {want[w].q, NULL, want[w].nq, 3, NULL, NULL};
+    lf_fts_query q = {.tokens = want[w].q, .ntokens = want[w].nq, .k = 3};
     lf_fts_hit *h;
     size_t n;
     assert_int_equal(lf_fts_bm25(idx, &q, &h, &n, &err), LF_OK);
@@ -218,7 +218,7 @@ static void test_bm25_lancedb(void **state) {
   }
   /* k = 0 is every match; the filter drops a row; an absent token matches nothing */
   const char *all[] = {"alpha", "nothere"};
-  lf_fts_query q = {all, NULL, 2, 0, drop_40, NULL};
+  lf_fts_query q = {.tokens = all, .ntokens = 2, .filter = drop_40};
   lf_fts_hit *h;
   size_t n;
   assert_int_equal(lf_fts_bm25(idx, &q, &h, &n, &err), LF_OK);

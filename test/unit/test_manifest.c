@@ -218,14 +218,19 @@ static void test_stable_row_ids(void **state) {
   }
   const lf_rowids *ids;
   uint64_t off;
+  int frag;
   assert_int_equal(lf_dataset_row_ids(ds, 0, &ids, &err), LF_OK);
   assert_int_equal(ids->len, 10);
-  assert_int_equal(lf_rowids_find(ids, 5, &off), 1);
+  assert_int_equal(lf_dataset_locate(ds, 5, &frag, &off, &err), LF_OK);
+  assert_int_equal(frag, 0);
   assert_int_equal(off, 9);
-  assert_int_equal(lf_rowids_find(ids, 10, &off), 1);
+  assert_int_equal(lf_dataset_locate(ds, 10, &frag, &off, &err), LF_OK);
+  assert_int_equal(frag, 0);
   assert_int_equal(off, 7);
-  assert_int_equal(lf_rowids_find(ids, 1, &off), 0);
-  assert_int_equal(lf_rowids_find(ids, 12, &off), 0);
+  assert_int_equal(lf_dataset_locate(ds, 1, &frag, &off, &err), LF_OK);
+  assert_int_equal(frag, -1);
+  assert_int_equal(lf_dataset_locate(ds, 12, &frag, &off, &err), LF_OK);
+  assert_int_equal(frag, -1);
   assert_non_null(lf_dataset_fragment(ds, 0)->created_at.data);
   lf_dataset_free(ds);
 
@@ -487,12 +492,6 @@ static void test_rowids_encodings(void **state) {
   static const uint64_t want[] = {105, 101, 10, 12, 14, 7};
   assert_int_equal(r.len, 6);
   for (uint64_t i = 0; i < 6; i++) assert_int_equal(lf_rowids_get(&r, i), want[i]);
-  uint64_t off;
-  assert_int_equal(lf_rowids_find(&r, 101, &off), 1);
-  assert_int_equal(off, 1);
-  assert_int_equal(lf_rowids_find(&r, 14, &off), 1);
-  assert_int_equal(off, 4);
-  assert_int_equal(lf_rowids_find(&r, 11, &off), 0);
   lf_rowids_reset(&r);
   /* too long for the fragment, truncated, reversed range */
   assert_int_equal(lf_rowids_parse(b, n, 5, &r, &err), LF_CORRUPT);

@@ -1,0 +1,40 @@
+"""bench/benchlib.py: helpers shared by the benchmarks' Python drivers (bench/knn/bench.py,
+bench/fts/bench.py): an extension-loaded SQLite connection, reading files into the page
+cache, nearest-rank percentiles, the CPU model as lscpu names it."""
+import os, sqlite3, subprocess
+
+
+def lance_con(lib, db=":memory:"):
+    """a connection to db (autocommit) with the extension at lib loaded"""
+    con = sqlite3.connect(db, isolation_level=None)
+    con.enable_load_extension(True)
+    con.load_extension(lib)
+    return con
+
+
+def warm_file(path):
+    """read the file once, so that the runs after find it in the page cache"""
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+def warm_tree(top):
+    for d, _, names in os.walk(top):
+        for n in names:
+            warm_file(os.path.join(d, n))
+
+
+def pct(xs, p):
+    """the p-th percentile of xs, nearest rank"""
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
+
+
+def cpu_model():
+    """lscpu's "Model name" ("?" without lscpu)"""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    except OSError:
+        return "?"
+    return next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name:")), "?")
