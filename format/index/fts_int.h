@@ -37,6 +37,18 @@ void lf_fst_iter_free(lf_fst_iter *it);
 typedef int (*lf_fst_filter)(void *ctx, const uint8_t *key, size_t klen);
 void lf_fst_iter_filter(lf_fst_iter *it, lf_fst_filter keep, void *ctx);
 
+/* ---- fst_write.c: building a token dictionary ------------------------------ */
+/* Keys in strictly ascending byte order (the empty key only first), each
+** with its output; the FST bytes are appended to out (borrowed, must
+** outlive the builder) as the fst crate writes them.  _finish appends the
+** footer; free the builder after it either way. */
+typedef struct lf_fst_builder lf_fst_builder;
+int lf_fst_builder_new(lf_buf *out, lf_fst_builder **fb, lf_error *err);
+int lf_fst_builder_insert(lf_fst_builder *fb, const uint8_t *key, size_t klen, uint64_t val,
+                          lf_error *err);
+int lf_fst_builder_finish(lf_fst_builder *fb, lf_error *err);
+void lf_fst_builder_free(lf_fst_builder *fb);
+
 /* ---- posting.c: bitpacked blocks, posting blocks, position blocks ---------- */
 /* Unpack lanes * 32 values of `bits` (0..32) bits each from the
 ** lanes * 4 * bits bytes at in (BitPacker4x: lanes 4, BitPacker8x: lanes 8).
