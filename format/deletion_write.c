@@ -208,7 +208,7 @@ static int arrow_encode(const uint32_t *rows, size_t n, lf_buf *b) {
   return rc ? rc : b->rc;
 }
 
-static int roaring_encode(const uint32_t *rows, size_t n, lf_buf *b) {
+int lf_roaring_encode(const uint32_t *rows, size_t n, lf_buf *b) {
   roaring_bitmap_t *r = roaring_bitmap_of_ptr(n, rows);
   if (!r) return LF_NOMEM;
   size_t sz = roaring_bitmap_portable_size_in_bytes(r);
@@ -218,7 +218,7 @@ static int roaring_encode(const uint32_t *rows, size_t n, lf_buf *b) {
 }
 
 int lf_deletion_encode(const uint32_t *rows, size_t n, int type, lf_buf *out) {
-  return type == LF_DEL_BITMAP ? roaring_encode(rows, n, out) : arrow_encode(rows, n, out);
+  return type == LF_DEL_BITMAP ? lf_roaring_encode(rows, n, out) : arrow_encode(rows, n, out);
 }
 
 int lf_deletion_write(lf_store *s, const char *root, uint64_t frag_id, uint64_t read_version,

@@ -489,6 +489,9 @@ int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b);
 /* rows[0..n) (ascending, distinct) as a deletion file of type LF_DEL_ARROW
 ** or LF_DEL_BITMAP, appended to out; returns LF_OK or LF_NOMEM. */
 int lf_deletion_encode(const uint32_t *rows, size_t n, int type, lf_buf *out);
+/* rows[0..n) (any order) as a portable 32-bit Roaring bitmap appended to
+** out (the fragment bitmaps of indexes too); LF_OK or LF_NOMEM. */
+int lf_roaring_encode(const uint32_t *rows, size_t n, lf_buf *out);
 /* Write rows[0..n) (n > 0) as a new deletion file of fragment frag_id in
 ** the dataset at root, the type chosen by size as Lance does; fills df and
 ** *path (the store path written, malloc'd; for cleanup). */

@@ -31,6 +31,11 @@ typedef struct lf_writer lf_writer;
 int lf_writer_open(lf_store *s, const char *root, const char *name, const lf_schema *schema,
                    int major, int minor, lf_writer **out, lf_error *err);
 
+/* The same for a file at store path `path` (e.g. an index file under
+** <root>/_indices/<uuid>/); messages name the path. */
+int lf_writer_open_path(lf_store *s, const char *path, const lf_schema *schema, int major,
+                        int minor, lf_writer **out, lf_error *err);
+
 /* Append n rows: cols[i] holds top-level field i of the schema (an lf_array
 ** of that field with length n, in the layout lf.h documents).  The arrays
 ** are only read during the call.  Values that do not fit the field (a NULL

@@ -48,7 +48,8 @@ struct lf_store {
              lf_error *err);
   /* Start writing a new object at path (parents created); see lf_wfile. */
   int (*create)(lf_store *s, const char *path, lf_wfile **out, lf_error *err);
-  /* Delete the object at path; LF_NOTFOUND if there is none. */
+  /* Delete the object at path (or the empty directory: local stores); LF_NOTFOUND if
+  ** there is none. */
   int (*remove)(lf_store *s, const char *path, lf_error *err);
   void (*destroy)(lf_store *s);
   /* Optional (NULL = unsupported; call through lf_store_map): the whole

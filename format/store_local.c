@@ -349,7 +349,7 @@ static int local_remove(lf_store *s, const char *path, lf_error *err) {
       ls->fds[i].path = NULL;
     }
   pthread_mutex_unlock(&ls->mu);
-  if (unlink(fp) != 0) {
+  if (unlink(fp) != 0 && !(errno == EISDIR && rmdir(fp) == 0)) { /* empty directories too */
     if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
     return lf_err(err, LF_IO, "%s: cannot delete: %s", fp, strerror(errno));
   }

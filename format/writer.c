@@ -49,7 +49,8 @@ typedef struct wcol {
 struct lf_writer {
   lf_store *store;
   lf_wfile *wf;
-  char *name;                            /* data/<name> */
+  char *name;                            /* the DataFile path (relative to data/) */
+  char *shown;                           /* in messages: data/<name>, or the store path */
   const lf_schema *schema;
   int minor;
   int ncols;
@@ -68,8 +69,8 @@ static int leaf_kind(lf_writer *w, wcol *c, const lf_field *f, lf_error *err) {
     const lf_field *it = f->n_children == 1 ? f->children[0] : NULL;
     int iw = it ? lf_type_width(it) : 0;
     if (!iw || it->type == LF_T_BOOL || f->fixed_size <= 0 || f->fixed_size > (1 << 20))
-      return lf_err(err, LF_UNSUPPORTED, "data/%s: field '%s': writing %s is not supported",
-                    w->name, f->name, f->logical_type ? f->logical_type : "this fixed-size list");
+      return lf_err(err, LF_UNSUPPORTED, "%s: field '%s': writing %s is not supported",
+                    w->shown, f->name, f->logical_type ? f->logical_type : "this fixed-size list");
     p->kind = LF_WV_FIXED;
     p->fsl_dim = (uint32_t)f->fixed_size;
     p->width = (uint32_t)(iw * f->fixed_size);
@@ -83,8 +84,8 @@ static int leaf_kind(lf_writer *w, wcol *c, const lf_field *f, lf_error *err) {
     p->kind = LF_WV_FIXED;
     p->width = (uint32_t)lf_type_width(f);
   } else {
-    return lf_err(err, LF_UNSUPPORTED, "data/%s: field '%s': writing %s columns is not supported",
-                  w->name, f->name, lf_type_name(f->type));
+    return lf_err(err, LF_UNSUPPORTED, "%s: field '%s': writing %s columns is not supported",
+                  w->shown, f->name, lf_type_name(f->type));
   }
   return LF_OK;
 }
@@ -136,11 +137,11 @@ static int add_column(lf_writer *w, wcol *tmpl, lf_error *err) {
 
 static int plan_field(lf_writer *w, wcol *t, const lf_field *f, int k, lf_error *err) {
   if (k >= LF_MAX_LAYERS)
-    return lf_err(err, LF_UNSUPPORTED, "data/%s: field '%s' nests more than %d levels", w->name,
+    return lf_err(err, LF_UNSUPPORTED, "%s: field '%s' nests more than %d levels", w->shown,
                   f->name, LF_MAX_LAYERS);
   if (f->is_blob || f->is_packed)
-    return lf_err(err, LF_UNSUPPORTED, "data/%s: field '%s': writing blob or packed columns is "
-                  "not supported", w->name, f->name);
+    return lf_err(err, LF_UNSUPPORTED, "%s: field '%s': writing blob or packed columns is "
+                  "not supported", w->shown, f->name);
   t->node[k] = f;
   t->depth = k + 1;
   if (f->type == LF_T_STRUCT) {
@@ -154,7 +155,7 @@ static int plan_field(lf_writer *w, wcol *t, const lf_field *f, int k, lf_error 
   }
   if (f->type == LF_T_LIST || f->type == LF_T_LARGE_LIST) {
     if (f->n_children != 1)
-      return lf_err(err, LF_ARG, "data/%s: list field '%s' has %d children", w->name, f->name,
+      return lf_err(err, LF_ARG, "%s: list field '%s' has %d children", w->shown, f->name,
                     f->n_children);
     t->kind[k] = N_LIST;
     return plan_field(w, t, f->children[0], k + 1, err);
@@ -174,17 +175,20 @@ static void writer_free(lf_writer *w) {
   free(w->cols);
   lf_wenc_reset(&w->enc);
   free(w->name);
+  free(w->shown);
   free(w);
 }
 
-int lf_writer_open(lf_store *s, const char *root, const char *name, const lf_schema *schema,
-                   int major, int minor, lf_writer **out, lf_error *err) {
+int lf_writer_open_path(lf_store *s, const char *path, const lf_schema *schema, int major,
+                        int minor, lf_writer **out, lf_error *err) {
   *out = NULL;
   if (major != 2 || (minor != 1 && minor != 2))
-    return lf_err(err, LF_UNSUPPORTED, "data/%s: writing Lance file version %d.%d is not "
-                  "supported (2.1 and 2.2 are)", name, major, minor);
+    return lf_err(err, LF_UNSUPPORTED, "%s: writing Lance file version %d.%d is not "
+                  "supported (2.1 and 2.2 are)", path, major, minor);
   lf_writer *w = calloc(1, sizeof *w);
-  if (!w || !(w->name = lf_strndup(name, strlen(name)))) {
+  if (!w || !(w->name = lf_strndup(path, strlen(path))) ||
+      !(w->shown = lf_strndup(path, strlen(path)))) {
+    if (w) free(w->name);
     free(w);
     return lf_err(err, LF_NOMEM, "out of memory");
   }
@@ -199,19 +203,39 @@ int lf_writer_open(lf_store *s, const char *root, const char *name, const lf_sch
     t.top = i;
     rc = plan_field(w, &t, schema->fields[i], 0, err);
   }
-  char *rel = NULL, *path = NULL;
-  if (!rc && (!(rel = malloc(strlen(name) + 6)) ||
-              (sprintf(rel, "data/%s", name), !(path = lf_path_join(root, rel)))))
-    rc = lf_err(err, LF_NOMEM, "out of memory");
   if (!rc) rc = s->create(s, path, &w->wf, err);
-  free(rel);
-  free(path);
   if (rc) {
     writer_free(w);
     return rc;
   }
   *out = w;
   return LF_OK;
+}
+
+int lf_writer_open(lf_store *s, const char *root, const char *name, const lf_schema *schema,
+                   int major, int minor, lf_writer **out, lf_error *err) {
+  char *rel = malloc(strlen(name) + 6), *path = NULL;
+  if (rel) sprintf(rel, "data/%s", name);
+  if (!rel || !(path = lf_path_join(root, rel))) {
+    free(rel);
+    *out = NULL;
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  int rc = lf_writer_open_path(s, path, schema, major, minor, out, err);
+  if (*out) { /* the DataFile path is the bare name; messages say data/<name> */
+    free((*out)->name);
+    free((*out)->shown);
+    (*out)->shown = rel;
+    rel = NULL;
+    if (!((*out)->name = lf_strndup(name, strlen(name)))) {
+      lf_writer_abort(*out);
+      *out = NULL;
+      rc = lf_err(err, LF_NOMEM, "out of memory");
+    }
+  }
+  free(rel);
+  free(path);
+  return rc;
 }
 
 void lf_writer_set_page_bytes(lf_writer *w, size_t n) { w->page_bytes = n ? n : 1; }
@@ -259,7 +283,7 @@ static int flush_page(lf_writer *w, wcol *c, lf_error *err) {
     len[i] = e->bufs[i].len;
     rc = put(w, e->bufs[i].p, e->bufs[i].len, err);
   }
-  if (rc) return lf_err_prefix(err, rc, "data/%s: column %d", w->name, (int)(c - w->cols));
+  if (rc) return lf_err_prefix(err, rc, "%s: column %d", w->shown, (int)(c - w->cols));
   lf_buf *b = &c->pages;
   size_t m = lf_pbw_begin(b);
   lf_pbw_packed_u64(b, 1, off, (size_t)e->nbuf);
@@ -286,18 +310,18 @@ static int check_array(lf_writer *w, const lf_field *f, const lf_array *a, uint6
                        lf_error *err) {
   const char *fn = f->name;
   if (a->length < n)
-    return lf_err(err, LF_ARG, "data/%s: field '%s': array has %llu rows, expected %llu", w->name,
+    return lf_err(err, LF_ARG, "%s: field '%s': array has %llu rows, expected %llu", w->shown,
                   fn, (unsigned long long)a->length, (unsigned long long)n);
   if (a->valid && !f->nullable)
     for (uint64_t i = 0; i < n; i++)
       if (!a->valid[i])
-        return lf_err(err, LF_ARG, "data/%s: field '%s' is not nullable but row %llu is null",
-                      w->name, fn, (unsigned long long)i);
+        return lf_err(err, LF_ARG, "%s: field '%s' is not nullable but row %llu is null",
+                      w->shown, fn, (unsigned long long)i);
   int nch = f->type == LF_T_STRUCT || f->type == LF_T_LIST || f->type == LF_T_LARGE_LIST ||
             f->type == LF_T_FIXED_LIST ? f->n_children : 0;
   if (a->n_children < nch)
-    return lf_err(err, LF_ARG, "data/%s: field '%s': array has %d children, the field %d",
-                  w->name, fn, a->n_children, nch);
+    return lf_err(err, LF_ARG, "%s: field '%s': array has %d children, the field %d",
+                  w->shown, fn, a->n_children, nch);
   int rc = LF_OK;
   if (f->type == LF_T_STRUCT) {
     for (int i = 0; !rc && i < nch; i++) rc = check_array(w, f->children[i], &a->children[i], n, err);
@@ -305,25 +329,25 @@ static int check_array(lf_writer *w, const lf_field *f, const lf_array *a, uint6
     uint64_t items = n * (uint64_t)f->fixed_size;
     const lf_array *ch = &a->children[0];
     if (ch->length < items || (items && !ch->values))
-      return lf_err(err, LF_ARG, "data/%s: field '%s': %llu rows of a fixed-size list of %lld "
-                    "need %llu items, the array has %llu", w->name, fn, (unsigned long long)n,
+      return lf_err(err, LF_ARG, "%s: field '%s': %llu rows of a fixed-size list of %lld "
+                    "need %llu items, the array has %llu", w->shown, fn, (unsigned long long)n,
                     (long long)f->fixed_size, (unsigned long long)items,
                     (unsigned long long)ch->length);
     for (uint64_t i = 0; ch->valid && i < items; i++) /* the items of null rows do not count */
       if (!ch->valid[i] && !lf_array_is_null(a, i / (uint64_t)f->fixed_size))
-        return lf_err(err, LF_UNSUPPORTED, "data/%s: field '%s': null items inside a fixed-size "
-                      "list are not supported", w->name, fn);
+        return lf_err(err, LF_UNSUPPORTED, "%s: field '%s': null items inside a fixed-size "
+                      "list are not supported", w->shown, fn);
   } else if (nch || lf_type_is_varwidth(f->type)) { /* list or var-width: offsets */
     uint64_t lim = nch ? a->children[0].length : a->data_len;
-    if (!a->offsets && n) return lf_err(err, LF_ARG, "data/%s: field '%s' has no offsets", w->name, fn);
+    if (!a->offsets && n) return lf_err(err, LF_ARG, "%s: field '%s' has no offsets", w->shown, fn);
     for (uint64_t i = 0; i < n; i++)
       if (a->offsets[i] > a->offsets[i + 1] || a->offsets[i + 1] > lim)
-        return lf_err(err, LF_ARG, "data/%s: field '%s': offsets of row %llu are out of order or "
-                      "past the end (%llu)", w->name, fn, (unsigned long long)i,
+        return lf_err(err, LF_ARG, "%s: field '%s': offsets of row %llu are out of order or "
+                      "past the end (%llu)", w->shown, fn, (unsigned long long)i,
                       (unsigned long long)lim);
     if (nch) rc = check_array(w, f->children[0], &a->children[0], n ? a->offsets[n] : 0, err);
   } else if (n && !a->values) {
-    return lf_err(err, LF_ARG, "data/%s: field '%s': array has no values", w->name, fn);
+    return lf_err(err, LF_ARG, "%s: field '%s': array has no values", w->shown, fn);
   }
   return rc;
 }
@@ -386,7 +410,7 @@ static void shred(wcol *c, const lf_array *a, int k, uint64_t i, uint16_t r) {
 }
 
 int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err) {
-  if (w->failed) return lf_err(err, LF_ARG, "data/%s: an earlier write failed", w->name);
+  if (w->failed) return lf_err(err, LF_ARG, "%s: an earlier write failed", w->shown);
   int rc = LF_OK;
   for (int i = 0; !rc && i < w->schema->n_fields; i++)
     rc = check_array(w, w->schema->fields[i], &cols[i], n, err);
@@ -497,7 +521,7 @@ static int fill_data_file(lf_writer *w, lf_data_file *df, lf_error *err) {
 }
 
 int lf_writer_finish(lf_writer *w, lf_data_file *df, lf_error *err) {
-  int rc = w->failed ? lf_err(err, LF_ARG, "data/%s: an earlier write failed", w->name) : LF_OK;
+  int rc = w->failed ? lf_err(err, LF_ARG, "%s: an earlier write failed", w->shown) : LF_OK;
   for (int i = 0; !rc && i < w->ncols; i++) rc = flush_page(w, &w->cols[i], err);
   if (!rc) rc = put_tail(w, err);
   uint64_t size = w->wf->written;

@@ -7,6 +7,7 @@
 #define LF_FTS_INT_H
 
 #include "fts.h"
+#include "fts_write.h"
 #include "lf_int.h"
 
 /* ---- fst.c: the token dictionary ------------------------------------------- */
@@ -82,6 +83,46 @@ int lf_posting_block(const lf_posting_fmt *fmt, const uint8_t *b, size_t len, ui
 enum { LF_POS_NONE = 0, LF_POS_PACKED = 1, LF_POS_VARINT = 2 };
 int lf_position_block(int codec, const uint8_t *b, size_t len, const uint32_t *freqs,
                       uint32_t n, uint32_t *out, size_t cap, lf_error *err);
+
+/* ---- posting_write.c: the encoders of the blocks above ------------------------ */
+unsigned lf_bp_bits(uint32_t v); /* bit length: 0 for 0 */
+/* The inverse of lf_bp_unpack: lanes * 32 values of bits bits each into the
+** lanes * 4 * bits bytes at out. */
+void lf_bp_pack(unsigned lanes, unsigned bits, const uint32_t *in, uint8_t *out);
+void lf_varint_put(lf_buf *b, uint64_t v); /* LEB128 */
+/* One posting block of n documents (n == block size: full; less: the tail)
+** as LanceDB writes it, max_score its prefix (128-document blocks). */
+void lf_posting_block_encode(const lf_posting_fmt *fmt, const uint32_t *docs,
+                             const uint32_t *freqs, uint32_t n, float max_score, lf_buf *b);
+/* The positions of a posting block's n documents (freqs[i] ascending
+** positions each, back to back in pos) as packed_delta_v1. */
+void lf_position_block_encode(const uint32_t *pos, const uint32_t *freqs, uint32_t n, lf_buf *b);
+/* The one-byte document length code of impacts and format 3 scoring. */
+uint8_t lf_fts_len_code(uint32_t len);
+/* One impact entry over n documents (their frequencies and lengths),
+** doc_up_to the last doc id it covers; LF_OK or LF_NOMEM. */
+int lf_impact_entry_encode(const uint32_t *freqs, const uint32_t *lens, size_t n,
+                           uint32_t doc_up_to, lf_buf *b);
+
+/* ---- fts_write.c: the files of an index being built --------------------------- */
+/* Documents go in one at a time (lf_fts_writer_doc: tokenized with p->tok,
+** null text skipped); partitions are written to dir (a store path:
+** <root>/_indices/<uuid>) whenever the postings held pass p->memory_limit
+** and at lf_fts_writer_finish, which also writes metadata.lance.  Existing
+** partitions of an older index can be copied in first (ids kept; new
+** partitions are numbered after them).  On failure lf_fts_writer_abort
+** removes every file written; free the writer in any case. */
+typedef struct lf_fts_writer lf_fts_writer;
+int lf_fts_writer_new(lf_store *s, const char *dir, const lf_fts_wparams *p, lf_fts_writer **out,
+                      lf_error *err);
+int lf_fts_writer_copy_part(lf_fts_writer *w, const char *src_dir, uint64_t id, lf_error *err);
+int lf_fts_writer_doc(lf_fts_writer *w, uint64_t row_id, const char *text, size_t len,
+                      lf_error *err);
+/* deleted[0..ndel): the deleted_fragments bitmap's fragment ids. */
+int lf_fts_writer_finish(lf_fts_writer *w, const uint32_t *deleted, size_t ndel, lf_error *err);
+const lf_fts_file *lf_fts_writer_files(const lf_fts_writer *w, size_t *n);
+void lf_fts_writer_abort(lf_fts_writer *w);
+void lf_fts_writer_free(lf_fts_writer *w);
 
 /* ---- fts_meta.c: metadata.lance -------------------------------------------- */
 /* Parse the "params" JSON into p (zeroed first; defaults for absent members).
