@@ -18,7 +18,10 @@
 ** On failure the deletion and transaction files written are removed.
 ** Operations: CREATE = Overwrite at version 1; WRITE = Append (new
 ** fragments), Delete (deletions) or Update (both); RESTORE = Restore (the
-** old version's schema, fragments and indices republished).
+** old version's schema, fragments and indices republished); INDEX =
+** CreateIndex (an index added and/or removed: the manifest's IndexSection
+** is the newest version's without the removed and same-named entries, plus
+** the new one; no section when none is left, as Lance writes it).
 */
 #include "lf_int.h"
 #include "lf_write.h"
@@ -78,6 +81,8 @@ typedef struct commit_ctx {
   int n_del_paths;
   lf_buf schema;           /* CREATE: Schema fields 1 and 5 */
   const lf_manifest *restore; /* RESTORE: the version restored */
+  lf_buf newidx;           /* INDEX: the new IndexMetadata as field 1 */
+  lf_buf idx_txn;          /* INDEX: CreateIndex fields 1 and 2 */
 } commit_ctx;
 
 /* The Manifest message inside a manifest file's raw bytes (parsed before,
@@ -221,19 +226,44 @@ static int txn_new_frags(const commit_ctx *c, lf_fragment **out, lf_buf **seqs, 
   return LF_OK;
 }
 
+/* INDEX: the new entry and CreateIndex's fields (the removed entries
+** copied from the base manifest). */
+static int prepare_index(commit_ctx *c, const lf_manifest *base, lf_error *err) {
+  const lf_commit_req *r = c->req;
+  lf_buf keep = {0};
+  int nd = 0;
+  if (r->new_index) lf_index_meta_encode(&c->newidx, 1, r->new_index);
+  lf_buf_put(&c->idx_txn, c->newidx.p, c->newidx.len);
+  int rc = lf_index_section_filter(base->has_index_section ? base->index_section : NULL,
+                                   base->index_section_len, NULL, r->removed_uuids, r->n_removed,
+                                   &keep, &c->idx_txn, &nd, err);
+  lf_buf_reset(&keep);
+  if (rc == LF_CORRUPT) return lf_err_prefix(err, rc, "%s: version %" PRIu64, shown(c->root),
+                                             base->version);
+  if (!rc && (c->newidx.rc || c->idx_txn.rc)) rc = LF_NOMEM;
+  if (rc) return lf_err(err, rc, "out of memory");
+  if (nd != r->n_removed)
+    return lf_err(err, LF_NOTFOUND, "%s: version %" PRIu64 " lacks an index to remove",
+                  shown(c->root), base->version);
+  return LF_OK;
+}
+
 static int build_txn(commit_ctx *c, lf_error *err) {
   const lf_commit_req *r = c->req;
   lf_txn_enc t = {c->read_version, c->uuid, 0, NULL, c->upd, 0, c->n_upd, c->removed,
-                  c->n_removed, c->schema.p, c->schema.len, r->restore_version};
+                  c->n_removed, c->schema.p, c->schema.len, r->restore_version,
+                  c->idx_txn.p, c->idx_txn.len};
   lf_fragment *nf = NULL;
   lf_buf *seqs = NULL;
   int rc = LF_OK;
   if (r->kind == LF_COMMIT_RESTORE) t.op = LF_TXN_RESTORE;
+  else if (r->kind == LF_COMMIT_INDEX) t.op = LF_TXN_CREATE_INDEX;
   else if (r->kind == LF_COMMIT_CREATE) t.op = LF_TXN_OVERWRITE;
   else t.op = !r->n_del ? LF_TXN_APPEND : !r->n_new ? LF_TXN_DELETE : LF_TXN_UPDATE;
-  if (r->kind != LF_COMMIT_RESTORE && (rc = txn_new_frags(c, &nf, &seqs, err))) goto done;
+  int frags = r->kind != LF_COMMIT_RESTORE && r->kind != LF_COMMIT_INDEX;
+  if (frags && (rc = txn_new_frags(c, &nf, &seqs, err))) goto done;
   t.new_frags = nf;
-  t.n_new = r->kind == LF_COMMIT_RESTORE ? 0 : r->n_new;
+  t.n_new = frags ? r->n_new : 0;
   if (lf_transaction_encode(&t, &c->txn)) rc = lf_err(err, LF_NOMEM, "out of memory");
 done:
   for (int i = 0; seqs && i < r->n_new; i++) lf_buf_reset(&seqs[i]);
@@ -353,6 +383,7 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
                           lf_error *err) {
   const lf_manifest *src = c->restore ? c->restore : cur;
   build bd = {0};
+  lf_buf sec = {0};  /* INDEX: the new IndexSection */
   lf_manifest_enc e = {0};
   int stable = c->stable;
   uint64_t next_id = first_new_id(cur), next_row = cur ? cur->next_row_id : 0;
@@ -367,6 +398,18 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
     e.reader_flags = flags_for(src->reader_flags, &bd);
     e.writer_flags = flags_for(src->writer_flags, &bd);
     if (src->has_index_section) e.index_section = src->index_section, e.index_len = src->index_section_len;
+    if (c->req->kind == LF_COMMIT_INDEX) {
+      int nd;
+      rc = lf_index_section_filter(src->has_index_section ? src->index_section : NULL,
+                                   src->index_section_len,
+                                   c->req->new_index ? c->req->new_index->name : NULL,
+                                   c->req->removed_uuids, c->req->n_removed, &sec, NULL, &nd, err);
+      lf_buf_put(&sec, c->newidx.p, c->newidx.len);
+      if (rc == LF_CORRUPT) rc = lf_err_prefix(err, rc, "%s: version %" PRIu64, shown(c->root), v - 1);
+      else if (rc || sec.rc) rc = lf_err(err, LF_NOMEM, "out of memory");
+      if (rc) goto done;
+      e.index_section = sec.len ? sec.p : NULL, e.index_len = sec.len;
+    }
   } else {
     e.carry = c->schema.p, e.carry_len = c->schema.len;
     e.reader_flags = e.writer_flags = stable ? LF_FEATURE_STABLE_ROW_IDS : 0;
@@ -388,16 +431,45 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
     rc = lf_err(err, LF_NOMEM, "out of memory");
 done:
   build_reset(&bd);
+  lf_buf_reset(&sec);
   return rc;
 }
 
 /* ---- step 4: conflicts ---------------------------------------------------------- */
+
+static int conflict(const commit_ctx *c, const lf_manifest *m, const char *op, lf_error *err) {
+  return lf_err(err, LF_CONFLICT, "%s: version %" PRIu64 " (%s) was committed concurrently and "
+                "conflicts with this write; retry the statement", shown(c->root), m->version,
+                op ? op : "no transaction recorded");
+}
+
+/* An index commit against the transaction that made m (Lance's CreateIndex
+** rules): rewrites of covered fragments, data replacements, overwrites and
+** restores conflict. */
+static int index_conflict(const commit_ctx *c, const lf_manifest *m, lf_error *err) {
+  const lf_transaction *t = &m->txn;
+  const char *op = t->present ? t->op_name : NULL;
+  static const char *const ok[] = {"append", "clone", "update_bases", "create_index", "delete",
+                                   "update", "merge", "reserve_fragments", "project",
+                                   "update_config"};
+  for (size_t i = 0; op && i < sizeof ok / sizeof ok[0]; i++)
+    if (!strcmp(op, ok[i])) return LF_OK;
+  const lf_new_index *ix = c->req->new_index;
+  if (op && !strcmp(op, "rewrite")) {
+    int hit = 0;
+    for (size_t i = 0; ix && i < t->n_frag_ids; i++)
+      for (size_t k = 0; k < ix->n_frags; k++) hit |= t->frag_ids[i] == ix->frags[k];
+    if (!hit) return LF_OK;
+  }
+  return conflict(c, m, op, err);
+}
 
 /* Is the transaction that made `m` compatible with ours (as Lance decides)? */
 static int conflict_with(const commit_ctx *c, const lf_manifest *m, lf_error *err) {
   const lf_transaction *t = &m->txn;
   const lf_commit_req *r = c->req;
   if (r->kind == LF_COMMIT_RESTORE) return LF_OK; /* a restore replaces everything */
+  if (r->kind == LF_COMMIT_INDEX) return index_conflict(c, m, err);
   const char *op = t->present ? t->op_name : NULL;
   static const char *const harmless[] = {"append", "create_index", "reserve_fragments",
                                          "update_config", "update_mem_wal_state", "update_bases",
@@ -412,11 +484,7 @@ static int conflict_with(const commit_ctx *c, const lf_manifest *m, lf_error *er
           return lf_err(err, LF_CONFLICT, "%s: version %" PRIu64 " (%s) also changed fragment %"
                         PRIu64 "; retry the statement", shown(c->root), m->version, op,
                         t->frag_ids[i]);
-  if (!ok)
-    return lf_err(err, LF_CONFLICT, "%s: version %" PRIu64 " (%s) was committed concurrently and "
-                  "conflicts with this write; retry the statement", shown(c->root), m->version,
-                  op ? op : "no transaction recorded");
-  return LF_OK;
+  return ok ? LF_OK : conflict(c, m, op, err);
 }
 
 /* After losing version cur->version + 1: read every newer version, check
@@ -499,8 +567,12 @@ static int publish(commit_ctx *c, const lf_manifest *base, uint64_t *version, lf
 static int check_req(lf_store *s, const char *root, const lf_manifest *base,
                      const lf_commit_req *r, lf_error *err) {
   if (!s || !root || !r) return lf_err(err, LF_ARG, "lf_commit: no store, root or request");
-  if (r->kind != LF_COMMIT_CREATE && r->kind != LF_COMMIT_WRITE && r->kind != LF_COMMIT_RESTORE)
+  if (r->kind < LF_COMMIT_CREATE || r->kind > LF_COMMIT_INDEX)
     return lf_err(err, LF_ARG, "%s: unknown commit kind %d", shown(root), r->kind);
+  if (r->kind == LF_COMMIT_INDEX && ((!r->new_index && r->n_removed <= 0) || r->n_removed < 0 ||
+                                     (r->n_removed && !r->removed_uuids) || r->n_new || r->n_del))
+    return lf_err(err, LF_ARG, "%s: an index commit adds and/or removes indexes, nothing else",
+                  shown(root));
   if (r->kind == LF_COMMIT_CREATE ? (!r->schema || base != NULL) : !base)
     return lf_err(err, LF_ARG, "%s: CREATE needs a schema and no base; WRITE and RESTORE a base",
                   shown(root));
@@ -508,7 +580,7 @@ static int check_req(lf_store *s, const char *root, const lf_manifest *base,
     return lf_err(err, LF_ARG, "%s: bad fragment lists in the commit request", shown(root));
   if (r->kind == LF_COMMIT_WRITE && !r->n_new && !r->n_del)
     return lf_err(err, LF_ARG, "%s: nothing to commit", shown(root));
-  for (int i = 0; r->kind != LF_COMMIT_RESTORE && i < r->n_new; i++) {
+  for (int i = 0; r->kind == LF_COMMIT_CREATE || r->kind == LF_COMMIT_WRITE ? i < r->n_new : 0; i++) {
     const lf_new_fragment *f = &r->new_frags[i];
     if (f->n_files <= 0 || !f->files || !f->physical_rows || f->physical_rows > UINT32_MAX)
       return lf_err(err, LF_ARG, "%s: new fragment %d needs data files and 1..2^32-1 rows",
@@ -576,6 +648,8 @@ static void cleanup(commit_ctx *c, int failed) {
   free(c->removed);
   lf_buf_reset(&c->txn);
   lf_buf_reset(&c->schema);
+  lf_buf_reset(&c->newidx);
+  lf_buf_reset(&c->idx_txn);
 }
 
 int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,
@@ -601,6 +675,7 @@ int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_c
     c.v2 = uses_v2_names(s, root, base->version);
     rc = prepare_deletes(&c, base, err);
   }
+  if (!rc && req->kind == LF_COMMIT_INDEX) rc = prepare_index(&c, base, err);
   if (!rc) rc = build_txn(&c, err);
   if (!rc) rc = write_txn_file(&c, err);
   if (!rc) rc = publish(&c, base, version, err);

@@ -20,7 +20,8 @@ enum {
   LF_ARG = 5,         /* bad argument from the caller */
   LF_NOTFOUND = 6,    /* missing file / column / row */
   LF_EXISTS = 7,      /* an exclusive create found the object already there */
-  LF_CONFLICT = 8     /* a concurrent commit that this transaction cannot rebase over */
+  LF_CONFLICT = 8,    /* a concurrent commit that this transaction cannot rebase over */
+  LF_INTERRUPTED = 9  /* the caller's progress callback asked to stop */
 };
 
 #define LF_ERRMSG_MAX 512

@@ -470,7 +470,7 @@ int lf_manifest_encode(const lf_manifest_enc *e, lf_buf *out);
 
 /* Transaction operations (their field numbers in Transaction). */
 enum { LF_TXN_APPEND = 100, LF_TXN_DELETE = 101, LF_TXN_OVERWRITE = 102,
-       LF_TXN_RESTORE = 106, LF_TXN_UPDATE = 108 };
+       LF_TXN_CREATE_INDEX = 103, LF_TXN_RESTORE = 106, LF_TXN_UPDATE = 108 };
 typedef struct lf_txn_enc {
   uint64_t read_version;
   const char *uuid;
@@ -482,8 +482,24 @@ typedef struct lf_txn_enc {
   const uint8_t *schema;   /* OVERWRITE: Schema fields 1 and 5 */
   size_t schema_len;
   uint64_t restore_version;
+  /* CREATE_INDEX: CreateIndex fields 1 (new_indices) and 2 (removed_indices),
+  ** already encoded (lf_index_meta_encode, lf_index_section_filter) */
+  const uint8_t *idx_fields;
+  size_t idx_len;
 } lf_txn_enc;
 int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b);
+struct lf_new_index;
+/* An IndexMetadata message as field num of the message being written. */
+void lf_index_meta_encode(lf_buf *b, uint32_t num, const struct lf_new_index *ix);
+/* The IndexMetadata entries of IndexSection sec[0..n) (NULL: none) that
+** are not named `name` (NULL: no name dropped) and whose uuid (text form)
+** is not in uuids[0..nu), as IndexSection field 1 entries appended to
+** keep; the ones dropped for their uuid as field 2 entries (CreateIndex
+** removed_indices) appended to dropped (NULL: not wanted); *ndropped counts
+** them.  LF_CORRUPT on a bad section, else out's rc. */
+int lf_index_section_filter(const uint8_t *sec, size_t n, const char *name,
+                            const char *const *uuids, int nu, lf_buf *keep, lf_buf *dropped,
+                            int *ndropped, lf_error *err);
 
 /* ---- deletion_write.c ------------------------------------------------------ */
 /* rows[0..n) (ascending, distinct) as a deletion file of type LF_DEL_ARROW

@@ -86,8 +86,29 @@ typedef struct lf_frag_delete {
 enum {
   LF_COMMIT_CREATE = 1,    /* a new dataset (Overwrite at version 1) */
   LF_COMMIT_WRITE = 2,     /* new fragments and/or deletions: Append, Delete or Update */
-  LF_COMMIT_RESTORE = 3    /* republish an older version's manifest as the newest */
+  LF_COMMIT_RESTORE = 3,   /* republish an older version's manifest as the newest */
+  LF_COMMIT_INDEX = 4      /* add and/or remove indexes: CreateIndex */
 };
+
+/* An index segment to list in the manifest (IndexMetadata), its files
+** already written under <root>/_indices/<uuid>/. */
+typedef struct lf_new_index {
+  char uuid[37];
+  const char *name;
+  const int32_t *fields;   /* the indexed field ids */
+  int n_fields;
+  uint64_t dataset_version; /* the version the index was built from */
+  const uint32_t *frags;   /* fragment bitmap: the fragments it covers */
+  size_t n_frags;
+  const char *type_url;    /* index_details, e.g. "/lance.table.InvertedIndexDetails" */
+  const uint8_t *details;  /* its message bytes */
+  size_t details_len;
+  int32_t index_version;
+  uint64_t created_at_ms;
+  const char *const *file_names; /* relative to the index directory */
+  const uint64_t *file_sizes;
+  size_t n_files;
+} lf_new_index;
 
 typedef struct lf_commit_req {
   int kind;
@@ -104,6 +125,13 @@ typedef struct lf_commit_req {
   const lf_frag_delete *dels;
   /* RESTORE */
   uint64_t restore_version;
+  /* INDEX: the index to add (NULL: none) and the uuids of the indexes to
+  ** remove (their entries of the base manifest go into the transaction).
+  ** As Lance builds the manifest: an existing index of the new one's name
+  ** is replaced whatever its uuid. */
+  const lf_new_index *new_index;
+  const char *const *removed_uuids;
+  int n_removed;
 } lf_commit_req;
 
 /* Publish the next version of the dataset at root.  `base` is the manifest
@@ -113,6 +141,10 @@ typedef struct lf_commit_req {
 ** against this one: compatible ones (appends, or deletions in other
 ** fragments) are rebased over and the commit retried; others fail with
 ** LF_CONFLICT naming the version and its operation, leaving nothing behind.
+** An INDEX commit conflicts as Lance's CreateIndex does: with a concurrent
+** Overwrite, Restore, Rewrite of a fragment it covers, DataReplacement (any:
+** the replaced fields are not known here), UpdateMemWalState; it rebases
+** over the rest.
 ** CREATE fails with LF_EXISTS when a dataset is already there.  On success
 ** *version is the version published. */
 int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,

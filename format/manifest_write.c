@@ -24,9 +24,16 @@
 **          consecutive ids, else sorted_array (4) or array (5) of U64Array
 **          {2 values: little-endian u64s}.
 **   Version sequence: runs {1 span: U64Segment Range {2 end = rows}, 2 version}.
+**   IndexMetadata: 1 uuid {1 16 bytes}, 2 fields (packed int32), 3 name,
+**          4 dataset_version, 5 fragment bitmap (portable Roaring), 6 details
+**          Any {1 type URL, 2 value}, 7 index_version, 8 created_at (ms),
+**          10 files {1 path, 2 size}.
+**   Transaction.create_index (103): 1 new IndexMetadata, 2 removed ones.
 */
 #include "lf_int.h"
+#include "lf_write.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void lf_pbw_copy_fields(lf_buf *b, const uint8_t *msg, size_t n, const uint32_t *map, int nmap,
@@ -204,8 +211,105 @@ int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b) {
       fragments(b, 3, t->new_frags, t->n_new);
       break;
     case LF_TXN_RESTORE: lf_pbw_uint_nz(b, 1, t->restore_version); break;
+    case LF_TXN_CREATE_INDEX: lf_buf_put(b, t->idx_fields, t->idx_len); break;
     default: return LF_ARG;
   }
   lf_pbw_end(b, (uint32_t)t->op, m);
   return b->rc;
+}
+
+static int hexval(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* "8-4-4-4-12" hex text into 16 bytes; -1 when it is not one. */
+static int uuid_bytes(const char *t, uint8_t out[16]) {
+  int k = 0;
+  for (const char *p = t; *p && k < 32; p++) {
+    if (*p == '-') continue;
+    int v = hexval(*p);
+    if (v < 0) return -1;
+    if (k % 2 == 0) out[k / 2] = (uint8_t)(v << 4);
+    else out[k / 2] |= (uint8_t)v;
+    k++;
+  }
+  return k == 32 ? 0 : -1;
+}
+
+void lf_index_meta_encode(lf_buf *b, uint32_t num, const lf_new_index *ix) {
+  uint8_t u[16] = {0};
+  size_t m = lf_pbw_begin(b), k;
+  uuid_bytes(ix->uuid, u);
+  k = lf_pbw_begin(b);
+  lf_pbw_bytes(b, 1, u, 16);
+  lf_pbw_end(b, 1, k);
+  packed_i32(b, 2, ix->fields, ix->n_fields);
+  lf_pbw_str(b, 3, ix->name);
+  lf_pbw_uint(b, 4, ix->dataset_version);
+  k = lf_pbw_begin(b);
+  if (lf_roaring_encode(ix->frags, ix->n_frags, b)) b->rc = LF_NOMEM;
+  lf_pbw_end(b, 5, k);
+  k = lf_pbw_begin(b);
+  lf_pbw_str(b, 1, ix->type_url);
+  lf_pbw_bytes(b, 2, ix->details, ix->details_len);
+  lf_pbw_end(b, 6, k);
+  lf_pbw_uint(b, 7, (uint64_t)ix->index_version);
+  lf_pbw_uint(b, 8, ix->created_at_ms);
+  for (size_t i = 0; i < ix->n_files; i++) {
+    k = lf_pbw_begin(b);
+    lf_pbw_str(b, 1, ix->file_names[i]);
+    lf_pbw_uint(b, 2, ix->file_sizes[i]);
+    lf_pbw_end(b, 10, k);
+  }
+  lf_pbw_end(b, num, m);
+}
+
+/* The uuid (text) and name of one IndexMetadata message. */
+static int entry_id(const uint8_t *d, size_t n, char uuid[37], const uint8_t **name, size_t *nlen,
+                    lf_error *err) {
+  lf_pb pb, sub;
+  lf_pb_field f, g;
+  int r;
+  uuid[0] = 0;
+  *name = NULL, *nlen = 0;
+  lf_pb_init(&pb, d, n);
+  while ((r = lf_pb_next(&pb, &f, "index metadata", err)) > 0) {
+    if (f.num == 3 && f.wire == 2) *name = f.data, *nlen = f.len;
+    if (f.num != 1 || f.wire != 2) continue;
+    lf_pb_init(&sub, f.data, f.len);
+    while ((r = lf_pb_next(&sub, &g, "index uuid", err)) > 0)
+      if (g.num == 1 && g.wire == 2 && g.len == 16)
+        for (int i = 0, k = 0; i < 16; i++)
+          k += snprintf(uuid + k, 37 - (size_t)k, "%s%02x",
+                        i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", g.data[i]);
+    if (r < 0) return LF_CORRUPT;
+  }
+  return r < 0 ? LF_CORRUPT : LF_OK;
+}
+
+int lf_index_section_filter(const uint8_t *sec, size_t n, const char *name,
+                            const char *const *uuids, int nu, lf_buf *keep, lf_buf *dropped,
+                            int *ndropped, lf_error *err) {
+  lf_pb pb;
+  lf_pb_field f;
+  int r;
+  *ndropped = 0;
+  if (!sec) return LF_OK;
+  lf_pb_init(&pb, sec, n);
+  while ((r = lf_pb_next(&pb, &f, "index section", err)) > 0) {
+    if (f.num != 1 || f.wire != 2) continue;
+    char uuid[37];
+    const uint8_t *nm;
+    size_t nl;
+    if (entry_id(f.data, f.len, uuid, &nm, &nl, err)) return LF_CORRUPT;
+    int by_uuid = 0;
+    for (int i = 0; i < nu; i++) by_uuid |= !strcmp(uuids[i], uuid);
+    int by_name = name && nl == strlen(name) && !memcmp(nm, name, nl);
+    if (by_uuid && dropped) lf_pbw_bytes(dropped, 2, f.data, f.len);
+    *ndropped += by_uuid;
+    if (!by_uuid && !by_name) lf_pbw_bytes(keep, 1, f.data, f.len);
+  }
+  if (r < 0) return LF_CORRUPT;
+  return keep->rc || (dropped && dropped->rc) ? LF_NOMEM : LF_OK;
 }

@@ -79,6 +79,8 @@ const lf_fts_params *lf_fts_get_params(const lf_fts *idx);
 ** tokenizes queries with it.  LF_UNSUPPORTED for JSON-document indexes and
 ** for tokenizers tokenize.h does not have (lf_tok_new's errors). */
 int lf_fts_tokenizer(const lf_fts_params *p, lf_tok **out, lf_error *err);
+/* The tokenizer parameters of p (strings borrowed from p). */
+void lf_fts_tok_params(const lf_fts_params *p, lf_tok_params *out);
 /* metadata format_version: 1 (fixed32 tails), 2 (varint tails, 128-document
 ** blocks) or 3 (256-document blocks). */
 int lf_fts_format_version(const lf_fts *idx);
