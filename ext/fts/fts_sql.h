@@ -24,6 +24,19 @@ typedef struct fts_tok_spec {
 /* z may be NULL (all defaults).  Returns 0, or -1 with a sentence in err. */
 int fts_tok_options(const char *z, fts_tok_spec *spec, lf_tok_params *p, char *err, int errcap);
 
+/* The same with the index-building keys of lance_create_index beside them:
+** with_position (false), block_size (128 or 256; 128), name (default: none
+** given, the caller's "<column>_idx"), replace (true, as LanceDB's
+** createIndex).  ix is filled with those defaults first. */
+typedef struct fts_index_spec {
+  int with_position;
+  unsigned block_size;
+  int replace;
+  char name[256];            /* "" when not given */
+} fts_index_spec;
+int fts_index_options(const char *z, fts_tok_spec *spec, lf_tok_params *p, fts_index_spec *ix,
+                      char *err, int errcap);
+
 /* highlight.c: lance_highlight() and lance_snippet(). */
 int fts_highlight_register(sqlite3 *db);
 

@@ -1,8 +1,9 @@
 /*
 ** tok_options.c: owns the `key=value` spelling of full-text tokenizer
-** parameters (fts_int.h), with LanceDB's parameter names and defaults, strictly:
-** an unknown key, a key given twice or a bad value is an error naming it.  No
-** SQLite here.
+** parameters (fts_sql.h), with LanceDB's parameter names and defaults, strictly:
+** an unknown key, a key given twice or a bad value is an error naming it; and
+** of the index-building options beside them (lance_create_index: with_position,
+** block_size, name, replace).  No SQLite here.
 */
 #include "fts/fts_sql.h"
 
@@ -12,11 +13,13 @@
 #include <strings.h>
 
 enum {
-  K_BASE, K_LANGUAGE, K_MAXLEN, K_LOWER, K_STEM, K_STOP, K_FOLD, K_NGMIN, K_NGMAX, K_PREFIX, K_N
+  K_BASE, K_LANGUAGE, K_MAXLEN, K_LOWER, K_STEM, K_STOP, K_FOLD, K_NGMIN, K_NGMAX, K_PREFIX, K_N,
+  K_POS = K_N, K_BLOCK, K_NAME, K_REPLACE, K_ALL /* the index-building keys */
 };
-static const char *const keys[K_N] = {
+static const char *const keys[K_ALL] = {
   "base_tokenizer", "language", "max_token_length", "lower_case", "stem", "remove_stop_words",
-  "ascii_folding", "min_ngram_length", "max_ngram_length", "prefix_only"};
+  "ascii_folding", "min_ngram_length", "max_ngram_length", "prefix_only", "with_position",
+  "block_size", "name", "replace"};
 
 typedef struct kv {
   int key;
@@ -29,8 +32,14 @@ static int fail(char *err, int cap, const char *fmt, const char *a, int an) {
   return -1;
 }
 
-/* Split z into at most K_N key=value pairs. */
-static int split(const char *z, kv *out, int *nout, char *err, int cap) {
+static int fail2(char *err, int cap, const char *fmt, const char *what, const char *a, int an) {
+  snprintf(err, (size_t)cap, fmt, what, an, a);
+  return -1;
+}
+
+/* Split z into at most nkeys key=value pairs (keys[0..nkeys) known). */
+static int split(const char *z, int nkeys, kv *out, int *nout, char *err, int cap) {
+  const char *what = nkeys > K_N ? "index options" : "tokenizer options";
   int n = 0;
   unsigned seen = 0;
   for (const char *p = z ? z : ""; *p;) {
@@ -41,12 +50,12 @@ static int split(const char *z, kv *out, int *nout, char *err, int cap) {
       if (*p == '=' && !eq) eq = p;
       p++;
     }
-    if (!eq || eq == k) return fail(err, cap, "tokenizer options: '%.*s' is not key=value", k, (int)(p - k));
+    if (!eq || eq == k) return fail2(err, cap, "%s: '%.*s' is not key=value", what, k, (int)(p - k));
     int key = -1;
-    for (int i = 0; i < K_N; i++)
+    for (int i = 0; i < nkeys; i++)
       if ((size_t)(eq - k) == strlen(keys[i]) && !strncmp(k, keys[i], (size_t)(eq - k))) key = i;
-    if (key < 0) return fail(err, cap, "tokenizer options: unknown key '%.*s'", k, (int)(eq - k));
-    if (seen & (1u << key)) return fail(err, cap, "tokenizer options: '%.*s' given twice", k, (int)(eq - k));
+    if (key < 0) return fail2(err, cap, "%s: unknown key '%.*s'", what, k, (int)(eq - k));
+    if (seen & (1u << key)) return fail2(err, cap, "%s: '%.*s' given twice", what, k, (int)(eq - k));
     seen |= 1u << key;
     out[n++] = (kv){key, eq + 1, (size_t)(p - eq - 1)};
   }
@@ -59,7 +68,9 @@ static int is(const kv *x, const char *s) { return x->n == strlen(s) && !strncas
 static int boolean(const kv *x, int *out, char *err, int cap) {
   if (is(x, "true") || is(x, "1")) *out = 1;
   else if (is(x, "false") || is(x, "0")) *out = 0;
-  else return fail(err, cap, "tokenizer options: %.*s must be true or false", keys[x->key], (int)strlen(keys[x->key]));
+  else return fail2(err, cap, "%s: %.*s must be true or false",
+                    x->key >= K_N ? "index options" : "tokenizer options", keys[x->key],
+                    (int)strlen(keys[x->key]));
   return 0;
 }
 
@@ -72,8 +83,8 @@ static int number(const kv *x, long lo, long hi, long *out, char *err, int cap) 
   if (*end || *out < lo || *out > hi) goto bad;
   return 0;
 bad:
-  snprintf(err, (size_t)cap, "tokenizer options: %s must be a whole number from %ld to %ld",
-           keys[x->key], lo, hi);
+  snprintf(err, (size_t)cap, "%s: %s must be a whole number from %ld to %ld",
+           x->key >= K_N ? "index options" : "tokenizer options", keys[x->key], lo, hi);
   return -1;
 }
 
@@ -106,21 +117,55 @@ static int apply(const kv *x, fts_tok_spec *spec, lf_tok_params *p, char *err, i
       if (x->key == K_NGMIN) p->min_ngram_length = (unsigned)v;
       else p->max_ngram_length = (unsigned)v;
       return 0;
-    default: return 0; /* K_BASE: applied first */
+    default: return 0; /* K_BASE: applied first; the index keys: apply_index */
   }
 }
 
-int fts_tok_options(const char *z, fts_tok_spec *spec, lf_tok_params *p, char *err, int errcap) {
-  kv a[K_N];
+static int apply_index(const kv *x, fts_index_spec *ix, char *err, int cap) {
+  switch (x->key) {
+    case K_POS: return boolean(x, &ix->with_position, err, cap);
+    case K_REPLACE: return boolean(x, &ix->replace, err, cap);
+    case K_BLOCK:
+      if (is(x, "128") || is(x, "256")) return ix->block_size = x->v[0] == '1' ? 128 : 256, 0;
+      snprintf(err, (size_t)cap, "index options: block_size must be 128 or 256");
+      return -1;
+    case K_NAME:
+      if (x->n == 0 || x->n >= sizeof ix->name) {
+        snprintf(err, (size_t)cap, "index options: name must be 1 to %d bytes", (int)sizeof ix->name - 1);
+        return -1;
+      }
+      memcpy(ix->name, x->v, x->n);
+      ix->name[x->n] = 0;
+      return 0;
+    default: return 0;
+  }
+}
+
+static int parse(const char *z, int nkeys, fts_tok_spec *spec, lf_tok_params *p,
+                 fts_index_spec *ix, char *err, int errcap) {
+  kv a[K_ALL];
   int n = 0;
   memset(spec, 0, sizeof *spec);
-  if (split(z, a, &n, err, errcap)) return -1;
+  if (split(z, nkeys, a, &n, err, errcap)) return -1;
   strcpy(spec->base, "simple");
   for (int i = 0; i < n; i++)
     if (a[i].key == K_BASE && text(&a[i], spec->base, sizeof spec->base, err, errcap)) return -1;
   lf_tok_params_init(p, spec->base);
   p->base_tokenizer = spec->base;
   for (int i = 0; i < n; i++)
-    if (apply(&a[i], spec, p, err, errcap)) return -1;
+    if (a[i].key < K_N ? apply(&a[i], spec, p, err, errcap) : apply_index(&a[i], ix, err, errcap))
+      return -1;
   return 0;
+}
+
+int fts_tok_options(const char *z, fts_tok_spec *spec, lf_tok_params *p, char *err, int errcap) {
+  return parse(z, K_N, spec, p, NULL, err, errcap);
+}
+
+int fts_index_options(const char *z, fts_tok_spec *spec, lf_tok_params *p, fts_index_spec *ix,
+                      char *err, int errcap) {
+  memset(ix, 0, sizeof *ix);
+  ix->block_size = 128;
+  ix->replace = 1;
+  return parse(z, K_ALL, spec, p, ix, err, errcap);
 }

@@ -8,6 +8,7 @@
 **   lance_tag_delete(t, name)              returns the version it pointed to
 **   lance_restore(t, version | tag)        publish that version's data as a
 **                                           new version; returns the new one
+**   lance_create_index, lance_drop_index, lance_optimize_indices: index_cmd.c
 ** They write files, so they are SQLITE_DIRECTONLY (no views, no triggers).
 */
 #include <sqlite3ext.h>
@@ -49,6 +50,12 @@ static int run_command(sqlite3_context *ctx, pctx *p, int argc, sqlite3_value **
   uint64_t v = p->aVer[p->nVer - 1];
   int rc = SQLITE_OK, lrc = LF_OK;
   (void)ctx;
+  if (!strcmp(f, "lance_create_index") || !strcmp(f, "lance_drop_index") ||
+      !strcmp(f, "lance_optimize_indices")) {
+    rc = pragma_index_command(p, argc, argv, &v);
+    *result = (sqlite3_int64)v;
+    return rc;
+  }
   if (strcmp(f, "lance_restore") && !name) return pragma_error(p, "the tag name must be TEXT");
   if (!strcmp(f, "lance_tag_create")) {
     if (argc > 2 && (rc = version_arg(p, argv[2], 0, &v))) return rc;
@@ -92,6 +99,7 @@ static void command_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (rc == SQLITE_OK) rc = run_command(ctx, &p, argc, argv, &result);
   }
   if (rc == SQLITE_OK) sqlite3_result_int64(ctx, result);
+  else if (rc == SQLITE_INTERRUPT) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
   else if (rc == SQLITE_NOMEM || !p.zErr) sqlite3_result_error_nomem(ctx);
   else sqlite3_result_error(ctx, p.zErr, -1);
   pragma_reset(&p);
@@ -101,6 +109,8 @@ int lance_commands_register(sqlite3 *db) {
   static const struct { const char *name; int nargs[2]; } fns[] = {
     {"lance_tag_create", {2, 3}}, {"lance_tag_update", {3, 3}},
     {"lance_tag_delete", {2, 2}}, {"lance_restore", {2, 2}},
+    {"lance_create_index", {3, 4}}, {"lance_drop_index", {2, 2}},
+    {"lance_optimize_indices", {1, 1}},
   };
   int rc = SQLITE_OK;
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof fns / sizeof fns[0]; i++)

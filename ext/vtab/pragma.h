@@ -62,6 +62,12 @@ int pragma_error(pctx *p, const char *zFmt, ...);
 /* Reports p->err, a format/ failure with status lrc; returns an SQLite rc. */
 int pragma_lf_error(pctx *p, int lrc);
 
+/* ---- index_cmd.c: lance_create_index, lance_drop_index, lance_optimize_indices */
+/* Runs the command p->zFunc on the resolved dataset; *version gets the
+** latest version after it.  An SQLite rc (SQLITE_INTERRUPT when a build was
+** interrupted), p->zErr set on other errors. */
+int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *version);
+
 /* ---- pragma_list.c: the rows of each function --------------------------------- */
 
 int pragma_fill_versions(pctx *p, prows *r);

@@ -1,0 +1,114 @@
+/*
+** index_cmd.c: owns the SQL commands that build and drop indexes (scalar
+** functions; the first argument is a lance table name or a dataset path,
+** resolved as the pragma functions resolve it; each returns the dataset
+** version it leaves as the latest):
+**   lance_create_index(t, column, type [, options])
+**       type 'FTS' or 'INVERTED' (any case): a full-text index built and
+**       committed by format/index/fts_build.c; options: `key=value` pairs
+**       (tok_options.c), LanceDB's tokenizer parameters plus with_position,
+**       block_size, name (default '<column>_idx') and replace (default true).
+**       Vector and scalar index types are refused, naming the type.
+**   lance_drop_index(t, name)
+**   lance_optimize_indices(t)       every FTS index brought up to date
+** commands.c registers them beside the other commands (SQLITE_DIRECTONLY)
+** and resolves the first argument.  A build checks for
+** sqlite3_interrupt() (and a progress handler asking to stop) after every
+** batch of rows: the build stops, nothing is committed, and the statement
+** fails with SQLITE_INTERRUPT.
+*/
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+
+#include <string.h>
+#include <strings.h>
+
+#include "fts/fts_sql.h"
+#include "index/fts_write.h"
+#include "pragma.h"
+
+/* Interruption as the statement would see it: a tiny statement stepped on
+** the same connection fails with SQLITE_INTERRUPT once sqlite3_interrupt()
+** was called or a progress handler asks to stop (sqlite3_is_interrupted
+** needs SQLite 3.41). */
+typedef struct index_probe {
+  sqlite3_stmt *st;
+} index_probe;
+
+static int index_progress(void *ctx, uint64_t done, uint64_t total) {
+  index_probe *pr = ctx;
+  (void)done, (void)total;
+  if (!pr->st) return 0;
+  int rc = sqlite3_step(pr->st);
+  sqlite3_reset(pr->st);
+  return rc == SQLITE_INTERRUPT;
+}
+
+static const char *const vector_types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_RQ",
+                                           "IVF_HNSW_FLAT", "IVF_HNSW_SQ", "IVF_HNSW_PQ", "HNSW"};
+static const char *const scalar_types[] = {"BTREE", "BITMAP", "LABEL_LIST", "NGRAM", "ZONEMAP",
+                                           "BLOOMFILTER"};
+
+static int type_arg(pctx *p, const char *type) {
+  if (!type) return pragma_error(p, "the index type must be TEXT ('FTS')");
+  if (!strcasecmp(type, "FTS") || !strcasecmp(type, "INVERTED")) return SQLITE_OK;
+  for (size_t i = 0; i < sizeof vector_types / sizeof *vector_types; i++)
+    if (!strcasecmp(type, vector_types[i]))
+      return pragma_error(p, "building %s (vector) indexes is not supported yet; FTS is", type);
+  for (size_t i = 0; i < sizeof scalar_types / sizeof *scalar_types; i++)
+    if (!strcasecmp(type, scalar_types[i]))
+      return pragma_error(p, "building %s (scalar) indexes is not supported yet; FTS is", type);
+  return pragma_error(p, "unknown index type '%s' (FTS or INVERTED)", type);
+}
+
+static const char *text_arg(sqlite3_value *v) {
+  return sqlite3_value_type(v) == SQLITE_TEXT ? (const char *)sqlite3_value_text(v) : NULL;
+}
+
+static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *version) {
+  const char *col = text_arg(argv[1]), *opts = argc > 3 ? text_arg(argv[3]) : NULL;
+  if (!col) return pragma_error(p, "the column name must be TEXT");
+  int rc = type_arg(p, text_arg(argv[2]));
+  if (rc) return rc;
+  if (argc > 3 && !opts && sqlite3_value_type(argv[3]) != SQLITE_NULL)
+    return pragma_error(p, "the options must be TEXT ('key=value ...')");
+  fts_tok_spec spec;
+  fts_index_spec ix;
+  lf_fts_create req;
+  char msg[256];
+  memset(&req, 0, sizeof req);
+  if (fts_index_options(opts, &spec, &req.params.tok, &ix, msg, sizeof msg))
+    return pragma_error(p, "%s", msg);
+  req.column = col;
+  req.name = ix.name[0] ? ix.name : NULL;
+  req.replace = ix.replace;
+  req.params.with_position = ix.with_position;
+  req.params.block_size = ix.block_size;
+  index_probe pr = {NULL};
+  sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
+  req.progress = index_progress;
+  req.progress_ctx = &pr;
+  int lrc = lf_fts_create_index(p->store, p->zPath, &req, version, &p->err);
+  sqlite3_finalize(pr.st);
+  if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
+  return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
+}
+
+int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *version) {
+  const char *f = p->zFunc;
+  int lrc;
+  if (!strcmp(f, "lance_create_index")) return create_index(p, argc, argv, version);
+  if (!strcmp(f, "lance_drop_index")) {
+    const char *name = text_arg(argv[1]);
+    if (!name) return pragma_error(p, "the index name must be TEXT");
+    lrc = lf_index_drop(p->store, p->zPath, name, version, &p->err);
+  } else {
+    index_probe pr = {NULL};
+    int n = 0;
+    sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
+    lrc = lf_fts_optimize(p->store, p->zPath, 0, index_progress, &pr, version, &n, &p->err);
+    sqlite3_finalize(pr.st);
+    if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
+  }
+  return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
+}
