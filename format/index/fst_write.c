@@ -290,7 +290,7 @@ int lf_fst_builder_new(lf_buf *out, lf_fst_builder **fbp, lf_error *err) {
 static int check_order(lf_fst_builder *fb, const uint8_t *k, size_t n, lf_error *err) {
   if (fb->have_last) {
     size_t m = n < fb->last_len ? n : fb->last_len;
-    int c = memcmp(k, fb->last, m);
+    int c = m ? memcmp(k, fb->last, m) : 0;
     if (c < 0 || (c == 0 && n <= fb->last_len))
       return lf_err(err, LF_ARG, "token FST: keys must be inserted in strictly ascending order");
   }
