@@ -16,12 +16,15 @@ export LANCEDB_LOG=${LANCEDB_LOG:-error} RUST_LOG=${RUST_LOG:-error}
 out=out_ftsw
 rm -rf $out
 mkdir $out
+# sqlite3 loads the extension: an ASan build needs its runtimes preloaded there
+. ./san_preload.sh
+san_preload "$build/lance.so"
 sql() { # build or optimize every "ours" copy through the extension
 	node -e 'for (const c of JSON.parse(require("fs").readFileSync(process.argv[1]))) console.log(c.name + "\t" + c.sql)' $out/configs.json |
 	while IFS='	' read -r name opts; do
 		if [ "$1" = create ]; then q="SELECT lance_create_index('$out/db/${name}_ours.lance', 'text', 'FTS', '$opts');"
 		else q="SELECT lance_optimize_indices('$out/db/${name}_ours.lance');"; fi
-		sqlite3 -batch :memory: -cmd ".load $build/lance" "$q" > /dev/null
+		LD_PRELOAD="$preload" sqlite3 -batch :memory: -cmd ".load $build/lance" "$q" > /dev/null
 	done
 }
 node ftsw_gen.mjs $out init

@@ -35,9 +35,6 @@ else
 	touch "$out/.complete"
 fi
 # an extension built with sanitizers needs their runtimes loaded first into python
-if ldd "$so" 2>/dev/null | grep -q 'libasan'; then
-	cc=${CC:-cc}
-	LD_PRELOAD="$($cc -print-file-name=libasan.so) $($cc -print-file-name=libubsan.so)" \
-		ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} exec "$py" "${name}_compare.py" "$out" "$so"
-fi
-exec "$py" "${name}_compare.py" "$out" "$so"
+. "$here/san_preload.sh"
+san_preload "$so"
+LD_PRELOAD="$preload" exec "$py" "${name}_compare.py" "$out" "$so"

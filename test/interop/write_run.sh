@@ -17,12 +17,9 @@ fi
 export LANCEDB_LOG=${LANCEDB_LOG:-error} RUST_LOG=${RUST_LOG:-error} PYTHONDONTWRITEBYTECODE=1
 # an extension built with sanitizers needs their runtimes preloaded into the processes
 # that load it (sqlite3, python), never into node
-preload=""
-if ldd "$so" 2>/dev/null | grep -q 'libasan'; then
-	cc=${CC:-cc}
-	preload="$($cc -print-file-name=libasan.so) $($cc -print-file-name=libubsan.so)"
-fi
-export LANCE_SQLITE_PRELOAD="$preload" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+. ./san_preload.sh
+san_preload "$so"
+export LANCE_SQLITE_PRELOAD="$preload"
 rc=0
 node write_copy.mjs out "$so" || rc=1
 node write_hist.mjs out "$so" || rc=1
