@@ -245,7 +245,7 @@ static int best_first(const void *a, const void *b) {
   return x->row_id < y->row_id ? -1 : x->row_id > y->row_id;
 }
 
-static int cmp_u32(const void *a, const void *b) {
+int fts_cmp_u32(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
   return x < y ? -1 : x > y;
 }
@@ -255,7 +255,7 @@ static int ctx_init(fts_ctx *c, lf_error *err) {
   int nf = lf_dataset_num_fragments(c->ds);
   if (!rc && !(c->frags = malloc(((size_t)nf + 1) * sizeof *c->frags))) rc = nomem(err);
   for (int i = 0; !rc && i < nf; i++) c->frags[c->nfrags++] = (uint32_t)lf_dataset_fragment(c->ds, i)->id;
-  if (!rc) qsort(c->frags, c->nfrags, sizeof *c->frags, cmp_u32);
+  if (!rc) qsort(c->frags, c->nfrags, sizeof *c->frags, fts_cmp_u32);
   return rc;
 }
 

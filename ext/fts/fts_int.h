@@ -84,6 +84,9 @@ struct fts_ctx {
   lf_tok *bare;         /* the simple tokenizer without filters (made on first use) */
 };
 
+/* qsort/bsearch order of uint32_t. */
+int fts_cmp_u32(const void *a, const void *b);
+
 /* The cached index uuid of the dataset at root, opened on first use, with its
 ** tokenizer (cache.c, eval.c). */
 int fts_cache_get(fts_cache *c, lf_store *store, const char *root, const char *uuid,
