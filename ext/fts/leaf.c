@@ -226,6 +226,7 @@ static int index_side(fts_ctx *c, const fts_query *q, const leaf_src *s, const f
   fq.op_and = q->kind == FTSQ_PHRASE || q->op_and;
   fq.phrase = q->kind == FTSQ_PHRASE;
   fq.slop = (uint32_t)q->slop;
+  fq.k = c->k;
   lf_fts_hit *h = NULL;
   size_t n = 0;
   if (!rc && fq.ntokens && (every || !fq.op_and)) rc = lf_fts_bm25(s->idx, &fq, &h, &n, err);
