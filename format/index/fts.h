@@ -192,6 +192,9 @@ typedef struct lf_fts_query {
                               ** (lf_fts_phrase_match with slop; the index must
                               ** have positions, else LF_ARG) */
   uint32_t slop;
+  int exhaustive;             /* 1: score every posting of every token (the
+                              ** reference the pruned evaluation is tested
+                              ** against); 0: skip what cannot matter */
 } lf_fts_query;
 
 /* Top-k rows of the index matching q, by BM25 score with the index's own
