@@ -1,8 +1,9 @@
 /*
 ** bm25.c: owns BM25 scoring as LanceDB 0.39 computes it for an FTS index:
-** a query of already tokenized query tokens, exhaustive (every posting of
-** every query token is scored; LanceDB's WAND pruning skips only documents
-** that cannot reach the top k, so the top k are the same).  A row matches
+** a query of already tokenized query tokens, its top k kept as LanceDB
+** keeps them (the heap below), either exhaustively (every posting of every
+** query token scored) or skipping by block-max bounds what cannot reach the
+** top k ("pruned evaluation" below), both with the same answer.  A row matches
 ** when it holds any token (OR); with AND when it holds a token of every
 ** query position (several tokens at one position are the fuzzy expansions
 ** of one word: any of them will do); a phrase is AND plus the positions
@@ -78,6 +79,7 @@ typedef struct bm25_run {
   int need_all;       /* AND or phrase: every group must be held */
   const uint32_t *del; /* the index's deleted fragments (ascending) */
   size_t ndel;
+  int part;           /* the partition being scored */
 } bm25_run;
 
 static void run_free(bm25_run *r) {
@@ -144,7 +146,7 @@ static int run_tokens(bm25_run *r, const lf_fts_extra *extra, lf_error *err) {
 
 int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *extra,
                         uint64_t *num_docs, float *avgdl, float *idf, lf_error *err) {
-  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, 0};
+  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, 0, 0, NULL, 0, 0};
   int rc = q->ntokens < 0 ? lf_err(err, LF_ARG, "negative token count") : run_tokens(&r, extra, err);
   if (!rc) {
     *num_docs = r.num_docs;
@@ -157,14 +159,29 @@ int lf_fts_bm25_weights(lf_fts *idx, const lf_fts_query *q, const lf_fts_extra *
 
 /* ---- top k -------------------------------------------------------------------------- */
 
+/* The top k as LanceDB 0.39 keeps it (lance-index's TopKCollector): a heap
+** of candidates whose minimum is the lowest score, among equal scores the
+** shortest document, then the lowest doc id; once k are held a document
+** enters only with a score strictly above that minimum, which it evicts.
+** Documents come in doc id order (partition by partition), so among rows
+** tied at the k-th score the ones that came while the k-th score was still
+** lower are kept, the shortest and earliest evicted first: a deterministic
+** rule, not "lowest row id" (docs/fts.md, "Ties at the k-th place"). */
+typedef struct cand {
+  lf_fts_hit hit;
+  uint32_t len;       /* the document's token count */
+  uint64_t doc;       /* partition << 32 | doc id: the order documents come in */
+} cand;
+
 typedef struct topk {
-  lf_fts_hit *h;
+  cand *h;
   size_t n, cap, k;    /* k == 0: keep all */
 } topk;
 
-/* a ranks below b: lower score, or the same score and a larger row id. */
-static int below(const lf_fts_hit *a, const lf_fts_hit *b) {
-  return a->score < b->score || (a->score == b->score && a->row_id > b->row_id);
+/* a leaves the heap before b */
+static int below(const cand *a, const cand *b) {
+  if (a->hit.score != b->hit.score) return a->hit.score < b->hit.score;
+  return a->len != b->len ? a->len < b->len : a->doc < b->doc;
 }
 
 static void sift_down(topk *t, size_t i) {
@@ -173,32 +190,36 @@ static void sift_down(topk *t, size_t i) {
     if (l < t->n && below(&t->h[l], &t->h[m])) m = l;
     if (l + 1 < t->n && below(&t->h[l + 1], &t->h[m])) m = l + 1;
     if (m == i) return;
-    lf_fts_hit x = t->h[i];
+    cand x = t->h[i];
     t->h[i] = t->h[m];
     t->h[m] = x;
     i = m;
   }
 }
 
-static int topk_push(topk *t, lf_fts_hit hit) {
-  if (t->k && t->n == t->k) { /* a min-heap of the k best: replace the worst */
-    if (below(&hit, &t->h[0]) || (hit.score == t->h[0].score && hit.row_id == t->h[0].row_id))
-      return 0;
-    t->h[0] = hit;
+static int heap_full(const topk *t) { return t->k && t->n == t->k; }
+
+/* A document with this score would not enter. */
+static int rejected(const topk *t, float score) { return heap_full(t) && !(score > t->h[0].hit.score); }
+
+static int topk_push(topk *t, cand c) {
+  if (heap_full(t)) { /* replace the minimum */
+    if (rejected(t, c.hit.score)) return 0;
+    t->h[0] = c;
     sift_down(t, 0);
     return 0;
   }
   if (t->n == t->cap) {
-    size_t c = t->cap ? t->cap * 2 : 64;
-    lf_fts_hit *h = realloc(t->h, c * sizeof *h);
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    cand *h = realloc(t->h, cap * sizeof *h);
     if (!h) return -1;
     t->h = h;
-    t->cap = c;
+    t->cap = cap;
   }
   size_t i = t->n++;
-  t->h[i] = hit;
+  t->h[i] = c;
   while (t->k && i && below(&t->h[i], &t->h[(i - 1) / 2])) {
-    lf_fts_hit x = t->h[i];
+    cand x = t->h[i];
     t->h[i] = t->h[(i - 1) / 2];
     t->h[(i - 1) / 2] = x;
     i = (i - 1) / 2;
@@ -206,9 +227,11 @@ static int topk_push(topk *t, lf_fts_hit hit) {
   return 0;
 }
 
+/* The answer's order: score descending, then row id ascending. */
 static int best_first(const void *a, const void *b) {
   const lf_fts_hit *x = a, *y = b;
-  return below(y, x) ? -1 : below(x, y) ? 1 : 0;
+  if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  return x->row_id < y->row_id ? -1 : x->row_id > y->row_id;
 }
 
 static int in_sorted(const uint32_t *a, size_t n, uint32_t v) {
@@ -281,14 +304,17 @@ static float doc_score(const bm25_run *r, const lf_fts_posting *pl, const size_t
   return score;
 }
 
-/* A scored row into the top k unless its fragment is deleted or the filter
-** drops it. */
-static int emit(const bm25_run *r, topk *top, uint64_t row, float score, lf_error *err) {
-  lf_fts_hit hit = {row, score};
-  if (top->k && top->n == top->k && below(&hit, &top->h[0])) return LF_OK; /* would not enter */
+/* A scored document into the top k unless it would not enter, its fragment
+** is deleted or the filter drops it (doc: its doc id in partition
+** r->part, l: a list holding it at its cursor). */
+static int emit(const bm25_run *r, topk *top, const lf_fts_posting *pl, const size_t *cur, int l,
+                uint32_t doc, float score, lf_error *err) {
+  if (rejected(top, score)) return LF_OK;
+  uint64_t row = pl[l].row_ids[cur[l]];
   if (r->ndel && in_sorted(r->del, r->ndel, (uint32_t)(row >> 32))) return LF_OK;
   if (r->q->filter && !r->q->filter(r->q->filter_ctx, row)) return LF_OK;
-  return topk_push(top, hit) ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
+  cand c = {{row, score}, pl[l].num_tokens[cur[l]], (uint64_t)r->part << 32 | doc};
+  return topk_push(top, c) ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
 }
 
 /* Score partition p exhaustively: merge the query tokens' posting lists by
@@ -305,11 +331,9 @@ static int score_part(bm25_run *r, lf_fts_posting *pl, size_t *cur, lf_fts_phras
         doc = pl[i].doc_ids[cur[i]], any = 1, at = i;
     if (!any) break;
     if (r->need_all && (rc = doc_matches(r, pl, cur, doc, pt, &match, err))) break;
-    float score = match ? doc_score(r, pl, cur, doc) : 0;
-    uint64_t row = pl[at].row_ids[cur[at]];
+    if (match && (rc = emit(r, top, pl, cur, at, doc, doc_score(r, pl, cur, doc), err))) break;
     for (int i = 0; i < r->nt; i++)
       if (cur[i] < pl[i].n && pl[i].doc_ids[cur[i]] == doc) cur[i]++;
-    if (match && (rc = emit(r, top, row, score, err))) break;
   }
   return rc;
 }
@@ -342,12 +366,10 @@ typedef struct plist {
   float ub;       /* the largest of them */
 } plist;
 
-static int heap_full(const topk *t) { return t->k && t->n == t->k; }
-
 /* The k best are kept and bound (times the slack) ranks strictly below the
 ** k-th. */
 static int below_kth(const topk *t, float bound) {
-  return heap_full(t) && bound * BOUND_SLACK < t->h[0].score;
+  return heap_full(t) && bound * BOUND_SLACK < t->h[0].hit.score;
 }
 
 /* The first index >= at of d[0..n) holding a doc id >= target (galloping). */
@@ -433,11 +455,10 @@ static float cur_block(const lf_fts_posting *p, const plist *x, size_t c, uint32
 ** past it; at is a list on doc (its row id). */
 static int take_doc(bm25_run *r, lf_fts_posting *pl, size_t *cur, uint32_t doc, int at, topk *top,
                     lf_error *err) {
-  float score = doc_score(r, pl, cur, doc);
-  uint64_t row = pl[at].row_ids[cur[at]];
+  int rc = emit(r, top, pl, cur, at, doc, doc_score(r, pl, cur, doc), err);
   for (int l = 0; l < r->nt; l++)
     if (cur[l] < pl[l].n && pl[l].doc_ids[cur[l]] == doc) cur[l]++;
-  return emit(r, top, row, score, err);
+  return rc;
 }
 
 /* OR, top k: block-max MaxScore over ls (sorted by bound, ascending). */
@@ -565,6 +586,7 @@ static int pruned(bm25_run *r, lf_fts_posting *pl, size_t *cur, lf_fts_phrase_te
 static int run_part(bm25_run *r, int p, lf_fts_posting *pl, lf_fts_phrase_term *pt, topk *top,
                     lf_error *err) {
   size_t *cur = calloc((size_t)r->nt + 1, sizeof *cur);
+  r->part = p;
   int live = 0, rc = cur ? part_read(r, p, pl, &live, err) : lf_err(err, LF_NOMEM, "out of memory");
   if (!rc && live && (r->q->exhaustive || (!r->need_all && !top->k)))
     rc = score_part(r, pl, cur, pt, top, err);
@@ -581,7 +603,7 @@ int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n
   if (q->ntokens < 0) return lf_err(err, LF_ARG, "negative token count");
   if (q->phrase && !lf_fts_has_positions(idx))
     return lf_err(err, LF_ARG, "a phrase needs an index with positions");
-  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, lf_fts_format_version(idx) >= 3, 0, NULL, 0};
+  bm25_run r = {idx, q, 0, 0, 0, NULL, 0, 0, lf_fts_format_version(idx) >= 3, 0, NULL, 0, 0};
   r.del = lf_fts_deleted_fragments(idx, &r.ndel);
   topk top = {NULL, 0, 0, q->k};
   lf_fts_posting *pl = NULL;
@@ -598,9 +620,12 @@ int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n
     free(top.h);
     return rc;
   }
-  if (top.n) qsort(top.h, top.n, sizeof *top.h, best_first);
-  *hits = top.h;
-  *n = top.n;
-  if (!top.n) free(top.h), *hits = NULL;
-  return LF_OK;
+  lf_fts_hit *h = top.n ? malloc(top.n * sizeof *h) : NULL;
+  if (top.n && !h) rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t i = 0; h && i < top.n; i++) h[i] = top.h[i].hit;
+  if (h) qsort(h, top.n, sizeof *h, best_first);
+  free(top.h);
+  *hits = h;
+  *n = h ? top.n : 0;
+  return rc;
 }

@@ -2,8 +2,10 @@
 -- phrases) against the exhaustive order (no _k: every match scored, then
 -- ORDER BY _score DESC, rowid LIMIT N) on a table whose index lance_create_index
 -- built, then rows appended (flat-searched) and deleted: the same rows with the
--- same scores for 36 queries x (no filter, a prefilter) x (k = 1, 10), with many
--- equal scores (texts repeat).  Each SELECT prints the number of mismatches.
+-- scores in the same order, and the same rows above the k-th score (rows tied at
+-- the k-th score follow LanceDB's rule, which depends on the path: docs/fts.md),
+-- for 36 queries x (no filter, prefilters) x (k = 1, 10, 25), with many equal
+-- scores (texts repeat).  Each SELECT prints the number of mismatches.
 .system rm -rf build/sqlprune && mkdir -p build/sqlprune
 CREATE VIRTUAL TABLE d USING lance('build/sqlprune/d.lance', schema='id INT64 NOT NULL, g INT64, body TEXT');
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 2999)
@@ -41,20 +43,29 @@ INSERT INTO q VALUES ('w1'), ('w0'), ('w12'), ('w30'), ('w60'), ('w4'), ('w1 w2'
 SELECT count(*) FROM q;
 -- k = 10, no filter
 SELECT count(*) FROM q WHERE
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 10)) IS NOT
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 10));
+  (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 10)) IS NOT (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 10))
+  OR (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 10) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 10))) IS NOT
+     (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 10) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 10)));
 -- k = 1, no filter
 SELECT count(*) FROM q WHERE
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 1)) IS NOT
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 1));
+  (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 1)) IS NOT (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 1))
+  OR (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 1) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND _k = 1))) IS NOT
+     (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 1) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 1)));
 -- k = 10 with a prefilter (before the top k)
 SELECT count(*) FROM q WHERE
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 AND _k = 10)) IS NOT
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 ORDER BY _score DESC, rowid LIMIT 10));
+  (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 AND _k = 10)) IS NOT (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 ORDER BY _score DESC, rowid LIMIT 10))
+  OR (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 AND _k = 10) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 AND _k = 10))) IS NOT
+     (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 ORDER BY _score DESC, rowid LIMIT 10) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND g = 1 ORDER BY _score DESC, rowid LIMIT 10)));
 -- k = 25 with a selective prefilter (the top k asked again with a larger k)
 SELECT count(*) FROM q WHERE
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 AND _k = 25)) IS NOT
-  (SELECT group_concat(id || ':' || _score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 ORDER BY _score DESC, rowid LIMIT 25));
+  (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 AND _k = 25)) IS NOT (SELECT group_concat(_score, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 ORDER BY _score DESC, rowid LIMIT 25))
+  OR (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 AND _k = 25) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 AND _k = 25))) IS NOT
+     (SELECT group_concat(id, ' ') FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 ORDER BY _score DESC, rowid LIMIT 25) WHERE _score > (SELECT min(_score) FROM (SELECT id, _score FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 ORDER BY _score DESC, rowid LIMIT 25)));
+-- rows tied at the k-th score: LanceDB's rule (docs/fts.md) keeps other rows than
+-- the lowest row ids for some queries
+SELECT count(*) FROM q WHERE
+  (SELECT group_concat(id, ' ') FROM (SELECT id FROM d WHERE body MATCH q.q AND _k = 10)) IS NOT
+  (SELECT group_concat(id, ' ') FROM (SELECT id FROM d WHERE body MATCH q.q ORDER BY _score DESC, rowid LIMIT 10));
 -- the answers are not empty
 SELECT sum((SELECT count(*) FROM d WHERE body MATCH q.q AND _k = 10)) FROM q;
 SELECT sum((SELECT count(*) FROM d WHERE body MATCH q.q AND id BETWEEN 100 AND 399 AND _k = 25)) FROM q;

@@ -8,7 +8,8 @@
 ** alternatives at one position, phrases), k 1 to 50, with and without a row
 ** filter; documents are duplicated so that scores tie at the k-th place.
 ** Every pruned answer must equal the exhaustive one: the same rows in the
-** same order with bit-identical scores. */
+** same order with bit-identical scores.  And LanceDB's rule for rows tied
+** at the k-th score on a hand-made index. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -226,11 +227,53 @@ static void test_common_term(void **state) {
   lf_fts_free(idx);
 }
 
+/* LanceDB's rule at the k-th place: rows 0-4 "zeta" tie; k = 3 keeps rows 0-2
+** (3 and 4 cannot enter at an equal score), then row 5 ("zeta zeta", higher)
+** evicts the minimum, row 0 (same score and length, lowest doc id): rows
+** 5, 1, 2, not the lowest row ids 5, 0, 1. */
+static void test_ties_lancedb_rule(void **state) {
+  (void)state;
+  const char *u = "33333333-3333-4333-8333-333333333333", *text[] = {"zeta", "zeta", "zeta", "zeta", "zeta", "zeta zeta", "omega"};
+  lf_fts_wparams p;
+  memset(&p, 0, sizeof p);
+  lf_tok_params_init(&p.tok, "simple");
+  p.block_size = 128;
+  lf_fts_writer *w;
+  lf_error err;
+  char dir[64];
+  snprintf(dir, sizeof dir, "_indices/%s", u);
+  assert_int_equal(lf_fts_writer_new(g_st, dir, &p, &w, &err), LF_OK);
+  for (int i = 0; i < 7; i++) assert_int_equal(lf_fts_writer_doc(w, (uint64_t)i, text[i], strlen(text[i]), &err), LF_OK);
+  assert_int_equal(lf_fts_writer_finish(w, NULL, 0, &err), LF_OK);
+  lf_fts_writer_free(w);
+  lf_fts *idx;
+  assert_int_equal(lf_fts_open(g_st, "", u, &idx, &err), LF_OK);
+  const char *t[] = {"zeta"};
+  lf_fts_query q;
+  memset(&q, 0, sizeof q);
+  q.tokens = t;
+  q.ntokens = 1;
+  q.k = 3;
+  for (q.exhaustive = 0; q.exhaustive < 2; q.exhaustive++) {
+    lf_fts_hit *h;
+    size_t n;
+    assert_int_equal(lf_fts_bm25(idx, &q, &h, &n, &err), LF_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(h[0].row_id, 5);
+    assert_int_equal(h[1].row_id, 1);
+    assert_int_equal(h[2].row_id, 2);
+    assert_true(h[0].score > h[1].score && h[1].score == h[2].score);
+    free(h);
+  }
+  lf_fts_free(idx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pruned_equals_exhaustive_128),
       cmocka_unit_test(test_pruned_equals_exhaustive_256),
       cmocka_unit_test(test_common_term),
+      cmocka_unit_test(test_ties_lancedb_rule),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
