@@ -340,9 +340,9 @@ static int score_part(bm25_run *r, lf_fts_posting *pl, size_t *cur, lf_fts_phras
 
 /* ---- pruned evaluation ----------------------------------------------------------------
 ** With k > 0, OR is block-max MaxScore: each list's documents are cut into
-** blocks of BOUND_BLOCK postings, each block bounded by idf * weight(its
-** largest frequency, its shortest length) (times the number of query tokens
-** sharing the list); lists whose bounds together stay below the k-th score
+** blocks of BOUND_BLOCK postings, each block bounded by idf times the
+** largest weight of its documents (times the number of query tokens sharing
+** the list; block_bounds); lists whose bounds together stay below the k-th score
 ** cannot bring a row in alone (non-essential: only looked up), and a window
 ** of documents is skipped when the current blocks of the essential lists
 ** plus the non-essential bounds stay below it.  AND and phrases leapfrog:
@@ -351,9 +351,9 @@ static int score_part(bm25_run *r, lf_fts_posting *pl, size_t *cur, lf_fts_phras
 ** position are looked at, and with k > 0 windows and documents whose block
 ** bounds stay below the k-th score are skipped too.  A document that may
 ** still rank is scored by doc_score, the exhaustive path's own summation,
-** and pushed into the same heap, so the top k are the exhaustive ones: a
-** skipped document scores strictly below the k-th (ties at the k-th are
-** never skipped: the smaller row id would win). */
+** and offered to the same heap in the same doc order, so the top k are the
+** exhaustive ones: a skipped document scores strictly below the k-th, and
+** the heap would have refused it. */
 
 #define BOUND_BLOCK 128u
 /* Bounds are float32 sums rounded differently from the scores: a document

@@ -67,8 +67,8 @@ static void doc_text(int i, char *out, size_t cap) {
   prev[i % 9][n] = 0;
 }
 
-static void build(const char *uuid, uint32_t block_size, size_t memory, const uint32_t *del,
-                  size_t ndel) {
+/* A writer of index uuid (default tokenizer, positions). */
+static lf_fts_writer *writer(const char *uuid, uint32_t block_size, size_t memory) {
   lf_fts_wparams p;
   memset(&p, 0, sizeof p);
   lf_tok_params_init(&p.tok, "simple");
@@ -79,8 +79,15 @@ static void build(const char *uuid, uint32_t block_size, size_t memory, const ui
   snprintf(dir, sizeof dir, "_indices/%s", uuid);
   lf_fts_writer *w;
   lf_error err;
-  char text[400];
   if (lf_fts_writer_new(g_st, dir, &p, &w, &err)) fail_msg("writer: %s", err.msg);
+  return w;
+}
+
+static void build(const char *uuid, uint32_t block_size, size_t memory, const uint32_t *del,
+                  size_t ndel) {
+  lf_fts_writer *w = writer(uuid, block_size, memory);
+  lf_error err;
+  char text[400];
   uint64_t save = rng;
   rng = 0x243F6A8885A308D3ull; /* both indexes hold the same text */
   for (int i = 0; i < NDOCS; i++) {
@@ -234,15 +241,8 @@ static void test_common_term(void **state) {
 static void test_ties_lancedb_rule(void **state) {
   (void)state;
   const char *u = "33333333-3333-4333-8333-333333333333", *text[] = {"zeta", "zeta", "zeta", "zeta", "zeta", "zeta zeta", "omega"};
-  lf_fts_wparams p;
-  memset(&p, 0, sizeof p);
-  lf_tok_params_init(&p.tok, "simple");
-  p.block_size = 128;
-  lf_fts_writer *w;
+  lf_fts_writer *w = writer(u, 128, 0);
   lf_error err;
-  char dir[64];
-  snprintf(dir, sizeof dir, "_indices/%s", u);
-  assert_int_equal(lf_fts_writer_new(g_st, dir, &p, &w, &err), LF_OK);
   for (int i = 0; i < 7; i++) assert_int_equal(lf_fts_writer_doc(w, (uint64_t)i, text[i], strlen(text[i]), &err), LF_OK);
   assert_int_equal(lf_fts_writer_finish(w, NULL, 0, &err), LF_OK);
   lf_fts_writer_free(w);
