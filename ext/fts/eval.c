@@ -245,7 +245,7 @@ static int best_first(const void *a, const void *b) {
   return x->row_id < y->row_id ? -1 : x->row_id > y->row_id;
 }
 
-static int cmp_u32(const void *a, const void *b) {
+int fts_cmp_u32(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
   return x < y ? -1 : x > y;
 }
@@ -255,7 +255,7 @@ static int ctx_init(fts_ctx *c, lf_error *err) {
   int nf = lf_dataset_num_fragments(c->ds);
   if (!rc && !(c->frags = malloc(((size_t)nf + 1) * sizeof *c->frags))) rc = nomem(err);
   for (int i = 0; !rc && i < nf; i++) c->frags[c->nfrags++] = (uint32_t)lf_dataset_fragment(c->ds, i)->id;
-  if (!rc) qsort(c->frags, c->nfrags, sizeof *c->frags, cmp_u32);
+  if (!rc) qsort(c->frags, c->nfrags, sizeof *c->frags, fts_cmp_u32);
   return rc;
 }
 
@@ -265,12 +265,25 @@ static void ctx_free(fts_ctx *c) {
   lf_tok_free(c->bare);
 }
 
+/* A query whose best k rows are its index side's best k plus its flat rows: a
+** single match (boost 1: a boost could round distinct scores into ties) or
+** phrase.  Other trees combine scores after the leaves and need every row. */
+static int top_k_leaf(const fts_query *q) {
+  return q->kind == FTSQ_PHRASE || (q->kind == FTSQ_MATCH && q->boost == 1.0);
+}
+
 int fts_search(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
                const fts_prefilter *pf, lf_fts_hit **hits, size_t *n, lf_error *err) {
+  return fts_search_top(cache, store, ds, q, pf, 0, hits, n, err);
+}
+
+int fts_search_top(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
+                   const fts_prefilter *pf, size_t k, lf_fts_hit **hits, size_t *n,
+                   lf_error *err) {
   *hits = NULL;
   *n = 0;
   if (!has_leaf(q)) return lf_err(err, LF_ARG, "FTS query must contain at least one leaf query");
-  fts_ctx c = {cache, store, ds, pf, NULL, 0, NULL, 0, NULL};
+  fts_ctx c = {cache, store, ds, pf, NULL, 0, NULL, 0, NULL, top_k_leaf(q) ? k : 0};
   fts_set s = {NULL, 0, 0};
   int rc = ctx_init(&c, err);
   if (!rc) rc = eval(&c, q, &s, err);
@@ -280,6 +293,7 @@ int fts_search(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_quer
     return rc;
   }
   if (s.n > 1) qsort(s.h, s.n, sizeof *s.h, best_first);
+  if (k && s.n > k) s.n = k;
   if (!s.n) fts_set_free(&s);
   *hits = s.h;
   *n = s.n;

@@ -54,5 +54,14 @@ typedef struct fts_prefilter {
 ** The cache must serve one store (the one every search on it passes). */
 int fts_search(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
                const fts_prefilter *pf, lf_fts_hit **hits, size_t *n, lf_error *err);
+/* fts_search's best k rows (k 0: all), best first: the first k scores of
+** fts_search's order.  A single match (boost 1) or phrase keeps only k rows
+** of its index side (lf_fts_bm25's top k, block-max pruned, with LanceDB's
+** rows among those tied at the k-th score); other queries are evaluated
+** whole and cut.  Rows deleted in ds may be among the k: a caller that drops
+** them and is left with fewer than it needs asks again with a larger k. */
+int fts_search_top(fts_cache *cache, lf_store *store, lf_dataset *ds, const fts_query *q,
+                   const fts_prefilter *pf, size_t k, lf_fts_hit **hits, size_t *n,
+                   lf_error *err);
 
 #endif

@@ -82,7 +82,12 @@ struct fts_ctx {
   uint32_t *frags;      /* ds's fragment ids, ascending */
   size_t nfrags;
   lf_tok *bare;         /* the simple tokenizer without filters (made on first use) */
+  size_t k;             /* the query is one leaf and only its best k rows are
+                        ** wanted (0: every row): its index side keeps k */
 };
+
+/* qsort/bsearch order of uint32_t. */
+int fts_cmp_u32(const void *a, const void *b);
 
 /* The cached index uuid of the dataset at root, opened on first use, with its
 ** tokenizer (cache.c, eval.c). */

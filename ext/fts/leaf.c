@@ -197,22 +197,13 @@ static int expand(lf_fts *idx, const fts_query *q, const fts_tokens *words, fts_
 
 /* ---- the leaf ------------------------------------------------------------------------- */
 
-static int in_sorted(const uint32_t *a, size_t n, uint32_t v) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < n && a[lo] == v;
-}
-
 /* Index rows whose fragment the dataset no longer has (row ids are row
 ** addresses unless the dataset has stable row ids: then the caller drops
 ** what does not exist). */
 static int keep_row(void *ctx, uint64_t row_id) {
   const fts_ctx *c = ctx;
-  return lf_dataset_stable_row_ids(c->ds) || in_sorted(c->frags, c->nfrags, (uint32_t)(row_id >> 32));
+  uint32_t frag = (uint32_t)(row_id >> 32);
+  return lf_dataset_stable_row_ids(c->ds) || bsearch(&frag, c->frags, c->nfrags, sizeof frag, fts_cmp_u32);
 }
 
 static int index_side(fts_ctx *c, const fts_query *q, const leaf_src *s, const fts_tokens *exact,
@@ -235,6 +226,7 @@ static int index_side(fts_ctx *c, const fts_query *q, const leaf_src *s, const f
   fq.op_and = q->kind == FTSQ_PHRASE || q->op_and;
   fq.phrase = q->kind == FTSQ_PHRASE;
   fq.slop = (uint32_t)q->slop;
+  fq.k = c->k;
   lf_fts_hit *h = NULL;
   size_t n = 0;
   if (!rc && fq.ntokens && (every || !fq.op_and)) rc = lf_fts_bm25(s->idx, &fq, &h, &n, err);

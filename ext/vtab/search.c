@@ -294,15 +294,25 @@ static int run_text(lvtab *vt, lcursor *c, sqlite3_value *q, sqlite3_int64 k, vt
   }
   lf_fts_hit *hits = NULL;
   size_t n = 0;
-  if (!rc) rc = fts_search(vt->fts, vt->store, c->ds, fq, c->nfilters ? &pf : NULL, &hits, &n, e);
+  /* the best kk rows; when deleted or filtered rows leave fewer than k of
+  ** them and more exist, again with 4 times kk (past 2^16: every row) */
+  int pass = k >= 0 || c->nfilters;
+  for (size_t kk = k > 0 ? (size_t)k : 0; !rc;) {
+    free(hits);
+    hits = NULL;
+    rc = fts_search_top(vt->fts, vt->store, c->ds, fq, c->nfilters ? &pf : NULL, kk, &hits, &n, e);
+    if (rc || !pass) break;
+    sqlite3_free(*out);
+    rc = keep_passing(vt, c, hits, n, k, out, nout, e);
+    if (rc || k < 0 || *nout >= (size_t)k || !kk || n < kk) break;
+    kk = kk > 65536 ? 0 : kk * 4;
+  }
   sqlite3_free(fields);
   sqlite3_free(proj);
   fts_query_free(fq);
-  if (!rc && (k >= 0 || c->nfilters)) {
-    rc = keep_passing(vt, c, hits, n, k, out, nout, e);
-  } else if (!rc && !(*out = sqlite3_malloc64((n + 1) * sizeof **out))) {
+  if (!rc && !pass && !(*out = sqlite3_malloc64((n + 1) * sizeof **out))) {
     rc = lf_err(e, LF_NOMEM, "out of memory");
-  } else if (!rc) { /* every match, no filter: the cursor's takes drop deleted rows */
+  } else if (!rc && !pass) { /* every match, no filter: the cursor's takes drop deleted rows */
     for (size_t i = 0; i < n; i++) (*out)[i] = (vtab_hit){(int64_t)hits[i].row_id, NAN, hits[i].score, NAN};
     *nout = n;
   }

@@ -192,12 +192,18 @@ typedef struct lf_fts_query {
                               ** (lf_fts_phrase_match with slop; the index must
                               ** have positions, else LF_ARG) */
   uint32_t slop;
+  int exhaustive;             /* 1: score every posting of every token (the
+                              ** reference the pruned evaluation is tested
+                              ** against); 0: skip what cannot matter */
 } lf_fts_query;
 
 /* Top-k rows of the index matching q, by BM25 score with the index's own
 ** statistics (N and avgdl of every partition, deleted rows included), best
 ** first (ties by row id ascending), into *hits (malloc'd, caller frees; NULL
-** when *n == 0).  A row's score sums idf * weight over the tokens it holds
+** when *n == 0).  Among rows tied at the k-th score the ones LanceDB 0.39
+** keeps (its heap: docs/fts.md, "Ties at the k-th place"); with k > 0 what
+** cannot reach the top k is skipped (block-max bounds), with the same rows
+** and bit-identical scores as q->exhaustive.  A row's score sums idf * weight over the tokens it holds
 ** (each token on its own, alternatives included).  Rows of the index's
 ** deleted fragments and rows the filter drops are skipped. */
 int lf_fts_bm25(lf_fts *idx, const lf_fts_query *q, lf_fts_hit **hits, size_t *n,

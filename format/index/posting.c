@@ -44,17 +44,20 @@ static int bad(lf_error *err, const char *what) {
 }
 
 void lf_bp_unpack(unsigned lanes, unsigned bits, const uint8_t *in, uint32_t *out) {
-  uint64_t mask = bits >= 32 ? 0xFFFFFFFFu : ((uint64_t)1 << bits) - 1;
-  for (unsigned j = 0; j < lanes; j++) {
+  uint32_t mask = bits >= 32 ? 0xFFFFFFFFu : ((uint32_t)1 << bits) - 1;
+  for (unsigned j = 0; j < lanes; j++) { /* each lane: its `bits` words, streamed */
+    const uint8_t *w = in + 4 * j;
+    uint64_t acc = 0;
+    unsigned have = 0;
     for (unsigned i = 0; i < 32; i++) {
-      if (!bits) {
-        out[i * lanes + j] = 0;
-        continue;
+      if (have < bits) {
+        acc |= (uint64_t)lf_le32(w) << have;
+        w += 4 * lanes;
+        have += 32;
       }
-      unsigned p = i * bits, w = p / 32, s = p % 32;
-      uint64_t v = lf_le32(in + 4 * (w * lanes + j)) >> s;
-      if (s + bits > 32) v |= (uint64_t)lf_le32(in + 4 * ((w + 1) * lanes + j)) << (32 - s);
-      out[i * lanes + j] = (uint32_t)(v & mask);
+      out[i * lanes + j] = (uint32_t)acc & mask;
+      acc >>= bits;
+      have -= bits;
     }
   }
 }
