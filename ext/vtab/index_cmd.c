@@ -8,7 +8,11 @@
 **       committed by format/index/fts_build.c; options: `key=value` pairs
 **       (tok_options.c), LanceDB's tokenizer parameters plus with_position,
 **       block_size, name (default '<column>_idx') and replace (default true).
-**       Vector and scalar index types are refused, naming the type.
+**       type 'IVF_FLAT', 'IVF_PQ' or 'IVF_SQ' (any case): a vector index
+**       built and committed by ext/vec/ivf_build.c; options: LanceDB's
+**       num_partitions, num_sub_vectors, num_bits, max_iterations,
+**       sample_rate, distance_type, plus name, replace and threads.
+**       Other vector types and scalar types are refused, naming the type.
 **   lance_drop_index(t, name)
 **   lance_optimize_indices(t)       every FTS index brought up to date
 ** commands.c registers them beside the other commands (SQLITE_DIRECTONLY)
@@ -26,6 +30,7 @@ SQLITE_EXTENSION_INIT3
 #include "fts/fts_sql.h"
 #include "index/fts_write.h"
 #include "pragma.h"
+#include "vec/ivf_build.h"
 
 /* Interruption as the statement would see it: a tiny statement stepped on
 ** the same connection fails with SQLITE_INTERRUPT once sqlite3_interrupt()
@@ -51,18 +56,36 @@ static const char *const scalar_types[] = {"BTREE", "BITMAP", "LABEL_LIST", "NGR
 
 static int type_arg(pctx *p, const char *type) {
   if (!type) return pragma_error(p, "the index type must be TEXT ('FTS')");
-  if (!strcasecmp(type, "FTS") || !strcasecmp(type, "INVERTED")) return SQLITE_OK;
+  if (!strcasecmp(type, "FTS") || !strcasecmp(type, "INVERTED") || ivf_build_type_ok(type))
+    return SQLITE_OK;
   for (size_t i = 0; i < sizeof vector_types / sizeof *vector_types; i++)
     if (!strcasecmp(type, vector_types[i]))
-      return pragma_error(p, "building %s (vector) indexes is not supported yet; FTS is", type);
+      return pragma_error(p, "building %s (vector) indexes is not supported yet; IVF_FLAT, IVF_PQ "
+                          "and IVF_SQ are", type);
   for (size_t i = 0; i < sizeof scalar_types / sizeof *scalar_types; i++)
     if (!strcasecmp(type, scalar_types[i]))
       return pragma_error(p, "building %s (scalar) indexes is not supported yet; FTS is", type);
-  return pragma_error(p, "unknown index type '%s' (FTS or INVERTED)", type);
+  return pragma_error(p, "unknown index type '%s' (FTS, INVERTED, IVF_FLAT, IVF_PQ or IVF_SQ)", type);
 }
 
 static const char *text_arg(sqlite3_value *v) {
   return sqlite3_value_type(v) == SQLITE_TEXT ? (const char *)sqlite3_value_text(v) : NULL;
+}
+
+static int create_vector_index(pctx *p, const char *col, const char *type, const char *opts,
+                               uint64_t *version) {
+  ivf_build_req req;
+  char msg[256];
+  if (ivf_build_options(type, opts, &req, msg, sizeof msg)) return pragma_error(p, "%s", msg);
+  req.column = col;
+  index_probe pr = {NULL};
+  sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
+  req.progress = index_progress;
+  req.progress_ctx = &pr;
+  int lrc = ivf_build_create(p->store, p->zPath, &req, version, &p->err);
+  sqlite3_finalize(pr.st);
+  if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
+  return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
 }
 
 static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *version) {
@@ -72,6 +95,8 @@ static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *versi
   if (rc) return rc;
   if (argc > 3 && !opts && sqlite3_value_type(argv[3]) != SQLITE_NULL)
     return pragma_error(p, "the options must be TEXT ('key=value ...')");
+  if (ivf_build_type_ok(text_arg(argv[2])))
+    return create_vector_index(p, col, text_arg(argv[2]), opts, version);
   fts_tok_spec spec;
   fts_index_spec ix;
   lf_fts_create req;
