@@ -15,7 +15,8 @@
 **   train     IVF: k-means (l2; dot for dot) on num_partitions x sample_rate
 **             rows of the sample.  PQ: the first 256 x sample_rate rows'
 **             residuals to their centroids (l2, cosine; dot: the vectors
-**             themselves), one k-means of 256 codewords per sub-vector.  SQ:
+**             themselves), one k-means (l2, whatever the metric, as Lance
+**             trains PQ) of 256 codewords per sub-vector.  SQ:
 **             bounds = min and max over those rows.
 **   encode    a second pass assigns every vector to its nearest centroid and
 **             codes it (FLAT: the vector; PQ: its residual's code; SQ: 8-bit
@@ -272,7 +273,7 @@ static int train(build *b, lf_error *err) {
         for (uint32_t j = 0; j < b->dim; j++)
           b->sample[i * b->dim + j] -= b->cent[(size_t)part[i] * b->dim + j];
     }
-    if (!rc && ivf_pq_train(b->sample, nq, b->dim, b->m, b->req->max_iters, b->metric, b->threads,
+    if (!rc && ivf_pq_train(b->sample, nq, b->dim, b->m, b->req->max_iters, IVF_TRAIN_L2, b->threads,
                             b->req->seed + 1, b->codebook))
       rc = lf_err(err, LF_NOMEM, "out of memory");
     free(part);
@@ -309,12 +310,12 @@ static void encode_rows(void *ctx, int t, int nt) {
       memcpy(c, x, b->cs);
     } else if (b->req->quant == LF_VQ_SQ) {
       ivf_sq_encode(x, b->dim, b->model.sq_lo, b->model.sq_hi, c);
-    } else if (b->metric == IVF_TRAIN_DOT) {
-      ivf_pq_encode(x, b->dim, b->m, b->codebook, b->metric, c);
+    } else if (b->metric == IVF_TRAIN_DOT) { /* codes: the nearest codeword (l2) */
+      ivf_pq_encode(x, b->dim, b->m, b->codebook, IVF_TRAIN_L2, c);
     } else {
       const float *cen = b->cent + (size_t)j->part[i] * b->dim;
       for (uint32_t e = 0; e < b->dim; e++) r[e] = x[e] - cen[e];
-      ivf_pq_encode(r, b->dim, b->m, b->codebook, b->metric, c);
+      ivf_pq_encode(r, b->dim, b->m, b->codebook, IVF_TRAIN_L2, c);
     }
   }
   free(r);
