@@ -24,6 +24,12 @@
 **             format/index/ivf_write.c into _indices/<new uuid>/ and
 **             committed (CreateIndex, replacing an index of the same name).
 **
+**   optimize  per vector index, as LanceDB's optimize_indices: the rows of
+**             the fragments its bitmap lacks are coded with its model (no
+**             training) and added to its partitions; a new directory with
+**             the old rows and the new ones replaces it (same name and
+**             dataset_version, every fragment of the latest version).
+**
 ** The caller's progress callback is asked after every batch of both passes
 ** and between the training steps; a non-zero answer stops the build with
 ** LF_INTERRUPTED and nothing is committed (no files stay).
@@ -37,6 +43,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "index/vindex.h"
 #include "lf_table.h"
 #include "vec/ivf_train.h"
 
@@ -148,11 +155,14 @@ typedef struct build {
   uint32_t dim, nparts, m;
   int metric, threads;     /* IVF_TRAIN_L2 / _DOT for k-means and codes */
   uint64_t live, done;     /* progress: rows of both passes */
+  const uint32_t *skip;    /* fragments left out of the scans (optimize) */
+  size_t nskip;
+  uint64_t dataset_version;
   float *sample;           /* ns x dim, reservoir of cap rows */
   size_t ns, cap;
   uint64_t seen;
   ivf_rng rng;
-  float *cent, *codebook;
+  float *cent, *codebook, *cbt; /* cbt: the codebook transposed (ivf_pq_transpose) */
   lf_ivf_model model;
   /* the coded rows, in scan order */
   uint64_t n, rcap;
@@ -204,6 +214,7 @@ static int scan(build *b, int (*fn)(build *, const lf_scan_batch *, lf_error *),
   lf_scan *sc;
   const lf_scan_batch *sb;
   int rc = lf_scan_open(b->ds, b->s, &b->field, 1, &sc, err);
+  if (!rc && b->nskip) rc = lf_scan_exclude(sc, b->skip, b->nskip, err);
   if (!rc) lf_scan_view(sc, 0);
   while (!rc && !(rc = stop(b, err))) {
     if ((rc = lf_scan_next(sc, SCAN_BATCH, &sb, err)) || !sb->n) break;
@@ -276,6 +287,9 @@ static int train(build *b, lf_error *err) {
     if (!rc && ivf_pq_train(b->sample, nq, b->dim, b->m, b->req->max_iters, IVF_TRAIN_L2, b->threads,
                             b->req->seed + 1, b->codebook))
       rc = lf_err(err, LF_NOMEM, "out of memory");
+    if (!rc && !(b->cbt = malloc((size_t)256 * b->dim * sizeof *b->cbt)))
+      rc = lf_err(err, LF_NOMEM, "out of memory");
+    if (!rc) ivf_pq_transpose(b->codebook, b->dim, b->m, b->cbt);
     free(part);
   }
   free(b->sample);
@@ -311,11 +325,11 @@ static void encode_rows(void *ctx, int t, int nt) {
     } else if (b->req->quant == LF_VQ_SQ) {
       ivf_sq_encode(x, b->dim, b->model.sq_lo, b->model.sq_hi, c);
     } else if (b->metric == IVF_TRAIN_DOT) { /* codes: the nearest codeword (l2) */
-      ivf_pq_encode(x, b->dim, b->m, b->codebook, IVF_TRAIN_L2, c);
+      ivf_pq_encode(x, b->dim, b->m, b->cbt, c);
     } else {
       const float *cen = b->cent + (size_t)j->part[i] * b->dim;
       for (uint32_t e = 0; e < b->dim; e++) r[e] = x[e] - cen[e];
-      ivf_pq_encode(r, b->dim, b->m, b->codebook, IVF_TRAIN_L2, c);
+      ivf_pq_encode(r, b->dim, b->m, b->cbt, c);
     }
   }
   free(r);
@@ -424,8 +438,8 @@ static int write_commit(build *b, const char *name, const char *old, uint64_t *v
   int rc = len && frags ? group(b, len, &rowids, &codes, err) : lf_err(err, LF_NOMEM, "out of memory");
   for (int i = 0; !rc && i < nf; i++) frags[i] = (uint32_t)lf_dataset_fragment(b->ds, i)->id;
   b->model.centroids = b->cent, b->model.pq_codebook = b->codebook;
-  lf_ivf_entry e = {name, lf_dataset_schema(b->ds)->fields[b->field]->id,
-                    lf_dataset_version(b->ds), frags, (size_t)nf, old};
+  lf_ivf_entry e = {name, lf_dataset_schema(b->ds)->fields[b->field]->id, b->dataset_version,
+                    frags, (size_t)nf, old};
   lf_ivf_hints h = {b->req->max_iters, b->req->sample_rate};
   if (!rc) rc = lf_ivf_write(b->s, b->root, lf_dataset_manifest(b->ds), &b->model, len, rowids,
                              codes, &e, &h, version, err);
@@ -450,13 +464,158 @@ int ivf_build_create(lf_store *s, const char *root, const ivf_build_req *req, ui
     rc = lf_err(err, LF_EXISTS, "%s: an index named '%s' already exists (replace=true replaces it)",
                 shown(root), name);
   if (!rc) rc = setup(&b, err);
+  b.dataset_version = rc ? 0 : lf_dataset_version(b.ds);
   if (!rc) rc = scan(&b, sample_batch, err);
   if (!rc) rc = train(&b, err);
   if (!rc) rc = scan(&b, encode_batch, err);
   if (!rc) rc = write_commit(&b, name, at >= 0 ? ix[at].uuid : NULL, version, err);
-  free(b.sample), free(b.cent), free(b.codebook);
+  free(b.sample), free(b.cent), free(b.codebook), free(b.cbt);
   free(b.rowids), free(b.part), free(b.codes);
   lf_indices_free(ix, nix);
   lf_dataset_free(b.ds);
+  return rc;
+}
+
+/* ---- optimize ------------------------------------------------------------------------------ */
+
+static int has_u32(const uint32_t *v, size_t n, uint32_t x) {
+  for (size_t i = 0; i < n; i++)
+    if (v[i] == x) return 1;
+  return 0;
+}
+
+/* The old index's rows, partition by partition, into b's coded rows (PQ
+** codes back from their transposed layout). */
+static int load_old(build *b, lf_vindex *v, lf_error *err) {
+  int rc = LF_OK;
+  for (uint32_t p = 0; !rc && p < v->nparts; p++) {
+    lf_vpart part;
+    memset(&part, 0, sizeof part);
+    rc = lf_vindex_load_part(v, p, &part, err);
+    if (!rc && part.code_size != b->cs)
+      rc = lf_err(err, LF_CORRUPT, "partition %u: codes of %zu bytes, expected %zu", p,
+                  part.code_size, b->cs);
+    if (!rc) rc = grow(b, b->n + part.n, err);
+    for (uint64_t i = 0; !rc && i < part.n; i++) {
+      uint8_t *c = b->codes + (b->n + i) * b->cs;
+      b->rowids[b->n + i] = part.rowids[i];
+      b->part[b->n + i] = p;
+      if (b->req->quant == LF_VQ_PQ)
+        for (size_t j = 0; j < b->cs; j++) c[j] = part.codes[j * part.n + i];
+      else memcpy(c, part.codes + i * b->cs, b->cs);
+    }
+    if (!rc) b->n += part.n;
+    lf_vpart_reset(&part);
+  }
+  return rc;
+}
+
+/* The model of the old index as the build's (no training). */
+static int adopt(build *b, lf_vindex *v, ivf_build_req *r, const lf_index_meta *m, lf_error *err) {
+  if (v->hnsw || v->metric == LF_VM_HAMMING || (v->quant == LF_VQ_PQ && v->pq_bits != 8))
+    return lf_err(err, LF_UNSUPPORTED, "index '%s': updating %s indexes is not supported yet "
+                  "(IVF_FLAT, IVF_PQ with 8 bits and IVF_SQ are)", m->name, v->type);
+  const lf_schema *sc = lf_dataset_schema(b->ds);
+  for (int i = 0; i < sc->n_fields; i++)
+    if (m->n_fields == 1 && sc->fields[i]->id == m->fields[0]) r->column = sc->fields[i]->name;
+  if (!r->column) return lf_err(err, LF_UNSUPPORTED, "index '%s': its field is not a top-level column", m->name);
+  r->quant = v->quant, r->metric = v->metric;
+  int rc = vector_field(b, err);
+  if (!rc && b->dim != v->dim)
+    rc = lf_err(err, LF_CORRUPT, "index '%s': dimension %u, the column's %u", m->name, v->dim, b->dim);
+  if (rc) return rc;
+  b->nparts = v->nparts, b->m = v->pq_m;
+  b->metric = v->metric == LF_VM_DOT ? IVF_TRAIN_DOT : IVF_TRAIN_L2;
+  long nc = sysconf(_SC_NPROCESSORS_ONLN);
+  b->threads = nc < 1 ? 1 : nc > 64 ? 64 : (int)nc;
+  b->model = (lf_ivf_model){v->metric, v->quant, v->dim, v->nparts, NULL, 0, v->pq_m, 8, NULL,
+                            v->sq_lo, v->sq_hi};
+  b->cs = lf_ivf_code_size(&b->model);
+  size_t nc2 = (size_t)v->nparts * v->dim, nb = (size_t)256 * v->dim;
+  if (!(b->cent = malloc(nc2 * sizeof *b->cent))) return lf_err(err, LF_NOMEM, "out of memory");
+  memcpy(b->cent, v->centroids, nc2 * sizeof *b->cent);
+  if (v->quant == LF_VQ_PQ) {
+    if (!(b->codebook = malloc(nb * sizeof *b->codebook)) || !(b->cbt = malloc(nb * sizeof *b->cbt)))
+      return lf_err(err, LF_NOMEM, "out of memory");
+    memcpy(b->codebook, v->pq_codebook, nb * sizeof *b->codebook);
+    ivf_pq_transpose(b->codebook, b->dim, b->m, b->cbt);
+  }
+  return LF_OK;
+}
+
+/* Bring index m up to date: the rows of the fragments it lacks coded with
+** its model into its partitions, in a new directory replacing it. */
+static int optimize_one(lf_store *s, const char *root, lf_dataset *ds, const lf_index_meta *m,
+                        ivf_progress_fn progress, void *pctx, uint64_t *version, int *done,
+                        lf_error *err) {
+  uint64_t fresh = 0;
+  for (int i = 0; i < lf_dataset_num_fragments(ds); i++) {
+    const lf_fragment *f = lf_dataset_fragment(ds, i);
+    if (!has_u32(m->frags, m->n_frags, (uint32_t)f->id))
+      fresh += f->physical_rows - (f->deletion.present ? f->deletion.num_deleted_rows : 0) + 1;
+  }
+  if (!fresh) return LF_OK; /* every fragment indexed */
+  ivf_build_req r;
+  memset(&r, 0, sizeof r);
+  r.progress = progress, r.progress_ctx = pctx;
+  build b;
+  memset(&b, 0, sizeof b);
+  b.s = s, b.root = root, b.req = &r, b.ds = ds, b.field = -1;
+  b.skip = m->frags, b.nskip = m->n_frags, b.live = fresh, b.dataset_version = m->dataset_version;
+  size_t dn = strlen(root) + 64;
+  char *dir = malloc(dn);
+  if (dir) snprintf(dir, dn, "%s%s_indices/%s", root, root[0] ? "/" : "", m->uuid); /* as ann.c */
+  lf_vindex *v = NULL;
+  int rc = dir ? lf_vindex_open(s, dir, &v, err) : lf_err(err, LF_NOMEM, "out of memory");
+  if (!rc) rc = adopt(&b, v, &r, m, err);
+  if (!rc) rc = load_old(&b, v, err);
+  if (!rc) rc = scan(&b, encode_batch, err);
+  if (!rc) rc = write_commit(&b, m->name, m->uuid, version, err);
+  if (!rc) ++*done;
+  lf_vindex_free(v);
+  free(dir);
+  free(b.cent), free(b.codebook), free(b.cbt);
+  free(b.rowids), free(b.part), free(b.codes);
+  return rc;
+}
+
+/* The names of the dataset's IVF indexes (malloc'd array of malloc'd
+** strings, *n of them). */
+static int vector_names(lf_store *s, const char *root, char ***out, int *n, lf_error *err) {
+  lf_dataset *ds = NULL;
+  lf_index_meta *ix = NULL;
+  int nix = 0;
+  *out = NULL, *n = 0;
+  int rc = lf_dataset_open(s, root, 0, NULL, &ds, err);
+  if (!rc) rc = lf_manifest_indices(lf_dataset_manifest(ds), &ix, &nix, err);
+  if (!rc && !(*out = calloc((size_t)nix + 1, sizeof **out))) rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int k = 0; !rc && k < nix; k++) {
+    if (!ix[k].type_url || strcmp(ix[k].type_url, LF_IVF_DETAILS_URL) || !ix[k].name) continue;
+    if (!((*out)[(*n)++] = strdup(ix[k].name))) rc = lf_err(err, LF_NOMEM, "out of memory");
+  }
+  lf_indices_free(ix, nix);
+  lf_dataset_free(ds);
+  return rc;
+}
+
+int ivf_optimize(lf_store *s, const char *root, ivf_progress_fn progress, void *pctx,
+                 uint64_t *version, int *n_updated, lf_error *err) {
+  char **names = NULL;
+  int nn = 0;
+  *n_updated = 0;
+  int rc = vector_names(s, root, &names, &nn, err);
+  for (int k = 0; !rc && k < nn; k++) { /* each on the newest version, committed in turn */
+    lf_dataset *ds = NULL;
+    lf_index_meta *ix = NULL;
+    int nix = 0;
+    rc = lf_dataset_open(s, root, 0, NULL, &ds, err);
+    if (!rc) rc = lf_manifest_indices(lf_dataset_manifest(ds), &ix, &nix, err);
+    int at = rc ? -1 : find_index(ix, nix, names[k]);
+    if (at >= 0) rc = optimize_one(s, root, ds, &ix[at], progress, pctx, version, n_updated, err);
+    lf_indices_free(ix, nix);
+    lf_dataset_free(ds);
+  }
+  for (int k = 0; k < nn; k++) free(names[k]);
+  free(names);
   return rc;
 }

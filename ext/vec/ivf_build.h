@@ -46,4 +46,12 @@ int ivf_build_type_ok(const char *type);
 int ivf_build_create(lf_store *s, const char *root, const ivf_build_req *req, uint64_t *version,
                      lf_error *err);
 
+/* Bring every IVF_FLAT / IVF_PQ / IVF_SQ index of the dataset up to date
+** as LanceDB's optimize_indices does: rows of the fragments an index does
+** not cover go into its existing partitions (its centroids and codebook
+** kept), one commit per index updated (*n_updated); *version is set by
+** each commit.  LF_UNSUPPORTED for HNSW and 4-bit PQ indexes. */
+int ivf_optimize(lf_store *s, const char *root, ivf_progress_fn progress, void *pctx,
+                 uint64_t *version, int *n_updated, lf_error *err);
+
 #endif

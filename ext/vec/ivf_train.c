@@ -14,6 +14,8 @@
 
 #include "simd/simd.h"
 
+#define SMALL_DIM 16 /* l2 k-means below this many values: l2_transposed */
+
 uint64_t ivf_rng_next(ivf_rng *r) {
   uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -63,12 +65,46 @@ void ivf_parallel(int nt, void (*fn)(void *ctx, int t, int nt), void *ctx) {
     if (started[t]) pthread_join(tid[t], NULL);
 }
 
+/* ---- small dimensions --------------------------------------------------------------- */
+
+/* Squared l2 distances from x (dim values) to k centroids given transposed
+** (ct[e * k + c]: value e of centroid c): eight centroids at a time across
+** the lanes, which suits the 4- to 16-value sub-vectors of PQ far better
+** than one kernel call per centroid.  GCC vector extensions: SSE2 or wider,
+** whatever the target, no run-time dispatch needed. */
+typedef float f8 __attribute__((vector_size(32)));
+
+static void l2_transposed(const float *x, const float *ct, size_t dim, size_t k, float *d) {
+  size_t c = 0;
+  for (; c + 8 <= k; c += 8) {
+    f8 acc = {0};
+    for (size_t e = 0; e < dim; e++) {
+      f8 v;
+      memcpy(&v, ct + e * k + c, sizeof v);
+      f8 t = x[e] - v;
+      acc += t * t;
+    }
+    memcpy(d + c, &acc, sizeof acc);
+  }
+  for (; c < k; c++) {
+    float a = 0;
+    for (size_t e = 0; e < dim; e++) a += (x[e] - ct[e * k + c]) * (x[e] - ct[e * k + c]);
+    d[c] = a;
+  }
+}
+
+static void transpose(const float *a, size_t k, size_t dim, float *t) {
+  for (size_t c = 0; c < k; c++)
+    for (size_t e = 0; e < dim; e++) t[e * k + c] = a[c * dim + e];
+}
+
 /* ---- assignment ------------------------------------------------------------------- */
 
 typedef struct assign_job {
   const float *data;
   size_t n, dim;
   const float *cent;
+  const float *ct;   /* l2 on small dim: the centroids transposed, else NULL */
   uint32_t k;
   int metric;
   uint32_t *part;
@@ -92,7 +128,8 @@ static void assign_rows(void *ctx, int t, int nt) {
   uint64_t *cnts = j->cnts ? j->cnts + (size_t)t * j->k : NULL;
   for (size_t i = lo; i < hi; i++) {
     const float *x = j->data + i * j->dim;
-    kn->many(x, j->cent, j->dim, j->k, d);
+    if (j->ct) l2_transposed(x, j->ct, j->dim, j->k, d);
+    else kn->many(x, j->cent, j->dim, j->k, d);
     uint32_t best = 0;
     for (uint32_t c = 1; c < j->k; c++)
       if (d[c] < d[best] || d[best] != d[best]) best = c;
@@ -111,7 +148,7 @@ static void assign_rows(void *ctx, int t, int nt) {
 
 void ivf_assign(const float *data, size_t n, size_t dim, const float *centroids, uint32_t k,
                 int metric, int threads, uint32_t *part, float *dist) {
-  assign_job j = {data, n, dim, centroids, k, metric, part, dist, NULL, NULL, NULL, 0};
+  assign_job j = {data, n, dim, centroids, NULL, k, metric, part, dist, NULL, NULL, NULL, 0};
   if ((size_t)threads > n / 256 + 1) threads = (int)(n / 256 + 1);
   ivf_parallel(threads, assign_rows, &j);
 }
@@ -176,7 +213,8 @@ int ivf_kmeans(const float *data, size_t n, size_t dim, uint32_t k, uint32_t max
   uint32_t *part = malloc((n + 1) * sizeof *part);
   double *sums = malloc((size_t)threads * k * dim * sizeof *sums), *tl = calloc((size_t)threads, sizeof *tl);
   uint64_t *cnts = malloc((size_t)threads * k * sizeof *cnts), *cnt = malloc((size_t)k * sizeof *cnt);
-  int rc = pick && part && sums && tl && cnts && cnt ? 0 : -1;
+  float *ct = metric == IVF_TRAIN_L2 && dim <= SMALL_DIM ? malloc((size_t)k * dim * sizeof *ct) : NULL;
+  int rc = pick && part && sums && tl && cnts && cnt && (ct || metric != IVF_TRAIN_L2 || dim > SMALL_DIM) ? 0 : -1;
   if (!rc) rc = random_rows(n, k, &r, pick);
   for (uint32_t c = 0; !rc && c < k; c++)
     memcpy(centroids + (size_t)c * dim, data + pick[c] * dim, dim * sizeof *centroids);
@@ -185,7 +223,8 @@ int ivf_kmeans(const float *data, size_t n, size_t dim, uint32_t k, uint32_t max
   for (uint32_t it = 0; !rc && it < max_iters; it++) {
     memset(sums, 0, (size_t)threads * k * dim * sizeof *sums);
     memset(cnts, 0, (size_t)threads * k * sizeof *cnts);
-    assign_job j = {data, n, dim, centroids, k, metric, part, NULL, sums, cnts, tl, 0};
+    if (ct) transpose(centroids, k, dim, ct);
+    assign_job j = {data, n, dim, centroids, ct, k, metric, part, NULL, sums, cnts, tl, 0};
     ivf_parallel(threads, assign_rows, &j);
     if (j.failed) rc = -1;
     double l = 0;
@@ -201,6 +240,7 @@ int ivf_kmeans(const float *data, size_t n, size_t dim, uint32_t k, uint32_t max
   free(tl);
   free(cnts);
   free(cnt);
+  free(ct);
   return rc;
 }
 
@@ -241,13 +281,17 @@ int ivf_pq_train(const float *data, size_t n, size_t dim, uint32_t m, uint32_t m
   return j.failed ? -1 : 0;
 }
 
-void ivf_pq_encode(const float *x, size_t dim, uint32_t m, const float *codebook, int metric,
-                   uint8_t *code) {
+void ivf_pq_transpose(const float *codebook, size_t dim, uint32_t m, float *out) {
+  size_t sub = dim / m;
+  for (uint32_t s = 0; s < m; s++)
+    transpose(codebook + (size_t)s * 256 * sub, 256, sub, out + (size_t)s * 256 * sub);
+}
+
+void ivf_pq_encode(const float *x, size_t dim, uint32_t m, const float *cbt, uint8_t *code) {
   size_t sub = dim / m;
   float d[256];
-  const simd_kernel *kn = kernel(metric);
   for (uint32_t s = 0; s < m; s++) {
-    kn->many(x + s * sub, codebook + (size_t)s * 256 * sub, sub, 256, d);
+    l2_transposed(x + s * sub, cbt + (size_t)s * 256 * sub, sub, 256, d);
     int best = 0;
     for (int c = 1; c < 256; c++)
       if (d[c] < d[best]) best = c;

@@ -42,9 +42,12 @@ void ivf_assign(const float *data, size_t n, size_t dim, const float *centroids,
 ** k-means run in parallel.  Returns 0 or -1 (out of memory). */
 int ivf_pq_train(const float *data, size_t n, size_t dim, uint32_t m, uint32_t max_iters,
                  int metric, int threads, uint64_t seed, float *codebook);
-/* The PQ code (m bytes) of vector x: per sub-vector the nearest codeword. */
-void ivf_pq_encode(const float *x, size_t dim, uint32_t m, const float *codebook, int metric,
-                   uint8_t *code);
+/* The codebook laid out for ivf_pq_encode: per sub-vector, value e of
+** codeword c at out[s * 256 * sub + e * 256 + c] (sub = dim / m). */
+void ivf_pq_transpose(const float *codebook, size_t dim, uint32_t m, float *out);
+/* The PQ code (m bytes) of vector x: per sub-vector the nearest codeword
+** (l2, as Lance codes every metric), from the transposed codebook cbt. */
+void ivf_pq_encode(const float *x, size_t dim, uint32_t m, const float *cbt, uint8_t *code);
 
 /* SQ (8 bits): code of x in [lo, hi] as Lance's scale_to_u8 computes it. */
 void ivf_sq_encode(const float *x, size_t dim, double lo, double hi, uint8_t *code);

@@ -14,7 +14,8 @@
 **       sample_rate, distance_type, plus name, replace and threads.
 **       Other vector types and scalar types are refused, naming the type.
 **   lance_drop_index(t, name)
-**   lance_optimize_indices(t)       every FTS index brought up to date
+**   lance_optimize_indices(t)       every FTS index brought up to date, then
+**                                   every IVF vector index (ivf_build.c)
 ** commands.c registers them beside the other commands (SQLITE_DIRECTONLY)
 ** and resolves the first argument.  A build checks for
 ** sqlite3_interrupt() (and a progress handler asking to stop) after every
@@ -132,6 +133,7 @@ int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *vers
     int n = 0;
     sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
     lrc = lf_fts_optimize(p->store, p->zPath, 0, index_progress, &pr, version, &n, &p->err);
+    if (!lrc) lrc = ivf_optimize(p->store, p->zPath, index_progress, &pr, version, &n, &p->err);
     sqlite3_finalize(pr.st);
     if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
   }

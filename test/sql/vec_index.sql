@@ -41,13 +41,23 @@ SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'name=stopped num_partitions=2 nu
 SELECT version FROM lance_versions('v') ORDER BY version DESC LIMIT 1;
 .system ls build/sqlvec/vectors.lance/_indices | wc -l
 SELECT name FROM lance_indices('v') ORDER BY name;
+-- appended rows: searched exactly until lance_optimize_indices codes them into the
+-- index's partitions (one new version; a second optimize commits nothing)
+INSERT INTO v(id, v8) VALUES (5000, vec_f32('[0,0,1,0,0,0,0,0]')), (5001, vec_f32('[0,0,0,0,0,0,0,9]'));
+SELECT name, unindexed_rows FROM lance_indices('v');
+SELECT (SELECT id FROM v WHERE v8 MATCH q.vec AND _k = 1 AND _options = 'nprobes=2') FROM q;
+SELECT lance_optimize_indices('v');
+SELECT name, unindexed_rows FROM lance_indices('v');
+SELECT (SELECT id FROM v WHERE v8 MATCH q.vec AND _k = 1 AND _options = 'nprobes=2') FROM q;
+SELECT id FROM v WHERE v8 MATCH vec_f32('[0,0,0,0,0,0,0,9]') AND _k = 1 AND _options = 'nprobes=2';
+SELECT lance_optimize_indices('v');
 -- errors
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'replace=false');
 SELECT lance_create_index('v', 'nope', 'IVF_FLAT');
 SELECT lance_create_index('v', 'cat', 'IVF_PQ');
 SELECT lance_create_index('v', 'u8', 'IVF_FLAT');
 SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'num_sub_vectors=3');
-SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'num_partitions=296');
+SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'num_partitions=298');
 SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'num_bits=4');
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'num_sub_vectors=2');
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'distance_type=hamming');

@@ -117,14 +117,15 @@ static void test_kmeans_dot_and_empty_clusters(void **state) {
 static void test_pq_train_encode(void **state) {
   (void)state;
   enum { N = 600, D = 8, M = 2 };
-  static float x[N * D], cb[M * 256 * (D / M)];
+  static float x[N * D], cb[M * 256 * (D / M)], cbt[M * 256 * (D / M)];
   ivf_rng r = {11};
   for (int i = 0; i < N * D; i++) x[i] = (float)gauss(&r);
   assert_int_equal(ivf_pq_train(x, N, D, M, 25, IVF_TRAIN_L2, 2, 9, cb), 0);
+  ivf_pq_transpose(cb, D, M, cbt);
   double err = 0, err0 = 0;
   for (int i = 0; i < N; i++) {
     uint8_t code[M];
-    ivf_pq_encode(x + i * D, D, M, cb, IVF_TRAIN_L2, code);
+    ivf_pq_encode(x + i * D, D, M, cbt, code);
     for (int s = 0; s < M; s++) {
       const float *sub = x + i * D + s * (D / M), *w = cb + ((size_t)s * 256 + code[s]) * (D / M);
       double dw = l2(sub, w, D / M);
