@@ -49,6 +49,7 @@ for (const c of configs) {
   check(li[0]?.indexType === want, `${c.name}: indexType ${li[0]?.indexType}, want ${want}`);
   const st = await ours.indexStats("vec_idx");
   check(st && st.distanceType === c.metric && st.numIndices === 1, `${c.name}: stats ${JSON.stringify(st)}`);
+  if (phase === "optimized") check(st.numUnindexedRows === 0, `${c.name}: optimized, ${st.numUnindexedRows} rows unindexed`);
   if (theirs) {
     const ts = await theirs.indexStats("vec_idx");
     check(st.numIndexedRows === ts.numIndexedRows && st.numUnindexedRows === ts.numUnindexedRows &&

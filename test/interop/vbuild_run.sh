@@ -4,7 +4,8 @@
 # dot) on one copy with lance_create_index, LanceDB the same indexes on the other; LanceDB
 # must list ours as its own and reach the same recall@10 on both (0.02), and so must the
 # extension's search on ours. Then the same rows are appended and deleted in both copies
-# (the new rows unindexed) and everything is checked again.
+# (the new rows unindexed) and everything is checked again; then LanceDB optimizes its
+# copies and the extension runs lance_optimize_indices on ours (checked a third time).
 #   test/interop/vbuild_run.sh [BUILD_DIR]      (default: build)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,3 +25,8 @@ done
 node vbuild_check.mjs $out "$build/lance" init
 node vbuild_gen.mjs $out update
 node vbuild_check.mjs $out "$build/lance" updated
+node vbuild_gen.mjs $out optimize
+for d in $out/db/*_ours.lance; do
+	sqlite3 -batch :memory: -cmd ".load $build/lance" "SELECT lance_optimize_indices('$d');" > /dev/null
+done
+node vbuild_check.mjs $out "$build/lance" optimized
