@@ -579,31 +579,12 @@ static int optimize_one(lf_store *s, const char *root, lf_dataset *ds, const lf_
   return rc;
 }
 
-/* The names of the dataset's IVF indexes (malloc'd array of malloc'd
-** strings, *n of them). */
-static int vector_names(lf_store *s, const char *root, char ***out, int *n, lf_error *err) {
-  lf_dataset *ds = NULL;
-  lf_index_meta *ix = NULL;
-  int nix = 0;
-  *out = NULL, *n = 0;
-  int rc = lf_dataset_open(s, root, 0, NULL, &ds, err);
-  if (!rc) rc = lf_manifest_indices(lf_dataset_manifest(ds), &ix, &nix, err);
-  if (!rc && !(*out = calloc((size_t)nix + 1, sizeof **out))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  for (int k = 0; !rc && k < nix; k++) {
-    if (!ix[k].type_url || strcmp(ix[k].type_url, LF_IVF_DETAILS_URL) || !ix[k].name) continue;
-    if (!((*out)[(*n)++] = strdup(ix[k].name))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  }
-  lf_indices_free(ix, nix);
-  lf_dataset_free(ds);
-  return rc;
-}
-
 int ivf_optimize(lf_store *s, const char *root, ivf_progress_fn progress, void *pctx,
                  uint64_t *version, int *n_updated, lf_error *err) {
   char **names = NULL;
   int nn = 0;
   *n_updated = 0;
-  int rc = vector_names(s, root, &names, &nn, err);
+  int rc = lf_index_names(s, root, LF_IVF_DETAILS_URL, &names, &nn, err);
   for (int k = 0; !rc && k < nn; k++) { /* each on the newest version, committed in turn */
     lf_dataset *ds = NULL;
     lf_index_meta *ix = NULL;
