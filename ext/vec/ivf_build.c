@@ -26,9 +26,10 @@
 **
 **   optimize  per vector index, as LanceDB's optimize_indices: the rows of
 **             the fragments its bitmap lacks are coded with its model (no
-**             training) and added to its partitions; a new directory with
-**             the old rows and the new ones replaces it (same name and
-**             dataset_version, every fragment of the latest version).
+**             training) and added to its partitions (HNSW: each partition's
+**             graph built again over its old and new rows); a new directory
+**             with them replaces it (same name and dataset_version, every
+**             fragment of the latest version).
 **
 ** The caller's progress callback is asked after every batch of both passes
 ** and between the training steps; a non-zero answer stops the build with
@@ -45,17 +46,19 @@
 
 #include "index/vindex.h"
 #include "lf_table.h"
+#include "vec/hnsw_build.h"
 #include "vec/ivf_train.h"
 
 #define SCAN_BATCH 8192
 
 /* ---- options ------------------------------------------------------------------------- */
 
-enum { O_PARTS, O_SUBS, O_BITS, O_ITERS, O_RATE, O_METRIC, O_NAME, O_REPLACE, O_THREADS, O_N };
+enum { O_PARTS, O_SUBS, O_BITS, O_ITERS, O_RATE, O_METRIC, O_NAME, O_REPLACE, O_THREADS, O_M,
+       O_EF, O_N };
 static const char *const opt_keys[O_N] = {"num_partitions", "num_sub_vectors", "num_bits",
                                           "max_iterations", "sample_rate", "distance_type",
-                                          "name", "replace", "threads"};
-static const char *const types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ"};
+                                          "name", "replace", "threads", "m", "ef_construction"};
+static const char *const types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_FLAT"};
 
 int ivf_build_type_ok(const char *type) {
   for (size_t i = 0; i < sizeof types / sizeof *types; i++)
@@ -87,6 +90,8 @@ static int opt_apply(ivf_build_req *r, int key, const char *v, size_t n, char *e
     case O_PARTS: return opt_number(k, v, n, 1, 1L << 20, &r->nparts, err, cap);
     case O_SUBS: return opt_number(k, v, n, 1, 1L << 16, &r->m, err, cap);
     case O_ITERS: return opt_number(k, v, n, 1, 100000, &r->max_iters, err, cap);
+    case O_M: return opt_number(k, v, n, 2, 256, &r->hnsw_m, err, cap);
+    case O_EF: return opt_number(k, v, n, 1, 100000, &r->hnsw_ef, err, cap);
     case O_RATE: return opt_number(k, v, n, 1, 1L << 20, &r->sample_rate, err, cap);
     case O_THREADS:
       if (opt_number(k, v, n, 1, 64, &x, err, cap)) return -1;
@@ -122,7 +127,10 @@ static int opt_apply(ivf_build_req *r, int key, const char *v, size_t n, char *e
 int ivf_build_options(const char *type, const char *z, ivf_build_req *r, char *err, int cap) {
   memset(r, 0, sizeof *r);
   r->replace = 1, r->bits = 8, r->max_iters = 50, r->sample_rate = 256, r->seed = 42;
-  r->quant = !strcasecmp(type, "IVF_PQ") ? LF_VQ_PQ : !strcasecmp(type, "IVF_SQ") ? LF_VQ_SQ : LF_VQ_FLAT;
+  r->hnsw_m = 20, r->hnsw_ef = 300;
+  r->hnsw = !strncasecmp(type, "IVF_HNSW_", 9);
+  const char *q = type + (r->hnsw ? 9 : 4);
+  r->quant = !strcasecmp(q, "PQ") ? LF_VQ_PQ : !strcasecmp(q, "SQ") ? LF_VQ_SQ : LF_VQ_FLAT;
   unsigned seen = 0;
   for (const char *p = z ? z : ""; *p;) {
     while (*p == ' ' || *p == '\t' || *p == '\n') p++;
@@ -137,6 +145,8 @@ int ivf_build_options(const char *type, const char *z, ivf_build_req *r, char *e
     if (key < 0) return snprintf(err, (size_t)cap, "index options: unknown key '%.*s' for %s", kn, k, type), -1;
     if ((key == O_SUBS || key == O_BITS) && r->quant != LF_VQ_PQ)
       return snprintf(err, (size_t)cap, "index options: %s is for IVF_PQ, not %s", opt_keys[key], type), -1;
+    if ((key == O_M || key == O_EF) && !r->hnsw)
+      return snprintf(err, (size_t)cap, "index options: %s is for IVF_HNSW_* indexes, not %s", opt_keys[key], type), -1;
     if (seen & (1u << key)) return snprintf(err, (size_t)cap, "index options: '%.*s' given twice", kn, k), -1;
     seen |= 1u << key;
     if (opt_apply(r, key, eq + 1, (size_t)(p - eq - 1), err, cap)) return -1;
@@ -403,7 +413,8 @@ static int setup(build *b, lf_error *err) {
     const lf_fragment *f = lf_dataset_fragment(b->ds, i);
     b->live += f->physical_rows - (f->deletion.present ? f->deletion.num_deleted_rows : 0);
   }
-  b->nparts = r->nparts ? r->nparts : (uint32_t)sqrt((double)b->live);
+  b->nparts = r->nparts ? r->nparts /* LanceDB's suggestions: */
+             : r->hnsw ? (uint32_t)(b->live * b->dim / (256ull * 5000000)) : (uint32_t)sqrt((double)b->live);
   if (b->nparts < 1) b->nparts = 1;
   b->m = r->m ? r->m : b->dim % 16 == 0 ? b->dim / 16 : b->dim % 8 == 0 ? b->dim / 8 : 1;
   if (r->quant == LF_VQ_PQ && b->dim % b->m)
@@ -417,7 +428,7 @@ static int setup(build *b, lf_error *err) {
   b->rng.s = r->seed;
   if (!(b->sample = malloc((b->cap + 1) * b->dim * sizeof *b->sample)))
     return lf_err(err, LF_NOMEM, "out of memory");
-  b->model = (lf_ivf_model){r->metric, r->quant, b->dim, b->nparts, NULL, 0, b->m, 8, NULL, 0, 0};
+  b->model = (lf_ivf_model){r->metric, r->quant, b->dim, b->nparts, NULL, 0, b->m, 8, NULL, 0, 0, NULL, 0, 0};
   b->cs = lf_ivf_code_size(&b->model);
   return LF_OK;
 }
@@ -426,6 +437,50 @@ static int find_index(const lf_index_meta *ix, int n, const char *name) {
   for (int i = 0; i < n; i++)
     if (ix[i].name && !strcmp(ix[i].name, name)) return i;
   return -1;
+}
+
+/* ---- HNSW ----------------------------------------------------------------------------------- */
+
+typedef struct graph_job {
+  build *b;
+  const uint64_t *len;
+  const uint8_t *codes;      /* grouped by partition */
+  hnsw_rows *rows;           /* nparts */
+  lf_hnsw_part *parts;
+  int failed;
+} graph_job;
+
+/* Partition p's vectors as the graph measures them: FLAT the stored ones,
+** SQ the codes' values (lo + code * step). */
+static void part_vectors(const build *b, const uint8_t *codes, uint64_t n, float *x) {
+  if (b->req->quant == LF_VQ_FLAT) {
+    memcpy(x, codes, n * b->cs);
+    return;
+  }
+  double step = (b->model.sq_hi - b->model.sq_lo) / 255.0;
+  for (uint64_t i = 0; i < n * b->dim; i++) x[i] = (float)(b->model.sq_lo + codes[i] * step);
+}
+
+static void graph_parts(void *ctx, int t, int nt) {
+  graph_job *j = ctx;
+  build *b = j->b;
+  uint64_t at = 0;
+  for (uint32_t p = 0; p < b->nparts; at += j->len[p], p++) {
+    if (p % (uint32_t)nt != (uint32_t)t) continue;
+    float *x = malloc(j->len[p] * b->dim * sizeof *x + 1);
+    hnsw_params hp = {b->req->hnsw_m, b->req->hnsw_ef, LF_HNSW_MAX_LEVEL, b->metric, b->req->seed + p};
+    hnsw_graph g;
+    if (!x) {
+      j->failed = 1;
+      continue;
+    }
+    part_vectors(b, j->codes + at * b->cs, j->len[p], x);
+    if (hnsw_build(x, (uint32_t)j->len[p], b->dim, &hp, &g) || hnsw_graph_rows(&g, &j->rows[p])) j->failed = 1;
+    hnsw_rows *r = &j->rows[p];
+    j->parts[p] = (lf_hnsw_part){g.entry, LF_HNSW_MAX_LEVEL, r->level_rows, r->node, r->nbr_off, r->nbr, r->dist};
+    hnsw_graph_reset(&g);
+    free(x);
+  }
 }
 
 /* Write the files and commit them as index `name` (replacing old). */
@@ -438,11 +493,22 @@ static int write_commit(build *b, const char *name, const char *old, uint64_t *v
   int rc = len && frags ? group(b, len, &rowids, &codes, err) : lf_err(err, LF_NOMEM, "out of memory");
   for (int i = 0; !rc && i < nf; i++) frags[i] = (uint32_t)lf_dataset_fragment(b->ds, i)->id;
   b->model.centroids = b->cent, b->model.pq_codebook = b->codebook;
+  graph_job gj = {b, len, codes, NULL, NULL, 0};
+  if (!rc && b->req->hnsw) {
+    gj.rows = calloc((size_t)b->nparts + 1, sizeof *gj.rows);
+    gj.parts = calloc((size_t)b->nparts + 1, sizeof *gj.parts);
+    if (gj.rows && gj.parts) ivf_parallel(b->threads, graph_parts, &gj);
+    if (!gj.rows || !gj.parts || gj.failed) rc = lf_err(err, LF_NOMEM, "out of memory");
+    b->model.hnsw = gj.parts, b->model.hnsw_m = b->req->hnsw_m, b->model.hnsw_ef = b->req->hnsw_ef;
+  }
+  if (!rc) rc = stop(b, err);
   lf_ivf_entry e = {name, lf_dataset_schema(b->ds)->fields[b->field]->id, b->dataset_version,
                     frags, (size_t)nf, old};
   lf_ivf_hints h = {b->req->max_iters, b->req->sample_rate};
   if (!rc) rc = lf_ivf_write(b->s, b->root, lf_dataset_manifest(b->ds), &b->model, len, rowids,
                              codes, &e, &h, version, err);
+  for (uint32_t p = 0; gj.rows && p < b->nparts; p++) hnsw_rows_reset(&gj.rows[p]);
+  free(gj.rows), free(gj.parts);
   free(len), free(rowids), free(codes), free(frags);
   return rc;
 }
@@ -512,9 +578,13 @@ static int load_old(build *b, lf_vindex *v, lf_error *err) {
 
 /* The model of the old index as the build's (no training). */
 static int adopt(build *b, lf_vindex *v, ivf_build_req *r, const lf_index_meta *m, lf_error *err) {
-  if (v->hnsw || v->metric == LF_VM_HAMMING || (v->quant == LF_VQ_PQ && v->pq_bits != 8))
+  if ((v->hnsw && v->quant == LF_VQ_PQ) || v->metric == LF_VM_HAMMING ||
+      (v->quant == LF_VQ_PQ && v->pq_bits != 8))
     return lf_err(err, LF_UNSUPPORTED, "index '%s': updating %s indexes is not supported yet "
-                  "(IVF_FLAT, IVF_PQ with 8 bits and IVF_SQ are)", m->name, v->type);
+                  "(IVF_FLAT, IVF_PQ with 8 bits, IVF_SQ, IVF_HNSW_SQ and IVF_HNSW_FLAT are)",
+                  m->name, v->type);
+  /* HNSW: the graphs of the new partitions are built again, with LanceDB's defaults */
+  r->hnsw = v->hnsw, r->hnsw_m = 20, r->hnsw_ef = 300, r->seed = 42;
   const lf_schema *sc = lf_dataset_schema(b->ds);
   for (int i = 0; i < sc->n_fields; i++)
     if (m->n_fields == 1 && sc->fields[i]->id == m->fields[0]) r->column = sc->fields[i]->name;
@@ -529,7 +599,7 @@ static int adopt(build *b, lf_vindex *v, ivf_build_req *r, const lf_index_meta *
   long nc = sysconf(_SC_NPROCESSORS_ONLN);
   b->threads = nc < 1 ? 1 : nc > 64 ? 64 : (int)nc;
   b->model = (lf_ivf_model){v->metric, v->quant, v->dim, v->nparts, NULL, 0, v->pq_m, 8, NULL,
-                            v->sq_lo, v->sq_hi};
+                            v->sq_lo, v->sq_hi, NULL, 0, 0};
   b->cs = lf_ivf_code_size(&b->model);
   size_t nc2 = (size_t)v->nparts * v->dim, nb = (size_t)256 * v->dim;
   if (!(b->cent = malloc(nc2 * sizeof *b->cent))) return lf_err(err, LF_NOMEM, "out of memory");

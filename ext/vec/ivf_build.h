@@ -22,15 +22,19 @@ typedef struct ivf_build_req {
   uint32_t bits;             /* num_bits: 8 */
   uint32_t max_iters;        /* max_iterations: 50 */
   uint32_t sample_rate;      /* 256 */
+  int hnsw;                  /* IVF_HNSW_SQ / IVF_HNSW_FLAT */
+  uint32_t hnsw_m;           /* m: 20 */
+  uint32_t hnsw_ef;          /* ef_construction: 300 */
   int threads;               /* 0: the machine's cores */
   uint64_t seed;
   ivf_progress_fn progress;  /* asked between batches and k-means rounds */
   void *progress_ctx;
 } ivf_build_req;
 
-/* Parse type ("IVF_FLAT", "IVF_PQ", "IVF_SQ", any case) and the options
-** (LanceDB's names: num_partitions, num_sub_vectors, num_bits,
-** max_iterations, sample_rate, distance_type; name, replace) into req
+/* Parse type ("IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ",
+** "IVF_HNSW_FLAT", any case) and the options (LanceDB's names:
+** num_partitions, num_sub_vectors, num_bits, max_iterations, sample_rate,
+** distance_type, m, ef_construction; name, replace, threads) into req
 ** (column and callbacks left to the caller).  -1 with a message in err. */
 int ivf_build_options(const char *type, const char *z, ivf_build_req *req, char *err, int errcap);
 

@@ -55,6 +55,7 @@ size_t lf_ivf_code_size(const lf_ivf_model *m) {
 }
 
 static const char *type_name(const lf_ivf_model *m) {
+  if (m->hnsw) return m->quant == LF_VQ_PQ ? "IVF_HNSW_PQ" : m->quant == LF_VQ_SQ ? "IVF_HNSW_SQ" : "IVF_HNSW_FLAT";
   return m->quant == LF_VQ_PQ ? "IVF_PQ" : m->quant == LF_VQ_SQ ? "IVF_SQ" : "IVF_FLAT";
 }
 
@@ -134,6 +135,50 @@ static int add_metas(lf_schema *sc, const char *const *kv, int n, lf_error *err)
   return LF_OK;
 }
 
+/* lance:hnsw: one JSON string per partition (as a JSON array of strings). */
+static int hnsw_meta(const lf_ivf_model *m, lf_buf *b) {
+  char t[256];
+  lf_buf_put(b, "[", 1);
+  for (uint32_t p = 0; p < m->nparts; p++) {
+    const lf_hnsw_part *h = &m->hnsw[p];
+    int n = snprintf(t, sizeof t, "%s\"{\\\"entry_point\\\":%u,\\\"params\\\":{\\\"max_level\\\":%u,"
+                     "\\\"m\\\":%u,\\\"ef_construction\\\":%u,\\\"prefetch_distance\\\":2},"
+                     "\\\"level_offsets\\\":[0", p ? "," : "", h->entry, h->nlevels, m->hnsw_m,
+                     m->hnsw_ef);
+    lf_buf_put(b, t, (size_t)n);
+    uint64_t at = 0;
+    for (uint32_t L = 0; L < h->nlevels; L++) {
+      at += h->level_rows[L];
+      n = snprintf(t, sizeof t, ",%llu", (unsigned long long)at);
+      lf_buf_put(b, t, (size_t)n);
+    }
+    lf_buf_put(b, "]}\"", 3);
+  }
+  lf_buf_put(b, "]", 2); /* with the NUL */
+  return b->rc;
+}
+
+/* The rows of partition p's graph: __vector_id, __neighbors, _distance. */
+static int write_graph(lf_writer *w, const lf_schema *sc, const lf_hnsw_part *h, uint64_t rows,
+                       lf_error *err) {
+  lf_array cols[3], items[2];
+  memset(cols, 0, sizeof cols);
+  memset(items, 0, sizeof items);
+  uint64_t *offs = malloc((rows + 1) * sizeof *offs);
+  if (!offs) return lf_err(err, LF_NOMEM, "out of memory");
+  for (uint64_t r = 0; r <= rows; r++) offs[r] = h->nbr_off[r] - h->nbr_off[0];
+  cols[0].field = sc->fields[0], cols[0].length = rows, cols[0].values = (uint8_t *)h->node;
+  for (int k = 0; k < 2; k++) {
+    items[k].field = sc->fields[k + 1]->children[0], items[k].length = offs[rows];
+    items[k].values = k ? (uint8_t *)h->dist : (uint8_t *)h->nbr;
+    cols[k + 1].field = sc->fields[k + 1], cols[k + 1].length = rows, cols[k + 1].offsets = offs;
+    cols[k + 1].n_children = 1, cols[k + 1].children = &items[k];
+  }
+  int rc = rows ? lf_writer_write(w, cols, rows, err) : LF_OK;
+  free(offs);
+  return rc;
+}
+
 static int write_index_file(lf_store *s, const char *dir, const lf_ivf_model *m, uint64_t *size,
                             lf_error *err) {
   ivf_file f = {s, dir, {0}, NULL};
@@ -143,6 +188,12 @@ static int write_index_file(lf_store *s, const char *dir, const lf_ivf_model *m,
   size_t cap = 3 * (size_t)m->nparts + 8;
   char *flat = malloc(cap), idx[96];
   int rc = zeros && zeros32 && flat ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+  uint64_t at = 0;
+  for (uint32_t p = 0; !rc && m->hnsw && p < m->nparts; p++) { /* each graph's rows */
+    uint64_t n = 0;
+    for (uint32_t L = 0; L < m->hnsw[p].nlevels; L++) n += m->hnsw[p].level_rows[L];
+    zeros[p] = at, zeros32[p] = (uint32_t)n, at += n;
+  }
   if (!rc) {
     lf_pbw_packed_u64(&b, 2, zeros, m->nparts);
     lf_pbw_packed_u32(&b, 3, zeros32, m->nparts);
@@ -160,11 +211,18 @@ static int write_index_file(lf_store *s, const char *dir, const lf_ivf_model *m,
     snprintf(idx, sizeof idx, "{\"type\":\"%s\",\"distance_type\":\"%s\"}", type_name(m),
              metric_name(m->metric));
   }
-  if (!rc) rc = file_begin(&f, "index.idx", "__flat_marker UINT64 NOT NULL", err);
-  const char *kv[] = {"lance:flat", flat, "lance:ivf", "1", "lance:index", idx};
+  lf_buf hm = {0};
+  if (!rc && m->hnsw && hnsw_meta(m, &hm)) rc = lf_err(err, LF_NOMEM, "out of memory");
+  if (!rc) rc = file_begin(&f, "index.idx", m->hnsw ? "__vector_id UINT32, __neighbors UINT32[], "
+                           "_distance FLOAT32[]" : "__flat_marker UINT64 NOT NULL", err);
+  const char *kv[] = {m->hnsw ? "lance:hnsw" : "lance:flat", m->hnsw ? (const char *)hm.p : flat,
+                      "lance:ivf", "1", "lance:index", idx};
   if (!rc) rc = add_metas(&f.sc, kv, 3, err);
-  uint32_t at;
-  if (!rc) rc = lf_writer_add_buffer(f.w, b.p, b.len, &at, err);
+  uint32_t gb;
+  if (!rc) rc = lf_writer_add_buffer(f.w, b.p, b.len, &gb, err);
+  for (uint32_t p = 0; !rc && m->hnsw && p < m->nparts; p++)
+    rc = write_graph(f.w, &f.sc, &m->hnsw[p], zeros32[p], err);
+  lf_buf_reset(&hm);
   rc = file_end(&f, rc, size, err);
   lf_buf_reset(&b);
   free(zeros);
@@ -271,7 +329,15 @@ static void details_encode(const lf_ivf_model *m, const lf_ivf_hints *h, lf_buf 
   snprintf(it, sizeof it, "%u", h->max_iters);
   snprintf(sr, sizeof sr, "%u", h->sample_rate);
   lf_pbw_uint_nz(b, 1, m->metric == LF_VM_COSINE ? 1 : m->metric == LF_VM_DOT ? 2 : 0);
-  size_t mk = lf_pbw_begin(b);
+  size_t mk;
+  if (m->hnsw) {
+    mk = lf_pbw_begin(b);
+    lf_pbw_uint(b, 1, m->hnsw_m);
+    lf_pbw_uint(b, 2, m->hnsw_ef);
+    lf_pbw_uint(b, 3, m->hnsw[0].nlevels);
+    lf_pbw_end(b, 3, mk);
+  }
+  mk = lf_pbw_begin(b);
   if (m->quant == LF_VQ_PQ) {
     lf_pbw_uint(b, 1, m->pq_bits);
     lf_pbw_uint(b, 2, m->pq_m);
@@ -291,6 +357,7 @@ static void details_encode(const lf_ivf_model *m, const lf_ivf_hints *h, lf_buf 
   } else if (m->quant == LF_VQ_SQ) {
     hint(b, "lance.sq.sample_rate", sr);
   }
+  if (m->hnsw) hint(b, "lance.hnsw.prefetch_distance", "2");
 }
 
 typedef struct ivf_file_size {

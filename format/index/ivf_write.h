@@ -11,6 +11,19 @@
 #include "index/vindex.h"
 #include "lf_write.h"
 
+/* The HNSW graph of one partition, rows as index.idx holds them: level by
+** level from 0, each level's nodes ascending; node[r] is row r's node
+** (its row in the partition's storage), its neighbours nbr[nbr_off[r] ..
+** nbr_off[r + 1]) with their distances dist[...]. */
+typedef struct lf_hnsw_part {
+  uint32_t entry, nlevels;
+  const uint64_t *level_rows;   /* nlevels: rows of each level */
+  const uint32_t *node;
+  const uint64_t *nbr_off;
+  const uint32_t *nbr;
+  const float *dist;
+} lf_hnsw_part;
+
 /* A trained IVF model and its quantizer (all borrowed). */
 typedef struct lf_ivf_model {
   lf_vmetric metric;          /* l2, cosine or dot */
@@ -21,6 +34,8 @@ typedef struct lf_ivf_model {
   uint32_t pq_m, pq_bits;     /* PQ: sub-vectors, bits per code (8) */
   const float *pq_codebook;   /* PQ: [m][2^bits][dim / m] */
   double sq_lo, sq_hi;        /* SQ (8 bits): bounds */
+  const lf_hnsw_part *hnsw;   /* nparts graphs (IVF_HNSW_*), or NULL (IVF_*) */
+  uint32_t hnsw_m, hnsw_ef;   /* HNSW build parameters (max_level = nlevels) */
 } lf_ivf_model;
 
 /* Bytes of one row's code in the rows handed to lf_ivf_write: FLAT 4 *
@@ -31,6 +46,8 @@ size_t lf_ivf_code_size(const lf_ivf_model *m);
 typedef struct lf_ivf_hints {
   uint32_t max_iters, sample_rate;
 } lf_ivf_hints;
+
+#define LF_HNSW_MAX_LEVEL 7       /* LanceDB's default max_level */
 
 /* The manifest entry of the new index. */
 typedef struct lf_ivf_entry {

@@ -2,7 +2,7 @@
 // Checks of the vector-index writer suite (vbuild_run.sh), per configuration of
 // vbuild_gen.mjs: LanceDB 0.39 lists the index the extension built (name, type, column,
 // distance type, indexed / unindexed rows as on its own index), and recall@10 against an
-// exact search (LanceDB's flat search, bypassVectorIndex) over 40 queries at LanceDB's
+// exact search (LanceDB's flat search, bypassVectorIndex) over 100 queries at LanceDB's
 // default nprobes: LanceDB searching our index, and the extension searching our index
 // (`vec MATCH ... AND _k = 10`), each within 0.02 of LanceDB searching its own index built
 // with the same parameters (IVF_SQ, which LanceDB does not build here: of LanceDB's
@@ -45,7 +45,7 @@ for (const c of configs) {
   const theirs = c.type === "IVF_SQ" ? null : await db.openTable(`${c.name}_theirs`);
   const li = await ours.listIndices();
   check(li.length === 1 && li[0].name === "vec_idx" && li[0].columns.join() === "vec", `${c.name}: listIndices ${JSON.stringify(li)}`);
-  const want = { IVF_FLAT: "IvfFlat", IVF_PQ: "IvfPq", IVF_SQ: "IvfSq" }[c.type];
+  const want = { IVF_FLAT: "IvfFlat", IVF_PQ: "IvfPq", IVF_SQ: "IvfSq", IVF_HNSW_SQ: "IvfHnswSq" }[c.type];
   check(li[0]?.indexType === want, `${c.name}: indexType ${li[0]?.indexType}, want ${want}`);
   const st = await ours.indexStats("vec_idx");
   check(st && st.distanceType === c.metric && st.numIndices === 1, `${c.name}: stats ${JSON.stringify(st)}`);

@@ -20,16 +20,21 @@ export const CONFIGS = [
   { name: "flat_l2", type: "IVF_FLAT", metric: "l2", parts: 64 },
   { name: "flat_cosine", type: "IVF_FLAT", metric: "cosine", parts: 64 },
   { name: "flat_dot", type: "IVF_FLAT", metric: "dot", parts: 64 },
-  { name: "pq_l2", type: "IVF_PQ", metric: "l2", parts: 64, subs: 16 },
-  { name: "pq_cosine", type: "IVF_PQ", metric: "cosine", parts: 64, subs: 16 },
-  { name: "pq_dot", type: "IVF_PQ", metric: "dot", parts: 64, subs: 16 },
+  { name: "pq_l2", type: "IVF_PQ", metric: "l2", parts: 64, subs: 32 },
+  { name: "pq_cosine", type: "IVF_PQ", metric: "cosine", parts: 64, subs: 32 },
+  { name: "pq_dot", type: "IVF_PQ", metric: "dot", parts: 64, subs: 32 },
+  { name: "pq16_l2", type: "IVF_PQ", metric: "l2", parts: 64, subs: 16 },
   { name: "sq_l2", type: "IVF_SQ", metric: "l2", parts: 64 },
   { name: "sq_cosine", type: "IVF_SQ", metric: "cosine", parts: 64 },
+  { name: "hnsw_sq_l2", type: "IVF_HNSW_SQ", metric: "l2", parts: 4 },
+  { name: "hnsw_sq_cosine", type: "IVF_HNSW_SQ", metric: "cosine", parts: 4 },
+  { name: "hnsw_sq_dot", type: "IVF_HNSW_SQ", metric: "dot", parts: 4 },
 ];
 export const sqlOptions = (c) =>
   `num_partitions=${c.parts} distance_type=${c.metric}` + (c.subs ? ` num_sub_vectors=${c.subs}` : "");
 const jsIndex = (c) =>
-  c.type === "IVF_PQ" ? lancedb.Index.ivfPq({ distanceType: c.metric, numPartitions: c.parts, numSubVectors: c.subs })
+  c.type === "IVF_HNSW_SQ" ? lancedb.Index.hnswSq({ distanceType: c.metric, numPartitions: c.parts })
+    : c.type === "IVF_PQ" ? lancedb.Index.ivfPq({ distanceType: c.metric, numPartitions: c.parts, numSubVectors: c.subs })
     : c.type === "IVF_FLAT" ? lancedb.Index.ivfFlat({ distanceType: c.metric, numPartitions: c.parts }) : null;
 
 function gauss(r) {
@@ -60,7 +65,7 @@ const ipc = (vecs, base) => toIPC([
 
 async function init(out, db) {
   const { vecs, r } = clustered(7, N);
-  const queries = Array.from({ length: 40 }, () => vecs[r.int(0, N - 1)].map((x) => Math.fround(x + 0.3 * gauss(r))));
+  const queries = Array.from({ length: 100 }, () => vecs[r.int(0, N - 1)].map((x) => Math.fround(x + 0.3 * gauss(r))));
   for (const c of CONFIGS) {
     for (const side of jsIndex(c) ? ["ours", "theirs"] : ["ours"])
       await db.inner.createTable(`${c.name}_${side}`, ipc(vecs, 0), "create", [], {});
