@@ -8,10 +8,11 @@
 **       committed by format/index/fts_build.c; options: `key=value` pairs
 **       (tok_options.c), LanceDB's tokenizer parameters plus with_position,
 **       block_size, name (default '<column>_idx') and replace (default true).
-**       type 'IVF_FLAT', 'IVF_PQ' or 'IVF_SQ' (any case): a vector index
-**       built and committed by ext/vec/ivf_build.c; options: LanceDB's
-**       num_partitions, num_sub_vectors, num_bits, max_iterations,
-**       sample_rate, distance_type, plus name, replace and threads.
+**       type 'IVF_FLAT', 'IVF_PQ', 'IVF_SQ', 'IVF_HNSW_SQ' or
+**       'IVF_HNSW_FLAT' (any case): a vector index built and committed by
+**       ext/vec/ivf_build.c; options: LanceDB's num_partitions,
+**       num_sub_vectors, num_bits, max_iterations, sample_rate,
+**       distance_type, m, ef_construction, plus name, replace and threads.
 **       Other vector types and scalar types are refused, naming the type.
 **   lance_drop_index(t, name)
 **   lance_optimize_indices(t)       every FTS index brought up to date, then
@@ -61,12 +62,13 @@ static int type_arg(pctx *p, const char *type) {
     return SQLITE_OK;
   for (size_t i = 0; i < sizeof vector_types / sizeof *vector_types; i++)
     if (!strcasecmp(type, vector_types[i]))
-      return pragma_error(p, "building %s (vector) indexes is not supported yet; IVF_FLAT, IVF_PQ "
-                          "and IVF_SQ are", type);
+      return pragma_error(p, "building %s (vector) indexes is not supported yet; IVF_FLAT, IVF_PQ, "
+                          "IVF_SQ, IVF_HNSW_SQ and IVF_HNSW_FLAT are", type);
   for (size_t i = 0; i < sizeof scalar_types / sizeof *scalar_types; i++)
     if (!strcasecmp(type, scalar_types[i]))
       return pragma_error(p, "building %s (scalar) indexes is not supported yet; FTS is", type);
-  return pragma_error(p, "unknown index type '%s' (FTS, INVERTED, IVF_FLAT, IVF_PQ or IVF_SQ)", type);
+  return pragma_error(p, "unknown index type '%s' (FTS, INVERTED, IVF_FLAT, IVF_PQ, IVF_SQ, "
+                      "IVF_HNSW_SQ or IVF_HNSW_FLAT)", type);
 }
 
 static const char *text_arg(sqlite3_value *v) {

@@ -1,4 +1,4 @@
--- lance_create_index for vector types (IVF_FLAT, IVF_PQ, IVF_SQ) on a copy of the
+-- lance_create_index for vector types (IVF_FLAT, IVF_PQ, IVF_SQ, IVF_HNSW_*) on a copy of the
 -- vector fixture (test/sql/data/vectors.lance: 297 rows, v8 float32[8] with 295
 -- vectors, u8 uint8[4]): each index is listed, searched through `vec MATCH`
 -- (IVF_FLAT probing every partition answers as the exact search), replaced, dropped;
@@ -31,6 +31,18 @@ SELECT (SELECT id FROM v WHERE v8 MATCH q.vec AND _k = 1 AND _options = 'nprobes
 SELECT lance_drop_index('v', 'pq');
 SELECT lance_create_index('v', 'v8', 'IVF_SQ', 'num_partitions=2');
 SELECT (SELECT id FROM v WHERE v8 MATCH q.vec AND _k = 1 AND _options = 'nprobes=2') FROM q WHERE name <> 'axis2';
+SELECT name, type FROM lance_indices('v') ORDER BY name;
+-- IVF_HNSW_SQ and IVF_HNSW_FLAT: a graph per partition; with ef covering the partition,
+-- IVF_HNSW_FLAT answers as the exact search, except for row9: rows 9..12 share one vector
+-- and the neighbour heuristic (Lance's: a candidate is kept only when strictly nearer to
+-- the node than to every neighbour kept) links each duplicate to one of them only, so
+-- the walk reaches 9 and 10 but not 11 and 12 (0 below)
+SELECT lance_drop_index('v', 'v8_idx');
+SELECT lance_create_index('v', 'v8', 'IVF_HNSW_FLAT', 'name=hf num_partitions=2 m=8 ef_construction=50');
+SELECT q.name, (SELECT group_concat(id) FROM (SELECT id FROM v WHERE v8 MATCH q.vec AND _k = 5 AND _options = 'nprobes=2 ef=300')) = e.ids FROM q JOIN exact e ON e.name = q.name;
+SELECT lance_drop_index('v', 'hf');
+SELECT lance_create_index('v', 'v8', 'IVF_HNSW_SQ', 'num_partitions=2');
+SELECT (SELECT id FROM v WHERE v8 MATCH q.vec AND _k = 1 AND _options = 'nprobes=2 ef=100') FROM q WHERE name <> 'axis2';
 SELECT name, type FROM lance_indices('v') ORDER BY name;
 -- interrupted (the shell's progress handler stops it): nothing committed
 SELECT version FROM lance_versions('v') ORDER BY version DESC LIMIT 1;
@@ -66,7 +78,9 @@ SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'num_partitions=2 num_partition
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'num_partitions');
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'max_iterations=0');
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'replace=maybe');
-SELECT lance_create_index('v', 'v8', 'IVF_HNSW_SQ');
+SELECT lance_create_index('v', 'v8', 'IVF_HNSW_PQ');
+SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'm=16');
+SELECT lance_create_index('v', 'v8', 'IVF_HNSW_SQ', 'm=1');
 SELECT lance_create_index('v', 'v8', 'BTREE');
 DELETE FROM v WHERE id >= 100;
 SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'num_sub_vectors=2');
