@@ -6,9 +6,10 @@
 ** descends to level l + 1, then on each level from min(l, top) down to 0 a
 ** beam search of width ef_construction gathers candidates, of which the
 ** heuristic keeps up to m (2m on level 0) that are closer to the new node
-** than to any neighbour already kept; links go both ways, and a neighbour
-** list that overflows is cut back with the same heuristic.  The first node
-** of the highest level is the entry point.
+** than to any neighbour already kept (all of them when they fit); links go
+** both ways: a neighbour with room takes the new node, a full one only when
+** the new node is nearer than its furthest, its list then cut back with the
+** same heuristic.  The first node of the highest level is the entry point.
 */
 #include "vec/hnsw_build.h"
 
@@ -102,6 +103,9 @@ static void link(ctx *c, uint32_t e, uint32_t q, float d, uint32_t L) {
     nb[n] = q, nd[n] = d, g->cnt[L][e]++;
     return;
   }
+  float far = nd[0];
+  for (uint32_t k = 1; k < n; k++) far = nd[k] > far ? nd[k] : far;
+  if (!(d < far)) return; /* no nearer than e's furthest: e keeps its list */
   for (uint32_t k = 0; k < n; k++) c->tmp[k] = (cand){nd[k], nb[k]};
   c->tmp[n] = (cand){d, q};
   qsort(c->tmp, n + 1, sizeof *c->tmp, cand_cmp);
@@ -131,7 +135,7 @@ static void insert(ctx *c, uint32_t q, uint32_t *top) {
     search_level(c, q, L, c->ef, &nres);
     uint32_t cap = hnsw_cap(g, L);
     memcpy(c->tmp, c->res, nres * sizeof *c->tmp);
-    uint32_t kept = select_heuristic(c, c->tmp, nres, L ? g->m : g->m * 2);
+    uint32_t kept = nres <= cap ? nres : select_heuristic(c, c->tmp, nres, cap);
     uint32_t *nb = g->nbr[L] + (size_t)q * cap;
     float *nd = g->dist[L] + (size_t)q * cap;
     for (uint32_t k = 0; k < kept; k++) nb[k] = c->tmp[k].id, nd[k] = c->tmp[k].d;
