@@ -221,7 +221,7 @@ static const float *row_vec(const lf_scan_batch *sb, uint64_t i, uint32_t dim) {
 
 /* Walk the column's live rows: fn(b, batch) per batch. */
 static int scan(build *b, int (*fn)(build *, const lf_scan_batch *, lf_error *), lf_error *err) {
-  lf_scan *sc;
+  lf_scan *sc = NULL;
   const lf_scan_batch *sb;
   int rc = lf_scan_open(b->ds, b->s, &b->field, 1, &sc, err);
   if (!rc && b->nskip) rc = lf_scan_exclude(sc, b->skip, b->nskip, err);
@@ -256,18 +256,33 @@ static int sample_batch(build *b, const lf_scan_batch *sb, lf_error *err) {
 static int too_few(build *b, lf_error *err) {
   if (b->seen == 0)
     return lf_err(err, LF_ARG, "%s: column '%s' has no vectors to index", shown(b->root), b->req->column);
-  if (b->seen < b->nparts)
+  if (b->seen < b->nparts || b->ns < b->nparts) /* ns: the sample, a subset */
     return lf_err(err, LF_ARG, "%s: %llu vectors cannot train %u partitions (num_partitions must "
                   "not exceed the number of vectors)", shown(b->root), (unsigned long long)b->seen,
                   b->nparts);
-  if (b->req->quant == LF_VQ_PQ && b->seen < 256)
+  if (b->req->quant == LF_VQ_PQ && (b->seen < 256 || b->ns < 256))
     return lf_err(err, LF_ARG, "%s: %llu vectors cannot train a PQ codebook of 256 codes (IVF_PQ "
                   "needs at least 256 vectors)", shown(b->root), (unsigned long long)b->seen);
   return LF_OK;
 }
 
+/* The reservoir in random order: its first rows are then a random sample of
+** any size (when the table fits the reservoir, it holds the rows in scan
+** order). */
+static void shuffle(build *b) {
+  float *t = malloc(b->dim * sizeof *t);
+  for (size_t i = b->ns; t && i > 1; i--) {
+    size_t j = (size_t)(ivf_rng_next(&b->rng) % i);
+    memcpy(t, b->sample + (i - 1) * b->dim, b->dim * sizeof *t);
+    memcpy(b->sample + (i - 1) * b->dim, b->sample + j * b->dim, b->dim * sizeof *t);
+    memcpy(b->sample + j * b->dim, t, b->dim * sizeof *t);
+  }
+  free(t);
+}
+
 static int train(build *b, lf_error *err) {
   int rc = too_few(b, err);
+  shuffle(b);
   size_t nivf = (size_t)b->nparts * b->req->sample_rate, nq = (size_t)256 * b->req->sample_rate;
   if (nivf > b->ns) nivf = b->ns;
   if (nq > b->ns) nq = b->ns;
