@@ -8,6 +8,7 @@
 **                  (google.protobuf.Any: 1 type_url, 2 value), 7
 **                  index_version, 8 created_at, 9 base_id, 10 files
 ** Unknown fields are skipped; a malformed message or bitmap is LF_CORRUPT.
+** lf_index_names lists the latest version's indexes of one details type.
 */
 #include "lf_int.h"
 #include "lf_table.h"
@@ -124,4 +125,23 @@ int lf_manifest_indices(const lf_manifest *m, lf_index_meta **out, int *nout, lf
   *out = a;
   *nout = n;
   return LF_OK;
+}
+
+int lf_index_names(lf_store *s, const char *root, const char *type_url, char ***out, int *n,
+                   lf_error *err) {
+  lf_dataset *ds = NULL;
+  lf_index_meta *ix = NULL;
+  int nix = 0;
+  *out = NULL, *n = 0;
+  int rc = lf_dataset_open(s, root, 0, NULL, &ds, err);
+  if (!rc) rc = lf_manifest_indices(lf_dataset_manifest(ds), &ix, &nix, err);
+  if (!rc && !(*out = calloc((size_t)nix + 1, sizeof **out))) rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int k = 0; !rc && k < nix; k++) {
+    if (!ix[k].type_url || strcmp(ix[k].type_url, type_url) || !ix[k].name) continue;
+    if (!((*out)[(*n)++] = lf_strndup(ix[k].name, strlen(ix[k].name))))
+      rc = lf_err(err, LF_NOMEM, "out of memory");
+  }
+  lf_indices_free(ix, nix);
+  lf_dataset_free(ds);
+  return rc;
 }

@@ -250,6 +250,10 @@ typedef struct lf_index_meta {
 /* The manifest's IndexSection as an array (malloc'd, manifest order). */
 int lf_manifest_indices(const lf_manifest *m, lf_index_meta **out, int *n, lf_error *err);
 void lf_indices_free(lf_index_meta *a, int n);
+/* The names of the latest version's indexes whose details type URL is
+** type_url (malloc'd array of *n malloc'd strings; free each, then it). */
+int lf_index_names(lf_store *s, const char *root, const char *type_url, char ***out, int *n,
+                   lf_error *err);
 
 /* ---- Scans (scan.c) ------------------------------------------------------------ */
 /* A batch of live rows of one fragment: cols[k] holds projected field k

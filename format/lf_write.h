@@ -14,6 +14,9 @@
 ** syntax error or unknown type.  out is zeroed first; lf_schema_reset it after. */
 int lf_schema_from_ddl(const char *ddl, lf_schema *out, lf_error *err);
 void lf_schema_reset(lf_schema *s);
+/* Append the schema metadata entry key = val (both copied); -1 when out of
+** memory (the schema unchanged). */
+int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val);
 
 /* ---- Data files (writer.c) ------------------------------------------------- */
 
@@ -42,6 +45,12 @@ int lf_writer_open_path(lf_store *s, const char *path, const lf_schema *schema, 
 ** in a non-nullable field, a fixed-size list of the wrong width) are LF_ARG
 ** naming the field. */
 int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err);
+
+/* Write the n bytes at p as the file's next global buffer (at a 64-byte
+** boundary where the file ends now, e.g. before the first rows, as LanceDB
+** places an index file's IVF model); *index = its number in the footer's
+** table (1, 2, ...: buffer 0 is the schema, written by lf_writer_finish). */
+int lf_writer_add_buffer(lf_writer *w, const void *p, size_t n, uint32_t *index, lf_error *err);
 
 uint64_t lf_writer_rows(const lf_writer *w);      /* rows appended so far */
 uint64_t lf_writer_bytes(const lf_writer *w);     /* bytes written so far (estimate) */

@@ -271,3 +271,20 @@ int lf_schema_from_ddl(const char *z, lf_schema *out, lf_error *err) {
   lf_buf_reset(&d.out);
   return rc;
 }
+
+int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val) {
+  lf_kv *m = realloc(sc->meta, ((size_t)sc->n_meta + 1) * sizeof *m);
+  if (!m) return -1;
+  sc->meta = m;
+  lf_kv *kv = &m[sc->n_meta];
+  kv->key = lf_strndup(key, strlen(key));
+  kv->len = strlen(val);
+  kv->val = (uint8_t *)lf_strndup(val, kv->len);
+  if (!kv->key || !kv->val) {
+    free(kv->key);
+    free(kv->val);
+    return -1;
+  }
+  sc->n_meta++;
+  return 0;
+}

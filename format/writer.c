@@ -9,6 +9,8 @@
 **
 ** File, in write order (lf_int.h section file.c has the reader's view):
 **   page buffers, each at a 64-byte boundary, as pages fill up;
+**   global buffers 1.. (64-byte aligned) where lf_writer_add_buffer put
+**     them (between pages), e.g. an index file's IVF model;
 **   global buffer 0 (64-byte aligned): FileDescriptor {1 Schema {1 Field..,
 **     5 metadata}, 2 number of rows};
 **   per column a ColumnMetadata: 1 encoding {2 direct {1 Any {1
@@ -17,9 +19,9 @@
 **     {2 {1 Any {1 "/lance.encodings21.PageLayout", 2 layout}}}, 5 priority
 **     (the page's first row)};
 **   column metadata offsets (u64 position, u64 size per column);
-**   global buffer offsets (one entry);
+**   global buffer offsets (position, size: buffer 0 then 1..);
 **   footer: u64 column metadata start, u64 its offsets table, u64 global
-**     buffer offsets table, u32 1, u32 columns, u16 2, u16 minor, "LANC".
+**     buffer offsets table, u32 global buffers, u32 columns, u16 2, u16 minor, "LANC".
 */
 #include "codec.h"
 #include "lf_int.h"
@@ -59,6 +61,8 @@ struct lf_writer {
   size_t page_bytes;
   lf_wenc enc;
   int failed;                            /* a write failed: only abort is left */
+  uint64_t *gbufs;                       /* buffers 1..ngbufs: position, size */
+  uint32_t ngbufs;
 };
 
 /* ---- columns ------------------------------------------------------------- */
@@ -173,6 +177,7 @@ static void writer_free(lf_writer *w) {
     lf_buf_reset(&w->cols[i].pages);
   }
   free(w->cols);
+  free(w->gbufs);
   lf_wenc_reset(&w->enc);
   free(w->name);
   free(w->shown);
@@ -447,7 +452,7 @@ static int put_descriptor(lf_writer *w, uint64_t gb[2], lf_error *err) {
   size_t m = lf_pbw_begin(&b);
   lf_schema_encode(w->schema, &b);
   lf_pbw_end(&b, 1, m);
-  lf_pbw_uint(&b, 2, w->rows);
+  lf_pbw_uint_nz(&b, 2, w->rows); /* proto3: 0 rows left out, as LanceDB writes it */
   int rc = b.rc ? lf_err(err, LF_NOMEM, "out of memory") : pad_to(w, PAGE_ALIGN, err);
   gb[0] = w->wf->written;
   gb[1] = b.len;
@@ -476,6 +481,19 @@ static int put_columns(lf_writer *w, uint64_t *tab, lf_error *err) {
   return rc;
 }
 
+int lf_writer_add_buffer(lf_writer *w, const void *p, size_t n, uint32_t *index, lf_error *err) {
+  uint64_t *g = realloc(w->gbufs, ((size_t)w->ngbufs + 1) * 2 * sizeof *g);
+  if (!g) return lf_err(err, LF_NOMEM, "out of memory");
+  w->gbufs = g;
+  int rc = pad_to(w, PAGE_ALIGN, err);
+  g[2 * w->ngbufs] = w->wf->written;
+  g[2 * w->ngbufs + 1] = n;
+  if (!rc) rc = put(w, p, n, err);
+  if (rc) return w->failed = 1, rc;
+  *index = ++w->ngbufs;
+  return LF_OK;
+}
+
 static int put_tail(lf_writer *w, lf_error *err) {
   uint64_t gb[2], *tab = malloc(((size_t)w->ncols + 1) * 16);
   if (!tab) return lf_err(err, LF_NOMEM, "out of memory");
@@ -486,12 +504,13 @@ static int put_tail(lf_writer *w, lf_error *err) {
   if (!rc) rc = put_u64s(w, tab, (size_t)w->ncols * 2, err);
   uint64_t gbo = w->wf->written;
   if (!rc) rc = put_u64s(w, gb, 2, err);
+  if (!rc && w->ngbufs) rc = put_u64s(w, w->gbufs, (size_t)w->ngbufs * 2, err);
   free(tab);
   lf_buf f = {0};
   lf_buf_u64le(&f, cms);
   lf_buf_u64le(&f, cmo);
   lf_buf_u64le(&f, gbo);
-  lf_buf_u32le(&f, 1);
+  lf_buf_u32le(&f, 1 + w->ngbufs);
   lf_buf_u32le(&f, (uint32_t)w->ncols);
   lf_buf_u16le(&f, 2);
   lf_buf_u16le(&f, (uint16_t)w->minor);

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "vec/ann.h"
+#include "vec/ivf_train.h"
 
 static int pq_table(ann_calc *c) {
   const lf_vindex *v = c->v;
@@ -38,14 +39,6 @@ static int pq_table(ann_calc *c) {
   for (uint32_t j = 0; j < v->pq_m; j++)
     k->many(c->q + j * sub, v->pq_codebook + j * ncode * sub, sub, ncode, c->table + j * ncode);
   return LF_OK;
-}
-
-/* Lance's scale_to_u8: (x - lo) * 255 / (hi - lo) in double, cast to u8
-** saturating (NaN to 0). */
-static uint8_t sq_code(double x, double lo, double hi) {
-  if (hi == lo) return 0;
-  double y = (x - lo) * 255.0 / (hi - lo);
-  return y != y || y <= 0 ? 0 : y >= 255 ? 255 : (uint8_t)y;
 }
 
 int ann_calc_init(ann_calc *c, const lf_vindex *v, const lf_vpart *p, uint32_t part,
@@ -61,10 +54,8 @@ int ann_calc_init(ann_calc *c, const lf_vindex *v, const lf_vpart *p, uint32_t p
   if (v->quant == LF_VQ_SQ) {
     c->step = (float)(v->sq_hi - v->sq_lo) / 255.0f;
     if (!(c->qcode = malloc(v->dim))) return LF_NOMEM;
-    for (uint32_t i = 0; i < v->dim; i++) {
-      c->qcode[i] = sq_code(q[i], v->sq_lo, v->sq_hi);
-      c->qsum += q[i];
-    }
+    ivf_sq_encode(q, v->dim, v->sq_lo, v->sq_hi, c->qcode); /* Lance's scale_to_u8 */
+    for (uint32_t i = 0; i < v->dim; i++) c->qsum += q[i];
   }
   return LF_OK;
 }

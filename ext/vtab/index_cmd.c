@@ -8,9 +8,15 @@
 **       committed by format/index/fts_build.c; options: `key=value` pairs
 **       (tok_options.c), LanceDB's tokenizer parameters plus with_position,
 **       block_size, name (default '<column>_idx') and replace (default true).
-**       Vector and scalar index types are refused, naming the type.
+**       type 'IVF_FLAT', 'IVF_PQ', 'IVF_SQ', 'IVF_HNSW_SQ' or
+**       'IVF_HNSW_FLAT' (any case): a vector index built and committed by
+**       ext/vec/ivf_build.c; options: LanceDB's num_partitions,
+**       num_sub_vectors, num_bits, max_iterations, sample_rate,
+**       distance_type, m, ef_construction, plus name, replace and threads.
+**       Other vector types and scalar types are refused, naming the type.
 **   lance_drop_index(t, name)
-**   lance_optimize_indices(t)       every FTS index brought up to date
+**   lance_optimize_indices(t)       every FTS index brought up to date, then
+**                                   every IVF vector index (ivf_build.c)
 ** commands.c registers them beside the other commands (SQLITE_DIRECTONLY)
 ** and resolves the first argument.  A build checks for
 ** sqlite3_interrupt() (and a progress handler asking to stop) after every
@@ -26,6 +32,7 @@ SQLITE_EXTENSION_INIT3
 #include "fts/fts_sql.h"
 #include "index/fts_write.h"
 #include "pragma.h"
+#include "vec/ivf_build.h"
 
 /* Interruption as the statement would see it: a tiny statement stepped on
 ** the same connection fails with SQLITE_INTERRUPT once sqlite3_interrupt()
@@ -51,18 +58,37 @@ static const char *const scalar_types[] = {"BTREE", "BITMAP", "LABEL_LIST", "NGR
 
 static int type_arg(pctx *p, const char *type) {
   if (!type) return pragma_error(p, "the index type must be TEXT ('FTS')");
-  if (!strcasecmp(type, "FTS") || !strcasecmp(type, "INVERTED")) return SQLITE_OK;
+  if (!strcasecmp(type, "FTS") || !strcasecmp(type, "INVERTED") || ivf_build_type_ok(type))
+    return SQLITE_OK;
   for (size_t i = 0; i < sizeof vector_types / sizeof *vector_types; i++)
     if (!strcasecmp(type, vector_types[i]))
-      return pragma_error(p, "building %s (vector) indexes is not supported yet; FTS is", type);
+      return pragma_error(p, "building %s (vector) indexes is not supported yet; IVF_FLAT, IVF_PQ, "
+                          "IVF_SQ, IVF_HNSW_SQ and IVF_HNSW_FLAT are", type);
   for (size_t i = 0; i < sizeof scalar_types / sizeof *scalar_types; i++)
     if (!strcasecmp(type, scalar_types[i]))
       return pragma_error(p, "building %s (scalar) indexes is not supported yet; FTS is", type);
-  return pragma_error(p, "unknown index type '%s' (FTS or INVERTED)", type);
+  return pragma_error(p, "unknown index type '%s' (FTS, INVERTED, IVF_FLAT, IVF_PQ, IVF_SQ, "
+                      "IVF_HNSW_SQ or IVF_HNSW_FLAT)", type);
 }
 
 static const char *text_arg(sqlite3_value *v) {
   return sqlite3_value_type(v) == SQLITE_TEXT ? (const char *)sqlite3_value_text(v) : NULL;
+}
+
+static int create_vector_index(pctx *p, const char *col, const char *type, const char *opts,
+                               uint64_t *version) {
+  ivf_build_req req;
+  char msg[256];
+  if (ivf_build_options(type, opts, &req, msg, sizeof msg)) return pragma_error(p, "%s", msg);
+  req.column = col;
+  index_probe pr = {NULL};
+  sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
+  req.progress = index_progress;
+  req.progress_ctx = &pr;
+  int lrc = ivf_build_create(p->store, p->zPath, &req, version, &p->err);
+  sqlite3_finalize(pr.st);
+  if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
+  return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
 }
 
 static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *version) {
@@ -72,6 +98,8 @@ static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *versi
   if (rc) return rc;
   if (argc > 3 && !opts && sqlite3_value_type(argv[3]) != SQLITE_NULL)
     return pragma_error(p, "the options must be TEXT ('key=value ...')");
+  if (ivf_build_type_ok(text_arg(argv[2])))
+    return create_vector_index(p, col, text_arg(argv[2]), opts, version);
   fts_tok_spec spec;
   fts_index_spec ix;
   lf_fts_create req;
@@ -107,6 +135,7 @@ int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *vers
     int n = 0;
     sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
     lrc = lf_fts_optimize(p->store, p->zPath, 0, index_progress, &pr, version, &n, &p->err);
+    if (!lrc) lrc = ivf_optimize(p->store, p->zPath, index_progress, &pr, version, &n, &p->err);
     sqlite3_finalize(pr.st);
     if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
   }

@@ -329,32 +329,12 @@ static int optimize_one(build_run *r, const lf_index_meta *m, size_t memory_limi
   return rc;
 }
 
-/* The names of the FTS indexes of the latest version (malloc'd array of
-** malloc'd strings). */
-static int fts_names(lf_store *s, const char *root, char ***out, int *n, lf_error *err) {
-  lf_dataset *ds = NULL;
-  lf_index_meta *ix = NULL;
-  int nix = 0;
-  *out = NULL, *n = 0;
-  int rc = lf_dataset_open(s, root, 0, NULL, &ds, err);
-  if (!rc) rc = lf_manifest_indices(lf_dataset_manifest(ds), &ix, &nix, err);
-  if (!rc && !(*out = calloc((size_t)nix + 1, sizeof **out))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  for (int k = 0; !rc && k < nix; k++) {
-    if (!ix[k].type_url || strcmp(ix[k].type_url, DETAILS_URL) || !ix[k].name) continue;
-    if (!((*out)[(*n)++] = lf_strndup(ix[k].name, strlen(ix[k].name))))
-      rc = lf_err(err, LF_NOMEM, "out of memory");
-  }
-  lf_indices_free(ix, nix);
-  lf_dataset_free(ds);
-  return rc;
-}
-
 int lf_fts_optimize(lf_store *s, const char *root, size_t memory_limit, lf_fts_progress progress,
                     void *progress_ctx, uint64_t *version, int *n_updated, lf_error *err) {
   char **names = NULL;
   int nn = 0;
   *n_updated = 0;
-  int rc = fts_names(s, root, &names, &nn, err);
+  int rc = lf_index_names(s, root, DETAILS_URL, &names, &nn, err);
   for (int i = 0; !rc && i < nn; i++) { /* each on the newest version, committed in turn */
     build_run r = {s, root, NULL, -1, NULL, progress, progress_ctx};
     lf_index_meta *ix = NULL;

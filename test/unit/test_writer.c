@@ -400,6 +400,53 @@ static void test_zero_rows(void **state) {
   lf_schema_reset(&s);
 }
 
+/* Global buffers added before and between rows (as an index file's IVF model
+** and codebook): the footer lists them after the schema's, the reader hands
+** them back byte for byte, and the rows still read back. */
+static void test_global_buffers(void **state) {
+  fixture *fx = *state;
+  lf_schema s;
+  lf_error err = {0};
+  assert_int_equal(lf_schema_from_ddl("a UINT64", &s, &err), 0);
+  lf_writer *w;
+  if (lf_writer_open(fx->st, "", "gb.lance", &s, 2, 2, &w, &err)) fail_msg("%s", err.msg);
+  uint8_t b1[3] = {1, 2, 3}, b2[200];
+  for (int i = 0; i < 200; i++) b2[i] = (uint8_t)(i * 7);
+  uint32_t i1, i2;
+  assert_int_equal(lf_writer_add_buffer(w, b1, sizeof b1, &i1, &err), 0);
+  uint64_t v[5] = {9, 8, 7, 6, 5};
+  lf_array a;
+  memset(&a, 0, sizeof a);
+  a.field = s.fields[0], a.length = 5, a.values = (uint8_t *)v;
+  assert_int_equal(lf_writer_write(w, &a, 5, &err), 0);
+  assert_int_equal(lf_writer_add_buffer(w, b2, sizeof b2, &i2, &err), 0);
+  assert_int_equal(i1, 1);
+  assert_int_equal(i2, 2);
+  lf_data_file df = {0};
+  if (lf_writer_finish(w, &df, &err)) fail_msg("%s", err.msg);
+  lf_file *f;
+  if (lf_file_open(fx->st, "data/gb.lance", &f, &err)) fail_msg("%s", err.msg);
+  assert_int_equal(lf_file_num_global_buffers(f), 3);
+  uint8_t *got;
+  uint64_t n;
+  assert_int_equal(lf_file_global_buffer(f, 1, &got, &n, &err), 0);
+  assert_int_equal(n, sizeof b1);
+  assert_memory_equal(got, b1, sizeof b1);
+  free(got);
+  assert_int_equal(lf_file_global_buffer(f, 2, &got, &n, &err), 0);
+  assert_int_equal(n, sizeof b2);
+  assert_memory_equal(got, b2, sizeof b2);
+  free(got);
+  lf_array out;
+  lf_array_init(&out, lf_file_schema(f)->fields[0]);
+  assert_int_equal(lf_file_read_range(f, 0, 0, 5, &out, &err), 0);
+  assert_memory_equal(out.values, v, sizeof v);
+  lf_array_reset(&out);
+  lf_file_free(f);
+  lf_data_file_reset(&df);
+  lf_schema_reset(&s);
+}
+
 /* 300k rows in small pages: many pages per column, read back across them. */
 static void test_many_pages(void **state) {
   static const fdef f[] = {{"i", 0, -1, "int32", 1}, {"l", 1, -1, "list", 1},
@@ -819,6 +866,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_vectors_and_long_values, setup, teardown),
       cmocka_unit_test_setup_teardown(test_nested, setup, teardown),
       cmocka_unit_test_setup_teardown(test_all_null_and_empty, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_global_buffers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_zero_rows, setup, teardown),
       cmocka_unit_test_setup_teardown(test_many_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sparse_lists, setup, teardown),
