@@ -301,14 +301,6 @@ static void build_reset(build *b) {
   memset(b, 0, sizeof *b);
 }
 
-static uint64_t first_new_id(const lf_manifest *cur) {
-  if (!cur) return 0;
-  uint64_t next = cur->has_max_fragment_id ? (uint64_t)cur->max_fragment_id + 1 : 0;
-  for (int i = 0; i < cur->n_fragments; i++)
-    if (cur->fragments[i].id >= next) next = cur->fragments[i].id + 1;
-  return next;
-}
-
 static void set_seq(lf_seq_ref *r, const lf_buf *b) {
   r->data = b->p;
   r->len = b->len;
@@ -386,7 +378,7 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
   lf_buf sec = {0};  /* INDEX: the new IndexSection */
   lf_manifest_enc e = {0};
   int stable = c->stable;
-  uint64_t next_id = first_new_id(cur), next_row = cur ? cur->next_row_id : 0;
+  uint64_t next_id = cur ? lf_manifest_next_fragment_id(cur) : 0, next_row = cur ? cur->next_row_id : 0;
   int n_new = c->req->kind == LF_COMMIT_RESTORE ? 0 : c->req->n_new;
   if (!(bd.frags = calloc((size_t)(src ? src->n_fragments : 0) + (size_t)n_new + 1, sizeof *bd.frags)))
     return lf_err(err, LF_NOMEM, "out of memory");

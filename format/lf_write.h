@@ -150,6 +150,28 @@ typedef struct lf_commit_req {
 int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,
               uint64_t *version, lf_error *err);
 
+/* ---- Rewriting rows (rewrite.c) ---------------------------------------------------- */
+
+/* New fragments holding the rows copied, in order. */
+typedef struct lf_rewrite {
+  int n;
+  lf_new_fragment *frags;  /* one data file each; row_ids = the rows' ids (stable row ids) */
+  lf_data_file *files;
+  uint64_t **ids;
+  uint64_t rows;           /* rows copied */
+} lf_rewrite;
+
+/* Copy the live rows of the fragments of ds whose ids are frag_ids[0..n)
+** (in ds's fragment order) into new data files under ds's root of at most
+** max_rows rows each, Lance file version major.minor, every top-level field.
+** Blob columns are LF_UNSUPPORTED.  On failure the files written are
+** removed and r is empty. */
+int lf_rewrite_fragments(lf_dataset *ds, lf_store *st, const uint32_t *frag_ids, size_t n,
+                         uint64_t max_rows, int major, int minor, lf_rewrite *r,
+                         lf_error *err);
+/* Free r; remove_files: also delete its data files (under root). */
+void lf_rewrite_reset(lf_rewrite *r, lf_store *st, const char *root, int remove_files);
+
 /* ---- Tags (tag_write.c) -------------------------------------------------------- */
 
 /* _refs/tags/<name>.json in LanceDB's layout.  create: LF_EXISTS if the tag
