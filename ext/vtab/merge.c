@@ -8,7 +8,8 @@
 **   when_matched               update_all | update_if=<expr> | do_nothing
 **   when_not_matched           insert | do_nothing
 **   when_not_matched_by_source keep | delete | delete_if=<expr>
-** (defaults as LanceDB's builder: do_nothing, insert, keep).  A value runs to
+** (defaults as LanceDB's builder: do_nothing, do_nothing, keep; a merge that
+** can change nothing is refused, as LanceDB refuses it).  A value runs to
 ** the next option name, so expressions may hold spaces; they are SQL over
 ** `target.<col>` and `source.<col>` (delete_if: target only), as LanceDB's.
 **
@@ -107,8 +108,7 @@ static int set_opt(merge_ctx *m, merge_opts *o, int k, const char *v) {
 
 static int parse_opts(merge_ctx *m, const char *z, merge_opts *o) {
   memset(o, 0, sizeof *o);
-  o->insert = 1;
-  if (!z) return SQLITE_OK;
+  if (!z) z = "";
   size_t n = strlen(z), i = 0;
   while (i < n && (z[i] == ' ' || z[i] == '\t' || z[i] == '\n')) i++;
   int seen[3] = {0, 0, 0};
@@ -129,6 +129,9 @@ static int parse_opts(merge_ctx *m, const char *z, merge_opts *o) {
     if (rc) return rc;
     i = ve;
   }
+  if (!o->matched && !o->insert && !o->by_source_delete)
+    return merr(m, "the merge changes nothing: give when_matched=update_all|update_if=<expr>, "
+                "when_not_matched=insert or when_not_matched_by_source=delete|delete_if=<expr>");
   return SQLITE_OK;
 }
 
