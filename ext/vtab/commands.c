@@ -9,7 +9,7 @@
 **   lance_restore(t, version | tag)        publish that version's data as a
 **                                           new version; returns the new one
 **   lance_create_index, lance_drop_index, lance_optimize_indices: index_cmd.c
-**   lance_merge_insert: merge.c
+**   lance_merge_insert: merge.c;  lance_compact: maint.c
 ** They write files, so they are SQLITE_DIRECTONLY (no views, no triggers).
 */
 #include <sqlite3ext.h>
@@ -119,5 +119,6 @@ int lance_commands_register(sqlite3 *db) {
       rc = sqlite3_create_function(db, fns[i].name, n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                    (void *)fns[i].name, command_func, NULL, NULL);
   if (rc == SQLITE_OK) rc = lance_merge_register(db);
+  if (rc == SQLITE_OK) rc = lance_maint_register(db);
   return rc;
 }

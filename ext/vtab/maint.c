@@ -1,0 +1,105 @@
+/*
+** maint.c: owns the maintenance commands (scalar functions; the first
+** argument is a lance table or a dataset path, resolved as the pragma
+** functions resolve it; SQLITE_DIRECTONLY):
+**   lance_compact(t [, 'target_rows_per_fragment=1048576 materialize_deletions=true
+**                      materialize_deletions_threshold=0.1'])
+**     format/compact.c; returns {"version":N|null,"fragments_removed":N,
+**     "fragments_added":N,"files_removed":N,"files_added":N} (version null:
+**     nothing was worth rewriting, no version made)
+*/
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lance_ext.h"
+#include "lf_write.h"
+#include "pragma.h"
+
+/* "key=value ..." of lance_compact into o; SQLite rc, p->zErr set. */
+static int compact_opts(pctx *p, const char *z, lf_compact_opts *o) {
+  o->target_rows = 1024 * 1024;
+  o->materialize_deletions = 1;
+  o->deletion_threshold = 0.1;
+  while (z && *z) {
+    while (*z == ' ' || *z == '\t' || *z == '\n') z++;
+    if (!*z) break;
+    size_t n = strcspn(z, " \t\n");
+    const char *eq = memchr(z, '=', n);
+    size_t kn = eq ? (size_t)(eq - z) : n;
+    const char *v = eq ? eq + 1 : z + n;
+    size_t vn = (size_t)(z + n - v);
+    char *end = NULL, val[64];
+    snprintf(val, sizeof val, "%.*s", (int)(vn < 63 ? vn : 63), v);
+    if (kn == 24 && !strncmp(z, "target_rows_per_fragment", kn)) {
+      long long x = strtoll(val, &end, 10);
+      if (!eq || !vn || *end || x <= 0 || vn > 18)
+        return pragma_error(p, "bad value '%s' for target_rows_per_fragment (a positive integer)", val);
+      o->target_rows = (uint64_t)x;
+    } else if (kn == 21 && !strncmp(z, "materialize_deletions", kn)) {
+      if (!strcmp(val, "true")) o->materialize_deletions = 1;
+      else if (!strcmp(val, "false")) o->materialize_deletions = 0;
+      else return pragma_error(p, "bad value '%s' for materialize_deletions (true or false)", val);
+    } else if (kn == 31 && !strncmp(z, "materialize_deletions_threshold", kn)) {
+      double x = strtod(val, &end);
+      if (!eq || !vn || *end || !(x >= 0 && x <= 1))
+        return pragma_error(p, "bad value '%s' for materialize_deletions_threshold (0 to 1)", val);
+      o->deletion_threshold = x;
+    } else {
+      return pragma_error(p, "unknown option '%.*s' (expected target_rows_per_fragment, "
+                          "materialize_deletions or materialize_deletions_threshold)", (int)kn, z);
+    }
+    z += n;
+  }
+  return SQLITE_OK;
+}
+
+static int compact(pctx *p, int argc, sqlite3_value **argv, char **json) {
+  lf_compact_opts o;
+  lf_compact_stats st;
+  if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_TEXT && sqlite3_value_type(argv[1]) != SQLITE_NULL)
+    return pragma_error(p, "the options must be TEXT ('key=value ...')");
+  int rc = compact_opts(p, argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL, &o);
+  if (rc) return rc;
+  if (p->version || p->zTag)
+    return pragma_error(p, "table '%s' is pinned to a version or tag and is read-only", p->zArg);
+  int lrc = lf_compact(p->store, p->zPath, &o, &st, &p->err);
+  if (lrc) return pragma_lf_error(p, lrc);
+  char v[24] = "null";
+  if (st.version) snprintf(v, sizeof v, "%llu", (unsigned long long)st.version);
+  *json = sqlite3_mprintf("{\"version\":%s,\"fragments_removed\":%llu,\"fragments_added\":%llu,"
+                          "\"files_removed\":%llu,\"files_added\":%llu}", v,
+                          (unsigned long long)st.fragments_removed,
+                          (unsigned long long)st.fragments_added,
+                          (unsigned long long)st.files_removed, (unsigned long long)st.files_added);
+  return *json ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static void maint_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  pctx p;
+  memset(&p, 0, sizeof p);
+  p.db = sqlite3_context_db_handle(ctx);
+  p.zFunc = (const char *)sqlite3_user_data(ctx);
+  p.zArg = (const char *)sqlite3_value_text(argv[0]);
+  char *json = NULL;
+  int rc = !p.zArg ? pragma_error(&p, "the table must be TEXT (a lance table or a dataset path)")
+                   : pragma_resolve(&p);
+  if (!rc && !sqlite3_get_autocommit(p.db))
+    rc = pragma_error(&p, "cannot run inside a transaction (it commits a version of its own)");
+  if (!rc) rc = compact(&p, argc, argv, &json);
+  if (rc == SQLITE_OK) sqlite3_result_text(ctx, json, -1, sqlite3_free);
+  else if (rc == SQLITE_NOMEM || !p.zErr) sqlite3_result_error_nomem(ctx);
+  else sqlite3_result_error(ctx, p.zErr, -1);
+  pragma_reset(&p);
+}
+
+int lance_maint_register(sqlite3 *db) {
+  int rc = SQLITE_OK;
+  for (int n = 1; rc == SQLITE_OK && n <= 2; n++)
+    rc = sqlite3_create_function(db, "lance_compact", n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                 (void *)"lance_compact", maint_func, NULL, NULL);
+  return rc;
+}
