@@ -63,7 +63,7 @@ static int make_plan(lf_dataset *ds, const lf_compact_opts *o, plan *p, lf_error
       continue;
     }
     p->ids[p->nids++] = f->id;
-    run_dels |= ndel > 0;
+    run_dels |= dels;
     run_rows += f->physical_rows - ndel;
     if (run_rows >= o->target_rows) {
       close_run(p, run_from, run_dels);

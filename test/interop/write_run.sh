@@ -2,7 +2,9 @@
 # Interop tests of WRITES: datasets written through the extension are read by LanceDB
 # (write_copy.mjs: every dataset of run.sh's suite copied with INSERT ... SELECT;
 # write_hist.mjs: histories where LanceDB and the extension take turns;
-# merge_check.mjs: lance_merge_insert vs LanceDB's mergeInsert on the same data), and
+# merge_check.mjs: lance_merge_insert vs LanceDB's mergeInsert on the same data;
+# compact_check.mjs: lance_compact read and searched by LanceDB, LanceDB's compaction
+# read and searched here), and
 # write_stress.py: concurrent writers (two extension processes and LanceDB) and
 # SIGKILLed transactions.  Needs the datasets run.sh made in out/.
 #   test/interop/write_run.sh [PATH/TO/lance.so]     (default: build/lance.so)
@@ -28,6 +30,7 @@ rc=0
 node write_copy.mjs out "$so" || rc=1
 node write_hist.mjs out "$so" || rc=1
 node merge_check.mjs out "$so" || rc=1
+node compact_check.mjs out "$so" || rc=1
 if [ -n "$preload" ]; then
 	LD_PRELOAD="$preload" /usr/bin/python3 write_stress.py out "$so" || rc=1
 else
