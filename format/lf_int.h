@@ -390,6 +390,8 @@ int lf_deletion_parse(const uint8_t *d, size_t n, int type, uint64_t max_rows,
 ** (*out malloc'd, NULL when *nout == 0); more than max values is corrupt. */
 int lf_roaring_parse(const uint8_t *d, size_t n, uint64_t max_rows, const char *what,
                      uint32_t **out, size_t *nout, lf_error *err);
+/* "_deletions/<frag>-<read_version>-<id>.arrow|bin": df's path under the root. */
+void lf_deletion_name(char *buf, size_t cap, uint64_t frag_id, const lf_deletion_file *df);
 /* Read and parse fragment frag_id's deletion file; offsets must be below
 ** physical_rows. */
 int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,

@@ -211,6 +211,24 @@ typedef struct lf_compact_stats {  /* as Lance's CompactionMetrics */
 int lf_compact(lf_store *s, const char *root, const lf_compact_opts *o, lf_compact_stats *st,
                lf_error *err);
 
+/* ---- Cleanup (cleanup.c) ---------------------------------------------------------- */
+
+typedef struct lf_cleanup_opts {
+  int64_t older_than_s;         /* versions older than this many seconds go (Lance: 7 days) */
+  int delete_unverified;        /* also files no version uses (in-flight writes!) */
+} lf_cleanup_opts;
+
+typedef struct lf_cleanup_stats {  /* as Lance's RemovalStats, plus files */
+  uint64_t old_versions, bytes_removed, files_removed;
+} lf_cleanup_stats;
+
+/* Remove the versions of the dataset at root older than the cutoff (never
+** the latest or a tagged one) and the files no kept version uses (cleanup.c
+** tells which); a version committed meanwhile restarts it (LF_CONFLICT after
+** 5 tries). */
+int lf_cleanup(lf_store *s, const char *root, const lf_cleanup_opts *o, lf_cleanup_stats *stats,
+               lf_error *err);
+
 /* ---- Tags (tag_write.c) -------------------------------------------------------- */
 
 /* _refs/tags/<name>.json in LanceDB's layout.  create: LF_EXISTS if the tag

@@ -9,7 +9,7 @@
 **   lance_restore(t, version | tag)        publish that version's data as a
 **                                           new version; returns the new one
 **   lance_create_index, lance_drop_index, lance_optimize_indices: index_cmd.c
-**   lance_merge_insert: merge.c;  lance_compact: maint.c
+**   lance_merge_insert: merge.c;  lance_compact, lance_cleanup: maint.c
 ** They write files, so they are SQLITE_DIRECTONLY (no views, no triggers).
 */
 #include <sqlite3ext.h>

@@ -7,6 +7,9 @@
 **     format/compact.c; returns {"version":N|null,"fragments_removed":N,
 **     "fragments_added":N,"files_removed":N,"files_added":N} (version null:
 **     nothing was worth rewriting, no version made)
+**   lance_cleanup(t [, 'older_than=7d delete_unverified=false'])
+**     format/cleanup.c; older_than: <n>s|m|h|d|w (Lance's default 7 days);
+**     returns {"old_versions":N,"bytes_removed":N,"files_removed":N}
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -78,6 +81,56 @@ static int compact(pctx *p, int argc, sqlite3_value **argv, char **json) {
   return *json ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/* "key=value ..." of lance_cleanup into o. */
+static int cleanup_opts(pctx *p, const char *z, lf_cleanup_opts *o) {
+  o->older_than_s = 7 * 86400;
+  o->delete_unverified = 0;
+  while (z && *z) {
+    while (*z == ' ' || *z == '\t' || *z == '\n') z++;
+    if (!*z) break;
+    size_t n = strcspn(z, " \t\n");
+    const char *eq = memchr(z, '=', n);
+    size_t kn = eq ? (size_t)(eq - z) : n;
+    char val[64];
+    snprintf(val, sizeof val, "%.*s", eq ? (int)(z + n - eq - 1 < 63 ? z + n - eq - 1 : 63) : 0,
+             eq ? eq + 1 : "");
+    if (kn == 10 && !strncmp(z, "older_than", kn)) {
+      char *end = NULL;
+      long long x = strtoll(val, &end, 10);
+      static const char units[] = "smhdw";
+      static const long long mult[] = {1, 60, 3600, 86400, 604800};
+      const char *u = end && *end && !end[1] ? strchr(units, *end) : NULL;
+      if (end == val || x < 0 || x > 100000000 || !u)
+        return pragma_error(p, "bad value '%s' for older_than (a duration: <n>s, m, h, d or w)", val);
+      o->older_than_s = x * mult[u - units];
+    } else if (kn == 17 && !strncmp(z, "delete_unverified", kn)) {
+      if (!strcmp(val, "true")) o->delete_unverified = 1;
+      else if (!strcmp(val, "false")) o->delete_unverified = 0;
+      else return pragma_error(p, "bad value '%s' for delete_unverified (true or false)", val);
+    } else {
+      return pragma_error(p, "unknown option '%.*s' (expected older_than or delete_unverified)",
+                          (int)kn, z);
+    }
+    z += n;
+  }
+  return SQLITE_OK;
+}
+
+static int cleanup(pctx *p, int argc, sqlite3_value **argv, char **json) {
+  lf_cleanup_opts o;
+  lf_cleanup_stats st;
+  if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_TEXT && sqlite3_value_type(argv[1]) != SQLITE_NULL)
+    return pragma_error(p, "the options must be TEXT ('key=value ...')");
+  int rc = cleanup_opts(p, argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL, &o);
+  if (rc) return rc;
+  int lrc = lf_cleanup(p->store, p->zPath, &o, &st, &p->err);
+  if (lrc) return pragma_lf_error(p, lrc);
+  *json = sqlite3_mprintf("{\"old_versions\":%llu,\"bytes_removed\":%llu,\"files_removed\":%llu}",
+                          (unsigned long long)st.old_versions, (unsigned long long)st.bytes_removed,
+                          (unsigned long long)st.files_removed);
+  return *json ? SQLITE_OK : SQLITE_NOMEM;
+}
+
 static void maint_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   pctx p;
   memset(&p, 0, sizeof p);
@@ -89,7 +142,8 @@ static void maint_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                    : pragma_resolve(&p);
   if (!rc && !sqlite3_get_autocommit(p.db))
     rc = pragma_error(&p, "cannot run inside a transaction (it commits a version of its own)");
-  if (!rc) rc = compact(&p, argc, argv, &json);
+  if (!rc) rc = !strcmp(p.zFunc, "lance_compact") ? compact(&p, argc, argv, &json)
+                                                 : cleanup(&p, argc, argv, &json);
   if (rc == SQLITE_OK) sqlite3_result_text(ctx, json, -1, sqlite3_free);
   else if (rc == SQLITE_NOMEM || !p.zErr) sqlite3_result_error_nomem(ctx);
   else sqlite3_result_error(ctx, p.zErr, -1);
@@ -98,8 +152,10 @@ static void maint_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 int lance_maint_register(sqlite3 *db) {
   int rc = SQLITE_OK;
-  for (int n = 1; rc == SQLITE_OK && n <= 2; n++)
-    rc = sqlite3_create_function(db, "lance_compact", n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                 (void *)"lance_compact", maint_func, NULL, NULL);
+  static const char *const names[] = {"lance_compact", "lance_cleanup"};
+  for (int i = 0; i < 2; i++)
+    for (int n = 1; rc == SQLITE_OK && n <= 2; n++)
+      rc = sqlite3_create_function(db, names[i], n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                   (void *)names[i], maint_func, NULL, NULL);
   return rc;
 }
