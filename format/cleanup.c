@@ -3,6 +3,8 @@
 ** the files only they use, as Lance's cleanup_old_versions does:
 **   1. every version's manifest is read; a version is kept when it is the
 **      latest, is tagged, or is not older than the cutoff (its timestamp);
+**      a tagged one older than the cutoff is an error unless asked to keep
+**      it (Lance's error_if_tagged_old_versions, on by default);
 **   2. the files each version uses: data files (data/<path>), deletion files
 **      (_deletions/<frag>-<rv>-<id>.*), its transaction file, its index
 **      directories (_indices/<uuid>/), its row id sequence files;
@@ -111,25 +113,52 @@ static int is_tagged(const lf_tag *tags, size_t nt, uint64_t v) {
   return 0;
 }
 
+/* The tags of versions older than the cutoff, as Lance names them in its error. */
+static int tagged_error(const char *root, const lf_tag *tags, size_t nt, const uint64_t *old,
+                        size_t nold, lf_error *err) {
+  char list[400] = "";
+  size_t n = 0, at = 0;
+  for (size_t i = 0; i < nt; i++)
+    for (size_t k = 0; k < nold; k++)
+      if (tags[i].version == old[k]) {
+        n++;
+        if (at < sizeof list - 80)
+          at += (size_t)snprintf(list + at, sizeof list - at, "%s%s (version %" PRIu64 ")",
+                                 at ? ", " : "", tags[i].name, tags[i].version);
+      }
+  return lf_err(err, LF_ARG, "%s: %zu tagged version(s) are older than the cutoff: %s; delete "
+                "the tags, or pass error_if_tagged_old_versions=false to keep them",
+                root[0] ? root : ".", n, list);
+}
+
 /* Steps 1 and 2. */
-static int classify(lf_store *s, const char *root, int64_t cutoff_ns, scan_state *st,
-                    lf_error *err) {
+static int classify(lf_store *s, const char *root, int64_t cutoff_ns, int error_if_tagged,
+                    scan_state *st, lf_error *err) {
+  uint64_t *old_tagged = NULL;
+  size_t n_old_tagged = 0;
   uint64_t *vs = NULL;
   size_t nv = 0, nt = 0;
   lf_tag *tags = NULL;
   int rc = lf_dataset_versions(s, root, &vs, &nv, err);
   if (!rc) rc = lf_dataset_tags(s, root, &tags, &nt, err);
-  if (!rc && !(st->gone = malloc((nv + 1) * sizeof *st->gone))) rc = lf_err(err, LF_NOMEM, "out of memory");
+  if (!rc && (!(st->gone = malloc((nv + 1) * sizeof *st->gone)) ||
+              !(old_tagged = malloc((nv + 1) * sizeof *old_tagged))))
+    rc = lf_err(err, LF_NOMEM, "out of memory");
   st->latest = nv ? vs[nv - 1] : 0;
   for (size_t i = 0; !rc && i < nv; i++) {
     lf_manifest m;
     if ((rc = lf_dataset_read_manifest(s, root, vs[i], &m, err))) break;
-    int keep = vs[i] == st->latest || is_tagged(tags, nt, vs[i]) || m.timestamp_ns >= cutoff_ns;
+    int young = vs[i] == st->latest || m.timestamp_ns >= cutoff_ns;
+    int keep = young || is_tagged(tags, nt, vs[i]);
+    if (!young && keep) old_tagged[n_old_tagged++] = vs[i];
     if (!keep) st->gone[st->ngone++] = vs[i];
     rc = add_refs(&m, keep ? &st->kept : &st->removed, err);
     lf_manifest_reset(&m);
   }
+  if (!rc && n_old_tagged && error_if_tagged)
+    rc = tagged_error(root, tags, nt, old_tagged, n_old_tagged, err);
   lf_tags_free(tags, nt);
+  free(old_tagged);
   free(vs);
   return rc;
 }
@@ -218,7 +247,7 @@ int lf_cleanup(lf_store *s, const char *root, const lf_cleanup_opts *o, lf_clean
   int rc = LF_CONFLICT;
   for (int attempt = 0; attempt < 5 && rc == LF_CONFLICT; attempt++) {
     scan_state st = {0};
-    rc = classify(s, root, cutoff, &st, err);
+    rc = classify(s, root, cutoff, o->error_if_tagged, &st, err);
     uint64_t *vs = NULL;
     size_t nv = 0;
     if (!rc) rc = lf_dataset_versions(s, root, &vs, &nv, err);

@@ -216,6 +216,8 @@ int lf_compact(lf_store *s, const char *root, const lf_compact_opts *o, lf_compa
 typedef struct lf_cleanup_opts {
   int64_t older_than_s;         /* versions older than this many seconds go (Lance: 7 days) */
   int delete_unverified;        /* also files no version uses (in-flight writes!) */
+  int error_if_tagged;          /* a tagged version older than the cutoff is an error
+                                ** (LF_ARG naming the tags; Lance's default), else kept */
 } lf_cleanup_opts;
 
 typedef struct lf_cleanup_stats {  /* as Lance's RemovalStats, plus files */

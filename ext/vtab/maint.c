@@ -7,7 +7,8 @@
 **     format/compact.c; returns {"version":N|null,"fragments_removed":N,
 **     "fragments_added":N,"files_removed":N,"files_added":N} (version null:
 **     nothing was worth rewriting, no version made)
-**   lance_cleanup(t [, 'older_than=7d delete_unverified=false'])
+**   lance_cleanup(t [, 'older_than=7d delete_unverified=false
+**                      error_if_tagged_old_versions=true'])
 **     format/cleanup.c; older_than: <n>s|m|h|d|w (Lance's default 7 days);
 **     returns {"old_versions":N,"bytes_removed":N,"files_removed":N}
 */
@@ -85,6 +86,7 @@ static int compact(pctx *p, int argc, sqlite3_value **argv, char **json) {
 static int cleanup_opts(pctx *p, const char *z, lf_cleanup_opts *o) {
   o->older_than_s = 7 * 86400;
   o->delete_unverified = 0;
+  o->error_if_tagged = 1;
   while (z && *z) {
     while (*z == ' ' || *z == '\t' || *z == '\n') z++;
     if (!*z) break;
@@ -103,13 +105,15 @@ static int cleanup_opts(pctx *p, const char *z, lf_cleanup_opts *o) {
       if (end == val || x < 0 || x > 100000000 || !u)
         return pragma_error(p, "bad value '%s' for older_than (a duration: <n>s, m, h, d or w)", val);
       o->older_than_s = x * mult[u - units];
-    } else if (kn == 17 && !strncmp(z, "delete_unverified", kn)) {
-      if (!strcmp(val, "true")) o->delete_unverified = 1;
-      else if (!strcmp(val, "false")) o->delete_unverified = 0;
-      else return pragma_error(p, "bad value '%s' for delete_unverified (true or false)", val);
+    } else if ((kn == 17 && !strncmp(z, "delete_unverified", kn)) ||
+               (kn == 28 && !strncmp(z, "error_if_tagged_old_versions", kn))) {
+      int *flag = kn == 17 ? &o->delete_unverified : &o->error_if_tagged;
+      if (!strcmp(val, "true")) *flag = 1;
+      else if (!strcmp(val, "false")) *flag = 0;
+      else return pragma_error(p, "bad value '%s' for %.*s (true or false)", val, (int)kn, z);
     } else {
-      return pragma_error(p, "unknown option '%.*s' (expected older_than or delete_unverified)",
-                          (int)kn, z);
+      return pragma_error(p, "unknown option '%.*s' (expected older_than, delete_unverified or "
+                          "error_if_tagged_old_versions)", (int)kn, z);
     }
     z += n;
   }
@@ -141,7 +145,8 @@ static void maint_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int rc = !p.zArg ? pragma_error(&p, "the table must be TEXT (a lance table or a dataset path)")
                    : pragma_resolve(&p);
   if (!rc && !sqlite3_get_autocommit(p.db))
-    rc = pragma_error(&p, "cannot run inside a transaction (it commits a version of its own)");
+    rc = pragma_error(&p, "cannot run inside a transaction (%s)", !strcmp(p.zFunc, "lance_compact")
+                      ? "it commits a version of its own" : "it removes versions the transaction may read");
   if (!rc) rc = !strcmp(p.zFunc, "lance_compact") ? compact(&p, argc, argv, &json)
                                                  : cleanup(&p, argc, argv, &json);
   if (rc == SQLITE_OK) sqlite3_result_text(ctx, json, -1, sqlite3_free);

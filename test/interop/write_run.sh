@@ -4,7 +4,8 @@
 # write_hist.mjs: histories where LanceDB and the extension take turns;
 # merge_check.mjs: lance_merge_insert vs LanceDB's mergeInsert on the same data;
 # compact_check.mjs: lance_compact read and searched by LanceDB, LanceDB's compaction
-# read and searched here), and
+# read and searched here; cleanup_check.mjs: lance_cleanup vs LanceDB's, both ways, and
+# under a concurrent writer and reader), and
 # write_stress.py: concurrent writers (two extension processes and LanceDB) and
 # SIGKILLed transactions.  Needs the datasets run.sh made in out/.
 #   test/interop/write_run.sh [PATH/TO/lance.so]     (default: build/lance.so)
@@ -31,6 +32,7 @@ node write_copy.mjs out "$so" || rc=1
 node write_hist.mjs out "$so" || rc=1
 node merge_check.mjs out "$so" || rc=1
 node compact_check.mjs out "$so" || rc=1
+node cleanup_check.mjs out "$so" || rc=1
 if [ -n "$preload" ]; then
 	LD_PRELOAD="$preload" /usr/bin/python3 write_stress.py out "$so" || rc=1
 else
