@@ -23,49 +23,74 @@ SQLITE_EXTENSION_INIT3
 #include "lf_write.h"
 #include "pragma.h"
 
+/* One "key=value" of an options string. */
+typedef struct kv {
+  const char *k;
+  size_t kn;
+  int has_eq;
+  size_t vn;
+  char val[64];  /* the value, cut at 63 bytes */
+} kv;
+
+/* The next "key=value" of *z (then past it); 0 at the end. */
+static int next_kv(const char **z, kv *o) {
+  const char *p = *z;
+  while (*p == ' ' || *p == '\t' || *p == '\n') p++;
+  if (!*p) return 0;
+  size_t n = strcspn(p, " \t\n");
+  const char *eq = memchr(p, '=', n);
+  o->k = p;
+  o->kn = eq ? (size_t)(eq - p) : n;
+  o->has_eq = eq != NULL;
+  o->vn = eq ? (size_t)(p + n - eq - 1) : 0;
+  snprintf(o->val, sizeof o->val, "%.*s", (int)(o->vn < 63 ? o->vn : 63), eq ? eq + 1 : "");
+  *z = p + n;
+  return 1;
+}
+
+static int is_key(const kv *o, const char *name) {
+  return o->kn == strlen(name) && !strncmp(o->k, name, o->kn);
+}
+
+static int bool_val(pctx *p, const kv *o, int *flag) {
+  if (!strcmp(o->val, "true")) *flag = 1;
+  else if (!strcmp(o->val, "false")) *flag = 0;
+  else return pragma_error(p, "bad value '%s' for %.*s (true or false)", o->val, (int)o->kn, o->k);
+  return SQLITE_OK;
+}
+
 /* "key=value ..." of lance_compact into o; SQLite rc, p->zErr set. */
 static int compact_opts(pctx *p, const char *z, lf_compact_opts *o) {
   o->target_rows = 1024 * 1024;
   o->materialize_deletions = 1;
   o->deletion_threshold = 0.1;
-  while (z && *z) {
-    while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-    if (!*z) break;
-    size_t n = strcspn(z, " \t\n");
-    const char *eq = memchr(z, '=', n);
-    size_t kn = eq ? (size_t)(eq - z) : n;
-    const char *v = eq ? eq + 1 : z + n;
-    size_t vn = (size_t)(z + n - v);
-    char *end = NULL, val[64];
-    snprintf(val, sizeof val, "%.*s", (int)(vn < 63 ? vn : 63), v);
-    if (kn == 24 && !strncmp(z, "target_rows_per_fragment", kn)) {
-      long long x = strtoll(val, &end, 10);
-      if (!eq || !vn || *end || x <= 0 || vn > 18)
-        return pragma_error(p, "bad value '%s' for target_rows_per_fragment (a positive integer)", val);
+  kv a;
+  int rc = SQLITE_OK;
+  while (!rc && z && next_kv(&z, &a)) {
+    char *end = NULL;
+    if (is_key(&a, "target_rows_per_fragment")) {
+      long long x = strtoll(a.val, &end, 10);
+      if (!a.vn || *end || x <= 0 || a.vn > 18)
+        return pragma_error(p, "bad value '%s' for target_rows_per_fragment (a positive integer)", a.val);
       o->target_rows = (uint64_t)x;
-    } else if (kn == 21 && !strncmp(z, "materialize_deletions", kn)) {
-      if (!strcmp(val, "true")) o->materialize_deletions = 1;
-      else if (!strcmp(val, "false")) o->materialize_deletions = 0;
-      else return pragma_error(p, "bad value '%s' for materialize_deletions (true or false)", val);
-    } else if (kn == 31 && !strncmp(z, "materialize_deletions_threshold", kn)) {
-      double x = strtod(val, &end);
-      if (!eq || !vn || *end || !(x >= 0 && x <= 1))
-        return pragma_error(p, "bad value '%s' for materialize_deletions_threshold (0 to 1)", val);
+    } else if (is_key(&a, "materialize_deletions")) {
+      rc = bool_val(p, &a, &o->materialize_deletions);
+    } else if (is_key(&a, "materialize_deletions_threshold")) {
+      double x = strtod(a.val, &end);
+      if (!a.vn || *end || !(x >= 0 && x <= 1))
+        return pragma_error(p, "bad value '%s' for materialize_deletions_threshold (0 to 1)", a.val);
       o->deletion_threshold = x;
     } else {
       return pragma_error(p, "unknown option '%.*s' (expected target_rows_per_fragment, "
-                          "materialize_deletions or materialize_deletions_threshold)", (int)kn, z);
+                          "materialize_deletions or materialize_deletions_threshold)", (int)a.kn, a.k);
     }
-    z += n;
   }
-  return SQLITE_OK;
+  return rc;
 }
 
 static int compact(pctx *p, int argc, sqlite3_value **argv, char **json) {
   lf_compact_opts o;
   lf_compact_stats st;
-  if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_TEXT && sqlite3_value_type(argv[1]) != SQLITE_NULL)
-    return pragma_error(p, "the options must be TEXT ('key=value ...')");
   int rc = compact_opts(p, argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL, &o);
   if (rc) return rc;
   if (p->version || p->zTag)
@@ -87,44 +112,33 @@ static int cleanup_opts(pctx *p, const char *z, lf_cleanup_opts *o) {
   o->older_than_s = 7 * 86400;
   o->delete_unverified = 0;
   o->error_if_tagged = 1;
-  while (z && *z) {
-    while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-    if (!*z) break;
-    size_t n = strcspn(z, " \t\n");
-    const char *eq = memchr(z, '=', n);
-    size_t kn = eq ? (size_t)(eq - z) : n;
-    char val[64];
-    snprintf(val, sizeof val, "%.*s", eq ? (int)(z + n - eq - 1 < 63 ? z + n - eq - 1 : 63) : 0,
-             eq ? eq + 1 : "");
-    if (kn == 10 && !strncmp(z, "older_than", kn)) {
+  kv a;
+  int rc = SQLITE_OK;
+  while (!rc && z && next_kv(&z, &a)) {
+    if (is_key(&a, "older_than")) {
       char *end = NULL;
-      long long x = strtoll(val, &end, 10);
+      long long x = strtoll(a.val, &end, 10);
       static const char units[] = "smhdw";
       static const long long mult[] = {1, 60, 3600, 86400, 604800};
       const char *u = end && *end && !end[1] ? strchr(units, *end) : NULL;
-      if (end == val || x < 0 || x > 100000000 || !u)
-        return pragma_error(p, "bad value '%s' for older_than (a duration: <n>s, m, h, d or w)", val);
+      if (end == a.val || x < 0 || x > 100000000 || !u)
+        return pragma_error(p, "bad value '%s' for older_than (a duration: <n>s, m, h, d or w)", a.val);
       o->older_than_s = x * mult[u - units];
-    } else if ((kn == 17 && !strncmp(z, "delete_unverified", kn)) ||
-               (kn == 28 && !strncmp(z, "error_if_tagged_old_versions", kn))) {
-      int *flag = kn == 17 ? &o->delete_unverified : &o->error_if_tagged;
-      if (!strcmp(val, "true")) *flag = 1;
-      else if (!strcmp(val, "false")) *flag = 0;
-      else return pragma_error(p, "bad value '%s' for %.*s (true or false)", val, (int)kn, z);
+    } else if (is_key(&a, "delete_unverified")) {
+      rc = bool_val(p, &a, &o->delete_unverified);
+    } else if (is_key(&a, "error_if_tagged_old_versions")) {
+      rc = bool_val(p, &a, &o->error_if_tagged);
     } else {
       return pragma_error(p, "unknown option '%.*s' (expected older_than, delete_unverified or "
-                          "error_if_tagged_old_versions)", (int)kn, z);
+                          "error_if_tagged_old_versions)", (int)a.kn, a.k);
     }
-    z += n;
   }
-  return SQLITE_OK;
+  return rc;
 }
 
 static int cleanup(pctx *p, int argc, sqlite3_value **argv, char **json) {
   lf_cleanup_opts o;
   lf_cleanup_stats st;
-  if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_TEXT && sqlite3_value_type(argv[1]) != SQLITE_NULL)
-    return pragma_error(p, "the options must be TEXT ('key=value ...')");
   int rc = cleanup_opts(p, argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL, &o);
   if (rc) return rc;
   int lrc = lf_cleanup(p->store, p->zPath, &o, &st, &p->err);
@@ -144,6 +158,9 @@ static void maint_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   char *json = NULL;
   int rc = !p.zArg ? pragma_error(&p, "the table must be TEXT (a lance table or a dataset path)")
                    : pragma_resolve(&p);
+  if (!rc && argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_TEXT &&
+      sqlite3_value_type(argv[1]) != SQLITE_NULL)
+    rc = pragma_error(&p, "the options must be TEXT ('key=value ...')");
   if (!rc && !sqlite3_get_autocommit(p.db))
     rc = pragma_error(&p, "cannot run inside a transaction (%s)", !strcmp(p.zFunc, "lance_compact")
                       ? "it commits a version of its own" : "it removes versions the transaction may read");
