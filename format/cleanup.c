@@ -57,8 +57,9 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 static int set_has(strset *s, const char *z) {
+  if (!s->n) return 0;
   if (!s->sorted) qsort(s->v, s->n, sizeof *s->v, cmp_str), s->sorted = 1;
-  return s->n && bsearch(&z, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
+  return bsearch(&z, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
 }
 
 static void set_reset(strset *s) {
