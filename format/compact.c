@@ -119,7 +119,7 @@ int lf_compact(lf_store *s, const char *root, const lf_compact_opts *o, lf_compa
   }
   if (!rc && !(nf = calloc((size_t)total + 1, sizeof *nf))) rc = lf_err(err, LF_NOMEM, "out of memory");
   for (int g = 0, at = 0; !rc && g < p.ngroups; g++) {
-    memcpy(nf + at, rw[g].frags, (size_t)rw[g].n * sizeof *nf);
+    if (rw[g].n) memcpy(nf + at, rw[g].frags, (size_t)rw[g].n * sizeof *nf);
     groups[g] = (lf_rewrite_group){p.ids + p.start[g], p.start[g + 1] - p.start[g], nf + at, rw[g].n};
     at += rw[g].n;
     st->fragments_removed += (uint64_t)groups[g].n_old;

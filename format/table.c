@@ -524,8 +524,9 @@ static int copy_data_file(lf_data_file *d, const lf_data_file *s) {
   d->fields = malloc(((size_t)s->n_fields + 1) * sizeof *d->fields);
   d->column_indices = malloc(((size_t)s->n_columns + 1) * sizeof *d->column_indices);
   if (!d->path || !d->fields || !d->column_indices) return LF_NOMEM;
-  memcpy(d->fields, s->fields, (size_t)s->n_fields * sizeof *d->fields);
-  memcpy(d->column_indices, s->column_indices, (size_t)s->n_columns * sizeof *d->column_indices);
+  if (s->n_fields) memcpy(d->fields, s->fields, (size_t)s->n_fields * sizeof *d->fields);
+  if (s->n_columns)
+    memcpy(d->column_indices, s->column_indices, (size_t)s->n_columns * sizeof *d->column_indices);
   return LF_OK;
 }
 
@@ -594,7 +595,7 @@ static int view_fill(lf_dataset *v, lf_dataset *base, const lf_view_del *dels, i
   v->st = calloc((size_t)nb + (size_t)n_new + 1, sizeof *v->st);
   v->own_files = calloc((size_t)nfiles + 1, sizeof *v->own_files);
   if (!v->m.fragments || !v->st || !v->own_files) return lf_err(err, LF_NOMEM, "out of memory");
-  memcpy(v->m.fragments, base->m.fragments, (size_t)nb * sizeof *v->m.fragments);
+  if (nb) memcpy(v->m.fragments, base->m.fragments, (size_t)nb * sizeof *v->m.fragments);
   v->m.n_fragments = nb;
   uint64_t id = lf_manifest_next_fragment_id(&base->m);
   for (int k = 0; k < n_new; k++) {
