@@ -6,8 +6,10 @@
 // (inserted / updated / deleted) are LanceDB's; LanceDB reads both results as the same
 // rows; the extension reads LanceDB's result as those rows too; the extension's merge
 // made exactly one version.  Then the ambiguous merge (two source rows for one target
-// row) is refused by both, the error words checked, and nothing is written.
+// row) is refused by both, the error words checked, and nothing is written.  Then three
+// merges at once (two extension processes, LanceDB): each lands whole or is refused whole.
 import * as lancedb from "@lancedb/lancedb";
+import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sqlite } from "./sqlite_cli.mjs";
@@ -79,6 +81,46 @@ for (const c of configs) {
   check(serr.includes("lance_merge_insert: ambiguous merge: several source rows have key id = 1, which matches a row of 'a'"),
         `ambiguous: the extension said '${serr}'`);
   check((await t.version()) === 1, `ambiguous: version ${await t.version()} after two refused merges`);
+}
+// concurrent: two extension processes and LanceDB merge at once into one table of two
+// fragments (ids 0-99, 100-199): each updates 10 rows of its own and inserts 5 new ones.
+// Every merge either lands whole (rebased over the others) or is refused with nothing
+// of it written; LanceDB's retries until it lands.  Nothing any landed merge wrote is lost.
+{
+  const db = await lancedb.connect(join(dir, "concurrent"));
+  const t = await db.createTable("a", Array.from({ length: 100 }, (_, i) => ({ id: BigInt(i), n: 0n, v: "" })));
+  await t.add(Array.from({ length: 100 }, (_, i) => ({ id: BigInt(100 + i), n: 0n, v: "" })));
+  const path = join(dir, "concurrent", "a.lance");
+  const merge = (who, from, ins) => {
+    const src = [...Array.from({ length: 10 }, (_, i) => `SELECT ${from + i} AS id, ${who} AS n, 'p${who}' AS v`),
+                 ...Array.from({ length: 5 }, (_, i) => `SELECT ${ins + i}, ${who}, 'p${who}'`)].join(" UNION ALL ");
+    return new Promise((ok) => {
+      const p = spawn("sqlite3", ["-batch", ":memory:", "-cmd", `.load ${so}`],
+                      { env: { ...process.env, ...(process.env.LANCE_SQLITE_PRELOAD ? { LD_PRELOAD: process.env.LANCE_SQLITE_PRELOAD } : {}) } });
+      let stdout = "", stderr = "";
+      p.stdout.on("data", (d) => (stdout += d));
+      p.stderr.on("data", (d) => (stderr += d));
+      p.on("close", () => ok({ who, from, ins, stdout, stderr }));
+      p.stdin.end(`CREATE VIRTUAL TABLE a USING lance('${path}');\n` +
+                  `SELECT lance_merge_insert('a', 'id', '${src.replaceAll("'", "''")}', 'when_matched=update_all when_not_matched=insert');\n`);
+    });
+  };
+  const lance = Array.from({ length: 10 }, (_, i) => ({ id: BigInt(150 + i), n: 3n, v: "p3" }))
+    .concat(Array.from({ length: 5 }, (_, i) => ({ id: BigInt(3000 + i), n: 3n, v: "p3" })));
+  const [r1, r2, lr] = await Promise.all([merge(1, 10, 1000), merge(2, 120, 2000),
+    (await db.openTable("a")).mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(lance)]);
+  const rows = new Map((await (await db.openTable("a")).query().toArray()).map((r) => [Number(r.id), Number(r.n)]));
+  check(lr.numUpdatedRows === 10 && lr.numInsertedRows === 5, `concurrent: LanceDB's merge ${JSON.stringify(lr)}`);
+  for (const r of [r1, r2]) {
+    const landed = r.stderr === "" && JSON.parse(r.stdout).num_updated_rows === 10;
+    const keys = [...Array.from({ length: 10 }, (_, i) => r.from + i), ...Array.from({ length: 5 }, (_, i) => r.ins + i)];
+    const seen = keys.filter((k) => rows.get(k) === r.who).length;
+    check(landed ? seen === 15 : seen === 0 && /conflicts|also changed|retry/.test(r.stderr),
+          `concurrent: merge ${r.who} ${landed ? "landed" : "refused"} (${(r.stderr || r.stdout).trim().slice(0, 200)}) and ${seen} of its 15 rows are there`);
+  }
+  check([150, 155, 159, 3000, 3004].every((k) => rows.get(k) === 3), "concurrent: LanceDB's merged rows are lost");
+  check(rows.size === 200 + 5 + [r1, r2].filter((r) => r.stderr === "").length * 5,
+        `concurrent: ${rows.size} rows`);
 }
 console.log(`merge: ${checks - failed} checks passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
