@@ -316,7 +316,8 @@ int vtab_create_dataset(lvtab *vt, char **err) {
 
 int vtab_write_commit(lvtab *vt) {
   vt->latest_in_txn = 0; /* the next read looks for the newest version again */
-  txn_free_state(vt->store, vt->args.path, vt->txn, 0);
+  /* nothing published (every change undone): its files are nobody's */
+  txn_free_state(vt->store, vt->args.path, vt->txn, vt->txn && !vt->txn->published);
   vt->txn = NULL;
   return SQLITE_OK;
 }

@@ -54,6 +54,16 @@ SELECT count(*) FROM t;
 ROLLBACK;
 .system ls build/sqltx/t.lance/data | wc -l
 SELECT max(_version), count(*) FROM t;
+-- rows spilled to a file then rolled back to a savepoint: no version, no file left
+SAVEPOINT y;
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000)
+INSERT INTO t(id, v) SELECT 1000 + x, x FROM c;
+SELECT count(*) FROM t;
+ROLLBACK TO y;
+SELECT count(*) FROM t;
+RELEASE y;
+.system ls build/sqltx/t.lance/data | wc -l
+SELECT max(_version), count(*) FROM t;
 -- a failed statement inside a transaction is undone alone, the rest commits
 BEGIN;
 INSERT INTO t VALUES (9, 90, 'i');
