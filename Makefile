@@ -99,11 +99,15 @@ $(B)/tok-tool: test/interop/tok_tool.c $(B)/obj/tools/json_out.o $(B)/liblancefo
 # Under sanitizers the extension is loaded into a plain sqlite3 shell, so the
 # sanitizer runtimes must be preloaded (and the shell's own leaks ignored).
 SQL_ENV ?=
+# Random transaction scripts run against a native table (test_txn_oracle.py), x2
+# (with and without stable row ids).
+TXN_SEEDS ?= 100
 sql: all
 	@$(SQL_ENV) test/sql/run.sh $(B)
 
 python: all
 	@$(SQL_ENV) /usr/bin/python3 test/python/test_vtab.py $(B)
+	@$(SQL_ENV) /usr/bin/python3 test/python/test_txn_oracle.py $(B) $(TXN_SEEDS)
 
 demo-check: all
 	@$(SQL_ENV) B=$(B) demo/run.sh --check

@@ -14,5 +14,7 @@ int lance_info_register(sqlite3 *db); /* ext/info.c: lance_version() */
 ** lance_indices (eponymous virtual tables) and lance_attach(). */
 int lance_pragma_register(sqlite3 *db);
 int lance_commands_register(sqlite3 *db); /* vtab/commands.c */
+int lance_merge_register(sqlite3 *db);    /* vtab/merge.c: lance_merge_insert */
+int lance_maint_register(sqlite3 *db);    /* vtab/maint.c: lance_compact, lance_cleanup */
 
 #endif

@@ -70,6 +70,23 @@ void lf_array_finish(lf_array *a) {
   for (int i = 0; i < a->n_children; i++) lf_array_finish(&a->children[i]);
 }
 
+void lf_array_truncate(lf_array *a, uint64_t n) {
+  if (n >= a->length) return;
+  lf_type t = a->field ? a->field->type : LF_T_NULL;
+  if (a->null_count) {
+    a->null_count = 0;
+    for (uint64_t i = 0; i < n; i++) a->null_count += !a->valid_buf[i];
+  }
+  uint64_t end = n && a->offsets ? a->offsets[n] : 0; /* data bytes or child rows kept */
+  if (lf_type_is_varwidth(t)) a->data_len = end;
+  for (int i = 0; i < a->n_children; i++) {
+    uint64_t cn = t == LF_T_LIST || t == LF_T_LARGE_LIST ? end
+                : t == LF_T_FIXED_LIST ? n * (uint64_t)a->field->fixed_size : n;
+    lf_array_truncate(&a->children[i], cn);
+  }
+  a->length = n;
+}
+
 int lf_array_push_valid(lf_array *a, const uint8_t *valid, uint64_t n) {
   if (lf_array_alloc_valid(a, a->length + n)) return LF_NOMEM;
   for (uint64_t i = 0; i < n; i++) {

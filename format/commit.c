@@ -248,24 +248,77 @@ static int prepare_index(commit_ctx *c, const lf_manifest *base, lf_error *err) 
   return LF_OK;
 }
 
-static int build_txn(commit_ctx *c, lf_error *err) {
+/* REWRITE: the Rewrite groups of t: each group's old fragments as base
+** lists them, and its slice of the new fragments (arrays malloc'd in *ga). */
+typedef struct rw_groups {
+  const lf_fragment **old;
+  lf_fragment *olds;
+  int *n_old, *first_new, *n_new_in;
+} rw_groups;
+
+static void rw_groups_reset(rw_groups *g) {
+  free(g->old);
+  free(g->olds);
+  free(g->n_old);
+  free(g->first_new);
+  free(g->n_new_in);
+}
+
+static int rewrite_groups(const commit_ctx *c, const lf_manifest *base, lf_txn_enc *t,
+                          rw_groups *g, lf_error *err) {
   const lf_commit_req *r = c->req;
+  int total = 0;
+  for (int i = 0; i < r->n_groups; i++) total += r->groups[i].n_old;
+  g->old = calloc((size_t)r->n_groups + 1, sizeof *g->old);
+  g->olds = calloc((size_t)total + 1, sizeof *g->olds);
+  g->n_old = calloc((size_t)r->n_groups + 1, sizeof *g->n_old);
+  g->first_new = calloc((size_t)r->n_groups + 1, sizeof *g->first_new);
+  g->n_new_in = calloc((size_t)r->n_groups + 1, sizeof *g->n_new_in);
+  if (!g->old || !g->olds || !g->n_old || !g->first_new || !g->n_new_in)
+    return lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0, k = 0; i < r->n_groups; i++) {
+    const lf_rewrite_group *gr = &r->groups[i];
+    g->old[i] = &g->olds[k];
+    g->n_old[i] = gr->n_old;
+    g->first_new[i] = (int)(gr->new_frags - r->new_frags);
+    g->n_new_in[i] = gr->n_new;
+    for (int j = 0; j < gr->n_old; j++) {
+      const lf_fragment *f = find_frag(base, gr->old_ids[j]);
+      if (!f) return lf_err(err, LF_ARG, "%s: version %" PRIu64 " has no fragment %" PRIu64
+                            " to rewrite", shown(c->root), base->version, gr->old_ids[j]);
+      g->olds[k++] = *f;
+    }
+  }
+  t->n_groups = r->n_groups;
+  t->old = g->old;
+  t->n_old = g->n_old;
+  t->first_new = g->first_new;
+  t->n_new_in = g->n_new_in;
+  return LF_OK;
+}
+
+static int build_txn(commit_ctx *c, const lf_manifest *base, lf_error *err) {
+  const lf_commit_req *r = c->req;
+  rw_groups g = {0};
   lf_txn_enc t = {c->read_version, c->uuid, 0, NULL, c->upd, 0, c->n_upd, c->removed,
                   c->n_removed, c->schema.p, c->schema.len, r->restore_version,
-                  c->idx_txn.p, c->idx_txn.len};
+                  c->idx_txn.p, c->idx_txn.len, 0, NULL, NULL, NULL, NULL};
   lf_fragment *nf = NULL;
   lf_buf *seqs = NULL;
   int rc = LF_OK;
   if (r->kind == LF_COMMIT_RESTORE) t.op = LF_TXN_RESTORE;
   else if (r->kind == LF_COMMIT_INDEX) t.op = LF_TXN_CREATE_INDEX;
   else if (r->kind == LF_COMMIT_CREATE) t.op = LF_TXN_OVERWRITE;
+  else if (r->kind == LF_COMMIT_REWRITE) t.op = LF_TXN_REWRITE;
   else t.op = !r->n_del ? LF_TXN_APPEND : !r->n_new ? LF_TXN_DELETE : LF_TXN_UPDATE;
   int frags = r->kind != LF_COMMIT_RESTORE && r->kind != LF_COMMIT_INDEX;
   if (frags && (rc = txn_new_frags(c, &nf, &seqs, err))) goto done;
   t.new_frags = nf;
   t.n_new = frags ? r->n_new : 0;
+  if (r->kind == LF_COMMIT_REWRITE && (rc = rewrite_groups(c, base, &t, &g, err))) goto done;
   if (lf_transaction_encode(&t, &c->txn)) rc = lf_err(err, LF_NOMEM, "out of memory");
 done:
+  rw_groups_reset(&g);
   for (int i = 0; seqs && i < r->n_new; i++) lf_buf_reset(&seqs[i]);
   free(seqs);
   free(nf);
@@ -301,28 +354,20 @@ static void build_reset(build *b) {
   memset(b, 0, sizeof *b);
 }
 
-static uint64_t first_new_id(const lf_manifest *cur) {
-  if (!cur) return 0;
-  uint64_t next = cur->has_max_fragment_id ? (uint64_t)cur->max_fragment_id + 1 : 0;
-  for (int i = 0; i < cur->n_fragments; i++)
-    if (cur->fragments[i].id >= next) next = cur->fragments[i].id + 1;
-  return next;
-}
-
 static void set_seq(lf_seq_ref *r, const lf_buf *b) {
   r->data = b->p;
   r->len = b->len;
 }
 
-/* Append the new fragments to bd (ids from *next_id; stable row ids from
-** *next_row_id when `stable`), at version v. */
-static int add_new_frags(const commit_ctx *c, build *bd, uint64_t *next_id, int stable,
-                         uint64_t *next_row_id, uint64_t v, lf_error *err) {
+/* Append new fragments [from, to) to bd (ids from *next_id; stable row ids
+** from *next_row_id when `stable`), at version v. */
+static int add_new_frags(const commit_ctx *c, build *bd, int from, int to, uint64_t *next_id,
+                         int stable, uint64_t *next_row_id, uint64_t v, lf_error *err) {
   int n = c->req->n_new;
-  if (stable && n && !(bd->seqs = calloc(3 * (size_t)n, sizeof *bd->seqs)))
+  if (stable && n && !bd->seqs && !(bd->seqs = calloc(3 * (size_t)n, sizeof *bd->seqs)))
     return lf_err(err, LF_NOMEM, "out of memory");
   bd->n_seqs = stable ? 3 * n : 0;
-  for (int i = 0; i < n; i++) {
+  for (int i = from; i < to; i++) {
     const lf_new_fragment *nf = &c->req->new_frags[i];
     lf_fragment *f = &bd->frags[bd->n++];
     memset(f, 0, sizeof *f);
@@ -371,6 +416,36 @@ static int keep_frags(const commit_ctx *c, const lf_manifest *from, build *bd, l
   return LF_OK;
 }
 
+/* REWRITE: cur's fragments with each group's new fragments in place of its
+** old ones (at the first of them); LF_CONFLICT when one is gone. */
+static int rewrite_frags(const commit_ctx *c, const lf_manifest *cur, build *bd,
+                         uint64_t *next_id, uint64_t *next_row, uint64_t v, lf_error *err) {
+  const lf_commit_req *r = c->req;
+  int *done = calloc((size_t)r->n_groups + 1, sizeof *done), rc = LF_OK, seen = 0;
+  if (!done) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0; !rc && i < cur->n_fragments; i++) {
+    const lf_fragment *fr = &cur->fragments[i];
+    int g = -1;
+    for (int k = 0; k < r->n_groups && g < 0; k++)
+      if (has_id(r->groups[k].old_ids, (size_t)r->groups[k].n_old, fr->id)) g = k;
+    if (g < 0) {
+      bd->frags[bd->n++] = *fr;
+      continue;
+    }
+    seen++;
+    if (done[g]++) continue;
+    int from = (int)(r->groups[g].new_frags - r->new_frags);
+    rc = add_new_frags(c, bd, from, from + r->groups[g].n_new, next_id, c->stable, next_row, v, err);
+  }
+  int want = 0;
+  for (int k = 0; k < r->n_groups; k++) want += r->groups[k].n_old;
+  free(done);
+  if (!rc && seen != want)
+    rc = lf_err(err, LF_CONFLICT, "%s: a fragment being rewritten is gone in version %" PRIu64
+                "; retry", shown(c->root), cur->version);
+  return rc;
+}
+
 static uint64_t flags_for(uint64_t flags, const build *bd) {
   flags &= ~(uint64_t)LF_FEATURE_DELETION_FILES;
   for (int i = 0; i < bd->n; i++)
@@ -386,12 +461,15 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
   lf_buf sec = {0};  /* INDEX: the new IndexSection */
   lf_manifest_enc e = {0};
   int stable = c->stable;
-  uint64_t next_id = first_new_id(cur), next_row = cur ? cur->next_row_id : 0;
+  uint64_t next_id = cur ? lf_manifest_next_fragment_id(cur) : 0, next_row = cur ? cur->next_row_id : 0;
   int n_new = c->req->kind == LF_COMMIT_RESTORE ? 0 : c->req->n_new;
   if (!(bd.frags = calloc((size_t)(src ? src->n_fragments : 0) + (size_t)n_new + 1, sizeof *bd.frags)))
     return lf_err(err, LF_NOMEM, "out of memory");
-  int rc = keep_frags(c, src, &bd, err);
-  if (!rc && n_new) rc = add_new_frags(c, &bd, &next_id, stable, &next_row, v, err);
+  int rc = c->req->kind == LF_COMMIT_REWRITE
+               ? rewrite_frags(c, cur, &bd, &next_id, &next_row, v, err)
+               : keep_frags(c, src, &bd, err);
+  if (!rc && n_new && c->req->kind != LF_COMMIT_REWRITE)
+    rc = add_new_frags(c, &bd, 0, n_new, &next_id, stable, &next_row, v, err);
   if (rc) goto done;
   if (src) {
     manifest_msg(src, &e.carry, &e.carry_len);
@@ -464,6 +542,15 @@ static int index_conflict(const commit_ctx *c, const lf_manifest *m, lf_error *e
   return conflict(c, m, op, err);
 }
 
+/* Does our request change existing fragment id (deletions, rewrites)? */
+static int touches(const lf_commit_req *r, uint64_t id) {
+  for (int k = 0; k < r->n_del; k++)
+    if (r->dels[k].fragment_id == id) return 1;
+  for (int g = 0; g < r->n_groups; g++)
+    if (has_id(r->groups[g].old_ids, (size_t)r->groups[g].n_old, id)) return 1;
+  return 0;
+}
+
 /* Is the transaction that made `m` compatible with ours (as Lance decides)? */
 static int conflict_with(const commit_ctx *c, const lf_manifest *m, lf_error *err) {
   const lf_transaction *t = &m->txn;
@@ -477,10 +564,8 @@ static int conflict_with(const commit_ctx *c, const lf_manifest *m, lf_error *er
   int ok = 0;
   for (size_t i = 0; op && i < sizeof harmless / sizeof harmless[0]; i++)
     if (!strcmp(op, harmless[i])) ok = 1;
-  if (ok && r->n_del > 0)
-    for (size_t i = 0; i < t->n_frag_ids; i++)
-      for (int k = 0; k < r->n_del; k++)
-        if (r->dels[k].fragment_id == t->frag_ids[i])
+  for (size_t i = 0; ok && i < t->n_frag_ids; i++)
+    if (touches(r, t->frag_ids[i]))
           return lf_err(err, LF_CONFLICT, "%s: version %" PRIu64 " (%s) also changed fragment %"
                         PRIu64 "; retry the statement", shown(c->root), m->version, op,
                         t->frag_ids[i]);
@@ -567,7 +652,7 @@ static int publish(commit_ctx *c, const lf_manifest *base, uint64_t *version, lf
 static int check_req(lf_store *s, const char *root, const lf_manifest *base,
                      const lf_commit_req *r, lf_error *err) {
   if (!s || !root || !r) return lf_err(err, LF_ARG, "lf_commit: no store, root or request");
-  if (r->kind < LF_COMMIT_CREATE || r->kind > LF_COMMIT_INDEX)
+  if (r->kind < LF_COMMIT_CREATE || r->kind > LF_COMMIT_REWRITE)
     return lf_err(err, LF_ARG, "%s: unknown commit kind %d", shown(root), r->kind);
   if (r->kind == LF_COMMIT_INDEX && ((!r->new_index && r->n_removed <= 0) || r->n_removed < 0 ||
                                      (r->n_removed && !r->removed_uuids) || r->n_new || r->n_del))
@@ -580,7 +665,19 @@ static int check_req(lf_store *s, const char *root, const lf_manifest *base,
     return lf_err(err, LF_ARG, "%s: bad fragment lists in the commit request", shown(root));
   if (r->kind == LF_COMMIT_WRITE && !r->n_new && !r->n_del)
     return lf_err(err, LF_ARG, "%s: nothing to commit", shown(root));
-  for (int i = 0; r->kind == LF_COMMIT_CREATE || r->kind == LF_COMMIT_WRITE ? i < r->n_new : 0; i++) {
+  if (r->kind == LF_COMMIT_REWRITE) {
+    int at = 0, ok = r->n_groups > 0 && r->groups && !r->n_del;
+    for (int g = 0; ok && g < r->n_groups; g++) {
+      ok = r->groups[g].n_old > 0 && r->groups[g].old_ids && r->groups[g].n_new >= 0 &&
+           (!r->groups[g].n_new || r->groups[g].new_frags == r->new_frags + at);
+      at += r->groups[g].n_new;
+    }
+    if (!ok || at != r->n_new)
+      return lf_err(err, LF_ARG, "%s: a rewrite needs groups of old fragment ids and their new "
+                    "fragments, in the order of new_frags", shown(root));
+  }
+  for (int i = 0; r->kind == LF_COMMIT_CREATE || r->kind == LF_COMMIT_WRITE ||
+                  r->kind == LF_COMMIT_REWRITE ? i < r->n_new : 0; i++) {
     const lf_new_fragment *f = &r->new_frags[i];
     if (f->n_files <= 0 || !f->files || !f->physical_rows || f->physical_rows > UINT32_MAX)
       return lf_err(err, LF_ARG, "%s: new fragment %d needs data files and 1..2^32-1 rows",
@@ -676,7 +773,7 @@ int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_c
     rc = prepare_deletes(&c, base, err);
   }
   if (!rc && req->kind == LF_COMMIT_INDEX) rc = prepare_index(&c, base, err);
-  if (!rc) rc = build_txn(&c, err);
+  if (!rc) rc = build_txn(&c, base, err);
   if (!rc) rc = write_txn_file(&c, err);
   if (!rc) rc = publish(&c, base, version, err);
   if (!rc) write_hint(&c, *version);

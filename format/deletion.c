@@ -327,6 +327,11 @@ int lf_deletion_parse(const uint8_t *d, size_t n, int type, uint64_t max_rows,
   return rc;
 }
 
+void lf_deletion_name(char *buf, size_t cap, uint64_t frag_id, const lf_deletion_file *df) {
+  snprintf(buf, cap, "_deletions/%" PRIu64 "-%" PRIu64 "-%" PRIu64 ".%s", frag_id,
+           df->read_version, df->id, df->type == LF_DEL_BITMAP ? "bin" : "arrow");
+}
+
 int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
                      const lf_deletion_file *df, uint64_t physical_rows, uint32_t **out,
                      size_t *nout, lf_error *err) {
@@ -337,8 +342,7 @@ int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
   if (df->has_base_id)
     return lf_err(err, LF_UNSUPPORTED, "fragment %" PRIu64 ": deletion file under base path %u",
                   frag_id, df->base_id);
-  snprintf(name, sizeof name, "_deletions/%" PRIu64 "-%" PRIu64 "-%" PRIu64 ".%s", frag_id,
-           df->read_version, df->id, df->type == LF_DEL_BITMAP ? "bin" : "arrow");
+  lf_deletion_name(name, sizeof name, frag_id, df);
   char *path = lf_path_join(root, name);
   if (!path) return lf_err(err, LF_NOMEM, "out of memory");
   uint8_t *d;

@@ -232,8 +232,7 @@ int lf_deletion_write(lf_store *s, const char *root, uint64_t frag_id, uint64_t 
   df->id = lf_random_u64();
   df->num_deleted_rows = n;
   char rel[96];
-  snprintf(rel, sizeof rel, "_deletions/%" PRIu64 "-%" PRIu64 "-%" PRIu64 ".%s", frag_id,
-           read_version, df->id, df->type == LF_DEL_BITMAP ? "bin" : "arrow");
+  lf_deletion_name(rel, sizeof rel, frag_id, df);
   lf_buf b = {0};
   int rc = lf_deletion_encode(rows, n, df->type, &b);
   if (rc) {

@@ -116,6 +116,9 @@ int lf_array_alloc_data(lf_array *a, uint64_t nbytes);
 void lf_array_clear(lf_array *a);
 /* After filling: valid = NULL when nothing is null; empty offsets = {0}. */
 void lf_array_finish(lf_array *a);
+/* Keep the first n rows of a builder (n <= length; a row appended in part,
+** e.g. its list values but not its offset, is dropped whole). */
+void lf_array_truncate(lf_array *a, uint64_t n);
 /* Append n null rows (children get null slots; lists stay empty). */
 int lf_array_append_nulls(lf_array *a, uint64_t n);
 /* Write the validity of the next n rows (valid[0..n), or all valid when

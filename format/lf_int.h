@@ -390,6 +390,8 @@ int lf_deletion_parse(const uint8_t *d, size_t n, int type, uint64_t max_rows,
 ** (*out malloc'd, NULL when *nout == 0); more than max values is corrupt. */
 int lf_roaring_parse(const uint8_t *d, size_t n, uint64_t max_rows, const char *what,
                      uint32_t **out, size_t *nout, lf_error *err);
+/* "_deletions/<frag>-<read_version>-<id>.arrow|bin": df's path under the root. */
+void lf_deletion_name(char *buf, size_t cap, uint64_t frag_id, const lf_deletion_file *df);
 /* Read and parse fragment frag_id's deletion file; offsets must be below
 ** physical_rows. */
 int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
@@ -470,7 +472,8 @@ int lf_manifest_encode(const lf_manifest_enc *e, lf_buf *out);
 
 /* Transaction operations (their field numbers in Transaction). */
 enum { LF_TXN_APPEND = 100, LF_TXN_DELETE = 101, LF_TXN_OVERWRITE = 102,
-       LF_TXN_CREATE_INDEX = 103, LF_TXN_RESTORE = 106, LF_TXN_UPDATE = 108 };
+       LF_TXN_CREATE_INDEX = 103, LF_TXN_REWRITE = 104, LF_TXN_RESTORE = 106,
+       LF_TXN_UPDATE = 108 };
 typedef struct lf_txn_enc {
   uint64_t read_version;
   const char *uuid;
@@ -486,6 +489,11 @@ typedef struct lf_txn_enc {
   ** already encoded (lf_index_meta_encode, lf_index_section_filter) */
   const uint8_t *idx_fields;
   size_t idx_len;
+  /* REWRITE: groups[g] replaced old fragments old[g][0..n_old[g]) by new
+  ** ones new_frags[first_new[g] .. first_new[g] + n_new_in[g]) */
+  int n_groups;
+  const lf_fragment *const *old;
+  const int *n_old, *first_new, *n_new_in;
 } lf_txn_enc;
 int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b);
 struct lf_new_index;

@@ -235,6 +235,45 @@ int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *e
 ** threads at once on one dataset. */
 int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_error *err);
 
+/* One past the highest fragment id m has used (its max_fragment_id, or its
+** fragments' ids): the id the next new fragment gets. */
+uint64_t lf_manifest_next_fragment_id(const lf_manifest *m);
+
+/* A reference more to ds: lf_dataset_free then frees it only at the last. */
+void lf_dataset_ref(lf_dataset *ds);
+
+/* ---- Transaction views (table.c) ------------------------------------------------ */
+/* What a write transaction sees before it commits: its base version with the
+** rows it deleted gone and the data files it wrote as new fragments. */
+
+/* Rows newly deleted in base fragment `frag` (an index into its fragments). */
+typedef struct lf_view_del {
+  int frag;
+  const uint32_t *offsets;  /* ascending, distinct; already deleted ones allowed */
+  size_t n;
+} lf_view_del;
+
+/* A fragment of data files written and not committed yet. */
+typedef struct lf_view_frag {
+  const lf_data_file *files;
+  int n_files;
+  uint64_t physical_rows;
+  /* stable row ids: the rows' ids, or NULL for first_row_id, first_row_id + 1, ... */
+  const uint64_t *row_ids;
+  uint64_t first_row_id;
+  const uint32_t *deleted;  /* offsets deleted, ascending, distinct */
+  size_t n_deleted;
+} lf_view_frag;
+
+/* A dataset reading as base with dels[0..n_dels) applied (each base fragment
+** at most once) and the new fragments nf[0..n_new) after base's fragments,
+** with ids from lf_manifest_next_fragment_id(base's manifest) on (so row
+** addresses of rows not committed yet do not collide with committed ones).
+** Everything given is copied; the view holds a reference to base (its
+** manifest, indexes, schema) until lf_dataset_free(view). */
+int lf_dataset_view(lf_dataset *base, const lf_view_del *dels, int n_dels,
+                    const lf_view_frag *nf, int n_new, lf_dataset **out, lf_error *err);
+
 /* ---- Index metadata (indices.c) ------------------------------------------------ */
 typedef struct lf_index_meta {
   char *name;

@@ -96,8 +96,18 @@ enum {
   LF_COMMIT_CREATE = 1,    /* a new dataset (Overwrite at version 1) */
   LF_COMMIT_WRITE = 2,     /* new fragments and/or deletions: Append, Delete or Update */
   LF_COMMIT_RESTORE = 3,   /* republish an older version's manifest as the newest */
-  LF_COMMIT_INDEX = 4      /* add and/or remove indexes: CreateIndex */
+  LF_COMMIT_INDEX = 4,     /* add and/or remove indexes: CreateIndex */
+  LF_COMMIT_REWRITE = 5    /* fragments replaced by new ones holding their rows: Rewrite */
 };
+
+/* REWRITE: the live rows of fragments old_ids[0..n_old) now live in
+** new_frags[0..n_new) (in place of the first of them in the fragment list). */
+typedef struct lf_rewrite_group {
+  const uint64_t *old_ids;
+  int n_old;
+  const lf_new_fragment *new_frags;
+  int n_new;
+} lf_rewrite_group;
 
 /* An index segment to list in the manifest (IndexMetadata), its files
 ** already written under <root>/_indices/<uuid>/. */
@@ -141,6 +151,12 @@ typedef struct lf_commit_req {
   const lf_new_index *new_index;
   const char *const *removed_uuids;
   int n_removed;
+  /* REWRITE (compaction): the groups; new fragments with stable row ids
+  ** carry the rows' ids.  Indexes are left as they are: the fragments
+  ** rewritten stay in their bitmaps, so their rows count as deleted there
+  ** and the new fragments are searched flat, as after a delete + append. */
+  int n_groups;
+  const lf_rewrite_group *groups;
 } lf_commit_req;
 
 /* Publish the next version of the dataset at root.  `base` is the manifest
@@ -150,6 +166,8 @@ typedef struct lf_commit_req {
 ** against this one: compatible ones (appends, or deletions in other
 ** fragments) are rebased over and the commit retried; others fail with
 ** LF_CONFLICT naming the version and its operation, leaving nothing behind.
+** A REWRITE conflicts with a concurrent Overwrite or Restore, and with a
+** Delete, Update, Rewrite or DataReplacement of a fragment it rewrites.
 ** An INDEX commit conflicts as Lance's CreateIndex does: with a concurrent
 ** Overwrite, Restore, Rewrite of a fragment it covers, DataReplacement (any:
 ** the replaced fields are not known here), UpdateMemWalState; it rebases
@@ -158,6 +176,69 @@ typedef struct lf_commit_req {
 ** *version is the version published. */
 int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,
               uint64_t *version, lf_error *err);
+
+/* ---- Rewriting rows (rewrite.c) ---------------------------------------------------- */
+
+/* New fragments holding the rows copied, in order. */
+typedef struct lf_rewrite {
+  int n;
+  lf_new_fragment *frags;  /* one data file each; row_ids = the rows' ids (stable row ids) */
+  lf_data_file *files;
+  uint64_t **ids;
+  uint64_t rows;           /* rows copied */
+} lf_rewrite;
+
+/* Copy the live rows of the fragments of ds whose ids are frag_ids[0..n)
+** (in ds's fragment order) into new data files under ds's root of at most
+** max_rows rows each, Lance file version major.minor, every top-level field.
+** Blob columns are LF_UNSUPPORTED.  On failure the files written are
+** removed and r is empty. */
+int lf_rewrite_fragments(lf_dataset *ds, lf_store *st, const uint32_t *frag_ids, size_t n,
+                         uint64_t max_rows, int major, int minor, lf_rewrite *r,
+                         lf_error *err);
+/* Free r; remove_files: also delete its data files (under root). */
+void lf_rewrite_reset(lf_rewrite *r, lf_store *st, const char *root, int remove_files);
+
+/* ---- Compaction (compact.c) ------------------------------------------------------- */
+
+typedef struct lf_compact_opts {
+  uint64_t target_rows;         /* target_rows_per_fragment (Lance: 1,048,576) */
+  int materialize_deletions;    /* rewrite fragments with many deletions (Lance: on) */
+  double deletion_threshold;    /* "many": more than this share deleted (Lance: 0.1) */
+} lf_compact_opts;
+
+typedef struct lf_compact_stats {  /* as Lance's CompactionMetrics */
+  uint64_t fragments_removed, fragments_added, files_removed, files_added;
+  uint64_t version;             /* the version committed; 0: nothing to compact */
+} lf_compact_stats;
+
+/* Compact the latest version of the dataset at root as Lance does (compact.c
+** describes the plan): one Rewrite version, or none when nothing is worth
+** rewriting.  Blob columns, and stable row ids with indexes, are
+** LF_UNSUPPORTED; a concurrent delete or rewrite of a fragment being
+** rewritten is LF_CONFLICT (nothing left behind). */
+int lf_compact(lf_store *s, const char *root, const lf_compact_opts *o, lf_compact_stats *st,
+               lf_error *err);
+
+/* ---- Cleanup (cleanup.c) ---------------------------------------------------------- */
+
+typedef struct lf_cleanup_opts {
+  int64_t older_than_s;         /* versions older than this many seconds go (Lance: 7 days) */
+  int delete_unverified;        /* also files no version uses (in-flight writes!) */
+  int error_if_tagged;          /* a tagged version older than the cutoff is an error
+                                ** (LF_ARG naming the tags; Lance's default), else kept */
+} lf_cleanup_opts;
+
+typedef struct lf_cleanup_stats {  /* as Lance's RemovalStats, plus files */
+  uint64_t old_versions, bytes_removed, files_removed;
+} lf_cleanup_stats;
+
+/* Remove the versions of the dataset at root older than the cutoff (never
+** the latest or a tagged one) and the files no kept version uses (cleanup.c
+** tells which); a version committed meanwhile restarts it (LF_CONFLICT after
+** 5 tries). */
+int lf_cleanup(lf_store *s, const char *root, const lf_cleanup_opts *o, lf_cleanup_stats *stats,
+               lf_error *err);
 
 /* ---- Tags (tag_write.c) -------------------------------------------------------- */
 

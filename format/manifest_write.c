@@ -212,6 +212,14 @@ int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b) {
       break;
     case LF_TXN_RESTORE: lf_pbw_uint_nz(b, 1, t->restore_version); break;
     case LF_TXN_CREATE_INDEX: lf_buf_put(b, t->idx_fields, t->idx_len); break;
+    case LF_TXN_REWRITE:
+      for (int g = 0; g < t->n_groups; g++) {
+        size_t k = lf_pbw_begin(b);
+        fragments(b, 1, t->old[g], t->n_old[g]);
+        fragments(b, 2, t->new_frags + t->first_new[g], t->n_new_in[g]);
+        lf_pbw_end(b, 3, k);
+      }
+      break;
     default: return LF_ARG;
   }
   lf_pbw_end(b, (uint32_t)t->op, m);

@@ -12,6 +12,7 @@
 ** ignored: the latest version is found by listing, never from the hint.
 */
 #include "lf_int.h"
+#include "lf_write.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -208,6 +209,11 @@ struct lf_dataset {
   int *by_id;               /* fragment indices in ascending fragment id order */
   int map_built;            /* stable row ids: map holds every live row id */
   lf_rowid_map map;
+  int refs;                 /* lf_dataset_ref'erences + 1 */
+  lf_dataset *parent;       /* a view (lf_dataset_view): the base whose manifest m
+                            ** borrows everything but its fragment list */
+  int n_own_files;          /* a view: its new fragments' files, copied */
+  lf_data_file *own_files;
 };
 
 typedef struct id_idx {
@@ -284,8 +290,10 @@ int lf_dataset_open(lf_store *s, const char *root, uint64_t version, const char 
   return LF_OK;
 }
 
+void lf_dataset_ref(lf_dataset *ds) { ds->refs++; }
+
 void lf_dataset_free(lf_dataset *ds) {
-  if (!ds) return;
+  if (!ds || ds->refs-- > 0) return;
   for (int i = 0; ds->st && i < ds->m.n_fragments; i++) {
     free(ds->st[i].del);
     lf_rowids_reset(&ds->st[i].ids);
@@ -293,7 +301,14 @@ void lf_dataset_free(lf_dataset *ds) {
   free(ds->st);
   free(ds->by_id);
   lf_rowid_map_reset(&ds->map);
-  lf_manifest_reset(&ds->m);
+  if (ds->parent) {
+    for (int i = 0; i < ds->n_own_files; i++) lf_data_file_reset(&ds->own_files[i]);
+    free(ds->own_files);
+    free(ds->m.fragments);
+    lf_dataset_free(ds->parent);
+  } else {
+    lf_manifest_reset(&ds->m);
+  }
   free(ds->root);
   free(ds);
 }
@@ -493,3 +508,131 @@ int lf_dataset_locate(lf_dataset *ds, uint64_t id, int *frag, uint64_t *off, lf_
   return LF_OK;
 }
 
+
+uint64_t lf_manifest_next_fragment_id(const lf_manifest *m) {
+  uint64_t next = m->has_max_fragment_id ? (uint64_t)m->max_fragment_id + 1 : 0;
+  for (int i = 0; i < m->n_fragments; i++)
+    if (m->fragments[i].id >= next) next = m->fragments[i].id + 1;
+  return next;
+}
+
+/* ---- transaction views ------------------------------------------------------ */
+
+static int copy_data_file(lf_data_file *d, const lf_data_file *s) {
+  *d = *s;
+  d->path = lf_strndup(s->path, strlen(s->path));
+  d->fields = malloc(((size_t)s->n_fields + 1) * sizeof *d->fields);
+  d->column_indices = malloc(((size_t)s->n_columns + 1) * sizeof *d->column_indices);
+  if (!d->path || !d->fields || !d->column_indices) return LF_NOMEM;
+  if (s->n_fields) memcpy(d->fields, s->fields, (size_t)s->n_fields * sizeof *d->fields);
+  if (s->n_columns)
+    memcpy(d->column_indices, s->column_indices, (size_t)s->n_columns * sizeof *d->column_indices);
+  return LF_OK;
+}
+
+/* New fragment k of view v (index nb + k) from nf: files copied, row ids
+** and deletions loaded now. */
+static int view_new_frag(lf_dataset *v, int i, const lf_view_frag *nf, uint64_t id) {
+  lf_fragment *f = &v->m.fragments[i];
+  memset(f, 0, sizeof *f);
+  f->id = id;
+  f->physical_rows = nf->physical_rows;
+  f->n_files = nf->n_files;
+  f->files = &v->own_files[v->n_own_files];
+  for (int k = 0; k < nf->n_files; k++) {
+    memset(&v->own_files[v->n_own_files], 0, sizeof *v->own_files);
+    int rc = copy_data_file(&v->own_files[v->n_own_files++], &nf->files[k]);
+    if (rc) return rc;
+  }
+  frag_state *st = &v->st[i];
+  st->del_loaded = 1;
+  if (nf->n_deleted) {
+    if (!(st->del = malloc(nf->n_deleted * sizeof *st->del))) return LF_NOMEM;
+    memcpy(st->del, nf->deleted, nf->n_deleted * sizeof *st->del);
+    st->ndel = nf->n_deleted;
+  }
+  if (!lf_dataset_stable_row_ids(v)) return LF_OK;
+  lf_rowids *r = &st->ids; /* one segment: a range, or the ids given */
+  r->segs = calloc(1, sizeof *r->segs);
+  r->seg_off = calloc(2, sizeof *r->seg_off);
+  if (!r->segs || !r->seg_off) return LF_NOMEM;
+  r->n_segs = 1;
+  r->len = r->seg_off[1] = r->segs[0].n = nf->physical_rows;
+  r->segs[0].start = nf->first_row_id;
+  if (nf->row_ids) {
+    if (!(r->segs[0].vals = malloc(nf->physical_rows * sizeof *r->segs[0].vals))) return LF_NOMEM;
+    memcpy(r->segs[0].vals, nf->row_ids, nf->physical_rows * sizeof *r->segs[0].vals);
+  }
+  st->ids_loaded = 1;
+  return LF_OK;
+}
+
+/* Base fragment i's deletions merged with d's offsets (ascending, distinct). */
+static int view_del(lf_dataset *v, lf_dataset *base, const lf_view_del *d, lf_error *err) {
+  const uint32_t *old;
+  size_t nold, k = 0, a = 0, b = 0;
+  int rc = lf_dataset_deletions(base, d->frag, &old, &nold, err);
+  if (rc) return rc;
+  frag_state *st = &v->st[d->frag];
+  if (!(st->del = malloc((nold + d->n + 1) * sizeof *st->del)))
+    return lf_err(err, LF_NOMEM, "out of memory");
+  while (a < nold || b < d->n) {
+    uint32_t x = b >= d->n || (a < nold && old[a] <= d->offsets[b]) ? old[a] : d->offsets[b];
+    if (a < nold && old[a] == x) a++;
+    if (b < d->n && d->offsets[b] == x) b++;
+    st->del[k++] = x;
+  }
+  st->ndel = k;
+  st->del_loaded = 1;
+  return LF_OK;
+}
+
+static int view_fill(lf_dataset *v, lf_dataset *base, const lf_view_del *dels, int n_dels,
+                     const lf_view_frag *nf, int n_new, lf_error *err) {
+  int nb = base->m.n_fragments, nfiles = 0;
+  for (int k = 0; k < n_new; k++) nfiles += nf[k].n_files;
+  v->m.fragments = malloc(((size_t)nb + (size_t)n_new + 1) * sizeof *v->m.fragments);
+  v->st = calloc((size_t)nb + (size_t)n_new + 1, sizeof *v->st);
+  v->own_files = calloc((size_t)nfiles + 1, sizeof *v->own_files);
+  if (!v->m.fragments || !v->st || !v->own_files) return lf_err(err, LF_NOMEM, "out of memory");
+  if (nb) memcpy(v->m.fragments, base->m.fragments, (size_t)nb * sizeof *v->m.fragments);
+  v->m.n_fragments = nb;
+  uint64_t id = lf_manifest_next_fragment_id(&base->m);
+  for (int k = 0; k < n_new; k++) {
+    if (view_new_frag(v, nb + k, &nf[k], id + (uint64_t)k))
+      return lf_err(err, LF_NOMEM, "out of memory");
+    v->m.n_fragments++;
+  }
+  if (n_new) v->m.has_max_fragment_id = 1, v->m.max_fragment_id = (uint32_t)(id + (uint64_t)n_new - 1);
+  for (int i = 0; i < n_dels; i++) {
+    if (dels[i].frag < 0 || dels[i].frag >= nb || v->st[dels[i].frag].del_loaded)
+      return lf_err(err, LF_ARG, "%s: view deletions name fragment index %d badly",
+                    shown(base->root), dels[i].frag);
+    int rc = view_del(v, base, &dels[i], err);
+    if (rc) return rc;
+  }
+  return check_manifest(v, err);
+}
+
+int lf_dataset_view(lf_dataset *base, const lf_view_del *dels, int n_dels, const lf_view_frag *nf,
+                    int n_new, lf_dataset **out, lf_error *err) {
+  *out = NULL;
+  lf_dataset *v = calloc(1, sizeof *v);
+  if (!v || !(v->root = lf_strndup(base->root, strlen(base->root)))) {
+    free(v);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  v->store = base->store;
+  v->m = base->m; /* borrowed, but for the fragment list */
+  v->m.fragments = NULL;
+  v->m.n_fragments = 0;
+  v->parent = base;
+  lf_dataset_ref(base);
+  int rc = view_fill(v, base, dels, n_dels, nf, n_new, err);
+  if (rc) {
+    lf_dataset_free(v);
+    return rc;
+  }
+  *out = v;
+  return LF_OK;
+}

@@ -9,6 +9,7 @@
 **   lance_restore(t, version | tag)        publish that version's data as a
 **                                           new version; returns the new one
 **   lance_create_index, lance_drop_index, lance_optimize_indices: index_cmd.c
+**   lance_merge_insert: merge.c;  lance_compact, lance_cleanup: maint.c
 ** They write files, so they are SQLITE_DIRECTONLY (no views, no triggers).
 */
 #include <sqlite3ext.h>
@@ -117,5 +118,7 @@ int lance_commands_register(sqlite3 *db) {
     for (int n = fns[i].nargs[0]; rc == SQLITE_OK && n <= fns[i].nargs[1]; n++)
       rc = sqlite3_create_function(db, fns[i].name, n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                    (void *)fns[i].name, command_func, NULL, NULL);
+  if (rc == SQLITE_OK) rc = lance_merge_register(db);
+  if (rc == SQLITE_OK) rc = lance_maint_register(db);
   return rc;
 }

@@ -339,12 +339,14 @@ static int vt_close(sqlite3_vtab_cursor *cur) {
 
 /* The latest snapshot; within one transaction the one first seen (a later
 ** transaction sees newer commits, also those made by other processes). */
-static int latest_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
+int vtab_latest(lvtab *vt, int fresh, lf_dataset **out, lf_error *e) {
   if ((*out = vtab_write_snapshot(vt))) return LF_OK;
-  if (vt->latest && !sqlite3_get_autocommit(vt->db)) {
+  int in_txn = !sqlite3_get_autocommit(vt->db);
+  if (vt->latest && !fresh && in_txn && vt->latest_in_txn) {
     *out = vt->latest;
     return LF_OK;
   }
+  vt->latest_in_txn = in_txn;
   uint64_t *vers = NULL;
   size_t n = 0;
   int rc = lf_dataset_versions(vt->store, vt->args.path, &vers, &n, e);
@@ -359,6 +361,13 @@ static int latest_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
   }
   *out = vt->latest;
   return LF_OK;
+}
+
+/* What unpinned reads see: the write transaction's view, else the latest. */
+static int current_snapshot(lvtab *vt, lf_dataset **out, lf_error *e) {
+  int rc = vt->txn ? vtab_txn_view(vt, out, e) : vtab_latest(vt, 0, out, e);
+  if (!rc) lf_dataset_ref(*out); /* the cursor's: a later change may replace the view */
+  return rc;
 }
 
 static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_value *tag,
@@ -383,7 +392,9 @@ static int choose_snapshot(lvtab *vt, lcursor *c, sqlite3_value *ver, sqlite3_va
       return lf_err(e, LF_NOMEM, "out of memory");
     return LF_OK;
   }
-  return latest_snapshot(vt, &c->ds, e);
+  int rc = current_snapshot(vt, &c->ds, e);
+  c->own_ds = rc == LF_OK;
+  return rc;
 }
 
 /* Columns in `used` -> fields of the snapshot (matched by field id and
@@ -612,9 +623,12 @@ static int vt_begin(sqlite3_vtab *p) { return vtab_write_begin((lvtab *)p); }
 static int vt_sync(sqlite3_vtab *p) { return vtab_write_sync((lvtab *)p); }
 static int vt_commit(sqlite3_vtab *p) { return vtab_write_commit((lvtab *)p); }
 static int vt_rollback(sqlite3_vtab *p) { return vtab_write_rollback((lvtab *)p); }
+static int vt_savepoint(sqlite3_vtab *p, int n) { return vtab_txn_savepoint((lvtab *)p, n); }
+static int vt_release(sqlite3_vtab *p, int n) { return vtab_txn_release((lvtab *)p, n); }
+static int vt_rollback_to(sqlite3_vtab *p, int n) { return vtab_txn_rollback_to((lvtab *)p, n); }
 
 static sqlite3_module lance_module = {
-  .iVersion = 0,
+  .iVersion = 2,
   .xCreate = vt_create,
   .xConnect = vt_connect,
   .xBestIndex = vt_best_index,
@@ -632,6 +646,9 @@ static sqlite3_module lance_module = {
   .xSync = vt_sync,
   .xCommit = vt_commit,
   .xRollback = vt_rollback,
+  .xSavepoint = vt_savepoint,
+  .xRelease = vt_release,
+  .xRollbackTo = vt_rollback_to,
 };
 
 int vtab_register(sqlite3 *db) {

@@ -56,25 +56,36 @@ typedef struct lvtab {
   lf_dataset *schema_ds;    /* the dataset whose schema gave the columns */
   int ncols;
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
+  int latest_in_txn;        /* latest was read inside BEGIN ... (not in autocommit) */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
 ** of one SQLite transaction are buffered (rows spill to new data files as
-** they come) and become one Lance version in xSync; statements of the
-** transaction read the version it started from. */
+** they come) and become one Lance version in xSync; each statement of the
+** transaction sees the changes made before it (txn.c). */
 int vtab_write_begin(lvtab *vt);
 int vtab_write_update(lvtab *vt, int argc, sqlite3_value **argv, sqlite3_int64 *rowid);
 int vtab_write_sync(lvtab *vt);
 int vtab_write_commit(lvtab *vt);
 int vtab_write_rollback(lvtab *vt);
-/* The snapshot a write transaction reads (NULL when none is open). */
+/* The version a write transaction writes to (NULL when none is open). */
 lf_dataset *vtab_write_snapshot(lvtab *vt);
 void vtab_write_free(lvtab *vt);
+/* txn.c: what the write transaction's statements read: its base version
+** with its changes so far (*out NULL when no transaction is open; borrowed:
+** take a reference to keep it); an lf status. */
+int vtab_txn_view(lvtab *vt, lf_dataset **out, lf_error *e);
+int vtab_txn_savepoint(lvtab *vt, int level);
+int vtab_txn_release(lvtab *vt, int level);
+int vtab_txn_rollback_to(lvtab *vt, int level);
 /* Create the dataset vt->root with vt's CREATE options (version 1, empty);
 ** *err is set on failure. */
 int vtab_create_dataset(lvtab *vt, char **err);
+/* vtab.c: the latest version (within a transaction, unless fresh: the one
+** its first read saw); borrowed. */
+int vtab_latest(lvtab *vt, int fresh, lf_dataset **out, lf_error *e);
 /* vtab.c: sets vt's error message; returns SQLITE_ERROR. */
 int vtab_error(lvtab *vt, const char *fmt, ...);
 /* vtab.c: "lance: <table>: <message>" of a format/ error; returns its SQLite rc. */

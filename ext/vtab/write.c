@@ -1,24 +1,24 @@
 /*
 ** write.c: owns writes through the `lance` virtual table: xUpdate (INSERT,
-** UPDATE, DELETE) and the transaction methods.
+** UPDATE, DELETE) and the transaction methods (txn.c owns what the
+** transaction sees and its undo; txn.h its state).
 **
 ** One SQLite transaction becomes one Lance version:
-**   xBegin    opens the newest version as the transaction's base; every
-**             statement of the transaction reads it (the transaction's own
-**             changes become visible at COMMIT)
+**   xBegin    takes the newest version as its base
 **   xUpdate   INSERT appends the row to per-column builders, which spill to
-**             a new data file every SPILL_ROWS rows (a new file and fragment
-**             every FILE_ROWS rows), so memory stays bounded; DELETE records
-**             (fragment, offset) of the row; UPDATE is both, the new row
-**             keeping the old row id when the dataset has stable row ids
-**   xSync     writes what is left, closes the data files and commits
+**             a new data file every TXN_SPILL_ROWS rows (a new file and
+**             fragment every TXN_FILE_ROWS rows), so memory stays bounded;
+**             DELETE of a base row records (fragment, offset), of a row the
+**             transaction wrote marks it dead; UPDATE is both, the new row
+**             keeping the old row id when the dataset has stable row ids.
+**             A call that fails is undone whole (txn_undo_to).
+**   xSync     writes what is left; new fragments holding dead rows, and
+**             small ones left by reads between writes, are rewritten into
+**             full ones (lf_rewrite_fragments); then the commit
 **             (format/commit.c: exclusive manifest create, conflicts with
 **             concurrent writers rebased or refused); a failure here fails
 **             the COMMIT and nothing becomes visible
 **   xCommit   forgets the transaction;  xRollback deletes its data files
-** A statement that fails inside BEGIN ... COMMIT may have left part of its
-** rows behind, and these tables cannot undo one statement: the transaction
-** is then marked failed and its COMMIT refused (ROLLBACK works).
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -27,74 +27,9 @@ SQLITE_EXTENSION_INIT3
 #include <stdlib.h>
 #include <string.h>
 
-#include "lf_write.h"
-#include "vtab.h"
+#include "vtab/txn.h"
 
-#define SPILL_ROWS 8192
-#define FILE_ROWS (1024 * 1024)   /* LanceDB's default max_rows_per_file */
-#define NO_ID LF_FRESH_ROW_ID
-
-typedef struct frag_del {
-  uint64_t frag;
-  uint32_t *off;
-  size_t n, cap;
-} frag_del;
-
-typedef struct new_frag {
-  lf_data_file df;
-  uint64_t rows;
-  uint64_t *ids;            /* stable row ids kept by UPDATE (NO_ID = fresh), or NULL */
-} new_frag;
-
-struct vtab_txn {
-  lf_dataset *base;
-  const lf_schema *schema;
-  int major, minor;         /* file version of new data files (0: not writable) */
-  char *failed;             /* why COMMIT is refused, or NULL */
-  lf_array *cols;           /* pending rows, one builder per top-level field */
-  uint64_t nrows;
-  uint64_t *ids;            /* stable row ids: per pending row the kept id or NO_ID */
-  int published;            /* the version is out: its data files must stay */
-  lf_writer *w;             /* the data file being written */
-  char wname[64];
-  uint64_t wrows;
-  uint64_t *wids;           /* row ids of the rows in w (stable row ids) */
-  size_t nwids, cap_wids;
-  new_frag *frags;
-  int nfrags;
-  frag_del *dels;
-  int ndels;
-  uint64_t *touched;        /* open-addressing set of row ids changed (+1; 0 empty) */
-  size_t cap_touched, ntouched;
-};
-
-
-/* ---- Transaction state ------------------------------------------------------------ */
-
-static void txn_free(lf_store *st, const char *root, vtab_txn *t, int drop_files) {
-  if (!t) return;
-  if (t->w) lf_writer_abort(t->w);
-  for (int i = 0; i < t->nfrags; i++) {
-    if (drop_files && t->frags[i].df.path) {
-      char *p = sqlite3_mprintf("%s%sdata/%s", root, *root ? "/" : "", t->frags[i].df.path);
-      if (p) st->remove(st, p, NULL);
-      sqlite3_free(p);
-    }
-    lf_data_file_reset(&t->frags[i].df);
-    free(t->frags[i].ids);
-  }
-  free(t->frags);
-  for (int i = 0; t->cols && i < t->schema->n_fields; i++) lf_array_reset(&t->cols[i]);
-  free(t->cols);
-  for (int i = 0; i < t->ndels; i++) free(t->dels[i].off);
-  free(t->dels);
-  free(t->ids);
-  free(t->wids);
-  free(t->touched);
-  sqlite3_free(t->failed);
-  lf_dataset_free(t->base);
-  free(t);
-}
+/* ---- Begin ------------------------------------------------------------------------ */
 
 int vtab_write_begin(lvtab *vt) {
   if (vt->args.tag)
@@ -106,101 +41,33 @@ int vtab_write_begin(lvtab *vt) {
   vtab_txn *t = calloc(1, sizeof *t);
   if (!t) return SQLITE_NOMEM;
   lf_error e = {0};
-  if (lf_dataset_open(vt->store, vt->args.path, 0, NULL, &t->base, &e)) {
+  lf_dataset *ds = NULL;
+  if (vtab_latest(vt, 1, &ds, &e)) { /* the newest, as Lance's writers take it */
     free(t);
     return vtab_lf_error(vt, &e);
   }
-  t->schema = lf_dataset_schema(t->base);
-  lf_dataset_file_version(t->base, &t->major, &t->minor); /* new files: the dataset's own */
+  lf_dataset_ref(ds);
+  t->base = ds;
+  t->schema = lf_dataset_schema(ds);
+  lf_dataset_file_version(ds, &t->major, &t->minor); /* new files: the dataset's own */
+  t->stable = lf_dataset_stable_row_ids(ds);
+  t->first_fid = lf_manifest_next_fragment_id(lf_dataset_manifest(ds));
+  t->base_next = lf_dataset_manifest(ds)->next_row_id;
+  t->nbase = lf_dataset_num_fragments(ds);
+  if (!(t->bdel = calloc((size_t)t->nbase + 1, sizeof *t->bdel))) {
+    txn_free_state(vt->store, vt->args.path, t, 0);
+    return SQLITE_NOMEM;
+  }
   vt->txn = t;
   return SQLITE_OK;
 }
 
-lf_dataset *vtab_write_snapshot(lvtab *vt) { return vt->txn ? vt->txn->base : NULL; }
-
 void vtab_write_free(lvtab *vt) {
-  txn_free(vt->store, vt->args.path, vt->txn, vt->txn && !vt->txn->published);
+  txn_free_state(vt->store, vt->args.path, vt->txn, vt->txn && !vt->txn->published);
   vt->txn = NULL;
 }
 
-/* ---- Row ids ---------------------------------------------------------------------- */
-
-/* The slot of key (not 0) in an open-addressing table of cap (a power of two)
-** entries: where it is, or the empty slot where it goes. */
-static size_t slot_of(const uint64_t *tab, size_t cap, uint64_t key) {
-  size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
-  while (tab[h] && tab[h] != key) h = (h + 1) & (cap - 1);
-  return h;
-}
-
-/* Add id to the set of changed rows; 0 if it was there already. */
-static int touch(vtab_txn *t, uint64_t id, int *nomem) {
-  if (t->ntouched * 2 >= t->cap_touched) {
-    size_t nc = t->cap_touched ? 2 * t->cap_touched : 1024;
-    uint64_t *ns = calloc(nc, sizeof *ns);
-    if (!ns) return *nomem = 1, 0;
-    for (size_t i = 0; i < t->cap_touched; i++)
-      if (t->touched[i]) ns[slot_of(ns, nc, t->touched[i])] = t->touched[i];
-    free(t->touched);
-    t->touched = ns;
-    t->cap_touched = nc;
-  }
-  size_t h = slot_of(t->touched, t->cap_touched, id + 1);
-  if (t->touched[h]) return 0;
-  t->touched[h] = id + 1;
-  t->ntouched++;
-  return 1;
-}
-
-/* Fragment index and offset of the live row with row id `id` in the base version. */
-static int locate(lvtab *vt, uint64_t id, int *fi, uint64_t *off) {
-  lf_dataset *ds = vt->txn->base;
-  lf_error e = {0};
-  if (lf_dataset_locate(ds, id, fi, off, &e)) return vtab_lf_error(vt, &e);
-  if (*fi >= 0) return SQLITE_OK;
-  return vtab_error(vt, "lance: %s: row %lld is not in version %llu, the version this "
-                    "transaction writes to", vt->name, (long long)id,
-                    (unsigned long long)lf_dataset_version(ds));
-}
-
-static int record_delete(lvtab *vt, uint64_t id, int is_update) {
-  vtab_txn *t = vt->txn;
-  int nomem = 0;
-  if (!touch(t, id, &nomem)) {
-    if (nomem) return SQLITE_NOMEM;
-    if (!is_update) return SQLITE_OK; /* deleted twice: once is enough */
-    return vtab_error(vt, "lance: %s: row %lld was already changed in this transaction (its "
-                      "statements read the version it started from; COMMIT first)", vt->name,
-                      (long long)id);
-  }
-  int fi;
-  uint64_t off;
-  int rc = locate(vt, id, &fi, &off);
-  if (rc) return rc;
-  uint64_t frag = lf_dataset_fragment(t->base, fi)->id;
-  frag_del *d = NULL;
-  for (int i = t->ndels - 1; i >= 0 && !d; i--)
-    if (t->dels[i].frag == frag) d = &t->dels[i];
-  if (!d) {
-    frag_del *nd = realloc(t->dels, (size_t)(t->ndels + 1) * sizeof *nd);
-    if (!nd) return SQLITE_NOMEM;
-    t->dels = nd;
-    d = &t->dels[t->ndels++];
-    memset(d, 0, sizeof *d);
-    d->frag = frag;
-  }
-  if (d->n == d->cap) {
-    size_t nc = d->cap ? 2 * d->cap : 64;
-    uint32_t *no = realloc(d->off, nc * sizeof *no);
-    if (!no) return SQLITE_NOMEM;
-    d->off = no;
-    d->cap = nc;
-  }
-  d->off[d->n++] = (uint32_t)off;
-  return SQLITE_OK;
-}
-
-/* ---- Pending rows and data files ---------------------------------------------------- */
+/* ---- Rows ---------------------------------------------------------------------------- */
 
 static int ensure_builders(lvtab *vt) {
   vtab_txn *t = vt->txn;
@@ -217,65 +84,9 @@ static int ensure_builders(lvtab *vt) {
   return SQLITE_OK;
 }
 
-/* Close the data file being written: it becomes a new fragment. */
-static int close_file(lvtab *vt) {
-  vtab_txn *t = vt->txn;
-  if (!t->w) return SQLITE_OK;
-  new_frag *nf = realloc(t->frags, (size_t)(t->nfrags + 1) * sizeof *nf);
-  if (!nf) return SQLITE_NOMEM;
-  t->frags = nf;
-  new_frag *f = &t->frags[t->nfrags];
-  memset(f, 0, sizeof *f);
-  f->rows = t->wrows;
-  lf_error e = {0};
-  lf_writer *w = t->w;
-  t->w = NULL;
-  if (lf_writer_finish(w, &f->df, &e)) {
-    lf_data_file_reset(&f->df);
-    return vtab_lf_error(vt, &e);
-  }
-  t->nfrags++;
-  int kept = 0; /* NULL ids: every row gets a fresh id */
-  for (size_t i = 0; i < t->nwids && !kept; i++) kept = t->wids[i] != NO_ID;
-  if (kept) f->ids = t->wids;
-  else free(t->wids);
-  t->wids = NULL;
-  t->nwids = t->cap_wids = 0;
-  t->wrows = 0;
-  return SQLITE_OK;
-}
-
-/* Move the pending rows into the data file (opened on first use). */
-static int spill(lvtab *vt) {
-  vtab_txn *t = vt->txn;
-  lf_error e = {0};
-  if (!t->nrows) return SQLITE_OK;
-  if (!t->w) {
-    lf_data_file_name(t->wname, sizeof t->wname);
-    if (lf_writer_open(vt->store, vt->args.path, t->wname, t->schema, t->major, t->minor, &t->w, &e))
-      return vtab_lf_error(vt, &e);
-  }
-  for (int i = 0; i < t->schema->n_fields; i++) lf_array_finish(&t->cols[i]);
-  if (lf_writer_write(t->w, t->cols, t->nrows, &e)) return vtab_lf_error(vt, &e);
-  if (t->ids) { /* stable row ids: carried into the fragment */
-    if (t->nwids + t->nrows > t->cap_wids) {
-      size_t nc = (t->nwids + t->nrows) * 2;
-      uint64_t *nw = realloc(t->wids, nc * sizeof *nw);
-      if (!nw) return SQLITE_NOMEM;
-      t->wids = nw;
-      t->cap_wids = nc;
-    }
-    memcpy(t->wids + t->nwids, t->ids, t->nrows * sizeof *t->ids);
-    t->nwids += t->nrows;
-  }
-  t->wrows += t->nrows;
-  t->nrows = 0;
-  for (int i = 0; i < t->schema->n_fields; i++) lf_array_clear(&t->cols[i]);
-  return t->wrows >= FILE_ROWS ? close_file(vt) : SQLITE_OK;
-}
-
-/* Append the row argv[2..] (the table's columns); keep = its stable row id or NO_ID. */
-static int add_row(lvtab *vt, sqlite3_value **cols, uint64_t keep) {
+/* Append the row cols[] (the table's columns) with row id `id` (stable row
+** ids; NO_ID: a new one); *seq = its seq. */
+static int add_row(lvtab *vt, sqlite3_value **cols, uint64_t id, uint64_t *seq) {
   vtab_txn *t = vt->txn;
   int rc = ensure_builders(vt);
   for (int i = 0; !rc && i < t->schema->n_fields; i++) {
@@ -287,12 +98,36 @@ static int add_row(lvtab *vt, sqlite3_value **cols, uint64_t keep) {
     }
   }
   if (rc) return rc;
-  if (lf_dataset_stable_row_ids(t->base)) {
-    if (!t->ids && !(t->ids = malloc((SPILL_ROWS + 1) * sizeof *t->ids))) return SQLITE_NOMEM;
-    t->ids[t->nrows] = keep;
+  if (t->stable) {
+    uint64_t at = t->wrows + t->nrows;
+    if (at >= t->cap_oids) {
+      size_t nc = t->cap_oids ? 2 * t->cap_oids : TXN_SPILL_ROWS;
+      uint64_t *no = realloc(t->oids, nc * sizeof *no);
+      if (!no) return SQLITE_NOMEM;
+      t->oids = no;
+      t->cap_oids = nc;
+    }
+    t->oids[at] = id == LF_FRESH_ROW_ID ? t->base_next + t->nseq : id;
   }
+  *seq = t->nseq++;
   t->nrows++;
-  return t->nrows >= SPILL_ROWS ? spill(vt) : SQLITE_OK;
+  txn_stale(t);
+  lf_error e = {0};
+  if (t->nrows >= TXN_SPILL_ROWS && txn_spill(vt, &e)) return vtab_lf_error(vt, &e);
+  return SQLITE_OK;
+}
+
+static int delete_row(lvtab *vt, uint64_t id) {
+  vtab_txn *t = vt->txn;
+  txn_loc loc;
+  int found = txn_locate(vt, id, &loc);
+  if (found < 0) return -found;
+  if (!found)
+    return vtab_error(vt, "lance: %s: row %lld is not in this transaction's view of version "
+                      "%llu", vt->name, (long long)id,
+                      (unsigned long long)lf_dataset_version(t->base));
+  if (loc.in_txn) return txn_mark_dead(t, loc.seq, 1);
+  return txn_del_base(t, loc.fi, loc.off, id);
 }
 
 /* ---- xUpdate -------------------------------------------------------------------------- */
@@ -311,90 +146,149 @@ static int check_columns(lvtab *vt) {
 
 static int do_update(lvtab *vt, int argc, sqlite3_value **argv) {
   int rc = check_columns(vt);
+  uint64_t seq;
   if (rc) return rc;
-  if (argc == 1) return record_delete(vt, (uint64_t)sqlite3_value_int64(argv[0]), 0);
+  if (argc == 1) return delete_row(vt, (uint64_t)sqlite3_value_int64(argv[0]));
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
     if (sqlite3_value_type(argv[1]) != SQLITE_NULL)
       return vtab_error(vt, "lance: %s: rowid is assigned by Lance and cannot be inserted",
                         vt->name);
-    return add_row(vt, argv + 2, NO_ID);
+    return add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
   }
   sqlite3_int64 old = sqlite3_value_int64(argv[0]);
   if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || sqlite3_value_int64(argv[1]) != old)
     return vtab_error(vt, "lance: %s: rowid is assigned by Lance and cannot be changed",
                       vt->name);
-  if ((rc = record_delete(vt, (uint64_t)old, 1))) return rc;
-  return add_row(vt, argv + 2, lf_dataset_stable_row_ids(vt->txn->base) ? (uint64_t)old : NO_ID);
+  if ((rc = delete_row(vt, (uint64_t)old))) return rc;
+  if (!vt->txn->stable) return add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
+  if ((rc = add_row(vt, argv + 2, (uint64_t)old, &seq))) return rc;
+  return txn_map_set(vt->txn, (uint64_t)old, seq); /* the id now names the new row */
 }
 
 int vtab_write_update(lvtab *vt, int argc, sqlite3_value **argv, sqlite3_int64 *rowid) {
   (void)rowid; /* a new row's id is known only at COMMIT */
-  if (!vt->txn) return vtab_error(vt, "lance: %s: write outside a transaction", vt->name);
-  if (vt->txn->failed) return vtab_error(vt, "%s", vt->txn->failed);
+  vtab_txn *t = vt->txn;
+  if (!t) return vtab_error(vt, "lance: %s: write outside a transaction", vt->name);
+  if (t->broken) return vtab_error(vt, "%s", t->broken);
+  size_t nlog = t->nlog;
+  uint64_t nseq = t->nseq;
   int rc = do_update(vt, argc, argv);
-  if (rc && rc != SQLITE_NOMEM && !sqlite3_get_autocommit(vt->db)) {
-    vt->txn->failed = sqlite3_mprintf("lance: %s: an earlier statement of this transaction "
-                                      "failed (%s); ROLLBACK", vt->name,
-                                      vt->base.zErrMsg ? vt->base.zErrMsg : "error");
-  } else if (rc == SQLITE_NOMEM && !sqlite3_get_autocommit(vt->db)) {
-    vt->txn->failed = sqlite3_mprintf("lance: %s: out of memory in an earlier statement of "
-                                      "this transaction; ROLLBACK", vt->name);
-  }
+  if (rc && txn_undo_to(vt, nlog, nseq))
+    t->broken = sqlite3_mprintf("lance: %s: out of memory undoing a failed statement of this "
+                                "transaction; ROLLBACK", vt->name);
   return rc;
 }
 
 /* ---- Commit ------------------------------------------------------------------------------- */
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
+/* Closed new fragments to rewrite: those with dead rows, and the small
+** ones when there are two or more (reads between writes close files early). */
+static int pick_rewrite(vtab_txn *t, uint8_t *pick) {
+  int small = 0, n = 0;
+  for (int k = 0; k < t->nfrags; k++) small += t->frags[k].rows < TXN_FILE_ROWS;
+  for (int k = 0; k < t->nfrags; k++) {
+    const txn_frag *f = &t->frags[k];
+    int dead = 0;
+    for (uint64_t o = 0; o < f->rows && !dead; o++) dead = txn_is_dead(t, f->first_seq + o);
+    pick[k] = dead || (small > 1 && f->rows < TXN_FILE_ROWS);
+    n += pick[k];
+  }
+  return n;
 }
 
-static int publish(lvtab *vt) {
+/* Rewrite the picked fragments (read through the view) into r. */
+static int rewrite_frags(lvtab *vt, const uint8_t *pick, lf_rewrite *r) {
   vtab_txn *t = vt->txn;
-  lf_new_fragment *nf = calloc((size_t)t->nfrags + 1, sizeof *nf);
-  lf_frag_delete *fd = calloc((size_t)t->ndels + 1, sizeof *fd);
-  if (!nf || !fd) {
-    free(nf);
-    free(fd);
-    return SQLITE_NOMEM;
+  lf_dataset *view;
+  lf_error e = {0};
+  uint32_t *ids = malloc(((size_t)t->nfrags + 1) * sizeof *ids);
+  size_t n = 0;
+  if (!ids) return SQLITE_NOMEM;
+  for (int k = 0; k < t->nfrags; k++)
+    if (pick[k]) ids[n++] = (uint32_t)(t->first_fid + (uint64_t)k);
+  int rc = vtab_txn_view(vt, &view, &e);
+  if (!rc) rc = lf_rewrite_fragments(view, vt->store, ids, n, TXN_FILE_ROWS, t->major, t->minor, r, &e);
+  free(ids);
+  return rc ? vtab_lf_error(vt, &e) : SQLITE_OK;
+}
+
+/* The new fragments to commit: the kept ones, then the rewritten ones;
+** stable ids past base_next become fresh (ids[] holds copies to free). */
+static int new_frag_list(vtab_txn *t, const uint8_t *pick, lf_rewrite *r,
+                         lf_new_fragment *nf, uint64_t **ids, int *n) {
+  *n = 0;
+  for (int k = 0; k <= t->nfrags + r->n; k++) ids[k] = NULL;
+  for (int k = 0; k < t->nfrags + r->n; k++) {
+    int kept = k < t->nfrags;
+    if (kept && pick[k]) continue;
+    lf_new_fragment *f = &nf[*n];
+    *f = kept ? (lf_new_fragment){1, &t->frags[k].df, t->frags[k].rows, NULL}
+              : r->frags[k - t->nfrags];
+    const uint64_t *src = kept ? t->frags[k].ids : f->row_ids;
+    if (t->stable && src) {
+      if (!(ids[*n] = malloc(f->physical_rows * sizeof **ids))) return SQLITE_NOMEM;
+      for (uint64_t i = 0; i < f->physical_rows; i++)
+        ids[*n][i] = src[i] >= t->base_next ? LF_FRESH_ROW_ID : src[i];
+    }
+    f->row_ids = ids[*n];
+    (*n)++;
   }
-  for (int i = 0; i < t->nfrags; i++) {
-    nf[i].n_files = 1;
-    nf[i].files = &t->frags[i].df;
-    nf[i].physical_rows = t->frags[i].rows;
-    nf[i].row_ids = t->frags[i].ids;
-  }
-  for (int i = 0; i < t->ndels; i++) {
-    qsort(t->dels[i].off, t->dels[i].n, sizeof *t->dels[i].off, cmp_u32);
-    fd[i].fragment_id = t->dels[i].frag;
-    fd[i].offsets = t->dels[i].off;
-    fd[i].n = t->dels[i].n;
-  }
+  return SQLITE_OK;
+}
+
+static int publish(lvtab *vt, const lf_new_fragment *nf, int n_new) {
+  vtab_txn *t = vt->txn;
+  lf_view_del *vd = NULL;
+  uint32_t *offs = NULL;
+  int nd = 0, rc = txn_sorted_dels(t, &vd, &nd, &offs);
+  lf_frag_delete *fd = calloc((size_t)nd + 1, sizeof *fd);
+  if (rc || !fd) rc = SQLITE_NOMEM;
+  for (int i = 0; !rc && i < nd; i++)
+    fd[i] = (lf_frag_delete){lf_dataset_fragment(t->base, vd[i].frag)->id, vd[i].offsets, vd[i].n};
   lf_commit_req req = {0};
   req.kind = LF_COMMIT_WRITE;
-  req.n_new = t->nfrags;
+  req.n_new = n_new;
   req.new_frags = nf;
-  req.n_del = t->ndels;
+  req.n_del = nd;
   req.dels = fd;
   uint64_t version = 0;
   lf_error e = {0};
-  int rc = lf_commit(vt->store, vt->args.path, lf_dataset_manifest(t->base), &req, &version, &e);
-  free(nf);
+  if (!rc && (n_new || nd)) {
+    if (lf_commit(vt->store, vt->args.path, lf_dataset_manifest(t->base), &req, &version, &e))
+      rc = vtab_lf_error(vt, &e);
+    else t->published = 1;
+  }
+  free(vd);
+  free(offs);
   free(fd);
-  if (rc) return vtab_lf_error(vt, &e);
-  t->published = 1;
-  return SQLITE_OK;
+  return rc;
 }
 
 int vtab_write_sync(lvtab *vt) {
   vtab_txn *t = vt->txn;
   if (!t) return SQLITE_OK;
-  if (t->failed) return vtab_error(vt, "%s", t->failed);
-  if (!t->nrows && !t->w && !t->nfrags && !t->ndels) return SQLITE_OK; /* nothing changed */
-  int rc = spill(vt);
-  if (!rc) rc = close_file(vt);
-  if (!rc) rc = publish(vt);
+  if (t->broken) return vtab_error(vt, "%s", t->broken);
+  if (!t->nlog && !t->nseq) return SQLITE_OK; /* nothing changed */
+  lf_error e = {0};
+  if (txn_spill(vt, &e) || txn_close_file(vt, &e)) return vtab_lf_error(vt, &e);
+  uint8_t *pick = calloc((size_t)t->nfrags + 1, 1);
+  lf_rewrite r = {0};
+  if (!pick) return SQLITE_NOMEM;
+  int rc = pick_rewrite(t, pick) ? rewrite_frags(vt, pick, &r) : SQLITE_OK;
+  lf_new_fragment *nf = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *nf);
+  uint64_t **ids = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *ids);
+  int n_new = 0;
+  if (!rc && (!nf || !ids)) rc = SQLITE_NOMEM;
+  if (!rc) rc = new_frag_list(t, pick, &r, nf, ids, &n_new);
+  if (!rc) rc = publish(vt, nf, n_new);
+  for (int k = 0; ids && k < t->nfrags + r.n; k++) free(ids[k]);
+  free(ids);
+  free(nf);
+  /* the rewritten-away files go when committed; the new ones when not */
+  for (int k = 0; !rc && k < t->nfrags; k++)
+    if (pick[k]) txn_drop_file(vt, &t->frags[k].df);
+  lf_rewrite_reset(&r, vt->store, vt->args.path, rc != SQLITE_OK);
+  free(pick);
   return rc;
 }
 
@@ -421,12 +315,15 @@ int vtab_create_dataset(lvtab *vt, char **err) {
 }
 
 int vtab_write_commit(lvtab *vt) {
-  txn_free(vt->store, vt->args.path, vt->txn, 0);
+  vt->latest_in_txn = 0; /* the next read looks for the newest version again */
+  /* nothing published (every change undone): its files are nobody's */
+  txn_free_state(vt->store, vt->args.path, vt->txn, vt->txn && !vt->txn->published);
   vt->txn = NULL;
   return SQLITE_OK;
 }
 
 int vtab_write_rollback(lvtab *vt) {
+  vt->latest_in_txn = 0;
   vtab_write_free(vt);
   return SQLITE_OK;
 }

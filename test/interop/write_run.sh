@@ -1,7 +1,11 @@
 #!/bin/sh
 # Interop tests of WRITES: datasets written through the extension are read by LanceDB
 # (write_copy.mjs: every dataset of run.sh's suite copied with INSERT ... SELECT;
-# write_hist.mjs: histories where LanceDB and the extension take turns), and
+# write_hist.mjs: histories where LanceDB and the extension take turns;
+# merge_check.mjs: lance_merge_insert vs LanceDB's mergeInsert on the same data;
+# compact_check.mjs: lance_compact read and searched by LanceDB, LanceDB's compaction
+# read and searched here; cleanup_check.mjs: lance_cleanup vs LanceDB's, both ways, and
+# under a concurrent writer and reader), and
 # write_stress.py: concurrent writers (two extension processes and LanceDB) and
 # SIGKILLed transactions.  Needs the datasets run.sh made in out/.
 #   test/interop/write_run.sh [PATH/TO/lance.so]     (default: build/lance.so)
@@ -23,6 +27,9 @@ export LANCE_SQLITE_PRELOAD="$preload"
 rc=0
 node write_copy.mjs out "$so" || rc=1
 node write_hist.mjs out "$so" || rc=1
+node merge_check.mjs out "$so" || rc=1
+node compact_check.mjs out "$so" || rc=1
+node cleanup_check.mjs out "$so" || rc=1
 if [ -n "$preload" ]; then
 	LD_PRELOAD="$preload" /usr/bin/python3 write_stress.py out "$so" || rc=1
 else

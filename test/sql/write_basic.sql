@@ -1,7 +1,7 @@
 -- Writes through the lance table: CREATE with schema=, INSERT / UPDATE / DELETE,
 -- one version per transaction, ROLLBACK, time travel, tags and restore, and the
 -- errors (wrong types, NOT NULL, read-only pinned tables, a failed statement
--- inside a transaction, a row changed twice).
+-- inside a transaction undone alone, a row changed twice).
 .system rm -rf build/sqlw && mkdir -p build/sqlw
 CREATE VIRTUAL TABLE t USING lance('build/sqlw/t.lance', schema='id INT64 NOT NULL, name TEXT, score FLOAT32, emb FLOAT32[3], tags TEXT[], meta STRUCT(a INT32, b TEXT), d DATE, ts TIMESTAMP, big UINT64, h FLOAT16, ok BOOLEAN');
 SELECT count(*) FROM t;
@@ -36,18 +36,20 @@ INSERT INTO t(id, big) VALUES (5, -1);
 INSERT INTO t(id, ok) VALUES (5, 2);
 INSERT INTO t(rowid, id) VALUES (77, 5);
 SELECT count(*), max(_version) FROM t;
--- a failed statement inside a transaction: COMMIT is refused, ROLLBACK discards
+-- a failed statement inside a transaction is undone alone (as in SQLite): a
+-- multi-row INSERT failing at its second row leaves nothing, the rest goes on
 BEGIN;
 INSERT INTO t(id) VALUES (7);
-INSERT INTO t(id) VALUES (NULL);
-INSERT INTO t(id) VALUES (8);
-COMMIT;
+INSERT INTO t(id) VALUES (8), (NULL);
+INSERT INTO t(id) VALUES (9);
+SELECT group_concat(id) FROM (SELECT id FROM t ORDER BY id);
 ROLLBACK;
 SELECT count(*), max(_version) FROM t;
--- one row changed twice in a transaction
+-- one row changed twice in a transaction, each statement seeing the last
 BEGIN;
 UPDATE t SET name = 'z' WHERE id = 1;
-UPDATE t SET name = 'y' WHERE id = 1;
+UPDATE t SET name = name || 'y' WHERE id = 1;
+SELECT id, name FROM t WHERE id = 1;
 ROLLBACK;
 -- time travel over the versions written here
 SELECT _version, count(*) FROM t(2);

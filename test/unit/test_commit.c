@@ -140,7 +140,7 @@ static void test_manifest_roundtrip(void **state) {
   lf_dataset *ds = open_ds("hist.lance", 5); /* fragments with deletion files */
   const lf_manifest *m = lf_dataset_manifest(ds);
   lf_txn_enc t = {4, "u-1", LF_TXN_UPDATE, m->fragments, m->fragments, 1, 2,
-                  (const uint64_t[]){7, 9}, 2, NULL, 0, 0, NULL, 0};
+                  (const uint64_t[]){7, 9}, 2, NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL, NULL};
   lf_buf txn = {0}, out = {0};
   assert_int_equal(lf_transaction_encode(&t, &txn), LF_OK);
   const uint8_t *msg = m->raw + lf_le64(m->raw + m->raw_len - 16) + 4;
