@@ -139,9 +139,10 @@ static int index_search(lvtab *vt, lcursor *c, const lf_field *f, knn_query *kq,
   vtab_search *s = &c->search;
   lf_scan *fs = NULL;
   int *projf = NULL;
+  if (!vt->ann && !(vt->ann = ann_cache_new())) return lf_err(e, LF_NOMEM, "out of memory");
   int rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nfilters), &fs, &projf, e);
   search_ctx xf = {c, projf}, xv = {c, proj1};
-  ann_env env = {.ds = c->ds, .store = vt->store, .vfield = f, .metric = s->metric,
+  ann_env env = {.cache = vt->ann, .ds = c->ds, .store = vt->store, .vfield = f, .metric = s->metric,
                  .opts = &s->opts, .filter_scan = fs, .vec_scan = vs, .vcol = proj1[vcol],
                  .select = c->nfilters ? search_select : NULL, .select_ctx = &xf,
                  .select_vec = c->nfilters ? search_select : NULL, .select_vec_ctx = &xv};

@@ -58,6 +58,7 @@ typedef struct lvtab {
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
+  struct ann_cache *ann;    /* vector indexes opened by searches (ext/vec/ann.c), or NULL */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
