@@ -225,7 +225,8 @@ static int parse_option(knn_options *o, int i, const char *v, char **err) {
 
 int knn_options_parse(const char *z, knn_options *o, char **err) {
   memset(o, 0, sizeof *o);
-  o->threads = 1;
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  o->threads = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : (int)ncpu;
   o->lo = -INFINITY;
   o->hi = INFINITY;
   while (z && *z) {
@@ -259,6 +260,11 @@ int knn_options_check_metric(const knn_options *o, const char *metric, char **er
     return SQLITE_OK;
   *err = sqlite3_mprintf("_metric = '%s' and _options metric=%s disagree", metric, o->metric);
   return SQLITE_ERROR;
+}
+
+int knn_threads(const knn_options *o, uint64_t rows) {
+  if (o->seen & (1u << O_THREADS)) return o->threads;
+  return rows < KNN_MIN_ROWS_THREADED ? 1 : o->threads;
 }
 
 void knn_query_options(knn_query *kq, const knn_options *o) {
