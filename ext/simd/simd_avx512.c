@@ -15,10 +15,11 @@
 ** multiplied and summed pairwise into int32 lanes by vpdpwssd (VNNI); a
 ** step adds at most 2*255^2 to a lane, so flushing to int64 every 8192
 ** steps keeps lanes below 2^31: exact, as the reference.
-** PQ scans: 16 rows per step; 8-bit codes gather their table entries
-** (vgatherdps), 4-bit codes look up a sub-vector's 16 entries held in one
-** register (vpermps).  Sums in sub-vector order, no FMA: the reference's
-** bits.  No kernel allocates.
+** PQ scans: 4-bit codes, 16 rows per step, look up a sub-vector's 16
+** entries held in one register (vpermps); 8-bit codes use the AVX2 variant's
+** scan.  Sums in
+** sub-vector order, no FMA: the reference's bits.  Distance tables from a
+** transposed codebook: 16 codes per step.  No kernel allocates.
 */
 #include "simd/simd_int.h"
 
@@ -234,20 +235,6 @@ const simd_kernel simd_avx512_kernels[SIMD_METRIC_COUNT][SIMD_ELEM_COUNT] = {
 };
 
 /* ---- PQ table scans ------------------------------------------------------- */
-AVX512 static void pq8(const float *table, const uint8_t *codes, size_t stride, size_t m,
-                       size_t n, float *out) {
-  size_t r = 0;
-  for (; r + 16 <= n; r += 16) {
-    __m512 d = _mm512_setzero_ps();
-    for (size_t j = 0; j < m; j++) {
-      __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(codes + j * stride + r));
-      d = _mm512_add_ps(d, _mm512_i32gather_ps(_mm512_cvtepu8_epi32(c), table + j * 256, 4));
-    }
-    _mm512_storeu_ps(out + r, d);
-  }
-  if (r < n) simd_avx2_pq.pq8(table, codes + r, stride, m, n - r, out + r);
-}
-
 AVX512 static void pq4(const float *table, const uint8_t *codes, size_t stride, size_t m,
                        size_t n, float *out) {
   const __m512i low = _mm512_set1_epi32(15);
@@ -278,6 +265,11 @@ AVX512 static void pq_table(const float *q, const float *cbt, size_t sub, size_t
     _mm512_storeu_ps(out + c, dot ? _mm512_sub_ps(_mm512_set1_ps(1.0f), s) : s);
   }
   simd__pq_table_from(q, cbt, sub, ncode, dot, c, out);
+}
+/* 8-bit scans: the AVX2 variant's (plain loads beat vgatherdps here too) */
+static void pq8(const float *table, const uint8_t *codes, size_t stride, size_t m, size_t n,
+                float *out) {
+  simd_avx2_pq.pq8(table, codes, stride, m, n, out);
 }
 const simd_pq simd_avx512_pq = {pq8, pq4, pq_table};
 
