@@ -25,6 +25,7 @@ static int elem_of(const lf_field *f, simd_elem *e) {
   switch (f->children[0]->type) {
     case LF_T_FLOAT32: *e = SIMD_F32; return 1;
     case LF_T_FLOAT16: *e = SIMD_F16; return 1;
+    case LF_T_BFLOAT16: *e = SIMD_BF16; return 1;
     case LF_T_FLOAT64: *e = SIMD_F64; return 1;
     case LF_T_INT8: *e = SIMD_I8; return 1;
     case LF_T_UINT8: *e = SIMD_U8; return 1;
@@ -142,6 +143,7 @@ int knn_query_init(knn_query *kq, const lf_field *f, sqlite3_value *q, const cha
       case SIMD_F32: { float x = (float)v[i]; memcpy(q8 + 4 * i, &x, 4); break; }
       case SIMD_F64: memcpy(q8 + 8 * i, &v[i], 8); break;
       case SIMD_F16: { uint16_t h = simd_f32_to_f16((float)v[i]); memcpy(q8 + 2 * i, &h, 2); break; }
+      case SIMD_BF16: { uint16_t h = simd_f32_to_bf16((float)v[i]); memcpy(q8 + 2 * i, &h, 2); break; }
       case SIMD_I8: q8[i] = (uint8_t)(int8_t)v[i]; break;
       default: q8[i] = (uint8_t)v[i]; break;
     }
