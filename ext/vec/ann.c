@@ -236,29 +236,25 @@ static int part_mask(const allow *a, const lf_vpart *p, uint8_t **buf, ann_mask 
 
 /* ---- Partitions ----------------------------------------------------------------------- */
 
-typedef struct pdist {
-  float d;
-  uint32_t p;
-} pdist;
-
-static int cmp_pdist(const void *a, const void *b) {
-  const pdist *x = a, *y = b;
-  if (x->d != y->d) return x->d < y->d ? -1 : 1;
-  return x->p < y->p ? -1 : x->p > y->p;
-}
-
-/* The probed partitions, nearest first. */
-static pdist *probe_order(const lf_vindex *v, const float *q) {
-  pdist *pd = malloc((v->nparts + 1) * sizeof *pd);
-  if (!pd) return NULL;
-  const simd_kernel *k = simd_get(v->metric == LF_VM_DOT ? SIMD_DOT : SIMD_L2, SIMD_F32);
-  for (uint32_t p = 0; p < v->nparts; p++) {
-    pd[p].d = k->one(q, v->centroids + (size_t)p * v->dim, v->dim);
-    pd[p].p = p;
-    if (pd[p].d != pd[p].d) pd[p].d = INFINITY;
+/* The np partitions whose centroids lie nearest q, nearest first (ties by
+** partition number; a NaN distance counts as +inf), into out[np]. */
+static int probe_order(const lf_vindex *v, const float *q, uint32_t np, uint32_t *out) {
+  float *d = malloc((v->nparts + 1) * sizeof *d);
+  simd_topk_item *it = malloc((np + 1) * sizeof *it);
+  if (!d || !it) {
+    free(d);
+    free(it);
+    return LF_NOMEM;
   }
-  qsort(pd, v->nparts, sizeof *pd, cmp_pdist);
-  return pd;
+  simd_get(v->metric == LF_VM_DOT ? SIMD_DOT : SIMD_L2, SIMD_F32)->many(q, v->centroids, v->dim, v->nparts, d);
+  simd_topk tk;
+  simd_topk_init(&tk, it, np);
+  for (uint32_t p = 0; p < v->nparts; p++) simd_topk_push(&tk, d[p] == d[p] ? d[p] : INFINITY, p);
+  size_t n = simd_topk_finish(&tk);
+  for (size_t i = 0; i < n; i++) out[i] = (uint32_t)it[i].rowid;
+  free(d);
+  free(it);
+  return LF_OK;
 }
 
 /* The k' index candidates of the probed partitions into tk. */
@@ -269,16 +265,16 @@ static int search_parts(const ann_env *env, ann_entry *ent, int live, const floa
   uint32_t np = o->nprobes > 0 ? (uint32_t)(o->nprobes < (long)v->nparts ? o->nprobes : v->nparts)
                                : (v->nparts < ANN_DEFAULT_NPROBES ? v->nparts : ANN_DEFAULT_NPROBES);
   size_t ef = o->ef > 0 ? (size_t)o->ef : kk + kk / 2;
-  pdist *pd = probe_order(v, q);
+  uint32_t *pd = malloc((np + 1) * sizeof *pd);
   uint8_t *buf = NULL;
-  int rc = pd ? cache_parts(ent, err) : lf_err(err, LF_NOMEM, "out of memory");
+  int rc = pd && !probe_order(v, q, np, pd) ? cache_parts(ent, err) : lf_err(err, LF_NOMEM, "out of memory");
   for (uint32_t i = 0; !rc && i < np; i++) {
     const lf_vpart *part;
     ann_calc c;
     ann_mask m, *mp = NULL;
-    part = &ent->parts[pd[i].p];
+    part = &ent->parts[pd[i]];
     rc = a->ids || a->scanned || !live ? part_mask(a, part, &buf, &m, &mp, err) : LF_OK;
-    if (!rc && ann_calc_init(&c, v, part, pd[i].p, q, ent->cbt)) rc = lf_err(err, LF_NOMEM, "out of memory");
+    if (!rc && ann_calc_init(&c, v, part, pd[i], q, ent->cbt)) rc = lf_err(err, LF_NOMEM, "out of memory");
     if (!rc && ann_search_part(&c, mp, kk, ef, tk)) rc = lf_err(err, LF_NOMEM, "out of memory");
     ann_calc_reset(&c);
   }
