@@ -242,29 +242,8 @@ AVX2 static float ham_bin(const void *pa, const void *pb, size_t n) {
 }
 
 /* ---- void* entry points, many(), tables ---------------------------------- */
-#define MANY(name, T)                                                           \
-  AVX2 static void name##_many(const void *q, const void *base, size_t dim,     \
-                               size_t n, float *out) {                          \
-    const T *b = base;                                                          \
-    for (size_t j = 0; j < n; j++) out[j] = name(q, b + j * dim, dim);          \
-  }
-
-/* cosine for one element type from its sums (S = sum type). */
-#define COS_ENTRY(sfx, T, S, FIN)                                               \
-  AVX2 static float cos_##sfx(const void *a, const void *b, size_t n) {         \
-    S yy, xx = ips_##sfx(a, a, n);                                              \
-    S xy = xyyy_##sfx(a, b, n, &yy);                                            \
-    return FIN(xy, xx, yy);                                                     \
-  }                                                                             \
-  AVX2 static void cos_##sfx##_many(const void *q, const void *base, size_t dim, \
-                                    size_t n, float *out) {                     \
-    const T *b = base;                                                          \
-    S yy, xx = ips_##sfx(q, q, dim);                                            \
-    for (size_t j = 0; j < n; j++) {                                            \
-      S xy = xyyy_##sfx(q, b + j * dim, dim, &yy);                              \
-      out[j] = FIN(xy, xx, yy);                                                 \
-    }                                                                           \
-  }
+#define MANY(name, T) SIMD_VMANY(AVX2, name, T)
+#define COS_ENTRY(sfx, T, S, FIN) SIMD_VCOS(AVX2, sfx, T, S, FIN)
 
 /* Entry points for one element type from its sums (S = sum type). */
 #define ENTRY(sfx, T, S, FIN)                                                   \

@@ -147,29 +147,8 @@ static float icos(int64_t xy, int64_t xx, int64_t yy) {
 }
 
 /* ---- entry points and tables ---------------------------------------------- */
-#define MANY(name, T)                                                           \
-  AVX512 static void name##_many(const void *q, const void *base, size_t dim,   \
-                                 size_t n, float *out) {                        \
-    const T *b = base;                                                          \
-    for (size_t j = 0; j < n; j++) out[j] = name(q, b + j * dim, dim);          \
-  }
-
-/* cosine for one element type from its sums (S = sum type) */
-#define COS_ENTRY(sfx, T, S, FIN)                                               \
-  AVX512 static float cos_##sfx(const void *a, const void *b, size_t n) {       \
-    S yy, xx = ips_##sfx(a, a, n);                                              \
-    S xy = xyyy_##sfx(a, b, n, &yy);                                            \
-    return FIN(xy, xx, yy);                                                     \
-  }                                                                             \
-  AVX512 static void cos_##sfx##_many(const void *q, const void *base, size_t dim, \
-                                      size_t n, float *out) {                   \
-    const T *b = base;                                                          \
-    S yy, xx = ips_##sfx(q, q, dim);                                            \
-    for (size_t j = 0; j < n; j++) {                                            \
-      S xy = xyyy_##sfx(q, b + j * dim, dim, &yy);                              \
-      out[j] = FIN(xy, xx, yy);                                                 \
-    }                                                                           \
-  }
+#define MANY(name, T) SIMD_VMANY(AVX512, name, T)
+#define COS_ENTRY(sfx, T, S, FIN) SIMD_VCOS(AVX512, sfx, T, S, FIN)
 
 /* l2, ip, dot, cosine for one element type from its sums (S = sum type) */
 #define ENTRY(sfx, T, S, FIN)                                                   \

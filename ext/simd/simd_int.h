@@ -94,6 +94,32 @@ static inline void simd__pq_table_from(const float *q, const float *cbt, size_t 
 /* bfloat16 -> binary32: exact (NaN keeps its bits, hence stays NaN). */
 static inline float simd__bf2f(uint16_t h) { return simd__bits_f32((uint32_t)h << 16); }
 
+/* Shared by the vector variants (ATTR: their target attribute).
+** SIMD_VMANY: name_many() applies name() to each of n vectors.
+** SIMD_VCOS: cos_sfx and cos_sfx_many from the sums ips_sfx (x.x) and
+** xyyy_sfx (x.y and y.y in one pass); S is the sum type, FIN the finish. */
+#define SIMD_VMANY(ATTR, name, T)                                               \
+  ATTR static void name##_many(const void *q, const void *base, size_t dim,     \
+                               size_t n, float *out) {                          \
+    const T *b = base;                                                          \
+    for (size_t j = 0; j < n; j++) out[j] = name(q, b + j * dim, dim);          \
+  }
+#define SIMD_VCOS(ATTR, sfx, T, S, FIN)                                         \
+  ATTR static float cos_##sfx(const void *a, const void *b, size_t n) {         \
+    S yy, xx = ips_##sfx(a, a, n);                                              \
+    S xy = xyyy_##sfx(a, b, n, &yy);                                            \
+    return FIN(xy, xx, yy);                                                     \
+  }                                                                             \
+  ATTR static void cos_##sfx##_many(const void *q, const void *base, size_t dim, \
+                                    size_t n, float *out) {                     \
+    const T *b = base;                                                          \
+    S yy, xx = ips_##sfx(q, q, dim);                                            \
+    for (size_t j = 0; j < n; j++) {                                            \
+      S xy = xyyy_##sfx(q, b + j * dim, dim, &yy);                              \
+      out[j] = FIN(xy, xx, yy);                                                 \
+    }                                                                           \
+  }
+
 /* The (metric, element) table of one variant, from its functions named
 ** <metric>_<elem> and <metric>_<elem>_many (and ham_bin for hamming). */
 #define SIMD_ROW(name)                                                          \
