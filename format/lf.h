@@ -22,7 +22,8 @@ typedef enum lf_type {
   LF_T_DECIMAL128, LF_T_DECIMAL256,
   LF_T_UTF8, LF_T_LARGE_UTF8, LF_T_BINARY, LF_T_LARGE_BINARY, LF_T_FIXED_BINARY,
   LF_T_DATE32, LF_T_DATE64, LF_T_TIME32, LF_T_TIME64, LF_T_TIMESTAMP, LF_T_DURATION,
-  LF_T_STRUCT, LF_T_LIST, LF_T_LARGE_LIST, LF_T_FIXED_LIST
+  LF_T_STRUCT, LF_T_LIST, LF_T_LARGE_LIST, LF_T_FIXED_LIST,
+  LF_T_BFLOAT16  /* logical type "lance.bfloat16" (Arrow extension on fixed_size_binary(2)) */
 } lf_type;
 
 enum { LF_UNIT_S = 0, LF_UNIT_MS = 1, LF_UNIT_US = 2, LF_UNIT_NS = 3 };
@@ -136,6 +137,7 @@ void lf_fmt_double(double v, char *buf, size_t cap);
 /* Fewest digits that read back as the same float32, laid out as above. */
 void lf_fmt_float(float v, char *buf, size_t cap);
 double lf_half_to_double(uint16_t h);
+double lf_bf16_to_double(uint16_t h); /* exact: the bits are a float32's top half */
 int64_t lf_floordiv(int64_t a, int64_t b);
 void lf_fmt_date(int64_t days, char *buf, size_t cap);                 /* YYYY-MM-DD */
 /* YYYY-MM-DD<sep>HH:MM:SS[.f] in UTC (0/3/6/9 digits by unit) + suffix. */
@@ -149,6 +151,8 @@ int lf_parse_date(const char *s, int64_t *days);
 int lf_parse_timestamp(const char *s, int unit, int64_t *out);
 int lf_parse_decimal128(const char *s, int precision, int scale, uint8_t out[16]);
 uint16_t lf_double_to_half(double v); /* round to nearest even, as F16C */
+/* v rounded to float32, then to bfloat16 (nearest even); NaN stays NaN */
+uint16_t lf_double_to_bf16(double v);
 
 /* ---- Files --------------------------------------------------------------- */
 

@@ -24,7 +24,7 @@ static const struct { const char *name; lf_type t; } simple_types[] = {
   {"large_binary", LF_T_LARGE_BINARY}, {"json", LF_T_LARGE_BINARY},
   {"date32:day", LF_T_DATE32}, {"date64:ms", LF_T_DATE64}, {"struct", LF_T_STRUCT},
   {"list", LF_T_LIST}, {"list.struct", LF_T_LIST}, {"large_list", LF_T_LARGE_LIST},
-  {"large_list.struct", LF_T_LARGE_LIST},
+  {"large_list.struct", LF_T_LARGE_LIST}, {"lance.bfloat16", LF_T_BFLOAT16},
 };
 
 const char *lf_type_name(lf_type t) {
@@ -33,7 +33,7 @@ const char *lf_type_name(lf_type t) {
     "uint64", "float16", "float32", "float64", "decimal128", "decimal256", "utf8",
     "large_utf8", "binary", "large_binary", "fixed_size_binary", "date32", "date64",
     "time32", "time64", "timestamp", "duration", "struct", "list", "large_list",
-    "fixed_size_list"};
+    "fixed_size_list", "bfloat16"};
   return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
@@ -44,7 +44,7 @@ int lf_type_is_varwidth(lf_type t) {
 int lf_type_width(const lf_field *f) {
   switch (f->type) {
     case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: return 1;
-    case LF_T_INT16: case LF_T_UINT16: case LF_T_FLOAT16: return 2;
+    case LF_T_INT16: case LF_T_UINT16: case LF_T_FLOAT16: case LF_T_BFLOAT16: return 2;
     case LF_T_INT32: case LF_T_UINT32: case LF_T_FLOAT32: case LF_T_DATE32: case LF_T_TIME32:
       return 4;
     case LF_T_INT64: case LF_T_UINT64: case LF_T_FLOAT64: case LF_T_DATE64: case LF_T_TIME64:
@@ -287,9 +287,6 @@ static int resolve_type(lf_schema *s, lf_field *fl, lf_error *err) {
       return rc;
     }
     if ((rc = add_child(fl, c, err))) return rc;
-    if (!strcmp(c->logical_type, "lance.bfloat16"))
-      return lf_err(err, LF_UNSUPPORTED, "field '%s': bfloat16 vectors are not supported yet",
-                    fl->name);
     return resolve_type(s, c, err);
   }
   if (parse_type(fl, lt))
@@ -301,6 +298,15 @@ static int meta_is(const lf_field *fl, const char *key, const char *val) {
   size_t n;
   const char *v = lf_field_meta(fl, key, &n);
   return v && n == strlen(val) && !memcmp(v, val, n);
+}
+
+/* LanceDB writes a bfloat16 scalar as fixed_size_binary:2 with the Arrow
+** extension name in the field metadata (inside vectors the item's logical
+** type itself is "lance.bfloat16"). */
+static void mark_bf16(lf_field *fl) {
+  if (fl->type == LF_T_FIXED_BINARY && fl->fixed_size == 2 &&
+      meta_is(fl, "ARROW:extension:name", "lance.bfloat16"))
+    fl->type = LF_T_BFLOAT16;
 }
 
 static void mark_blob(lf_field *fl) {
@@ -446,6 +452,7 @@ int lf_schema_parse_fields(lf_schema *s, const uint8_t *d, size_t n, lf_error *e
   for (int i = 0; i < n_parsed; i++) {
     mark_blob(s->all[i]);
     if ((rc = resolve_type(s, s->all[i], err))) return rc;
+    mark_bf16(s->all[i]);
     if ((rc = make_blob_desc(s->all[i], err))) return rc;
   }
   for (int i = 0; i < n_parsed; i++) {

@@ -89,6 +89,13 @@ double lf_half_to_double(uint16_t h) {
   return (h & 0x8000) ? -v : v;
 }
 
+double lf_bf16_to_double(uint16_t h) {
+  uint32_t b = (uint32_t)h << 16;
+  float f;
+  memcpy(&f, &b, sizeof f);
+  return f;
+}
+
 static void civil(int64_t days, int64_t *y, int *m, int *d) {
   days += 719468;
   int64_t era = (days >= 0 ? days : days - 146096) / 146097;
@@ -261,6 +268,15 @@ int lf_parse_decimal128(const char *s, int precision, int scale, uint8_t out[16]
   if (neg) v = ~v + 1;
   for (int i = 0; i < 16; i++) out[i] = (uint8_t)(v >> (8 * i));
   return 0;
+}
+
+uint16_t lf_double_to_bf16(double v) {
+  float f = (float)v;
+  uint32_t x;
+  memcpy(&x, &f, sizeof x);
+  if ((x & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((x >> 16) | 0x40u);
+  x += 0x7fffu + ((x >> 16) & 1u);
+  return (uint16_t)(x >> 16);
 }
 
 uint16_t lf_double_to_half(double v) {

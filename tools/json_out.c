@@ -94,6 +94,7 @@ static void put_fixed(FILE *out, const lf_array *a, uint64_t i) {
       memcpy(&s, p, 8); put_int(out, s); return;
     case LF_T_UINT64: memcpy(&u, p, 8); json_uint(out, u); return;
     case LF_T_FLOAT16: { uint16_t h; memcpy(&h, p, 2); put_float(out, lf_half_to_double(h), 1); return; }
+    case LF_T_BFLOAT16: { uint16_t h; memcpy(&h, p, 2); put_float(out, lf_bf16_to_double(h), 1); return; }
     case LF_T_FLOAT32: { float v; memcpy(&v, p, 4); put_float(out, v, 1); return; }
     case LF_T_FLOAT64: { double v; memcpy(&v, p, 8); put_float(out, v, 0); return; }
     case LF_T_DATE32: { int32_t v; memcpy(&v, p, 4); put_date(out, v); return; }

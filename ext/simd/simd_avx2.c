@@ -11,7 +11,8 @@
 ** sequentially with the reference's own per-element terms (simd_int.h); the
 ** accumulators fold as the reference does (s0+s1, then halves) and the tail
 ** sum is added last.  float16 is widened with vcvtph2ps (exact, like
-** simd__h2f).  Integer kernels are exact: int8/uint8 widen to int16, multiply
+** simd__h2f), bfloat16 by a zero-extend and 16-bit shift (exact).  PQ
+** table scans: see their section.  Integer kernels are exact: int8/uint8 widen to int16, multiply
 ** with vpmaddwd into int32 lanes flushed to int64 at least every 8192 steps;
 ** l1 uses vpsadbw (int8 biased by 0x80 first); hamming counts bits with a
 ** nibble lookup (vpshufb) summed by vpsadbw.  No kernel allocates.
@@ -70,6 +71,10 @@ AVX2 static inline __m256d vd_ip(__m256d s, __m256d x, __m256d y) {
 #define LD_F64(p, i) _mm256_loadu_pd((p) + (i))
 #define SL_PLAIN(p, i) ((p)[i])
 #define SL_HALF(p, i) simd__h2f((p)[i])
+#define LD_BF16(p, i)                                                           \
+  _mm256_castsi256_ps(_mm256_slli_epi32(                                        \
+      _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)((p) + (i)))), 16))
+#define SL_BF16(p, i) simd__bf2f((p)[i])
 
 /* name(a, b, n): float sum of ST(a_i, b_i) with vector term VT. */
 #define F32_SUM(name, T, LD, SL, VT, ST)                                        \
@@ -130,6 +135,10 @@ F32_SUM(l2s_f16, uint16_t, LD_F16, SL_HALF, v_l2, simd__l2t)
 F32_SUM(l1s_f16, uint16_t, LD_F16, SL_HALF, v_l1, simd__l1t)
 F32_SUM(ips_f16, uint16_t, LD_F16, SL_HALF, v_ip, simd__ipt)
 F32_XYYY(xyyy_f16, uint16_t, LD_F16, SL_HALF)
+F32_SUM(l2s_bf16, uint16_t, LD_BF16, SL_BF16, v_l2, simd__l2t)
+F32_SUM(l1s_bf16, uint16_t, LD_BF16, SL_BF16, v_l1, simd__l1t)
+F32_SUM(ips_bf16, uint16_t, LD_BF16, SL_BF16, v_ip, simd__ipt)
+F32_XYYY(xyyy_bf16, uint16_t, LD_BF16, SL_BF16)
 F64_SUM(l2s_f64, vd_l2, simd__l2td)
 F64_SUM(l1s_f64, vd_l1, simd__l1td)
 F64_SUM(ips_f64, vd_ip, simd__iptd)
@@ -233,12 +242,8 @@ AVX2 static float ham_bin(const void *pa, const void *pb, size_t n) {
 }
 
 /* ---- void* entry points, many(), tables ---------------------------------- */
-#define MANY(name, T)                                                           \
-  AVX2 static void name##_many(const void *q, const void *base, size_t dim,     \
-                               size_t n, float *out) {                          \
-    const T *b = base;                                                          \
-    for (size_t j = 0; j < n; j++) out[j] = name(q, b + j * dim, dim);          \
-  }
+#define MANY(name, T) SIMD_VMANY(AVX2, name, T)
+#define COS_ENTRY(sfx, T, S, FIN) SIMD_VCOS(AVX2, sfx, T, S, FIN)
 
 /* Entry points for one element type from its sums (S = sum type). */
 #define ENTRY(sfx, T, S, FIN)                                                   \
@@ -254,27 +259,53 @@ AVX2 static float ham_bin(const void *pa, const void *pb, size_t n) {
   AVX2 static float dot_##sfx(const void *a, const void *b, size_t n) {         \
     return 1.0f - (float)ips_##sfx(a, b, n);                                    \
   }                                                                             \
-  AVX2 static float cos_##sfx(const void *a, const void *b, size_t n) {         \
-    S yy, xx = ips_##sfx(a, a, n);                                              \
-    S xy = xyyy_##sfx(a, b, n, &yy);                                            \
-    return FIN(xy, xx, yy);                                                     \
-  }                                                                             \
-  AVX2 static void cos_##sfx##_many(const void *q, const void *base, size_t dim, \
-                                    size_t n, float *out) {                     \
-    const T *b = base;                                                          \
-    S yy, xx = ips_##sfx(q, q, dim);                                            \
-    for (size_t j = 0; j < n; j++) {                                            \
-      S xy = xyyy_##sfx(q, b + j * dim, dim, &yy);                              \
-      out[j] = FIN(xy, xx, yy);                                                 \
-    }                                                                           \
-  }                                                                             \
+  COS_ENTRY(sfx, T, S, FIN)                                                     \
   MANY(l2_##sfx, T)                                                             \
   MANY(l1_##sfx, T)                                                             \
   MANY(ip_##sfx, T)                                                             \
   MANY(dot_##sfx, T)
 
-ENTRY(f32, float, float, simd__cos_finish)
+/* many() for float32 vectors shorter than 16: the reference sums such a
+** vector sequentially (tail only), so 8 vectors go side by side, lane j
+** adding vector j's terms in element order: the reference's bits. */
+#define F32_SHORT_MANY(name, TERM, FIN)                                         \
+  AVX2 static void name##_many(const void *q, const void *base, size_t dim,     \
+                               size_t n, float *out) {                          \
+    const float *a = q, *b = base;                                              \
+    size_t j = 0;                                                               \
+    if (dim < 16) {                                                             \
+      const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), \
+                                             _mm256_set1_epi32((int)dim));      \
+      for (; j + 8 <= n; j += 8) {                                              \
+        __m256 s = _mm256_setzero_ps();                                         \
+        for (size_t i = 0; i < dim; i++) {                                      \
+          __m256 x = _mm256_i32gather_ps(b + j * dim + i, idx, 4);              \
+          s = _mm256_add_ps(s, TERM(_mm256_set1_ps(a[i]), x));                  \
+        }                                                                       \
+        _mm256_storeu_ps(out + j, FIN(s));                                      \
+      }                                                                         \
+    }                                                                           \
+    for (; j < n; j++) out[j] = name(q, b + j * dim, dim);                      \
+  }
+AVX2 static inline __m256 t_l2(__m256 x, __m256 y) {
+  __m256 d = _mm256_sub_ps(x, y);
+  return _mm256_mul_ps(d, d);
+}
+AVX2 static inline __m256 t_ip(__m256 x, __m256 y) { return _mm256_mul_ps(x, y); }
+AVX2 static inline __m256 f_same(__m256 s) { return s; }
+AVX2 static inline __m256 f_dot(__m256 s) { return _mm256_sub_ps(_mm256_set1_ps(1.0f), s); }
+
+AVX2 static float l2_f32(const void *a, const void *b, size_t n) { return l2s_f32(a, b, n); }
+AVX2 static float ip_f32(const void *a, const void *b, size_t n) { return ips_f32(a, b, n); }
+AVX2 static float dot_f32(const void *a, const void *b, size_t n) { return 1.0f - ips_f32(a, b, n); }
+AVX2 static float l1_f32(const void *a, const void *b, size_t n) { return l1s_f32(a, b, n); }
+F32_SHORT_MANY(l2_f32, t_l2, f_same)
+F32_SHORT_MANY(ip_f32, t_ip, f_same)
+F32_SHORT_MANY(dot_f32, t_ip, f_dot)
+MANY(l1_f32, float)
+COS_ENTRY(f32, float, float, simd__cos_finish)
 ENTRY(f16, uint16_t, float, simd__cos_finish)
+ENTRY(bf16, uint16_t, float, simd__cos_finish)
 ENTRY(f64, double, double, simd__cos_finish_d)
 ENTRY(i8, int8_t, int64_t, icos)
 ENTRY(u8, uint8_t, int64_t, icos)
@@ -282,6 +313,73 @@ MANY(ham_bin, unsigned char)
 
 SIMD_KERNEL_TABLE(simd_avx2_kernels);
 
+/* ---- PQ table scans -------------------------------------------------------
+** 8-bit codes: gathers are slower than plain loads on the CPUs measured
+** (Zen 4: 11.6 vs 8.0 ns a row of 16 codes), so 8 rows go side by side in
+** scalar registers: one 8-byte load brings a sub-vector's codes of the 8
+** rows, and 8 independent sums hide the add latency.  4-bit codes: a
+** sub-vector's 16 entries sit in two registers, looked up with vpermps and
+** blended on bit 3.  Each row still sums in sub-vector order from 0. */
+static void pq8(const float *table, const uint8_t *codes, size_t stride, size_t m, size_t n,
+                float *out) {
+  size_t r = 0;
+  for (; r + 8 <= n; r += 8) {
+    float d[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (size_t j = 0; j < m; j++) {
+      uint64_t c;
+      memcpy(&c, codes + j * stride + r, 8);
+      const float *t = table + j * 256;
+      d[0] += t[c & 255], d[1] += t[(c >> 8) & 255], d[2] += t[(c >> 16) & 255];
+      d[3] += t[(c >> 24) & 255], d[4] += t[(c >> 32) & 255], d[5] += t[(c >> 40) & 255];
+      d[6] += t[(c >> 48) & 255], d[7] += t[c >> 56];
+    }
+    memcpy(out + r, d, sizeof d);
+  }
+  if (r < n) simd_scalar_pq.pq8(table, codes + r, stride, m, n - r, out + r);
+}
+
+AVX2 static inline __m256 lookup16(const float *t, __m256i idx) {
+  __m256 lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), idx);
+  __m256 hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(t + 8), idx);
+  __m256 use_hi = _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)); /* bit 3 to the sign */
+  return _mm256_blendv_ps(lo, hi, use_hi);
+}
+
+AVX2 static void pq4(const float *table, const uint8_t *codes, size_t stride, size_t m,
+                     size_t n, float *out) {
+  const __m256i low = _mm256_set1_epi32(15);
+  size_t r = 0;
+  for (; r + 8 <= n; r += 8) {
+    __m256 d = _mm256_setzero_ps();
+    for (size_t j = 0; j < m / 2; j++) {
+      __m128i c = _mm_loadl_epi64((const __m128i *)(const void *)(codes + j * stride + r));
+      __m256i b = _mm256_cvtepu8_epi32(c);
+      __m256 lo = lookup16(table + 2 * j * 16, _mm256_and_si256(b, low));
+      __m256 hi = lookup16(table + (2 * j + 1) * 16, _mm256_srli_epi32(b, 4));
+      d = _mm256_add_ps(d, _mm256_add_ps(lo, hi));
+    }
+    _mm256_storeu_ps(out + r, d);
+  }
+  if (r < n) simd_scalar_pq.pq4(table, codes + r, stride, m, n - r, out + r);
+}
+
+/* 8 codes per step, each lane summing its code's terms in d order */
+AVX2 static void pq_table(const float *q, const float *cbt, size_t sub, size_t ncode, int dot,
+                          float *out) {
+  size_t c = 0;
+  for (; c + 8 <= ncode; c += 8) {
+    __m256 s = _mm256_setzero_ps();
+    for (size_t d = 0; d < sub; d++) {
+      __m256 x = _mm256_set1_ps(q[d]), y = _mm256_loadu_ps(cbt + d * ncode + c);
+      s = _mm256_add_ps(s, dot ? _mm256_mul_ps(x, y) : t_l2(x, y));
+    }
+    _mm256_storeu_ps(out + c, dot ? _mm256_sub_ps(_mm256_set1_ps(1.0f), s) : s);
+  }
+  simd__pq_table_from(q, cbt, sub, ncode, dot, c, out);
+}
+const simd_pq simd_avx2_pq = {pq8, pq4, pq_table};
+
 #else /* not x86-64: no AVX2 variant */
 const simd_kernel simd_avx2_kernels[SIMD_METRIC_COUNT][SIMD_ELEM_COUNT];
+const simd_pq simd_avx2_pq;
 #endif

@@ -93,9 +93,11 @@
 
 #define LD_PLAIN(p, i) ((p)[i])
 #define LD_HALF(p, i) simd__h2f((p)[i])
+#define LD_BF16(p, i) simd__bf2f((p)[i])
 
 FLOAT_KERNELS(f32, float, float, 16, LD_PLAIN, , simd__cos_finish)
 FLOAT_KERNELS(f16, uint16_t, float, 16, LD_HALF, , simd__cos_finish)
+FLOAT_KERNELS(bf16, uint16_t, float, 16, LD_BF16, , simd__cos_finish)
 FLOAT_KERNELS(f64, double, double, 8, LD_PLAIN, d, simd__cos_finish_d)
 
 /* Integer kernels: exact int64 sums, converted to float at the end. */
@@ -157,3 +159,29 @@ static float ham_bin(const void *pa, const void *pb, size_t n) {
 MANY(ham_bin, unsigned char)
 
 SIMD_KERNEL_TABLE(simd_scalar_kernels);
+
+/* PQ table scans (simd.h): row by row, sub-vectors in order. */
+static void pq8(const float *table, const uint8_t *codes, size_t stride, size_t m, size_t n,
+                float *out) {
+  for (size_t r = 0; r < n; r++) {
+    float d = 0;
+    for (size_t j = 0; j < m; j++) d += table[j * 256 + codes[j * stride + r]];
+    out[r] = d;
+  }
+}
+static void pq4(const float *table, const uint8_t *codes, size_t stride, size_t m, size_t n,
+                float *out) {
+  for (size_t r = 0; r < n; r++) {
+    float d = 0;
+    for (size_t j = 0; j < m / 2; j++) {
+      uint8_t b = codes[j * stride + r];
+      d += table[2 * j * 16 + (b & 15)] + table[(2 * j + 1) * 16 + (b >> 4)];
+    }
+    out[r] = d;
+  }
+}
+static void pq_table(const float *q, const float *cbt, size_t sub, size_t ncode, int dot,
+                     float *out) {
+  simd__pq_table_from(q, cbt, sub, ncode, dot, 0, out);
+}
+const simd_pq simd_scalar_pq = {pq8, pq4, pq_table};

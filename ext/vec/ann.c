@@ -31,24 +31,98 @@ SQLITE_EXTENSION_INIT3
 
 #define ANN_DEFAULT_NPROBES 20
 
+/* ---- The index cache ------------------------------------------------------------- */
+
+/* Index files are immutable under their uuid, so an opened index and its
+** partitions are kept for the table's life (LanceDB keeps its index cache
+** the same way).  The first search loads every partition at once
+** (lf_vindex_load_all: each column page decoded once; loading partitions one
+** by one decodes a whole page per partition, ~1 ms each on 1M rows), so the
+** memory held is the index's decoded size. */
+typedef struct ann_entry {
+  char *root;
+  char uuid[37];
+  lf_vindex *v;     /* NULL: the index is of a kind not read here (searched exactly) */
+  lf_vpart *parts;  /* v->nparts partitions, NULL until the first search */
+  float *cbt;       /* PQ: the codebook transposed (ann_pq_transpose), with parts */
+} ann_entry;
+
+struct ann_cache {
+  ann_entry *e;
+  int n, cap;
+};
+
+ann_cache *ann_cache_new(void) { return calloc(1, sizeof(ann_cache)); }
+
+void ann_cache_free(ann_cache *c) {
+  if (!c) return;
+  for (int i = 0; i < c->n; i++) {
+    ann_entry *e = &c->e[i];
+    for (uint32_t p = 0; e->parts && p < e->v->nparts; p++) lf_vpart_reset(&e->parts[p]);
+    free(e->parts);
+    free(e->cbt);
+    lf_vindex_free(e->v);
+    free(e->root);
+  }
+  free(c->e);
+  free(c);
+}
+
+/* The entry of index uuid under root, opened on first use. */
+static int cache_index(ann_cache *c, lf_store *store, const char *root, const char *uuid,
+                       ann_entry **out, lf_error *err) {
+  for (int i = 0; i < c->n; i++)
+    if (!strcmp(c->e[i].uuid, uuid) && !strcmp(c->e[i].root, root)) return *out = &c->e[i], LF_OK;
+  if (c->n == c->cap) {
+    int cap = c->cap ? 2 * c->cap : 4;
+    ann_entry *ne = realloc(c->e, (size_t)cap * sizeof *ne);
+    if (!ne) return lf_err(err, LF_NOMEM, "out of memory");
+    c->e = ne;
+    c->cap = cap;
+  }
+  ann_entry e = {strdup(root), "", NULL, NULL, NULL};
+  snprintf(e.uuid, sizeof e.uuid, "%s", uuid);
+  char *dir = sqlite3_mprintf("%s%s_indices/%s", root, root[0] ? "/" : "", uuid);
+  int rc = e.root && dir ? lf_vindex_open(store, dir, &e.v, err) : lf_err(err, LF_NOMEM, "out of memory");
+  sqlite3_free(dir);
+  if (rc == LF_UNSUPPORTED) rc = LF_OK, e.v = NULL; /* e.g. IVF_RQ: searched exactly */
+  if (rc) {
+    free(e.root);
+    lf_vindex_free(e.v);
+    return rc;
+  }
+  c->e[c->n] = e;
+  *out = &c->e[c->n++];
+  return LF_OK;
+}
+
+/* The entry's partitions, loaded on first use. */
+static int cache_parts(ann_entry *e, lf_error *err) {
+  if (e->parts) return LF_OK;
+  if (e->v->quant == LF_VQ_PQ && !e->cbt && !(e->cbt = ann_pq_transpose(e->v)))
+    return lf_err(err, LF_NOMEM, "out of memory");
+  lf_vpart *parts = calloc(e->v->nparts + 1, sizeof *parts);
+  if (!parts) return lf_err(err, LF_NOMEM, "out of memory");
+  int rc = lf_vindex_load_all(e->v, parts, err);
+  if (rc) free(parts);
+  else e->parts = parts;
+  return rc;
+}
+
 /* ---- The index ------------------------------------------------------------------ */
 
-/* Open the snapshot's index on field id fid; *v NULL when none fits. */
-static int find_index(const ann_env *env, lf_vindex **v, lf_index_meta **meta, int *nmeta,
-                      int *which, lf_error *err) {
+/* The snapshot's index on the vector field; *ent NULL when none fits. */
+static int find_index(const ann_env *env, ann_cache *cache, ann_entry **ent, lf_index_meta **meta,
+                      int *nmeta, int *which, lf_error *err) {
   int rc = lf_manifest_indices(lf_dataset_manifest(env->ds), meta, nmeta, err);
-  *v = NULL;
-  for (int i = 0; !rc && !*v && i < *nmeta; i++) {
+  *ent = NULL;
+  for (int i = 0; !rc && !*ent && i < *nmeta; i++) {
     const lf_index_meta *m = &(*meta)[i];
     if (m->n_fields != 1 || m->fields[0] != env->vfield->id || !m->uuid[0]) continue;
-    const char *root = lf_dataset_root(env->ds);
-    char *dir = sqlite3_mprintf("%s%s_indices/%s", root, root[0] ? "/" : "", m->uuid);
     lf_error e = {0};
-    if (!dir) return lf_err(err, LF_NOMEM, "out of memory");
-    rc = lf_vindex_open(env->store, dir, v, &e);
-    sqlite3_free(dir);
-    if (rc == LF_UNSUPPORTED) rc = LF_OK; /* e.g. IVF_RQ: searched exactly */
-    else if (rc) rc = lf_err(err, rc, "index %s: %s", m->name, e.msg);
+    rc = cache_index(cache, env->store, lf_dataset_root(env->ds), m->uuid, ent, &e);
+    if (rc) rc = lf_err(err, rc, "index %s: %s", m->name, e.msg);
+    else if (!(*ent)->v) *ent = NULL;
     *which = i;
   }
   return rc;
@@ -124,6 +198,19 @@ static int allowed_addr(const allow *a, uint64_t id, int *ok, lf_error *err) {
   return LF_OK;
 }
 
+/* 1 when every row the index covers is live: each fragment of its bitmap is
+** in the snapshot without deletions (then no partition needs a mask). */
+static int all_live(const lf_dataset *ds, const lf_index_meta *m) {
+  if (!m->has_frags) return 0;
+  for (size_t j = 0, i; j < m->n_frags; j++) {
+    for (i = 0; i < (size_t)lf_dataset_num_fragments(ds); i++)
+      if (lf_dataset_fragment(ds, (int)i)->id == m->frags[j]) break;
+    if (i == (size_t)lf_dataset_num_fragments(ds) || lf_dataset_fragment(ds, (int)i)->deletion.present)
+      return 0;
+  }
+  return 1;
+}
+
 /* The mask of partition p's rows; *mp NULL when every row is allowed. */
 static int part_mask(const allow *a, const lf_vpart *p, uint8_t **buf, ann_mask *m,
                      ann_mask **mp, lf_error *err) {
@@ -149,51 +236,47 @@ static int part_mask(const allow *a, const lf_vpart *p, uint8_t **buf, ann_mask 
 
 /* ---- Partitions ----------------------------------------------------------------------- */
 
-typedef struct pdist {
-  float d;
-  uint32_t p;
-} pdist;
-
-static int cmp_pdist(const void *a, const void *b) {
-  const pdist *x = a, *y = b;
-  if (x->d != y->d) return x->d < y->d ? -1 : 1;
-  return x->p < y->p ? -1 : x->p > y->p;
-}
-
-/* The probed partitions, nearest first. */
-static pdist *probe_order(const lf_vindex *v, const float *q) {
-  pdist *pd = malloc((v->nparts + 1) * sizeof *pd);
-  if (!pd) return NULL;
-  const simd_kernel *k = simd_get(v->metric == LF_VM_DOT ? SIMD_DOT : SIMD_L2, SIMD_F32);
-  for (uint32_t p = 0; p < v->nparts; p++) {
-    pd[p].d = k->one(q, v->centroids + (size_t)p * v->dim, v->dim);
-    pd[p].p = p;
-    if (pd[p].d != pd[p].d) pd[p].d = INFINITY;
+/* The np partitions whose centroids lie nearest q, nearest first (ties by
+** partition number; a NaN distance counts as +inf), into out[np]. */
+static int probe_order(const lf_vindex *v, const float *q, uint32_t np, uint32_t *out) {
+  float *d = malloc((v->nparts + 1) * sizeof *d);
+  simd_topk_item *it = malloc((np + 1) * sizeof *it);
+  if (!d || !it) {
+    free(d);
+    free(it);
+    return LF_NOMEM;
   }
-  qsort(pd, v->nparts, sizeof *pd, cmp_pdist);
-  return pd;
+  simd_get(v->metric == LF_VM_DOT ? SIMD_DOT : SIMD_L2, SIMD_F32)->many(q, v->centroids, v->dim, v->nparts, d);
+  simd_topk tk;
+  simd_topk_init(&tk, it, np);
+  for (uint32_t p = 0; p < v->nparts; p++) simd_topk_push(&tk, d[p] == d[p] ? d[p] : INFINITY, p);
+  size_t n = simd_topk_finish(&tk);
+  for (size_t i = 0; i < n; i++) out[i] = (uint32_t)it[i].rowid;
+  free(d);
+  free(it);
+  return LF_OK;
 }
 
 /* The k' index candidates of the probed partitions into tk. */
-static int search_parts(const ann_env *env, lf_vindex *v, const float *q, const allow *a,
-                        size_t kk, simd_topk *tk, lf_error *err) {
+static int search_parts(const ann_env *env, ann_entry *ent, int live, const float *q,
+                        const allow *a, size_t kk, simd_topk *tk, lf_error *err) {
+  const lf_vindex *v = ent->v;
   const knn_options *o = env->opts;
   uint32_t np = o->nprobes > 0 ? (uint32_t)(o->nprobes < (long)v->nparts ? o->nprobes : v->nparts)
                                : (v->nparts < ANN_DEFAULT_NPROBES ? v->nparts : ANN_DEFAULT_NPROBES);
   size_t ef = o->ef > 0 ? (size_t)o->ef : kk + kk / 2;
-  pdist *pd = probe_order(v, q);
+  uint32_t *pd = malloc((np + 1) * sizeof *pd);
   uint8_t *buf = NULL;
-  int rc = pd ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+  int rc = pd && !probe_order(v, q, np, pd) ? cache_parts(ent, err) : lf_err(err, LF_NOMEM, "out of memory");
   for (uint32_t i = 0; !rc && i < np; i++) {
-    lf_vpart part;
+    const lf_vpart *part;
     ann_calc c;
     ann_mask m, *mp = NULL;
-    if ((rc = lf_vindex_load_part(v, pd[i].p, &part, err))) break;
-    rc = part_mask(a, &part, &buf, &m, &mp, err);
-    if (!rc && ann_calc_init(&c, v, &part, pd[i].p, q)) rc = lf_err(err, LF_NOMEM, "out of memory");
+    part = &ent->parts[pd[i]];
+    rc = a->ids || a->scanned || !live ? part_mask(a, part, &buf, &m, &mp, err) : LF_OK;
+    if (!rc && ann_calc_init(&c, v, part, pd[i], q, ent->cbt)) rc = lf_err(err, LF_NOMEM, "out of memory");
     if (!rc && ann_search_part(&c, mp, kk, ef, tk)) rc = lf_err(err, LF_NOMEM, "out of memory");
     ann_calc_reset(&c);
-    lf_vpart_reset(&part);
   }
   free(buf);
   free(pd);
@@ -268,8 +351,9 @@ static float *index_query(const lf_vindex *v, const knn_query *kq, int *zero) {
   return q;
 }
 
-static int run(const ann_env *env, lf_vindex *v, const lf_index_meta *m, knn_query *kq,
+static int run(const ann_env *env, ann_entry *ent, const lf_index_meta *m, knn_query *kq,
                simd_topk_item *items, size_t *n, lf_error *err) {
+  const lf_vindex *v = ent->v;
   long rf = env->opts->refine_factor;
   size_t kk = (size_t)kq->k * (size_t)(rf > 0 ? rf : 1);
   int exact_rerank = rf > 0 || has_unindexed(env->ds, m), zero, rc = LF_OK;
@@ -280,7 +364,7 @@ static int run(const ann_env *env, lf_vindex *v, const lf_index_meta *m, knn_que
   if (!cand || (!q && !zero)) rc = lf_err(err, LF_NOMEM, "out of memory");
   if (!rc && (env->select || lf_dataset_stable_row_ids(env->ds))) rc = allow_scan(&a, err);
   simd_topk_init(&tk, cand, kk);
-  if (!rc && q) rc = search_parts(env, v, q, &a, kk, &tk, err);
+  if (!rc && q) rc = search_parts(env, ent, all_live(env->ds, m), q, &a, kk, &tk, err);
   size_t nc = rc ? 0 : simd_topk_finish(&tk);
   simd_topk_init(&fin, items, (size_t)kq->k);
   if (!rc && exact_rerank) rc = refine(env, kq, cand, nc, &fin, err);
@@ -296,12 +380,15 @@ static int run(const ann_env *env, lf_vindex *v, const lf_index_meta *m, knn_que
 
 int ann_search(const ann_env *env, knn_query *kq, int *used, simd_topk_item **out, size_t *n,
                lf_error *err) {
-  lf_vindex *v = NULL;
+  ann_entry *ent = NULL;
   lf_index_meta *meta = NULL;
   int nmeta = 0, which = -1, rc = LF_OK;
   *used = 0;
   if (env->opts->exact || kq->elem != SIMD_F32) return LF_OK;
-  if ((rc = find_index(env, &v, &meta, &nmeta, &which, err)) || !v) goto done;
+  ann_cache *cache = env->cache ? env->cache : ann_cache_new();
+  if (!cache) return lf_err(err, LF_NOMEM, "out of memory");
+  if ((rc = find_index(env, cache, &ent, &meta, &nmeta, &which, err)) || !ent) goto done;
+  const lf_vindex *v = ent->v;
   if (env->metric && simd_of(v->metric) != kq->metric) goto done; /* LanceDB: a flat search */
   if (v->dim != kq->dim) {
     rc = lf_err(err, LF_CORRUPT, "index %s has dimension %u, column %s %zu", meta[which].name,
@@ -311,10 +398,10 @@ int ann_search(const ann_env *env, knn_query *kq, int *used, simd_topk_item **ou
   kq->metric = simd_of(v->metric);
   simd_topk_item *items = sqlite3_malloc64((kq->k + 1) * sizeof *items);
   if (!items) rc = lf_err(err, LF_NOMEM, "out of memory");
-  else if ((rc = run(env, v, &meta[which], kq, items, n, err))) sqlite3_free(items);
+  else if ((rc = run(env, ent, &meta[which], kq, items, n, err))) sqlite3_free(items);
   else *out = items, *used = 1;
 done:
-  lf_vindex_free(v);
+  if (cache != env->cache) ann_cache_free(cache);
   lf_indices_free(meta, nmeta);
   return rc;
 }

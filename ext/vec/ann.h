@@ -29,9 +29,14 @@ typedef struct ann_calc {
   float step;        /* SQ: (hi - lo) / 255 */
 } ann_calc;
 
-/* q: v->dim floats (already normalized when v->metric is cosine). */
+/* q: v->dim floats (already normalized when v->metric is cosine).  cbt:
+** the PQ codebook transposed by ann_pq_transpose (faster tables, same
+** values), or NULL. */
 int ann_calc_init(ann_calc *c, const lf_vindex *v, const lf_vpart *p, uint32_t part,
-                  const float *q);
+                  const float *q, const float *cbt);
+/* v's PQ codebook as cbt[(sub-vector j * sub + element d) * 2^bits + code]
+** (malloc'd; NULL: out of memory). */
+float *ann_pq_transpose(const lf_vindex *v);
 void ann_calc_reset(ann_calc *c);
 /* Distance of row i of the partition, as LanceDB reports it without refine. */
 float ann_calc_dist(const ann_calc *c, uint32_t i);
@@ -50,8 +55,15 @@ int ann_search_part(const ann_calc *c, const ann_mask *m, size_t kk, size_t ef, 
 
 /* ---- ann.c ----------------------------------------------------------------------- */
 
+/* Opened indexes and their loaded partitions, kept between searches (one per
+** lance table; ann.c).  Not thread-safe: one search at a time. */
+typedef struct ann_cache ann_cache;
+ann_cache *ann_cache_new(void); /* NULL: out of memory */
+void ann_cache_free(ann_cache *c);
+
 /* What the lance table hands the search (all borrowed). */
 typedef struct ann_env {
+  ann_cache *cache;         /* NULL: a cache for this search only */
   lf_dataset *ds;
   lf_store *store;
   const lf_field *vfield;   /* the vector column (top-level field) */

@@ -31,18 +31,36 @@
 #include "vec/ann.h"
 #include "vec/ivf_train.h"
 
-static int pq_table(ann_calc *c) {
+/* The PQ distance table of the query (c->q).  With a transposed codebook
+** (sub-vectors shorter than 16) 8 or 16 codes are done per step; the same
+** bits as the l2 / dot kernels' many() on the codebook (simd.h). */
+static int pq_table(ann_calc *c, const float *cbt) {
   const lf_vindex *v = c->v;
   size_t ncode = (size_t)1 << v->pq_bits, sub = v->dim / v->pq_m;
   if (!(c->table = malloc(v->pq_m * ncode * sizeof *c->table))) return LF_NOMEM;
-  const simd_kernel *k = simd_get(v->metric == LF_VM_DOT ? SIMD_DOT : SIMD_L2, SIMD_F32);
-  for (uint32_t j = 0; j < v->pq_m; j++)
-    k->many(c->q + j * sub, v->pq_codebook + j * ncode * sub, sub, ncode, c->table + j * ncode);
+  int dot = v->metric == LF_VM_DOT;
+  const simd_kernel *k = simd_get(dot ? SIMD_DOT : SIMD_L2, SIMD_F32);
+  for (uint32_t j = 0; j < v->pq_m; j++) {
+    if (cbt && sub < 16)
+      simd_pq_get()->table(c->q + j * sub, cbt + j * ncode * sub, sub, ncode, dot, c->table + j * ncode);
+    else
+      k->many(c->q + j * sub, v->pq_codebook + j * ncode * sub, sub, ncode, c->table + j * ncode);
+  }
   return LF_OK;
 }
 
+float *ann_pq_transpose(const lf_vindex *v) {
+  size_t ncode = (size_t)1 << v->pq_bits, sub = v->dim / v->pq_m;
+  float *t = malloc(v->pq_m * ncode * sub * sizeof *t + 1);
+  for (size_t j = 0; t && j < v->pq_m; j++)
+    for (size_t c = 0; c < ncode; c++)
+      for (size_t d = 0; d < sub; d++)
+        t[(j * sub + d) * ncode + c] = v->pq_codebook[(j * ncode + c) * sub + d];
+  return t;
+}
+
 int ann_calc_init(ann_calc *c, const lf_vindex *v, const lf_vpart *p, uint32_t part,
-                  const float *q) {
+                  const float *q, const float *cbt) {
   memset(c, 0, sizeof *c);
   c->v = v;
   c->p = p;
@@ -50,7 +68,7 @@ int ann_calc_init(ann_calc *c, const lf_vindex *v, const lf_vpart *p, uint32_t p
   memcpy(c->q, q, v->dim * sizeof *c->q);
   if (v->quant == LF_VQ_PQ && v->metric != LF_VM_DOT)
     for (uint32_t i = 0; i < v->dim; i++) c->q[i] -= v->centroids[(size_t)part * v->dim + i];
-  if (v->quant == LF_VQ_PQ) return pq_table(c);
+  if (v->quant == LF_VQ_PQ) return pq_table(c, cbt);
   if (v->quant == LF_VQ_SQ) {
     c->step = (float)(v->sq_hi - v->sq_lo) / 255.0f;
     if (!(c->qcode = malloc(v->dim))) return LF_NOMEM;
@@ -91,12 +109,8 @@ static float sq_dist(const ann_calc *c, uint32_t i) {
     for (uint32_t j = 0; j < v->dim; j++) s += (float)x[j] * c->q[j];
     return 1.0f - ((float)v->sq_lo * c->qsum + c->step * s);
   }
-  uint64_t s = 0;
-  for (uint32_t j = 0; j < v->dim; j++) {
-    int d = (int)x[j] - (int)c->qcode[j];
-    s += (uint64_t)(d * d);
-  }
-  return (float)s * (c->step * c->step);
+  /* the exact integer sum of squared code differences, as a float */
+  return simd_get(SIMD_L2, SIMD_U8)->one(x, c->qcode, v->dim) * (c->step * c->step);
 }
 
 float ann_calc_dist(const ann_calc *c, uint32_t i) {
@@ -118,9 +132,38 @@ static void push(simd_topk *tk, const ann_calc *c, float d, uint32_t i) {
   if (d == d) simd_topk_push(tk, d, (int64_t)c->p->rowids[i]);
 }
 
+/* out[r] = ann_calc_dist(c, i0 + r) for r < n, by the block kernels (the
+** same bits: PQ scans and integer SQ sums are exact re-orderings of nothing,
+** float vectors use the metric's many()). */
+static void calc_block(const ann_calc *c, uint64_t i0, size_t n, float *out) {
+  const lf_vindex *v = c->v;
+  const lf_vpart *p = c->p;
+  if (v->quant == LF_VQ_PQ) {
+    const simd_pq *k = simd_pq_get();
+    (v->pq_bits == 8 ? k->pq8 : k->pq4)(c->table, p->codes + i0, p->n, v->pq_m, n, out);
+    if (v->metric == LF_VM_DOT)
+      for (size_t r = 0; r < n; r++) out[r] -= (float)(v->pq_m - 1);
+  } else if (v->quant == LF_VQ_SQ && v->metric != LF_VM_DOT) {
+    simd_get(SIMD_L2, SIMD_U8)->many(c->qcode, p->codes + i0 * v->dim, v->dim, n, out);
+    for (size_t r = 0; r < n; r++) out[r] *= c->step * c->step;
+  } else if (v->quant == LF_VQ_FLAT) {
+    simd_metric m = v->metric == LF_VM_DOT ? SIMD_DOT : v->metric == LF_VM_COSINE ? SIMD_COSINE : SIMD_L2;
+    simd_get(m, SIMD_F32)->many(c->q, p->codes + i0 * p->code_size, v->dim, n, out);
+  } else {
+    for (size_t r = 0; r < n; r++) out[r] = ann_calc_dist(c, (uint32_t)(i0 + r));
+  }
+}
+
+#define ANN_BLOCK 256
+
 static void flat_pass(const ann_calc *c, const ann_mask *m, simd_topk *tk) {
-  for (uint64_t i = 0; i < c->p->n; i++)
-    if (!m || m->ok[i]) push(tk, c, ann_calc_dist(c, (uint32_t)i), (uint32_t)i);
+  float d[ANN_BLOCK];
+  for (uint64_t i0 = 0; i0 < c->p->n; i0 += ANN_BLOCK) {
+    size_t n = c->p->n - i0 < ANN_BLOCK ? (size_t)(c->p->n - i0) : ANN_BLOCK;
+    calc_block(c, i0, n, d);
+    for (size_t r = 0; r < n; r++)
+      if (!m || m->ok[i0 + r]) push(tk, c, d[r], (uint32_t)(i0 + r));
+  }
 }
 
 /* A binary heap of (dist, node) pairs ordered by dist only, that settles ties

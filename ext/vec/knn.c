@@ -25,6 +25,7 @@ static int elem_of(const lf_field *f, simd_elem *e) {
   switch (f->children[0]->type) {
     case LF_T_FLOAT32: *e = SIMD_F32; return 1;
     case LF_T_FLOAT16: *e = SIMD_F16; return 1;
+    case LF_T_BFLOAT16: *e = SIMD_BF16; return 1;
     case LF_T_FLOAT64: *e = SIMD_F64; return 1;
     case LF_T_INT8: *e = SIMD_I8; return 1;
     case LF_T_UINT8: *e = SIMD_U8; return 1;
@@ -142,6 +143,7 @@ int knn_query_init(knn_query *kq, const lf_field *f, sqlite3_value *q, const cha
       case SIMD_F32: { float x = (float)v[i]; memcpy(q8 + 4 * i, &x, 4); break; }
       case SIMD_F64: memcpy(q8 + 8 * i, &v[i], 8); break;
       case SIMD_F16: { uint16_t h = simd_f32_to_f16((float)v[i]); memcpy(q8 + 2 * i, &h, 2); break; }
+      case SIMD_BF16: { uint16_t h = simd_f32_to_bf16((float)v[i]); memcpy(q8 + 2 * i, &h, 2); break; }
       case SIMD_I8: q8[i] = (uint8_t)(int8_t)v[i]; break;
       default: q8[i] = (uint8_t)v[i]; break;
     }
@@ -225,7 +227,8 @@ static int parse_option(knn_options *o, int i, const char *v, char **err) {
 
 int knn_options_parse(const char *z, knn_options *o, char **err) {
   memset(o, 0, sizeof *o);
-  o->threads = 1;
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  o->threads = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : (int)ncpu;
   o->lo = -INFINITY;
   o->hi = INFINITY;
   while (z && *z) {
@@ -259,6 +262,11 @@ int knn_options_check_metric(const knn_options *o, const char *metric, char **er
     return SQLITE_OK;
   *err = sqlite3_mprintf("_metric = '%s' and _options metric=%s disagree", metric, o->metric);
   return SQLITE_ERROR;
+}
+
+int knn_threads(const knn_options *o, uint64_t rows) {
+  if (o->seen & (1u << O_THREADS)) return o->threads;
+  return rows < KNN_MIN_ROWS_THREADED ? 1 : o->threads;
 }
 
 void knn_query_options(knn_query *kq, const knn_options *o) {

@@ -23,7 +23,8 @@ typedef struct knn_query {
 /* The search options of `_options = '...'` (knn_options_parse). */
 typedef struct knn_options {
   char metric[16];       /* metric=: "" when not given */
-  int threads;           /* threads=N: scan in N threads (1 <= N <= CPUs; default 1) */
+  int threads;           /* threads=N: scan in N threads (1 <= N <= CPUs; default: the
+                         ** CPUs online, sysconf; see knn_threads) */
   int exact;             /* exact=1: never use a vector index (default 0) */
   long nprobes, refine_factor, ef; /* vector index search (ext/vec/ann.c); 0 when
                          ** not given: LanceDB's defaults */
@@ -39,6 +40,11 @@ int knn_options_parse(const char *z, knn_options *o, char **err);
 /* SQLITE_ERROR with *err when the options' metric and `metric` (_metric,
 ** may be NULL) are both given and name different metrics. */
 int knn_options_check_metric(const knn_options *o, const char *metric, char **err);
+/* The threads to scan rows physical rows with: threads=N when given, else
+** the CPUs online, but 1 below KNN_MIN_ROWS_THREADED rows (starting a thread
+** costs more than scanning that few). */
+#define KNN_MIN_ROWS_THREADED 16384
+int knn_threads(const knn_options *o, uint64_t rows);
 /* Narrow kq's distance range by the options' distance_range. */
 void knn_query_options(knn_query *kq, const knn_options *o);
 

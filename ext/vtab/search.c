@@ -139,9 +139,10 @@ static int index_search(lvtab *vt, lcursor *c, const lf_field *f, knn_query *kq,
   vtab_search *s = &c->search;
   lf_scan *fs = NULL;
   int *projf = NULL;
+  if (!vt->ann && !(vt->ann = ann_cache_new())) return lf_err(e, LF_NOMEM, "out of memory");
   int rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nfilters), &fs, &projf, e);
   search_ctx xf = {c, projf}, xv = {c, proj1};
-  ann_env env = {.ds = c->ds, .store = vt->store, .vfield = f, .metric = s->metric,
+  ann_env env = {.cache = vt->ann, .ds = c->ds, .store = vt->store, .vfield = f, .metric = s->metric,
                  .opts = &s->opts, .filter_scan = fs, .vec_scan = vs, .vcol = proj1[vcol],
                  .select = c->nfilters ? search_select : NULL, .select_ctx = &xf,
                  .select_vec = c->nfilters ? search_select : NULL, .select_vec_ctx = &xv};
@@ -171,7 +172,9 @@ static int run_knn(lvtab *vt, lcursor *c, sqlite3_value *q, simd_topk_item **out
   if (distance_bound_exact(s->dhi)) kq.hi = sqlite3_value_double(s->dhi), kq.hi_open = s->dhi_open;
   knn_query_options(&kq, &s->opts);
   uint64_t used = vtab_col_bit(vcol) | vtab_filter_mask(c->filters, c->nfilters);
-  int n = s->opts.threads, *proj1 = NULL, rc = LF_OK; /* one scan per thread */
+  uint64_t rows = 0;
+  for (int i = 0; i < lf_dataset_num_fragments(c->ds); i++) rows += lf_dataset_fragment(c->ds, i)->physical_rows;
+  int n = knn_threads(&s->opts, rows), *proj1 = NULL, rc = LF_OK; /* one scan per thread */
   lf_scan **s1 = sqlite3_malloc64((uint64_t)n * sizeof *s1);
   if (!s1) rc = lf_err(e, LF_NOMEM, "out of memory");
   else memset(s1, 0, (size_t)n * sizeof *s1);

@@ -34,7 +34,7 @@ const char *vtab_sql_type(const lf_field *f) {
     case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_UINT64: case LF_T_TIME32:
     case LF_T_TIME64: case LF_T_DURATION:
       return "INTEGER";
-    case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: return "REAL";
+    case LF_T_FLOAT16: case LF_T_BFLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: return "REAL";
     case LF_T_BINARY: case LF_T_LARGE_BINARY: case LF_T_FIXED_BINARY: return "BLOB";
     case LF_T_FIXED_LIST: return knn_is_vector(f) ? "BLOB" : "TEXT";
     default: return f->is_blob ? "BLOB" : "TEXT";
@@ -124,7 +124,7 @@ static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
       sqlite3_str_appendchar(s, 1, '"');
       return;
     case LF_T_BOOL: sqlite3_str_appendall(s, a->values[i] ? "true" : "false"); return;
-    case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: {
+    case LF_T_FLOAT16: case LF_T_BFLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64: {
       double v = vtab_float_at(a, i);
       if (isnan(v)) sqlite3_str_appendall(s, "null");
       else if (isinf(v)) sqlite3_str_appendall(s, v > 0 ? "9e999" : "-9e999");
@@ -153,14 +153,23 @@ static void json_value(sqlite3_str *s, const lf_array *a, uint64_t i) {
   else sqlite3_str_appendf(s, "%lld", (long long)vtab_rd_i64(p, w, vtab_is_signed(f->type)));
 }
 
-/* A fixed-size list of numbers without null items as one packed BLOB. */
+/* A fixed-size list of numbers without null items as one packed BLOB
+** (bfloat16 widened to float32: exact, and the layout every vector function
+** and query takes). */
 static int vector_blob(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
   const lf_array *c = &a->children[0];
   uint64_t dim = (uint64_t)a->field->fixed_size, w = (uint64_t)lf_type_width(c->field);
   if (c->valid)
     for (uint64_t k = 0; k < dim; k++)
       if (!c->valid[i * dim + k]) return 0; /* null items: JSON text keeps them */
-  sqlite3_result_blob64(ctx, c->values + i * dim * w, dim * w, SQLITE_TRANSIENT);
+  if (c->field->type != LF_T_BFLOAT16) {
+    sqlite3_result_blob64(ctx, c->values + i * dim * w, dim * w, SQLITE_TRANSIENT);
+    return 1;
+  }
+  float *f = sqlite3_malloc64(dim * 4 + 4);
+  if (!f) return sqlite3_result_error_nomem(ctx), 1;
+  for (uint64_t k = 0; k < dim; k++) f[k] = (float)vtab_float_at(c, i * dim + k);
+  sqlite3_result_blob64(ctx, f, dim * 4, sqlite3_free);
   return 1;
 }
 
@@ -181,7 +190,7 @@ void vtab_result(sqlite3_context *ctx, const lf_array *a, uint64_t i) {
       sqlite3_result_blob64(ctx, a->values + i * (uint64_t)lf_type_width(f),
                             (uint64_t)lf_type_width(f), SQLITE_TRANSIENT);
       return;
-    case LF_T_FLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64:
+    case LF_T_FLOAT16: case LF_T_BFLOAT16: case LF_T_FLOAT32: case LF_T_FLOAT64:
       sqlite3_result_double(ctx, vtab_float_at(a, i));
       return;
     case LF_T_FIXED_LIST:

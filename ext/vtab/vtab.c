@@ -19,6 +19,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "lf_table.h"
 #include "fts/fts.h"
+#include "vec/ann.h"
 #include "vtab.h"
 
 #define BATCH_ROWS 2048
@@ -65,6 +66,7 @@ static void vt_free(lvtab *vt) {
   if (!vt) return;
   lf_dataset_free(vt->latest);
   fts_cache_free(vt->fts);
+  ann_cache_free(vt->ann);
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   lf_store_free(vt->store);

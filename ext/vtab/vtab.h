@@ -24,11 +24,12 @@ static inline int vtab_is_signed(lf_type t) {
          t == LF_T_TIME32 || t == LF_T_TIME64 || t == LF_T_DURATION || t == LF_T_DATE32 ||
          t == LF_T_DATE64 || t == LF_T_TIMESTAMP;
 }
-/* Row i of a float16/float32/float64 array as a double. */
+/* Row i of a float16/bfloat16/float32/float64 array as a double. */
 static inline double vtab_float_at(const lf_array *a, uint64_t i) {
   const uint8_t *p = a->values;
   switch (a->field->type) {
     case LF_T_FLOAT16: { uint16_t h; memcpy(&h, p + 2 * i, 2); return lf_half_to_double(h); }
+    case LF_T_BFLOAT16: { uint16_t h; memcpy(&h, p + 2 * i, 2); return lf_bf16_to_double(h); }
     case LF_T_FLOAT32: { float v; memcpy(&v, p + 4 * i, 4); return v; }
     default: { double v; memcpy(&v, p + 8 * i, 8); return v; }
   }
@@ -59,6 +60,7 @@ typedef struct lvtab {
   int latest_in_txn;        /* latest was read inside BEGIN ... (not in autocommit) */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
+  struct ann_cache *ann;    /* vector indexes opened by searches (ext/vec/ann.c), or NULL */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes

@@ -116,6 +116,7 @@ static int push_u64_text(wctx *w, lf_array *a, const char *z) {
 static int push_float(lf_array *a, double d) {
   switch (a->field->type) {
     case LF_T_FLOAT16: { uint16_t h = lf_double_to_half(d); return push_fixed(a, &h, 2); }
+    case LF_T_BFLOAT16: { uint16_t h = lf_double_to_bf16(d); return push_fixed(a, &h, 2); }
     case LF_T_FLOAT32: { float f = (float)d; return push_fixed(a, &f, 4); }
     default: return push_fixed(a, &d, 8);
   }
@@ -128,7 +129,7 @@ static int is_int_type(lf_type t) {
 }
 
 static int is_float_type(lf_type t) {
-  return t == LF_T_FLOAT16 || t == LF_T_FLOAT32 || t == LF_T_FLOAT64;
+  return t == LF_T_FLOAT16 || t == LF_T_BFLOAT16 || t == LF_T_FLOAT32 || t == LF_T_FLOAT64;
 }
 
 /* A date/timestamp/decimal from text. */
@@ -372,19 +373,30 @@ int vtab_append_null(const char *table, const char *column, lf_array *a, char **
   return lf_array_append_nulls(a, 1) ? SQLITE_NOMEM : SQLITE_OK;
 }
 
-/* A vector BLOB: n packed elements of the item type. */
+/* A vector BLOB whose length is not n * elem bytes. */
+static int blob_size_error(wctx *w, lf_array *a, int n, int elem) {
+  char got[64];
+  sqlite3_snprintf(sizeof got, got, "a BLOB of %d bytes, not %lld", n,
+                   (long long)(a->field->fixed_size * elem));
+  return type_error(w, a, got);
+}
+
+/* A vector BLOB: n packed elements of the item type (bfloat16 columns take
+** float32 elements, as they read, rounded to nearest even). */
 static int push_vector_blob(wctx *w, lf_array *a, const void *p, int n) {
   const lf_field *f = a->field;
-  int iw = lf_type_width(f->children[0]);
-  if ((int64_t)n != f->fixed_size * iw) {
-    char got[64];
-    sqlite3_snprintf(sizeof got, got, "a BLOB of %d bytes, not %lld", n,
-                     (long long)(f->fixed_size * iw));
-    return type_error(w, a, got);
-  }
+  int iw = lf_type_width(f->children[0]), bf = f->children[0]->type == LF_T_BFLOAT16;
+  if ((int64_t)n != f->fixed_size * (bf ? 4 : iw)) return blob_size_error(w, a, n, bf ? 4 : iw);
   lf_array *c = &a->children[0];
-  if (lf_array_alloc_values(c, c->length * (uint64_t)iw + (uint64_t)n)) return nomem();
-  memcpy(c->values + c->length * (uint64_t)iw, p, (size_t)n);
+  uint64_t at = c->length * (uint64_t)iw, len = (uint64_t)f->fixed_size * (uint64_t)iw;
+  if (lf_array_alloc_values(c, at + len)) return nomem();
+  if (!bf) memcpy(c->values + at, p, len);
+  for (int64_t k = 0; bf && k < f->fixed_size; k++) {
+    float x;
+    memcpy(&x, (const uint8_t *)p + 4 * k, 4);
+    uint16_t h = lf_double_to_bf16(x);
+    memcpy(c->values + at + 2 * (uint64_t)k, &h, 2);
+  }
   if (c->null_count && lf_array_alloc_valid(c, c->length + (uint64_t)f->fixed_size)) return nomem();
   if (c->null_count) memset(c->valid_buf + c->length, 1, (size_t)f->fixed_size);
   c->length += (uint64_t)f->fixed_size;

@@ -76,6 +76,10 @@ typedef struct lf_vpart {
 } lf_vpart;
 
 int lf_vindex_load_part(lf_vindex *v, uint32_t p, lf_vpart *out, lf_error *err);
+/* Every partition into parts[v->nparts] from one read of each column (a
+** partition read alone decodes the pages it lies in; reading them all this
+** way decodes each page once).  On error nothing is left allocated. */
+int lf_vindex_load_all(lf_vindex *v, lf_vpart *parts, lf_error *err);
 void lf_vpart_reset(lf_vpart *p);
 
 /* "l2" / "euclidean", "cosine", "dot", "hamming": 0 and *m, -1 otherwise. */

@@ -3,7 +3,8 @@
 ** vindex.c, vpart.c): the input is u32 LE n, then n bytes of index.idx, then
 ** auxiliary.idx.  Opens both as Lance files, reads the models (lance:index,
 ** IVF and Tensor protos, storage_metadata, lance:hnsw) and loads every
-** partition (row ids, codes, HNSW levels), touching every byte handed back.
+** partition (row ids, codes, HNSW levels) one by one and all at once
+** (lf_vindex_load_all), touching every byte handed back.
 ** Seeds: small indexes LanceDB 0.39 wrote (IVF_FLAT, IVF_PQ, IVF_HNSW_SQ,
 ** IVF_HNSW_PQ; l2 and dot).
 */
@@ -51,6 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (lf_vindex_load_part(v, p, &part, &err) == LF_OK) touch(v, &part);
       lf_vpart_reset(&part);
     }
+    /* every partition from one read of each column (the search's cache) */
+    lf_vpart *all = v->nparts <= 4096 ? calloc(v->nparts + 1, sizeof *all) : NULL;
+    if (all && lf_vindex_load_all(v, all, &err) == LF_OK) {
+      for (uint32_t p = 0; p < v->nparts; p++) touch(v, &all[p]), lf_vpart_reset(&all[p]);
+    }
+    free(all);
     lf_vindex_free(v);
   }
 done:

@@ -102,6 +102,38 @@ class VtabTest(unittest.TestCase):
         self.assertEqual(int(df["id"].sum()), 44850)
 
 
+class SimdEnvTest(unittest.TestCase):
+    """LANCE_SIMD is read when the extension loads: each variant the CPU runs
+    answers; an unknown value refuses the load with one sentence."""
+
+    def load(self, value):
+        import subprocess
+        code = ("import sqlite3, sys\n"
+                "con = sqlite3.connect(':memory:'); con.enable_load_extension(True)\n"
+                "try:\n"
+                f"    con.load_extension({os.path.join(BUILD, 'lance')!r})\n"
+                "except sqlite3.Error as e:\n"
+                "    print('error:', e); sys.exit(0)\n"
+                "print(con.execute(\"SELECT l2_distance(vec_f32('[1,2,3]'), vec_f32('[4,6,3]'))\").fetchone()[0])\n")
+        env = dict(os.environ, LANCE_SIMD=value)
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip()
+
+    def test_variants(self):
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+        self.assertEqual(self.load(""), "5.0")
+        self.assertEqual(self.load("scalar"), "5.0")
+        for name, need in (("avx2", ("avx2", "fma", "f16c")),
+                           ("avx512", ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni"))):
+            if all(f" {f}" in flags for f in need):
+                self.assertEqual(self.load(name), "5.0")
+            else:
+                self.assertTrue(self.load(name).startswith(
+                    f"error: error during initialization: lance: LANCE_SIMD={name}: this CPU cannot run the {name} kernels (it lacks "))
+        self.assertEqual(self.load("sse9"),
+                         "error: error during initialization: lance: LANCE_SIMD=sse9: unknown variant (expected scalar, avx2 or avx512)")
+
+
 if __name__ == "__main__":
     result = unittest.main(argv=[sys.argv[0]], exit=False, verbosity=1).result
     failed = len(result.failures) + len(result.errors)

@@ -3,7 +3,8 @@
 ** (PQ tables on residuals and for dot, SQ codes for l2 and dot, raw vectors)
 ** against a naive double reference built from the same models, and the
 ** partition search: flat passes, masks, an HNSW walk that must find the
-** exact neighbours when the beam covers the graph, and the beam's bound.
+** exact neighbours when the beam covers the graph, and the beam's bound;
+** the flat pass's block kernels against the per-row distances, bit for bit.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,7 +91,7 @@ static void check_all(lf_vquant quant, lf_vmetric metric, double (*ref)(const lf
   lf_vpart p;
   ann_calc c;
   fill(&v, &p, quant, metric);
-  assert_int_equal(ann_calc_init(&c, &v, &p, 1, g_q), LF_OK);
+  assert_int_equal(ann_calc_init(&c, &v, &p, 1, g_q, NULL), LF_OK);
   for (uint32_t i = 0; i < N; i++) {
     double want = ref(&v, i), got = ann_calc_dist(&c, i);
     assert_true(fabs(got - want) <= 1e-4 * fmax(1.0, fabs(want)));
@@ -127,7 +128,7 @@ static void run_search(lf_vpart *p, const lf_vindex *v, const ann_mask *m, size_
   simd_topk_item items[N];
   simd_topk tk;
   simd_topk_init(&tk, items, k);
-  assert_int_equal(ann_calc_init(&c, v, p, 0, g_q), LF_OK);
+  assert_int_equal(ann_calc_init(&c, v, p, 0, g_q, NULL), LF_OK);
   assert_int_equal(ann_search_part(&c, m, k, ef, &tk), LF_OK);
   *n = simd_topk_finish(&tk);
   for (size_t i = 0; i < *n; i++) out[i] = items[i].rowid;
@@ -198,12 +199,55 @@ static void test_hnsw_bound_refreshed(void **s) {
   assert_int_equal(got[0], (int64_t)g_ids[3]);
 }
 
+/* The flat pass's block kernels (PQ scans with the transposed-codebook
+** tables, SQ integer sums, many()) give every row exactly the bits of
+** ann_calc_dist on a plain calc, in every SIMD variant that runs here. */
+static void check_flat_bits(lf_vquant quant, lf_vmetric metric, uint32_t bits) {
+  lf_vindex v;
+  lf_vpart p;
+  ann_calc plain, fast;
+  fill(&v, &p, quant, metric);
+  v.pq_bits = bits;
+  float *cbt = ann_pq_transpose(&v);
+  assert_non_null(cbt);
+  assert_int_equal(ann_calc_init(&plain, &v, &p, 1, g_q, NULL), LF_OK);
+  assert_int_equal(ann_calc_init(&fast, &v, &p, 1, g_q, cbt), LF_OK);
+  simd_topk_item items[N];
+  simd_topk tk;
+  simd_topk_init(&tk, items, N);
+  assert_int_equal(ann_search_part(&fast, NULL, N, N, &tk), LF_OK);
+  assert_int_equal(simd_topk_finish(&tk), N);
+  for (size_t i = 0; i < N; i++) {
+    float want = ann_calc_dist(&plain, (uint32_t)(items[i].rowid - 1000));
+    if (memcmp(&want, &items[i].dist, sizeof want))
+      fail_msg("quant %d metric %d bits %u row %lld: %.9g vs %.9g", quant, metric, bits,
+               (long long)items[i].rowid, items[i].dist, want);
+  }
+  ann_calc_reset(&plain);
+  ann_calc_reset(&fast);
+  free(cbt);
+}
+
+static void test_flat_pass_bits(void **s) {
+  (void)s;
+  check_flat_bits(LF_VQ_PQ, LF_VM_L2, 8);
+  check_flat_bits(LF_VQ_PQ, LF_VM_DOT, 8);
+  check_flat_bits(LF_VQ_PQ, LF_VM_L2, 4);
+  check_flat_bits(LF_VQ_PQ, LF_VM_DOT, 4);
+  check_flat_bits(LF_VQ_SQ, LF_VM_L2, 8);
+  check_flat_bits(LF_VQ_SQ, LF_VM_DOT, 8);
+  check_flat_bits(LF_VQ_FLAT, LF_VM_L2, 8);
+  check_flat_bits(LF_VQ_FLAT, LF_VM_COSINE, 8);
+  check_flat_bits(LF_VQ_FLAT, LF_VM_DOT, 8);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pq_l2),  cmocka_unit_test(test_pq_cosine_is_l2_on_residuals),
       cmocka_unit_test(test_pq_dot), cmocka_unit_test(test_sq_l2),
       cmocka_unit_test(test_sq_dot), cmocka_unit_test(test_flat),
       cmocka_unit_test(test_hnsw_full_graph), cmocka_unit_test(test_hnsw_bound_refreshed),
+      cmocka_unit_test(test_flat_pass_bits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

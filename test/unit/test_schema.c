@@ -255,8 +255,14 @@ static void test_fixed_size_list_nested_and_errors(void **state) {
   assert_int_equal(parse_one("fixed_size_list:float:0", &s, &err), LF_CORRUPT);
   assert_non_null(strstr(err.msg, "col"));
   lf_schema_reset(&s);
-  assert_int_equal(parse_one("fixed_size_list:lance.bfloat16:8", &s, &err), LF_UNSUPPORTED);
-  assert_non_null(strstr(err.msg, "bfloat16"));
+  /* bfloat16 vectors (LanceDB's lance.bfloat16 items): 2-byte elements */
+  assert_int_equal(parse_one("fixed_size_list:lance.bfloat16:8", &s, &err), LF_OK);
+  m = s.fields[0];
+  assert_int_equal(m->type, LF_T_FIXED_LIST);
+  assert_int_equal(m->fixed_size, 8);
+  assert_int_equal(m->children[0]->type, LF_T_BFLOAT16);
+  assert_int_equal(lf_type_width(m->children[0]), 2);
+  assert_string_equal(lf_type_name(LF_T_BFLOAT16), "bfloat16");
   lf_schema_reset(&s);
   assert_int_equal(parse_one("fixed_size_list:int128:8", &s, &err), LF_UNSUPPORTED);
   lf_schema_reset(&s);

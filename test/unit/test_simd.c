@@ -1,11 +1,12 @@
 /*
 ** test_simd.c: ext/simd/ kernels, dispatch, float16 conversion and top-k.
 **
-** The active variant (AVX2 on a CPU that has it, else the scalar reference
-** itself) is compared with the scalar reference on every supported
-** (metric, element) pair, on dims 1..70 and odd sizes up to 1025, at
-** unaligned offsets; the scalar reference is checked against a naive double
-** computation; many() must equal one() bit for bit in every variant.
+** Every variant this CPU runs (AVX2, AVX-512) is compared with the scalar
+** reference on every supported (metric, element) pair, on dims 1..70 and odd
+** sizes up to 1025, at unaligned offsets; the scalar reference is checked
+** against a naive double computation; many() must equal one() bit for bit in
+** every variant; PQ table scans equal the reference bit for bit; LANCE_SIMD
+** values are checked by simd_env_check.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,9 +37,11 @@ static uint64_t rnd(void) {
 }
 static double rnd_unit(void) { return (double)(rnd() >> 11) / 9007199254740992.0 * 2.0 - 1.0; }
 
-static int is_float_elem(simd_elem e) { return e == SIMD_F32 || e == SIMD_F16 || e == SIMD_F64; }
+static int is_float_elem(simd_elem e) {
+  return e == SIMD_F32 || e == SIMD_F16 || e == SIMD_F64 || e == SIMD_BF16;
+}
 static size_t elem_size(simd_elem e) {
-  return e == SIMD_F64 ? 8 : e == SIMD_F32 ? 4 : e == SIMD_F16 ? 2 : 1;
+  return e == SIMD_F64 ? 8 : e == SIMD_F32 ? 4 : e == SIMD_F16 || e == SIMD_BF16 ? 2 : 1;
 }
 
 /* Element i of a vector of type e at p, as double (p may be unaligned). */
@@ -51,6 +54,7 @@ static double ld(simd_elem e, const void *p, size_t i) {
   case SIMD_F32: memcpy(&f, b, 4); return f;
   case SIMD_F64: memcpy(&d, b, 8); return d;
   case SIMD_F16: memcpy(&h, b, 2); return simd_f16_to_f32(h);
+  case SIMD_BF16: memcpy(&h, b, 2); return simd_bf16_to_f32(h);
   case SIMD_I8: return (int8_t)*b;
   default: return *b;
   }
@@ -59,11 +63,12 @@ static double ld(simd_elem e, const void *p, size_t i) {
 static void st(simd_elem e, void *p, size_t i, double v) {
   unsigned char *b = (unsigned char *)p + i * elem_size(e);
   float f = (float)v;
-  uint16_t h = simd_f32_to_f16(f);
+  uint16_t h = simd_f32_to_f16(f), bh = simd_f32_to_bf16(f);
   switch (e) {
   case SIMD_F32: memcpy(b, &f, 4); break;
   case SIMD_F64: memcpy(b, &v, 8); break;
   case SIMD_F16: memcpy(b, &h, 2); break;
+  case SIMD_BF16: memcpy(b, &bh, 2); break;
   default: *b = (unsigned char)(int)v; break;
   }
 }
@@ -153,23 +158,29 @@ static void agree_dim(simd_metric m, simd_elem e, const simd_kernel *ref,
   }
 }
 
-/* Every supported pair: active variant vs scalar reference vs naive. */
+/* Every supported pair: each variant vs scalar reference vs naive. */
 static void test_variants_agree(void **state) {
   (void)state;
   unsigned char *ba = xalloc(MAXDIM * 8 + 64), *bb = xalloc(MAXDIM * 8 + 64);
-  int pairs = 0;
-  for (int m = 0; m < SIMD_METRIC_COUNT; m++)
-    for (int e = 0; e < SIMD_ELEM_COUNT; e++) {
-      const simd_kernel *ref = simd_get_impl(SIMD_IMPL_SCALAR, m, e);
-      const simd_kernel *cand = simd_get(m, e);
-      assert_true((ref == NULL) == (cand == NULL));
-      if (!ref) continue;
-      pairs++;
-      for (size_t n = 1; n <= 70; n++) agree_dim(m, e, ref, cand, ba, bb, n);
-      for (size_t i = 0; i < sizeof g_big_dims / sizeof *g_big_dims; i++)
-        agree_dim(m, e, ref, cand, ba, bb, g_big_dims[i]);
-    }
-  assert_int_equal(pairs, 26); /* 5 metrics x 5 numeric types + hamming */
+  int variants = 0;
+  for (int impl = 0; impl < SIMD_IMPL_COUNT; impl++) {
+    if (!simd_impl_available(impl)) continue;
+    int pairs = 0;
+    variants++;
+    for (int m = 0; m < SIMD_METRIC_COUNT; m++)
+      for (int e = 0; e < SIMD_ELEM_COUNT; e++) {
+        const simd_kernel *ref = simd_get_impl(SIMD_IMPL_SCALAR, m, e);
+        const simd_kernel *cand = simd_get_impl(impl, m, e);
+        assert_true((ref == NULL) == (cand == NULL));
+        if (!ref) continue;
+        pairs++;
+        for (size_t n = 1; n <= 70; n++) agree_dim(m, e, ref, cand, ba, bb, n);
+        for (size_t i = 0; i < sizeof g_big_dims / sizeof *g_big_dims; i++)
+          agree_dim(m, e, ref, cand, ba, bb, g_big_dims[i]);
+      }
+    assert_int_equal(pairs, 31); /* 5 metrics x 6 numeric types + hamming */
+  }
+  print_message("variants compared with the scalar reference: %d\n", variants - 1);
   free(ba);
   free(bb);
 }
@@ -177,8 +188,8 @@ static void test_variants_agree(void **state) {
 /* many() equals one() bit for bit, in every available variant. */
 static void test_many_equals_one(void **state) {
   (void)state;
-  static const size_t dims[] = {1, 7, 16, 17, 33, 100, 257, 1025};
-  enum { NV = 5 };
+  static const size_t dims[] = {1, 2, 7, 8, 15, 16, 17, 33, 100, 257, 1025};
+  enum { NV = 37 }; /* blocks of 8 and 16 vectors plus a tail */
   unsigned char *q = xalloc(MAXDIM * 8 + 64), *base = xalloc((MAXDIM * 8) * NV + 64);
   float out[NV];
   for (int impl = 0; impl < SIMD_IMPL_COUNT; impl++) {
@@ -254,10 +265,10 @@ static void test_nan_inf(void **state) {
   (void)state;
   static const size_t dims[] = {1, 8, 17, 40, 129};
   unsigned char *a = xalloc(MAXDIM * 8), *b = xalloc(MAXDIM * 8);
-  simd_elem fe[3] = {SIMD_F32, SIMD_F16, SIMD_F64};
+  simd_elem fe[4] = {SIMD_F32, SIMD_F16, SIMD_F64, SIMD_BF16};
   for (int impl = 0; impl < SIMD_IMPL_COUNT; impl++) {
     if (!simd_impl_available(impl)) continue;
-    for (int t = 0; t < 3; t++)
+    for (int t = 0; t < 4; t++)
       for (size_t d = 0; d < 5; d++) {
         size_t n = dims[d];
         for (size_t pos = 0; pos < n; pos += (n > 20 ? 7 : 1)) {
@@ -338,8 +349,13 @@ static void test_dispatch(void **state) {
   simd_impl act = simd_active();
   const char *z = getenv("LANCE_SIMD");
   assert_string_equal(simd_active_name(), simd_impl_name(act));
-  if (z && strcmp(z, "scalar") == 0) assert_int_equal(act, SIMD_IMPL_SCALAR);
-  else assert_int_equal(act, simd_impl_available(SIMD_IMPL_AVX2) ? SIMD_IMPL_AVX2 : SIMD_IMPL_SCALAR);
+  simd_impl best = simd_impl_available(SIMD_IMPL_AVX512) ? SIMD_IMPL_AVX512
+                   : simd_impl_available(SIMD_IMPL_AVX2) ? SIMD_IMPL_AVX2 : SIMD_IMPL_SCALAR;
+  int forced = -1;
+  for (int i = 0; z && i < SIMD_IMPL_COUNT; i++)
+    if (!strcmp(z, simd_impl_name(i)) && simd_impl_available(i)) forced = i;
+  assert_int_equal(act, forced >= 0 ? (simd_impl)forced : best);
+  if (simd_impl_available(SIMD_IMPL_AVX512)) assert_true(simd_impl_available(SIMD_IMPL_AVX2));
   assert_ptr_equal(simd_get(SIMD_L2, SIMD_F32), simd_get_impl(act, SIMD_L2, SIMD_F32));
   assert_true(simd_impl_available(SIMD_IMPL_SCALAR));
   assert_null(simd_get(SIMD_HAMMING, SIMD_F32));
@@ -425,6 +441,133 @@ static void test_f32_to_f16(void **state) {
       fail_msg("f32 0x%08x: soft 0x%04x f16c 0x%04x", u, s, h);
   }
 #endif
+}
+
+/* bfloat16: every pattern widens to its bits shifted up; f32 -> bf16 rounds
+** to nearest even; NaN stays NaN. */
+static void test_bf16(void **state) {
+  (void)state;
+  for (uint32_t h = 0; h < 0x10000u; h++) {
+    float f = simd_bf16_to_f32((uint16_t)h);
+    uint32_t bits;
+    memcpy(&bits, &f, 4);
+    assert_int_equal(bits, h << 16);
+    if (isnan(f)) assert_true(isnan(simd_bf16_to_f32(simd_f32_to_bf16(f))));
+    else assert_int_equal(simd_f32_to_bf16(f), h);
+  }
+  assert_int_equal(simd_f32_to_bf16(1.0f), 0x3f80);
+  assert_int_equal(simd_f32_to_bf16(1.0f + ldexpf(1, -8)), 0x3f80);  /* tie to even */
+  assert_int_equal(simd_f32_to_bf16(1.0f + ldexpf(3, -8)), 0x3f82);  /* tie to even */
+  assert_int_equal(simd_f32_to_bf16(1.0f + ldexpf(5, -9)), 0x3f81);  /* above half */
+  assert_int_equal(simd_f32_to_bf16(3.4e38f), 0x7f80);               /* overflows to inf */
+  assert_int_equal(simd_f32_to_bf16(-0.0f), 0x8000);
+  assert_true((simd_f32_to_bf16(NAN) & 0x7fff) > 0x7f80);
+}
+
+/* PQ scans: every variant gives the reference's bits (NaN as NaN), for row
+** counts around the vector widths, strides wider than the scan, and m from 1
+** to 48; the reference equals a double sum within float rounding. */
+static void test_pq_scan(void **state) {
+  (void)state;
+  static const size_t ns[] = {0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1000};
+  static const size_t ms[] = {1, 2, 4, 16, 48};
+  enum { STRIDE = 1037, MAXM = 48 };
+  float *table = xalloc(MAXM * 256 * sizeof(float)), out[1000], ref[1000];
+  uint8_t *codes = xalloc(MAXM * STRIDE);
+  for (int bits = 4; bits <= 8; bits += 4) {
+    size_t ncode = (size_t)1 << bits;
+    for (size_t mi = 0; mi < sizeof ms / sizeof *ms; mi++) {
+      size_t m = ms[mi];
+      if (bits == 4 && m % 2) continue;
+      for (size_t i = 0; i < m * ncode; i++) table[i] = (float)(rnd_unit() * 10);
+      if (m == 16) table[3 * ncode + 5] = NAN, table[7 * ncode + 1] = INFINITY;
+      for (size_t i = 0; i < MAXM * STRIDE; i++) codes[i] = (uint8_t)rnd();
+      for (size_t ni = 0; ni < sizeof ns / sizeof *ns; ni++) {
+        size_t n = ns[ni], off = 3; /* rows start 3 into the partition */
+        const simd_pq *sp = simd_pq_get_impl(SIMD_IMPL_SCALAR);
+        (bits == 8 ? sp->pq8 : sp->pq4)(table, codes + off, STRIDE, m, n, ref);
+        for (size_t r = 0; r < n; r++) {
+          double d = 0, S = 0;
+          for (size_t j = 0; j < m; j++) {
+            uint8_t c = codes[(bits == 8 ? j : j / 2) * STRIDE + off + r];
+            c = bits == 8 ? c : j % 2 ? c >> 4 : c & 15;
+            d += table[j * ncode + c];
+            S += fabs(table[j * ncode + c]);
+          }
+          if (isnan(d) || isinf(d)) assert_true(isnan(d) ? isnan(ref[r]) : ref[r] == d);
+          else if (fabs(ref[r] - d) > 1e-5 * S) fail_msg("pq%d m %zu row %zu: %g vs %g", bits, m, r, ref[r], d);
+        }
+        for (int impl = 1; impl < SIMD_IMPL_COUNT; impl++) {
+          const simd_pq *p = simd_pq_get_impl(impl);
+          if (!p) continue;
+          (bits == 8 ? p->pq8 : p->pq4)(table, codes + off, STRIDE, m, n, out);
+          for (size_t r = 0; r < n; r++)
+            if (isnan(ref[r]) ? !isnan(out[r]) : !same_bits(out[r], ref[r]))
+              fail_msg("%s pq%d m %zu n %zu row %zu: %.9g vs %.9g", simd_impl_name(impl), bits, m,
+                       n, r, out[r], ref[r]);
+        }
+      }
+    }
+  }
+  assert_ptr_equal(simd_pq_get(), simd_pq_get_impl(simd_active()));
+  free(table);
+  free(codes);
+}
+
+/* PQ tables from a transposed codebook equal the l2 / dot kernels' many()
+** on the plain codebook, bit for bit, for sub-vectors shorter than 16. */
+static void test_pq_table(void **state) {
+  (void)state;
+  enum { NC = 256, SUB = 15 };
+  float *cb = xalloc(NC * SUB * sizeof(float)), *cbt = xalloc(NC * SUB * sizeof(float));
+  float q[SUB], want[NC], got[NC];
+  for (int impl = 0; impl < SIMD_IMPL_COUNT; impl++) {
+    if (!simd_impl_available(impl)) continue;
+    for (size_t sub = 1; sub < 16; sub++)
+      for (size_t nc = 16; nc <= NC; nc *= 16)
+        for (int dot = 0; dot < 2; dot++) {
+          for (size_t i = 0; i < sub; i++) q[i] = (float)rnd_unit();
+          for (size_t c = 0; c < nc; c++)
+            for (size_t d = 0; d < sub; d++) cb[c * sub + d] = cbt[d * nc + c] = (float)rnd_unit();
+          simd_get_impl(impl, dot ? SIMD_DOT : SIMD_L2, SIMD_F32)->many(q, cb, sub, nc, want);
+          simd_pq_get_impl(impl)->table(q, cbt, sub, nc, dot, got);
+          for (size_t c = 0; c < nc; c++)
+            if (!same_bits(got[c], want[c]))
+              fail_msg("%s table sub %zu codes %zu dot %d code %zu: %.9g vs %.9g",
+                       simd_impl_name(impl), sub, nc, dot, c, got[c], want[c]);
+        }
+  }
+  free(cb);
+  free(cbt);
+}
+
+/* LANCE_SIMD: accepted values, the unknown-value and missing-CPU sentences. */
+static void test_env_check(void **state) {
+  (void)state;
+  char buf[256], *old = getenv("LANCE_SIMD") ? strdup(getenv("LANCE_SIMD")) : NULL;
+  unsetenv("LANCE_SIMD");
+  assert_int_equal(simd_env_check(buf, sizeof buf), 0);
+  setenv("LANCE_SIMD", "", 1);
+  assert_int_equal(simd_env_check(buf, sizeof buf), 0);
+  setenv("LANCE_SIMD", "scalar", 1);
+  assert_int_equal(simd_env_check(buf, sizeof buf), 0);
+  setenv("LANCE_SIMD", "sse9", 1);
+  assert_int_equal(simd_env_check(buf, sizeof buf), -1);
+  assert_string_equal(buf, "LANCE_SIMD=sse9: unknown variant (expected scalar, avx2 or avx512)");
+  for (int impl = SIMD_IMPL_AVX2; impl < SIMD_IMPL_COUNT; impl++) {
+    setenv("LANCE_SIMD", simd_impl_name(impl), 1);
+    int rc = simd_env_check(buf, sizeof buf);
+    assert_int_equal(rc, simd_impl_available(impl) ? 0 : -1);
+    if (rc) {
+      char want[64];
+      snprintf(want, sizeof want, "LANCE_SIMD=%s: this CPU cannot run the %s kernels (it lacks ",
+               simd_impl_name(impl), simd_impl_name(impl));
+      assert_memory_equal(buf, want, strlen(want));
+    }
+  }
+  if (old) setenv("LANCE_SIMD", old, 1);
+  else unsetenv("LANCE_SIMD");
+  free(old);
 }
 
 /* ---- top-k -------------------------------------------------------------- */
@@ -515,6 +658,8 @@ int main(void) {
       cmocka_unit_test(test_int_extremes),   cmocka_unit_test(test_f16_all_halves),
       cmocka_unit_test(test_f32_to_f16),     cmocka_unit_test(test_topk_random),
       cmocka_unit_test(test_topk_edges),
+      cmocka_unit_test(test_bf16),           cmocka_unit_test(test_pq_scan),
+      cmocka_unit_test(test_env_check),      cmocka_unit_test(test_pq_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
