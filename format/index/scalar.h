@@ -1,0 +1,108 @@
+/*
+** scalar.h: the public API for the scalar indexes LanceDB 0.39 builds
+** (BTREE, BITMAP, LABEL_LIST) and the row-id sets their searches give.
+** Plain C11, no SQLite.  Byte layouts: rowset.c (Lance's serialized row
+** address tree map), scalar.c (the index files), docs/scalar-index.md.
+**
+** An index lives in <dataset>/_indices/<uuid>/:
+**   BTREE       page_lookup.lance  one row per page of sorted values
+**               page_data.lance    the values, sorted, with their row ids
+**   BITMAP      bitmap_page_lookup.lance  one row per distinct value with
+**               the serialized set of the rows holding it
+**   LABEL_LIST  bitmap_page_lookup.lance  the same, one row per distinct list
+**               element (the rows whose list contains it)
+**
+** Searches decide values as SQL does (NULL and NaN match only IS NULL;
+** integers against doubles exactly; text by bytes, as SQLite's BINARY
+** collation): the rows they give are exactly the indexed rows that pass.
+**
+** Ownership: lf_rowset and lf_sidx are heap objects (_new/_open, _free);
+** lf_sidx keeps a borrowed store.  Not thread-safe.
+*/
+#ifndef LF_SCALAR_H
+#define LF_SCALAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lf.h"
+
+/* ---- Row-id sets (rowset.c) ----------------------------------------------------- */
+
+/* A set of 64-bit row ids: one Roaring bitmap per upper 32 bits. */
+typedef struct lf_rowset lf_rowset;
+
+lf_rowset *lf_rowset_new(void); /* NULL when out of memory */
+void lf_rowset_free(lf_rowset *s);
+int lf_rowset_add(lf_rowset *s, uint64_t id);
+/* Add every row id of Lance's serialized RowAddrTreeMap d[0..n) (layout in
+** rowset.c); LF_CORRUPT when the bytes are not one. */
+int lf_rowset_add_treemap(lf_rowset *s, const uint8_t *d, size_t n, lf_error *err);
+/* a = a AND b; a = a OR b.  LF_OK or LF_NOMEM. */
+int lf_rowset_and(lf_rowset *a, const lf_rowset *b);
+int lf_rowset_or(lf_rowset *a, const lf_rowset *b);
+uint64_t lf_rowset_count(const lf_rowset *s);
+int lf_rowset_contains(const lf_rowset *s, uint64_t id);
+/* The row ids ascending in *out (malloc'd, caller frees; NULL when empty). */
+int lf_rowset_array(const lf_rowset *s, uint64_t **out, size_t *n);
+
+/* x against y exactly (no rounding of either): -1, 0, 1 (scalar.c). */
+int lf_cmp_i64_f64(int64_t x, double y);
+
+/* ---- Scalar indexes (scalar.c) ------------------------------------------------- */
+
+enum { LF_SIDX_NONE = 0, LF_SIDX_BTREE, LF_SIDX_BITMAP, LF_SIDX_LABEL_LIST };
+
+/* The kind of scalar index an index_details type URL names
+** ("/lance.table.BTreeIndexDetails" ...), LF_SIDX_NONE for others. */
+int lf_sidx_kind(const char *type_url);
+const char *lf_sidx_kind_name(int kind); /* "BTREE", "BITMAP", "LABEL_LIST" */
+
+/* A value searched for, as SQL sees it. */
+enum { LF_SV_NULL = 0, LF_SV_INT, LF_SV_FLOAT, LF_SV_TEXT };
+typedef struct lf_svalue {
+  int type;
+  int64_t i;               /* LF_SV_INT */
+  double d;                /* LF_SV_FLOAT */
+  const uint8_t *z;        /* LF_SV_TEXT: n bytes (borrowed) */
+  size_t n;
+} lf_svalue;
+
+/* What a search asks: `value <op> v`, `value IN (vals)`, `value IS NULL`,
+** and for label lists `list has any / all of vals`. */
+enum { LF_SQ_EQ, LF_SQ_LT, LF_SQ_LE, LF_SQ_GT, LF_SQ_GE, LF_SQ_IN, LF_SQ_ISNULL,
+       LF_SQ_HAS_ANY, LF_SQ_HAS_ALL };
+typedef struct lf_squery {
+  int op;
+  lf_svalue v;             /* EQ .. GE */
+  const lf_svalue *vals;   /* IN, HAS_ANY, HAS_ALL */
+  size_t nvals;
+} lf_squery;
+
+typedef struct lf_sidx lf_sidx;
+
+/* Open the index of kind `kind` in <root>/_indices/<uuid>/: BTREE reads its
+** page lookup (a few values per 4096 rows), BITMAP and LABEL_LIST their
+** keys; pages and bitmaps are read by searches.  LF_UNSUPPORTED names what
+** this reader does not know (range-partitioned BTREE files, key types). */
+int lf_sidx_open(lf_store *s, const char *root, const char *uuid, int kind, lf_sidx **out,
+                 lf_error *err);
+/* The same over files already open (the parsers behind lf_sidx_open, and
+** the fuzz targets' entry): takes ownership of the files, also on error.
+** BTREE: a = page_lookup, b = page_data; BITMAP / LABEL_LIST: a, b = NULL. */
+int lf_sidx_from_files(int kind, lf_file *a, lf_file *b, lf_sidx **out, lf_error *err);
+void lf_sidx_free(lf_sidx *x);
+int lf_sidx_kind_of(const lf_sidx *x);
+/* The type of the indexed values (list elements for LABEL_LIST). */
+const lf_field *lf_sidx_value_field(const lf_sidx *x);
+/* Distinct keys (BITMAP, LABEL_LIST) or pages (BTREE); rows indexed (BTREE). */
+uint64_t lf_sidx_num_keys(const lf_sidx *x);
+uint64_t lf_sidx_num_rows(const lf_sidx *x);
+
+/* Add the row ids of the indexed rows that pass q to out.  *pages_read (may
+** be NULL) grows by the pages (BTREE) or bitmaps read.  LF_ARG for a query
+** the index cannot answer (HAS_ANY on a BTREE, < on a LABEL_LIST). */
+int lf_sidx_search(lf_sidx *x, const lf_squery *q, lf_rowset *out, uint64_t *pages_read,
+                   lf_error *err);
+
+#endif
