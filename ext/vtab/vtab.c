@@ -65,6 +65,7 @@ static void vt_free(lvtab *vt) {
   if (!vt) return;
   lf_dataset_free(vt->latest);
   fts_cache_free(vt->fts);
+  vtab_sidx_cache_free(vt->sidx);
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   lf_store_free(vt->store);
@@ -291,6 +292,11 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   } else {
     info->estimatedCost = pl.unusable && !(pl.idx & (1 | 2 | 32)) ? 1e12 : 1e6 - 1000.0 * pl.nfilt;
     info->estimatedRows = pl.idx & 32 ? 10 : 1000000;
+    double frac = pl.nfilt && !(pl.idx & (16 | 32)) ? vtab_sfilt_fraction(vt, info) : 1;
+    if (frac < 1) { /* scalar indexes answer some filters: takes of a share of the rows */
+      info->estimatedCost = info->estimatedCost * frac + 100;
+      info->estimatedRows = (sqlite3_int64)(1e6 * frac) + 1;
+    }
   }
   return SQLITE_OK;
 }
@@ -310,6 +316,9 @@ static void cursor_reset(lcursor *c) {
   sqlite3_free(c->ids);
   c->ids = NULL;
   vtab_search_reset(&c->search);
+  vtab_sfilt_free(c->sf);
+  c->sf = NULL;
+  c->take = 0;
   c->nids = c->idpos = 0;
   for (int i = 0; i < c->nfilters; i++) vtab_filter_reset(&c->filters[i]);
   sqlite3_free(c->filters);
@@ -434,6 +443,8 @@ static int next_batch(lvtab *vt, lcursor *c) {
       uint64_t id = (uint64_t)s->res[s->rpos++].rowid;
       rc = lf_scan_take_fragment(c->scan, &id, 1, &used, &c->b, &e);
     }
+  } else if (c->sf) {
+    rc = vtab_sfilt_next(vt, c, &e);
   } else if (!c->take) {
     rc = lf_scan_next(c->scan, BATCH_ROWS, &c->b, &e);
   } else {
@@ -551,6 +562,8 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   if (ids) {
     c->take = 1;
     if ((rc = collect_rowids(c, idx, ids))) return rc;
+  } else if (c->nfilters && !c->search.on && !skip && vtab_sfilt_start(vt, c, &e)) {
+    return vtab_lf_error(vt, &e);
   }
   c->eof = 0;
   if (skip && sqlite3_value_int64(skip) > 0 &&

@@ -45,6 +45,8 @@ const char *vtab_sql_type(const lf_field *f);
 
 /* One `lance` virtual table (vtab.c; write.c owns txn). */
 typedef struct vtab_txn vtab_txn;
+typedef struct vtab_sidx_cache vtab_sidx_cache; /* scalar_filter.c */
+typedef struct vtab_sfilt vtab_sfilt;           /* scalar_filter.c */
 typedef struct lvtab {
   sqlite3_vtab base;
   sqlite3 *db;
@@ -58,6 +60,7 @@ typedef struct lvtab {
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
+  vtab_sidx_cache *sidx;    /* scalar indexes opened by filters (scalar_filter.c), or NULL */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -158,6 +161,7 @@ typedef struct lcursor {
   uint8_t *sel;             /* rows of the batch that pass the filters */
   uint64_t cap_sel;
   vtab_search search;
+  vtab_sfilt *sf;           /* filters answered by scalar indexes, or NULL */
 } lcursor;
 
 /* xBestIndex's plan (vtab.c's table of idxNum bits). */
@@ -214,6 +218,21 @@ int vtab_search_run(lvtab *vt, lcursor *c, lf_error *e);
 ** H_SCORE, H_RELEVANCE). */
 void vtab_search_column(const lcursor *c, sqlite3_context *ctx, int h);
 void vtab_search_reset(vtab_search *s);
+
+/* scalar_filter.c: pushed filters on columns with a BTREE or BITMAP index
+** answered from the index (row-id sets), then takes, then a scan of the
+** fragments no index covers. */
+void vtab_sidx_cache_free(vtab_sidx_cache *c);
+void vtab_sfilt_free(vtab_sfilt *s);
+/* xFilter, after the snapshot and scan are open: c->sf (and c->ids, c->take)
+** set when some filter has an index; c->sf stays NULL otherwise. */
+int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e);
+/* The next batch of a cursor with c->sf (takes, then the rest scan). */
+int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e);
+/* xBestIndex: the share of rows a plan reads given its pushed filters (1: no index). */
+double vtab_sfilt_fraction(lvtab *vt, sqlite3_index_info *info);
+/* One line saying how cursor c read its rows (sqlite3_malloc'd). */
+char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
