@@ -316,14 +316,18 @@ int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e) {
 
 char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c) {
   const vtab_sfilt *s = c->sf;
+  if (c->search.on) return sqlite3_mprintf("%s: search (%llu results)", vt->name,
+                                          (unsigned long long)c->search.nres);
+  if (c->take && !s) return sqlite3_mprintf("%s: rowid lookup (%llu ids)", vt->name,
+                                                 (unsigned long long)c->nids);
   if (!s)
-    return sqlite3_mprintf("%s: full scan (%d fragments)%s", vt->name, lf_dataset_num_fragments(c->ds),
-                           c->nfilters ? ", filters run on every row" : "");
+    return sqlite3_mprintf("%s: full scan of %d fragments%s", vt->name, lf_dataset_num_fragments(c->ds),
+                           c->nfilters ? " (no index answers the pushed filters)" : "");
   return sqlite3_mprintf("%s: index %s: %llu candidate rows (%llu index pages/bitmaps read); "
-                         "took %llu rows from %llu of %zu indexed fragments; scanned %llu unindexed fragments",
+                         "took %llu rows from %llu of %llu indexed fragments; scanned %llu unindexed fragments",
                          vt->name, sqlite3_str_value(s->used) ? sqlite3_str_value(s->used) : "",
                          (unsigned long long)s->candidates, (unsigned long long)s->pages,
-                         (unsigned long long)s->taken, (unsigned long long)s->taken_frags, s->nfrags,
+                         (unsigned long long)s->taken, (unsigned long long)s->taken_frags, (unsigned long long)s->nfrags,
                          (unsigned long long)s->scan_frags);
 }
 

@@ -92,12 +92,13 @@ static int open_dataset(lvtab *vt, int create, char **err) {
   return SQLITE_OK;
 }
 
-static int vt_init(sqlite3 *db, int create, int argc, const char *const *argv,
+static int vt_init(sqlite3 *db, vtab_conn *conn, int create, int argc, const char *const *argv,
                    sqlite3_vtab **out, char **err) {
   lvtab *vt = sqlite3_malloc(sizeof *vt);
   if (!vt) return SQLITE_NOMEM;
   memset(vt, 0, sizeof *vt);
   vt->db = db;
+  vt->conn = conn;
   vt->name = sqlite3_mprintf("%s", argc > 2 ? argv[2] : "lance");
   int rc = parse_args(vt, argc, argv, err);
   lf_error e = {0};
@@ -121,14 +122,12 @@ static int vt_init(sqlite3 *db, int create, int argc, const char *const *argv,
 
 static int vt_create(sqlite3 *db, void *aux, int argc, const char *const *argv,
                      sqlite3_vtab **out, char **err) {
-  (void)aux;
-  return vt_init(db, 1, argc, argv, out, err);
+  return vt_init(db, aux, 1, argc, argv, out, err);
 }
 
 static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
                       sqlite3_vtab **out, char **err) {
-  (void)aux;
-  return vt_init(db, 0, argc, argv, out, err);
+  return vt_init(db, aux, 0, argc, argv, out, err);
 }
 
 static int vt_disconnect(sqlite3_vtab *p) {
@@ -304,6 +303,7 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
 /* ---- Cursors ------------------------------------------------------------------ */
 
 static void cursor_reset(lcursor *c) {
+  vtab_explain_note((const lvtab *)c->base.pVtab, c);
   lf_scan_free(c->scan);
   c->scan = NULL;
   if (c->own_ds) lf_dataset_free(c->ds);
@@ -648,5 +648,8 @@ static sqlite3_module lance_module = {
 };
 
 int vtab_register(sqlite3 *db) {
-  return sqlite3_create_module(db, "lance", &lance_module, NULL);
+  vtab_conn *conn = vtab_conn_new();
+  if (!conn) return SQLITE_NOMEM;
+  int rc = sqlite3_create_module_v2(db, "lance", &lance_module, conn, vtab_conn_free);
+  return rc == SQLITE_OK ? vtab_explain_register(db, conn) : rc; /* the module frees conn */
 }

@@ -47,6 +47,7 @@ const char *vtab_sql_type(const lf_field *f);
 typedef struct vtab_txn vtab_txn;
 typedef struct vtab_sidx_cache vtab_sidx_cache; /* scalar_filter.c */
 typedef struct vtab_sfilt vtab_sfilt;           /* scalar_filter.c */
+typedef struct vtab_conn vtab_conn;             /* explain.c */
 typedef struct lvtab {
   sqlite3_vtab base;
   sqlite3 *db;
@@ -61,6 +62,7 @@ typedef struct lvtab {
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
   vtab_sidx_cache *sidx;    /* scalar indexes opened by filters (scalar_filter.c), or NULL */
+  vtab_conn *conn;          /* the connection's state (explain.c; the module's client data) */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -233,6 +235,13 @@ int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e);
 double vtab_sfilt_fraction(lvtab *vt, sqlite3_index_info *info);
 /* One line saying how cursor c read its rows (sqlite3_malloc'd). */
 char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c);
+
+/* explain.c: lance_explain(sql) and the per-connection state it records into. */
+vtab_conn *vtab_conn_new(void);
+void vtab_conn_free(void *conn);
+int vtab_explain_register(sqlite3 *db, vtab_conn *conn);
+/* Called when a cursor's run ends: its line, if a lance_explain is running. */
+void vtab_explain_note(const lvtab *vt, const lcursor *c);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
