@@ -12,7 +12,9 @@
 **                       every lower 32-bit value ("the whole fragment")
 **     u8   bitmap[size] a Roaring bitmap in the portable format (the lower
 **                       32 bits of the row ids)
-** The bytes must end exactly after the last entry.
+** The bytes must end exactly after the last entry.  A whole entry is kept as
+** a NULL bitmap (never materialized: 2^32 values), until lf_rowset_limit
+** bounds it by the fragment's row count.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +26,15 @@
 struct lf_rowset {
   size_t n, cap;
   uint32_t *hi;
-  roaring_bitmap_t **lo;
+  roaring_bitmap_t **lo;   /* NULL: every lower value */
 };
 
 lf_rowset *lf_rowset_new(void) { return calloc(1, sizeof(lf_rowset)); }
 
 void lf_rowset_free(lf_rowset *s) {
   if (!s) return;
-  for (size_t i = 0; i < s->n; i++) roaring_bitmap_free(s->lo[i]);
+  for (size_t i = 0; i < s->n; i++)
+    if (s->lo[i]) roaring_bitmap_free(s->lo[i]);
   free(s->hi);
   free(s->lo);
   free(s);
@@ -49,36 +52,43 @@ static size_t find(const lf_rowset *s, uint32_t hi, int *found) {
   return a;
 }
 
-/* The bitmap of hi, created empty when missing; NULL when out of memory. */
-static roaring_bitmap_t *slot(lf_rowset *s, uint32_t hi) {
+/* The entry of hi, created with an empty bitmap when missing; -1 when out of
+** memory. */
+static long slot(lf_rowset *s, uint32_t hi) {
   int found;
   size_t at = find(s, hi, &found);
-  if (found) return s->lo[at];
+  if (found) return (long)at;
   if (s->n == s->cap) {
     size_t cap = s->cap ? s->cap * 2 : 8;
     uint32_t *h = realloc(s->hi, cap * sizeof *h);
-    if (!h) return NULL;
+    if (!h) return -1;
     s->hi = h;
     roaring_bitmap_t **l = realloc(s->lo, cap * sizeof *l);
-    if (!l) return NULL;
+    if (!l) return -1;
     s->lo = l;
     s->cap = cap;
   }
   roaring_bitmap_t *r = roaring_bitmap_create();
-  if (!r) return NULL;
+  if (!r) return -1;
   memmove(s->hi + at + 1, s->hi + at, (s->n - at) * sizeof *s->hi);
   memmove(s->lo + at + 1, s->lo + at, (s->n - at) * sizeof *s->lo);
   s->hi[at] = hi;
   s->lo[at] = r;
   s->n++;
-  return r;
+  return (long)at;
 }
 
 int lf_rowset_add(lf_rowset *s, uint64_t id) {
-  roaring_bitmap_t *r = slot(s, (uint32_t)(id >> 32));
-  if (!r) return LF_NOMEM;
-  roaring_bitmap_add(r, (uint32_t)id);
+  long at = slot(s, (uint32_t)(id >> 32));
+  if (at < 0) return LF_NOMEM;
+  if (s->lo[at]) roaring_bitmap_add(s->lo[at], (uint32_t)id);
   return LF_OK;
+}
+
+/* Entry at becomes whole. */
+static void make_whole(lf_rowset *s, size_t at) {
+  if (s->lo[at]) roaring_bitmap_free(s->lo[at]);
+  s->lo[at] = NULL;
 }
 
 static uint32_t rd32(const uint8_t *p) {
@@ -97,17 +107,17 @@ int lf_rowset_add_treemap(lf_rowset *s, const uint8_t *d, size_t n, lf_error *er
     if (size > n - at)
       return lf_err(err, LF_CORRUPT, "row set: entry %u: bitmap of %u bytes past the end (%zu left)",
                     e, size, n - at);
-    roaring_bitmap_t *dst = slot(s, key);
-    if (!dst) return lf_err(err, LF_NOMEM, "out of memory");
+    long slot_at = slot(s, key);
+    if (slot_at < 0) return lf_err(err, LF_NOMEM, "out of memory");
     if (size == 0) { /* every lower value */
-      roaring_bitmap_add_range(dst, 0, (uint64_t)1 << 32);
+      make_whole(s, (size_t)slot_at);
       continue;
     }
     if (size < 8 || roaring_bitmap_portable_deserialize_size((const char *)d + at, size) != size)
       return lf_err(err, LF_CORRUPT, "row set: entry %u: bad Roaring bitmap (%u bytes)", e, size);
     roaring_bitmap_t *r = roaring_bitmap_portable_deserialize_safe((const char *)d + at, size);
     if (!r) return lf_err(err, LF_CORRUPT, "row set: entry %u: bad Roaring bitmap (%u bytes)", e, size);
-    roaring_bitmap_or_inplace(dst, r);
+    if (s->lo[slot_at]) roaring_bitmap_or_inplace(s->lo[slot_at], r);
     roaring_bitmap_free(r);
     at += size;
   }
@@ -120,9 +130,13 @@ int lf_rowset_and(lf_rowset *a, const lf_rowset *b) {
   for (size_t i = 0; i < a->n; i++) {
     int found;
     size_t j = find(b, a->hi[i], &found);
-    if (found) roaring_bitmap_and_inplace(a->lo[i], b->lo[j]);
-    if (!found || roaring_bitmap_is_empty(a->lo[i])) {
-      roaring_bitmap_free(a->lo[i]);
+    if (found && b->lo[j] && !a->lo[i]) { /* whole AND some: that some */
+      if (!(a->lo[i] = roaring_bitmap_copy(b->lo[j]))) return LF_NOMEM;
+    } else if (found && b->lo[j]) {
+      roaring_bitmap_and_inplace(a->lo[i], b->lo[j]);
+    }
+    if (!found || (a->lo[i] && roaring_bitmap_is_empty(a->lo[i]))) {
+      if (a->lo[i]) roaring_bitmap_free(a->lo[i]);
       continue;
     }
     a->hi[w] = a->hi[i];
@@ -134,29 +148,45 @@ int lf_rowset_and(lf_rowset *a, const lf_rowset *b) {
 
 int lf_rowset_or(lf_rowset *a, const lf_rowset *b) {
   for (size_t j = 0; j < b->n; j++) {
-    roaring_bitmap_t *r = slot(a, b->hi[j]);
-    if (!r) return LF_NOMEM;
-    roaring_bitmap_or_inplace(r, b->lo[j]);
+    long at = slot(a, b->hi[j]);
+    if (at < 0) return LF_NOMEM;
+    if (!b->lo[j]) make_whole(a, (size_t)at);
+    else if (a->lo[at]) roaring_bitmap_or_inplace(a->lo[at], b->lo[j]);
   }
   return LF_OK;
 }
 
 uint64_t lf_rowset_count(const lf_rowset *s) {
   uint64_t c = 0;
-  for (size_t i = 0; i < s->n; i++) c += roaring_bitmap_get_cardinality(s->lo[i]);
+  for (size_t i = 0; i < s->n; i++) c += s->lo[i] ? roaring_bitmap_get_cardinality(s->lo[i]) : (uint64_t)1 << 32;
   return c;
 }
 
 int lf_rowset_contains(const lf_rowset *s, uint64_t id) {
   int found;
   size_t i = find(s, (uint32_t)(id >> 32), &found);
-  return found && roaring_bitmap_contains(s->lo[i], (uint32_t)id);
+  return found && (!s->lo[i] || roaring_bitmap_contains(s->lo[i], (uint32_t)id));
+}
+
+int lf_rowset_limit(lf_rowset *s, uint32_t hi, uint64_t n) {
+  int found;
+  size_t i = find(s, hi, &found);
+  if (!found || n >= (uint64_t)1 << 32) return LF_OK;
+  if (!s->lo[i]) {
+    if (!(s->lo[i] = roaring_bitmap_create())) return LF_NOMEM;
+    roaring_bitmap_add_range(s->lo[i], 0, n);
+  } else {
+    roaring_bitmap_remove_range_closed(s->lo[i], (uint32_t)n, UINT32_MAX);
+  }
+  return LF_OK;
 }
 
 int lf_rowset_array(const lf_rowset *s, uint64_t **out, size_t *n) {
   uint64_t total = lf_rowset_count(s);
   *out = NULL;
   *n = 0;
+  for (size_t i = 0; i < s->n; i++)
+    if (!s->lo[i]) return LF_UNSUPPORTED; /* a whole entry: lf_rowset_limit first */
   if (!total) return LF_OK;
   uint64_t *a = malloc(total * sizeof *a);
   uint32_t *tmp = NULL;

@@ -43,7 +43,11 @@ int lf_rowset_and(lf_rowset *a, const lf_rowset *b);
 int lf_rowset_or(lf_rowset *a, const lf_rowset *b);
 uint64_t lf_rowset_count(const lf_rowset *s);
 int lf_rowset_contains(const lf_rowset *s, uint64_t id);
-/* The row ids ascending in *out (malloc'd, caller frees; NULL when empty). */
+/* Keep only the row ids of upper bits hi below hi << 32 | n (a fragment of n
+** rows): whole entries become [0, n).  LF_OK or LF_NOMEM. */
+int lf_rowset_limit(lf_rowset *s, uint32_t hi, uint64_t n);
+/* The row ids ascending in *out (malloc'd, caller frees; NULL when empty);
+** LF_UNSUPPORTED while a whole entry (2^32 ids) is left, LF_NOMEM. */
 int lf_rowset_array(const lf_rowset *s, uint64_t **out, size_t *n);
 
 /* x against y exactly (no rounding of either): -1, 0, 1 (scalar.c). */

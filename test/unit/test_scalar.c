@@ -283,6 +283,18 @@ static void test_rowset(void **state) {
   assert_true(lf_rowset_contains(s, 1) && lf_rowset_contains(s, 5) && !lf_rowset_contains(s, 2));
   assert_true(lf_rowset_contains(s, (uint64_t)3 << 32 | 0xffffffffu));
   assert_int_equal(lf_rowset_count(s), 2 + ((uint64_t)1 << 32));
+  uint64_t *a;
+  size_t na;
+  assert_int_equal(lf_rowset_array(s, &a, &na), LF_UNSUPPORTED); /* 2^32 ids: not listed */
+  lf_rowset *w = lf_rowset_new();
+  assert_int_equal(lf_rowset_add_treemap(w, d, n, &err), LF_OK);
+  assert_int_equal(lf_rowset_limit(w, 3, 10), LF_OK); /* a fragment of 10 rows */
+  assert_int_equal(lf_rowset_limit(w, 0, 5), LF_OK);  /* {1, 5} -> {1} */
+  assert_int_equal(lf_rowset_array(w, &a, &na), LF_OK);
+  assert_int_equal(na, 11);
+  assert_true(a[0] == 1 && a[1] == (uint64_t)3 << 32 && a[10] == ((uint64_t)3 << 32 | 9));
+  free(a);
+  lf_rowset_free(w);
   for (size_t cut = 0; cut < n; cut++) /* every truncation is corrupt, never a crash */
     assert_int_equal(lf_rowset_add_treemap(t, d, cut, &err), LF_CORRUPT);
   d[n++] = 0; /* a trailing byte */
@@ -294,8 +306,6 @@ static void test_rowset(void **state) {
   assert_int_equal(lf_rowset_add(t, 5), LF_OK);
   assert_int_equal(lf_rowset_add(t, (uint64_t)9 << 32), LF_OK);
   assert_int_equal(lf_rowset_and(s, t), LF_OK);
-  uint64_t *a;
-  size_t na;
   assert_int_equal(lf_rowset_array(s, &a, &na), LF_OK);
   assert_int_equal(na, 1);
   assert_int_equal(a[0], 5);
