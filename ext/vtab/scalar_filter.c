@@ -84,13 +84,18 @@ static int index_type(lf_type t) {
   }
 }
 
-/* The BTREE or BITMAP index on field f of the manifest's indexes, or -1. */
-static int find_index(const lf_index_meta *ix, int n, const lf_field *f) {
-  if (!f || !index_type(f->type)) return -1;
+static int list_op(int op) { return op == VTAB_OP_HAS_ANY || op == VTAB_OP_HAS_ALL; }
+
+/* The index answering `f <op> ...` among the manifest's indexes, or -1: a
+** BTREE or BITMAP for comparisons, a LABEL_LIST for array_has_any/all. */
+static int find_index(const lf_index_meta *ix, int n, const lf_field *f, int op) {
+  int lists = list_op(op);
+  if (!f || (lists ? f->type != LF_T_LIST && f->type != LF_T_LARGE_LIST : !index_op(op) || !index_type(f->type)))
+    return -1;
   for (int i = 0; i < n; i++) {
     int k = lf_sidx_kind(ix[i].type_url);
-    if ((k == LF_SIDX_BTREE || k == LF_SIDX_BITMAP) && ix[i].n_fields == 1 && ix[i].fields[0] == f->id &&
-        ix[i].has_frags && ix[i].uuid[0])
+    if ((lists ? k == LF_SIDX_LABEL_LIST : k == LF_SIDX_BTREE || k == LF_SIDX_BITMAP) &&
+        ix[i].n_fields == 1 && ix[i].fields[0] == f->id && ix[i].has_frags && ix[i].uuid[0])
       return i;
   }
   return -1;
@@ -164,8 +169,41 @@ static const char *op_text(int op) {
     case SQLITE_INDEX_CONSTRAINT_LE: return "<=";
     case SQLITE_INDEX_CONSTRAINT_GT: return ">";
     case SQLITE_INDEX_CONSTRAINT_GE: return ">=";
+    case VTAB_OP_HAS_ANY: return "array_has_any";
+    case VTAB_OP_HAS_ALL: return "array_has_all";
     default: return "IS NULL";
   }
+}
+
+/* "k_idx (BTREE) on k = ?" appended to s (lance_explain's line). */
+static void describe(sqlite3_str *s, const lf_index_meta *m, const lf_sidx *x, const lf_field *f,
+                     const vtab_filter *fl) {
+  sqlite3_str_appendf(s, "%s%s (%s) on ", sqlite3_str_length(s) ? ", " : "", m->name,
+                      lf_sidx_kind_name(lf_sidx_kind_of(x)));
+  if (list_op(fl->op)) sqlite3_str_appendf(s, "%s(%s, ?)", op_text(fl->op), f->name);
+  else if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) sqlite3_str_appendf(s, "%s IS NULL", f->name);
+  else sqlite3_str_appendf(s, "%s %s ?", f->name, fl->val ? op_text(fl->op) : "IN");
+}
+
+/* array_has_any / array_has_all(col, 'json') on a LABEL_LIST index (*set
+** NULL when the index cannot answer: bad JSON, which the function reports, or
+** has_all of nothing, which every non-null list passes). */
+static int label_set(lcursor *c, const vtab_filter *fl, lf_sidx *x, lf_rowset **set, lf_error *e) {
+  lf_svalues vs;
+  const uint8_t *z = fl->val ? sqlite3_value_text(fl->val) : NULL;
+  if (!z || lf_svalues_from_json(z, (size_t)sqlite3_value_bytes(fl->val), &vs, NULL)) return LF_OK;
+  size_t w = 0; /* nulls match nothing */
+  for (size_t k = 0; k < vs.n; k++)
+    if (vs.v[k].type != LF_SV_NULL) vs.v[w++] = vs.v[k];
+  vs.n = w;
+  lf_squery q = {.op = fl->op == VTAB_OP_HAS_ANY ? LF_SQ_HAS_ANY : LF_SQ_HAS_ALL, .vals = vs.v, .nvals = vs.n};
+  int rc = LF_OK;
+  if (vs.n || q.op == LF_SQ_HAS_ANY) {
+    rc = (*set = lf_rowset_new()) ? LF_OK : lf_err(e, LF_NOMEM, "out of memory");
+    if (!rc && vs.n) rc = lf_sidx_search(x, &q, *set, &c->sf->pages, e);
+  }
+  lf_svalues_reset(&vs);
+  return rc;
 }
 
 /* The row set of filter fl on its index (*set NULL when the index cannot
@@ -176,6 +214,7 @@ static int filter_set(lcursor *c, const vtab_filter *fl, const lf_field *f, lf_s
   lf_svalue *vals = NULL;
   int none = 0; /* `= NULL` and the like: no row */
   *set = NULL;
+  if (list_op(fl->op)) return label_set(c, fl, x, set, e);
   if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) {
     q.op = LF_SQ_ISNULL;
   } else if (!fl->val) { /* IN list: its non-NULL values */
@@ -208,17 +247,15 @@ static int filters_to_set(lvtab *vt, lcursor *c, const lf_index_meta *ix, int ni
   for (int k = 0; !rc && k < c->nfilters; k++) {
     const vtab_filter *fl = &c->filters[k];
     const lf_field *f = vtab_col_field(vt, fl->col);
-    int i = index_op(fl->op) ? find_index(ix, nix, f) : -1;
+    int i = find_index(ix, nix, f, fl->op);
     lf_sidx *x = NULL;
     lf_rowset *s = NULL;
     if (i < 0) continue;
     if ((rc = cache_open(vt, c->ds, &ix[i], lf_sidx_kind(ix[i].type_url), &x, e))) break;
-    if (lf_sidx_value_field(x)->type != f->type) continue;
+    if (!list_op(fl->op) && lf_sidx_value_field(x)->type != f->type) continue;
     if ((rc = filter_set(c, fl, f, x, &s, e)) || !s) continue;
     if (cover_and(c->sf, &ix[i], *acc == NULL)) rc = lf_err(e, LF_NOMEM, "out of memory");
-    sqlite3_str_appendf(c->sf->used, "%s%s (%s) on %s %s%s", sqlite3_str_length(c->sf->used) ? ", " : "",
-                        ix[i].name, lf_sidx_kind_name(lf_sidx_kind_of(x)), f->name, fl->val || fl->op ==
-                        SQLITE_INDEX_CONSTRAINT_ISNULL ? op_text(fl->op) : "IN", fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL ? "" : " ?");
+    describe(c->sf->used, &ix[i], x, f, fl);
     if (!rc && *acc && lf_rowset_and(*acc, s)) rc = lf_err(e, LF_NOMEM, "out of memory");
     if (*acc) lf_rowset_free(s);
     else *acc = s;
@@ -239,12 +276,23 @@ int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e) {
   lf_rowset *acc = NULL;
   if (!rc) rc = filters_to_set(vt, c, ix, nix, &acc, e);
   lf_indices_free(ix, nix);
+  if (!rc && acc && !lf_dataset_stable_row_ids(c->ds)) /* whole-fragment entries: its rows */
+    for (int f = 0; !rc && f < lf_dataset_num_fragments(c->ds); f++) {
+      const lf_fragment *fr = lf_dataset_fragment(c->ds, f);
+      if (fr->id <= UINT32_MAX && lf_rowset_limit(acc, (uint32_t)fr->id, fr->physical_rows))
+        rc = lf_err(e, LF_NOMEM, "out of memory");
+    }
   if (!rc && acc) {
     size_t n = 0;
     uint64_t *ids = NULL;
-    if (lf_rowset_array(acc, &ids, &n)) rc = lf_err(e, LF_NOMEM, "out of memory: %llu candidate rows",
-                                                     (unsigned long long)lf_rowset_count(acc));
-    if (!rc) { /* the row ids in sqlite3_malloc'd memory, as the cursor frees them */
+    int arc = lf_rowset_array(acc, &ids, &n);
+    if (arc == LF_UNSUPPORTED) { /* whole 2^32-id entries (stable row ids): scan instead */
+      lf_rowset_free(acc);
+      acc = NULL;
+    } else if (arc) {
+      rc = lf_err(e, LF_NOMEM, "out of memory: %llu candidate rows", (unsigned long long)lf_rowset_count(acc));
+    }
+    if (!rc && acc) { /* the row ids in sqlite3_malloc'd memory, as the cursor frees them */
       sqlite3_free(c->ids);
       c->ids = sqlite3_malloc64((n ? n : 1) * sizeof *c->ids);
       if (!c->ids) rc = lf_err(e, LF_NOMEM, "out of memory");
@@ -348,14 +396,13 @@ double vtab_sfilt_fraction(lvtab *vt, sqlite3_index_info *info) {
   int hit = -1;
   for (int i = 0; i < info->nConstraint; i++) {
     const struct sqlite3_index_constraint *ct = &info->aConstraint[i];
-    if (info->aConstraintUsage[i].argvIndex <= 0 || ct->iColumn < 0 || ct->iColumn >= vt->ncols ||
-        !index_op(ct->op))
+    if (info->aConstraintUsage[i].argvIndex <= 0 || ct->iColumn < 0 || ct->iColumn >= vt->ncols)
       continue;
-    int j = find_index(ix, nix, vtab_col_field(vt, ct->iColumn));
+    int j = find_index(ix, nix, vtab_col_field(vt, ct->iColumn), ct->op);
     if (j < 0) continue;
     hit = j;
     sel *= ct->op == SQLITE_INDEX_CONSTRAINT_EQ ? (sqlite3_vtab_in(info, i, -1) ? 0.01 : 0.001)
-         : ct->op == SQLITE_INDEX_CONSTRAINT_ISNULL ? 0.01 : 0.25;
+         : ct->op == SQLITE_INDEX_CONSTRAINT_ISNULL || list_op(ct->op) ? 0.01 : 0.25;
   }
   double frac = 1;
   if (hit >= 0) { /* rows outside the index's fragments are scanned */

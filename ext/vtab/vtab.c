@@ -204,7 +204,7 @@ static int decided_exactly(const lf_field *f, sqlite3_value *rhs) {
 }
 
 static int is_filter_op(int op) {
-  return op == SQLITE_INDEX_CONSTRAINT_EQ || op == SQLITE_INDEX_CONSTRAINT_GT ||
+  return op == VTAB_OP_HAS_ANY || op == VTAB_OP_HAS_ALL || op == SQLITE_INDEX_CONSTRAINT_EQ || op == SQLITE_INDEX_CONSTRAINT_GT ||
          op == SQLITE_INDEX_CONSTRAINT_LE || op == SQLITE_INDEX_CONSTRAINT_LT ||
          op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_NE ||
          op == SQLITE_INDEX_CONSTRAINT_ISNULL || op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
@@ -249,7 +249,10 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
   else if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
   for (int i = 0; i < info->nConstraint && !(pl->idx & 12); i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    if (!c->usable || !is_filter_op(c->op) || !filterable(vt, c->iColumn)) continue;
+    int list_fn = c->op == VTAB_OP_HAS_ANY || c->op == VTAB_OP_HAS_ALL; /* array_func.c */
+    if (!c->usable || !is_filter_op(c->op) || (!list_fn && !filterable(vt, c->iColumn)) ||
+        (list_fn && (c->iColumn < 0 || c->iColumn >= vt->ncols)))
+      continue;
     const char *coll = sqlite3_vtab_collation(info, i);
     if (coll && sqlite3_stricmp(coll, "BINARY")) continue;
     info->aConstraintUsage[i].argvIndex = ++pl->argv;
@@ -625,6 +628,11 @@ static int vt_begin(sqlite3_vtab *p) { return vtab_write_begin((lvtab *)p); }
 static int vt_sync(sqlite3_vtab *p) { return vtab_write_sync((lvtab *)p); }
 static int vt_commit(sqlite3_vtab *p) { return vtab_write_commit((lvtab *)p); }
 static int vt_rollback(sqlite3_vtab *p) { return vtab_write_rollback((lvtab *)p); }
+static int vt_find_function(sqlite3_vtab *p, int nargs, const char *name,
+                            void (**fn)(sqlite3_context *, int, sqlite3_value **), void **arg) {
+  (void)p;
+  return vtab_array_find_function(name, nargs, fn, arg);
+}
 
 static sqlite3_module lance_module = {
   .iVersion = 0,
@@ -645,11 +653,13 @@ static sqlite3_module lance_module = {
   .xSync = vt_sync,
   .xCommit = vt_commit,
   .xRollback = vt_rollback,
+  .xFindFunction = vt_find_function,
 };
 
 int vtab_register(sqlite3 *db) {
   vtab_conn *conn = vtab_conn_new();
   if (!conn) return SQLITE_NOMEM;
   int rc = sqlite3_create_module_v2(db, "lance", &lance_module, conn, vtab_conn_free);
-  return rc == SQLITE_OK ? vtab_explain_register(db, conn) : rc; /* the module frees conn */
+  if (rc == SQLITE_OK) rc = vtab_explain_register(db, conn); /* the module frees conn */
+  return rc == SQLITE_OK ? vtab_array_func_register(db) : rc;
 }

@@ -236,6 +236,14 @@ double vtab_sfilt_fraction(lvtab *vt, sqlite3_index_info *info);
 /* One line saying how cursor c read its rows (sqlite3_malloc'd). */
 char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c);
 
+/* array_func.c: array_has_any / array_has_all, overloaded on list columns
+** (xFindFunction) as the constraint ops below. */
+enum { VTAB_OP_HAS_ANY = SQLITE_INDEX_CONSTRAINT_FUNCTION, VTAB_OP_HAS_ALL };
+int vtab_array_func_register(sqlite3 *db);
+/* xFindFunction: the op for `name(col, ?)` (and the function), or 0. */
+int vtab_array_find_function(const char *name, int nargs,
+                             void (**fn)(sqlite3_context *, int, sqlite3_value **), void **arg);
+
 /* explain.c: lance_explain(sql) and the per-connection state it records into. */
 vtab_conn *vtab_conn_new(void);
 void vtab_conn_free(void *conn);

@@ -37,10 +37,12 @@
 ** page bounds of the lookup are trusted for skipping pages, and those only
 ** as far as IEEE order agrees with the writer's order.
 */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lf_int.h"
 #include "scalar.h"
 
 struct lf_sidx {
@@ -131,28 +133,28 @@ static int sql_null(const lf_array *a, uint64_t i) {
 ** (text against a number: never used to select rows). */
 static int cmp_row(const lf_array *a, uint64_t i, const lf_svalue *v) {
   lf_type t = a->field->type;
+  lf_svalue x = {0};
   if (lf_type_is_varwidth(t)) {
-    if (v->type != LF_SV_TEXT) return 2;
-    uint64_t n = a->offsets[i + 1] - a->offsets[i];
-    int r = memcmp(a->data + a->offsets[i], v->z, n < v->n ? n : v->n);
-    return r ? (r < 0 ? -1 : 1) : n < v->n ? -1 : n > v->n;
+    x.type = LF_SV_TEXT;
+    x.z = a->data + a->offsets[i];
+    x.n = a->offsets[i + 1] - a->offsets[i];
+  } else if (is_float(t)) {
+    x.type = LF_SV_FLOAT;
+    x.d = float_at(a, i);
+  } else {
+    int w = lf_type_width(a->field);
+    uint64_t u = 0;
+    memcpy(&u, a->values + (uint64_t)w * i, (size_t)w);
+    int sgn = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
+    if (sgn && w < 8 && (u >> (8 * w - 1)) & 1) u |= ~(uint64_t)0 << (8 * w);
+    if (t == LF_T_UINT64 && u > (uint64_t)INT64_MAX) { /* above every int64 */
+      if (v->type == LF_SV_TEXT || v->type == LF_SV_NULL) return 2;
+      return v->type == LF_SV_INT ? 1 : (v->d >= 18446744073709551616.0 ? -1 : 1);
+    }
+    x.type = LF_SV_INT;
+    x.i = (int64_t)u;
   }
-  if (v->type != LF_SV_INT && v->type != LF_SV_FLOAT) return 2;
-  if (is_float(t)) {
-    double x = float_at(a, i);
-    if (v->type == LF_SV_INT) return -lf_cmp_i64_f64(v->i, x);
-    return x < v->d ? -1 : x > v->d;
-  }
-  int w = lf_type_width(a->field);
-  uint64_t u = 0;
-  memcpy(&u, a->values + (uint64_t)w * i, (size_t)w);
-  int sgn = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
-  if (sgn && w < 8 && (u >> (8 * w - 1)) & 1) u |= ~(uint64_t)0 << (8 * w);
-  if (t == LF_T_UINT64 && u > (uint64_t)INT64_MAX) /* above every int64 */
-    return v->type == LF_SV_INT ? 1 : (v->d >= 18446744073709551616.0 ? -1 : 1);
-  int64_t x = (int64_t)u;
-  if (v->type == LF_SV_INT) return x < v->i ? -1 : x > v->i;
-  return lf_cmp_i64_f64(x, v->d);
+  return lf_svalue_cmp(&x, v);
 }
 
 /* Does row i pass `op v` (EQ .. GE, IN, ISNULL)? */
@@ -406,4 +408,91 @@ int lf_sidx_search(lf_sidx *x, const lf_squery *q, lf_rowset *out, uint64_t *pag
                    lf_error *err) {
   return x->kind == LF_SIDX_BTREE ? search_btree(x, q, out, pages_read, err)
                                   : search_bitmap(x, q, out, pages_read, err);
+}
+
+/* ---- Values from JSON ---------------------------------------------------------------- */
+
+void lf_svalues_reset(lf_svalues *s) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->v[i].type == LF_SV_TEXT) free((void *)s->v[i].z);
+  free(s->v);
+  memset(s, 0, sizeof *s);
+}
+
+/* A JSON number's text as an integer (when it is one and fits) or a double. */
+static int json_number(lf_json *j, lf_svalue *v) {
+  const uint8_t *b = j->p;
+  if (lf_json_skip(j, 0)) return -1;
+  size_t n = (size_t)(j->p - b);
+  char buf[64];
+  if (n >= sizeof buf) return -1;
+  memcpy(buf, b, n);
+  buf[n] = 0;
+  char *end;
+  errno = 0;
+  long long i = strtoll(buf, &end, 10);
+  if (!*end && !errno) {
+    v->type = LF_SV_INT, v->i = i;
+    return 0;
+  }
+  double d = strtod(buf, &end);
+  if (*end || d != d) return -1;
+  v->type = LF_SV_FLOAT, v->d = d;
+  return 0;
+}
+
+static int json_item(void *ctx, lf_json *j) {
+  lf_svalues *s = ctx;
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 8;
+    lf_svalue *nv = realloc(s->v, cap * sizeof *nv);
+    if (!nv) return -2;
+    s->v = nv, s->cap = cap;
+  }
+  lf_svalue *v = &s->v[s->n];
+  memset(v, 0, sizeof *v);
+  int c = lf_json_peek(j);
+  if (c == 'n') {
+    if (lf_json_lit(j, "null")) return -1;
+  } else if (c == '"') {
+    const uint8_t *z;
+    size_t n;
+    char *u;
+    if (lf_json_str(j, &z, &n)) return -1;
+    int r = lf_json_unescape(z, n, &u, &n);
+    if (r) return r;
+    v->type = LF_SV_TEXT, v->z = (const uint8_t *)u, v->n = n;
+  } else if (c == '-' || (c >= '0' && c <= '9')) {
+    if (json_number(j, v)) return -1;
+  } else {
+    return -1; /* objects, arrays, booleans */
+  }
+  s->n++;
+  return 0;
+}
+
+int lf_svalues_from_json(const uint8_t *z, size_t n, lf_svalues *out, lf_error *err) {
+  memset(out, 0, sizeof *out);
+  lf_json j = {z, z + n};
+  int r = lf_json_peek(&j) == '[' ? lf_json_array(&j, json_item, out) : -1;
+  if (!r) r = lf_json_end(&j);
+  if (r) {
+    lf_svalues_reset(out);
+    return r == -2 ? lf_err(err, LF_NOMEM, "out of memory")
+                   : lf_err(err, LF_ARG, "not a JSON array of strings, numbers and nulls");
+  }
+  return LF_OK;
+}
+
+int lf_svalue_cmp(const lf_svalue *a, const lf_svalue *b) {
+  if (a->type == LF_SV_NULL || b->type == LF_SV_NULL) return 2;
+  if ((a->type == LF_SV_TEXT) != (b->type == LF_SV_TEXT)) return 2;
+  if (a->type == LF_SV_TEXT) {
+    int r = memcmp(a->z, b->z, a->n < b->n ? a->n : b->n);
+    return r ? (r < 0 ? -1 : 1) : a->n < b->n ? -1 : a->n > b->n;
+  }
+  if (a->type == LF_SV_INT && b->type == LF_SV_INT) return a->i < b->i ? -1 : a->i > b->i;
+  if (a->type == LF_SV_INT) return lf_cmp_i64_f64(a->i, b->d);
+  if (b->type == LF_SV_INT) return -lf_cmp_i64_f64(b->i, a->d);
+  return a->d < b->d ? -1 : a->d > b->d;
 }

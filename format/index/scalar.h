@@ -83,6 +83,20 @@ typedef struct lf_squery {
   size_t nvals;
 } lf_squery;
 
+/* Values parsed from a JSON array of strings, numbers and nulls (the lists
+** of array_has_any / array_has_all): strings unescaped (owned), integers
+** that fit int64 as LF_SV_INT, other numbers LF_SV_FLOAT, null LF_SV_NULL. */
+typedef struct lf_svalues {
+  lf_svalue *v;
+  size_t n, cap;
+} lf_svalues;
+/* LF_ARG "not a JSON array of strings, numbers and nulls", or LF_NOMEM. */
+int lf_svalues_from_json(const uint8_t *z, size_t n, lf_svalues *out, lf_error *err);
+void lf_svalues_reset(lf_svalues *s);
+/* a against b as SQL compares them: -1, 0, 1, or 2 when they do not compare
+** (a NULL, text against a number). */
+int lf_svalue_cmp(const lf_svalue *a, const lf_svalue *b);
+
 typedef struct lf_sidx lf_sidx;
 
 /* Open the index of kind `kind` in <root>/_indices/<uuid>/: BTREE reads its

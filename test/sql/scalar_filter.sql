@@ -1,6 +1,7 @@
 -- Pushed filters answered by the scalar indexes LanceDB 0.39 built on a copy of
 -- test/unit/data/scalar.lance (make_scalar_fixture.mjs: BTREE on id, k, f; BITMAP on s,
--- b, k2; fragment 2 appended after indexing; rows deleted): every predicate shape gives
+-- b, k2; LABEL_LIST on tags; fragment 2 appended after indexing; rows deleted): every
+-- predicate shape (array_has_any / array_has_all included) gives
 -- the same rows (count and sum of rowids) as a native SQLite table holding the same rows
 -- (ref: no index of ours, SQLite's own comparisons), before and after SQL appends and
 -- deletes; lance_explain shows which index answered and what was read; its errors word
@@ -61,6 +62,16 @@ SELECT 's >= ''caf'' AND s < ''cag''', count(*), total(rowid), (SELECT count(*) 
 SELECT 'b = 1', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE b = 1) = count(*) || '/' || total(rowid) FROM t WHERE b = 1;
 SELECT 'b = 0', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE b = 0) = count(*) || '/' || total(rowid) FROM t WHERE b = 0;
 SELECT 'b = true', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE b = true) = count(*) || '/' || total(rowid) FROM t WHERE b = true;
+SELECT 'array_has_any(tags, ''["t1", "café"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1", "café"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1", "café"]');
+SELECT 'array_has_all(tags, ''["t1", "u2"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '["t1", "u2"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '["t1", "u2"]');
+SELECT 'array_has_any(tags, ''[]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '[]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '[]');
+SELECT 'array_has_all(tags, ''[]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '[]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '[]');
+SELECT 'array_has_any(tags, ''["zz"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["zz"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["zz"]');
+SELECT 'array_has_all(tags, ''["café", "t0", "u0"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '["café", "t0", "u0"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '["café", "t0", "u0"]');
+SELECT 'array_has_any(tags, ''[null, "t2"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '[null, "t2"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '[null, "t2"]');
+SELECT 'array_has_any(tags, ''["t1"]'') AND k = 1', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1"]') AND k = 1) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1"]') AND k = 1;
+SELECT 'array_has_any(tags, ''["t1"]'') OR s = ''a''', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1"]') OR s = 'a') = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1"]') OR s = 'a';
+SELECT 'array_has_all(tags, ''["u1"]'') AND id > 80000', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '["u1"]') AND id > 80000) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '["u1"]') AND id > 80000;
 -- what was read
 SELECT lance_explain('SELECT * FROM t WHERE k = 7');
 SELECT lance_explain('SELECT * FROM t WHERE k = 7 AND s = ''a''');
@@ -69,6 +80,8 @@ SELECT lance_explain('SELECT * FROM t WHERE k = 7 OR s = ''ß''');
 SELECT lance_explain('SELECT * FROM t WHERE k = ''x''');
 SELECT lance_explain('SELECT * FROM t WHERE tags IS NULL');
 SELECT lance_explain('SELECT count(*) FROM t WHERE rowid IN (1, 2, 3)');
+SELECT lance_explain('SELECT * FROM t WHERE array_has_all(tags, ''["t1", "u2"]'')');
+SELECT lance_explain('SELECT * FROM t WHERE array_has_any(tags, ''["t1"]'') AND k = 1');
 EXPLAIN QUERY PLAN SELECT * FROM t WHERE k = 7 OR s = 'ß';
 -- appends (not indexed: scanned) and deletes (never returned), by SQL
 INSERT INTO t(id, k, k2, f, s, b) VALUES (123456789, 7, 7, 0.0, 'café', 1), (-123, NULL, NULL, NULL, NULL, 0), (42, 3, 3, 1e308, '日本', 1);
@@ -128,8 +141,23 @@ SELECT 's >= ''caf'' AND s < ''cag''', count(*), total(rowid), (SELECT count(*) 
 SELECT 'b = 1', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE b = 1) = count(*) || '/' || total(rowid) FROM t WHERE b = 1;
 SELECT 'b = 0', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE b = 0) = count(*) || '/' || total(rowid) FROM t WHERE b = 0;
 SELECT 'b = true', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE b = true) = count(*) || '/' || total(rowid) FROM t WHERE b = true;
+SELECT 'array_has_any(tags, ''["t1", "café"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1", "café"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1", "café"]');
+SELECT 'array_has_all(tags, ''["t1", "u2"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '["t1", "u2"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '["t1", "u2"]');
+SELECT 'array_has_any(tags, ''[]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '[]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '[]');
+SELECT 'array_has_all(tags, ''[]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '[]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '[]');
+SELECT 'array_has_any(tags, ''["zz"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["zz"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["zz"]');
+SELECT 'array_has_all(tags, ''["café", "t0", "u0"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '["café", "t0", "u0"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '["café", "t0", "u0"]');
+SELECT 'array_has_any(tags, ''[null, "t2"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '[null, "t2"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '[null, "t2"]');
+SELECT 'array_has_any(tags, ''["t1"]'') AND k = 1', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1"]') AND k = 1) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1"]') AND k = 1;
+SELECT 'array_has_any(tags, ''["t1"]'') OR s = ''a''', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1"]') OR s = 'a') = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1"]') OR s = 'a';
+SELECT 'array_has_all(tags, ''["u1"]'') AND id > 80000', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '["u1"]') AND id > 80000) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '["u1"]') AND id > 80000;
 SELECT lance_explain('SELECT * FROM t WHERE k = 7');
 -- errors
+SELECT array_has_any('[1', '["a"]');
+SELECT array_has_all(tags, '{"a": 1}') FROM t WHERE rowid = 5;
+SELECT array_has_any(tags) FROM t LIMIT 1;
+-- the functions on plain values: numbers as numbers, text never a number, NULLs
+SELECT array_has_any('[1, 2, 3]', '[3.0]'), array_has_any('["1"]', '[1]'), array_has_all('["a", "b"]', '["a", "b", "c"]'), array_has_all('["a"]', '[]'), array_has_any(NULL, '[1]'), array_has_all('[null]', '[null]'), array_has_any('[-9223372036854775808]', '[-9223372036854775808]');
 SELECT lance_explain(NULL);
 SELECT lance_explain('DELETE FROM t');
 SELECT lance_explain('SELEC 1');
