@@ -28,6 +28,9 @@ typedef struct lf_writer lf_writer;
 ** `schema` (borrowed; must outlive the writer; field ids set).  major.minor
 ** is the file version: 2.1 or 2.2; 2.0 and others are LF_UNSUPPORTED with a
 ** message naming the version. */
+/* Append the schema metadata entry key = val (copies); 0, or -1 when out of memory. */
+int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val);
+
 int lf_writer_open(lf_store *s, const char *root, const char *name, const lf_schema *schema,
                    int major, int minor, lf_writer **out, lf_error *err);
 

@@ -13,7 +13,9 @@
 ** items, blob descriptors) are not written.
 */
 #include "lf_int.h"
+#include "lf_write.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void put_kv(lf_buf *b, uint32_t num, const lf_kv *kv) {
@@ -46,4 +48,21 @@ int lf_schema_encode(const lf_schema *s, lf_buf *b) {
   }
   for (int k = 0; k < s->n_meta; k++) put_kv(b, 5, &s->meta[k]);
   return b->rc;
+}
+
+int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val) {
+  lf_kv *m = realloc(sc->meta, ((size_t)sc->n_meta + 1) * sizeof *m);
+  if (!m) return -1;
+  sc->meta = m;
+  lf_kv *kv = &m[sc->n_meta];
+  kv->key = lf_strndup(key, strlen(key));
+  kv->len = strlen(val);
+  kv->val = (uint8_t *)lf_strndup(val, kv->len);
+  if (!kv->key || !kv->val) {
+    free(kv->key);
+    free(kv->val);
+    return -1;
+  }
+  sc->n_meta++;
+  return 0;
 }

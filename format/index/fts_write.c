@@ -231,34 +231,18 @@ int lf_fts_writer_doc(lf_fts_writer *w, uint64_t row_id, const char *text, size_
 
 /* ---- files ----------------------------------------------------------------------- */
 
-static int add_meta(lf_schema *sc, const char *key, const char *val) {
-  lf_kv *m = realloc(sc->meta, ((size_t)sc->n_meta + 1) * sizeof *m);
-  if (!m) return -1;
-  sc->meta = m;
-  lf_kv *kv = &m[sc->n_meta];
-  kv->key = lf_strndup(key, strlen(key));
-  kv->len = strlen(val);
-  kv->val = (uint8_t *)lf_strndup(val, kv->len);
-  if (!kv->key || !kv->val) {
-    free(kv->key);
-    free(kv->val);
-    return -1;
-  }
-  sc->n_meta++;
-  return 0;
-}
 
 /* The format keys of metadata.lance and the invert files. */
 static int format_meta(const lf_fts_writer *w, lf_schema *sc) {
   char v[16];
   snprintf(v, sizeof v, "%u", w->p.block_size == 256 ? 3u : 2u);
-  int r = add_meta(sc, "format_version", v);
+  int r = lf_schema_add_meta(sc, "format_version", v);
   snprintf(v, sizeof v, "%u", w->p.block_size);
-  r |= add_meta(sc, "posting_block_size", v);
-  r |= add_meta(sc, "posting_tail_codec", "varint_delta_v1");
+  r |= lf_schema_add_meta(sc, "posting_block_size", v);
+  r |= lf_schema_add_meta(sc, "posting_tail_codec", "varint_delta_v1");
   if (w->p.with_position) {
-    r |= add_meta(sc, "positions_layout", "shared_stream_v2");
-    r |= add_meta(sc, "positions_codec", "packed_delta_v1");
+    r |= lf_schema_add_meta(sc, "positions_layout", "shared_stream_v2");
+    r |= lf_schema_add_meta(sc, "positions_codec", "packed_delta_v1");
   }
   return r;
 }
@@ -386,7 +370,7 @@ static int write_docs(lf_fts_writer *w, const char *name, lf_error *err) {
   int rc = schema_new("_rowid UINT64 NOT NULL, _num_tokens UINT32 NOT NULL", &sc, err);
   if (rc) return rc;
   snprintf(total, sizeof total, "%" PRIu64, w->total_tokens);
-  if (add_meta(&sc, "total_tokens", total)) rc = lf_err(err, LF_NOMEM, "out of memory");
+  if (lf_schema_add_meta(&sc, "total_tokens", total)) rc = lf_err(err, LF_NOMEM, "out of memory");
   for (int i = 0; i < 2; i++) lf_array_init(&cols[i], sc.fields[i]);
   if (!rc) rc = file_open(w, name, &sc, &fw, err);
   /* the arrays borrow the partition's arrays, a batch at a time */
@@ -653,9 +637,9 @@ static int write_metadata(lf_fts_writer *w, const uint32_t *deleted, size_t ndel
   }
   lf_buf_put(&parts, "]", 2);
   if (params_json(w, &params) || parts.rc || lf_roaring_encode(deleted, ndel, &bm) ||
-      add_meta(&sc, "partitions", (const char *)parts.p) ||
-      add_meta(&sc, "params", (const char *)params.p) ||
-      add_meta(&sc, "token_set_format", "fst") || format_meta(w, &sc))
+      lf_schema_add_meta(&sc, "partitions", (const char *)parts.p) ||
+      lf_schema_add_meta(&sc, "params", (const char *)params.p) ||
+      lf_schema_add_meta(&sc, "token_set_format", "fst") || format_meta(w, &sc))
     rc = lf_err(err, LF_NOMEM, "out of memory");
   lf_array_init(&col, sc.fields[0]);
   if (!rc && bin_push(&col, bm.p, bm.len)) rc = lf_err(err, LF_NOMEM, "out of memory");

@@ -123,4 +123,18 @@ uint64_t lf_sidx_num_rows(const lf_sidx *x);
 int lf_sidx_search(lf_sidx *x, const lf_squery *q, lf_rowset *out, uint64_t *pages_read,
                    lf_error *err);
 
+/* ---- Building (scalar_build.c) ------------------------------------------------------ */
+
+/* Build a `kind` index of `column` over every live row of the latest version
+** of the dataset at root, in LanceDB 0.39's files, and commit it (CreateIndex)
+** as `name` (NULL or "": "<column>_idx"); an index of that name is LF_EXISTS
+** unless replace.  *version: the version committed.  LF_ARG when the column
+** does not suit the kind, LF_NOTFOUND when there is no such column. */
+int lf_sidx_create_index(lf_store *s, const char *root, const char *column, int kind,
+                         const char *name, int replace, uint64_t *version, lf_error *err);
+/* Rebuild every scalar index whose fragment bitmap lacks a fragment of the
+** latest version (rows appended since), under its name; *rebuilt counts them
+** and *version is the last version committed. */
+int lf_sidx_optimize(lf_store *s, const char *root, int *rebuilt, uint64_t *version, lf_error *err);
+
 #endif
