@@ -124,11 +124,13 @@ struct vtab_sfilt {
   sqlite3_str *used;   /* "k_idx (BTREE) k = ?; ..." for lance_explain */
   uint64_t candidates, pages, taken, taken_frags, scan_frags;
   uint64_t last_frag;
+  lf_rowset *set;      /* with a search: the rows the indexes allow (row addresses) */
 };
 
 void vtab_sfilt_free(vtab_sfilt *s) {
   if (!s) return;
   sqlite3_free(s->frags);
+  lf_rowset_free(s->set);
   sqlite3_free(sqlite3_str_finish(s->used));
   sqlite3_free(s);
 }
@@ -263,53 +265,71 @@ static int filters_to_set(lvtab *vt, lcursor *c, const lf_index_meta *ix, int ni
   return rc;
 }
 
-int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e) {
+/* The row set of c's indexed filters in *acc (NULL: no filter has an index),
+** whole-fragment entries bounded by their fragments' rows. */
+static int sfilt_set(lvtab *vt, lcursor *c, lf_rowset **acc, lf_error *e) {
   lf_index_meta *ix = NULL;
   int nix = 0;
+  *acc = NULL;
   int rc = lf_manifest_indices(lf_dataset_manifest(c->ds), &ix, &nix, e);
-  if (rc || !nix) {
-    lf_indices_free(ix, nix);
-    return rc;
+  if (!rc && nix) {
+    if (!(c->sf = sqlite3_malloc(sizeof *c->sf))) rc = lf_err(e, LF_NOMEM, "out of memory");
+    else memset(c->sf, 0, sizeof *c->sf), c->sf->used = sqlite3_str_new(NULL), c->sf->last_frag = UINT64_MAX;
+    if (!rc) rc = filters_to_set(vt, c, ix, nix, acc, e);
   }
-  if (!(c->sf = sqlite3_malloc(sizeof *c->sf))) rc = lf_err(e, LF_NOMEM, "out of memory");
-  else memset(c->sf, 0, sizeof *c->sf), c->sf->used = sqlite3_str_new(NULL), c->sf->last_frag = UINT64_MAX;
-  lf_rowset *acc = NULL;
-  if (!rc) rc = filters_to_set(vt, c, ix, nix, &acc, e);
   lf_indices_free(ix, nix);
-  if (!rc && acc && !lf_dataset_stable_row_ids(c->ds)) /* whole-fragment entries: its rows */
+  if (!rc && *acc && !lf_dataset_stable_row_ids(c->ds))
     for (int f = 0; !rc && f < lf_dataset_num_fragments(c->ds); f++) {
       const lf_fragment *fr = lf_dataset_fragment(c->ds, f);
-      if (fr->id <= UINT32_MAX && lf_rowset_limit(acc, (uint32_t)fr->id, fr->physical_rows))
+      if (fr->id <= UINT32_MAX && lf_rowset_limit(*acc, (uint32_t)fr->id, fr->physical_rows))
         rc = lf_err(e, LF_NOMEM, "out of memory");
     }
-  if (!rc && acc) {
-    size_t n = 0;
-    uint64_t *ids = NULL;
-    int arc = lf_rowset_array(acc, &ids, &n);
-    if (arc == LF_UNSUPPORTED) { /* whole 2^32-id entries (stable row ids): scan instead */
-      lf_rowset_free(acc);
-      acc = NULL;
-    } else if (arc) {
-      rc = lf_err(e, LF_NOMEM, "out of memory: %llu candidate rows", (unsigned long long)lf_rowset_count(acc));
-    }
-    if (!rc && acc) { /* the row ids in sqlite3_malloc'd memory, as the cursor frees them */
-      sqlite3_free(c->ids);
-      c->ids = sqlite3_malloc64((n ? n : 1) * sizeof *c->ids);
-      if (!c->ids) rc = lf_err(e, LF_NOMEM, "out of memory");
-      else if (n) memcpy(c->ids, ids, n * sizeof *ids);
-      c->nids = c->ids ? n : 0;
-      c->idpos = 0;
-      c->take = 1;
-      c->sf->candidates = n;
-    }
-    free(ids);
+  return rc;
+}
+
+/* The set's row ids as the cursor's takes; 0 when it cannot list them
+** (whole 2^32-id entries under stable row ids: the cursor scans instead). */
+static int sfilt_takes(lcursor *c, const lf_rowset *acc, int *ok, lf_error *e) {
+  size_t n = 0;
+  uint64_t *ids = NULL;
+  int arc = lf_rowset_array(acc, &ids, &n);
+  *ok = arc == LF_OK;
+  if (arc == LF_UNSUPPORTED) return LF_OK;
+  if (arc) return lf_err(e, LF_NOMEM, "out of memory: %llu candidate rows", (unsigned long long)lf_rowset_count(acc));
+  int rc = LF_OK;
+  sqlite3_free(c->ids); /* the cursor frees c->ids with sqlite3_free */
+  c->ids = sqlite3_malloc64((n ? n : 1) * sizeof *c->ids);
+  if (!c->ids) rc = lf_err(e, LF_NOMEM, "out of memory");
+  else if (n) memcpy(c->ids, ids, n * sizeof *ids);
+  c->nids = c->ids ? n : 0;
+  c->idpos = 0;
+  c->take = 1;
+  c->sf->candidates = n;
+  free(ids);
+  return rc;
+}
+
+int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e) {
+  lf_rowset *acc = NULL;
+  int ok = 0, rc = sfilt_set(vt, c, &acc, e);
+  if (!rc && acc && c->search.on) { /* a prefilter of the search's hits (row addresses) */
+    ok = !lf_dataset_stable_row_ids(c->ds);
+    if (ok) c->sf->set = acc, c->sf->candidates = lf_rowset_count(acc), acc = NULL;
+  } else if (!rc && acc) {
+    rc = sfilt_takes(c, acc, &ok, e);
   }
   lf_rowset_free(acc);
-  if (!rc && !acc) { /* no filter used an index */
+  if (!rc && !ok) { /* no filter used an index */
     vtab_sfilt_free(c->sf);
     c->sf = NULL;
   }
   return rc;
+}
+
+int vtab_sfilt_allows(const lcursor *c, uint64_t rowid) {
+  const vtab_sfilt *s = c->sf;
+  if (!s || !s->set || !frag_covered(s, rowid >> 32)) return 1;
+  return lf_rowset_contains(s->set, rowid);
 }
 
 /* Phase 1: the next batch of taken rows (in fragments the indexes cover). */
@@ -364,8 +384,10 @@ int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e) {
 
 char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c) {
   const vtab_sfilt *s = c->sf;
-  if (c->search.on) return sqlite3_mprintf("%s: search (%llu results)", vt->name,
-                                          (unsigned long long)c->search.nres);
+  if (c->search.on)
+    return sqlite3_mprintf("%s: search (%llu results)%s%s%s", vt->name, (unsigned long long)c->search.nres,
+                           s ? "; prefilter from index " : "", s ? sqlite3_str_value(s->used) : "",
+                           s ? "" : "");
   if (c->take && !s) return sqlite3_mprintf("%s: rowid lookup (%llu ids)", vt->name,
                                                  (unsigned long long)c->nids);
   if (!s)

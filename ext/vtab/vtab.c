@@ -560,6 +560,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   if ((rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used))) return rc;
   if (choose_snapshot(vt, c, ver, tag, &e) ||
       vtab_open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
+      (c->search.on && c->nfilters && vtab_sfilt_start(vt, c, &e)) ||
       (c->search.on && vtab_search_run(vt, c, &e)))
     return vtab_lf_error(vt, &e);
   if (ids) {

@@ -227,8 +227,12 @@ void vtab_search_reset(vtab_search *s);
 void vtab_sidx_cache_free(vtab_sidx_cache *c);
 void vtab_sfilt_free(vtab_sfilt *s);
 /* xFilter, after the snapshot and scan are open: c->sf (and c->ids, c->take)
-** set when some filter has an index; c->sf stays NULL otherwise. */
+** set when some filter has an index; c->sf stays NULL otherwise.  With a
+** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows). */
 int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e);
+/* With a search: may the hit with row id rowid pass (1 unless an index
+** covering its fragment excludes it)?  Row addresses only (no stable ids). */
+int vtab_sfilt_allows(const lcursor *c, uint64_t rowid);
 /* The next batch of a cursor with c->sf (takes, then the rest scan). */
 int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e);
 /* xBestIndex: the share of rows a plan reads given its pushed filters (1: no index). */

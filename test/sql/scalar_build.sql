@@ -60,6 +60,11 @@ SELECT 'array_has_any(tags, ''["t1", "café"]'')', count(*), total(rowid), (SELE
 SELECT 'array_has_all(tags, ''["t1", "u2"]'')', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_all(tags, '["t1", "u2"]')) = count(*) || '/' || total(rowid) FROM t WHERE array_has_all(tags, '["t1", "u2"]');
 SELECT 'array_has_any(tags, ''["t1"]'') AND k = 1', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1"]') AND k = 1) = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1"]') AND k = 1;
 SELECT 'array_has_any(tags, ''["t1"]'') OR s = ''a''', count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE array_has_any(tags, '["t1"]') OR s = 'a') = count(*) || '/' || total(rowid) FROM t WHERE array_has_any(tags, '["t1"]') OR s = 'a';
+-- full-text search prefiltered by the scalar indexes (hits they rule out are not read)
+SELECT lance_create_index('t', 's', 'FTS', 'name=s_fts') > 0;
+SELECT count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE s = 'café' AND k = 7) FROM t WHERE s MATCH 'café' AND k = 7;
+SELECT count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE s = 'café' AND k IN (3, 9) AND b = 1) FROM t WHERE s MATCH 'café' AND k IN (3, 9) AND b = 1;
+SELECT lance_explain('SELECT * FROM t WHERE s MATCH ''café'' AND k = 7');
 -- a second optimize has nothing to rebuild; errors
 SELECT (SELECT max(version) FROM lance_versions('t')) = lance_optimize_indices('t');
 SELECT lance_create_index('t', 'k', 'BTREE', 'replace=false');
