@@ -11,8 +11,10 @@
 ** byte for byte, numbers compare as numbers, text never equals a number.  On a
 ** `lance` table column the table overloads both (xFindFunction): the WHERE term
 ** reaches xBestIndex as a constraint, and a LABEL_LIST index on the column answers
-** it as a row-id set (scalar_filter.c); SQLite still calls the function on the
-** rows read, so the answer is the same with or without the index.
+** it as a row-id set (scalar_filter.c); on lists of text or integers filter.c
+** decides the rows read exactly as this function would (the constraint is then
+** omitted), elsewhere SQLite calls the function on them: the answer is the same
+** with or without the index.
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3

@@ -260,9 +260,10 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
     ** must see the whole set as one prefilter */
     int in = c->op == SQLITE_INDEX_CONSTRAINT_EQ && sqlite3_vtab_in(info, i, 1);
     sqlite3_value *rhs = NULL;
+    const lf_field *cf = lf_dataset_schema(vt->schema_ds)->fields[c->iColumn];
     if (!in && (c->op == SQLITE_INDEX_CONSTRAINT_ISNULL || c->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL ||
                 (sqlite3_vtab_rhs_value(info, i, &rhs) == SQLITE_OK && rhs &&
-                 decided_exactly(lf_dataset_schema(vt->schema_ds)->fields[c->iColumn], rhs))))
+                 (list_fn ? vtab_list_decided(cf, rhs) : decided_exactly(cf, rhs)))))
       info->aConstraintUsage[i].omit = 1; /* SQLite need not check it again */
     sqlite3_str_appendf(s, "%d:%d%s;", c->iColumn, c->op, in ? "i" : "");
     pl->nfilt++;
@@ -536,6 +537,7 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
       return SQLITE_NOMEM;
     } else {
       vtab_fconst_init(&fl->k, fl->val, vtab_col_field(vt, fl->col));
+      if ((fl->op == VTAB_OP_HAS_ANY || fl->op == VTAB_OP_HAS_ALL) && vtab_list_prepare(fl)) return SQLITE_NOMEM;
     }
   }
   const char *bar = strchr(idx_str, '|');

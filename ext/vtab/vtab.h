@@ -119,6 +119,7 @@ typedef struct vtab_filter {
   sqlite3_value **in;       /* IN (...) values, all at once (sqlite3_vtab_in) */
   vtab_fconst *ink;
   int nin;
+  struct lf_svalues *want;  /* array_has_any / _all: the JSON values, parsed (or NULL) */
 } vtab_filter;
 
 /* search.c: one result row; a NaN score is NULL (the row was not found by
@@ -200,6 +201,12 @@ void vtab_fconst_init(vtab_fconst *k, sqlite3_value *v, const lf_field *f);
 int vtab_collect_in(vtab_filter *fl, sqlite3_value *list, const lf_field *f);
 /* Frees what fl holds. */
 void vtab_filter_reset(vtab_filter *fl);
+/* array_has_any / array_has_all(col, 'json'): parse the values once (fl->want
+** stays NULL when they are not a JSON array: SQLite's call reports it). */
+int vtab_list_prepare(vtab_filter *fl);
+/* Does C decide `array_has_*(column of field f, rhs)` as the SQL function
+** would (lists of text or integers up to int64, rhs a JSON array)? */
+int vtab_list_decided(const lf_field *f, sqlite3_value *rhs);
 /* Clear sel[i] for the rows of b failing a filter; proj maps columns to batch columns. */
 void vtab_select_rows(const vtab_filter *fs, int nf, const int *proj, const lf_scan_batch *b,
                       uint8_t *sel);
