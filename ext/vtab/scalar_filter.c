@@ -210,8 +210,29 @@ static int label_set(lcursor *c, const vtab_filter *fl, lf_sidx *x, lf_rowset **
 
 /* The row set of filter fl on its index (*set NULL when the index cannot
 ** decide the filter's constants). */
-static int filter_set(lcursor *c, const vtab_filter *fl, const lf_field *f, lf_sidx *x,
-                      lf_rowset **set, lf_error *e) {
+static int sq_op(int op) {
+  return op == SQLITE_INDEX_CONSTRAINT_EQ ? LF_SQ_EQ : op == SQLITE_INDEX_CONSTRAINT_LT ? LF_SQ_LT
+       : op == SQLITE_INDEX_CONSTRAINT_LE ? LF_SQ_LE : op == SQLITE_INDEX_CONSTRAINT_GT ? LF_SQ_GT : LF_SQ_GE;
+}
+
+/* The filter after fl (index k) bounding the same column from the other side
+** (`a >= 1 AND a < 9`, a BETWEEN), or NULL. */
+static const vtab_filter *other_bound(const lcursor *c, int k) {
+  const vtab_filter *fl = &c->filters[k];
+  int lower = fl->op == SQLITE_INDEX_CONSTRAINT_GT || fl->op == SQLITE_INDEX_CONSTRAINT_GE;
+  int upper = fl->op == SQLITE_INDEX_CONSTRAINT_LT || fl->op == SQLITE_INDEX_CONSTRAINT_LE;
+  for (int j = k + 1; fl->val && (lower || upper) && j < c->nfilters; j++) {
+    const vtab_filter *g = &c->filters[j];
+    if (g->col != fl->col || !g->val) continue;
+    if (lower ? g->op == SQLITE_INDEX_CONSTRAINT_LT || g->op == SQLITE_INDEX_CONSTRAINT_LE
+              : g->op == SQLITE_INDEX_CONSTRAINT_GT || g->op == SQLITE_INDEX_CONSTRAINT_GE)
+      return g;
+  }
+  return NULL;
+}
+
+static int filter_set(lcursor *c, const vtab_filter *fl, const vtab_filter *fl2, const lf_field *f,
+                      lf_sidx *x, lf_rowset **set, lf_error *e) {
   lf_squery q = {0};
   lf_svalue *vals = NULL;
   int none = 0; /* `= NULL` and the like: no row */
@@ -231,10 +252,13 @@ static int filter_set(lcursor *c, const vtab_filter *fl, const lf_field *f, lf_s
     }
     q.vals = vals;
   } else {
-    q.op = fl->op == SQLITE_INDEX_CONSTRAINT_EQ ? LF_SQ_EQ : fl->op == SQLITE_INDEX_CONSTRAINT_LT ? LF_SQ_LT
-         : fl->op == SQLITE_INDEX_CONSTRAINT_LE ? LF_SQ_LE : fl->op == SQLITE_INDEX_CONSTRAINT_GT ? LF_SQ_GT : LF_SQ_GE;
+    q.op = sq_op(fl->op);
     if (!to_svalue(&fl->k, f, &q.v)) return LF_OK;
     none = q.v.type == LF_SV_NULL;
+    if (fl2 && to_svalue(&fl2->k, f, &q.v2)) { /* BETWEEN: both bounds in one search */
+      q.has2 = 1, q.op2 = sq_op(fl2->op);
+      none |= q.v2.type == LF_SV_NULL;
+    }
   }
   int rc = (*set = lf_rowset_new()) ? LF_OK : lf_err(e, LF_NOMEM, "out of memory");
   if (!rc && !none) rc = lf_sidx_search(x, &q, *set, &c->sf->pages, e);
@@ -246,8 +270,12 @@ static int filter_set(lcursor *c, const vtab_filter *fl, const lf_field *f, lf_s
 static int filters_to_set(lvtab *vt, lcursor *c, const lf_index_meta *ix, int nix, lf_rowset **acc,
                           lf_error *e) {
   int rc = LF_OK;
+  uint64_t merged = 0; /* filters answered together with an earlier one (bits < 64) */
   for (int k = 0; !rc && k < c->nfilters; k++) {
-    const vtab_filter *fl = &c->filters[k];
+    const vtab_filter *fl = &c->filters[k], *fl2 = k < 64 && !(merged >> k & 1) ? other_bound(c, k) : NULL;
+    if (k < 64 && merged >> k & 1) continue;
+    if (fl2 && fl2 - c->filters < 64) merged |= (uint64_t)1 << (fl2 - c->filters);
+    else fl2 = NULL;
     const lf_field *f = vtab_col_field(vt, fl->col);
     int i = find_index(ix, nix, f, fl->op);
     lf_sidx *x = NULL;
@@ -255,9 +283,10 @@ static int filters_to_set(lvtab *vt, lcursor *c, const lf_index_meta *ix, int ni
     if (i < 0) continue;
     if ((rc = cache_open(vt, c->ds, &ix[i], lf_sidx_kind(ix[i].type_url), &x, e))) break;
     if (!list_op(fl->op) && lf_sidx_value_field(x)->type != f->type) continue;
-    if ((rc = filter_set(c, fl, f, x, &s, e)) || !s) continue;
+    if ((rc = filter_set(c, fl, fl2, f, x, &s, e)) || !s) continue;
     if (cover_and(c->sf, &ix[i], *acc == NULL)) rc = lf_err(e, LF_NOMEM, "out of memory");
     describe(c->sf->used, &ix[i], x, f, fl);
+    if (fl2) describe(c->sf->used, &ix[i], x, f, fl2);
     if (!rc && *acc && lf_rowset_and(*acc, s)) rc = lf_err(e, LF_NOMEM, "out of memory");
     if (*acc) lf_rowset_free(s);
     else *acc = s;

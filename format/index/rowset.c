@@ -85,6 +85,27 @@ int lf_rowset_add(lf_rowset *s, uint64_t id) {
   return LF_OK;
 }
 
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+int lf_rowset_add_many(lf_rowset *s, uint64_t *ids, size_t n) {
+  qsort(ids, n, sizeof *ids, cmp_u64); /* sorted: each container appended to, not shifted */
+  uint32_t lo[256];
+  for (size_t k = 0; k < n;) {
+    long at = slot(s, (uint32_t)(ids[k] >> 32));
+    if (at < 0) return LF_NOMEM;
+    uint32_t hi = (uint32_t)(ids[k] >> 32);
+    while (k < n && (uint32_t)(ids[k] >> 32) == hi) {
+      size_t m = 0;
+      for (; k < n && m < 256 && (uint32_t)(ids[k] >> 32) == hi; k++) lo[m++] = (uint32_t)ids[k];
+      if (s->lo[at]) roaring_bitmap_add_many(s->lo[at], m, lo);
+    }
+  }
+  return LF_OK;
+}
+
 /* Entry at becomes whole. */
 static void make_whole(lf_rowset *s, size_t at) {
   if (s->lo[at]) roaring_bitmap_free(s->lo[at]);

@@ -54,6 +54,9 @@ struct lf_sidx {
   uint32_t *null_count, *page_idx;
   uint64_t npages, batch_size, nrows;
   lf_array pv, pid, bm;    /* BTREE page buffers; bitmap take buffer */
+  uint64_t *rows, cap_rows; /* BTREE: the row numbers of a page */
+  uint64_t *hits;          /* BTREE: the row ids a search found */
+  size_t nhits, cap_hits;
 };
 
 int lf_sidx_kind(const char *url) {
@@ -84,6 +87,8 @@ void lf_sidx_free(lf_sidx *x) {
   lf_array_reset(&x->pv);
   lf_array_reset(&x->pid);
   lf_array_reset(&x->bm);
+  free(x->rows);
+  free(x->hits);
   free(x->null_count);
   free(x->page_idx);
   lf_file_free(x->a);
@@ -157,7 +162,20 @@ static int cmp_row(const lf_array *a, uint64_t i, const lf_svalue *v) {
   return lf_svalue_cmp(&x, v);
 }
 
-/* Does row i pass `op v` (EQ .. GE, IN, ISNULL)? */
+/* Does non-NULL row i pass `op v` (EQ .. GE)? */
+static int cmp_passes(const lf_array *a, uint64_t i, int op, const lf_svalue *v) {
+  int r = cmp_row(a, i, v);
+  if (r == 2) return 0;
+  switch (op) {
+    case LF_SQ_EQ: return r == 0;
+    case LF_SQ_LT: return r < 0;
+    case LF_SQ_LE: return r <= 0;
+    case LF_SQ_GT: return r > 0;
+    default: return r >= 0; /* LF_SQ_GE */
+  }
+}
+
+/* Does row i pass q (EQ .. GE and the second bound, IN, ISNULL)? */
 static int row_passes(const lf_array *a, uint64_t i, const lf_squery *q) {
   int isnull = sql_null(a, i);
   if (q->op == LF_SQ_ISNULL) return isnull;
@@ -167,15 +185,7 @@ static int row_passes(const lf_array *a, uint64_t i, const lf_squery *q) {
       if (cmp_row(a, i, &q->vals[k]) == 0) return 1;
     return 0;
   }
-  int r = cmp_row(a, i, &q->v);
-  if (r == 2) return 0;
-  switch (q->op) {
-    case LF_SQ_EQ: return r == 0;
-    case LF_SQ_LT: return r < 0;
-    case LF_SQ_LE: return r <= 0;
-    case LF_SQ_GT: return r > 0;
-    default: return r >= 0; /* LF_SQ_GE */
-  }
+  return cmp_passes(a, i, q->op, &q->v) && (!q->has2 || cmp_passes(a, i, q->op2, &q->v2));
 }
 
 /* ---- Opening -------------------------------------------------------------------- */
@@ -302,7 +312,13 @@ int lf_sidx_open(lf_store *s, const char *root, const char *uuid, int kind, lf_s
 
 /* Can BTREE page p hold a row passing q?  Only min <= v <= max is trusted
 ** (IEEE order; a null min is no bound, a NaN bound is none either). */
+static int page_may_pass1(const lf_sidx *x, uint64_t p, const lf_squery *q);
 static int page_may_pass(const lf_sidx *x, uint64_t p, const lf_squery *q) {
+  lf_squery second = {.op = q->op2, .v = q->v2};
+  return page_may_pass1(x, p, q) && (!q->has2 || page_may_pass1(x, p, &second));
+}
+
+static int page_may_pass1(const lf_sidx *x, uint64_t p, const lf_squery *q) {
   const lf_array *mn = &x->lmin, *mx = &x->lmax;
   int flt = is_float(x->vfield->type);
   if (q->op == LF_SQ_ISNULL)
@@ -323,26 +339,49 @@ static int page_may_pass(const lf_sidx *x, uint64_t p, const lf_squery *q) {
   return 0;
 }
 
+/* Rows [start, end) of page_data: taken (only the mini-block chunks holding
+** them are read; LanceDB writes page_data in Lance pages of ~200k rows, which a
+** range read would decode whole). */
+static int read_page(lf_sidx *x, uint64_t start, uint64_t end, lf_error *err) {
+  uint64_t n = end - start;
+  if (n > x->cap_rows) {
+    uint64_t *r = realloc(x->rows, n * sizeof *r);
+    if (!r) return lf_err(err, LF_NOMEM, "out of memory");
+    x->rows = r;
+    x->cap_rows = n;
+  }
+  for (uint64_t i = 0; i < n; i++) x->rows[i] = start + i;
+  int rc = lf_file_take(x->b, 0, x->rows, n, &x->pv, err);
+  if (!rc) rc = lf_file_take(x->b, 1, x->rows, n, &x->pid, err);
+  return rc;
+}
+
 static int search_btree(lf_sidx *x, const lf_squery *q, lf_rowset *out, uint64_t *pages,
                         lf_error *err) {
+  x->nhits = 0;
   if (q->op > LF_SQ_ISNULL)
     return lf_err(err, LF_ARG, "a BTREE index answers =, <, <=, >, >=, IN and IS NULL");
   for (uint64_t p = 0; p < x->npages; p++) {
     if (!page_may_pass(x, p, q)) continue;
     uint64_t start = (uint64_t)x->page_idx[p] * x->batch_size;
     uint64_t end = start + x->batch_size < x->nrows ? start + x->batch_size : x->nrows;
-    int rc = lf_file_read_range(x->b, 0, start, end, &x->pv, err);
-    if (!rc) rc = lf_file_read_range(x->b, 1, start, end, &x->pid, err);
+    int rc = read_page(x, start, end, err);
     if (rc) return rc;
     if (pages) (*pages)++;
     for (uint64_t i = 0; i < end - start; i++)
       if (row_passes(&x->pv, i, q) && !lf_array_is_null(&x->pid, i)) {
-        uint64_t id;
-        memcpy(&id, x->pid.values + 8 * i, 8);
-        if (lf_rowset_add(out, id)) return lf_err(err, LF_NOMEM, "out of memory");
+        if (x->nhits == x->cap_hits) {
+          size_t cap = x->cap_hits ? 2 * x->cap_hits : 4096;
+          uint64_t *h = realloc(x->hits, cap * sizeof *h);
+          if (!h) return lf_err(err, LF_NOMEM, "out of memory");
+          x->hits = h, x->cap_hits = cap;
+        }
+        memcpy(&x->hits[x->nhits++], x->pid.values + 8 * i, 8);
       }
   }
-  return LF_OK;
+  int rc = lf_rowset_add_many(out, x->hits, x->nhits) ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
+  x->nhits = 0;
+  return rc;
 }
 
 /* The bitmaps of key rows rows[0..n) (ascending) added to out. */

@@ -35,6 +35,8 @@ typedef struct lf_rowset lf_rowset;
 lf_rowset *lf_rowset_new(void); /* NULL when out of memory */
 void lf_rowset_free(lf_rowset *s);
 int lf_rowset_add(lf_rowset *s, uint64_t id);
+/* Add ids[0..n) (sorted in place first: many ids in any order cost n log n). */
+int lf_rowset_add_many(lf_rowset *s, uint64_t *ids, size_t n);
 /* Add every row id of Lance's serialized RowAddrTreeMap d[0..n) (layout in
 ** rowset.c); LF_CORRUPT when the bytes are not one. */
 int lf_rowset_add_treemap(lf_rowset *s, const uint8_t *d, size_t n, lf_error *err);
@@ -81,6 +83,8 @@ typedef struct lf_squery {
   lf_svalue v;             /* EQ .. GE */
   const lf_svalue *vals;   /* IN, HAS_ANY, HAS_ALL */
   size_t nvals;
+  int has2, op2;           /* EQ .. GE: and also `value <op2> v2` (a BETWEEN: one */
+  lf_svalue v2;            /* search, not two to intersect) */
 } lf_squery;
 
 /* Values parsed from a JSON array of strings, numbers and nulls (the lists

@@ -151,6 +151,11 @@ static void numeric_shapes(lf_sidx *x, int (*want)(int, const lf_squery *), cons
   check(x, &isnull, want, "IS NULL");
 }
 
+static int want_k_between(int i, const lf_squery *q) {
+  (void)q;
+  return !k_null(i) && k_of(i) >= 10 && k_of(i) < 13;
+}
+
 static void test_btree_int32(void **state) {
   (void)state;
   lf_sidx *x = open_named("k_idx");
@@ -160,6 +165,8 @@ static void test_btree_int32(void **state) {
   assert_true(lf_sidx_num_keys(x) >= 3); /* 9000 rows in pages of 4096 */
   lf_svalue v[] = {vi(0), vi(7), vi(49), vi(50), vi(-1), vf(2.5), vf(48.0), vf(-0.0), vi(INT64_MAX)};
   numeric_shapes(x, want_k, v, 9);
+  lf_squery between = {.op = LF_SQ_GE, .v = vi(10), .has2 = 1, .op2 = LF_SQ_LT, .v2 = vf(12.5)};
+  check(x, &between, want_k_between, "k >= 10 AND k < 12.5");
   lf_sidx_free(x);
 }
 
