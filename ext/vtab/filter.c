@@ -29,15 +29,6 @@ void vtab_fconst_init(vtab_fconst *k, sqlite3_value *v, const lf_field *f) {
   k->n = k->z ? (uint64_t)sqlite3_value_bytes(v) : 0;
 }
 
-/* int64 x against double y, exactly (no rounding of either). */
-static int cmp_i64_f64(int64_t x, double y) {
-  if (y < -9223372036854775808.0) return 1;
-  if (y >= 9223372036854775808.0) return -1;
-  int64_t yi = (int64_t)y; /* truncated: exact, |y| < 2^63 */
-  if (x != yi) return x < yi ? -1 : 1;
-  double yf = (double)yi;  /* exact: yi came from a double */
-  return y > yf ? -1 : y < yf;
-}
 
 /* Compare row i of a to v: <0, 0, >0, or 2 when this code cannot decide
 ** (then the row is kept and SQLite decides). */
@@ -56,14 +47,14 @@ static int compare_value(const lf_array *a, uint64_t i, const vtab_fconst *k, in
   if (f->type == LF_T_FLOAT16 || f->type == LF_T_FLOAT32 || f->type == LF_T_FLOAT64) {
     double x = vtab_float_at(a, i);
     if (x != x) return 2; /* NaN is NULL to SQL: callers test that first */
-    if (vt == SQLITE_INTEGER) return -cmp_i64_f64(k->i, x);
+    if (vt == SQLITE_INTEGER) return -lf_cmp_i64_f64(k->i, x);
     return x < k->d ? -1 : x > k->d;
   }
   int w = lf_type_width(f);
   int64_t x = vtab_rd_i64(a->values + (uint64_t)w * i, w, vtab_is_signed(f->type));
   if (f->type == LF_T_UINT64 && x < 0) return 2; /* above 2^63-1: SQL sees TEXT */
   if (vt == SQLITE_INTEGER) return x < k->i ? -1 : x > k->i;
-  return cmp_i64_f64(x, k->d);
+  return lf_cmp_i64_f64(x, k->d);
 }
 
 /* NULL as SQL sees it: a Lance null, or a NaN (SQLite stores NaN as NULL). */

@@ -72,17 +72,6 @@ static int index_op(int op) {
          op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_ISNULL;
 }
 
-/* Column types whose values the index decides as SQLite does (uint64 above
-** 2^63 reads as TEXT in SQL: left to scans). */
-static int index_type(lf_type t) {
-  switch (t) {
-    case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16:
-    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_FLOAT32: case LF_T_FLOAT64:
-    case LF_T_UTF8: case LF_T_LARGE_UTF8:
-      return 1;
-    default: return 0;
-  }
-}
 
 static int list_op(int op) { return op == VTAB_OP_HAS_ANY || op == VTAB_OP_HAS_ALL; }
 
@@ -90,7 +79,7 @@ static int list_op(int op) { return op == VTAB_OP_HAS_ANY || op == VTAB_OP_HAS_A
 ** BTREE or BITMAP for comparisons, a LABEL_LIST for array_has_any/all. */
 static int find_index(const lf_index_meta *ix, int n, const lf_field *f, int op) {
   int lists = list_op(op);
-  if (!f || (lists ? f->type != LF_T_LIST && f->type != LF_T_LARGE_LIST : !index_op(op) || !index_type(f->type)))
+  if (!f || (lists ? f->type != LF_T_LIST && f->type != LF_T_LARGE_LIST : !index_op(op) || !lf_sidx_value_type_ok(f->type)))
     return -1;
   for (int i = 0; i < n; i++) {
     int k = lf_sidx_kind(ix[i].type_url);

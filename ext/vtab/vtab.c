@@ -204,7 +204,8 @@ static int decided_exactly(const lf_field *f, sqlite3_value *rhs) {
 }
 
 static int is_filter_op(int op) {
-  return op == VTAB_OP_HAS_ANY || op == VTAB_OP_HAS_ALL || op == SQLITE_INDEX_CONSTRAINT_EQ || op == SQLITE_INDEX_CONSTRAINT_GT ||
+  return op == VTAB_OP_HAS_ANY || op == VTAB_OP_HAS_ALL || op == SQLITE_INDEX_CONSTRAINT_EQ ||
+         op == SQLITE_INDEX_CONSTRAINT_GT ||
          op == SQLITE_INDEX_CONSTRAINT_LE || op == SQLITE_INDEX_CONSTRAINT_LT ||
          op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_NE ||
          op == SQLITE_INDEX_CONSTRAINT_ISNULL || op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
@@ -537,7 +538,8 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
       return SQLITE_NOMEM;
     } else {
       vtab_fconst_init(&fl->k, fl->val, vtab_col_field(vt, fl->col));
-      if ((fl->op == VTAB_OP_HAS_ANY || fl->op == VTAB_OP_HAS_ALL) && vtab_list_prepare(fl)) return SQLITE_NOMEM;
+      if ((fl->op == VTAB_OP_HAS_ANY || fl->op == VTAB_OP_HAS_ALL) && vtab_list_prepare(fl))
+        return SQLITE_NOMEM;
     }
   }
   const char *bar = strchr(idx_str, '|');

@@ -74,6 +74,16 @@ const char *lf_sidx_kind_name(int kind) {
          : kind == LF_SIDX_LABEL_LIST ? "LABEL_LIST" : "?";
 }
 
+int lf_sidx_value_type_ok(lf_type t) {
+  switch (t) {
+    case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16:
+    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_FLOAT32: case LF_T_FLOAT64:
+    case LF_T_UTF8: case LF_T_LARGE_UTF8:
+      return 1;
+    default: return 0;
+  }
+}
+
 int lf_sidx_kind_of(const lf_sidx *x) { return x->kind; }
 const lf_field *lf_sidx_value_field(const lf_sidx *x) { return x->vfield; }
 uint64_t lf_sidx_num_keys(const lf_sidx *x) { return x->kind == LF_SIDX_BTREE ? x->npages : x->keys.length; }
@@ -107,14 +117,9 @@ int lf_cmp_i64_f64(int64_t x, double y) {
   return y > yf ? -1 : y < yf;
 }
 
+/* Key types the reader decides (SQL uses a subset: lf_sidx_value_type_ok). */
 static int key_type_ok(lf_type t) {
-  switch (t) {
-    case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16:
-    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_UINT64: case LF_T_FLOAT16:
-    case LF_T_FLOAT32: case LF_T_FLOAT64: case LF_T_UTF8: case LF_T_LARGE_UTF8:
-      return 1;
-    default: return 0;
-  }
+  return lf_sidx_value_type_ok(t) || t == LF_T_UINT64 || t == LF_T_FLOAT16;
 }
 
 static int is_float(lf_type t) { return t == LF_T_FLOAT16 || t == LF_T_FLOAT32 || t == LF_T_FLOAT64; }
@@ -147,17 +152,12 @@ static int cmp_row(const lf_array *a, uint64_t i, const lf_svalue *v) {
     x.type = LF_SV_FLOAT;
     x.d = float_at(a, i);
   } else {
-    int w = lf_type_width(a->field);
-    uint64_t u = 0;
-    memcpy(&u, a->values + (uint64_t)w * i, (size_t)w);
-    int sgn = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
-    if (sgn && w < 8 && (u >> (8 * w - 1)) & 1) u |= ~(uint64_t)0 << (8 * w);
-    if (t == LF_T_UINT64 && u > (uint64_t)INT64_MAX) { /* above every int64 */
+    x.type = LF_SV_INT;
+    x.i = lf_int_at(a, i);
+    if (t == LF_T_UINT64 && x.i < 0) { /* above every int64 */
       if (v->type == LF_SV_TEXT || v->type == LF_SV_NULL) return 2;
       return v->type == LF_SV_INT ? 1 : (v->d >= 18446744073709551616.0 ? -1 : 1);
     }
-    x.type = LF_SV_INT;
-    x.i = (int64_t)u;
   }
   return lf_svalue_cmp(&x, v);
 }

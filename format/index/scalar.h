@@ -55,6 +55,18 @@ int lf_rowset_array(const lf_rowset *s, uint64_t **out, size_t *n);
 /* x against y exactly (no rounding of either): -1, 0, 1 (scalar.c). */
 int lf_cmp_i64_f64(int64_t x, double y);
 
+/* Integer row i of a (any integer type or bool up to 64 bits, sign-extended
+** when signed). */
+static inline int64_t lf_int_at(const lf_array *a, uint64_t i) {
+  lf_type t = a->field->type;
+  int w = lf_type_width(a->field);
+  uint64_t u = 0;
+  for (int b = 0; b < w; b++) u |= (uint64_t)a->values[(uint64_t)w * i + (uint64_t)b] << (8 * b);
+  int sgn = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
+  if (sgn && w < 8 && (u >> (8 * w - 1)) & 1) u |= ~(uint64_t)0 << (8 * w);
+  return (int64_t)u;
+}
+
 /* ---- Scalar indexes (scalar.c) ------------------------------------------------- */
 
 enum { LF_SIDX_NONE = 0, LF_SIDX_BTREE, LF_SIDX_BITMAP, LF_SIDX_LABEL_LIST };
@@ -62,6 +74,9 @@ enum { LF_SIDX_NONE = 0, LF_SIDX_BTREE, LF_SIDX_BITMAP, LF_SIDX_LABEL_LIST };
 /* The kind of scalar index an index_details type URL names
 ** ("/lance.table.BTreeIndexDetails" ...), LF_SIDX_NONE for others. */
 int lf_sidx_kind(const char *type_url);
+/* The value types whose indexes SQL uses and builds: bool, integers up to
+** int64 and uint32, float32/64, text (uint64 above 2^63 is TEXT to SQL). */
+int lf_sidx_value_type_ok(lf_type t);
 const char *lf_sidx_kind_name(int kind); /* "BTREE", "BITMAP", "LABEL_LIST" */
 
 /* A value searched for, as SQL sees it. */

@@ -65,16 +65,6 @@ static const char *shown(const char *root) { return root[0] ? root : "."; }
 
 static int is_flt(lf_type t) { return t == LF_T_FLOAT32 || t == LF_T_FLOAT64; }
 
-static int value_type_ok(lf_type t) {
-  switch (t) {
-    case LF_T_BOOL: case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16:
-    case LF_T_INT32: case LF_T_UINT32: case LF_T_INT64: case LF_T_FLOAT32: case LF_T_FLOAT64:
-    case LF_T_UTF8: case LF_T_LARGE_UTF8:
-      return 1;
-    default: return 0;
-  }
-}
-
 /* ---- scan ---------------------------------------------------------------------------- */
 
 static int push(sb_run *r, const lf_array *a, uint64_t i, uint64_t rowid) {
@@ -108,12 +98,7 @@ static int push(sb_run *r, const lf_array *a, uint64_t i, uint64_t rowid) {
   } else if (t == LF_T_FLOAT64) {
     memcpy(&x->d, a->values + 8 * i, 8);
   } else {
-    int w = lf_type_width(a->field);
-    uint64_t u = 0;
-    memcpy(&u, a->values + (uint64_t)w * i, (size_t)w);
-    int sgn = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
-    if (sgn && w < 8 && (u >> (8 * w - 1)) & 1) u |= ~(uint64_t)0 << (8 * w);
-    x->i = (int64_t)u;
+    x->i = lf_int_at(a, i);
   }
   return LF_OK;
 }
@@ -367,7 +352,7 @@ static int column_field(sb_run *r, const char *column, int *field, int32_t *fid,
     if (strcmp(f->name, column)) continue;
     int list = f->type == LF_T_LIST || f->type == LF_T_LARGE_LIST;
     r->vf = list && f->n_children == 1 ? f->children[0] : f;
-    if ((r->kind == LF_SIDX_LABEL_LIST) != list || !value_type_ok(r->vf->type))
+    if ((r->kind == LF_SIDX_LABEL_LIST) != list || !lf_sidx_value_type_ok(r->vf->type))
       return lf_err(err, LF_ARG, "%s: column '%s' is %s: %s indexes need %s", shown(r->root), column,
                     f->logical_type ? f->logical_type : lf_type_name(f->type), lf_sidx_kind_name(r->kind),
                     r->kind == LF_SIDX_LABEL_LIST ? "a list of integers, floats, booleans or text"
