@@ -13,7 +13,9 @@
 ** items, blob descriptors) are not written.
 */
 #include "lf_int.h"
+#include "lf_write.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void put_kv(lf_buf *b, uint32_t num, const lf_kv *kv) {

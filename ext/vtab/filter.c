@@ -10,6 +10,7 @@ SQLITE_EXTENSION_INIT3
 
 #include <string.h>
 
+#include "index/scalar.h"
 #include "vtab.h"
 
 /* The constant as SQLite compares it with column f: the column's affinity
@@ -28,15 +29,6 @@ void vtab_fconst_init(vtab_fconst *k, sqlite3_value *v, const lf_field *f) {
   k->n = k->z ? (uint64_t)sqlite3_value_bytes(v) : 0;
 }
 
-/* int64 x against double y, exactly (no rounding of either). */
-static int cmp_i64_f64(int64_t x, double y) {
-  if (y < -9223372036854775808.0) return 1;
-  if (y >= 9223372036854775808.0) return -1;
-  int64_t yi = (int64_t)y; /* truncated: exact, |y| < 2^63 */
-  if (x != yi) return x < yi ? -1 : 1;
-  double yf = (double)yi;  /* exact: yi came from a double */
-  return y > yf ? -1 : y < yf;
-}
 
 /* Compare row i of a to v: <0, 0, >0, or 2 when this code cannot decide
 ** (then the row is kept and SQLite decides). */
@@ -55,14 +47,14 @@ static int compare_value(const lf_array *a, uint64_t i, const vtab_fconst *k, in
   if (f->type == LF_T_FLOAT16 || f->type == LF_T_FLOAT32 || f->type == LF_T_FLOAT64) {
     double x = vtab_float_at(a, i);
     if (x != x) return 2; /* NaN is NULL to SQL: callers test that first */
-    if (vt == SQLITE_INTEGER) return -cmp_i64_f64(k->i, x);
+    if (vt == SQLITE_INTEGER) return -lf_cmp_i64_f64(k->i, x);
     return x < k->d ? -1 : x > k->d;
   }
   int w = lf_type_width(f);
   int64_t x = vtab_rd_i64(a->values + (uint64_t)w * i, w, vtab_is_signed(f->type));
   if (f->type == LF_T_UINT64 && x < 0) return 2; /* above 2^63-1: SQL sees TEXT */
   if (vt == SQLITE_INTEGER) return x < k->i ? -1 : x > k->i;
-  return cmp_i64_f64(x, k->d);
+  return lf_cmp_i64_f64(x, k->d);
 }
 
 /* NULL as SQL sees it: a Lance null, or a NaN (SQLite stores NaN as NULL). */
@@ -77,8 +69,72 @@ static int sql_null(const lf_array *a, uint64_t i) {
   }
 }
 
+/* List element types whose values C compares as array_has_* does on their JSON. */
+static int list_elem_ok(const lf_field *f) {
+  if (!f || (f->type != LF_T_LIST && f->type != LF_T_LARGE_LIST) || f->n_children != 1) return 0;
+  switch (f->children[0]->type) {
+    case LF_T_INT8: case LF_T_UINT8: case LF_T_INT16: case LF_T_UINT16: case LF_T_INT32:
+    case LF_T_UINT32: case LF_T_INT64: case LF_T_UTF8: case LF_T_LARGE_UTF8:
+      return 1;
+    default: return 0;
+  }
+}
+
+int vtab_list_decided(const lf_field *f, sqlite3_value *rhs) {
+  lf_svalues v;
+  if (!list_elem_ok(f) || sqlite3_value_type(rhs) != SQLITE_TEXT ||
+      lf_svalues_from_json(sqlite3_value_text(rhs), (size_t)sqlite3_value_bytes(rhs), &v, NULL))
+    return 0;
+  lf_svalues_reset(&v);
+  return 1;
+}
+
+int vtab_list_prepare(vtab_filter *fl) {
+  const uint8_t *z = fl->val ? sqlite3_value_text(fl->val) : NULL;
+  if (!z) return SQLITE_OK;
+  if (!(fl->want = sqlite3_malloc(sizeof *fl->want))) return SQLITE_NOMEM;
+  int rc = lf_svalues_from_json(z, (size_t)sqlite3_value_bytes(fl->val), fl->want, NULL);
+  if (rc) {
+    sqlite3_free(fl->want);
+    fl->want = NULL;
+  }
+  return rc == LF_NOMEM ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+/* Element j of list child c as a value. */
+static lf_svalue list_elem(const lf_array *c, uint64_t j) {
+  lf_svalue v = {0};
+  if (lf_array_is_null(c, j)) return v;
+  if (lf_type_is_varwidth(c->field->type)) {
+    v.type = LF_SV_TEXT, v.z = c->data + c->offsets[j], v.n = c->offsets[j + 1] - c->offsets[j];
+  } else {
+    int w = lf_type_width(c->field);
+    v.type = LF_SV_INT, v.i = vtab_rd_i64(c->values + (uint64_t)w * j, w, vtab_is_signed(c->field->type));
+  }
+  return v;
+}
+
+/* array_has_any / array_has_all on row i of list column a, as array_func.c decides. */
+static int list_row(const vtab_filter *fl, const lf_array *a, uint64_t i) {
+  if (!fl->want || !list_elem_ok(a ? a->field : NULL)) return 1; /* SQLite decides */
+  if (lf_array_is_null(a, i)) return 0;                         /* NULL: not true */
+  int all = fl->op == VTAB_OP_HAS_ALL;
+  for (size_t k = 0; k < fl->want->n; k++) {
+    const lf_svalue *w = &fl->want->v[k];
+    if (w->type == LF_SV_NULL) continue;
+    int held = 0;
+    for (uint64_t j = a->offsets[i]; !held && j < a->offsets[i + 1]; j++) {
+      lf_svalue e = list_elem(&a->children[0], j);
+      held = lf_svalue_cmp(&e, w) == 0;
+    }
+    if (held != all) return held;
+  }
+  return all;
+}
+
 /* Does row i (column a, NULL when the snapshot lacks it) pass filter fl? */
 static int filter_row(const vtab_filter *fl, const lf_array *a, uint64_t i) {
+  if (fl->op == VTAB_OP_HAS_ANY || fl->op == VTAB_OP_HAS_ALL) return a ? list_row(fl, a, i) : 0;
   int isnull = sql_null(a, i);
   if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNULL) return isnull;
   if (fl->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL) return !isnull;
@@ -181,6 +237,8 @@ void vtab_filter_reset(vtab_filter *fl) {
   for (int j = 0; j < fl->nin; j++) sqlite3_value_free(fl->in[j]);
   sqlite3_free(fl->in);
   sqlite3_free(fl->ink);
+  if (fl->want) lf_svalues_reset(fl->want);
+  sqlite3_free(fl->want);
   memset(fl, 0, sizeof *fl);
 }
 

@@ -13,10 +13,15 @@
 **       ext/vec/ivf_build.c; options: LanceDB's num_partitions,
 **       num_sub_vectors, num_bits, max_iterations, sample_rate,
 **       distance_type, m, ef_construction, plus name, replace and threads.
-**       Other vector types and scalar types are refused, naming the type.
+**       type 'BTREE', 'BITMAP' or 'LABEL_LIST': a scalar index built and
+**       committed by format/index/scalar_build.c; options: name (default
+**       '<column>_idx') and replace (default true).
+**       Other vector and scalar types are refused, naming the type.
 **   lance_drop_index(t, name)
 **   lance_optimize_indices(t)       every FTS index brought up to date, then
-**                                   every IVF vector index (ivf_build.c)
+**                                   every IVF vector index (ivf_build.c), and
+**                                   every scalar index lacking appended
+**                                   fragments rebuilt
 ** commands.c registers them beside the other commands (SQLITE_DIRECTONLY)
 ** and resolves the first argument.  A build checks for
 ** sqlite3_interrupt() (and a progress handler asking to stop) after every
@@ -31,6 +36,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "fts/fts_sql.h"
 #include "index/fts_write.h"
+#include "index/scalar.h"
 #include "pragma.h"
 #include "vec/ivf_build.h"
 
@@ -53,22 +59,25 @@ static int index_progress(void *ctx, uint64_t done, uint64_t total) {
 
 static const char *const vector_types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_RQ",
                                            "IVF_HNSW_FLAT", "IVF_HNSW_SQ", "IVF_HNSW_PQ", "HNSW"};
-static const char *const scalar_types[] = {"BTREE", "BITMAP", "LABEL_LIST", "NGRAM", "ZONEMAP",
-                                           "BLOOMFILTER"};
+static const char *const scalar_types[] = {"NGRAM", "ZONEMAP", "BLOOMFILTER"};
+static const char *const built_scalar[] = {"BTREE", "BITMAP", "LABEL_LIST"}; /* LF_SIDX_ 1.. */
 
 static int type_arg(pctx *p, const char *type) {
   if (!type) return pragma_error(p, "the index type must be TEXT ('FTS')");
   if (!strcasecmp(type, "FTS") || !strcasecmp(type, "INVERTED") || ivf_build_type_ok(type))
     return SQLITE_OK;
+  for (size_t i = 0; i < sizeof built_scalar / sizeof *built_scalar; i++)
+    if (!strcasecmp(type, built_scalar[i])) return SQLITE_OK;
   for (size_t i = 0; i < sizeof vector_types / sizeof *vector_types; i++)
     if (!strcasecmp(type, vector_types[i]))
       return pragma_error(p, "building %s (vector) indexes is not supported yet; IVF_FLAT, IVF_PQ, "
                           "IVF_SQ, IVF_HNSW_SQ and IVF_HNSW_FLAT are", type);
   for (size_t i = 0; i < sizeof scalar_types / sizeof *scalar_types; i++)
     if (!strcasecmp(type, scalar_types[i]))
-      return pragma_error(p, "building %s (scalar) indexes is not supported yet; FTS is", type);
+      return pragma_error(p, "building %s (scalar) indexes is not supported yet; BTREE, BITMAP "
+                          "and LABEL_LIST are", type);
   return pragma_error(p, "unknown index type '%s' (FTS, INVERTED, IVF_FLAT, IVF_PQ, IVF_SQ, "
-                      "IVF_HNSW_SQ or IVF_HNSW_FLAT)", type);
+                      "IVF_HNSW_SQ, IVF_HNSW_FLAT, BTREE, BITMAP or LABEL_LIST)", type);
 }
 
 static const char *text_arg(sqlite3_value *v) {
@@ -91,6 +100,32 @@ static int create_vector_index(pctx *p, const char *col, const char *type, const
   return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
 }
 
+/* A scalar index (kind: LF_SIDX_BTREE ..): options name=... replace=true|false. */
+static int create_scalar(pctx *p, const char *col, int kind, const char *opts, uint64_t *version) {
+  char name[256] = "";
+  int replace = 1;
+  for (const char *o = opts ? opts : ""; *o;) {
+    if (*o == ' ') { o++; continue; }
+    const char *end = o, *eq;
+    while (*end && *end != ' ') end++;
+    eq = memchr(o, '=', (size_t)(end - o));
+    size_t kl = eq ? (size_t)(eq - o) : 0, vl = eq ? (size_t)(end - eq - 1) : 0;
+    if (kl == 4 && !memcmp(o, "name", 4) && vl && vl < sizeof name) {
+      memcpy(name, eq + 1, vl);
+      name[vl] = 0;
+    } else if (kl == 7 && !memcmp(o, "replace", 7) && ((vl == 4 && !memcmp(eq + 1, "true", 4)) ||
+                                                        (vl == 5 && !memcmp(eq + 1, "false", 5)))) {
+      replace = vl == 4;
+    } else {
+      return pragma_error(p, "bad option '%.*s' for a %s index (name=..., replace=true|false)",
+                          (int)(end - o), o, built_scalar[kind - 1]);
+    }
+    o = end;
+  }
+  int lrc = lf_sidx_create_index(p->store, p->zPath, col, kind, name, replace, version, &p->err);
+  return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
+}
+
 static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *version) {
   const char *col = text_arg(argv[1]), *opts = argc > 3 ? text_arg(argv[3]) : NULL;
   if (!col) return pragma_error(p, "the column name must be TEXT");
@@ -100,6 +135,8 @@ static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *versi
     return pragma_error(p, "the options must be TEXT ('key=value ...')");
   if (ivf_build_type_ok(text_arg(argv[2])))
     return create_vector_index(p, col, text_arg(argv[2]), opts, version);
+  for (size_t i = 0; i < sizeof built_scalar / sizeof *built_scalar; i++)
+    if (!strcasecmp(text_arg(argv[2]), built_scalar[i])) return create_scalar(p, col, (int)i + 1, opts, version);
   fts_tok_spec spec;
   fts_index_spec ix;
   lf_fts_create req;
@@ -137,6 +174,7 @@ int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *vers
     lrc = lf_fts_optimize(p->store, p->zPath, 0, index_progress, &pr, version, &n, &p->err);
     if (!lrc) lrc = ivf_optimize(p->store, p->zPath, index_progress, &pr, version, &n, &p->err);
     sqlite3_finalize(pr.st);
+    if (!lrc) lrc = lf_sidx_optimize(p->store, p->zPath, &n, version, &p->err);
     if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
   }
   return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;

@@ -111,6 +111,8 @@ typedef struct search_ctx {
 static void search_select(void *ctx, const lf_scan_batch *b, uint8_t *sel) {
   const search_ctx *x = ctx;
   vtab_select_rows(x->c->filters, x->c->nfilters, x->proj, b, sel);
+  for (uint64_t i = 0; x->c->sf && i < b->n; i++) /* rows a scalar index rules out */
+    if (sel[i] && !vtab_sfilt_allows(x->c, b->rowids[i])) sel[i] = 0;
 }
 
 /* _options: parsed strictly, its metric agreeing with _metric's (and used
@@ -213,7 +215,10 @@ static int passing_ids(lvtab *vt, lcursor *c, const lf_fts_hit *hits, size_t n, 
   int *proj = NULL, rc = ids && *pass ? LF_OK : lf_err(e, LF_NOMEM, "out of memory");
   if (!rc) rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nfilters), &scan,
                                      &proj, e);
-  for (size_t i = 0; i < n; i++) ids[i] = hits[i].row_id;
+  size_t m = 0; /* hits a scalar index rules out are not even taken */
+  for (size_t i = 0; ids && i < n; i++)
+    if (vtab_sfilt_allows(c, hits[i].row_id)) ids[m++] = hits[i].row_id;
+  n = m;
   uint8_t *sel = NULL;
   for (size_t at = 0; !rc && at < n;) {
     size_t used = 0;

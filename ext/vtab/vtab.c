@@ -67,6 +67,7 @@ static void vt_free(lvtab *vt) {
   lf_dataset_free(vt->latest);
   fts_cache_free(vt->fts);
   ann_cache_free(vt->ann);
+  vtab_sidx_cache_free(vt->sidx);
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   lf_store_free(vt->store);
@@ -93,12 +94,13 @@ static int open_dataset(lvtab *vt, int create, char **err) {
   return SQLITE_OK;
 }
 
-static int vt_init(sqlite3 *db, int create, int argc, const char *const *argv,
+static int vt_init(sqlite3 *db, vtab_conn *conn, int create, int argc, const char *const *argv,
                    sqlite3_vtab **out, char **err) {
   lvtab *vt = sqlite3_malloc(sizeof *vt);
   if (!vt) return SQLITE_NOMEM;
   memset(vt, 0, sizeof *vt);
   vt->db = db;
+  vt->conn = conn;
   vt->name = sqlite3_mprintf("%s", argc > 2 ? argv[2] : "lance");
   int rc = parse_args(vt, argc, argv, err);
   lf_error e = {0};
@@ -122,14 +124,12 @@ static int vt_init(sqlite3 *db, int create, int argc, const char *const *argv,
 
 static int vt_create(sqlite3 *db, void *aux, int argc, const char *const *argv,
                      sqlite3_vtab **out, char **err) {
-  (void)aux;
-  return vt_init(db, 1, argc, argv, out, err);
+  return vt_init(db, aux, 1, argc, argv, out, err);
 }
 
 static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
                       sqlite3_vtab **out, char **err) {
-  (void)aux;
-  return vt_init(db, 0, argc, argv, out, err);
+  return vt_init(db, aux, 0, argc, argv, out, err);
 }
 
 static int vt_disconnect(sqlite3_vtab *p) {
@@ -206,7 +206,8 @@ static int decided_exactly(const lf_field *f, sqlite3_value *rhs) {
 }
 
 static int is_filter_op(int op) {
-  return op == SQLITE_INDEX_CONSTRAINT_EQ || op == SQLITE_INDEX_CONSTRAINT_GT ||
+  return op == VTAB_OP_HAS_ANY || op == VTAB_OP_HAS_ALL || op == SQLITE_INDEX_CONSTRAINT_EQ ||
+         op == SQLITE_INDEX_CONSTRAINT_GT ||
          op == SQLITE_INDEX_CONSTRAINT_LE || op == SQLITE_INDEX_CONSTRAINT_LT ||
          op == SQLITE_INDEX_CONSTRAINT_GE || op == SQLITE_INDEX_CONSTRAINT_NE ||
          op == SQLITE_INDEX_CONSTRAINT_ISNULL || op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
@@ -251,7 +252,10 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
   else if (pl->idx & 32) sqlite3_str_appendf(s, "%d;", pl->vcol);
   for (int i = 0; i < info->nConstraint && !(pl->idx & 12); i++) {
     const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    if (!c->usable || !is_filter_op(c->op) || !filterable(vt, c->iColumn)) continue;
+    int list_fn = c->op == VTAB_OP_HAS_ANY || c->op == VTAB_OP_HAS_ALL; /* array_func.c */
+    if (!c->usable || !is_filter_op(c->op) || (!list_fn && !filterable(vt, c->iColumn)) ||
+        (list_fn && (c->iColumn < 0 || c->iColumn >= vt->ncols)))
+      continue;
     const char *coll = sqlite3_vtab_collation(info, i);
     if (coll && sqlite3_stricmp(coll, "BINARY")) continue;
     info->aConstraintUsage[i].argvIndex = ++pl->argv;
@@ -259,9 +263,10 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
     ** must see the whole set as one prefilter */
     int in = c->op == SQLITE_INDEX_CONSTRAINT_EQ && sqlite3_vtab_in(info, i, 1);
     sqlite3_value *rhs = NULL;
+    const lf_field *cf = lf_dataset_schema(vt->schema_ds)->fields[c->iColumn];
     if (!in && (c->op == SQLITE_INDEX_CONSTRAINT_ISNULL || c->op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL ||
                 (sqlite3_vtab_rhs_value(info, i, &rhs) == SQLITE_OK && rhs &&
-                 decided_exactly(lf_dataset_schema(vt->schema_ds)->fields[c->iColumn], rhs))))
+                 (list_fn ? vtab_list_decided(cf, rhs) : decided_exactly(cf, rhs)))))
       info->aConstraintUsage[i].omit = 1; /* SQLite need not check it again */
     sqlite3_str_appendf(s, "%d:%d%s;", c->iColumn, c->op, in ? "i" : "");
     pl->nfilt++;
@@ -293,6 +298,11 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   } else {
     info->estimatedCost = pl.unusable && !(pl.idx & (1 | 2 | 32)) ? 1e12 : 1e6 - 1000.0 * pl.nfilt;
     info->estimatedRows = pl.idx & 32 ? 10 : 1000000;
+    double frac = pl.nfilt && !(pl.idx & (16 | 32)) ? vtab_sfilt_fraction(vt, info) : 1;
+    if (frac < 1) { /* scalar indexes answer some filters: takes of a share of the rows */
+      info->estimatedCost = info->estimatedCost * frac + 100;
+      info->estimatedRows = (sqlite3_int64)(1e6 * frac) + 1;
+    }
   }
   return SQLITE_OK;
 }
@@ -300,6 +310,7 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
 /* ---- Cursors ------------------------------------------------------------------ */
 
 static void cursor_reset(lcursor *c) {
+  vtab_explain_note((const lvtab *)c->base.pVtab, c);
   lf_scan_free(c->scan);
   c->scan = NULL;
   if (c->own_ds) lf_dataset_free(c->ds);
@@ -312,6 +323,9 @@ static void cursor_reset(lcursor *c) {
   sqlite3_free(c->ids);
   c->ids = NULL;
   vtab_search_reset(&c->search);
+  vtab_sfilt_free(c->sf);
+  c->sf = NULL;
+  c->take = 0;
   c->nids = c->idpos = 0;
   for (int i = 0; i < c->nfilters; i++) vtab_filter_reset(&c->filters[i]);
   sqlite3_free(c->filters);
@@ -447,6 +461,8 @@ static int next_batch(lvtab *vt, lcursor *c) {
       uint64_t id = (uint64_t)s->res[s->rpos++].rowid;
       rc = lf_scan_take_fragment(c->scan, &id, 1, &used, &c->b, &e);
     }
+  } else if (c->sf) {
+    rc = vtab_sfilt_next(vt, c, &e);
   } else if (!c->take) {
     rc = lf_scan_next(c->scan, BATCH_ROWS, &c->b, &e);
   } else {
@@ -535,6 +551,8 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
       return SQLITE_NOMEM;
     } else {
       vtab_fconst_init(&fl->k, fl->val, vtab_col_field(vt, fl->col));
+      if ((fl->op == VTAB_OP_HAS_ANY || fl->op == VTAB_OP_HAS_ALL) && vtab_list_prepare(fl))
+        return SQLITE_NOMEM;
     }
   }
   const char *bar = strchr(idx_str, '|');
@@ -559,11 +577,14 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   if ((rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used))) return rc;
   if (choose_snapshot(vt, c, ver, tag, &e) ||
       vtab_open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
+      (c->search.on && c->nfilters && vtab_sfilt_start(vt, c, &e)) ||
       (c->search.on && vtab_search_run(vt, c, &e)))
     return vtab_lf_error(vt, &e);
   if (ids) {
     c->take = 1;
     if ((rc = collect_rowids(c, idx, ids))) return rc;
+  } else if (c->nfilters && !c->search.on && !skip && vtab_sfilt_start(vt, c, &e)) {
+    return vtab_lf_error(vt, &e);
   }
   c->eof = 0;
   if (skip && sqlite3_value_int64(skip) > 0 &&
@@ -628,6 +649,11 @@ static int vt_rollback(sqlite3_vtab *p) { return vtab_write_rollback((lvtab *)p)
 static int vt_savepoint(sqlite3_vtab *p, int n) { return vtab_txn_savepoint((lvtab *)p, n); }
 static int vt_release(sqlite3_vtab *p, int n) { return vtab_txn_release((lvtab *)p, n); }
 static int vt_rollback_to(sqlite3_vtab *p, int n) { return vtab_txn_rollback_to((lvtab *)p, n); }
+static int vt_find_function(sqlite3_vtab *p, int nargs, const char *name,
+                            void (**fn)(sqlite3_context *, int, sqlite3_value **), void **arg) {
+  (void)p;
+  return vtab_array_find_function(name, nargs, fn, arg);
+}
 
 static sqlite3_module lance_module = {
   .iVersion = 2,
@@ -651,8 +677,13 @@ static sqlite3_module lance_module = {
   .xSavepoint = vt_savepoint,
   .xRelease = vt_release,
   .xRollbackTo = vt_rollback_to,
+  .xFindFunction = vt_find_function,
 };
 
 int vtab_register(sqlite3 *db) {
-  return sqlite3_create_module(db, "lance", &lance_module, NULL);
+  vtab_conn *conn = vtab_conn_new();
+  if (!conn) return SQLITE_NOMEM;
+  int rc = sqlite3_create_module_v2(db, "lance", &lance_module, conn, vtab_conn_free);
+  if (rc == SQLITE_OK) rc = vtab_explain_register(db, conn); /* the module frees conn */
+  return rc == SQLITE_OK ? vtab_array_func_register(db) : rc;
 }

@@ -46,6 +46,9 @@ const char *vtab_sql_type(const lf_field *f);
 
 /* One `lance` virtual table (vtab.c; write.c owns txn). */
 typedef struct vtab_txn vtab_txn;
+typedef struct vtab_sidx_cache vtab_sidx_cache; /* scalar_filter.c */
+typedef struct vtab_sfilt vtab_sfilt;           /* scalar_filter.c */
+typedef struct vtab_conn vtab_conn;             /* explain.c */
 typedef struct lvtab {
   sqlite3_vtab base;
   sqlite3 *db;
@@ -61,6 +64,8 @@ typedef struct lvtab {
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
   struct ann_cache *ann;    /* vector indexes opened by searches (ext/vec/ann.c), or NULL */
+  vtab_sidx_cache *sidx;    /* scalar indexes opened by filters (scalar_filter.c), or NULL */
+  vtab_conn *conn;          /* the connection's state (explain.c; the module's client data) */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -127,6 +132,7 @@ typedef struct vtab_filter {
   sqlite3_value **in;       /* IN (...) values, all at once (sqlite3_vtab_in) */
   vtab_fconst *ink;
   int nin;
+  struct lf_svalues *want;  /* array_has_any / _all: the JSON values, parsed (or NULL) */
 } vtab_filter;
 
 /* search.c: one result row; a NaN score is NULL (the row was not found by
@@ -171,6 +177,7 @@ typedef struct lcursor {
   uint8_t *sel;             /* rows of the batch that pass the filters */
   uint64_t cap_sel;
   vtab_search search;
+  vtab_sfilt *sf;           /* filters answered by scalar indexes, or NULL */
 } lcursor;
 
 /* xBestIndex's plan (vtab.c's table of idxNum bits). */
@@ -207,6 +214,12 @@ void vtab_fconst_init(vtab_fconst *k, sqlite3_value *v, const lf_field *f);
 int vtab_collect_in(vtab_filter *fl, sqlite3_value *list, const lf_field *f);
 /* Frees what fl holds. */
 void vtab_filter_reset(vtab_filter *fl);
+/* array_has_any / array_has_all(col, 'json'): parse the values once (fl->want
+** stays NULL when they are not a JSON array: SQLite's call reports it). */
+int vtab_list_prepare(vtab_filter *fl);
+/* Does C decide `array_has_*(column of field f, rhs)` as the SQL function
+** would (lists of text or integers up to int64, rhs a JSON array)? */
+int vtab_list_decided(const lf_field *f, sqlite3_value *rhs);
 /* Clear sel[i] for the rows of b failing a filter; proj maps columns to batch columns. */
 void vtab_select_rows(const vtab_filter *fs, int nf, const int *proj, const lf_scan_batch *b,
                       uint8_t *sel);
@@ -227,6 +240,40 @@ int vtab_search_run(lvtab *vt, lcursor *c, lf_error *e);
 ** H_SCORE, H_RELEVANCE). */
 void vtab_search_column(const lcursor *c, sqlite3_context *ctx, int h);
 void vtab_search_reset(vtab_search *s);
+
+/* scalar_filter.c: pushed filters on columns with a BTREE or BITMAP index
+** answered from the index (row-id sets), then takes, then a scan of the
+** fragments no index covers. */
+void vtab_sidx_cache_free(vtab_sidx_cache *c);
+void vtab_sfilt_free(vtab_sfilt *s);
+/* xFilter, after the snapshot and scan are open: c->sf (and c->ids, c->take)
+** set when some filter has an index; c->sf stays NULL otherwise.  With a
+** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows). */
+int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e);
+/* With a search: may the hit with row id rowid pass (1 unless an index
+** covering its fragment excludes it)?  Row addresses only (no stable ids). */
+int vtab_sfilt_allows(const lcursor *c, uint64_t rowid);
+/* The next batch of a cursor with c->sf (takes, then the rest scan). */
+int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e);
+/* xBestIndex: the share of rows a plan reads given its pushed filters (1: no index). */
+double vtab_sfilt_fraction(lvtab *vt, sqlite3_index_info *info);
+/* One line saying how cursor c read its rows (sqlite3_malloc'd). */
+char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c);
+
+/* array_func.c: array_has_any / array_has_all, overloaded on list columns
+** (xFindFunction) as the constraint ops below. */
+enum { VTAB_OP_HAS_ANY = SQLITE_INDEX_CONSTRAINT_FUNCTION, VTAB_OP_HAS_ALL };
+int vtab_array_func_register(sqlite3 *db);
+/* xFindFunction: the op for `name(col, ?)` (and the function), or 0. */
+int vtab_array_find_function(const char *name, int nargs,
+                             void (**fn)(sqlite3_context *, int, sqlite3_value **), void **arg);
+
+/* explain.c: lance_explain(sql) and the per-connection state it records into. */
+vtab_conn *vtab_conn_new(void);
+void vtab_conn_free(void *conn);
+int vtab_explain_register(sqlite3 *db, vtab_conn *conn);
+/* Called when a cursor's run ends: its line, if a lance_explain is running. */
+void vtab_explain_note(const lvtab *vt, const lcursor *c);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);

@@ -37,3 +37,4 @@ TOK_REUSE=${TOK_REUSE:-${INTEROP_REUSE:-0}} "$here/tok_run.sh" "$bin" "$(dirname
 FTS_QUERY_REUSE=${FTS_QUERY_REUSE:-${INTEROP_REUSE:-0}} "$here/fts_query_run.sh" "$(dirname "$bin")"
 "$here/ftsw_run.sh" "$(dirname "$bin")"
 "$here/vbuild_run.sh" "$(dirname "$bin")"
+"$here/scalar_run.sh" "$(dirname "$bin")"

@@ -32,7 +32,7 @@ SELECT lance_create_index('f', 'text', 'FTS', 'replace=false');
 SELECT lance_create_index('f', 'nope', 'FTS');
 SELECT lance_create_index('f', 'id', 'FTS');
 SELECT lance_create_index('f', 'text', 'IVF_PQ');
-SELECT lance_create_index('f', 'text', 'BTREE');
+SELECT lance_create_index('f', 'text', 'ZONEMAP');
 SELECT lance_create_index('f', 'text', 'SPELLCHECK');
 SELECT lance_create_index('f', 'text', NULL);
 SELECT lance_create_index('f', 'text', 'FTS', 'colour=red');

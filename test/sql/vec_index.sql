@@ -79,6 +79,6 @@ SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'replace=maybe');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_PQ');
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'm=16');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_SQ', 'm=1');
-SELECT lance_create_index('v', 'v8', 'BTREE');
+SELECT lance_create_index('v', 'v8', 'NGRAM');
 DELETE FROM v WHERE id >= 100;
 SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'num_sub_vectors=2');
