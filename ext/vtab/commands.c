@@ -9,6 +9,8 @@
 **   lance_restore(t, version | tag)        publish that version's data as a
 **                                           new version; returns the new one
 **   lance_create_index, lance_drop_index, lance_optimize_indices: index_cmd.c
+**   lance_add_columns, lance_alter_columns, lance_drop_columns: evolve.c;
+**   lance_backfill: backfill.c
 ** They write files, so they are SQLITE_DIRECTONLY (no views, no triggers).
 */
 #include <sqlite3ext.h>
@@ -20,6 +22,7 @@ SQLITE_EXTENSION_INIT3
 #include "lance_ext.h"
 #include "lf_write.h"
 #include "pragma.h"
+#include "vtab/evolve.h"
 
 /* A version argument: a positive integer, or (tags allowed) a tag name. */
 static int version_arg(pctx *p, sqlite3_value *v, int tags_ok, uint64_t *out) {
@@ -53,6 +56,12 @@ static int run_command(sqlite3_context *ctx, pctx *p, int argc, sqlite3_value **
   if (!strcmp(f, "lance_create_index") || !strcmp(f, "lance_drop_index") ||
       !strcmp(f, "lance_optimize_indices")) {
     rc = pragma_index_command(p, argc, argv, &v);
+    *result = (sqlite3_int64)v;
+    return rc;
+  }
+  if (!strcmp(f, "lance_add_columns") || !strcmp(f, "lance_alter_columns") ||
+      !strcmp(f, "lance_drop_columns") || !strcmp(f, "lance_backfill")) {
+    rc = evo_command(p, argc, argv, &v);
     *result = (sqlite3_int64)v;
     return rc;
   }
@@ -111,6 +120,8 @@ int lance_commands_register(sqlite3 *db) {
     {"lance_tag_delete", {2, 2}}, {"lance_restore", {2, 2}},
     {"lance_create_index", {3, 4}}, {"lance_drop_index", {2, 2}},
     {"lance_optimize_indices", {1, 1}},
+    {"lance_add_columns", {2, 3}}, {"lance_alter_columns", {2, 2}},
+    {"lance_drop_columns", {2, 2}}, {"lance_backfill", {3, 4}},
   };
   int rc = SQLITE_OK;
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof fns / sizeof fns[0]; i++)
