@@ -117,38 +117,44 @@ static int parse_opts(pctx *p, const char *s, bf *b) {
 
 /* ---- progress ------------------------------------------------------------------- */
 
+static void json_str(sqlite3_str *s, const char *key, const char *v) {
+  sqlite3_str_appendf(s, ", \"%s\": ", key);
+  if (v) vtab_json_string(s, (const uint8_t *)v, strlen(v));
+  else sqlite3_str_appendall(s, "null");
+}
+
+/* The progress file (written without SQL: the connection may be interrupted)
+** and, with progress=1, the stderr line. */
 static void report(evo *e, bf *b, const char *state, const char *error) {
   pctx *p = e->p;
   double dt = now_s() - b->t0;
-  sqlite3_int64 rate = dt > 0 ? (sqlite3_int64)(b->done / dt) : 0;
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(p->db, "SELECT json_object('operation', 'backfill', 'table', ?1, "
-                         "'column', ?2, 'expression', ?3, 'where', ?4, 'state', ?5, "
-                         "'rows_done', ?6, 'rows_total', ?7, 'rows_per_s', ?8, 'version', ?9, "
-                         "'pid', ?10, 'updated', strftime('%Y-%m-%d %H:%M:%f', 'now'), "
-                         "'error', ?11)", -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, p->zTable ? p->zTable : p->zPath, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, b->field->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, b->expr, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, b->where, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, state, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)b->done);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)b->total);
-    sqlite3_bind_int64(st, 8, rate);
-    sqlite3_bind_int64(st, 9, (sqlite3_int64)b->version);
-    sqlite3_bind_int64(st, 10, (sqlite3_int64)getpid());
-    sqlite3_bind_text(st, 11, error, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW && b->progress_path) {
-      lf_error e2 = {0};
-      p->store->put(p->store, b->progress_path, sqlite3_column_text(st, 0),
-                    (size_t)sqlite3_column_bytes(st, 0), 0, &e2);
-    }
-  }
-  sqlite3_finalize(st);
+  long long rate = dt > 0 ? (long long)(b->done / dt) : 0;
+  time_t t = time(NULL);
+  struct tm tm;
+  char when[32];
+  strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", gmtime_r(&t, &tm));
+  sqlite3_str *s = sqlite3_str_new(NULL);
+  sqlite3_str_appendall(s, "{\"operation\": \"backfill\"");
+  json_str(s, "table", p->zTable ? p->zTable : p->zPath);
+  json_str(s, "column", b->field->name);
+  json_str(s, "expression", b->expr);
+  json_str(s, "where", b->where);
+  json_str(s, "state", state);
+  sqlite3_str_appendf(s, ", \"rows_done\": %llu, \"rows_total\": %llu, \"rows_per_s\": %lld, "
+                      "\"version\": %llu, \"pid\": %d", (unsigned long long)b->done,
+                      (unsigned long long)b->total, rate, (unsigned long long)b->version, (int)getpid());
+  json_str(s, "updated", when);
+  json_str(s, "error", error);
+  sqlite3_str_appendall(s, "}\n");
+  int n = sqlite3_str_length(s);
+  char *z = sqlite3_str_finish(s);
+  lf_error e2 = {0};
+  if (z && b->progress_path) p->store->put(p->store, b->progress_path, z, (size_t)n, 0, &e2);
+  sqlite3_free(z);
   if (b->progress)
     fprintf(stderr, "lance_backfill: %s: %llu/%llu rows (%.1f%%), %lld rows/s, version %llu, %s\n",
             b->field->name, (unsigned long long)b->done, (unsigned long long)b->total,
-            b->total ? 100.0 * (double)b->done / (double)b->total : 100.0, (long long)rate,
+            b->total ? 100.0 * (double)b->done / (double)b->total : 100.0, rate,
             (unsigned long long)b->version, state);
 }
 
