@@ -49,7 +49,7 @@ typedef struct bf {
   char *where;              /* sqlite3_malloc'd, or NULL */
   sqlite3_int64 batch_rows, commit_every;
   int progress;
-  const lf_field *field;
+  const lf_field *field;    /* the column: cols.fields[0] once known */
   lf_schema cols;           /* the column alone, its field ids */
   lf_manifest cur;          /* the last version committed here (cur.raw == NULL: none) */
   uint64_t version, total, pending, done;
@@ -178,7 +178,8 @@ static int commit_pending(evo *e, bf *b) {
   return SQLITE_OK;
 }
 
-/* After each fragment's file: note how it must go in; commit when due. */
+/* After each fragment's file: note how it must go in; commit when the
+** budget of commit_every rows ran out (the gate stopped). */
 static int on_frag(evo *e, int fi, uint64_t computed) {
   bf *b = e->ctx;
   if (e->nadds && computed) {
@@ -186,7 +187,59 @@ static int on_frag(evo *e, int fi, uint64_t computed) {
     if (!lf_evolve_replaceable(fr, &e->adds[e->nadds - 1].file)) b->merge = 1;
   }
   b->pending += computed;
-  return b->pending >= (uint64_t)b->commit_every ? commit_pending(e, b) : SQLITE_OK;
+  if (!e->gate.stop) return SQLITE_OK;
+  e->budget = (uint64_t)b->commit_every;
+  return commit_pending(e, b);
+}
+
+/* lance_backfill_gate(gate, _rowaddr): compute this row? (evo_gate) */
+static void gate_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  const evo_gate *g = sqlite3_value_pointer(argv[0], "lance_evo_gate");
+  (void)argc;
+  if (!g) {
+    sqlite3_result_error(ctx, "lance_backfill_gate is internal to lance_backfill", -1);
+    return;
+  }
+  uint64_t a = (uint64_t)sqlite3_value_int64(argv[1]);
+  int stopped = g->stop && (g->block_all || a >> 32 == g->stop_frag);
+  sqlite3_result_int(ctx, !stopped && !(g->has_from && a >> 32 == g->frag &&
+                                        (a & 0xFFFFFFFFu) < g->from));
+}
+
+int evo_register(sqlite3 *db) {
+  return sqlite3_create_function(db, "lance_backfill_gate", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                 NULL, gate_func, NULL, NULL);
+}
+
+/* Index of fragment id `id` in e->ds, or 0 when it is gone. */
+static int frag_index(evo *e, uint64_t id) {
+  for (int i = 0; i < lf_dataset_num_fragments(e->ds); i++)
+    if (lf_dataset_fragment(e->ds, i)->id == id) return i;
+  return 0;
+}
+
+/* One pass over the latest version, from the fragment the gate names. */
+static int pass(evo *e, bf *b) {
+  int first = e->gate.has_from ? frag_index(e, e->gate.frag) : 0;
+  uint64_t skip = 0;
+  int rc = evo_rows_before(e, first, &skip);
+  if (rc) return rc;
+  const char *w = b->where ? b->where : "1";
+  sqlite3_stmt *st = NULL;
+  rc = evo_prepare(e, sqlite3_mprintf("_rowaddr, CASE WHEN lance_backfill_gate(?1, _rowaddr) AND (%s) "
+                                      "THEN 1 ELSE 0 END, CASE WHEN lance_backfill_gate(?1, _rowaddr) "
+                                      "AND (%s) THEN (%s) ELSE \"%w\" END", w, w, b->expr,
+                                      b->field->name), NULL, &st);
+  if (rc) return rc;
+  char *sql = sqlite3_mprintf("%s LIMIT -1 OFFSET %llu", sqlite3_sql(st), (unsigned long long)skip);
+  sqlite3_finalize(st);
+  st = NULL;
+  rc = sql ? sqlite3_prepare_v2(e->p->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (!rc) rc = sqlite3_bind_pointer(st, 1, &e->gate, "lance_evo_gate", NULL);
+  if (!rc) rc = evo_write(e, st, &b->cols, 0, first);
+  sqlite3_finalize(st);
+  return rc;
 }
 
 /* ---- the command ------------------------------------------------------------------- */
@@ -224,6 +277,7 @@ static int run(evo *e, bf *b) {
   int rc = evo_column(e, b->column, &b->field);
   int lrc = rc ? 0 : lf_schema_pick(lf_dataset_schema(e->ds), b->field, &b->cols, &p->err);
   if (lrc) return pragma_lf_error(p, lrc);
+  if (!rc) b->field = b->cols.fields[0]; /* e->ds changes between passes: keep our copy */
   if (!rc) rc = check_indexes(e, b);
   if (rc) return rc;
   if (!(e->tomb = calloc((size_t)b->cols.n_all + 1, sizeof *e->tomb))) return SQLITE_NOMEM;
@@ -234,14 +288,10 @@ static int run(evo *e, bf *b) {
   if (!b->progress_path) return SQLITE_NOMEM;
   if ((rc = count_rows(e, b))) return rc;
   report(e, b, "running", NULL);
-  const char *w = b->where ? b->where : "1";
-  sqlite3_stmt *st = NULL;
-  rc = evo_prepare(e, sqlite3_mprintf("_rowaddr, CASE WHEN (%s) THEN 1 ELSE 0 END, "
-                                      "CASE WHEN (%s) THEN (%s) ELSE \"%w\" END",
-                                      w, w, b->expr, b->field->name), NULL, &st);
   e->on_frag = on_frag, e->ctx = b;
-  if (!rc) rc = evo_write(e, st, &b->cols, 0);
-  sqlite3_finalize(st);
+  e->budget = (uint64_t)b->commit_every;
+  while ((rc = pass(e, b)) == EVO_RESTART)
+    if ((rc = evo_reopen(e))) return rc;
   if (!rc) rc = commit_pending(e, b);
   return rc;
 }

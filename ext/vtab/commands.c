@@ -123,7 +123,7 @@ int lance_commands_register(sqlite3 *db) {
     {"lance_add_columns", {2, 3}}, {"lance_alter_columns", {2, 2}},
     {"lance_drop_columns", {2, 2}}, {"lance_backfill", {3, 4}},
   };
-  int rc = SQLITE_OK;
+  int rc = evo_register(db);
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof fns / sizeof fns[0]; i++)
     for (int n = fns[i].nargs[0]; rc == SQLITE_OK && n <= fns[i].nargs[1]; n++)
       rc = sqlite3_create_function(db, fns[i].name, n, SQLITE_UTF8 | SQLITE_DIRECTONLY,

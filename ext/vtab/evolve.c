@@ -38,12 +38,8 @@ SQLITE_EXTENSION_INIT3
 
 /* ---- the command's snapshot and its temp table -------------------------------- */
 
-int evo_open(evo *e, pctx *p) {
-  memset(e, 0, sizeof *e);
-  e->p = p;
-  if (!sqlite3_get_autocommit(p->db))
-    return pragma_error(p, "cannot run inside a transaction (BEGIN ... COMMIT): "
-                           "it commits versions of its own");
+static int open_snapshot(evo *e) {
+  pctx *p = e->p;
   int lrc = lf_dataset_open(p->store, p->zPath, 0, NULL, &e->ds, &p->err);
   if (lrc) return pragma_lf_error(p, lrc);
   int major, minor;
@@ -65,6 +61,43 @@ int evo_open(evo *e, pctx *p) {
   return SQLITE_OK;
 }
 
+int evo_open(evo *e, pctx *p) {
+  memset(e, 0, sizeof *e);
+  e->p = p;
+  e->budget = UINT64_MAX;
+  if (!sqlite3_get_autocommit(p->db))
+    return pragma_error(p, "cannot run inside a transaction (BEGIN ... COMMIT): "
+                           "it commits versions of its own");
+  return open_snapshot(e);
+}
+
+static void drop_temp(evo *e) {
+  if (!e->tmp[0]) return;
+  char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\"", e->tmp);
+  if (sql) sqlite3_exec(e->p->db, sql, NULL, NULL, NULL);
+  sqlite3_free(sql);
+  e->tmp[0] = 0;
+}
+
+int evo_reopen(evo *e) {
+  drop_temp(e);
+  lf_dataset_free(e->ds);
+  e->ds = NULL;
+  return open_snapshot(e);
+}
+
+int evo_rows_before(evo *e, int first, uint64_t *n) {
+  *n = 0;
+  for (int i = 0; i < first; i++) {
+    const uint32_t *del;
+    size_t nd = 0;
+    int lrc = lf_dataset_deletions(e->ds, i, &del, &nd, &e->p->err);
+    if (lrc) return pragma_lf_error(e->p, lrc);
+    *n += lf_dataset_fragment(e->ds, i)->physical_rows - nd;
+  }
+  return SQLITE_OK;
+}
+
 static void drop_file(pctx *p, const char *name) {
   char *path = sqlite3_mprintf("%s%sdata/%s", p->zPath, *p->zPath ? "/" : "", name);
   if (path) p->store->remove(p->store, path, NULL);
@@ -81,11 +114,7 @@ void evo_close(evo *e, int drop_files) {
   evo_clear_adds(e);
   free(e->adds);
   free(e->tomb);
-  if (e->tmp[0]) {
-    char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\"", e->tmp);
-    if (sql) sqlite3_exec(e->p->db, sql, NULL, NULL, NULL);
-    sqlite3_free(sql);
-  }
+  drop_temp(e);
   lf_dataset_free(e->ds);
   memset(e, 0, sizeof *e);
 }
@@ -214,7 +243,7 @@ static int write_fragment(colw *c, sqlite3_stmt *st, int fi, int *step, int keep
   lf_data_file_name(name, sizeof name);
   int lrc = lf_writer_open(e->p->store, e->p->zPath, name, c->cols, major, minor, &c->w, &e->p->err);
   if (lrc) return pragma_lf_error(e->p, lrc);
-  uint64_t next = 0, computed = 0, last = last_live(e, fi, fr);
+  uint64_t next = 0, computed = 0, last = last_live(e, fi, fr), cut = 0;
   while (!rc && *step == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) >> 32 == fr->id) {
     uint64_t off = (uint64_t)sqlite3_column_int64(st, 0) & 0xFFFFFFFFu;
     if (off < next || off >= fr->physical_rows) {
@@ -225,7 +254,13 @@ static int write_fragment(colw *c, sqlite3_stmt *st, int fi, int *step, int keep
     if (!rc) rc = append_row(c, st);
     next = off + 1;
     if (!rc && off == last) rc = pad(c, st, fr->physical_rows - next), next = fr->physical_rows;
-    computed += sqlite3_column_int(st, 1) != 0;
+    if (sqlite3_column_int(st, 1)) {
+      computed++;
+      if (e->budget != UINT64_MAX && !e->gate.stop && --e->budget == 0) {
+        e->gate.stop = 1, e->gate.stop_frag = fr->id, e->gate.block_all = off != last;
+        cut = off != last ? next : fr->physical_rows;
+      }
+    }
     if (!rc && c->arr[0].length >= EVO_BATCH) rc = flush(c);
     if (!rc) *step = sqlite3_step(st);
   }
@@ -247,15 +282,20 @@ static int write_fragment(colw *c, sqlite3_stmt *st, int fi, int *step, int keep
     return rc;
   }
   e->computed += computed;
-  return e->on_frag ? e->on_frag(e, fi, computed) : SQLITE_OK;
+  if (e->on_frag && (rc = e->on_frag(e, fi, computed))) return rc;
+  if (!e->gate.stop) return SQLITE_OK;
+  e->gate.stop = e->gate.block_all = 0;
+  if (cut >= fr->physical_rows) return SQLITE_OK;
+  e->gate.has_from = 1, e->gate.frag = fr->id, e->gate.from = cut;
+  return EVO_RESTART;
 }
 
-int evo_write(evo *e, sqlite3_stmt *st, const lf_schema *cols, int keep_idle) {
+int evo_write(evo *e, sqlite3_stmt *st, const lf_schema *cols, int keep_idle, int first) {
   colw c = {e, cols, NULL, NULL, e->p->zTable ? e->p->zTable : e->p->zPath};
   if (!(c.arr = calloc((size_t)cols->n_fields + 1, sizeof *c.arr))) return SQLITE_NOMEM;
   for (int i = 0; i < cols->n_fields; i++) lf_array_init(&c.arr[i], cols->fields[i]);
   int step = sqlite3_step(st), rc = SQLITE_OK, nf = lf_dataset_num_fragments(e->ds);
-  for (int fi = 0; !rc && fi < nf; fi++) rc = write_fragment(&c, st, fi, &step, keep_idle);
+  for (int fi = first; !rc && fi < nf; fi++) rc = write_fragment(&c, st, fi, &step, keep_idle);
   if (!rc && step == SQLITE_ROW)
     rc = pragma_error(e->p, "a row of fragment %llu is in no fragment of version %llu",
                       (unsigned long long)((uint64_t)sqlite3_column_int64(st, 0) >> 32),
@@ -394,7 +434,7 @@ static int add_columns(evo *e, const char *defs, const char *expr, uint64_t *ver
   if (!rc && expr) {
     sqlite3_stmt *st = NULL;
     rc = evo_prepare(e, sqlite3_mprintf("_rowaddr, 1, (%s)", expr), NULL, &st);
-    if (!rc) rc = evo_write(e, st, &add, 1);
+    if (!rc) rc = evo_write(e, st, &add, 1, 0);
     sqlite3_finalize(st);
   }
   if (!rc) rc = evo_commit(e, m, LF_COMMIT_MERGE, &sp, version);
@@ -511,7 +551,7 @@ static int write_casts(evo *e, alter_set *as, const char *ddl, int32_t first) {
     if (as->a[i].cast) sqlite3_str_appendf(sel, ", \"%w\"", as->a[i].field->name);
   sqlite3_stmt *st = NULL;
   int rc = evo_prepare(e, sqlite3_str_finish(sel), NULL, &st);
-  if (!rc) rc = evo_write(e, st, &cols, 1);
+  if (!rc) rc = evo_write(e, st, &cols, 1, 0);
   sqlite3_finalize(st);
   lf_schema_reset(&cols);
   return rc;

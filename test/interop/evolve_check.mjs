@@ -135,9 +135,9 @@ async function extSteps({ ext, lance, path, so }) {
   mark();
   await ext("drop dhash, note", "SELECT lance_drop_columns('t', 'dhash, note');", ops("project"));
   mark();
-  await ext("backfill emb where emb IS NULL, commit_every=300",
+  await ext("backfill emb where emb IS NULL, commit_every=300 (1029 rows: 4 versions, cuts inside fragments)",
     "SELECT lance_backfill('t', 'emb', 'vec_f32(json_array(id, id / 4.0, -id, 1, 2, 3, 4, id % 5))', 'where=emb IS NULL commit_every=300');",
-    ops("data_replacement,data_replacement"));
+    ops("data_replacement,data_replacement,data_replacement,data_replacement"));
   mark();
   await ext("backfill emb again where id % 2 = 0 (replacing the column files)",
     "SELECT lance_backfill('t', 'emb', 'vec_f32(json_array(0, 0, 0, 0, 0, 0, 0, id))', 'where=id % 2 = 0');",

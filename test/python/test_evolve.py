@@ -101,23 +101,41 @@ class EvolveTest(unittest.TestCase):
 
         def slow(i):
             calls.append(i)
-            if len(calls) == 1200:
+            if len(calls) == 1250:
                 stop.set()
                 c.interrupt()
             return -i
         c.create_function("py_slow", 1, slow)
         with self.assertRaises(sqlite3.OperationalError) as e:
-            c.execute("SELECT lance_backfill('t', 'y', 'py_slow(id)', 'where=y IS NULL commit_every=1')")
+            c.execute("SELECT lance_backfill('t', 'y', 'py_slow(id)', 'where=y IS NULL commit_every=100')")
         self.assertEqual(str(e.exception), "interrupted")
         self.assertTrue(stop.is_set())
-        done = c.execute("SELECT count(*) FROM t WHERE y IS NOT NULL").fetchone()[0]
-        self.assertEqual(done, 1000)  # two whole fragments committed, the third lost
+        # a version every 100 rows, also in the middle of fragments: rows 1200..1249 lost
+        done = c.execute("SELECT count(*), max(id) FROM t WHERE y IS NOT NULL").fetchone()
+        self.assertEqual(done, (1200, 1199))
+        self.assertEqual(len(self.versions()), 2 + 4 + 12)
         prog = c.execute(f"SELECT state, rows_done FROM lance_progress('{self.path}')").fetchall()
-        self.assertEqual(prog, [("interrupted", 1000)])
+        self.assertEqual(prog, [("interrupted", 1200)])
         calls.clear()
         c.execute("SELECT lance_backfill('t', 'y', 'py_slow(id)', 'where=y IS NULL')")
-        self.assertEqual(sorted(calls), list(range(1000, 2000)))
+        self.assertEqual(sorted(calls), list(range(1200, 2000)))
         self.assertEqual(c.execute("SELECT count(*) FROM t WHERE y = -id").fetchone(), (2000,))
+
+    def test_commits_inside_a_fragment_without_filter(self):
+        # no where=: a cut fragment is finished by a second pass that computes only
+        # the rows after the cut (the first ones are read back, not recomputed)
+        c = self.con
+        c.execute("SELECT lance_add_columns('t', 'y INT64')")
+        calls = []
+        c.create_function("py_h", 1, lambda i: calls.append(i) or 3 * i)
+        before = len(self.versions())
+        c.execute("SELECT lance_backfill('t', 'y', 'py_h(id)', 'commit_every=300')")
+        self.assertEqual(sorted(calls), list(range(2000)))
+        self.assertEqual(len(self.versions()), before + 7)  # 300, 600, ..., 1800, then 2000
+        self.assertEqual(c.execute("SELECT count(*) FROM t WHERE y = 3 * id").fetchone(), (2000,))
+        ops = c.execute(f"SELECT DISTINCT operation FROM lance_versions('{self.path}') WHERE version > ?",
+                        (before,)).fetchall()
+        self.assertEqual(ops, [("data_replacement",)])
 
     def test_progress_from_another_connection(self):
         c = self.con
