@@ -13,16 +13,21 @@
 ** lance_add_columns); when the column shares a data file with other
 ** columns (rows inserted through SQL or LanceDB's add()), that fragment
 ** goes in by a Merge commit that tombstones the old copy (field id -2), as
-** Lance's column rewrites do.  A version is committed after each fragment
-** once commit_every rows (default 65536) were computed since the last one,
-** and at the end: the unit of a commit is the fragment (a DataReplacement
-** replaces a fragment's whole column file), so a crash, an error or
-** sqlite3_interrupt() loses the work since the last commit (at most
-** commit_every rows plus the rest of one fragment) and nothing of it stays
-** visible; a second call with a filter such as `column IS NULL` resumes
-** where the first stopped.  batch_rows (default 4096) is how many rows are
-** encoded at a time.  `where=` takes the rest of the options text up to the
-** next `batch_rows=`, `commit_every=` or `progress=`.
+** Lance's column rewrites do.  A version is committed every commit_every
+** computed rows (default 65536) and at the end.  A DataReplacement replaces
+** a fragment's whole column file, so when the count runs out inside a
+** fragment, lance_backfill_gate() stops computing, the rest of the fragment
+** is written with its old values, the file is committed, and a new pass over
+** the version just made (earlier fragments skipped with OFFSET, undecoded)
+** computes only the rows after the cut; each cut rewrites that fragment's
+** column file once more (the cost of a checkpoint: fragment rows /
+** commit_every rewrites of one column).  A crash, an error or
+** sqlite3_interrupt() therefore loses at most the rows computed since the
+** last commit, and nothing of them stays visible; a second call with a
+** filter such as `column IS NULL` resumes where the first stopped.
+** batch_rows (default 4096) is how many rows are encoded at a time.
+** `where=` takes the rest of the options text up to the next
+** `batch_rows=`, `commit_every=` or `progress=`.
 **
 ** Progress goes to <dataset>/_progress/backfill-<field id>.json (replaced
 ** atomically after each commit: operation, column, state running | done |
@@ -290,6 +295,7 @@ static int run(evo *e, bf *b) {
   report(e, b, "running", NULL);
   e->on_frag = on_frag, e->ctx = b;
   e->budget = (uint64_t)b->commit_every;
+  e->batch = (uint64_t)b->batch_rows;
   while ((rc = pass(e, b)) == EVO_RESTART)
     if ((rc = evo_reopen(e))) return rc;
   if (!rc) rc = commit_pending(e, b);

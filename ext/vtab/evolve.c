@@ -65,6 +65,7 @@ int evo_open(evo *e, pctx *p) {
   memset(e, 0, sizeof *e);
   e->p = p;
   e->budget = UINT64_MAX;
+  e->batch = EVO_BATCH;
   if (!sqlite3_get_autocommit(p->db))
     return pragma_error(p, "cannot run inside a transaction (BEGIN ... COMMIT): "
                            "it commits versions of its own");
@@ -261,7 +262,7 @@ static int write_fragment(colw *c, sqlite3_stmt *st, int fi, int *step, int keep
         cut = off != last ? next : fr->physical_rows;
       }
     }
-    if (!rc && c->arr[0].length >= EVO_BATCH) rc = flush(c);
+    if (!rc && c->arr[0].length >= e->batch) rc = flush(c);
     if (!rc) *step = sqlite3_step(st);
   }
   if (!rc && *step != SQLITE_ROW && *step != SQLITE_DONE) rc = step_error(e, *step);

@@ -37,6 +37,7 @@ typedef struct evo {
   int ntomb;
   uint64_t computed;        /* rows whose value the expression computed */
   uint64_t budget;          /* rows to compute before a cut (UINT64_MAX: no cuts) */
+  uint64_t batch;           /* rows encoded at a time */
   evo_gate gate;
   int (*on_frag)(struct evo *, int frag, uint64_t computed); /* after each fragment */
   void *ctx;
