@@ -260,7 +260,7 @@ static int build_txn(commit_ctx *c, lf_error *err) {
   const lf_commit_req *r = c->req;
   lf_txn_enc t = {c->read_version, c->uuid, 0, NULL, c->upd, 0, c->n_upd, c->removed,
                   c->n_removed, c->schema.p, c->schema.len, r->restore_version,
-                  c->idx_txn.p, c->idx_txn.len, c->evolve_op.p, c->evolve_op.len};
+                  c->idx_txn.p, c->idx_txn.len};
   lf_fragment *nf = NULL;
   lf_buf *seqs = NULL;
   int rc = LF_OK;
@@ -272,6 +272,7 @@ static int build_txn(commit_ctx *c, lf_error *err) {
   else if (r->kind == LF_COMMIT_REPLACE) t.op = LF_TXN_DATA_REPLACEMENT;
   else t.op = !r->n_del ? LF_TXN_APPEND : !r->n_new ? LF_TXN_DELETE : LF_TXN_UPDATE;
   int frags = r->kind != LF_COMMIT_RESTORE && r->kind != LF_COMMIT_INDEX && !is_evolve(r);
+  if (is_evolve(r)) t.idx_fields = c->evolve_op.p, t.idx_len = c->evolve_op.len;
   if (frags && (rc = txn_new_frags(c, &nf, &seqs, err))) goto done;
   t.new_frags = nf;
   t.n_new = frags ? r->n_new : 0;
@@ -491,7 +492,8 @@ static int conflict_with(const commit_ctx *c, const lf_manifest *m, lf_error *er
   const lf_commit_req *r = c->req;
   if (r->kind == LF_COMMIT_RESTORE) return LF_OK; /* a restore replaces everything */
   if (r->kind == LF_COMMIT_INDEX) return index_conflict(c, m, err);
-  if (is_evolve(r)) return lf_evolve_conflicts(r, t) ? conflict(c, m, t->present ? t->op_name : NULL, err) : LF_OK;
+  if (is_evolve(r))
+    return lf_evolve_conflicts(r, t) ? conflict(c, m, t->present ? t->op_name : NULL, err) : LF_OK;
   const char *op = t->present ? t->op_name : NULL;
   static const char *const harmless[] = {"append", "create_index", "reserve_fragments",
                                          "update_config", "update_mem_wal_state", "update_bases",

@@ -484,12 +484,10 @@ typedef struct lf_txn_enc {
   size_t schema_len;
   uint64_t restore_version;
   /* CREATE_INDEX: CreateIndex fields 1 (new_indices) and 2 (removed_indices),
-  ** already encoded (lf_index_meta_encode, lf_index_section_filter) */
+  ** already encoded (lf_index_meta_encode, lf_index_section_filter); MERGE,
+  ** PROJECT, DATA_REPLACEMENT: the operation's whole body (evolve.c) */
   const uint8_t *idx_fields;
   size_t idx_len;
-  /* MERGE, PROJECT, DATA_REPLACEMENT: the operation's body (evolve.c) */
-  const uint8_t *op_body;
-  size_t op_len;
 } lf_txn_enc;
 int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b);
 /* A DataFile message as field num of the message being written. */

@@ -214,7 +214,7 @@ int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b) {
     case LF_TXN_RESTORE: lf_pbw_uint_nz(b, 1, t->restore_version); break;
     case LF_TXN_CREATE_INDEX: lf_buf_put(b, t->idx_fields, t->idx_len); break;
     case LF_TXN_MERGE: case LF_TXN_PROJECT: case LF_TXN_DATA_REPLACEMENT:
-      lf_buf_put(b, t->op_body, t->op_len);
+      lf_buf_put(b, t->idx_fields, t->idx_len);
       break;
     default: return LF_ARG;
   }

@@ -216,16 +216,19 @@ int evo_register(sqlite3 *db) {
                                  NULL, gate_func, NULL, NULL);
 }
 
-/* Index of fragment id `id` in e->ds, or 0 when it is gone. */
+/* Index of fragment id `id` in e->ds, or -1 when it is gone. */
 static int frag_index(evo *e, uint64_t id) {
   for (int i = 0; i < lf_dataset_num_fragments(e->ds); i++)
     if (lf_dataset_fragment(e->ds, i)->id == id) return i;
-  return 0;
+  return -1;
 }
 
 /* One pass over the latest version, from the fragment the gate names. */
 static int pass(evo *e, bf *b) {
   int first = e->gate.has_from ? frag_index(e, e->gate.frag) : 0;
+  if (first < 0) /* every row of it deleted meanwhile: where to go on is unknown */
+    return pragma_error(e->p, "fragment %llu was removed by a concurrent write; run the "
+                              "backfill again", (unsigned long long)e->gate.frag);
   uint64_t skip = 0;
   int rc = evo_rows_before(e, first, &skip);
   if (rc) return rc;
