@@ -6,7 +6,8 @@
 ** with ids past the highest), column files put in by REPLACE (added where the
 ** fragment has none, replacing a file of the same fields, refused when they
 ** overlap a shared file) and by MERGE with tombstones, read back with a scan;
-** Lance's cast rule; the conflict rules against concurrent operations.
+** rebased over a concurrent append (REPLACE) or refused (MERGE); Lance's cast
+** rule; the conflict rules against concurrent operations.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -301,10 +302,63 @@ static void test_conflict_rules(void **state) {
   assert_int_equal(lf_evolve_conflicts(&repl, &none), 1);
 }
 
+/* Concurrent commits: a REPLACE built on version 8 rebases over an append
+** (version 9) and lands as 10; a MERGE from the same base is refused. */
+static void test_rebase(void **state) {
+  (void)state;
+  lf_dataset *ds = open_ds(0);
+  lf_schema add;
+  CHECK(lf_schema_from_ddl("x INT64", &add, &err_));
+  lf_evolve_renumber(&add, 2);
+  lf_evolve_spec sp = {.add = &add};
+  lf_error err = {0};
+  int rc;
+  commit(ds, LF_COMMIT_MERGE, &sp, NULL, 0, &err, &rc); /* v8 */
+  assert_int_equal(rc, LF_OK);
+  lf_dataset_free(ds);
+  lf_dataset *base = open_ds(0);
+  /* someone appends a copy of fragment 1's data file: version 9 */
+  const lf_fragment *f1 = lf_dataset_fragment(base, 1);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "cp %s/hist.lance/data/%s %s/hist.lance/data/appended.lance", g_tmp,
+           f1->files[0].path, g_tmp);
+  assert_int_equal(system(cmd), 0);
+  lf_data_file app = f1->files[0];
+  app.path = "appended.lance";
+  lf_new_fragment nf = {1, &app, f1->physical_rows, NULL};
+  lf_commit_req ap = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf};
+  uint64_t v = 0;
+  CHECK(lf_commit(g_store, "hist.lance", lf_dataset_manifest(base), &ap, &v, &err_));
+  assert_int_equal(v, 9);
+  lf_data_file df;
+  column_file(base, &add, lf_dataset_fragment(base, 0), 500, &df);
+  lf_frag_file a = {0, df, NULL, 0};
+  assert_int_equal(commit(base, LF_COMMIT_MERGE, &sp, &a, 1, &err, &rc), 0);
+  assert_int_equal(rc, LF_CONFLICT);
+  assert_non_null(strstr(err.msg, "version 9 (append) was committed concurrently"));
+  assert_int_equal(commit(base, LF_COMMIT_REPLACE, NULL, &a, 1, &err, &rc), 10);
+  assert_int_equal(rc, LF_OK);
+  lf_dataset_free(base);
+  ds = open_ds(0);
+  assert_int_equal(lf_dataset_num_fragments(ds), 3);
+  int64_t vals[32];
+  assert_int_equal(values(ds, "x", vals, 32), 20);
+  assert_int_equal(vals[0], 500);
+  assert_int_equal(vals[9], 509);
+  assert_int_equal(vals[10], -1);
+  assert_int_equal(vals[19], -1); /* the appended rows: x NULL */
+  assert_int_equal(values(ds, "id", vals, 32), 20);
+  assert_int_equal(vals[15], 10);
+  lf_dataset_free(ds);
+  lf_data_file_reset(&df);
+  lf_schema_reset(&add);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_schema_changes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_replace_and_merge, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_rebase, setup, teardown),
     cmocka_unit_test(test_cast_rule),
     cmocka_unit_test(test_conflict_rules),
   };
