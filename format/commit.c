@@ -493,7 +493,7 @@ static int conflict_with(const commit_ctx *c, const lf_manifest *m, lf_error *er
   if (r->kind == LF_COMMIT_RESTORE) return LF_OK; /* a restore replaces everything */
   if (r->kind == LF_COMMIT_INDEX) return index_conflict(c, m, err);
   if (is_evolve(r))
-    return lf_evolve_conflicts(r, t) ? conflict(c, m, t->present ? t->op_name : NULL, err) : LF_OK;
+    return lf_evolve_conflicts(r, m) ? conflict(c, m, t->present ? t->op_name : NULL, err) : LF_OK;
   const char *op = t->present ? t->op_name : NULL;
   static const char *const harmless[] = {"append", "create_index", "reserve_fragments",
                                          "update_config", "update_mem_wal_state", "update_bases",

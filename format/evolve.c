@@ -19,8 +19,9 @@
 **     size), or fields none of its files holds (then it is added: an all-NULL
 **     column getting values).  Transaction: 1 groups {1 fragment_id,
 **     2 DataFile}.  Compatible with appends, deletes and index/config
-**     changes; conflicts with updates, rewrites and data replacements of
-**     the same fragments, and with merges, projects, overwrites, restores.
+**     changes (not with an index built meanwhile on a replaced column);
+**     conflicts with updates, rewrites and data replacements of the same
+**     fragments, and with merges, projects, overwrites, restores.
 **
 ** The new schema is built from the base manifest's own Field messages
 ** (copied verbatim, so fields this library does not model survive), with
@@ -388,8 +389,27 @@ static int op_in(const char *op, const char *const *list, size_t n) {
   return 0;
 }
 
-int lf_evolve_conflicts(const lf_commit_req *r, const lf_transaction *t) {
+/* Does an index of m cover a field of the files r puts in? */
+static int indexes_added_fields(const lf_commit_req *r, const lf_manifest *m) {
+  lf_index_meta *ix = NULL;
+  int n = 0, hit = 0;
+  if (lf_manifest_indices(m, &ix, &n, NULL)) return 1; /* unreadable: assume the worst */
+  for (int i = 0; i < n && !hit; i++)
+    for (int f = 0; f < ix[i].n_fields && !hit; f++)
+      for (int k = 0; k < r->n_adds && !hit; k++)
+        for (int j = 0; j < r->adds[k].file.n_fields && !hit; j++)
+          hit = r->adds[k].file.fields[j] == ix[i].fields[f];
+  lf_indices_free(ix, n);
+  return hit;
+}
+
+int lf_evolve_conflicts(const lf_commit_req *r, const lf_manifest *m) {
   static const char *const any[] = {"create_index", "reserve_fragments", "update_config"};
+  const lf_transaction *t = &m->txn;
+  /* new column files under an index built meanwhile would leave it stale */
+  if (r->kind == LF_COMMIT_REPLACE && t->present && t->op_name &&
+      !strcmp(t->op_name, "create_index") && indexes_added_fields(r, m))
+    return 1;
   static const char *const project_ok[] = {"append", "delete", "update", "rewrite",
                                            "data_replacement"};
   static const char *const touching[] = {"update", "rewrite", "data_replacement"};

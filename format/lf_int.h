@@ -543,7 +543,7 @@ int lf_evolve_txn_body(const struct lf_commit_req *r, const lf_manifest *base, c
                        lf_buf *out, lf_error *err);
 /* Manifest message msg without its schema (1, 5), then r's new schema. */
 int lf_evolve_carry(const struct lf_commit_req *r, const uint8_t *msg, size_t len, lf_buf *out);
-/* Does the transaction t (of a concurrent version) conflict with r? */
-int lf_evolve_conflicts(const struct lf_commit_req *r, const lf_transaction *t);
+/* Does the transaction that made m (a concurrent version) conflict with r? */
+int lf_evolve_conflicts(const struct lf_commit_req *r, const lf_manifest *m);
 
 #endif

@@ -291,14 +291,14 @@ static void test_conflict_rules(void **state) {
     {1, 1, 1, 1}, {1, 1, 1, 1}, {1, 1, 1, 1}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     uint64_t hit = 3, miss = 4;
-    lf_transaction t = {.present = 1, .op_name = ops[i], .frag_ids = &hit, .n_frag_ids = 1};
-    assert_int_equal(lf_evolve_conflicts(&merge, &t), want[i][0]);
-    assert_int_equal(lf_evolve_conflicts(&project, &t), want[i][1]);
-    assert_int_equal(lf_evolve_conflicts(&repl, &t), want[i][2]);
-    t.frag_ids = &miss;
-    if (lf_evolve_conflicts(&repl, &t) != want[i][3]) fail_msg("replace vs %s elsewhere", ops[i]);
+    lf_manifest m = {.txn = {.present = 1, .op_name = ops[i], .frag_ids = &hit, .n_frag_ids = 1}};
+    assert_int_equal(lf_evolve_conflicts(&merge, &m), want[i][0]);
+    assert_int_equal(lf_evolve_conflicts(&project, &m), want[i][1]);
+    assert_int_equal(lf_evolve_conflicts(&repl, &m), want[i][2]);
+    m.txn.frag_ids = &miss;
+    if (lf_evolve_conflicts(&repl, &m) != want[i][3]) fail_msg("replace vs %s elsewhere", ops[i]);
   }
-  lf_transaction none = {0};
+  lf_manifest none = {0};
   assert_int_equal(lf_evolve_conflicts(&repl, &none), 1);
 }
 
@@ -354,11 +354,62 @@ static void test_rebase(void **state) {
   lf_schema_reset(&add);
 }
 
+/* An index listed in a new version (no files needed for the manifest). */
+static void add_index(lf_dataset *base, const char *name, int32_t field, uint64_t want) {
+  lf_new_index ix = {.name = name, .fields = &field, .n_fields = 1,
+                     .dataset_version = lf_dataset_version(base),
+                     .frags = (const uint32_t[]){0, 1}, .n_frags = 2,
+                     .type_url = "/lance.table.BTreeIndexDetails", .details = NULL,
+                     .index_version = 0, .created_at_ms = 1};
+  lf_uuid4(ix.uuid);
+  lf_commit_req r = {.kind = LF_COMMIT_INDEX, .new_index = &ix};
+  uint64_t v = 0;
+  CHECK(lf_commit(g_store, "hist.lance", lf_dataset_manifest(base), &r, &v, &err_));
+  assert_int_equal(v, want);
+}
+
+/* A REPLACE rebases over an index built meanwhile on another column, not
+** over one on the column it replaces (the index would no longer match). */
+static void test_index_race(void **state) {
+  (void)state;
+  lf_dataset *ds = open_ds(0);
+  lf_schema add;
+  CHECK(lf_schema_from_ddl("x INT64", &add, &err_));
+  lf_evolve_renumber(&add, 2);
+  lf_evolve_spec sp = {.add = &add};
+  lf_error err = {0};
+  int rc;
+  commit(ds, LF_COMMIT_MERGE, &sp, NULL, 0, &err, &rc); /* v8 */
+  assert_int_equal(rc, LF_OK);
+  lf_dataset_free(ds);
+  lf_dataset *base = open_ds(0);
+  lf_data_file df;
+  column_file(base, &add, lf_dataset_fragment(base, 0), 7, &df);
+  lf_frag_file a = {0, df, NULL, 0};
+  add_index(base, "id_idx", 0, 9);
+  assert_int_equal(commit(base, LF_COMMIT_REPLACE, NULL, &a, 1, &err, &rc), 10);
+  assert_int_equal(rc, LF_OK);
+  lf_dataset_free(base);
+  base = open_ds(0);
+  lf_data_file df2;
+  column_file(base, &add, lf_dataset_fragment(base, 0), 70, &df2);
+  lf_frag_file a2 = {0, df2, NULL, 0};
+  add_index(base, "x_idx", 2, 11);
+  commit(base, LF_COMMIT_REPLACE, NULL, &a2, 1, &err, &rc);
+  assert_int_equal(rc, LF_CONFLICT);
+  assert_non_null(strstr(err.msg, "version 11 (create_index)"));
+  lf_dataset_free(base);
+  lf_data_file_reset(&df);
+  lf_data_file_reset(&df2);
+  lf_schema_reset(&add);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_schema_changes, setup, teardown),
     cmocka_unit_test_setup_teardown(test_replace_and_merge, setup, teardown),
     cmocka_unit_test_setup_teardown(test_rebase, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_index_race, setup, teardown),
     cmocka_unit_test(test_cast_rule),
     cmocka_unit_test(test_conflict_rules),
   };
