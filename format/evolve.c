@@ -13,7 +13,7 @@
 **   PROJECT (109): a new schema only (rename, nullable, drop).  Transaction:
 **     1 the Field messages.  Data files left holding no field of the new
 **     schema leave their fragments, as Lance does.  Compatible with appends,
-**     deletes, updates, rewrites, index and config changes.
+**     deletes, updates, rewrites, data replacements, index and config changes.
 **   REPLACE (DataReplacement, 111): per fragment one new data file holding
 **     exactly the fields of one of its files (which it replaces: path and
 **     size), or fields none of its files holds (then it is added: an all-NULL
