@@ -3,8 +3,8 @@
 A dataset of 8 fragments x 1500 rows gets an all-NULL column y; then child processes
 run lance_backfill('y', kf(id), 'where=y IS NULL commit_every=1000') where kf is a
 Python function that logs every row it computes (unbuffered, one log per attempt) and
-returns id * 1000 + attempt.  The parent SIGKILLs each child after 0.2-0.9 s, until
-one finishes.  Checked afterwards:
+returns id * 1000 + attempt.  The parent SIGKILLs each child after 0.2-0.9 s (plus
+0.1 s per attempt so far), until one finishes; the 30th attempt is left to finish.  Checked afterwards:
   - no row lost: every row has y = id * 1000 + k for an attempt k that computed it;
   - no committed row computed again: no attempt after k computed row id;
   - every version, read here, shows for each row either NULL or its final value;
@@ -79,11 +79,14 @@ def run_children():
         env["LD_PRELOAD"] = os.environ["LANCE_SQLITE_PRELOAD"]
     kills, running_seen, k = 0, 0, 0
     spy = connect()
-    while k < 60:
+    while True:
         k += 1
         p = subprocess.Popen([sys.executable, "-c", CHILD, SO, PATH, D, str(k)], env=env,
                              stderr=subprocess.PIPE)
-        deadline = time.time() + random.uniform(0.2, 0.9)
+        # the window grows with the attempts (slow machines, sanitizer builds); from
+        # attempt 30 on the child runs to its end
+        window = random.uniform(0.2, 0.9) + 0.1 * k if k < 30 else 3600
+        deadline = time.time() + window
         while time.time() < deadline and p.poll() is None:
             time.sleep(0.05)
             row = spy.execute(f"SELECT state FROM lance_progress('{PATH}')").fetchone()
