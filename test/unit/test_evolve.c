@@ -122,6 +122,21 @@ static uint64_t commit(lf_dataset *ds, int kind, const lf_evolve_spec *sp, const
   return v;
 }
 
+/* Version 8: hist.lance with an all-NULL column x INT64 (field 2, in *add);
+** returns it open. */
+static lf_dataset *with_x(lf_schema *add) {
+  lf_dataset *ds = open_ds(0);
+  CHECK(lf_schema_from_ddl("x INT64", add, &err_));
+  lf_evolve_renumber(add, 2);
+  lf_evolve_spec sp = {.add = add};
+  lf_error err = {0};
+  int rc;
+  assert_int_equal(commit(ds, LF_COMMIT_MERGE, &sp, NULL, 0, &err, &rc), 8);
+  assert_int_equal(rc, LF_OK);
+  lf_dataset_free(ds);
+  return open_ds(0);
+}
+
 static void test_schema_changes(void **state) {
   (void)state;
   lf_dataset *ds = open_ds(0);
@@ -182,18 +197,10 @@ static void test_schema_changes(void **state) {
 
 static void test_replace_and_merge(void **state) {
   (void)state;
-  lf_dataset *ds = open_ds(0);
-  const lf_manifest *m = lf_dataset_manifest(ds);
   lf_schema add;
-  CHECK(lf_schema_from_ddl("x INT64", &add, &err_));
-  lf_evolve_renumber(&add, 2);
-  lf_evolve_spec sp = {.add = &add};
   lf_error err = {0};
   int rc;
-  commit(ds, LF_COMMIT_MERGE, &sp, NULL, 0, &err, &rc); /* v8: x all NULL */
-  assert_int_equal(rc, LF_OK);
-  lf_dataset_free(ds);
-  ds = open_ds(0);
+  lf_dataset *ds = with_x(&add); /* v8: x all NULL */
   /* REPLACE: x gets values in fragment 1 only (a file added) */
   lf_data_file df1, df2, df3;
   column_file(ds, &add, lf_dataset_fragment(ds, 1), 100, &df1);
@@ -251,7 +258,6 @@ static void test_replace_and_merge(void **state) {
   lf_data_file_reset(&df3);
   lf_schema_reset(&add);
   lf_schema_reset(&idcol);
-  (void)m;
 }
 
 static void test_cast_rule(void **state) {
@@ -306,17 +312,11 @@ static void test_conflict_rules(void **state) {
 ** (version 9) and lands as 10; a MERGE from the same base is refused. */
 static void test_rebase(void **state) {
   (void)state;
-  lf_dataset *ds = open_ds(0);
   lf_schema add;
-  CHECK(lf_schema_from_ddl("x INT64", &add, &err_));
-  lf_evolve_renumber(&add, 2);
   lf_evolve_spec sp = {.add = &add};
   lf_error err = {0};
   int rc;
-  commit(ds, LF_COMMIT_MERGE, &sp, NULL, 0, &err, &rc); /* v8 */
-  assert_int_equal(rc, LF_OK);
-  lf_dataset_free(ds);
-  lf_dataset *base = open_ds(0);
+  lf_dataset *base = with_x(&add);
   /* someone appends a copy of fragment 1's data file: version 9 */
   const lf_fragment *f1 = lf_dataset_fragment(base, 1);
   char cmd[1024];
@@ -339,7 +339,7 @@ static void test_rebase(void **state) {
   assert_int_equal(commit(base, LF_COMMIT_REPLACE, NULL, &a, 1, &err, &rc), 10);
   assert_int_equal(rc, LF_OK);
   lf_dataset_free(base);
-  ds = open_ds(0);
+  lf_dataset *ds = open_ds(0);
   assert_int_equal(lf_dataset_num_fragments(ds), 3);
   int64_t vals[32];
   assert_int_equal(values(ds, "x", vals, 32), 20);
@@ -372,17 +372,10 @@ static void add_index(lf_dataset *base, const char *name, int32_t field, uint64_
 ** over one on the column it replaces (the index would no longer match). */
 static void test_index_race(void **state) {
   (void)state;
-  lf_dataset *ds = open_ds(0);
   lf_schema add;
-  CHECK(lf_schema_from_ddl("x INT64", &add, &err_));
-  lf_evolve_renumber(&add, 2);
-  lf_evolve_spec sp = {.add = &add};
   lf_error err = {0};
   int rc;
-  commit(ds, LF_COMMIT_MERGE, &sp, NULL, 0, &err, &rc); /* v8 */
-  assert_int_equal(rc, LF_OK);
-  lf_dataset_free(ds);
-  lf_dataset *base = open_ds(0);
+  lf_dataset *base = with_x(&add);
   lf_data_file df;
   column_file(base, &add, lf_dataset_fragment(base, 0), 7, &df);
   lf_frag_file a = {0, df, NULL, 0};
