@@ -108,6 +108,7 @@ sql: all
 python: all
 	@$(SQL_ENV) /usr/bin/python3 test/python/test_vtab.py $(B)
 	@$(SQL_ENV) /usr/bin/python3 test/python/test_txn_oracle.py $(B) $(TXN_SEEDS)
+	@$(SQL_ENV) /usr/bin/python3 test/python/test_evolve.py $(B)
 
 demo-check: all
 	@$(SQL_ENV) B=$(B) demo/run.sh --check

@@ -21,7 +21,9 @@
 ** old version's schema, fragments and indices republished); INDEX =
 ** CreateIndex (an index added and/or removed: the manifest's IndexSection
 ** is the newest version's without the removed and same-named entries, plus
-** the new one; no section when none is left, as Lance writes it).
+** the new one; no section when none is left, as Lance writes it); MERGE,
+** PROJECT, REPLACE = schema evolution (evolve.c builds their transaction,
+** fragments, schema and conflict rules).
 */
 #include "lf_int.h"
 #include "lf_write.h"
@@ -83,11 +85,17 @@ typedef struct commit_ctx {
   const lf_manifest *restore; /* RESTORE: the version restored */
   lf_buf newidx;           /* INDEX: the new IndexMetadata as field 1 */
   lf_buf idx_txn;          /* INDEX: CreateIndex fields 1 and 2 */
+  lf_buf evolve_op;        /* MERGE, PROJECT, REPLACE: the operation's body */
 } commit_ctx;
+
+static int is_evolve(const lf_commit_req *r) {
+  return r->kind == LF_COMMIT_MERGE || r->kind == LF_COMMIT_PROJECT ||
+         r->kind == LF_COMMIT_REPLACE;
+}
 
 /* The Manifest message inside a manifest file's raw bytes (parsed before,
 ** so the footer and length are known to be valid). */
-static void manifest_msg(const lf_manifest *m, const uint8_t **msg, size_t *len) {
+void lf_manifest_message(const lf_manifest *m, const uint8_t **msg, size_t *len) {
   uint64_t pos = lf_le64(m->raw + m->raw_len - 16);
   *len = lf_le32(m->raw + pos);
   *msg = m->raw + pos + 4;
@@ -310,8 +318,12 @@ static int build_txn(commit_ctx *c, const lf_manifest *base, lf_error *err) {
   else if (r->kind == LF_COMMIT_INDEX) t.op = LF_TXN_CREATE_INDEX;
   else if (r->kind == LF_COMMIT_CREATE) t.op = LF_TXN_OVERWRITE;
   else if (r->kind == LF_COMMIT_REWRITE) t.op = LF_TXN_REWRITE;
+  else if (r->kind == LF_COMMIT_MERGE) t.op = LF_TXN_MERGE;
+  else if (r->kind == LF_COMMIT_PROJECT) t.op = LF_TXN_PROJECT;
+  else if (r->kind == LF_COMMIT_REPLACE) t.op = LF_TXN_DATA_REPLACEMENT;
   else t.op = !r->n_del ? LF_TXN_APPEND : !r->n_new ? LF_TXN_DELETE : LF_TXN_UPDATE;
-  int frags = r->kind != LF_COMMIT_RESTORE && r->kind != LF_COMMIT_INDEX;
+  int frags = r->kind != LF_COMMIT_RESTORE && r->kind != LF_COMMIT_INDEX && !is_evolve(r);
+  if (is_evolve(r)) t.idx_fields = c->evolve_op.p, t.idx_len = c->evolve_op.len;
   if (frags && (rc = txn_new_frags(c, &nf, &seqs, err))) goto done;
   t.new_frags = nf;
   t.n_new = frags ? r->n_new : 0;
@@ -345,12 +357,16 @@ typedef struct build {
   int n;
   lf_buf *seqs;            /* 3 per new fragment */
   int n_seqs;
+  lf_evolve_mem mem;       /* MERGE, PROJECT, REPLACE: the fragments' new file lists */
+  lf_buf carry;            /* MERGE, PROJECT: the Manifest carried with the new schema */
 } build;
 
 static void build_reset(build *b) {
   for (int i = 0; b->seqs && i < b->n_seqs; i++) lf_buf_reset(&b->seqs[i]);
   free(b->seqs);
   free(b->frags);
+  lf_evolve_mem_reset(&b->mem);
+  lf_buf_reset(&b->carry);
   memset(b, 0, sizeof *b);
 }
 
@@ -468,15 +484,21 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
   int rc = c->req->kind == LF_COMMIT_REWRITE
                ? rewrite_frags(c, cur, &bd, &next_id, &next_row, v, err)
                : keep_frags(c, src, &bd, err);
+  if (!rc && is_evolve(c->req)) rc = lf_evolve_frags(c->req, bd.frags, bd.n, &bd.mem, c->root, err);
   if (!rc && n_new && c->req->kind != LF_COMMIT_REWRITE)
     rc = add_new_frags(c, &bd, 0, n_new, &next_id, stable, &next_row, v, err);
   if (rc) goto done;
   if (src) {
-    manifest_msg(src, &e.carry, &e.carry_len);
+    lf_manifest_message(src, &e.carry, &e.carry_len);
     e.reader_flags = flags_for(src->reader_flags, &bd);
     e.writer_flags = flags_for(src->writer_flags, &bd);
     if (src->has_index_section) e.index_section = src->index_section, e.index_len = src->index_section_len;
-    if (c->req->kind == LF_COMMIT_INDEX) {
+    if (c->req->new_schema && lf_evolve_carry(c->req, e.carry, e.carry_len, &bd.carry)) {
+      rc = lf_err(err, LF_NOMEM, "out of memory");
+      goto done;
+    }
+    if (c->req->new_schema) e.carry = bd.carry.p, e.carry_len = bd.carry.len;
+    if (c->req->kind == LF_COMMIT_INDEX || (is_evolve(c->req) && c->req->n_removed)) {
       int nd;
       rc = lf_index_section_filter(src->has_index_section ? src->index_section : NULL,
                                    src->index_section_len,
@@ -557,6 +579,8 @@ static int conflict_with(const commit_ctx *c, const lf_manifest *m, lf_error *er
   const lf_commit_req *r = c->req;
   if (r->kind == LF_COMMIT_RESTORE) return LF_OK; /* a restore replaces everything */
   if (r->kind == LF_COMMIT_INDEX) return index_conflict(c, m, err);
+  if (is_evolve(r))
+    return lf_evolve_conflicts(r, m) ? conflict(c, m, t->present ? t->op_name : NULL, err) : LF_OK;
   const char *op = t->present ? t->op_name : NULL;
   static const char *const harmless[] = {"append", "create_index", "reserve_fragments",
                                          "update_config", "update_mem_wal_state", "update_bases",
@@ -652,7 +676,7 @@ static int publish(commit_ctx *c, const lf_manifest *base, uint64_t *version, lf
 static int check_req(lf_store *s, const char *root, const lf_manifest *base,
                      const lf_commit_req *r, lf_error *err) {
   if (!s || !root || !r) return lf_err(err, LF_ARG, "lf_commit: no store, root or request");
-  if (r->kind < LF_COMMIT_CREATE || r->kind > LF_COMMIT_REWRITE)
+  if (r->kind < LF_COMMIT_CREATE || r->kind > LF_COMMIT_REPLACE)
     return lf_err(err, LF_ARG, "%s: unknown commit kind %d", shown(root), r->kind);
   if (r->kind == LF_COMMIT_INDEX && ((!r->new_index && r->n_removed <= 0) || r->n_removed < 0 ||
                                      (r->n_removed && !r->removed_uuids) || r->n_new || r->n_del))
@@ -676,6 +700,10 @@ static int check_req(lf_store *s, const char *root, const lf_manifest *base,
       return lf_err(err, LF_ARG, "%s: a rewrite needs groups of old fragment ids and their new "
                     "fragments, in the order of new_frags", shown(root));
   }
+  if (is_evolve(r) && (r->n_new || r->n_del || (r->kind != LF_COMMIT_REPLACE) != !!r->new_schema ||
+                       (r->kind == LF_COMMIT_REPLACE && !r->n_adds) || (r->n_adds && !r->adds)))
+    return lf_err(err, LF_ARG, "%s: a schema evolution commit needs its schema or files, "
+                  "nothing else", shown(root));
   for (int i = 0; r->kind == LF_COMMIT_CREATE || r->kind == LF_COMMIT_WRITE ||
                   r->kind == LF_COMMIT_REWRITE ? i < r->n_new : 0; i++) {
     const lf_new_fragment *f = &r->new_frags[i];
@@ -747,6 +775,7 @@ static void cleanup(commit_ctx *c, int failed) {
   lf_buf_reset(&c->schema);
   lf_buf_reset(&c->newidx);
   lf_buf_reset(&c->idx_txn);
+  lf_buf_reset(&c->evolve_op);
 }
 
 int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,
@@ -773,6 +802,7 @@ int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_c
     rc = prepare_deletes(&c, base, err);
   }
   if (!rc && req->kind == LF_COMMIT_INDEX) rc = prepare_index(&c, base, err);
+  if (!rc && is_evolve(req)) rc = lf_evolve_txn_body(req, base, root, &c.evolve_op, err);
   if (!rc) rc = build_txn(&c, base, err);
   if (!rc) rc = write_txn_file(&c, err);
   if (!rc) rc = publish(&c, base, version, err);

@@ -474,6 +474,7 @@ int lf_manifest_encode(const lf_manifest_enc *e, lf_buf *out);
 enum { LF_TXN_APPEND = 100, LF_TXN_DELETE = 101, LF_TXN_OVERWRITE = 102,
        LF_TXN_CREATE_INDEX = 103, LF_TXN_REWRITE = 104, LF_TXN_RESTORE = 106,
        LF_TXN_UPDATE = 108 };
+enum { LF_TXN_MERGE = 105, LF_TXN_PROJECT = 109, LF_TXN_DATA_REPLACEMENT = 111 };
 typedef struct lf_txn_enc {
   uint64_t read_version;
   const char *uuid;
@@ -486,7 +487,8 @@ typedef struct lf_txn_enc {
   size_t schema_len;
   uint64_t restore_version;
   /* CREATE_INDEX: CreateIndex fields 1 (new_indices) and 2 (removed_indices),
-  ** already encoded (lf_index_meta_encode, lf_index_section_filter) */
+  ** already encoded (lf_index_meta_encode, lf_index_section_filter); MERGE,
+  ** PROJECT, DATA_REPLACEMENT: the operation's whole body (evolve.c) */
   const uint8_t *idx_fields;
   size_t idx_len;
   /* REWRITE: groups[g] replaced old fragments old[g][0..n_old[g]) by new
@@ -496,6 +498,8 @@ typedef struct lf_txn_enc {
   const int *n_old, *first_new, *n_new_in;
 } lf_txn_enc;
 int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b);
+/* A DataFile message as field num of the message being written. */
+void lf_data_file_encode(lf_buf *b, uint32_t num, const lf_data_file *df);
 struct lf_new_index;
 /* An IndexMetadata message as field num of the message being written. */
 void lf_index_meta_encode(lf_buf *b, uint32_t num, const struct lf_new_index *ix);
@@ -524,8 +528,30 @@ int lf_deletion_write(lf_store *s, const char *root, uint64_t frag_id, uint64_t 
                       lf_error *err);
 
 /* ---- commit.c ------------------------------------------------------------------ */
+/* The Manifest message inside a parsed manifest file's raw bytes. */
+void lf_manifest_message(const lf_manifest *m, const uint8_t **msg, size_t *len);
 uint64_t lf_random_u64(void);
 /* A random (version 4) UUID in canonical text form into buf[37]. */
 void lf_uuid4(char buf[37]);
+
+/* ---- evolve.c: lf_commit's MERGE, PROJECT and REPLACE ---------------------------- */
+struct lf_commit_req;
+/* Allocations the rewritten fragments' file lists point into. */
+typedef struct lf_evolve_mem {
+  void **p;
+  int n, cap;
+} lf_evolve_mem;
+void lf_evolve_mem_reset(lf_evolve_mem *m);
+/* Put r's files into frags[0..n) (shallow copies of a manifest's
+** fragments: their file lists are replaced by new ones in mem). */
+int lf_evolve_frags(const struct lf_commit_req *r, lf_fragment *frags, int n,
+                    lf_evolve_mem *mem, const char *root, lf_error *err);
+/* The body of the Merge / Project / DataReplacement message into out. */
+int lf_evolve_txn_body(const struct lf_commit_req *r, const lf_manifest *base, const char *root,
+                       lf_buf *out, lf_error *err);
+/* Manifest message msg without its schema (1, 5), then r's new schema. */
+int lf_evolve_carry(const struct lf_commit_req *r, const uint8_t *msg, size_t len, lf_buf *out);
+/* Does the transaction that made m (a concurrent version) conflict with r? */
+int lf_evolve_conflicts(const struct lf_commit_req *r, const lf_manifest *m);
 
 #endif

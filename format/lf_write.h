@@ -97,7 +97,10 @@ enum {
   LF_COMMIT_WRITE = 2,     /* new fragments and/or deletions: Append, Delete or Update */
   LF_COMMIT_RESTORE = 3,   /* republish an older version's manifest as the newest */
   LF_COMMIT_INDEX = 4,     /* add and/or remove indexes: CreateIndex */
-  LF_COMMIT_REWRITE = 5    /* fragments replaced by new ones holding their rows: Rewrite */
+  LF_COMMIT_REWRITE = 5,   /* fragments replaced by new ones holding their rows: Rewrite */
+  LF_COMMIT_MERGE = 6,     /* evolve.c: new schema + files added to fragments: Merge */
+  LF_COMMIT_PROJECT = 7,   /* evolve.c: new schema only: Project */
+  LF_COMMIT_REPLACE = 8    /* evolve.c: column files replaced or added: DataReplacement */
 };
 
 /* REWRITE: the live rows of fragments old_ids[0..n_old) now live in
@@ -108,6 +111,15 @@ typedef struct lf_rewrite_group {
   const lf_new_fragment *new_frags;
   int n_new;
 } lf_rewrite_group;
+
+/* A data file put into an existing fragment (MERGE, REPLACE; evolve.c). */
+typedef struct lf_frag_file {
+  uint64_t fragment_id;
+  lf_data_file file;       /* borrowed */
+  const int32_t *tombstones; /* MERGE: field ids whose old copies in the fragment's
+                           ** other files become -2 (tombstoned) */
+  int n_tombstones;
+} lf_frag_file;
 
 /* An index segment to list in the manifest (IndexMetadata), its files
 ** already written under <root>/_indices/<uuid>/. */
@@ -157,6 +169,13 @@ typedef struct lf_commit_req {
   ** and the new fragments are searched flat, as after a delete + append. */
   int n_groups;
   const lf_rewrite_group *groups;
+  /* MERGE, PROJECT: the new schema as Manifest fields 1 (Field) and 5
+  ** (metadata), from lf_evolve_schema; removed_uuids: indexes on fields
+  ** that left it.  MERGE, REPLACE: the files put into fragments. */
+  const uint8_t *new_schema;
+  size_t new_schema_len;
+  int n_adds;
+  const lf_frag_file *adds;
 } lf_commit_req;
 
 /* Publish the next version of the dataset at root.  `base` is the manifest
@@ -239,6 +258,48 @@ typedef struct lf_cleanup_stats {  /* as Lance's RemovalStats, plus files */
 ** 5 tries). */
 int lf_cleanup(lf_store *s, const char *root, const lf_cleanup_opts *o, lf_cleanup_stats *stats,
                lf_error *err);
+/* ---- Schema evolution (evolve.c) ------------------------------------------------- */
+
+/* One alteration of a top-level field of the base schema. */
+typedef struct lf_evolve_alter {
+  const lf_field *field;   /* in the base manifest's schema */
+  const char *rename;      /* new name, or NULL */
+  int nullable;            /* 1 or 0 to set, -1 to keep */
+  const lf_schema *cast;   /* the field's new type: one top-level field, ids
+                           ** renumbered (lf_evolve_renumber), or NULL */
+} lf_evolve_alter;
+
+typedef struct lf_evolve_spec {
+  const lf_field *const *drop; /* top-level fields of the base schema to drop */
+  int n_drop;
+  const lf_evolve_alter *alter;
+  int n_alter;
+  const lf_schema *add;    /* fields appended (ids renumbered), or NULL */
+} lf_evolve_spec;
+
+/* The schema of top-level field `top` of s alone (ids kept), into out
+** (zeroed first; lf_schema_reset it): the schema of a column-only file. */
+int lf_schema_pick(const lf_schema *s, const lf_field *top, lf_schema *out, lf_error *err);
+/* Can a REPLACE commit put df into fr (a file of fr holds exactly df's
+** fields in df's file version, or none holds any of them)?  Else the
+** column must move by a MERGE that tombstones its old copies. */
+int lf_evolve_replaceable(const lf_fragment *fr, const lf_data_file *df);
+/* The highest field id of the schema and every data file (Lance's
+** max_field_id), -1 when there is none. */
+int32_t lf_evolve_max_field_id(const lf_manifest *m);
+/* Add `first` to every field id (and parent id) of s (fresh from
+** lf_schema_from_ddl, ids from 0). */
+void lf_evolve_renumber(lf_schema *s, int32_t first);
+/* LF_ARG when an added or renamed column's name is taken. */
+int lf_evolve_check_names(const lf_manifest *base, const lf_evolve_spec *sp, lf_error *err);
+/* Lance's rule for alter_columns casts: same kind of type (integers,
+** floats, temporal, strings, binaries, decimals, lists of such). */
+int lf_evolve_cast_ok(const lf_field *from, const lf_field *to);
+/* The new schema as Manifest fields 1 and 5 (lf_commit_req.new_schema)
+** in *out (malloc'd, *len bytes): the base's Field messages as sp changes
+** them. */
+int lf_evolve_schema(const lf_manifest *base, const lf_evolve_spec *sp, uint8_t **out,
+                     size_t *len, lf_error *err);
 
 /* ---- Tags (tag_write.c) -------------------------------------------------------- */
 

@@ -28,7 +28,8 @@
 **          4 dataset_version, 5 fragment bitmap (portable Roaring), 6 details
 **          Any {1 type URL, 2 value}, 7 index_version, 8 created_at (ms),
 **          10 files {1 path, 2 size}.
-**   Transaction.create_index (103): 1 new IndexMetadata, 2 removed ones.
+**   Transaction.create_index (103): 1 new IndexMetadata, 2 removed ones;
+**          merge (105), project (109), data_replacement (111): evolve.c.
 */
 #include "lf_int.h"
 #include "lf_write.h"
@@ -60,7 +61,7 @@ static void packed_i32(lf_buf *b, uint32_t num, const int32_t *v, int n) {
   lf_pbw_end(b, num, m);
 }
 
-static void data_file(lf_buf *b, const lf_data_file *df) {
+void lf_data_file_encode(lf_buf *b, uint32_t num, const lf_data_file *df) {
   size_t m = lf_pbw_begin(b);
   lf_pbw_str(b, 1, df->path);
   packed_i32(b, 2, df->fields, df->n_fields);
@@ -69,7 +70,7 @@ static void data_file(lf_buf *b, const lf_data_file *df) {
   lf_pbw_uint_nz(b, 5, df->minor);
   lf_pbw_uint_nz(b, 6, df->size_bytes);
   if (df->has_base_id) lf_pbw_uint(b, 7, df->base_id);
-  lf_pbw_end(b, 2, m);
+  lf_pbw_end(b, num, m);
 }
 
 static void seq_ref(lf_buf *b, uint32_t num, const lf_seq_ref *s) {
@@ -87,7 +88,7 @@ static void seq_ref(lf_buf *b, uint32_t num, const lf_seq_ref *s) {
 void lf_fragment_encode(lf_buf *b, uint32_t num, const lf_fragment *fr) {
   size_t m = lf_pbw_begin(b);
   lf_pbw_uint_nz(b, 1, fr->id);
-  for (int i = 0; i < fr->n_files; i++) data_file(b, &fr->files[i]);
+  for (int i = 0; i < fr->n_files; i++) lf_data_file_encode(b, 2, &fr->files[i]);
   const lf_deletion_file *d = &fr->deletion;
   if (d->present) {
     size_t dm = lf_pbw_begin(b);
@@ -219,6 +220,9 @@ int lf_transaction_encode(const lf_txn_enc *t, lf_buf *b) {
         fragments(b, 2, t->new_frags + t->first_new[g], t->n_new_in[g]);
         lf_pbw_end(b, 3, k);
       }
+      break;
+    case LF_TXN_MERGE: case LF_TXN_PROJECT: case LF_TXN_DATA_REPLACEMENT:
+      lf_buf_put(b, t->idx_fields, t->idx_len);
       break;
     default: return LF_ARG;
   }

@@ -10,6 +10,8 @@
 **                                           new version; returns the new one
 **   lance_create_index, lance_drop_index, lance_optimize_indices: index_cmd.c
 **   lance_merge_insert: merge.c;  lance_compact, lance_cleanup: maint.c
+**   lance_add_columns, lance_alter_columns, lance_drop_columns: evolve.c;
+**   lance_backfill: backfill.c
 ** They write files, so they are SQLITE_DIRECTONLY (no views, no triggers).
 */
 #include <sqlite3ext.h>
@@ -21,6 +23,7 @@ SQLITE_EXTENSION_INIT3
 #include "lance_ext.h"
 #include "lf_write.h"
 #include "pragma.h"
+#include "vtab/evolve.h"
 
 /* A version argument: a positive integer, or (tags allowed) a tag name. */
 static int version_arg(pctx *p, sqlite3_value *v, int tags_ok, uint64_t *out) {
@@ -54,6 +57,12 @@ static int run_command(sqlite3_context *ctx, pctx *p, int argc, sqlite3_value **
   if (!strcmp(f, "lance_create_index") || !strcmp(f, "lance_drop_index") ||
       !strcmp(f, "lance_optimize_indices")) {
     rc = pragma_index_command(p, argc, argv, &v);
+    *result = (sqlite3_int64)v;
+    return rc;
+  }
+  if (!strcmp(f, "lance_add_columns") || !strcmp(f, "lance_alter_columns") ||
+      !strcmp(f, "lance_drop_columns") || !strcmp(f, "lance_backfill")) {
+    rc = evo_command(p, argc, argv, &v);
     *result = (sqlite3_int64)v;
     return rc;
   }
@@ -112,8 +121,10 @@ int lance_commands_register(sqlite3 *db) {
     {"lance_tag_delete", {2, 2}}, {"lance_restore", {2, 2}},
     {"lance_create_index", {3, 4}}, {"lance_drop_index", {2, 2}},
     {"lance_optimize_indices", {1, 1}},
+    {"lance_add_columns", {2, 3}}, {"lance_alter_columns", {2, 2}},
+    {"lance_drop_columns", {2, 2}}, {"lance_backfill", {3, 4}},
   };
-  int rc = SQLITE_OK;
+  int rc = evo_register(db);
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof fns / sizeof fns[0]; i++)
     for (int n = fns[i].nargs[0]; rc == SQLITE_OK && n <= fns[i].nargs[1]; n++)
       rc = sqlite3_create_function(db, fns[i].name, n, SQLITE_UTF8 | SQLITE_DIRECTONLY,

@@ -225,6 +225,9 @@ static const pragma_def pragma_defs[] = {
    "deleted_rows INTEGER, files TEXT, deletion_file TEXT, arg HIDDEN)", 5, pragma_fill_fragments},
   {"lance_indices", "CREATE TABLE x(name TEXT, columns TEXT, type TEXT, version INTEGER, "
    "unindexed_rows INTEGER, uuid TEXT, arg HIDDEN)", 6, pragma_fill_indices},
+  {"lance_progress", "CREATE TABLE x(operation TEXT, column TEXT, state TEXT, rows_done INTEGER, "
+   "rows_total INTEGER, rows_per_s INTEGER, version INTEGER, pid INTEGER, updated TEXT, "
+   "error TEXT, arg HIDDEN)", 10, pragma_fill_progress},
 };
 
 typedef struct pvtab {

@@ -75,5 +75,7 @@ int pragma_fill_tags(pctx *p, prows *r);
 int pragma_fill_schema(pctx *p, prows *r);
 int pragma_fill_fragments(pctx *p, prows *r);
 int pragma_fill_indices(pctx *p, prows *r);
+/* backfill.c: the progress files of lance_backfill (lance_progress). */
+int pragma_fill_progress(pctx *p, prows *r);
 
 #endif

@@ -33,6 +33,7 @@ FTSSQL_REUSE=${FTSSQL_REUSE:-${INTEROP_REUSE:-0}} "$here/ftssql_run.sh" "$(dirna
 ANN_REUSE=${ANN_REUSE:-${INTEROP_REUSE:-0}} "$here/ann_run.sh" "$(dirname "$bin")/lance.so"
 BF16_REUSE=${BF16_REUSE:-${INTEROP_REUSE:-0}} "$here/bf16_run.sh" "$(dirname "$bin")/lance.so"
 "$here/write_run.sh" "$(dirname "$bin")/lance.so"
+"$here/evolve_run.sh" "$(dirname "$bin")/lance.so"
 TOK_REUSE=${TOK_REUSE:-${INTEROP_REUSE:-0}} "$here/tok_run.sh" "$bin" "$(dirname "$bin")/tok-tool"
 FTS_QUERY_REUSE=${FTS_QUERY_REUSE:-${INTEROP_REUSE:-0}} "$here/fts_query_run.sh" "$(dirname "$bin")"
 "$here/ftsw_run.sh" "$(dirname "$bin")"
