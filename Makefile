@@ -21,6 +21,8 @@ CFLAGS   ?=
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
             -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(SAN) -Iformat -Iext -Itools
 LDLIBS   += -lzstd -llz4 -lroaring -lstemmer -lm -pthread
+# object stores (format/store/): libcurl for HTTP, OpenSSL's libcrypto for SigV4
+LDLIBS   += $(shell pkg-config --libs libcurl libcrypto)
 TESTLIBS  = -lcmocka -lsqlite3
 
 FORMAT_SRC := $(wildcard format/*.c format/*/*.c)
