@@ -113,6 +113,8 @@ void pragma_reset(pctx *p) {
   sqlite3_free(p->zTable);
   sqlite3_free(p->zPath);
   sqlite3_free(p->zTag);
+  if (p->zOptions) memset(p->zOptions, 0, strlen(p->zOptions)); /* may hold secrets */
+  sqlite3_free(p->zOptions);
   lf_store_free(p->store);
   free(p->aVer);
   sqlite3_free(p->zErr);
@@ -135,8 +137,11 @@ static int parse_create(pctx *p, const char *zSql, const char *zName) {
                                        : pragma_error(p, "table '%s': %s", zName, msg);
   p->zPath = sqlite3_mprintf("%s", a.path);
   p->zTag = a.tag ? sqlite3_mprintf("%s", a.tag) : NULL;
+  int nomem = 0;
+  if (!p->zOptions && a.options) /* storage_options given to the function win */
+    nomem = !(p->zOptions = sqlite3_mprintf("%s", a.options));
   p->version = a.version;
-  rc = p->zPath && (p->zTag || !a.tag) ? SQLITE_OK : SQLITE_NOMEM;
+  rc = p->zPath && (p->zTag || !a.tag) && !nomem ? SQLITE_OK : SQLITE_NOMEM;
   vtab_args_reset(&a);
   return rc;
 }
@@ -197,9 +202,15 @@ int pragma_resolve(pctx *p) {
     free(zPath);
     if (!p->zPath) return SQLITE_NOMEM;
   }
-  const char *z = p->zPath;
-  int lrc = lf_store_local_new("", &p->store, &p->err);
-  if (!lrc) lrc = lf_dataset_versions(p->store, z, &p->aVer, &p->nVer, &p->err);
+  char *zRoot = NULL;
+  int lrc = lf_store_open(p->zPath, p->zOptions, &p->store, &zRoot, &p->err);
+  if (!lrc) {
+    sqlite3_free(p->zPath);
+    p->zPath = sqlite3_mprintf("%s", zRoot);
+    free(zRoot);
+    if (!p->zPath) return SQLITE_NOMEM;
+  }
+  if (!lrc) lrc = lf_dataset_versions(p->store, p->zPath, &p->aVer, &p->nVer, &p->err);
   if (lrc == LF_NOTFOUND && !p->zTable)
     return pragma_error(p, "no lance table or dataset named '%s'", p->zArg);
   return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
@@ -216,15 +227,15 @@ typedef struct pragma_def {
 
 static const pragma_def pragma_defs[] = {
   {"lance_versions", "CREATE TABLE x(version INTEGER, timestamp TEXT, row_count INTEGER, "
-   "operation TEXT, tags TEXT, fragments INTEGER, timestamp_ns INTEGER, arg HIDDEN)",
+   "operation TEXT, tags TEXT, fragments INTEGER, timestamp_ns INTEGER, arg HIDDEN, storage_options HIDDEN)",
    7, pragma_fill_versions},
-  {"lance_tags", "CREATE TABLE x(tag TEXT, version INTEGER, arg HIDDEN)", 2, pragma_fill_tags},
+  {"lance_tags", "CREATE TABLE x(tag TEXT, version INTEGER, arg HIDDEN, storage_options HIDDEN)", 2, pragma_fill_tags},
   {"lance_schema", "CREATE TABLE x(field_id INTEGER, name TEXT, arrow_type TEXT, "
-   "nullable INTEGER, sqlite_type TEXT, parent_id INTEGER, arg HIDDEN)", 6, pragma_fill_schema},
+   "nullable INTEGER, sqlite_type TEXT, parent_id INTEGER, arg HIDDEN, storage_options HIDDEN)", 6, pragma_fill_schema},
   {"lance_fragments", "CREATE TABLE x(fragment_id INTEGER, physical_rows INTEGER, "
-   "deleted_rows INTEGER, files TEXT, deletion_file TEXT, arg HIDDEN)", 5, pragma_fill_fragments},
+   "deleted_rows INTEGER, files TEXT, deletion_file TEXT, arg HIDDEN, storage_options HIDDEN)", 5, pragma_fill_fragments},
   {"lance_indices", "CREATE TABLE x(name TEXT, columns TEXT, type TEXT, version INTEGER, "
-   "unindexed_rows INTEGER, uuid TEXT, arg HIDDEN)", 6, pragma_fill_indices},
+   "unindexed_rows INTEGER, uuid TEXT, arg HIDDEN, storage_options HIDDEN)", 6, pragma_fill_indices},
 };
 
 typedef struct pvtab {
@@ -267,23 +278,30 @@ static int pragma_disconnect(sqlite3_vtab *pVtab) {
 **   idxNum  constraint on the hidden column arg      cost
 **   ------  ---------------------------------------  ----
 **     1     arg = ? usable: argv[0], omitted          10
+**     3     and storage_options = ?: argv[1], omitted  10
 **     0     none at all: xFilter reports the missing   1e12
 **           argument
 **   SQLITE_CONSTRAINT: arg = ? exists but is not usable in this order (a
 **   join), so SQLite must try another order.
 */
 static int pragma_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
-  int nCol = ((pvtab *)pVtab)->def->nCol, iArg = -1, unusable = 0;
+  int nCol = ((pvtab *)pVtab)->def->nCol, iArg = -1, iOpt = -1, unusable = 0;
   for (int i = 0; i < pInfo->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &pInfo->aConstraint[i];
-    if (c->iColumn != nCol || c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    if (c->usable) iArg = i;
-    else unusable = 1;
+    if ((c->iColumn != nCol && c->iColumn != nCol + 1) || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+      continue;
+    if (!c->usable) unusable = 1;
+    else if (c->iColumn == nCol) iArg = i;
+    else iOpt = i;
   }
   if (iArg >= 0) {
     pInfo->aConstraintUsage[iArg].argvIndex = 1;
     pInfo->aConstraintUsage[iArg].omit = 1;
-    pInfo->idxNum = 1;
+    if (iOpt >= 0) {
+      pInfo->aConstraintUsage[iOpt].argvIndex = 2;
+      pInfo->aConstraintUsage[iOpt].omit = 1;
+    }
+    pInfo->idxNum = iOpt >= 0 ? 3 : 1;
     pInfo->estimatedCost = 10;
     pInfo->estimatedRows = 10;
     return SQLITE_OK;
@@ -331,6 +349,9 @@ static int pragma_filter(sqlite3_vtab_cursor *pCur, int idxNum, const char *idxS
     rc = pragma_error(&p, "the argument is NULL, not a lance table name or dataset path");
   } else if (!(c->zArg = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[0])))) {
     rc = SQLITE_NOMEM;
+  } else if (idxNum == 3 && sqlite3_value_type(argv[1]) != SQLITE_NULL &&
+             !(p.zOptions = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[1])))) {
+    rc = SQLITE_NOMEM;
   } else {
     p.zArg = c->zArg;
     rc = pragma_resolve(&p);
@@ -359,7 +380,8 @@ static int pragma_eof(sqlite3_vtab_cursor *pCur) {
 
 static int pragma_column(sqlite3_vtab_cursor *pCur, sqlite3_context *ctx, int i) {
   pcursor *c = (pcursor *)pCur;
-  if (i >= c->rows.nCol) {
+  if (i > c->rows.nCol) return SQLITE_OK; /* storage_options: never shown (secrets) */
+  if (i == c->rows.nCol) {
     sqlite3_result_text(ctx, c->zArg, -1, SQLITE_TRANSIENT);
     return SQLITE_OK;
   }

@@ -58,6 +58,7 @@ typedef struct lvtab {
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
+  sqlite3_stmt *probe;      /* "SELECT 1": is the connection interrupted? (remote stores) */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
