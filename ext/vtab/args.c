@@ -157,7 +157,12 @@ int vtab_args_path(const char *z, char **out, char *zErr, size_t nErr) {
   } else if (s && z[s] == ':' && z[s + 1] == '/' && z[s + 2] == '/' &&
              ((s == 2 && !strncasecmp(z, "s3", 2)) || (s == 4 && !strncasecmp(z, "http", 4)) ||
               (s == 5 && !strncasecmp(z, "https", 5)))) {
-    rc = (*out = strdup(z)) ? VTAB_ARGS_OK : VTAB_ARGS_NOMEM;
+    size_t n = strlen(z);
+    while (n > s + 3 && z[n - 1] == '/') n--; /* never into the "://" */
+    if (!(*out = malloc(n + 1))) return VTAB_ARGS_NOMEM;
+    memcpy(*out, z, n);
+    (*out)[n] = 0;
+    return VTAB_ARGS_OK;
   } else if (s && z[s] == ':' && z[s + 1] == '/' && z[s + 2] == '/') {
     return bad(zErr, nErr, "%s: only local, s3:// and http(s):// datasets are supported", z);
   } else if (!*z) {

@@ -19,9 +19,11 @@
 ** computed in xFilter into a small in-memory table: they are few (one per
 ** version, tag, field, fragment or index segment).
 **
-** lance_attach(dir [, schema]) runs CREATE VIRTUAL TABLE [schema.]NAME USING
-** lance('dir/NAME.lance') for each dataset directory NAME.lance in dir (a
-** LanceDB database; a path or file: URI, read as a table's first argument),
+** lance_attach(dir [, schema [, storage_options]]) runs CREATE VIRTUAL TABLE
+** [schema.]NAME USING lance('dir/NAME.lance' [, storage_options='...']) for
+** each dataset directory NAME.lance in dir (a LanceDB database; a path, file:
+** URI, s3:// or http(s):// URI, read as a table's first argument; schema may
+** be NULL),
 ** in name order, and returns how many tables it made.
 ** Entries that are not NAME.lance datasets are skipped.  It stops at the
 ** first failing CREATE (tables made before it stay) with
@@ -413,76 +415,101 @@ static sqlite3_module pragma_module = {
 
 /* ---- lance_attach(dir [, schema]) ---------------------------------------------- */
 
-/* CREATE VIRTUAL TABLE [zSchema.]zName USING lance('zDir/zName.lance') unless
-** that directory holds no dataset (*pn counts created tables). */
-static int attach_one(sqlite3_context *ctx, lf_store *st, const char *zDir,
-                      const char *zSchema, const char *zName, int *pn) {
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
+/* The names a lance_attach call works with: zDir the directory as given
+** (dataset locations in the CREATE statements), zRoot its path in st. */
+typedef struct attach_ctx {
+  sqlite3_context *ctx;
+  lf_store *st;
+  const char *zDir, *zRoot, *zSchema, *zOpts;
+  int n; /* tables created */
+} attach_ctx;
+
+/* CREATE VIRTUAL TABLE [zSchema.]zName USING lance('zDir/zName.lance'
+** [, storage_options=...]) unless that directory holds no dataset. */
+static int attach_one(attach_ctx *a, const char *zName) {
+  sqlite3 *db = sqlite3_context_db_handle(a->ctx);
   uint64_t *aVer = NULL;
   size_t nVer;
   lf_error err;
-  char *zPath = sqlite3_mprintf("%s/%s.lance", zDir, zName), *zSql = NULL, *zErr = NULL;
-  if (!zPath) return SQLITE_NOMEM;
-  int lrc = lf_dataset_versions(st, zPath, &aVer, &nVer, &err), rc = SQLITE_OK;
+  char *zIn = sqlite3_mprintf("%s%s%s.lance", a->zRoot, a->zRoot[0] ? "/" : "", zName);
+  char *zPath = sqlite3_mprintf("%s/%s.lance", a->zDir, zName), *zSql = NULL, *zErr = NULL;
+  char *zOpt = a->zOpts ? sqlite3_mprintf(", storage_options=%Q", a->zOpts) : sqlite3_mprintf("");
+  int rc = SQLITE_OK;
+  if (!zPath || !zIn || !zOpt) rc = SQLITE_NOMEM;
+  int lrc = rc ? LF_OK : lf_dataset_versions(a->st, zIn, &aVer, &nVer, &err);
   free(aVer);
   if (lrc == LF_NOMEM) rc = SQLITE_NOMEM;
   else if (lrc && lrc != LF_NOTFOUND) rc = SQLITE_ERROR, zErr = sqlite3_mprintf("%s", err.msg);
-  else if (lrc == LF_OK) {
-    zSql = zSchema ? sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\".\"%w\" USING lance(%Q)",
-                                     zSchema, zName, zPath)
-                   : sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\" USING lance(%Q)", zName, zPath);
+  else if (lrc == LF_OK && !rc) {
+    zSql = a->zSchema
+        ? sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\".\"%w\" USING lance(%Q%s)", a->zSchema,
+                          zName, zPath, zOpt)
+        : sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\" USING lance(%Q%s)", zName, zPath, zOpt);
     rc = zSql ? sqlite3_exec(db, zSql, NULL, NULL, &zErr) : SQLITE_NOMEM;
-    if (rc == SQLITE_OK) ++*pn;
+    if (rc == SQLITE_OK) ++a->n;
   }
   if (rc != SQLITE_OK && rc != SQLITE_NOMEM) {
     char *zMsg = sqlite3_mprintf("lance_attach: %s: %s", zPath, zErr ? zErr : "failed");
-    sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
+    sqlite3_result_error(a->ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
     sqlite3_free(zMsg);
   }
   sqlite3_free(zErr);
+  if (zSql) memset(zSql, 0, strlen(zSql)); /* it held the storage options */
   sqlite3_free(zSql);
+  if (zOpt) memset(zOpt, 0, strlen(zOpt));
+  sqlite3_free(zOpt);
   sqlite3_free(zPath);
+  sqlite3_free(zIn);
   return rc;
+}
+
+static void attach_error(sqlite3_context *ctx, const char *zDir, const char *zWhy) {
+  char *zMsg = zDir ? sqlite3_mprintf("lance_attach: cannot list directory '%s': %s", zDir, zWhy)
+                    : sqlite3_mprintf("lance_attach: %s", zWhy);
+  sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
+  sqlite3_free(zMsg);
 }
 
 static void attach_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *zDir = (const char *)sqlite3_value_text(argv[0]);
-  const char *zSchema = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
+  attach_ctx a = {ctx, NULL, zDir, NULL, argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL,
+                  argc > 2 ? (const char *)sqlite3_value_text(argv[2]) : NULL, 0};
   if (!zDir) {
     sqlite3_result_error(ctx, "lance_attach: the directory argument is NULL", -1);
     return;
   }
-  char *zD = NULL, **azName = NULL, msg[512];
+  char *zD = NULL, *zRoot = NULL, **azName = NULL, msg[512];
   size_t nName = 0;
-  lf_store *st = NULL;
   lf_error err;
-  int n = 0, rc = vtab_args_path(zDir, &zD, msg, sizeof msg); /* as a dataset argument */
+  int rc = vtab_args_path(zDir, &zD, msg, sizeof msg); /* as a dataset argument */
   if (rc == VTAB_ARGS_BAD) {
-    char *zMsg = sqlite3_mprintf("lance_attach: %s", msg);
-    sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
-    sqlite3_free(zMsg);
+    attach_error(ctx, NULL, msg);
     return;
   }
   rc = rc ? SQLITE_NOMEM : SQLITE_OK;
-  int lrc = zD ? lf_store_local_new("", &st, &err) : LF_OK;
-  if (zD && !lrc) lrc = lf_store_list_suffix(st, zD, ".lance", 0, &azName, &nName, &err);
+  int lrc = zD ? lf_store_open(zD, a.zOpts, &a.st, &zRoot, &err) : LF_OK;
+  if (zD && lrc && lrc != LF_NOMEM) {
+    attach_error(ctx, NULL, err.msg);
+    rc = SQLITE_ERROR;
+    lrc = LF_OK;
+  }
+  a.zRoot = zRoot;
+  if (zD && !lrc && !rc) lrc = lf_store_list_suffix(a.st, zRoot, ".lance", 0, &azName, &nName, &err);
   if (lrc == LF_NOMEM) rc = SQLITE_NOMEM;
   else if (lrc) {
     uint64_t size;
-    const char *zWhy = lrc != LF_NOTFOUND ? err.msg
-                       : st->size(st, zD, &size, NULL) == LF_OK ? "not a directory"
-                                                                : "no such directory";
-    char *zMsg = sqlite3_mprintf("lance_attach: cannot list directory '%s': %s", zDir, zWhy);
-    sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
-    sqlite3_free(zMsg);
+    attach_error(ctx, zDir, lrc != LF_NOTFOUND ? err.msg
+                            : a.st->size(a.st, zRoot, &size, NULL) == LF_OK ? "not a directory"
+                                                                           : "no such directory");
     rc = SQLITE_ERROR;
   }
-  for (size_t i = 0; rc == SQLITE_OK && i < nName; i++)
-    rc = attach_one(ctx, st, zD, zSchema, azName[i], &n);
-  if (rc == SQLITE_OK) sqlite3_result_int(ctx, n);
+  a.zDir = zD;
+  for (size_t i = 0; rc == SQLITE_OK && i < nName; i++) rc = attach_one(&a, azName[i]);
+  if (rc == SQLITE_OK) sqlite3_result_int(ctx, a.n);
   else if (rc == SQLITE_NOMEM) sqlite3_result_error_nomem(ctx);
   lf_names_free(azName, nName);
-  lf_store_free(st);
+  lf_store_free(a.st);
+  free(zRoot);
   free(zD);
 }
 
@@ -491,7 +518,7 @@ int lance_pragma_register(sqlite3 *db) {
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof pragma_defs / sizeof pragma_defs[0]; i++)
     rc = sqlite3_create_module(db, pragma_defs[i].zName, &pragma_module,
                                (void *)&pragma_defs[i]);
-  for (int nArg = 1; rc == SQLITE_OK && nArg <= 2; nArg++)
+  for (int nArg = 1; rc == SQLITE_OK && nArg <= 3; nArg++)
     rc = sqlite3_create_function(db, "lance_attach", nArg, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                  NULL, attach_func, NULL, NULL);
   return rc;

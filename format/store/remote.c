@@ -123,7 +123,7 @@ static int request(remote_store *rs, lf_http_req *r, const char *method, const c
   r->method = method;
   r->url = url;
   pc->rs = rs, pc->key = key, pc->query = query ? query : "";
-  int rc = lf_http_run(rs->h, r, 1, prep, pc, key, err);
+  int rc = lf_http_run(rs->h, r, 1, prep, pc, key[0] ? key : "(bucket listing)", err);
   free(url);
   r->url = NULL;
   return rc;
