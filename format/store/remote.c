@@ -232,12 +232,48 @@ static void cache_put(remote_store *rs, const char *path, uint64_t off, uint8_t 
 
 /* ---- size and read ------------------------------------------------------------- */
 
+/* The size of immutable object path from one GET of its last read_tail
+** bytes (a suffix range), kept as a window: the footer (or the whole of a
+** small object) comes with it.  1 when the server gave no usable answer
+** (the caller falls back to HEAD). */
+static int tail_size(remote_store *rs, const char *path, uint64_t *out, lf_error *err) {
+  char range[48];
+  snprintf(range, sizeof range, "bytes=-%" PRIu64, rs->o.tail);
+  lf_http_req r = {0};
+  prep_ctx pc = {.range = range};
+  unsigned long long x, y, total;
+  int rc = request(rs, &r, "GET", path, NULL, &pc, err);
+  if (!rc && r.status == 404) rc = status_error(&r, path, err);
+  else if (!rc && r.status == 206 && sscanf(r.crange, "bytes %llu-%llu/%llu", &x, &y, &total) == 3 &&
+           y + 1 == total && x <= y && r.got != y - x + 1)
+    rc = lf_err(err, LF_CORRUPT, "GET %s: body of %zu bytes for a range of %llu (truncated)", path,
+                r.got, y - x + 1);
+  else if (!rc && r.status == 206 && sscanf(r.crange, "bytes %llu-%llu/%llu", &x, &y, &total) == 3 &&
+           y + 1 == total && x <= y && r.out.len == r.got) {
+    *out = total;
+    size_put(rs, path, total);
+    cache_put(rs, path, x, r.out.p, r.out.len);
+    r.out.p = NULL, r.out.len = r.out.cap = 0; /* the cache owns the bytes */
+  } else if (!rc && r.status == 200 && r.clen >= 0 && r.got == (uint64_t)r.clen) {
+    *out = r.got; /* the whole object (smaller than the suffix asked for) */
+    size_put(rs, path, r.got);
+    cache_put(rs, path, 0, r.out.p, r.out.len);
+    r.out.p = NULL, r.out.len = r.out.cap = 0;
+  } else if (!rc) {
+    rc = 1; /* 416 (an empty object), or a server without suffix ranges */
+  }
+  lf_http_req_reset(&r);
+  return rc;
+}
+
 static int remote_size(lf_store *s, const char *path, uint64_t *out, lf_error *err) {
   remote_store *rs = (remote_store *)s;
   if (size_get(rs, path, out)) return LF_OK;
+  int rc = mutable_object(path) ? 1 : tail_size(rs, path, out, err);
+  if (rc != 1) return rc;
   lf_http_req r = {0};
   prep_ctx pc = {0};
-  int rc = request(rs, &r, "HEAD", path, NULL, &pc, err);
+  rc = request(rs, &r, "HEAD", path, NULL, &pc, err);
   if (!rc && r.status != 200) rc = status_error(&r, path, err);
   if (!rc && r.clen < 0) rc = lf_err(err, LF_IO, "HEAD %s: no Content-Length", path);
   if (!rc) *out = (uint64_t)r.clen, size_put(rs, path, *out);
