@@ -97,8 +97,6 @@ int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *
 ** quote a secret. */
 int lf_store_open(const char *uri, const char *options, lf_store **out, char **root,
                   lf_error *err);
-/* Whether uri names a remote store (s3://, http://, https://). */
-int lf_store_is_remote(const char *uri);
 void lf_store_set_interrupt(lf_store *s, int (*probe)(void *), void *ctx);
 /* Zeros for local and memory stores. */
 void lf_store_get_stats(lf_store *s, lf_store_stats *out);

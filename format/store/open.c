@@ -9,24 +9,16 @@
 */
 #include "remote.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lf_int.h"
+#include "sigv4.h"
 
 static int has_scheme(const char *uri, const char *scheme) {
   size_t n = strlen(scheme);
   return !strncasecmp(uri, scheme, n) && !strncmp(uri + n, "://", 3);
-}
-
-int lf_store_is_remote(const char *uri) {
-  return has_scheme(uri, "s3") || has_scheme(uri, "http") || has_scheme(uri, "https");
-}
-
-static int hexv(char c) {
-  return isdigit((unsigned char)c) ? c - '0' : isxdigit((unsigned char)c) ? (c | 32) - 'a' + 10 : -1;
 }
 
 /* root = path without leading and trailing '/', %XX decoded when decode. */
@@ -37,9 +29,9 @@ static char *make_root(const char *p, int decode) {
   char *o = malloc(n + 1), *w = o;
   if (!o) return NULL;
   for (size_t i = 0; i < n; i++) {
-    if (decode && p[i] == '%' && i + 2 < n && hexv(p[i + 1]) >= 0 &&
-        hexv(p[i + 2]) >= 0) {
-      *w++ = (char)(hexv(p[i + 1]) * 16 + hexv(p[i + 2]));
+    if (decode && p[i] == '%' && i + 2 < n && lf_hex_digit(p[i + 1]) >= 0 &&
+        lf_hex_digit(p[i + 2]) >= 0) {
+      *w++ = (char)(lf_hex_digit(p[i + 1]) * 16 + lf_hex_digit(p[i + 2]));
       i += 2;
     } else {
       *w++ = p[i];

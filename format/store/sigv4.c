@@ -61,7 +61,7 @@ static void hmac(const void *key, size_t klen, const void *d, size_t n, unsigned
   HMAC(EVP_sha256(), key, (int)klen, d, n, out, &len);
 }
 
-static int hexval(char c) {
+int lf_hex_digit(char c) {
   return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
@@ -70,8 +70,8 @@ static int hexval(char c) {
 static void reencode(lf_buf *b, const char *z, size_t n) {
   for (size_t i = 0; i < n; i++) {
     char c = z[i];
-    if (c == '%' && i + 2 < n && hexval(z[i + 1]) >= 0 && hexval(z[i + 2]) >= 0) {
-      c = (char)(hexval(z[i + 1]) * 16 + hexval(z[i + 2]));
+    if (c == '%' && i + 2 < n && lf_hex_digit(z[i + 1]) >= 0 && lf_hex_digit(z[i + 2]) >= 0) {
+      c = (char)(lf_hex_digit(z[i + 1]) * 16 + lf_hex_digit(z[i + 2]));
       i += 2;
     }
     lf_uri_encode(b, &c, 1, 0);

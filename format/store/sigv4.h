@@ -45,6 +45,9 @@ void lf_sigv4_out_reset(lf_sigv4_out *o);
 ** - . _ ~ as %XX (uppercase), '/' kept when keep_slash. */
 void lf_uri_encode(lf_buf *b, const char *z, size_t n, int keep_slash);
 
+/* The value of hex digit c, or -1. */
+int lf_hex_digit(char c);
+
 /* Lowercase hex SHA-256 of data into hex (65 bytes). */
 void lf_sha256_hex(const void *data, size_t n, char hex[65]);
 
