@@ -229,15 +229,20 @@ typedef struct pragma_def {
 
 static const pragma_def pragma_defs[] = {
   {"lance_versions", "CREATE TABLE x(version INTEGER, timestamp TEXT, row_count INTEGER, "
-   "operation TEXT, tags TEXT, fragments INTEGER, timestamp_ns INTEGER, arg HIDDEN, storage_options HIDDEN)",
+   "operation TEXT, tags TEXT, fragments INTEGER, timestamp_ns INTEGER, arg HIDDEN, "
+   "storage_options HIDDEN)",
    7, pragma_fill_versions},
-  {"lance_tags", "CREATE TABLE x(tag TEXT, version INTEGER, arg HIDDEN, storage_options HIDDEN)", 2, pragma_fill_tags},
+  {"lance_tags", "CREATE TABLE x(tag TEXT, version INTEGER, arg HIDDEN, storage_options HIDDEN)",
+   2, pragma_fill_tags},
   {"lance_schema", "CREATE TABLE x(field_id INTEGER, name TEXT, arrow_type TEXT, "
-   "nullable INTEGER, sqlite_type TEXT, parent_id INTEGER, arg HIDDEN, storage_options HIDDEN)", 6, pragma_fill_schema},
+   "nullable INTEGER, sqlite_type TEXT, parent_id INTEGER, arg HIDDEN, storage_options HIDDEN)",
+   6, pragma_fill_schema},
   {"lance_fragments", "CREATE TABLE x(fragment_id INTEGER, physical_rows INTEGER, "
-   "deleted_rows INTEGER, files TEXT, deletion_file TEXT, arg HIDDEN, storage_options HIDDEN)", 5, pragma_fill_fragments},
+   "deleted_rows INTEGER, files TEXT, deletion_file TEXT, arg HIDDEN, storage_options HIDDEN)",
+   5, pragma_fill_fragments},
   {"lance_indices", "CREATE TABLE x(name TEXT, columns TEXT, type TEXT, version INTEGER, "
-   "unindexed_rows INTEGER, uuid TEXT, arg HIDDEN, storage_options HIDDEN)", 6, pragma_fill_indices},
+   "unindexed_rows INTEGER, uuid TEXT, arg HIDDEN, storage_options HIDDEN)",
+   6, pragma_fill_indices},
 };
 
 typedef struct pvtab {
@@ -413,7 +418,7 @@ static sqlite3_module pragma_module = {
   .xRowid = pragma_rowid,
 };
 
-/* ---- lance_attach(dir [, schema]) ---------------------------------------------- */
+/* ---- lance_attach(dir [, schema [, storage_options]]) ---------------------------- */
 
 /* The names a lance_attach call works with: zDir the directory as given
 ** (dataset locations in the CREATE statements), zRoot its path in st. */

@@ -530,7 +530,8 @@ static int http_list(lf_store *s, const char *dir, lf_store_list_cb cb, void *ct
   count_cb cc = {cb, ctx, 0};
   uint64_t hint = hint_version(rs, dir), top = 0;
   int rc = hint ? probe_versions(rs, root, 1, hint, 0, &cc, &top, err) : LF_OK;
-  if (!rc) rc = probe_versions(rs, root, (hint > top ? hint : top) + 1, UINT64_MAX, 1, &cc, &top, err);
+  if (!rc)
+    rc = probe_versions(rs, root, (hint > top ? hint : top) + 1, UINT64_MAX, 1, &cc, &top, err);
   free(root);
   if (!rc && !cc.n) rc = lf_err(err, LF_NOTFOUND, "%s: no version found", dir);
   return rc;
