@@ -11,6 +11,7 @@ import * as lancedb from '@lancedb/lancedb';
 import S3rver from 's3rver';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startProxy } from './s3_proxy.mjs';
@@ -29,8 +30,17 @@ const lopts = { aws_endpoint: endpoint, aws_region: 'us-east-1', aws_access_key_
   aws_secret_access_key: 'S3RVER', allow_http: 'true' };
 const sopts = JSON.stringify({ aws_endpoint: endpoint, aws_access_key_id: 'S3RVER',
   aws_secret_access_key: 'S3RVER', allow_http: 'true' });
-const ctl = async (what, body) =>
-  (await fetch(`${endpoint}/__${what}`, { method: body ? 'POST' : 'GET', body: body && JSON.stringify(body) })).json();
+// The proxy's control endpoints, on a fresh connection each time (no stale keep-alive).
+const ctl = (what, body) => new Promise((resolve, reject) => {
+  const rq = http.request({ host: '127.0.0.1', port, path: `/__${what}`, method: body ? 'POST' : 'GET',
+    agent: false }, (res) => {
+    let d = '';
+    res.on('data', (c) => (d += c));
+    res.on('end', () => resolve(JSON.parse(d)));
+  });
+  rq.on('error', reject);
+  rq.end(body ? JSON.stringify(body) : undefined);
+});
 
 // ---- data -------------------------------------------------------------------------------------
 const db = await lancedb.connect('s3://bkt/db', { storageOptions: lopts });

@@ -18,6 +18,7 @@ import * as lancedb from '@lancedb/lancedb';
 import S3rver from 's3rver';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startProxy } from './s3_proxy.mjs';
@@ -40,8 +41,17 @@ const lopts = { aws_endpoint: endpoint, aws_region: 'us-east-1', aws_access_key_
 const sopts = (extra = {}) => JSON.stringify({ aws_endpoint: endpoint, aws_access_key_id: 'S3RVER',
   aws_secret_access_key: 'S3RVER', allow_http: 'true', ...extra });
 const q = (s) => `'${s.replace(/'/g, "''")}'`;
-const ctl = async (what, body) =>
-  (await fetch(`${endpoint}/__${what}`, { method: body ? 'POST' : 'GET', body: body && JSON.stringify(body) })).json();
+// The proxy's control endpoints, on a fresh connection each time (no stale keep-alive).
+const ctl = (what, body) => new Promise((resolve, reject) => {
+  const rq = http.request({ host: '127.0.0.1', port, path: `/__${what}`, method: body ? 'POST' : 'GET',
+    agent: false }, (res) => {
+    let d = '';
+    res.on('data', (c) => (d += c));
+    res.on('end', () => resolve(JSON.parse(d)));
+  });
+  rq.on('error', reject);
+  rq.end(body ? JSON.stringify(body) : undefined);
+});
 
 // One sqlite3 shell run (asynchronous: s3rver answers from this process); rows of the last
 // statement as JSON (.mode json), stderr apart.
