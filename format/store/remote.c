@@ -45,6 +45,8 @@
 
 enum { KIND_S3, KIND_HTTP };
 
+#define MAX_PARTS 1024 /* requests of one read at most */
+
 typedef struct rwin {
   char *path;
   uint64_t off, len;
@@ -309,6 +311,7 @@ static int check_part(remote_store *rs, lf_http_req *r, const char *path, uint64
 static int fetch(remote_store *rs, const char *path, uint64_t a, uint64_t b, uint8_t *buf,
                  uint64_t *got, lf_error *err) {
   uint64_t part = rs->o.part;
+  if ((b - a) / part >= MAX_PARTS) part = (b - a) / MAX_PARTS + 1; /* bounded request count */
   int n = (int)((b - a + part - 1) / part);
   lf_http_req *reqs = calloc((size_t)n, sizeof *reqs);
   char (*ranges)[64] = calloc((size_t)n, sizeof *ranges);
@@ -444,11 +447,13 @@ static int s3_list(lf_store *s, const char *dir, lf_store_list_cb cb, void *ctx,
   return rc;
 }
 
-/* Whether HEAD finds path (1), not (0), or an error (< 0, err set). */
+/* found[i]: whether HEAD finds paths[i] (n of them, at most 2 * PROBE_BATCH,
+** asked in parallel); an error status other than 404 is an error. */
 static int exists_many(remote_store *rs, char **paths, int n, int *found, lf_error *err) {
-  lf_http_req *r = calloc((size_t)n, sizeof *r);
-  prep_ctx *pc = calloc((size_t)n, sizeof *pc);
-  char **urls = calloc((size_t)n, sizeof *urls);
+  size_t k = n > 0 ? (size_t)n : 1;
+  lf_http_req *r = calloc(k, sizeof *r);
+  prep_ctx *pc = calloc(k, sizeof *pc);
+  char **urls = calloc(k, sizeof *urls);
   int rc = r && pc && urls ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
   for (int i = 0; !rc && i < n; i++) {
     if (!(urls[i] = object_url(rs, paths[i], ""))) rc = lf_err(err, LF_NOMEM, "out of memory");
