@@ -172,27 +172,29 @@ static void size_put(remote_store *rs, const char *path, uint64_t size) {
   free(p);
 }
 
-/* Serve [off, off+len) from a window (1), else describe where a fetch
-** should start and how long it should be (0). */
-static int cache_get(remote_store *rs, const char *path, uint64_t off, size_t len, void *dst,
-                     uint64_t *ahead) {
-  int hit = 0;
+/* Serve the front of [off, off+len) from a window holding off: the bytes
+** copied to dst (0 when no window holds off).  *ahead: when a window ends
+** just before off (a scan walking on), how far to read ahead. */
+static size_t cache_get(remote_store *rs, const char *path, uint64_t off, size_t len, void *dst,
+                        uint64_t *ahead) {
+  size_t n = 0;
   *ahead = 0;
   pthread_mutex_lock(&rs->mu);
-  for (size_t i = 0; i < rs->nwins && !hit; i++) {
+  for (size_t i = 0; i < rs->nwins && !n; i++) {
     rwin *w = &rs->wins[i];
     if (strcmp(w->path, path)) continue;
-    if (off >= w->off && off - w->off <= w->len && len <= w->len - (off - w->off)) {
-      memcpy(dst, w->data + (off - w->off), len);
+    if (off >= w->off && off - w->off < w->len) {
+      uint64_t left = w->len - (off - w->off);
+      n = len < left ? len : (size_t)left;
+      memcpy(dst, w->data + (off - w->off), n);
       w->used = ++rs->tick;
-      hit = 1;
     } else if (off >= w->off + w->len && off - (w->off + w->len) <= rs->o.block &&
                2 * w->len > *ahead) {
       *ahead = 2 * w->len; /* a scan walking on: read further ahead */
     }
   }
   pthread_mutex_unlock(&rs->mu);
-  return hit;
+  return n;
 }
 
 static void cache_evict(remote_store *rs) {
@@ -368,8 +370,11 @@ static int remote_read(lf_store *s, const char *path, uint64_t off, size_t len, 
                        lf_error *err) {
   remote_store *rs = (remote_store *)s;
   uint64_t ahead, a, b, got;
+  size_t n;
+  /* what the cache holds of the front, then fetch only the rest */
+  while (len && (n = cache_get(rs, path, off, len, dst, &ahead)))
+    off += n, len -= n, dst = (uint8_t *)dst + n;
   if (!len) return LF_OK;
-  if (cache_get(rs, path, off, len, dst, &ahead)) return LF_OK;
   plan(rs, path, off, len, ahead, &a, &b);
   uint8_t *buf = malloc((size_t)(b - a));
   if (!buf) return lf_err(err, LF_NOMEM, "%s: cannot allocate %" PRIu64 " bytes", path, b - a);
