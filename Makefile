@@ -8,6 +8,7 @@
 #   make bench-scan    SQL scans, projection, takes, RSS vs native SQLite (bench/README.md)
 #   make bench-knn     vector search vs sqlite-vec and a plain C loop (bench/README.md)
 #   make bench-rowid   DELETE / UPDATE / takes by row id, 1,000 fragments (bench/README.md)
+#   make bench-s3      scans and takes over S3 with latency vs LanceDB (bench/README.md)
 #   make deps      install what is missing (scripts/install-deps.sh; demo and test run it)
 # Source lists are wildcards: a new format/*.c, format/*/*.c (format/index/,
 # format/store/), ext/*/*.c, test/unit/test_*.c or test/fuzz/fuzz_*.c is picked up
@@ -21,6 +22,8 @@ CFLAGS   ?=
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
             -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -pthread $(SAN) -Iformat -Iext -Itools
 LDLIBS   += -lzstd -llz4 -lroaring -lstemmer -lm -pthread
+# object stores (format/store/): libcurl for HTTP, OpenSSL's libcrypto for SigV4
+LDLIBS   += $(shell pkg-config --libs libcurl libcrypto)
 TESTLIBS  = -lcmocka -lsqlite3
 
 FORMAT_SRC := $(wildcard format/*.c format/*/*.c)
@@ -153,8 +156,11 @@ bench-knn:
 bench-rowid:
 	@B=$(B) bench/rowid/run.sh
 
+bench-s3: all
+	@B=$(B) bench/s3/run.sh
+
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn bench-rowid clean
+.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn bench-rowid bench-s3 clean
 .SECONDARY:

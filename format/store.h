@@ -14,6 +14,14 @@
 
 typedef struct lf_store lf_store;
 
+/* What a remote store (s3://, http(s)://) sent and received so far. */
+typedef struct lf_store_stats {
+  uint64_t requests;  /* HTTP requests sent, retries included */
+  uint64_t retries;   /* of which retries */
+  uint64_t bytes_in;  /* response body bytes received */
+  uint64_t bytes_out; /* request body bytes sent */
+} lf_store_stats;
+
 /* Called once per entry of a listed directory with the entry's name (no
 ** path, never "." or ".."); any status other than LF_OK stops the listing
 ** and is what list returns. */
@@ -59,6 +67,12 @@ struct lf_store {
   ** callers never touch bytes past its end).  LF_UNSUPPORTED where mapping
   ** is impossible: the caller reads instead.  Thread-safe. */
   int (*map)(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len, lf_error *err);
+  /* Optional (remote stores; call through the lf_store_ functions below):
+  ** probe(ctx) != 0 stops the request under way with LF_INTERRUPTED (probe
+  ** is called only on the thread that set it; other threads see its last
+  ** answer); stats fills what was sent and received. */
+  void (*set_interrupt)(lf_store *s, int (*probe)(void *), void *ctx);
+  void (*stats)(lf_store *s, lf_store_stats *out);
 };
 
 /* A store over the local file system rooted at `root` ("" or "/" for
@@ -72,6 +86,20 @@ void lf_store_free(lf_store *s);
 ** (put, create and remove are LF_UNSUPPORTED); map gives the buffer itself.
 ** For tests and fuzzing. */
 int lf_store_mem_new(const uint8_t *data, size_t len, lf_store **out, lf_error *err);
+
+/* The store a dataset location names, by its scheme (format/store/open.c):
+**   s3://bucket/key/prefix      S3 (or an S3-compatible server: aws_endpoint)
+**   http(s)://host/path         read only (no listing: versions are probed)
+**   anything else               a local path (file: URIs are the caller's)
+** options: a JSON object of storage options (LanceDB's names, docs/sql.md),
+** NULL or "" for none; refused for local paths.  *root (malloc'd) is the
+** dataset's path inside the store, to pass to lf_dataset_open.  Errors never
+** quote a secret. */
+int lf_store_open(const char *uri, const char *options, lf_store **out, char **root,
+                  lf_error *err);
+void lf_store_set_interrupt(lf_store *s, int (*probe)(void *), void *ctx);
+/* Zeros for local and memory stores. */
+void lf_store_get_stats(lf_store *s, lf_store_stats *out);
 
 /* store->map, or LF_UNSUPPORTED when the store has none. */
 int lf_store_map(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len,

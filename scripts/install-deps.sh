@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 job=${1:-test}
 
 build_pkgs="gcc make libc6-dev pkg-config libzstd-dev liblz4-dev libroaring-dev
-  libsqlite3-dev libstemmer-dev"
+  libsqlite3-dev libstemmer-dev
+  libcurl4-openssl-dev libssl-dev"
 demo_pkgs="sqlite3 ca-certificates"
 test_pkgs="clang libcmocka-dev python3 python3-pandas"
 case $job in
@@ -52,14 +53,19 @@ if [ -n "$missing" ]; then
   $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-# The pinned npm packages (LanceDB and Arrow) for the demo and the interop tests.
+# The pinned npm packages (LanceDB, Arrow, and s3rver: the S3 server of the object-store
+# suite) for the demo and the interop tests.
 # `npm ci` cannot be used: the registry lacks LanceDB's other platforms' binaries that a
 # lock file names; `npm install` with the exact versions in package.json works.
 if [ "$job" != build ]; then
   want=$(sed -n 's/.*"@lancedb\/lancedb": *"\([^"]*\)".*/\1/p' test/interop/package.json)
   have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
     test/interop/node_modules/@lancedb/lancedb/package.json 2>/dev/null | head -1)
-  if [ "$have" != "$want" ] || [ ! -d test/interop/node_modules/apache-arrow ]; then
+  s3want=$(sed -n 's/.*"s3rver": *"\([^"]*\)".*/\1/p' test/interop/package.json)
+  s3have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
+    test/interop/node_modules/s3rver/package.json 2>/dev/null | head -1)
+  if [ "$have" != "$want" ] || [ "$s3have" != "$s3want" ] ||
+     [ ! -d test/interop/node_modules/apache-arrow ]; then
     echo "install-deps: npm install in test/interop (@lancedb/lancedb $want)"
     (cd test/interop && npm install --no-audit --no-fund --loglevel=error)
   fi

@@ -9,12 +9,14 @@
 **   Spaces and SQL comments around values and around '=' are ignored.
 ** - DATASET is a directory path, or a file: URI (file:///abs/path,
 **   file://localhost/abs/path; %XX escapes decoded; no query or fragment),
-**   turned into its path; trailing slashes are dropped.  Other URIs
-**   (s3://, gs://, az://, http://, ...) are refused: only local datasets.
+**   turned into its path, or an s3://, http:// or https:// URI, kept as
+**   is (format/store/open.c reads it); trailing slashes are dropped.  Other
+**   URIs (gs://, az://, ...) are refused.
 ** - Keys are case-insensitive, as SQLite's own keywords: version (a decimal
 **   integer, 1 or more: Lance numbers versions from 1), tag (non-empty),
 **   schema, data_storage_version ('2.1', '2.2' or 'stable' = '2.2'),
-**   enable_stable_row_ids and enable_v2_manifest_paths (0, 1, true, false).
+**   enable_stable_row_ids and enable_v2_manifest_paths (0, 1, true, false),
+**   storage_options (a JSON object, read by format/store/options.c).
 **   A key given twice, an unknown key or a bad value is an error naming it.
 **
 ** vtab_args_split finds those arguments in a stored CREATE VIRTUAL TABLE
@@ -152,8 +154,17 @@ int vtab_args_path(const char *z, char **out, char *zErr, size_t nErr) {
   int rc;
   if (s == 4 && z[4] == ':' && !strncasecmp(z, "file", 4)) {
     rc = file_uri(z, out, zErr, nErr);
+  } else if (s && z[s] == ':' && z[s + 1] == '/' && z[s + 2] == '/' &&
+             ((s == 2 && !strncasecmp(z, "s3", 2)) || (s == 4 && !strncasecmp(z, "http", 4)) ||
+              (s == 5 && !strncasecmp(z, "https", 5)))) {
+    size_t n = strlen(z);
+    while (n > s + 3 && z[n - 1] == '/') n--; /* never into the "://" */
+    if (!(*out = malloc(n + 1))) return VTAB_ARGS_NOMEM;
+    memcpy(*out, z, n);
+    (*out)[n] = 0;
+    return VTAB_ARGS_OK;
   } else if (s && z[s] == ':' && z[s + 1] == '/' && z[s + 2] == '/') {
-    return bad(zErr, nErr, "%s: only local datasets are supported (object stores are not yet)", z);
+    return bad(zErr, nErr, "%s: only local, s3:// and http(s):// datasets are supported", z);
   } else if (!*z) {
     return bad(zErr, nErr, "the dataset path is empty");
   } else {
@@ -166,10 +177,10 @@ int vtab_args_path(const char *z, char **out, char *zErr, size_t nErr) {
 
 /* ---- options ----------------------------------------------------------------- */
 
-enum { K_VERSION, K_TAG, K_SCHEMA, K_STORAGE, K_STABLE, K_V2PATHS, N_KEYS };
+enum { K_VERSION, K_TAG, K_SCHEMA, K_STORAGE, K_STABLE, K_V2PATHS, K_OPTIONS, N_KEYS };
 static const char *const key_names[N_KEYS] = {
     "version", "tag", "schema", "data_storage_version", "enable_stable_row_ids",
-    "enable_v2_manifest_paths"};
+    "enable_v2_manifest_paths", "storage_options"};
 
 /* Store value v (taken over) of key k in a; VTAB_ARGS_BAD names the key. */
 static int set_option(vtab_args *a, int k, char *v, char *zErr, size_t nErr) {
@@ -183,10 +194,12 @@ static int set_option(vtab_args *a, int k, char *v, char *zErr, size_t nErr) {
       rc = bad(zErr, nErr, "bad value for version: '%s' (expected a positive integer)", v);
     else if (!x) rc = bad(zErr, nErr, "bad value for version: '%s' (Lance versions start at 1)", v);
     else a->version = x;
-  } else if (k == K_TAG || k == K_SCHEMA) {
+  } else if (k == K_TAG || k == K_SCHEMA || k == K_OPTIONS) {
     if (!*v) rc = bad(zErr, nErr, "bad value for %s: '' (expected %s)", name,
-                      k == K_TAG ? "a tag name" : "columns, e.g. 'id INT64, v FLOAT32[3]'");
+                      k == K_TAG ? "a tag name" : k == K_OPTIONS ? "a JSON object"
+                      : "columns, e.g. 'id INT64, v FLOAT32[3]'");
     else if (k == K_TAG) a->tag = v, v = NULL;
+    else if (k == K_OPTIONS) a->options = v, v = NULL;
     else a->schema = v, v = NULL;
   } else if (k == K_STORAGE) {
     if (!strcmp(v, "2.1") || !strcmp(v, "2.2") || !strcasecmp(v, "stable"))
@@ -204,6 +217,15 @@ static int set_option(vtab_args *a, int k, char *v, char *zErr, size_t nErr) {
   return rc;
 }
 
+/* Whether text z might carry a credential (then errors do not quote it). */
+static int may_hold_secret(const char *z) {
+  static const char *const words[] = {"secret", "token", "key_id", "password"};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    for (const char *p = z; *p; p++)
+      if (!strncasecmp(p, words[i], strlen(words[i]))) return 1;
+  return 0;
+}
+
 /* One key=value argument z (the i-th, counted from 1). */
 static int parse_option(vtab_args *a, const char *z, int i, unsigned *seen, char *zErr,
                         size_t nErr) {
@@ -213,10 +235,12 @@ static int parse_option(vtab_args *a, const char *z, int i, unsigned *seen, char
   p = skip_space(p);
   int k = 0;
   while (k < N_KEYS && !(strlen(key_names[k]) == klen && !strncasecmp(k0, key_names[k], klen))) k++;
+  if ((*p != '=' || k == N_KEYS || !klen) && may_hold_secret(z))
+    z = "<storage options>"; /* never quote a secret */
   if (*p != '=' || k == N_KEYS || !klen)
     return bad(zErr, nErr, "bad option '%s' (expected version=N, tag='name', schema='...', "
-               "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1 or "
-               "enable_v2_manifest_paths=0|1)", z);
+               "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
+               "enable_v2_manifest_paths=0|1 or storage_options='{...}')", z);
   if (*seen & 1u << k) return bad(zErr, nErr, "option %s is given twice", key_names[k]);
   *seen |= 1u << k;
   char what[64], *v;
@@ -255,6 +279,8 @@ void vtab_args_reset(vtab_args *a) {
   free(a->tag);
   free(a->schema);
   free(a->storage);
+  if (a->options) memset(a->options, 0, strlen(a->options)); /* may hold secrets */
+  free(a->options);
   memset(a, 0, sizeof *a);
   a->stable_row_ids = a->v2_paths = -1;
 }

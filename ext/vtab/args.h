@@ -21,6 +21,7 @@ typedef struct vtab_args {
   char *storage;       /* data_storage_version: "2.1" or "2.2", or NULL */
   int stable_row_ids;  /* enable_stable_row_ids: 0, 1, or -1 when not given */
   int v2_paths;        /* enable_v2_manifest_paths: 0, 1, or -1 when not given */
+  char *options;       /* storage_options='{...}' (JSON, may hold secrets), or NULL */
 } vtab_args;
 
 /* Parse the module arguments az[0..n) as SQLite hands them to xCreate
@@ -30,9 +31,9 @@ typedef struct vtab_args {
 int vtab_args_parse(int n, const char *const *az, vtab_args *a, char *zErr, size_t nErr);
 void vtab_args_reset(vtab_args *a);
 
-/* The directory a dataset argument names (*out malloc'd): a path as is, or
-** the path of a file: URI; trailing slashes dropped.  Other URIs (s3://,
-** gs://, ...) are VTAB_ARGS_BAD: only local datasets can be opened. */
+/* The location a dataset argument names (*out malloc'd): a path as is, the
+** path of a file: URI, or an s3://, http:// or https:// URI as is; trailing
+** slashes dropped.  Other URIs (gs://, ...) are VTAB_ARGS_BAD. */
 int vtab_args_path(const char *z, char **out, char *zErr, size_t nErr);
 
 /* The module arguments of a CREATE VIRTUAL TABLE statement as SQLite splits

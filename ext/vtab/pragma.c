@@ -19,9 +19,11 @@
 ** computed in xFilter into a small in-memory table: they are few (one per
 ** version, tag, field, fragment or index segment).
 **
-** lance_attach(dir [, schema]) runs CREATE VIRTUAL TABLE [schema.]NAME USING
-** lance('dir/NAME.lance') for each dataset directory NAME.lance in dir (a
-** LanceDB database; a path or file: URI, read as a table's first argument),
+** lance_attach(dir [, schema [, storage_options]]) runs CREATE VIRTUAL TABLE
+** [schema.]NAME USING lance('dir/NAME.lance' [, storage_options='...']) for
+** each dataset directory NAME.lance in dir (a LanceDB database; a path, file:
+** URI, s3:// or http(s):// URI, read as a table's first argument; schema may
+** be NULL),
 ** in name order, and returns how many tables it made.
 ** Entries that are not NAME.lance datasets are skipped.  It stops at the
 ** first failing CREATE (tables made before it stay) with
@@ -113,6 +115,8 @@ void pragma_reset(pctx *p) {
   sqlite3_free(p->zTable);
   sqlite3_free(p->zPath);
   sqlite3_free(p->zTag);
+  if (p->zOptions) memset(p->zOptions, 0, strlen(p->zOptions)); /* may hold secrets */
+  sqlite3_free(p->zOptions);
   lf_store_free(p->store);
   free(p->aVer);
   sqlite3_free(p->zErr);
@@ -135,8 +139,11 @@ static int parse_create(pctx *p, const char *zSql, const char *zName) {
                                        : pragma_error(p, "table '%s': %s", zName, msg);
   p->zPath = sqlite3_mprintf("%s", a.path);
   p->zTag = a.tag ? sqlite3_mprintf("%s", a.tag) : NULL;
+  int nomem = 0;
+  if (!p->zOptions && a.options) /* storage_options given to the function win */
+    nomem = !(p->zOptions = sqlite3_mprintf("%s", a.options));
   p->version = a.version;
-  rc = p->zPath && (p->zTag || !a.tag) ? SQLITE_OK : SQLITE_NOMEM;
+  rc = p->zPath && (p->zTag || !a.tag) && !nomem ? SQLITE_OK : SQLITE_NOMEM;
   vtab_args_reset(&a);
   return rc;
 }
@@ -197,9 +204,15 @@ int pragma_resolve(pctx *p) {
     free(zPath);
     if (!p->zPath) return SQLITE_NOMEM;
   }
-  const char *z = p->zPath;
-  int lrc = lf_store_local_new("", &p->store, &p->err);
-  if (!lrc) lrc = lf_dataset_versions(p->store, z, &p->aVer, &p->nVer, &p->err);
+  char *zRoot = NULL;
+  int lrc = lf_store_open(p->zPath, p->zOptions, &p->store, &zRoot, &p->err);
+  if (!lrc) {
+    sqlite3_free(p->zPath);
+    p->zPath = sqlite3_mprintf("%s", zRoot);
+    free(zRoot);
+    if (!p->zPath) return SQLITE_NOMEM;
+  }
+  if (!lrc) lrc = lf_dataset_versions(p->store, p->zPath, &p->aVer, &p->nVer, &p->err);
   if (lrc == LF_NOTFOUND && !p->zTable)
     return pragma_error(p, "no lance table or dataset named '%s'", p->zArg);
   return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
@@ -216,18 +229,23 @@ typedef struct pragma_def {
 
 static const pragma_def pragma_defs[] = {
   {"lance_versions", "CREATE TABLE x(version INTEGER, timestamp TEXT, row_count INTEGER, "
-   "operation TEXT, tags TEXT, fragments INTEGER, timestamp_ns INTEGER, arg HIDDEN)",
+   "operation TEXT, tags TEXT, fragments INTEGER, timestamp_ns INTEGER, arg HIDDEN, "
+   "storage_options HIDDEN)",
    7, pragma_fill_versions},
-  {"lance_tags", "CREATE TABLE x(tag TEXT, version INTEGER, arg HIDDEN)", 2, pragma_fill_tags},
+  {"lance_tags", "CREATE TABLE x(tag TEXT, version INTEGER, arg HIDDEN, storage_options HIDDEN)",
+   2, pragma_fill_tags},
   {"lance_schema", "CREATE TABLE x(field_id INTEGER, name TEXT, arrow_type TEXT, "
-   "nullable INTEGER, sqlite_type TEXT, parent_id INTEGER, arg HIDDEN)", 6, pragma_fill_schema},
+   "nullable INTEGER, sqlite_type TEXT, parent_id INTEGER, arg HIDDEN, storage_options HIDDEN)",
+   6, pragma_fill_schema},
   {"lance_fragments", "CREATE TABLE x(fragment_id INTEGER, physical_rows INTEGER, "
-   "deleted_rows INTEGER, files TEXT, deletion_file TEXT, arg HIDDEN)", 5, pragma_fill_fragments},
+   "deleted_rows INTEGER, files TEXT, deletion_file TEXT, arg HIDDEN, storage_options HIDDEN)",
+   5, pragma_fill_fragments},
   {"lance_indices", "CREATE TABLE x(name TEXT, columns TEXT, type TEXT, version INTEGER, "
-   "unindexed_rows INTEGER, uuid TEXT, arg HIDDEN)", 6, pragma_fill_indices},
+   "unindexed_rows INTEGER, uuid TEXT, arg HIDDEN, storage_options HIDDEN)",
+   6, pragma_fill_indices},
   {"lance_progress", "CREATE TABLE x(operation TEXT, column TEXT, state TEXT, rows_done INTEGER, "
    "rows_total INTEGER, rows_per_s INTEGER, version INTEGER, pid INTEGER, updated TEXT, "
-   "error TEXT, arg HIDDEN)", 10, pragma_fill_progress},
+   "error TEXT, arg HIDDEN, storage_options HIDDEN)", 10, pragma_fill_progress},
 };
 
 typedef struct pvtab {
@@ -270,23 +288,30 @@ static int pragma_disconnect(sqlite3_vtab *pVtab) {
 **   idxNum  constraint on the hidden column arg      cost
 **   ------  ---------------------------------------  ----
 **     1     arg = ? usable: argv[0], omitted          10
+**     3     and storage_options = ?: argv[1], omitted  10
 **     0     none at all: xFilter reports the missing   1e12
 **           argument
 **   SQLITE_CONSTRAINT: arg = ? exists but is not usable in this order (a
 **   join), so SQLite must try another order.
 */
 static int pragma_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
-  int nCol = ((pvtab *)pVtab)->def->nCol, iArg = -1, unusable = 0;
+  int nCol = ((pvtab *)pVtab)->def->nCol, iArg = -1, iOpt = -1, unusable = 0;
   for (int i = 0; i < pInfo->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &pInfo->aConstraint[i];
-    if (c->iColumn != nCol || c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    if (c->usable) iArg = i;
-    else unusable = 1;
+    if ((c->iColumn != nCol && c->iColumn != nCol + 1) || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+      continue;
+    if (!c->usable) unusable = 1;
+    else if (c->iColumn == nCol) iArg = i;
+    else iOpt = i;
   }
   if (iArg >= 0) {
     pInfo->aConstraintUsage[iArg].argvIndex = 1;
     pInfo->aConstraintUsage[iArg].omit = 1;
-    pInfo->idxNum = 1;
+    if (iOpt >= 0) {
+      pInfo->aConstraintUsage[iOpt].argvIndex = 2;
+      pInfo->aConstraintUsage[iOpt].omit = 1;
+    }
+    pInfo->idxNum = iOpt >= 0 ? 3 : 1;
     pInfo->estimatedCost = 10;
     pInfo->estimatedRows = 10;
     return SQLITE_OK;
@@ -334,6 +359,9 @@ static int pragma_filter(sqlite3_vtab_cursor *pCur, int idxNum, const char *idxS
     rc = pragma_error(&p, "the argument is NULL, not a lance table name or dataset path");
   } else if (!(c->zArg = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[0])))) {
     rc = SQLITE_NOMEM;
+  } else if (idxNum == 3 && sqlite3_value_type(argv[1]) != SQLITE_NULL &&
+             !(p.zOptions = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[1])))) {
+    rc = SQLITE_NOMEM;
   } else {
     p.zArg = c->zArg;
     rc = pragma_resolve(&p);
@@ -362,7 +390,8 @@ static int pragma_eof(sqlite3_vtab_cursor *pCur) {
 
 static int pragma_column(sqlite3_vtab_cursor *pCur, sqlite3_context *ctx, int i) {
   pcursor *c = (pcursor *)pCur;
-  if (i >= c->rows.nCol) {
+  if (i > c->rows.nCol) return SQLITE_OK; /* storage_options: never shown (secrets) */
+  if (i == c->rows.nCol) {
     sqlite3_result_text(ctx, c->zArg, -1, SQLITE_TRANSIENT);
     return SQLITE_OK;
   }
@@ -392,78 +421,103 @@ static sqlite3_module pragma_module = {
   .xRowid = pragma_rowid,
 };
 
-/* ---- lance_attach(dir [, schema]) ---------------------------------------------- */
+/* ---- lance_attach(dir [, schema [, storage_options]]) ---------------------------- */
 
-/* CREATE VIRTUAL TABLE [zSchema.]zName USING lance('zDir/zName.lance') unless
-** that directory holds no dataset (*pn counts created tables). */
-static int attach_one(sqlite3_context *ctx, lf_store *st, const char *zDir,
-                      const char *zSchema, const char *zName, int *pn) {
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
+/* The names a lance_attach call works with: zDir the directory as given
+** (dataset locations in the CREATE statements), zRoot its path in st. */
+typedef struct attach_ctx {
+  sqlite3_context *ctx;
+  lf_store *st;
+  const char *zDir, *zRoot, *zSchema, *zOpts;
+  int n; /* tables created */
+} attach_ctx;
+
+/* CREATE VIRTUAL TABLE [zSchema.]zName USING lance('zDir/zName.lance'
+** [, storage_options=...]) unless that directory holds no dataset. */
+static int attach_one(attach_ctx *a, const char *zName) {
+  sqlite3 *db = sqlite3_context_db_handle(a->ctx);
   uint64_t *aVer = NULL;
   size_t nVer;
   lf_error err;
-  char *zPath = sqlite3_mprintf("%s/%s.lance", zDir, zName), *zSql = NULL, *zErr = NULL;
-  if (!zPath) return SQLITE_NOMEM;
-  int lrc = lf_dataset_versions(st, zPath, &aVer, &nVer, &err), rc = SQLITE_OK;
+  char *zIn = sqlite3_mprintf("%s%s%s.lance", a->zRoot, a->zRoot[0] ? "/" : "", zName);
+  char *zPath = sqlite3_mprintf("%s/%s.lance", a->zDir, zName), *zSql = NULL, *zErr = NULL;
+  char *zOpt = a->zOpts ? sqlite3_mprintf(", storage_options=%Q", a->zOpts) : sqlite3_mprintf("");
+  int rc = SQLITE_OK;
+  if (!zPath || !zIn || !zOpt) rc = SQLITE_NOMEM;
+  int lrc = rc ? LF_OK : lf_dataset_versions(a->st, zIn, &aVer, &nVer, &err);
   free(aVer);
   if (lrc == LF_NOMEM) rc = SQLITE_NOMEM;
   else if (lrc && lrc != LF_NOTFOUND) rc = SQLITE_ERROR, zErr = sqlite3_mprintf("%s", err.msg);
-  else if (lrc == LF_OK) {
-    zSql = zSchema ? sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\".\"%w\" USING lance(%Q)",
-                                     zSchema, zName, zPath)
-                   : sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\" USING lance(%Q)", zName, zPath);
+  else if (lrc == LF_OK && !rc) {
+    zSql = a->zSchema
+        ? sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\".\"%w\" USING lance(%Q%s)", a->zSchema,
+                          zName, zPath, zOpt)
+        : sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\" USING lance(%Q%s)", zName, zPath, zOpt);
     rc = zSql ? sqlite3_exec(db, zSql, NULL, NULL, &zErr) : SQLITE_NOMEM;
-    if (rc == SQLITE_OK) ++*pn;
+    if (rc == SQLITE_OK) ++a->n;
   }
   if (rc != SQLITE_OK && rc != SQLITE_NOMEM) {
     char *zMsg = sqlite3_mprintf("lance_attach: %s: %s", zPath, zErr ? zErr : "failed");
-    sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
+    sqlite3_result_error(a->ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
     sqlite3_free(zMsg);
   }
   sqlite3_free(zErr);
+  if (zSql) memset(zSql, 0, strlen(zSql)); /* it held the storage options */
   sqlite3_free(zSql);
+  if (zOpt) memset(zOpt, 0, strlen(zOpt));
+  sqlite3_free(zOpt);
   sqlite3_free(zPath);
+  sqlite3_free(zIn);
   return rc;
+}
+
+static void attach_error(sqlite3_context *ctx, const char *zDir, const char *zWhy) {
+  char *zMsg = zDir ? sqlite3_mprintf("lance_attach: cannot list directory '%s': %s", zDir, zWhy)
+                    : sqlite3_mprintf("lance_attach: %s", zWhy);
+  sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
+  sqlite3_free(zMsg);
 }
 
 static void attach_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *zDir = (const char *)sqlite3_value_text(argv[0]);
-  const char *zSchema = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
+  attach_ctx a = {ctx, NULL, zDir, NULL, argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL,
+                  argc > 2 ? (const char *)sqlite3_value_text(argv[2]) : NULL, 0};
   if (!zDir) {
     sqlite3_result_error(ctx, "lance_attach: the directory argument is NULL", -1);
     return;
   }
-  char *zD = NULL, **azName = NULL, msg[512];
+  char *zD = NULL, *zRoot = NULL, **azName = NULL, msg[512];
   size_t nName = 0;
-  lf_store *st = NULL;
   lf_error err;
-  int n = 0, rc = vtab_args_path(zDir, &zD, msg, sizeof msg); /* as a dataset argument */
+  int rc = vtab_args_path(zDir, &zD, msg, sizeof msg); /* as a dataset argument */
   if (rc == VTAB_ARGS_BAD) {
-    char *zMsg = sqlite3_mprintf("lance_attach: %s", msg);
-    sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
-    sqlite3_free(zMsg);
+    attach_error(ctx, NULL, msg);
     return;
   }
   rc = rc ? SQLITE_NOMEM : SQLITE_OK;
-  int lrc = zD ? lf_store_local_new("", &st, &err) : LF_OK;
-  if (zD && !lrc) lrc = lf_store_list_suffix(st, zD, ".lance", 0, &azName, &nName, &err);
+  int lrc = zD ? lf_store_open(zD, a.zOpts, &a.st, &zRoot, &err) : LF_OK;
+  if (zD && lrc && lrc != LF_NOMEM) {
+    attach_error(ctx, NULL, err.msg);
+    rc = SQLITE_ERROR;
+    lrc = LF_OK;
+  }
+  a.zRoot = zRoot;
+  if (zD && !lrc && !rc) lrc = lf_store_list_suffix(a.st, zRoot, ".lance", 0, &azName, &nName, &err);
   if (lrc == LF_NOMEM) rc = SQLITE_NOMEM;
   else if (lrc) {
     uint64_t size;
-    const char *zWhy = lrc != LF_NOTFOUND ? err.msg
-                       : st->size(st, zD, &size, NULL) == LF_OK ? "not a directory"
-                                                                : "no such directory";
-    char *zMsg = sqlite3_mprintf("lance_attach: cannot list directory '%s': %s", zDir, zWhy);
-    sqlite3_result_error(ctx, zMsg ? zMsg : "lance_attach: out of memory", -1);
-    sqlite3_free(zMsg);
+    attach_error(ctx, zDir, lrc != LF_NOTFOUND ? err.msg
+                            : a.st->size(a.st, zRoot, &size, NULL) == LF_OK ? "not a directory"
+                                                                           : "no such directory");
     rc = SQLITE_ERROR;
   }
-  for (size_t i = 0; rc == SQLITE_OK && i < nName; i++)
-    rc = attach_one(ctx, st, zD, zSchema, azName[i], &n);
-  if (rc == SQLITE_OK) sqlite3_result_int(ctx, n);
+  a.zDir = zD;
+  for (size_t i = 0; rc == SQLITE_OK && i < nName; i++) rc = attach_one(&a, azName[i]);
+  if (rc == SQLITE_OK) sqlite3_result_int(ctx, a.n);
   else if (rc == SQLITE_NOMEM) sqlite3_result_error_nomem(ctx);
   lf_names_free(azName, nName);
-  lf_store_free(st);
+  lf_store_free(a.st);
+  free(zRoot);
   free(zD);
 }
 
@@ -472,7 +526,7 @@ int lance_pragma_register(sqlite3 *db) {
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof pragma_defs / sizeof pragma_defs[0]; i++)
     rc = sqlite3_create_module(db, pragma_defs[i].zName, &pragma_module,
                                (void *)&pragma_defs[i]);
-  for (int nArg = 1; rc == SQLITE_OK && nArg <= 2; nArg++)
+  for (int nArg = 1; rc == SQLITE_OK && nArg <= 3; nArg++)
     rc = sqlite3_create_function(db, "lance_attach", nArg, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                  NULL, attach_func, NULL, NULL);
   return rc;

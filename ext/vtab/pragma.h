@@ -42,7 +42,9 @@ typedef struct pctx {
   const char *zFunc;      /* "lance_versions", ... */
   const char *zArg;       /* the argument as given */
   char *zTable;           /* the lance table it names, or NULL for a path */
-  char *zPath;            /* dataset directory */
+  char *zPath;            /* dataset directory (its path in store once resolved) */
+  char *zOptions;         /* storage options (JSON), or NULL: from the table's
+                          ** CREATE, or the storage_options argument */
   sqlite3_uint64 version; /* pinned by the table (0 = latest) */
   char *zTag;             /* pinned tag, or NULL */
   lf_store *store;

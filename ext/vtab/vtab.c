@@ -36,7 +36,21 @@ int vtab_error(lvtab *vt, const char *fmt, ...) {
 
 int vtab_lf_error(lvtab *vt, const lf_error *e) {
   vtab_error(vt, "lance: %s: %s", vt->name, e->msg);
-  return e->code == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+  return e->code == LF_NOMEM ? SQLITE_NOMEM : e->code == LF_INTERRUPTED ? SQLITE_INTERRUPT
+                                                                         : SQLITE_ERROR;
+}
+
+/* The interrupt probe of vt's store (remote stores stop a slow request
+** with it): a tiny statement stepped on the connection fails with
+** SQLITE_INTERRUPT once sqlite3_interrupt() was called (as index_cmd.c;
+** sqlite3_is_interrupted needs SQLite 3.41). */
+static int vt_interrupted(void *ctx) {
+  lvtab *vt = ctx;
+  if (!vt->probe && sqlite3_prepare_v2(vt->db, "SELECT 1", -1, &vt->probe, NULL) != SQLITE_OK)
+    return 0;
+  int rc = sqlite3_step(vt->probe);
+  sqlite3_reset(vt->probe);
+  return rc == SQLITE_INTERRUPT;
 }
 
 /* ---- CREATE / CONNECT ------------------------------------------------------ */
@@ -71,9 +85,26 @@ static void vt_free(lvtab *vt) {
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   lf_store_free(vt->store);
+  sqlite3_finalize(vt->probe);
   vtab_args_reset(&vt->args);
   sqlite3_free(vt->name);
   sqlite3_free(vt);
+}
+
+/* The store of vt's dataset location (s3://, http(s):// or a path, with
+** storage_options); vt->args.path becomes the dataset's path in it. */
+static int open_store(lvtab *vt, char **err) {
+  lf_error e = {0};
+  char *root;
+  int lrc = lf_store_open(vt->args.path, vt->args.options, &vt->store, &root, &e);
+  if (lrc) {
+    *err = sqlite3_mprintf("lance: %s: %s", vt->name, e.msg);
+    return lrc == LF_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+  }
+  free(vt->args.path);
+  vt->args.path = root;
+  lf_store_set_interrupt(vt->store, vt_interrupted, vt);
+  return SQLITE_OK;
 }
 
 /* Open vt's dataset; at CREATE with schema= and no dataset there, make it. */
@@ -103,8 +134,7 @@ static int vt_init(sqlite3 *db, vtab_conn *conn, int create, int argc, const cha
   vt->conn = conn;
   vt->name = sqlite3_mprintf("%s", argc > 2 ? argv[2] : "lance");
   int rc = parse_args(vt, argc, argv, err);
-  lf_error e = {0};
-  if (rc == SQLITE_OK && lf_store_local_new("", &vt->store, &e)) rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK) rc = open_store(vt, err);
   if (rc == SQLITE_OK) rc = open_dataset(vt, create, err);
   if (rc == SQLITE_OK) {
     const lf_schema *s = lf_dataset_schema(vt->schema_ds);
@@ -569,6 +599,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   cursor_reset(c);
   int a = 0;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
+  lf_store_set_interrupt(vt->store, vt_interrupted, vt); /* this statement's thread */
   int rc = idx & 32 ? vtab_search_args(vt, c, idx, argv, &a) : SQLITE_OK;
   if (rc) return rc;
   sqlite3_value *ids = idx & 12 ? argv[a++] : NULL;

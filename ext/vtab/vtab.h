@@ -66,6 +66,7 @@ typedef struct lvtab {
   struct ann_cache *ann;    /* vector indexes opened by searches (ext/vec/ann.c), or NULL */
   vtab_sidx_cache *sidx;    /* scalar indexes opened by filters (scalar_filter.c), or NULL */
   vtab_conn *conn;          /* the connection's state (explain.c; the module's client data) */
+  sqlite3_stmt *probe;      /* "SELECT 1": is the connection interrupted? (remote stores) */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes

@@ -38,7 +38,7 @@ SELECT * FROM lance_versions;
 SELECT * FROM lance_tags(NULL);
 SELECT * FROM lance_schema('h', 2);
 SELECT * FROM lance_fragments('names');
-SELECT * FROM lance_indices('s3://bucket/t.lance');
+SELECT * FROM lance_indices('s3://bucket/t.lance', '{"aws_region":"x","colour":"red"}');
 SELECT * FROM lance_versions('aux.nope');
 -- they open files by path, so a schema object cannot call them
 CREATE VIEW vv AS SELECT * FROM lance_versions('h');

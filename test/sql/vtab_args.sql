@@ -44,13 +44,23 @@ CREATE VIRTUAL TABLE e12 USING lance('file://test/unit/data/hist.lance');
 CREATE VIRTUAL TABLE e13 USING lance('file:test/unit/data/hist.lance');
 CREATE VIRTUAL TABLE e14 USING lance('file:///tmp/x.lance?mode=ro');
 CREATE VIRTUAL TABLE e15 USING lance('file:///tmp/a%2.lance');
-CREATE VIRTUAL TABLE e16 USING lance('s3://bucket/t.lance');
+CREATE VIRTUAL TABLE e16 USING lance('s3://bucket/t.lance', storage_options='{"aws_endpoint":"http://127.0.0.1:9"}');
 CREATE VIRTUAL TABLE e17 USING lance('test/unit/data/hist.lance', enable_stable_row_ids=yes);
 CREATE VIRTUAL TABLE e18 USING lance('test/unit/data/hist.lance', data_storage_version='2.3');
+-- storage options (object stores; none of these reach a network): never a secret in an error
+CREATE VIRTUAL TABLE e19 USING lance('test/unit/data/hist.lance', storage_options='{"aws_region":"eu-west-1"}');
+CREATE VIRTUAL TABLE e20 USING lance('s3://bucket/t.lance', storage_options='{"colour":"red"}');
+CREATE VIRTUAL TABLE e21 USING lance('s3://bucket/t.lance', storage_options='{"aws_secret_access_key":"hunter2"}');
+CREATE VIRTUAL TABLE e22 USING lance('s3://bucket/t.lance', storage_optoins='{"aws_secret_access_key":"hunter2"}');
+CREATE VIRTUAL TABLE e23 USING lance('s3://bucket/t.lance', storage_options='{"aws_session_token":7, "timeout":"soon"}');
+CREATE VIRTUAL TABLE e24 USING lance('s3://bucket/t.lance', storage_options='{"aws_access_key_id":"AKIA", "aws_secret_access_key":[1]}');
+CREATE VIRTUAL TABLE e25 USING lance('s3://', storage_options='{}');
+CREATE VIRTUAL TABLE e26 USING lance('s3://bucket/t.lance', storage_options='{"aws_endpoint":"ftp://127.0.0.1:9","allow_http":"true"}');
+CREATE VIRTUAL TABLE e27 USING lance('s3://bucket/t.lance', storage_options='not json');
 SELECT count(*) FROM lance_versions('file://test/unit/data/hist.lance');
 SELECT count(*) FROM lance_versions('gs://bucket/t.lance');
 SELECT count(*) FROM lance_versions('file:///tmp/x.lance#frag');
-SELECT lance_attach('s3://bucket/db');
+SELECT lance_attach('s3://bucket/db', NULL, '{"aws_endpoint":"http://127.0.0.1:9"}');
 SELECT lance_attach('file://test/sql/data/pragmadb');
 -- creation options: keys in any case, true/false for the flags
 CREATE VIRTUAL TABLE w USING lance('build/sqlargs/w.lance', SCHEMA='id INT64 NOT NULL, v TEXT',

@@ -85,6 +85,11 @@ static void test_values_and_keys(void **state) {
   assert_int_equal(a.v2_paths, 1);
   assert_true(a.version == UINT64_MAX);
   vtab_args_reset(&a);
+  parse_ok(&a, "'s3://b/d/t.lance/'", "Storage_Options = '{\"aws_region\": \"eu-west-1\"}'", NULL);
+  assert_string_equal(a.path, "s3://b/d/t.lance");
+  assert_string_equal(a.options, "{\"aws_region\": \"eu-west-1\"}");
+  vtab_args_reset(&a);
+  assert_null(a.options);
 }
 
 static void test_errors(void **state) {
@@ -105,11 +110,19 @@ static void test_errors(void **state) {
   parse_bad("bad value for enable_v2_manifest_paths: '2' (expected 0, 1, true or false)", "x",
             "enable_v2_manifest_paths=2", NULL);
   parse_bad("bad option 'colour=3' (expected version=N, tag='name', schema='...', "
-            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1 or "
-            "enable_v2_manifest_paths=0|1)", "x", "colour=3", NULL);
+            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
+            "enable_v2_manifest_paths=0|1 or storage_options='{...}')", "x", "colour=3", NULL);
+  parse_bad("bad option '<storage options>' (expected version=N, tag='name', schema='...', "
+            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
+            "enable_v2_manifest_paths=0|1 or storage_options='{...}')", "s3://b/t",
+            "options='{\"aws_secret_access_key\":\"hunter2\"}'", NULL);
+  parse_bad("option storage_options is given twice", "s3://b/t", "storage_options='{}'",
+            "STORAGE_OPTIONS='{}'", NULL);
+  parse_bad("bad value for storage_options: '' (expected a JSON object)", "s3://b/t",
+            "storage_options=''", NULL);
   parse_bad("bad option 'version' (expected version=N, tag='name', schema='...', "
-            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1 or "
-            "enable_v2_manifest_paths=0|1)", "x", "version", NULL);
+            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
+            "enable_v2_manifest_paths=0|1 or storage_options='{...}')", "x", "version", NULL);
   parse_bad("argument 2 (version): expected a value", "x", "version=", NULL);
   parse_bad("argument 2 (tag): unterminated quoted value", "x", "tag='abc", NULL);
   parse_bad("argument 2 (tag): unterminated quoted value", "x", "tag='ab''", NULL);
@@ -163,10 +176,14 @@ static void test_paths(void **state) {
   path_bad("file:///a%zz", "file URI 'file:///a%zz': bad escape '%zz'");
   path_bad("file:///a%4", "file URI 'file:///a%4': bad escape '%4'");
   path_bad("file:///a%00b", "file URI 'file:///a%00b': bad escape '%00'");
-  path_bad("s3://bucket/t.lance",
-           "s3://bucket/t.lance: only local datasets are supported (object stores are not yet)");
-  path_bad("gs+x.y-z://b/t", "gs+x.y-z://b/t: only local datasets are supported (object "
-           "stores are not yet)");
+  path_is("s3://bucket/t.lance/", "s3://bucket/t.lance"); /* kept for format/store/open.c */
+  path_is("S3://bucket", "S3://bucket");
+  path_is("s3:///", "s3://");
+  path_is("https://h:8/d/t.lance", "https://h:8/d/t.lance");
+  path_is("http://h/a%20b.lance", "http://h/a%20b.lance");
+  path_bad("gs+x.y-z://b/t", "gs+x.y-z://b/t: only local, s3:// and http(s):// datasets are "
+           "supported");
+  path_bad("httpx://b/t", "httpx://b/t: only local, s3:// and http(s):// datasets are supported");
   path_bad("", "the dataset path is empty");
 }
 
