@@ -140,7 +140,7 @@ static int cover_and(vtab_sfilt *s, const lf_index_meta *m, int first) {
   if (first) {
     s->frags = sqlite3_malloc64((m->n_frags + 1) * sizeof *s->frags);
     if (!s->frags) return SQLITE_NOMEM;
-    memcpy(s->frags, m->frags, m->n_frags * sizeof *s->frags);
+    if (m->n_frags) memcpy(s->frags, m->frags, m->n_frags * sizeof *s->frags);
     s->nfrags = m->n_frags;
     qsort(s->frags, s->nfrags, sizeof *s->frags, cmp_u32);
     return SQLITE_OK;

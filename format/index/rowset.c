@@ -91,7 +91,7 @@ static int cmp_u64(const void *a, const void *b) {
 }
 
 int lf_rowset_add_many(lf_rowset *s, uint64_t *ids, size_t n) {
-  qsort(ids, n, sizeof *ids, cmp_u64); /* sorted: each container appended to, not shifted */
+  if (n) qsort(ids, n, sizeof *ids, cmp_u64); /* sorted: each container appended to, not shifted */
   uint32_t lo[256];
   for (size_t k = 0; k < n;) {
     long at = slot(s, (uint32_t)(ids[k] >> 32));

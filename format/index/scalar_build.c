@@ -88,7 +88,7 @@ static int push(sb_run *r, const lf_array *a, uint64_t i, uint64_t rowid) {
       if (!na) return LF_NOMEM;
       r->arena = na, r->acap = cap;
     }
-    memcpy(r->arena + r->alen, a->data + o, n);
+    if (n) memcpy(r->arena + r->alen, a->data + o, n);
     x->off = r->alen, x->len = n;
     r->alen += n;
   } else if (t == LF_T_FLOAT32) {
@@ -175,7 +175,7 @@ static int fill_values(const sb_run *r, const sb_ent *e, size_t n, size_t stride
     a->null_count += x->null;
     if (var) {
       a->offsets[k] = at;
-      if (!x->null) memcpy(a->data + at, r->arena + x->off, x->len), at += x->len;
+      if (!x->null && x->len) memcpy(a->data + at, r->arena + x->off, x->len), at += x->len;
     } else if (f->type == LF_T_FLOAT32) {
       float v = x->null ? 0 : (float)x->d;
       memcpy(a->values + 4 * k, &v, 4);
@@ -419,7 +419,7 @@ int lf_sidx_create_index(lf_store *s, const char *root, const char *column, int 
   if (!rc) rc = scan_values(&r, field, err);
   if (!rc) {
     g_sort = &r;
-    qsort(r.e, r.n, sizeof *r.e, cmp_ent);
+    if (r.n) qsort(r.e, r.n, sizeof *r.e, cmp_ent);
     g_sort = NULL;
     rc = kind == LF_SIDX_BTREE ? write_btree(&r, err) : write_bitmap(&r, err);
   }

@@ -65,6 +65,14 @@ SELECT lance_create_index('t', 's', 'FTS', 'name=s_fts') > 0;
 SELECT count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE s = 'café' AND k = 7) FROM t WHERE s MATCH 'café' AND k = 7;
 SELECT count(*), total(rowid), (SELECT count(*) || '/' || total(r) FROM ref WHERE s = 'café' AND k IN (3, 9) AND b = 1) FROM t WHERE s MATCH 'café' AND k IN (3, 9) AND b = 1;
 SELECT lance_explain('SELECT * FROM t WHERE s MATCH ''café'' AND k = 7');
+-- an empty table: indexes of no rows, then rows (empty strings, an empty-string label)
+CREATE VIRTUAL TABLE e USING lance('build/sqlscalarb/e.lance', schema='id INT64, s TEXT, tags TEXT[]');
+SELECT lance_create_index('e', 'id', 'BTREE', '') > 0, lance_create_index('e', 's', 'BITMAP', '') > 0, lance_create_index('e', 'tags', 'LABEL_LIST', '') > 0;
+SELECT count(*) FROM e WHERE id = 3;
+INSERT INTO e VALUES (3, '', '[""]'), (4, NULL, NULL);
+SELECT lance_optimize_indices('e') > 0;
+SELECT count(*) FROM e WHERE id = 3 AND s = '' AND array_has_any(tags, '[""]');
+SELECT lance_explain('SELECT * FROM e WHERE id = 3 AND s = ''''');
 -- a second optimize has nothing to rebuild; errors
 SELECT (SELECT max(version) FROM lance_versions('t')) = lance_optimize_indices('t');
 SELECT lance_create_index('t', 'k', 'BTREE', 'replace=false');
