@@ -14,5 +14,6 @@ int lance_info_register(sqlite3 *db); /* ext/info.c: lance_version() */
 ** lance_indices (eponymous virtual tables) and lance_attach(). */
 int lance_pragma_register(sqlite3 *db);
 int lance_commands_register(sqlite3 *db); /* vtab/commands.c */
+int lance_train_register(sqlite3 *db);    /* vtab/permute.c: lance_permutation() */
 
 #endif

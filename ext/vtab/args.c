@@ -14,7 +14,8 @@
 ** - Keys are case-insensitive, as SQLite's own keywords: version (a decimal
 **   integer, 1 or more: Lance numbers versions from 1), tag (non-empty),
 **   schema, data_storage_version ('2.1', '2.2' or 'stable' = '2.2'),
-**   enable_stable_row_ids and enable_v2_manifest_paths (0, 1, true, false).
+**   enable_stable_row_ids and enable_v2_manifest_paths (0, 1, true, false),
+**   permutation (a dataset, read as DATASET is) and split (non-empty).
 **   A key given twice, an unknown key or a bad value is an error naming it.
 **
 ** vtab_args_split finds those arguments in a stored CREATE VIRTUAL TABLE
@@ -166,10 +167,10 @@ int vtab_args_path(const char *z, char **out, char *zErr, size_t nErr) {
 
 /* ---- options ----------------------------------------------------------------- */
 
-enum { K_VERSION, K_TAG, K_SCHEMA, K_STORAGE, K_STABLE, K_V2PATHS, N_KEYS };
+enum { K_VERSION, K_TAG, K_SCHEMA, K_STORAGE, K_STABLE, K_V2PATHS, K_PERM, K_SPLIT, N_KEYS };
 static const char *const key_names[N_KEYS] = {
     "version", "tag", "schema", "data_storage_version", "enable_stable_row_ids",
-    "enable_v2_manifest_paths"};
+    "enable_v2_manifest_paths", "permutation", "split"};
 
 /* Store value v (taken over) of key k in a; VTAB_ARGS_BAD names the key. */
 static int set_option(vtab_args *a, int k, char *v, char *zErr, size_t nErr) {
@@ -188,6 +189,11 @@ static int set_option(vtab_args *a, int k, char *v, char *zErr, size_t nErr) {
                       k == K_TAG ? "a tag name" : "columns, e.g. 'id INT64, v FLOAT32[3]'");
     else if (k == K_TAG) a->tag = v, v = NULL;
     else a->schema = v, v = NULL;
+  } else if (k == K_PERM) {
+    rc = vtab_args_path(v, &a->permutation, zErr, nErr);
+  } else if (k == K_SPLIT) {
+    if (!*v) rc = bad(zErr, nErr, "bad value for split: '' (expected a split name or number)");
+    else a->split = v, v = NULL;
   } else if (k == K_STORAGE) {
     if (!strcmp(v, "2.1") || !strcmp(v, "2.2") || !strcasecmp(v, "stable"))
       rc = (a->storage = strdup(strcmp(v, "2.1") ? "2.2" : "2.1")) ? rc : VTAB_ARGS_NOMEM;
@@ -215,8 +221,8 @@ static int parse_option(vtab_args *a, const char *z, int i, unsigned *seen, char
   while (k < N_KEYS && !(strlen(key_names[k]) == klen && !strncasecmp(k0, key_names[k], klen))) k++;
   if (*p != '=' || k == N_KEYS || !klen)
     return bad(zErr, nErr, "bad option '%s' (expected version=N, tag='name', schema='...', "
-               "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1 or "
-               "enable_v2_manifest_paths=0|1)", z);
+               "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
+               "enable_v2_manifest_paths=0|1, permutation='path' or split='name')", z);
   if (*seen & 1u << k) return bad(zErr, nErr, "option %s is given twice", key_names[k]);
   *seen |= 1u << k;
   char what[64], *v;
@@ -255,6 +261,8 @@ void vtab_args_reset(vtab_args *a) {
   free(a->tag);
   free(a->schema);
   free(a->storage);
+  free(a->permutation);
+  free(a->split);
   memset(a, 0, sizeof *a);
   a->stable_row_ids = a->v2_paths = -1;
 }

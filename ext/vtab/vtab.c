@@ -67,6 +67,7 @@ static void vt_free(lvtab *vt) {
   fts_cache_free(vt->fts);
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
+  vtab_perm_free(vt);
   lf_store_free(vt->store);
   vtab_args_reset(&vt->args);
   sqlite3_free(vt->name);
@@ -101,6 +102,7 @@ static int vt_init(sqlite3 *db, int create, int argc, const char *const *argv,
   int rc = parse_args(vt, argc, argv, err);
   lf_error e = {0};
   if (rc == SQLITE_OK && lf_store_local_new("", &vt->store, &e)) rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK && vt->args.permutation) rc = vtab_perm_open(vt, err);
   if (rc == SQLITE_OK) rc = open_dataset(vt, create, err);
   if (rc == SQLITE_OK) {
     const lf_schema *s = lf_dataset_schema(vt->schema_ds);
@@ -281,7 +283,7 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   vtab_plan_search(vt, info, &pl);
   int hr = pl.idx & 32 ? -1 : vtab_find_hidden(vt, info, H_ROWID, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
   if (hr >= 0) vtab_take_constraint(info, &pl, sqlite3_vtab_in(info, hr, 1) ? 8 : 4, hr);
-  plan_offset(info, &pl);
+  if (!vt->perm) plan_offset(info, &pl); /* OFFSET skips scan rows, not takes */
   if (plan_filters(vt, info, &pl)) return SQLITE_NOMEM;
   info->idxNum = pl.idx;
   if (pl.idx & 12) {
@@ -441,7 +443,9 @@ static int next_batch(lvtab *vt, lcursor *c) {
     c->b = NULL;
     rc = LF_OK;
     while (!rc && c->idpos < c->nids && (!c->b || c->b->n == 0)) {
-      rc = lf_scan_take_fragment(c->scan, c->ids + c->idpos, c->nids - c->idpos, &used, &c->b, &e);
+      size_t n = c->nids - c->idpos;
+      if (vt->perm) n = vtab_perm_run(c->ds, c->ids + c->idpos, n);
+      rc = lf_scan_take_fragment(c->scan, c->ids + c->idpos, n, &used, &c->b, &e);
       c->idpos += used;
     }
   }
@@ -552,6 +556,7 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
     c->take = 1;
     if ((rc = collect_rowids(c, idx, ids))) return rc;
   }
+  if (vt->perm && (rc = vtab_perm_cursor(vt, c))) return rc;
   c->eof = 0;
   if (skip && sqlite3_value_int64(skip) > 0 &&
       lf_scan_skip(c->scan, (uint64_t)sqlite3_value_int64(skip), &e))

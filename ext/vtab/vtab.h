@@ -58,6 +58,7 @@ typedef struct lvtab {
   lf_dataset *latest;       /* latest snapshot, kept for the current transaction */
   vtab_txn *txn;            /* the write transaction in progress, or NULL */
   struct fts_cache *fts;    /* FTS indexes opened by searches (ext/fts), or NULL */
+  struct vtab_perm *perm;   /* permutation=: the split's row ids (permute.c), or NULL */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -214,6 +215,16 @@ int vtab_search_run(lvtab *vt, lcursor *c, lf_error *e);
 ** H_SCORE, H_RELEVANCE). */
 void vtab_search_column(const lcursor *c, sqlite3_context *ctx, int h);
 void vtab_search_reset(vtab_search *s);
+
+/* permute.c: tables read through a permutation (USING lance(..., permutation=)). */
+/* Load vt->args.permutation's split; pins vt to its base version unless
+** version= / tag= did.  Before the dataset is opened; *err set on failure. */
+int vtab_perm_open(lvtab *vt, char **err);
+void vtab_perm_free(lvtab *vt);
+/* xFilter: c reads the permutation's rows (those among c's rowid take, if any). */
+int vtab_perm_cursor(lvtab *vt, lcursor *c);
+/* How many of ids[0..n) one take may read and keep their order. */
+size_t vtab_perm_run(const lf_dataset *ds, const uint64_t *ids, size_t n);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);

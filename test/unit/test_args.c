@@ -85,6 +85,13 @@ static void test_values_and_keys(void **state) {
   assert_int_equal(a.v2_paths, 1);
   assert_true(a.version == UINT64_MAX);
   vtab_args_reset(&a);
+  /* permutation= is a dataset argument (file: URIs made paths), split= text */
+  parse_ok(&a, "bdd.lance", "PERMUTATION='file:///tmp/p%20q.lance/'", "split=train", NULL);
+  assert_string_equal(a.permutation, "/tmp/p q.lance");
+  assert_string_equal(a.split, "train");
+  vtab_args_reset(&a);
+  assert_null(a.permutation);
+  assert_null(a.split);
 }
 
 static void test_errors(void **state) {
@@ -105,12 +112,14 @@ static void test_errors(void **state) {
   parse_bad("bad value for enable_v2_manifest_paths: '2' (expected 0, 1, true or false)", "x",
             "enable_v2_manifest_paths=2", NULL);
   parse_bad("bad option 'colour=3' (expected version=N, tag='name', schema='...', "
-            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1 or "
-            "enable_v2_manifest_paths=0|1)", "x", "colour=3", NULL);
+            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
+            "enable_v2_manifest_paths=0|1, permutation='path' or split='name')", "x", "colour=3", NULL);
   parse_bad("bad option 'version' (expected version=N, tag='name', schema='...', "
-            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1 or "
-            "enable_v2_manifest_paths=0|1)", "x", "version", NULL);
+            "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
+            "enable_v2_manifest_paths=0|1, permutation='path' or split='name')", "x", "version", NULL);
   parse_bad("argument 2 (version): expected a value", "x", "version=", NULL);
+  parse_bad("bad value for split: '' (expected a split name or number)", "x", "split=''", NULL);
+  parse_bad("option permutation is given twice", "x", "permutation=p", "permutation=q", NULL);
   parse_bad("argument 2 (tag): unterminated quoted value", "x", "tag='abc", NULL);
   parse_bad("argument 2 (tag): unterminated quoted value", "x", "tag='ab''", NULL);
   parse_bad("argument 3 (tag): unexpected text after the value: 'b'", "x", "version=1",
