@@ -5,6 +5,9 @@
 ** order, writing one, and the split arithmetic (sizes to counts, the seeded
 ** shuffle) the SQL builder uses.
 **
+** split_id may also be another integer or a float column (LanceDB's
+** calculated splits keep their expression's type): rows whose split id is
+** null, negative or fractional belong to no split.
 ** split_names is untrusted text: a JSON array of strings read with
 ** lf_json (never past its end); anything else is LF_CORRUPT naming the key.
 */
@@ -91,19 +94,49 @@ static int resolve_split(lf_permutation *p, const char *root, const char *split,
                 known);
 }
 
-static int find_u64_field(const lf_schema *s, const char *name) {
-  for (int i = 0; i < s->n_fields; i++)
-    if (!strcmp(s->fields[i]->name, name) && s->fields[i]->type == LF_T_UINT64) return i;
+/* The top-level field `name`: row_id must be uint64; split_id may be any
+** integer or float type (LanceDB's calculated splits keep the expression's
+** type, e.g. float64 for `id % 3` over float ids). */
+static int find_field(const lf_schema *s, const char *name, int any_number) {
+  for (int i = 0; i < s->n_fields; i++) {
+    lf_type t = s->fields[i]->type;
+    if (strcmp(s->fields[i]->name, name)) continue;
+    if (t == LF_T_UINT64) return i;
+    if (any_number && ((t >= LF_T_INT8 && t <= LF_T_UINT64) || t == LF_T_FLOAT32 ||
+                       t == LF_T_FLOAT64))
+      return i;
+  }
   return -1;
+}
+
+/* Split id of row i of a (null, negative or fractional: none, -1). */
+static int split_at(const lf_array *a, uint64_t i, uint64_t *out) {
+  if (lf_array_is_null(a, i)) return -1;
+  lf_type t = a->field->type;
+  double d;
+  if (t == LF_T_FLOAT32 || t == LF_T_FLOAT64) {
+    if (t == LF_T_FLOAT32) { float f; memcpy(&f, a->values + 4 * i, 4); d = f; }
+    else memcpy(&d, a->values + 8 * i, 8);
+    if (!(d >= 0 && d < 18446744073709551616.0) || d != floor(d)) return -1;
+    *out = (uint64_t)d;
+    return 0;
+  }
+  int w = lf_type_width(a->field);
+  uint64_t v = 0;
+  memcpy(&v, a->values + (uint64_t)w * i, (size_t)w);
+  int is_signed = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
+  if (is_signed && w < 8 && (v >> (8 * w - 1)) & 1) return -1;
+  if (is_signed && (int64_t)v < 0) return -1;
+  *out = v;
+  return 0;
 }
 
 static int keep_rows(lf_permutation *p, const lf_scan_batch *b, size_t *cap) {
   const lf_array *ids = &b->cols[0], *sp = &b->cols[1];
   for (uint64_t i = 0; i < b->n; i++) {
     uint64_t id, s;
-    memcpy(&s, sp->values + 8 * i, 8);
-    if ((p->split != UINT64_MAX && s != p->split) || lf_array_is_null(ids, i) ||
-        lf_array_is_null(sp, i))
+    if (split_at(sp, i, &s) || (p->split != UINT64_MAX && s != p->split) ||
+        lf_array_is_null(ids, i))
       continue;
     memcpy(&id, ids->values + 8 * i, 8);
     if (p->n == *cap) {
@@ -126,10 +159,10 @@ int lf_permutation_read(lf_store *s, const char *root, const char *split, lf_per
   int rc = lf_dataset_open(s, root, 0, NULL, &ds, err);
   if (rc) return rc;
   const lf_schema *sc = lf_dataset_schema(ds);
-  int fields[2] = {find_u64_field(sc, "row_id"), find_u64_field(sc, "split_id")};
+  int fields[2] = {find_field(sc, "row_id", 0), find_field(sc, "split_id", 1)};
   if (fields[0] < 0 || fields[1] < 0)
-    rc = lf_err(err, LF_ARG, "%s: not a permutation (expected uint64 columns row_id and split_id)",
-                root);
+    rc = lf_err(err, LF_ARG, "%s: not a permutation (expected a uint64 column row_id and a "
+                "numeric column split_id)", root);
   if (!rc) rc = read_meta(sc, root, p, err);
   if (!rc && split) rc = resolve_split(p, root, split, err);
   if (!rc) rc = lf_scan_open(ds, s, fields, 2, &scan, err);

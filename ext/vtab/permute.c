@@ -13,9 +13,10 @@
 ** LanceDB's permutation builder does (random: seeded shuffle then split
 ** sizes in order; sequential: sizes in scan order; hash: a 64-bit hash of
 ** the columns' values against the weights, stable per key; calculated: the
-** expression's integer, NULL drops the row), orders rows by split id (within
-** a split: the random order, else scan order; shuffle=true shuffles each
-** split with the seed), and writes the dataset (format/permutation.c).  It
+** expression's integer or integral REAL, NULL drops the row), orders rows
+** by split id (within a split: the random order, else scan order;
+** shuffle=true shuffles each split with the seed), and writes the dataset
+** (format/permutation.c).  It
 ** returns the number of rows written.  A source given as a path is read
 ** through a temporary lance table.
 **
@@ -219,12 +220,13 @@ static int row_split(pbuild *b, sqlite3_stmt *st, const uint64_t *thr, uint64_t 
   if (o->strategy == PERM_SPLIT_CALCULATED) {
     sqlite3_value *v = sqlite3_column_value(st, 2);
     int t = sqlite3_value_type(v);
+    double d = sqlite3_value_double(v);
     if (t == SQLITE_NULL) return *split = UINT64_MAX, SQLITE_OK;
-    if (t != SQLITE_INTEGER || sqlite3_value_int64(v) < 0)
+    if ((t != SQLITE_INTEGER && (t != SQLITE_FLOAT || d != floor(d) || d >= 9.2e18)) || d < 0)
       return pbuild_error(b, "split_calculated gave '%s' for row id %lld (expected an integer "
                           ">= 0, or NULL to leave the row out)", sqlite3_value_text(v),
                           sqlite3_column_int64(st, 0));
-    *split = (uint64_t)sqlite3_value_int64(v);
+    *split = t == SQLITE_INTEGER ? (uint64_t)sqlite3_value_int64(v) : (uint64_t)d;
   } else if (o->strategy == PERM_SPLIT_HASH) {
     uint64_t h = 0xCBF29CE484222325ull;
     for (int i = 2; i < nc; i++) h = hash_value(h, sqlite3_column_value(st, i));

@@ -70,6 +70,8 @@ SELECT lance_permutation('src', 'build/sqlperm/p6.lance', 'split_calculated=CASE
 CREATE VIRTUAL TABLE p6 USING lance('build/sqlperm/p6.lance');
 SELECT split_id, count(*) FROM p6 GROUP BY split_id;
 SELECT count(*) FROM p6 JOIN src s ON s.rowid = p6.row_id WHERE s.id % 3 <> p6.split_id;
+SELECT lance_permutation('src', 'build/sqlperm/p6r.lance', 'split_calculated=(id % 2) * 1.0');
+SELECT lance_permutation('src', 'build/sqlperm/e.lance', 'split_calculated=id / 2.0');
 -- a source given as a dataset path
 SELECT lance_permutation('build/sqlperm/src.lance', 'build/sqlperm/p7.lance', 'split_random=3,4 seed=5');
 CREATE VIRTUAL TABLE p7 USING lance('build/sqlperm/p7.lance');

@@ -159,7 +159,7 @@ static void read_bad(const char *root, int code, const char *msg) {
 static void test_not_permutations(void **state) {
   (void)state;
   make_dataset("a.lance", "row_id INT64, split_id UINT64", NULL, NULL);
-  read_bad("a.lance", LF_ARG, "a.lance: not a permutation (expected uint64 columns row_id and split_id)");
+  read_bad("a.lance", LF_ARG, "a.lance: not a permutation (expected a uint64 column row_id and a numeric column split_id)");
   make_dataset("b.lance", "row_id UINT64, split_id UINT64", "split_names", "[\"a\", 3]");
   read_bad("b.lance", LF_CORRUPT, "b.lance: permutation metadata split_names is not a JSON array of strings");
   make_dataset("c.lance", "row_id UINT64, split_id UINT64", "split_names", "[\"a\"");
