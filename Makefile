@@ -102,8 +102,11 @@ SQL_ENV ?=
 sql: all
 	@$(SQL_ENV) test/sql/run.sh $(B)
 
+# Debian's python3 (/usr/bin/python3, with python3-torch), never a pyenv or venv python3
+# that may come first in PATH: test_train.py needs Debian's torch and pip.
 python: all
 	@$(SQL_ENV) /usr/bin/python3 test/python/test_vtab.py $(B)
+	@$(SQL_ENV) /usr/bin/python3 test/python/test_train.py $(B)
 
 demo-check: all
 	@$(SQL_ENV) B=$(B) demo/run.sh --check
