@@ -12,7 +12,8 @@
 
 pin() tags the dataset's current version (lance_tag_create), so cleanup keeps it, and
 returns a data reference: a plain dict {"dataset", "version", "tag", "permutation",
-"split"} with an absolute dataset path.  open_dataset() reopens exactly that version
+"split"} with an absolute dataset path; from_tag() makes one from a tag created in
+SQL (lance_tag_create).  open_dataset() reopens exactly that version
 (through the permutation and split when given) as a LanceDataset; when the tag was
 moved or deleted since, it still reads the recorded version and warns.
 """
@@ -21,7 +22,7 @@ import warnings
 
 from . import connect
 
-__all__ = ["pin", "save", "load", "open_dataset"]
+__all__ = ["pin", "from_tag", "save", "load", "open_dataset"]
 
 
 def pin(dataset, tag, version=None, permutation=None, split=None):
@@ -36,6 +37,21 @@ def pin(dataset, tag, version=None, permutation=None, split=None):
     finally:
         con.close()
     return {"dataset": path, "version": v, "tag": tag,
+            "permutation": os.path.abspath(os.fspath(permutation)) if permutation else None,
+            "split": split}
+
+
+def from_tag(dataset, tag, permutation=None, split=None):
+    """The data reference of an existing tag (made with lance_tag_create in SQL)."""
+    path = os.path.abspath(os.fspath(dataset))
+    con = connect()
+    try:
+        row = con.execute("SELECT version FROM lance_tags(?) WHERE tag = ?", (path, tag)).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        raise LookupError(f"{path}: no tag {tag!r}")
+    return {"dataset": path, "version": row[0], "tag": tag,
             "permutation": os.path.abspath(os.fspath(permutation)) if permutation else None,
             "split": split}
 

@@ -203,6 +203,15 @@ class TrainTest(unittest.TestCase):
         con.close()
         with self.assertWarns(UserWarning):
             self.assertEqual(len(checkpoint.open_dataset(ck["data"])), N)
+        # a tag made in SQL, with a permutation split
+        con = sqlite_lance.connect()
+        v = con.execute("SELECT lance_tag_create(?, 'sql-tag', 1)", (self.src,)).fetchone()[0]
+        con.close()
+        ref2 = checkpoint.from_tag(self.src, "sql-tag", permutation=self.perm, split="val")
+        self.assertEqual((ref2["version"], ref2["split"]), (v, "val"))
+        self.assertEqual(len(checkpoint.open_dataset(ref2, columns=["id"])), 0)
+        with self.assertRaises(LookupError):
+            checkpoint.from_tag(self.src, "nosuch")
 
     def test_cnn_one_epoch(self):
         torch.manual_seed(0)
