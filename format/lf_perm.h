@@ -56,6 +56,8 @@ int lf_permutation_write(lf_store *s, const char *root, const uint64_t *ids,
 int lf_perm_counts(const double *sizes, int nsizes, int is_ratio, uint64_t n, uint64_t *counts,
                    lf_error *err);
 
+/* splitmix64's finalizer: a bijective mix of the bits of z. */
+uint64_t lf_perm_mix64(uint64_t z);
 /* A seeded shuffle (Fisher-Yates over splitmix64) of a[0..n). */
 void lf_perm_shuffle(uint64_t *a, size_t n, uint64_t seed);
 

@@ -347,12 +347,13 @@ int lf_perm_counts(const double *sizes, int ns, int is_ratio, uint64_t n, uint64
   return LF_OK;
 }
 
-static uint64_t splitmix64(uint64_t *x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+uint64_t lf_perm_mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
 }
+
+static uint64_t splitmix64(uint64_t *x) { return lf_perm_mix64(*x += 0x9E3779B97F4A7C15ull); }
 
 void lf_perm_shuffle(uint64_t *a, size_t n, uint64_t seed) {
   uint64_t st = seed;

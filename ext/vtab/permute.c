@@ -158,8 +158,7 @@ static uint64_t hash_value(uint64_t h, sqlite3_value *v) {
   }
   h = (h ^ (uint64_t)t) * 0x100000001B3ull;
   for (size_t i = 0; i < n; i++) h = (h ^ z[i]) * 0x100000001B3ull;
-  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
-  return (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+  return lf_perm_mix64(h);
 }
 
 static int pbuild_error(pbuild *b, const char *fmt, ...) {
