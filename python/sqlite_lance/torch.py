@@ -35,7 +35,7 @@ from torch.utils.data import Dataset, IterableDataset, get_worker_info
 
 from . import connect, quote
 
-__all__ = ["LanceDataset", "LanceIterableDataset"]
+__all__ = ["LanceDataset", "LanceIterableDataset", "convert_rows"]
 
 # Connections inherited through fork: kept referenced (never closed nor used in
 # the child, where closing could touch the parent's open files).
@@ -67,6 +67,31 @@ def _kind(arrow_type):
     if arrow_type.startswith(("binary", "large_binary", "fixed_size_binary")):
         return ("bytes", None)
     return ("raw", None)
+
+
+def _convert_column(kind, values):
+    """A column of a batch (a list) converted as _convert does, in one go where it can:
+    numbers as one tensor unbound into 0-d views, same-width vectors as one buffer."""
+    k, dtype = kind
+    if k in ("bytes", "raw"):
+        return values
+    if None not in values:
+        if k in ("int", "float", "bool"):
+            dt = torch.int64 if k == "int" else torch.float64 if k == "float" else torch.bool
+            return torch.tensor(values, dtype=dt).unbind(0)
+        if k == "vector" and values and all(isinstance(v, bytes) for v in values) \
+                and len(set(map(len, values))) == 1 and len(values[0]) > 0:
+            flat = torch.frombuffer(bytearray(b"".join(values)), dtype=dtype)
+            return flat.view(len(values), -1).unbind(0)
+    return [_convert(kind, v) for v in values]
+
+
+def convert_rows(columns, kinds, rows):
+    """Samples (dicts column -> value) of rows (tuples of SQLite values, one per column)."""
+    if not rows:
+        return []
+    cols = [_convert_column(k, list(vals)) for k, vals in zip(kinds, zip(*rows))]
+    return [dict(zip(columns, vals)) for vals in zip(*cols)]
 
 
 def _convert(kind, value):
@@ -176,14 +201,14 @@ class _LanceSource:
                    + ",".join("?" * len(part)) + ")")
             for row in con.execute(sql, part):
                 found[row[0]] = row
-        out = []
+        ordered = []
         for r in rowids:
             row = found.get(r)
             if row is None:
                 raise IndexError(f"{self.path}: row id {r} not found at version {self.version}")
-            sample = {c: _convert(k, v) for c, k, v in zip(self.columns, self.kinds, row[1:])}
-            out.append(self.transform(sample) if self.transform else sample)
-        return out
+            ordered.append(row[1:])
+        out = convert_rows(self.columns, self.kinds, ordered)
+        return [self.transform(s) for s in out] if self.transform else out
 
     def row_ids(self):
         """The row ids, in read order (a copy)."""

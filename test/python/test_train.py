@@ -118,6 +118,20 @@ class TrainTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             LanceDataset(self.src, columns=["id", "nosuch"])
 
+    def test_convert_rows_nulls(self):
+        from sqlite_lance.torch import _kind, convert_rows
+        kinds = [_kind("int64"), _kind("fixed_size_list<float32>[2]"), _kind("binary"),
+                 _kind("float64"), _kind("bool"), _kind("fixed_size_list<uint8>[3]")]
+        rows = [(1, struct.pack("<2f", 1, 2), b"x", None, 1, b"abc"),
+                (None, None, b"", 2.5, 0, b"\x00\x01\xff")]
+        a, b = convert_rows(list("avbftu"), kinds, rows)
+        self.assertEqual((int(a["a"]), a["v"].tolist(), a["b"], a["f"], bool(a["t"])),
+                         (1, [1.0, 2.0], b"x", None, True))
+        self.assertEqual((b["a"], b["v"], b["b"], float(b["f"]), bool(b["t"])), (None, None, b"", 2.5, False))
+        self.assertEqual(b["u"].dtype, torch.uint8)
+        self.assertEqual(b["u"].tolist(), [0, 1, 255])
+        self.assertEqual(convert_rows(["a"], kinds[:1], []), [])
+
     def test_permutation_split_order(self):
         ds = LanceDataset(self.src, columns=["id"], permutation=self.perm, split="train")
         self.assertEqual(len(ds), 180)
