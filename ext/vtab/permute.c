@@ -333,7 +333,8 @@ static int build(pbuild *b, const char *dest, const char *options, sqlite3_int64
   if (rc) return rc == PERM_OPTS_NOMEM ? SQLITE_NOMEM : pbuild_error(b, "%s", msg);
   uint64_t seed = b->o.seed;
   if (!b->o.has_seed) sqlite3_randomness(sizeof seed, &seed);
-  b->version = b->o.version ? b->o.version : b->p->aVer[b->p->nVer - 1];
+  /* the version read; the rows' _version replaces it (this covers a source without rows) */
+  b->version = b->o.version ? b->o.version : b->p->version ? b->p->version : b->p->aVer[b->p->nVer - 1];
   char *src = source_sql(b), *sql = src ? query_sql(b, src) : NULL;
   rc = sql ? collect_rows(b, sql) : SQLITE_NOMEM;
   sqlite3_free(src);
