@@ -8,6 +8,7 @@
 #   make bench-scan    SQL scans, projection, takes, RSS vs native SQLite (bench/README.md)
 #   make bench-knn     vector search vs sqlite-vec and a plain C loop (bench/README.md)
 #   make bench-rowid   DELETE / UPDATE / takes by row id, 1,000 fragments (bench/README.md)
+#   make bench-train   PyTorch DataLoader throughput vs native SQLite and LanceDB (bench/README.md)
 #   make deps      install what is missing (scripts/install-deps.sh; demo and test run it)
 # Source lists are wildcards: a new format/*.c, format/*/*.c (format/index/,
 # format/store/), ext/*/*.c, test/unit/test_*.c or test/fuzz/fuzz_*.c is picked up
@@ -151,8 +152,11 @@ bench-knn:
 bench-rowid:
 	@B=$(B) bench/rowid/run.sh
 
+bench-train:
+	@B=$(B) bench/train/run.sh
+
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn bench-rowid clean
+.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn bench-rowid bench-train clean
 .SECONDARY:
