@@ -9,6 +9,7 @@
 #   make bench-knn     vector search vs sqlite-vec and a plain C loop (bench/README.md)
 #   make bench-rowid   DELETE / UPDATE / takes by row id, 1,000 fragments (bench/README.md)
 #   make bench-s3      scans and takes over S3 with latency vs LanceDB (bench/README.md)
+#   make bench-train   PyTorch DataLoader throughput vs native SQLite and LanceDB (bench/README.md)
 #   make deps      install what is missing (scripts/install-deps.sh; demo and test run it)
 # Source lists are wildcards: a new format/*.c, format/*/*.c (format/index/,
 # format/store/), ext/*/*.c, test/unit/test_*.c or test/fuzz/fuzz_*.c is picked up
@@ -66,7 +67,7 @@ $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
 # Fuzz targets replay their corpus without libFuzzer (test/fuzz/replay.c).  The
 # SQLite-free parsers of ext/ (FUZZ_EXT: full-text queries, tokenizer options,
 # USING lance(...) arguments) are linked into every target too.
-FUZZ_EXT := ext/fts/query.c ext/fts/tok_options.c ext/vtab/args.c
+FUZZ_EXT := ext/fts/query.c ext/fts/tok_options.c ext/vtab/args.c ext/vtab/perm_options.c
 $(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a $(LDLIBS)
@@ -108,10 +109,13 @@ TXN_SEEDS ?= 100
 sql: all
 	@$(SQL_ENV) test/sql/run.sh $(B)
 
+# Debian's python3 (/usr/bin/python3, with python3-torch), never a pyenv or venv python3
+# that may come first in PATH: test_train.py needs Debian's torch and pip.
 python: all
 	@$(SQL_ENV) /usr/bin/python3 test/python/test_vtab.py $(B)
 	@$(SQL_ENV) /usr/bin/python3 test/python/test_txn_oracle.py $(B) $(TXN_SEEDS)
 	@$(SQL_ENV) /usr/bin/python3 test/python/test_evolve.py $(B)
+	@$(SQL_ENV) /usr/bin/python3 test/python/test_train.py $(B)
 
 demo-check: all
 	@$(SQL_ENV) B=$(B) demo/run.sh --check
@@ -158,9 +162,11 @@ bench-rowid:
 
 bench-s3: all
 	@B=$(B) bench/s3/run.sh
+bench-train:
+	@B=$(B) bench/train/run.sh
 
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn bench-rowid bench-s3 clean
+.PHONY: all deps test-suites sql python demo-check unit replay symbols interop test asan fuzz demo bench-decode bench-scan bench-knn bench-rowid bench-s3 bench-train clean
 .SECONDARY:

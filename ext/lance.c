@@ -29,6 +29,7 @@ sqlite3_lance_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pAp
   if (rc == SQLITE_OK) rc = fts_highlight_register(db);
   if (rc == SQLITE_OK) rc = lance_pragma_register(db);
   if (rc == SQLITE_OK) rc = lance_commands_register(db);
+  if (rc == SQLITE_OK) rc = lance_train_register(db);
   (void)pzErrMsg;
   return rc;
 }

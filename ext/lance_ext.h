@@ -16,5 +16,6 @@ int lance_pragma_register(sqlite3 *db);
 int lance_commands_register(sqlite3 *db); /* vtab/commands.c */
 int lance_merge_register(sqlite3 *db);    /* vtab/merge.c: lance_merge_insert */
 int lance_maint_register(sqlite3 *db);    /* vtab/maint.c: lance_compact, lance_cleanup */
+int lance_train_register(sqlite3 *db);    /* vtab/permute.c: lance_permutation() */
 
 #endif

@@ -2,8 +2,10 @@
 # scripts/install-deps.sh [build|demo|test]: install what the named job needs and is
 # missing, on Debian. The README's commands (make demo, make test) and .ci/run call it.
 #   build  compiler and C libraries for build/lance.so and lance-dump
-#   demo   build + sqlite3 shell + Node.js/npm + the pinned npm packages (LanceDB)
-#   test   demo + cmocka, clang (fuzz targets), Python with pandas for the interop suites
+#   demo   build + sqlite3 shell + Node.js/npm + the pinned npm packages (LanceDB),
+#          Python with torch and PIL (demo/train.py)
+#   test   demo + cmocka, clang (fuzz targets), Python with pandas for the interop suites,
+#          torch, pip and PIL for the Python package tests (test/python/test_train.py)
 # Debian packages come through apt-get: directly as root, through sudo when it is there,
 # otherwise the script stops with the exact command to run. npm packages are the exact
 # versions pinned in test/interop/package.json. Nothing is installed when nothing is
@@ -15,8 +17,9 @@ job=${1:-test}
 build_pkgs="gcc make libc6-dev pkg-config libzstd-dev liblz4-dev libroaring-dev
   libsqlite3-dev libstemmer-dev
   libcurl4-openssl-dev libssl-dev"
-demo_pkgs="sqlite3 ca-certificates"
-test_pkgs="clang libcmocka-dev python3 python3-pandas"
+demo_pkgs="sqlite3 ca-certificates python3 python3-torch python3-pil"
+test_pkgs="clang libcmocka-dev python3 python3-pandas
+  python3-torch python3-pip python3-pil"
 case $job in
   build) pkgs=$build_pkgs ;;
   demo)  pkgs="$build_pkgs $demo_pkgs" ;;

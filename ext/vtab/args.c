@@ -16,7 +16,8 @@
 **   integer, 1 or more: Lance numbers versions from 1), tag (non-empty),
 **   schema, data_storage_version ('2.1', '2.2' or 'stable' = '2.2'),
 **   enable_stable_row_ids and enable_v2_manifest_paths (0, 1, true, false),
-**   storage_options (a JSON object, read by format/store/options.c).
+**   storage_options (a JSON object, read by format/store/options.c),
+**   permutation (a dataset, read as DATASET is) and split (non-empty).
 **   A key given twice, an unknown key or a bad value is an error naming it.
 **
 ** vtab_args_split finds those arguments in a stored CREATE VIRTUAL TABLE
@@ -177,10 +178,11 @@ int vtab_args_path(const char *z, char **out, char *zErr, size_t nErr) {
 
 /* ---- options ----------------------------------------------------------------- */
 
-enum { K_VERSION, K_TAG, K_SCHEMA, K_STORAGE, K_STABLE, K_V2PATHS, K_OPTIONS, N_KEYS };
+enum { K_VERSION, K_TAG, K_SCHEMA, K_STORAGE, K_STABLE, K_V2PATHS, K_OPTIONS, K_PERM, K_SPLIT,
+       N_KEYS };
 static const char *const key_names[N_KEYS] = {
     "version", "tag", "schema", "data_storage_version", "enable_stable_row_ids",
-    "enable_v2_manifest_paths", "storage_options"};
+    "enable_v2_manifest_paths", "storage_options", "permutation", "split"};
 
 /* Store value v (taken over) of key k in a; VTAB_ARGS_BAD names the key. */
 static int set_option(vtab_args *a, int k, char *v, char *zErr, size_t nErr) {
@@ -201,6 +203,11 @@ static int set_option(vtab_args *a, int k, char *v, char *zErr, size_t nErr) {
     else if (k == K_TAG) a->tag = v, v = NULL;
     else if (k == K_OPTIONS) a->options = v, v = NULL;
     else a->schema = v, v = NULL;
+  } else if (k == K_PERM) {
+    rc = vtab_args_path(v, &a->permutation, zErr, nErr);
+  } else if (k == K_SPLIT) {
+    if (!*v) rc = bad(zErr, nErr, "bad value for split: '' (expected a split name or number)");
+    else a->split = v, v = NULL;
   } else if (k == K_STORAGE) {
     if (!strcmp(v, "2.1") || !strcmp(v, "2.2") || !strcasecmp(v, "stable"))
       rc = (a->storage = strdup(strcmp(v, "2.1") ? "2.2" : "2.1")) ? rc : VTAB_ARGS_NOMEM;
@@ -240,7 +247,8 @@ static int parse_option(vtab_args *a, const char *z, int i, unsigned *seen, char
   if (*p != '=' || k == N_KEYS || !klen)
     return bad(zErr, nErr, "bad option '%s' (expected version=N, tag='name', schema='...', "
                "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
-               "enable_v2_manifest_paths=0|1 or storage_options='{...}')", z);
+               "enable_v2_manifest_paths=0|1, storage_options='{...}', permutation='path' or "
+               "split='name')", z);
   if (*seen & 1u << k) return bad(zErr, nErr, "option %s is given twice", key_names[k]);
   *seen |= 1u << k;
   char what[64], *v;
@@ -281,6 +289,8 @@ void vtab_args_reset(vtab_args *a) {
   free(a->storage);
   if (a->options) memset(a->options, 0, strlen(a->options)); /* may hold secrets */
   free(a->options);
+  free(a->permutation);
+  free(a->split);
   memset(a, 0, sizeof *a);
   a->stable_row_ids = a->v2_paths = -1;
 }

@@ -22,6 +22,8 @@ typedef struct vtab_args {
   int stable_row_ids;  /* enable_stable_row_ids: 0, 1, or -1 when not given */
   int v2_paths;        /* enable_v2_manifest_paths: 0, 1, or -1 when not given */
   char *options;       /* storage_options='{...}' (JSON, may hold secrets), or NULL */
+  char *permutation;   /* permutation='perm.lance': read through it (permute.c), or NULL */
+  char *split;         /* split='train' or a split id, or NULL */
 } vtab_args;
 
 /* Parse the module arguments az[0..n) as SQLite hands them to xCreate

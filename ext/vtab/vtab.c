@@ -84,6 +84,7 @@ static void vt_free(lvtab *vt) {
   vtab_sidx_cache_free(vt->sidx);
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
+  vtab_perm_free(vt);
   lf_store_free(vt->store);
   sqlite3_finalize(vt->probe);
   vtab_args_reset(&vt->args);
@@ -135,6 +136,7 @@ static int vt_init(sqlite3 *db, vtab_conn *conn, int create, int argc, const cha
   vt->name = sqlite3_mprintf("%s", argc > 2 ? argv[2] : "lance");
   int rc = parse_args(vt, argc, argv, err);
   if (rc == SQLITE_OK) rc = open_store(vt, err);
+  if (rc == SQLITE_OK && vt->args.permutation) rc = vtab_perm_open(vt, err);
   if (rc == SQLITE_OK) rc = open_dataset(vt, create, err);
   if (rc == SQLITE_OK) {
     const lf_schema *s = lf_dataset_schema(vt->schema_ds);
@@ -318,7 +320,7 @@ static int vt_best_index(sqlite3_vtab *p, sqlite3_index_info *info) {
   vtab_plan_search(vt, info, &pl);
   int hr = pl.idx & 32 ? -1 : vtab_find_hidden(vt, info, H_ROWID, SQLITE_INDEX_CONSTRAINT_EQ, &pl);
   if (hr >= 0) vtab_take_constraint(info, &pl, sqlite3_vtab_in(info, hr, 1) ? 8 : 4, hr);
-  plan_offset(info, &pl);
+  if (!vt->perm) plan_offset(info, &pl); /* OFFSET skips scan rows, not takes */
   if (plan_filters(vt, info, &pl)) return SQLITE_NOMEM;
   info->idxNum = pl.idx;
   if (pl.idx & 12) {
@@ -500,7 +502,9 @@ static int next_batch(lvtab *vt, lcursor *c) {
     c->b = NULL;
     rc = LF_OK;
     while (!rc && c->idpos < c->nids && (!c->b || c->b->n == 0)) {
-      rc = lf_scan_take_fragment(c->scan, c->ids + c->idpos, c->nids - c->idpos, &used, &c->b, &e);
+      size_t n = c->nids - c->idpos;
+      if (vt->perm) n = vtab_perm_run(c->ds, c->ids + c->idpos, n);
+      rc = lf_scan_take_fragment(c->scan, c->ids + c->idpos, n, &used, &c->b, &e);
       c->idpos += used;
     }
   }
@@ -614,9 +618,10 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   if (ids) {
     c->take = 1;
     if ((rc = collect_rowids(c, idx, ids))) return rc;
-  } else if (c->nfilters && !c->search.on && !skip && vtab_sfilt_start(vt, c, &e)) {
+  } else if (c->nfilters && !c->search.on && !skip && !vt->perm && vtab_sfilt_start(vt, c, &e)) {
     return vtab_lf_error(vt, &e);
   }
+  if (vt->perm && (rc = vtab_perm_cursor(vt, c))) return rc;
   c->eof = 0;
   if (skip && sqlite3_value_int64(skip) > 0 &&
       lf_scan_skip(c->scan, (uint64_t)sqlite3_value_int64(skip), &e))

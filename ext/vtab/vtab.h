@@ -67,6 +67,7 @@ typedef struct lvtab {
   vtab_sidx_cache *sidx;    /* scalar indexes opened by filters (scalar_filter.c), or NULL */
   vtab_conn *conn;          /* the connection's state (explain.c; the module's client data) */
   sqlite3_stmt *probe;      /* "SELECT 1": is the connection interrupted? (remote stores) */
+  struct vtab_perm *perm;   /* permutation=: the split's row ids (permute.c), or NULL */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -275,6 +276,15 @@ void vtab_conn_free(void *conn);
 int vtab_explain_register(sqlite3 *db, vtab_conn *conn);
 /* Called when a cursor's run ends: its line, if a lance_explain is running. */
 void vtab_explain_note(const lvtab *vt, const lcursor *c);
+/* permute.c: tables read through a permutation (USING lance(..., permutation=)). */
+/* Load vt->args.permutation's split; pins vt to its base version unless
+** version= / tag= did.  Before the dataset is opened; *err set on failure. */
+int vtab_perm_open(lvtab *vt, char **err);
+void vtab_perm_free(lvtab *vt);
+/* xFilter: c reads the permutation's rows (those among c's rowid take, if any). */
+int vtab_perm_cursor(lvtab *vt, lcursor *c);
+/* How many of ids[0..n) one take may read and keep their order. */
+size_t vtab_perm_run(const lf_dataset *ds, const uint64_t *ids, size_t n);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);

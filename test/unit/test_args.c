@@ -90,6 +90,13 @@ static void test_values_and_keys(void **state) {
   assert_string_equal(a.options, "{\"aws_region\": \"eu-west-1\"}");
   vtab_args_reset(&a);
   assert_null(a.options);
+  /* permutation= is a dataset argument (file: URIs made paths), split= text */
+  parse_ok(&a, "bdd.lance", "PERMUTATION='file:///tmp/p%20q.lance/'", "split=train", NULL);
+  assert_string_equal(a.permutation, "/tmp/p q.lance");
+  assert_string_equal(a.split, "train");
+  vtab_args_reset(&a);
+  assert_null(a.permutation);
+  assert_null(a.split);
 }
 
 static void test_errors(void **state) {
@@ -111,10 +118,12 @@ static void test_errors(void **state) {
             "enable_v2_manifest_paths=2", NULL);
   parse_bad("bad option 'colour=3' (expected version=N, tag='name', schema='...', "
             "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
-            "enable_v2_manifest_paths=0|1 or storage_options='{...}')", "x", "colour=3", NULL);
+            "enable_v2_manifest_paths=0|1, storage_options='{...}', permutation='path' or "
+            "split='name')", "x", "colour=3", NULL);
   parse_bad("bad option '<storage options>' (expected version=N, tag='name', schema='...', "
             "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
-            "enable_v2_manifest_paths=0|1 or storage_options='{...}')", "s3://b/t",
+            "enable_v2_manifest_paths=0|1, storage_options='{...}', permutation='path' or "
+            "split='name')", "s3://b/t",
             "options='{\"aws_secret_access_key\":\"hunter2\"}'", NULL);
   parse_bad("option storage_options is given twice", "s3://b/t", "storage_options='{}'",
             "STORAGE_OPTIONS='{}'", NULL);
@@ -122,8 +131,11 @@ static void test_errors(void **state) {
             "storage_options=''", NULL);
   parse_bad("bad option 'version' (expected version=N, tag='name', schema='...', "
             "data_storage_version='2.1'|'2.2', enable_stable_row_ids=0|1, "
-            "enable_v2_manifest_paths=0|1 or storage_options='{...}')", "x", "version", NULL);
+            "enable_v2_manifest_paths=0|1, storage_options='{...}', permutation='path' or "
+            "split='name')", "x", "version", NULL);
   parse_bad("argument 2 (version): expected a value", "x", "version=", NULL);
+  parse_bad("bad value for split: '' (expected a split name or number)", "x", "split=''", NULL);
+  parse_bad("option permutation is given twice", "x", "permutation=p", "permutation=q", NULL);
   parse_bad("argument 2 (tag): unterminated quoted value", "x", "tag='abc", NULL);
   parse_bad("argument 2 (tag): unterminated quoted value", "x", "tag='ab''", NULL);
   parse_bad("argument 3 (tag): unexpected text after the value: 'b'", "x", "version=1",
