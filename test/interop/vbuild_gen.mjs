@@ -22,9 +22,9 @@ export const CONFIGS = [
   { name: "flat_dot", type: "IVF_FLAT", metric: "dot", parts: 64 },
   { name: "pq_l2", type: "IVF_PQ", metric: "l2", parts: 64, subs: 32 },
   { name: "pq_cosine", type: "IVF_PQ", metric: "cosine", parts: 64, subs: 32 },
-  // dot with 32 sub-vectors measured 0.657 against LanceDB's 0.685 (one run): outside the
-  // bound, reported as not done; with 16 sub-vectors within it (0.348 vs 0.337 / 0.355)
-  { name: "pq_dot", type: "IVF_PQ", metric: "dot", parts: 64, subs: 16 },
+  // IVF_PQ with dot is not in the suite: our recall is below LanceDB's by more than the
+  // bound (32 sub-vectors 0.657 vs 0.685, 16 sub-vectors 0.311 vs 0.342 over 100 queries);
+  // reported as not done
   { name: "pq16_l2", type: "IVF_PQ", metric: "l2", parts: 64, subs: 16 },
   { name: "sq_l2", type: "IVF_SQ", metric: "l2", parts: 64 },
   { name: "sq_cosine", type: "IVF_SQ", metric: "cosine", parts: 64 },
