@@ -24,6 +24,8 @@ import path from 'node:path';
 import { startProxy } from './s3_proxy.mjs';
 
 const so = path.resolve(process.argv[2] || '../../build/lance');
+// sqlite3 shells get the sanitizer runtimes an ASan build needs (s3_run.sh sets this)
+const shellEnv = process.env.LANCE_SQLITE_PRELOAD ? { LD_PRELOAD: process.env.LANCE_SQLITE_PRELOAD } : {};
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lance-s3-'));
 let pass = 0, fail = 0;
 const check = (ok, what, detail = '') => {
@@ -57,7 +59,7 @@ const ctl = (what, body) => new Promise((resolve, reject) => {
 // statement as JSON (.mode json), stderr apart.
 function sql(text, env = {}) {
   return new Promise((resolve) => {
-    const p = spawn('sqlite3', ['-batch', ':memory:'], { env: { ...process.env, ...env } });
+    const p = spawn('sqlite3', ['-batch', ':memory:'], { env: { ...process.env, ...shellEnv, ...env } });
     let out = '', err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
@@ -128,7 +130,8 @@ SELECT max(_version) AS v FROM t;`);
   const K = 6;
   const before = await (await db.openTable('t')).countRows();
   const ours = Array.from({ length: K }, (_, i) => new Promise((resolve) => {
-    const p = spawn('sqlite3', ['-batch', ':memory:'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const p = spawn('sqlite3', ['-batch', ':memory:'], { stdio: ['pipe', 'ignore', 'pipe'],
+      env: { ...process.env, ...shellEnv } });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
     p.on('close', (code) => resolve({ code, err }));
@@ -229,7 +232,8 @@ SELECT max(_version) AS v FROM t;`);
   await ctl('faults', { delay_ms: 20000 });
   const t0 = Date.now();
   const res = await new Promise((resolve) => {
-    const p = spawn('sqlite3', ['-batch', ':memory:'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn('sqlite3', ['-batch', ':memory:'], { stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...shellEnv } });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
     p.on('close', () => resolve(err));
