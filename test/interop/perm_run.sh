@@ -16,5 +16,12 @@ out=out_perm
 rm -rf $out
 mkdir $out
 node perm_check.mjs $out gen
-/usr/bin/python3 perm_compare.py "$build/lance.so" $out
+# an extension built with sanitizers needs their runtimes loaded first into python
+preload=""
+if ldd "$build/lance.so" 2>/dev/null | grep -q 'libasan'; then
+	cc=${CC:-cc}
+	preload="$($cc -print-file-name=libasan.so) $($cc -print-file-name=libubsan.so)"
+fi
+LD_PRELOAD="$preload" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+	/usr/bin/python3 perm_compare.py "$build/lance.so" $out
 node perm_check.mjs $out ours
