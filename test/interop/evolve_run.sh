@@ -10,11 +10,8 @@ so=${1:-$here/../../build/lance.so}
 case $so in /*) ;; *) so=$(pwd)/$so ;; esac
 cd "$here"
 export LANCEDB_LOG=${LANCEDB_LOG:-error} RUST_LOG=${RUST_LOG:-error} PYTHONDONTWRITEBYTECODE=1
-preload=""
-if ldd "$so" 2>/dev/null | grep -q 'libasan'; then
-	cc=${CC:-cc}
-	preload="$($cc -print-file-name=libasan.so) $($cc -print-file-name=libubsan.so)"
-fi
+. ./san_preload.sh
+san_preload "$so"
 export LANCE_SQLITE_PRELOAD="$preload" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 mkdir -p out
 rc=0

@@ -17,11 +17,8 @@ rm -rf $out
 mkdir $out
 node perm_check.mjs $out gen
 # an extension built with sanitizers needs their runtimes loaded first into python
-preload=""
-if ldd "$build/lance.so" 2>/dev/null | grep -q 'libasan'; then
-	cc=${CC:-cc}
-	preload="$($cc -print-file-name=libasan.so) $($cc -print-file-name=libubsan.so)"
-fi
+. ./san_preload.sh
+san_preload "$build/lance.so"
 LD_PRELOAD="$preload" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
 	/usr/bin/python3 perm_compare.py "$build/lance.so" $out
 node perm_check.mjs $out ours

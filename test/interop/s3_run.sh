@@ -15,10 +15,7 @@ fi
 export LANCEDB_LOG=${LANCEDB_LOG:-error} RUST_LOG=${RUST_LOG:-error}
 # an extension built with sanitizers needs their runtimes preloaded into the sqlite3
 # shells that load it (as write_run.sh does), never into node
-preload=""
-if ldd "$so" 2>/dev/null | grep -q 'libasan'; then
-	cc=${CC:-cc}
-	preload="$($cc -print-file-name=libasan.so) $($cc -print-file-name=libubsan.so)"
-fi
+. ./san_preload.sh
+san_preload "$so"
 export LANCE_SQLITE_PRELOAD="$preload" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 exec node s3_check.mjs "${so%.so}"

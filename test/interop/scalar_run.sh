@@ -17,7 +17,10 @@ rm -rf $out
 mkdir -p $out/o $out/t
 cp -r ../unit/data/scalar.lance $out/o/ && cp -r ../unit/data/scalar.lance $out/t/
 o=$out/o/scalar.lance
-q() { sqlite3 -batch :memory: -cmd ".load $build/lance" "$@" > /dev/null; }
+# sqlite3 loads the extension: an ASan build needs its runtimes preloaded there
+. ./san_preload.sh
+san_preload "$build/lance.so"
+q() { LD_PRELOAD="$preload" sqlite3 -batch :memory: -cmd ".load $build/lance" "$@" > /dev/null; }
 for spec in id:BTREE k:BTREE f:BTREE s:BITMAP b:BITMAP k2:BITMAP tags:LABEL_LIST; do
 	c=${spec%%:*} k=${spec#*:}
 	q "SELECT lance_drop_index('$o', '${c}_idx');" "SELECT lance_create_index('$o', '$c', '$k', '');"

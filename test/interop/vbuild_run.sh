@@ -16,10 +16,13 @@ export LANCEDB_LOG=${LANCEDB_LOG:-error} RUST_LOG=${RUST_LOG:-error}
 out=out_vbuild
 rm -rf $out
 mkdir $out
+# sqlite3 loads the extension: an ASan build needs its runtimes preloaded there
+. ./san_preload.sh
+san_preload "$build/lance.so"
 node vbuild_gen.mjs $out init
 node -e 'for (const c of JSON.parse(require("fs").readFileSync(process.argv[1])).configs) console.log(c.name + "\t" + c.type + "\t" + c.sql)' $out/configs.json |
 while IFS='	' read -r name type opts; do
-	sqlite3 -batch :memory: -cmd ".load $build/lance" \
+	LD_PRELOAD="$preload" sqlite3 -batch :memory: -cmd ".load $build/lance" \
 		"SELECT lance_create_index('$out/db/${name}_ours.lance', 'vec', '$type', '$opts');" > /dev/null
 done
 node vbuild_check.mjs $out "$build/lance" init
@@ -27,6 +30,6 @@ node vbuild_gen.mjs $out update
 node vbuild_check.mjs $out "$build/lance" updated
 node vbuild_gen.mjs $out optimize
 for d in $out/db/*_ours.lance; do
-	sqlite3 -batch :memory: -cmd ".load $build/lance" "SELECT lance_optimize_indices('$d');" > /dev/null
+	LD_PRELOAD="$preload" sqlite3 -batch :memory: -cmd ".load $build/lance" "SELECT lance_optimize_indices('$d');" > /dev/null
 done
 node vbuild_check.mjs $out "$build/lance" optimized
