@@ -38,23 +38,20 @@ SQLITE_EXTENSION_INIT3
 #include "index/fts_write.h"
 #include "index/scalar.h"
 #include "pragma.h"
+#include "vtab.h"
 #include "vec/ivf_build.h"
 
-/* Interruption as the statement would see it: a tiny statement stepped on
-** the same connection fails with SQLITE_INTERRUPT once sqlite3_interrupt()
-** was called or a progress handler asks to stop (sqlite3_is_interrupted
-** needs SQLite 3.41). */
+/* The builds' progress callback: stop when the connection is interrupted
+** (vtab_interrupted; the probe statement finalized by the caller). */
 typedef struct index_probe {
+  sqlite3 *db;
   sqlite3_stmt *st;
 } index_probe;
 
 static int index_progress(void *ctx, uint64_t done, uint64_t total) {
   index_probe *pr = ctx;
   (void)done, (void)total;
-  if (!pr->st) return 0;
-  int rc = sqlite3_step(pr->st);
-  sqlite3_reset(pr->st);
-  return rc == SQLITE_INTERRUPT;
+  return vtab_interrupted(pr->db, &pr->st);
 }
 
 static const char *const vector_types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_RQ",
@@ -90,8 +87,7 @@ static int create_vector_index(pctx *p, const char *col, const char *type, const
   char msg[256];
   if (ivf_build_options(type, opts, &req, msg, sizeof msg)) return pragma_error(p, "%s", msg);
   req.column = col;
-  index_probe pr = {NULL};
-  sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
+  index_probe pr = {p->db, NULL};
   req.progress = index_progress;
   req.progress_ctx = &pr;
   int lrc = ivf_build_create(p->store, p->zPath, &req, version, &p->err);
@@ -149,8 +145,7 @@ static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *versi
   req.replace = ix.replace;
   req.params.with_position = ix.with_position;
   req.params.block_size = ix.block_size;
-  index_probe pr = {NULL};
-  sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
+  index_probe pr = {p->db, NULL};
   req.progress = index_progress;
   req.progress_ctx = &pr;
   int lrc = lf_fts_create_index(p->store, p->zPath, &req, version, &p->err);
@@ -168,9 +163,8 @@ int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *vers
     if (!name) return pragma_error(p, "the index name must be TEXT");
     lrc = lf_index_drop(p->store, p->zPath, name, version, &p->err);
   } else {
-    index_probe pr = {NULL};
+    index_probe pr = {p->db, NULL};
     int n = 0;
-    sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pr.st, NULL);
     lrc = lf_fts_optimize(p->store, p->zPath, 0, index_progress, &pr, version, &n, &p->err);
     if (!lrc) lrc = ivf_optimize(p->store, p->zPath, index_progress, &pr, version, &n, &p->err);
     sqlite3_finalize(pr.st);

@@ -40,17 +40,18 @@ int vtab_lf_error(lvtab *vt, const lf_error *e) {
                                                                          : SQLITE_ERROR;
 }
 
-/* The interrupt probe of vt's store (remote stores stop a slow request
-** with it): a tiny statement stepped on the connection fails with
-** SQLITE_INTERRUPT once sqlite3_interrupt() was called (as index_cmd.c;
-** sqlite3_is_interrupted needs SQLite 3.41). */
+int vtab_interrupted(sqlite3 *db, sqlite3_stmt **probe) {
+  int rc = *probe ? SQLITE_OK : sqlite3_prepare_v2(db, "SELECT 1", -1, probe, NULL);
+  if (rc != SQLITE_OK) return rc == SQLITE_INTERRUPT; /* the parser sees the flag too */
+  rc = sqlite3_step(*probe);
+  sqlite3_reset(*probe);
+  return rc == SQLITE_INTERRUPT;
+}
+
+/* The interrupt probe of vt's store (remote stores stop a slow request with it). */
 static int vt_interrupted(void *ctx) {
   lvtab *vt = ctx;
-  if (!vt->probe && sqlite3_prepare_v2(vt->db, "SELECT 1", -1, &vt->probe, NULL) != SQLITE_OK)
-    return 0;
-  int rc = sqlite3_step(vt->probe);
-  sqlite3_reset(vt->probe);
-  return rc == SQLITE_INTERRUPT;
+  return vtab_interrupted(vt->db, &vt->probe);
 }
 
 /* ---- CREATE / CONNECT ------------------------------------------------------ */

@@ -288,6 +288,11 @@ size_t vtab_perm_run(const lf_dataset *ds, const uint64_t *ids, size_t n);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
+/* Is the connection interrupted (sqlite3_interrupt(), or a progress handler
+** asking to stop)?  *probe, a tiny statement prepared on first use (the
+** caller finalizes it), fails with SQLITE_INTERRUPT then; sqlite3_is_interrupted
+** needs SQLite 3.41. */
+int vtab_interrupted(sqlite3 *db, sqlite3_stmt **probe);
 /* search_func.c: the fts() and knn() table-valued functions. */
 int vtab_search_func_register(sqlite3 *db);
 
