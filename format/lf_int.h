@@ -309,6 +309,7 @@ typedef struct lf_wpage {
   lf_buf rep, ev, vals, offs;
   uint32_t seen_null, seen_empty; /* bit j: layer j had a null / an empty list */
   int comp, comp_level;           /* the leaf's lance-encoding:compression (LF_WCOMP_*), -level */
+  uint32_t dict_ratio;            /* lance-encoding:dict-size-ratio in millionths, 0 = default */
 } lf_wpage;
 
 /* lance-encoding:compression of a leaf field: absent (LanceDB's defaults),

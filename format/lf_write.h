@@ -17,6 +17,8 @@ void lf_schema_reset(lf_schema *s);
 /* Append the schema metadata entry key = val (both copied); -1 when out of
 ** memory (the schema unchanged). */
 int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val);
+/* Field metadata key = val (copied) appended to f; 0, or -1 out of memory. */
+int lf_field_add_meta(lf_field *f, const char *key, const char *val);
 
 /* ---- Data files (writer.c) ------------------------------------------------- */
 

@@ -272,11 +272,12 @@ int lf_schema_from_ddl(const char *z, lf_schema *out, lf_error *err) {
   return rc;
 }
 
-int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val) {
-  lf_kv *m = realloc(sc->meta, ((size_t)sc->n_meta + 1) * sizeof *m);
-  if (!m) return -1;
-  sc->meta = m;
-  lf_kv *kv = &m[sc->n_meta];
+/* key = val (copied) appended to the metadata array *m of *n entries. */
+static int kv_append(lf_kv **m, int *n, const char *key, const char *val) {
+  lf_kv *g = realloc(*m, ((size_t)*n + 1) * sizeof *g);
+  if (!g) return -1;
+  *m = g;
+  lf_kv *kv = &g[*n];
   kv->key = lf_strndup(key, strlen(key));
   kv->len = strlen(val);
   kv->val = (uint8_t *)lf_strndup(val, kv->len);
@@ -285,6 +286,14 @@ int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val) {
     free(kv->val);
     return -1;
   }
-  sc->n_meta++;
+  (*n)++;
   return 0;
+}
+
+int lf_schema_add_meta(lf_schema *sc, const char *key, const char *val) {
+  return kv_append(&sc->meta, &sc->n_meta, key, val);
+}
+
+int lf_field_add_meta(lf_field *f, const char *key, const char *val) {
+  return kv_append(&f->meta, &f->n_meta, key, val);
 }

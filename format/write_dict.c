@@ -6,7 +6,9 @@
 **
 ** When: the page has at least 100 value slots and the estimated encoded
 ** size, distinct * (average value bytes + offset bytes) + slots * offset
-** bytes, is below 0.8 of the raw size (value bytes + slots * offset bytes).
+** bytes, is below 0.8 of the raw size (value bytes + slots * offset bytes);
+** the field metadata lance-encoding:dict-size-ratio (a decimal in (0, 1], as
+** Lance reads it) replaces 0.8.
 ** Null slots are empty values and take a dictionary entry like any other.
 **
 ** What it makes (MiniBlockLayout 4 dictionary, 5 num_dictionary_items):
@@ -29,8 +31,7 @@
 #include <string.h>
 
 #define DICT_MIN_VALUES 100
-#define DICT_RATIO_NUM 4 /* encoded < 4/5 of raw */
-#define DICT_RATIO_DEN 5
+#define DICT_RATIO_DEFAULT 800000 /* encoded < 0.8 of raw, in millionths */
 #define DICT_GENERAL_MIN ((size_t)32 << 10)
 
 static uint64_t slot_start(const lf_wpage *p, uint64_t k) {
@@ -132,7 +133,8 @@ static void finish_items(lf_wdict *d, const lf_wpage *p, int minor) {
 static uint64_t max_distinct(const lf_wpage *p) {
   uint64_t w = p->var64 ? 8 : 4, n = p->n_vals, data = p->vals.len;
   uint64_t raw = data + n * w, avg = data / n;
-  uint64_t budget = raw * DICT_RATIO_NUM / DICT_RATIO_DEN;
+  uint64_t ratio = p->dict_ratio ? p->dict_ratio : DICT_RATIO_DEFAULT;
+  uint64_t budget = (uint64_t)((double)raw * (double)ratio / 1e6);
   if (budget <= n * w) return 0;
   uint64_t m = (budget - n * w + avg + w - 1) / (avg + w); /* card * (avg + w) < budget - n w */
   return m > 0xfffffffeu ? 0xfffffffeu : m;

@@ -94,6 +94,21 @@ static int leaf_kind(lf_writer *w, wcol *c, const lf_field *f, lf_error *err) {
   return LF_OK;
 }
 
+/* lance-encoding:dict-size-ratio, a decimal in (0, 1], in millionths; 0 when
+** absent or not such a number (the default ratio then applies). */
+static uint32_t dict_ratio(const lf_field *f) {
+  size_t n = 0, i = 0;
+  const char *v = lf_field_meta(f, "lance-encoding:dict-size-ratio", &n);
+  uint64_t whole = 0, frac = 0, scale = 1000000;
+  for (; v && i < n && v[i] >= '0' && v[i] <= '9' && whole < 2; i++) whole = whole * 10 + (uint64_t)(v[i] - '0');
+  if (v && i < n && v[i] == '.')
+    for (i++; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+      if (scale /= 10) frac += (uint64_t)(v[i] - '0') * scale;
+  if (!v || i != n || n == 0) return 0;
+  uint64_t r = whole * 1000000 + frac;
+  return r > 0 && r <= 1000000 ? (uint32_t)r : 0;
+}
+
 /* The leaf's lance-encoding:compression and -level metadata. */
 static void leaf_compression(lf_wpage *p, const lf_field *f) {
   size_t n = 0;
@@ -108,6 +123,7 @@ static void leaf_compression(lf_wpage *p, const lf_field *f) {
   p->comp_level = 0;
   for (size_t i = 0; v && i < n && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
     p->comp_level = p->comp_level * 10 + (v[i] - '0');
+  p->dict_ratio = dict_ratio(f);
 }
 
 /* Close column c (its path node[0..depth) filled): layers and rep levels. */

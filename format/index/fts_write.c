@@ -479,6 +479,14 @@ static int invert_row(inv_ctx *c, uint32_t t) {
   return rc;
 }
 
+/* A phrase query takes single rows of _compressed_position; a dictionary-
+** encoded page would make each take decode the page's whole dictionary (LanceDB
+** writes the column plain), so the column asks the writer for no dictionary:
+** one only if it made the page a million times smaller. */
+static int no_dictionary(lf_field *f) {
+  return lf_field_add_meta(f, "lance-encoding:dict-size-ratio", "0.000001");
+}
+
 static int write_invert(lf_fts_writer *w, const char *name, lf_error *err) {
   lf_schema sc = {0};
   lf_array cols[6];
@@ -495,7 +503,8 @@ static int write_invert(lf_fts_writer *w, const char *name, lf_error *err) {
                             "_length UINT32 NOT NULL, _impacts LARGE_BLOB[] NOT NULL",
                       &sc, err);
   if (rc) return rc;
-  if (format_meta(w, &sc)) rc = lf_err(err, LF_NOMEM, "out of memory");
+  if (format_meta(w, &sc) || (w->p.with_position && no_dictionary(sc.fields[4])))
+    rc = lf_err(err, LF_NOMEM, "out of memory");
   for (int i = 0; i < nc; i++) lf_array_init(&cols[i], sc.fields[i]);
   if (!rc) rc = file_open(w, name, &sc, &fw, err);
   for (uint32_t t = 0; !rc && t < w->ntok; t++) {

@@ -860,6 +860,32 @@ static void test_compression_metadata(void **state) {
   }
 }
 
+/* Field metadata lance-encoding:dict-size-ratio replaces the 0.8 bound of
+** the dictionary rule: a tiny ratio means no dictionary (the FTS writer's
+** positions), a value that is not a decimal in (0, 1] leaves the default. */
+static void test_dict_size_ratio(void **state) {
+  static const struct { const char *ratio; int dict; } cases[] = {
+      {"0.000001", 0}, {"0.001", 0}, {"0.8", 1}, {"1", 1}, {"1.5", 1}, {"0", 1}, {"x", 1}, {"", 1}};
+  enum { N = 5000 };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    fdef fd[] = {{"s", 0, -1, "string", 1}};
+    lf_schema s;
+    make_schema(&s, fd, 1);
+    assert_int_equal(lf_field_add_meta(s.fields[0], "lance-encoding:dict-size-ratio", cases[k].ratio), 0);
+    lf_array a;
+    lf_array_init(&a, s.fields[0]);
+    fill_strings(&a, N, s_few);
+    for (int minor = 1; minor <= 2; minor++) {
+      int ce, dce;
+      one_column(*state, &s, &a, N, minor, &ce, &dce);
+      if ((dce != 0) != cases[k].dict)
+        fail_msg("ratio '%s' (2.%d): dictionary encoding %d", cases[k].ratio, minor, dce);
+    }
+    lf_array_reset(&a);
+    lf_schema_reset(&s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
@@ -876,6 +902,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_dictionary, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fsst_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compression_metadata, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dict_size_ratio, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
