@@ -42,7 +42,6 @@
 #include <time.h>
 
 #define DETAILS_URL "/lance.table.InvertedIndexDetails"
-#define SCAN_BATCH 4096
 
 static const char *shown(const char *root) { return root[0] ? root : "."; }
 
@@ -94,27 +93,11 @@ static uint64_t live_rows(const lf_dataset *ds, const uint32_t *skip, size_t nsk
 }
 
 /* Tokenize the field's live rows of the fragments not in skip[0..nskip). */
-static int scan_docs(build_run *r, const uint32_t *skip, size_t nskip, lf_error *err) {
-  lf_scan *sc;
-  const lf_scan_batch *b;
-  uint64_t done = 0, total = live_rows(r->ds, skip, nskip);
-  int rc = lf_scan_open(r->ds, r->s, &r->field, 1, &sc, err);
-  if (!rc && nskip) rc = lf_scan_exclude(sc, skip, nskip, err);
-  while (!rc) {
-    if (r->progress && r->progress(r->progress_ctx, done, total)) {
-      rc = lf_err(err, LF_INTERRUPTED, "%s: index build interrupted", shown(r->root));
-      break;
-    }
-    if ((rc = lf_scan_next(sc, SCAN_BATCH, &b, err)) || !b->n) break;
-    const lf_array *a = &b->cols[0];
-    for (uint64_t i = 0; !rc && i < b->n; i++)
-      if (!lf_array_is_null(a, i))
-        rc = lf_fts_writer_doc(r->w, b->rowids[i], (const char *)a->data + a->offsets[i],
-                               a->offsets[i + 1] - a->offsets[i], err);
-    done += b->n;
-  }
-  lf_scan_free(sc);
-  return rc;
+static int scan_docs(build_run *r, const lf_fts_wparams *p, const uint32_t *skip, size_t nskip,
+                     lf_error *err) {
+  lf_fts_scan_req q = {r->ds, r->s, r->field, skip, nskip, &p->tok, live_rows(r->ds, skip, nskip),
+                       r->progress, r->progress_ctx, shown(r->root)};
+  return lf_fts_scan_docs(&q, r->w, err);
 }
 
 /* The text column `column` of ds: its top-level index. */
@@ -225,7 +208,7 @@ static int build_and_commit(build_run *r, const lf_fts_wparams *p, new_entry *e,
     }
     if (rc) rc = lf_err(err, rc, "out of memory");
   }
-  if (!rc) rc = scan_docs(r, old ? old->frags : NULL, old ? old->n_frags : 0, err);
+  if (!rc) rc = scan_docs(r, p, old ? old->frags : NULL, old ? old->n_frags : 0, err);
   if (!rc) rc = lf_fts_writer_finish(r->w, deleted, ndel, err);
   e->uuid = uuid;
   if (!rc) rc = commit_entry(r, e, version, err);

@@ -118,6 +118,30 @@ int lf_fts_writer_new(lf_store *s, const char *dir, const lf_fts_wparams *p, lf_
 int lf_fts_writer_copy_part(lf_fts_writer *w, const char *src_dir, uint64_t id, lf_error *err);
 int lf_fts_writer_doc(lf_fts_writer *w, uint64_t row_id, const char *text, size_t len,
                       lf_error *err);
+/* Tokenize a document with tok (not the writer's: another thread's) into the
+** token stream out (appended); lf_fts_writer_stream adds a stream's documents
+** exactly as lf_fts_writer_doc would have, in order. */
+int lf_fts_stream_doc(lf_tok *tok, uint64_t row_id, const char *text, size_t len, lf_buf *out,
+                      lf_error *err);
+int lf_fts_writer_stream(lf_fts_writer *w, const uint8_t *p, size_t n, lf_error *err);
+
+/* ---- fts_scan.c: the rows of a build, tokenized -------------------------- */
+typedef struct lf_fts_scan_req {
+  lf_dataset *ds;
+  lf_store *s;
+  int field;                   /* top-level text field */
+  const uint32_t *skip;        /* fragments left out (optimize: those indexed) */
+  size_t nskip;
+  const lf_tok_params *tok;
+  uint64_t total;              /* live rows to read, for progress */
+  lf_fts_progress progress;    /* may be NULL */
+  void *progress_ctx;
+  const char *shown;           /* the dataset, for messages */
+} lf_fts_scan_req;
+/* Every live non-null row of the field into w, in scan order (a worker thread
+** tokenizes ahead when there are two or more CPUs); LF_INTERRUPTED when the
+** progress callback asks to stop. */
+int lf_fts_scan_docs(const lf_fts_scan_req *req, lf_fts_writer *w, lf_error *err);
 /* deleted[0..ndel): the deleted_fragments bitmap's fragment ids. */
 int lf_fts_writer_finish(lf_fts_writer *w, const uint32_t *deleted, size_t ndel, lf_error *err);
 const lf_fts_file *lf_fts_writer_files(const lf_fts_writer *w, size_t *n);

@@ -208,24 +208,84 @@ static int on_token(void *ctx, const char *t, size_t len, uint32_t position) {
 
 static int write_partition(lf_fts_writer *w, lf_error *err);
 
-int lf_fts_writer_doc(lf_fts_writer *w, uint64_t row_id, const char *text, size_t len,
-                      lf_error *err) {
-  if (!text) return LF_OK; /* null: not a document */
+/* Start a document: a new partition first when doc ids would run out. */
+static int doc_begin(lf_fts_writer *w, lf_error *err) {
   w->cur_tokens = 0;
   w->failed = 0;
-  if (w->ndocs == UINT32_MAX - 1) {
-    int rc = write_partition(w, err);
-    if (rc) return rc;
-  }
-  int rc = lf_tok_run(w->tok, text, len, on_token, w, err);
+  return w->ndocs == UINT32_MAX - 1 ? write_partition(w, err) : LF_OK;
+}
+
+/* End the document of row_id after its tokens (none: not a document). */
+static int doc_end(lf_fts_writer *w, uint64_t row_id, lf_error *err) {
   if (w->failed) return lf_err(err, LF_NOMEM, "out of memory");
-  if (rc) return rc;
   if (!w->cur_tokens) return LF_OK;
   if (docs_grow(w)) return lf_err(err, LF_NOMEM, "out of memory");
   w->rowids[w->ndocs] = row_id;
   w->ntokens[w->ndocs++] = w->cur_tokens;
   w->total_tokens += w->cur_tokens;
   if (w->mem >= w->p.memory_limit) return write_partition(w, err);
+  return LF_OK;
+}
+
+int lf_fts_writer_doc(lf_fts_writer *w, uint64_t row_id, const char *text, size_t len,
+                      lf_error *err) {
+  if (!text) return LF_OK; /* null: not a document */
+  int rc = doc_begin(w, err);
+  if (!rc) rc = lf_tok_run(w->tok, text, len, on_token, w, err);
+  if (w->failed || !rc) return doc_end(w, row_id, err);
+  return rc;
+}
+
+/* ---- token streams ---------------------------------------------------------------
+** A document tokenized apart from the writer (fts_build.c does it in a worker
+** thread): [u64 row id][u32 tokens] then per token [u32 length][u32 position]
+** [bytes], little-endian; documents follow each other. */
+
+typedef struct tok_sink {
+  lf_buf *out;
+  uint32_t n;
+} tok_sink;
+
+static int stream_token(void *ctx, const char *t, size_t len, uint32_t position) {
+  tok_sink *k = ctx;
+  lf_buf_u32le(k->out, (uint32_t)len);
+  lf_buf_u32le(k->out, position);
+  lf_buf_put(k->out, t, len);
+  k->n++;
+  return k->out->rc ? -1 : 0;
+}
+
+int lf_fts_stream_doc(lf_tok *tok, uint64_t row_id, const char *text, size_t len, lf_buf *out,
+                      lf_error *err) {
+  size_t at = out->len;
+  lf_buf_u64le(out, row_id);
+  lf_buf_u32le(out, 0);
+  tok_sink k = {out, 0};
+  int rc = out->rc ? LF_OK : lf_tok_run(tok, text, len, stream_token, &k, err);
+  if (out->rc) return lf_err(err, LF_NOMEM, "out of memory");
+  if (rc) return rc;
+  for (int i = 0; i < 4; i++) out->p[at + 8 + i] = (uint8_t)(k.n >> (8 * i));
+  return LF_OK;
+}
+
+int lf_fts_writer_stream(lf_fts_writer *w, const uint8_t *p, size_t n, lf_error *err) {
+  const uint8_t *end = p + n;
+  while (p < end) {
+    if (end - p < 12) return lf_err(err, LF_CORRUPT, "FTS token stream: truncated document");
+    uint64_t row = lf_le64(p);
+    uint32_t nt = lf_le32(p + 8);
+    p += 12;
+    int rc = doc_begin(w, err);
+    for (uint32_t i = 0; !rc && i < nt; i++) {
+      if (end - p < 8 || lf_le32(p) > (size_t)(end - p) - 8)
+        return lf_err(err, LF_CORRUPT, "FTS token stream: truncated token");
+      uint32_t len = lf_le32(p);
+      if (on_token(w, (const char *)p + 8, len, lf_le32(p + 4))) break;
+      p += 8 + (size_t)len;
+    }
+    if (!rc) rc = doc_end(w, row, err);
+    if (rc) return rc;
+  }
   return LF_OK;
 }
 
