@@ -48,6 +48,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "vtab.h"
 #include "vtab/evolve.h"
+#include "vtab/opts.h"
 
 typedef struct bf {
   const char *column, *expr;
@@ -71,15 +72,7 @@ static double now_s(void) {
 
 /* ---- options -------------------------------------------------------------------- */
 
-static const char *const bf_keys[] = {"where=", "batch_rows=", "commit_every=", "progress="};
-
-/* The option key starting at z (at the start or after a space), or -1. */
-static int key_at(const char *s, const char *z) {
-  if (z != s && z[-1] != ' ' && z[-1] != '\t' && z[-1] != '\n') return -1;
-  for (int k = 0; k < 4; k++)
-    if (!strncmp(z, bf_keys[k], strlen(bf_keys[k]))) return k;
-  return -1;
-}
+static const char *const bf_keys[] = {"where", "batch_rows", "commit_every", "progress"};
 
 static int int_opt(pctx *p, const char *key, const char *v, int n, sqlite3_int64 *out) {
   char *end;
@@ -92,20 +85,14 @@ static int int_opt(pctx *p, const char *key, const char *v, int n, sqlite3_int64
   return SQLITE_OK;
 }
 
-static int parse_opts(pctx *p, const char *s, bf *b) {
+static int parse_opts(pctx *p, const char *z, bf *b) {
   b->batch_rows = 4096, b->commit_every = 65536;
-  const char *z = s;
-  while (z && *z) {
-    while (*z == ' ' || *z == '\t' || *z == '\n') z++;
-    if (!*z) break;
-    int k = key_at(s, z);
+  vtab_opt a;
+  while (vtab_opt_next(&z, bf_keys, 4, 1, &a)) {
+    int k = a.key, n = (int)a.vn, rc = SQLITE_OK;
+    const char *v = a.v;
     if (k < 0) return pragma_error(p, "unknown option '%.*s' (where=, batch_rows=, commit_every=, "
-                                      "progress=)", (int)strcspn(z, " \t\n"), z);
-    const char *v = z + strlen(bf_keys[k]), *e = v;
-    while (*e && !(e > v && key_at(s, e) >= 0)) e++;
-    int n = (int)(e - v);
-    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n')) n--;
-    int rc = SQLITE_OK;
+                                      "progress=)", (int)strcspn(a.k, " \t\n"), a.k);
     if (k == 0) {
       sqlite3_free(b->where);
       if (!n) return pragma_error(p, "where= needs a filter");
@@ -115,7 +102,6 @@ static int parse_opts(pctx *p, const char *s, bf *b) {
     else if (n == 1 && (*v == '0' || *v == '1')) b->progress = *v == '1';
     else rc = pragma_error(p, "progress must be 0 or 1, not '%.*s'", n, v);
     if (rc) return rc;
-    z = e;
   }
   return SQLITE_OK;
 }

@@ -21,41 +21,28 @@ SQLITE_EXTENSION_INIT3
 
 #include "lance_ext.h"
 #include "lf_write.h"
+#include "opts.h"
 #include "pragma.h"
 
-/* One "key=value" of an options string. */
+/* One "key=value" of an options string (opts.h), its value copied (cut at 63 bytes). */
 typedef struct kv {
-  const char *k;
-  size_t kn;
-  int has_eq;
-  size_t vn;
-  char val[64];  /* the value, cut at 63 bytes */
+  vtab_opt o;
+  char val[64];
 } kv;
 
 /* The next "key=value" of *z (then past it); 0 at the end. */
-static int next_kv(const char **z, kv *o) {
-  const char *p = *z;
-  while (*p == ' ' || *p == '\t' || *p == '\n') p++;
-  if (!*p) return 0;
-  size_t n = strcspn(p, " \t\n");
-  const char *eq = memchr(p, '=', n);
-  o->k = p;
-  o->kn = eq ? (size_t)(eq - p) : n;
-  o->has_eq = eq != NULL;
-  o->vn = eq ? (size_t)(p + n - eq - 1) : 0;
-  snprintf(o->val, sizeof o->val, "%.*s", (int)(o->vn < 63 ? o->vn : 63), eq ? eq + 1 : "");
-  *z = p + n;
+static int next_kv(const char **z, kv *a) {
+  if (!vtab_opt_next(z, NULL, 0, 0, &a->o)) return 0;
+  snprintf(a->val, sizeof a->val, "%.*s", (int)(a->o.vn < 63 ? a->o.vn : 63), a->o.v);
   return 1;
 }
 
-static int is_key(const kv *o, const char *name) {
-  return o->kn == strlen(name) && !strncmp(o->k, name, o->kn);
-}
+static int is_key(const kv *a, const char *name) { return vtab_opt_is(&a->o, name); }
 
 static int bool_val(pctx *p, const kv *o, int *flag) {
   if (!strcmp(o->val, "true")) *flag = 1;
   else if (!strcmp(o->val, "false")) *flag = 0;
-  else return pragma_error(p, "bad value '%s' for %.*s (true or false)", o->val, (int)o->kn, o->k);
+  else return pragma_error(p, "bad value '%s' for %.*s (true or false)", o->val, (int)o->o.kn, o->o.k);
   return SQLITE_OK;
 }
 
@@ -70,19 +57,19 @@ static int compact_opts(pctx *p, const char *z, lf_compact_opts *o) {
     char *end = NULL;
     if (is_key(&a, "target_rows_per_fragment")) {
       long long x = strtoll(a.val, &end, 10);
-      if (!a.vn || *end || x <= 0 || a.vn > 18)
+      if (!a.o.vn || *end || x <= 0 || a.o.vn > 18)
         return pragma_error(p, "bad value '%s' for target_rows_per_fragment (a positive integer)", a.val);
       o->target_rows = (uint64_t)x;
     } else if (is_key(&a, "materialize_deletions")) {
       rc = bool_val(p, &a, &o->materialize_deletions);
     } else if (is_key(&a, "materialize_deletions_threshold")) {
       double x = strtod(a.val, &end);
-      if (!a.vn || *end || !(x >= 0 && x <= 1))
+      if (!a.o.vn || *end || !(x >= 0 && x <= 1))
         return pragma_error(p, "bad value '%s' for materialize_deletions_threshold (0 to 1)", a.val);
       o->deletion_threshold = x;
     } else {
       return pragma_error(p, "unknown option '%.*s' (expected target_rows_per_fragment, "
-                          "materialize_deletions or materialize_deletions_threshold)", (int)a.kn, a.k);
+                          "materialize_deletions or materialize_deletions_threshold)", (int)a.o.kn, a.o.k);
     }
   }
   return rc;
@@ -130,7 +117,7 @@ static int cleanup_opts(pctx *p, const char *z, lf_cleanup_opts *o) {
       rc = bool_val(p, &a, &o->error_if_tagged);
     } else {
       return pragma_error(p, "unknown option '%.*s' (expected older_than, delete_unverified or "
-                          "error_if_tagged_old_versions)", (int)a.kn, a.k);
+                          "error_if_tagged_old_versions)", (int)a.o.kn, a.o.k);
     }
   }
   return rc;

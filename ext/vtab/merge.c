@@ -34,6 +34,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "lance_ext.h"
 #include "lf_table.h"
+#include "opts.h"
 #include "pragma.h"
 
 enum { MATCH_NOTHING, MATCH_UPDATE };
@@ -68,22 +69,6 @@ static int merr(merge_ctx *m, const char *fmt, ...) {
 static const char *const OPT_NAMES[] = {"when_not_matched_by_source", "when_not_matched",
                                         "when_matched"};
 
-/* The option starting at z[i] (a word start), or -1. */
-static int opt_at(const char *z, size_t i) {
-  if (i && z[i - 1] != ' ' && z[i - 1] != '\t' && z[i - 1] != '\n') return -1;
-  for (int k = 0; k < 3; k++) {
-    size_t n = strlen(OPT_NAMES[k]);
-    if (!strncmp(z + i, OPT_NAMES[k], n) && z[i + n] == '=') return k;
-  }
-  return -1;
-}
-
-static char *trimmed(const char *a, const char *b) {
-  while (a < b && (*a == ' ' || *a == '\t' || *a == '\n')) a++;
-  while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n')) b--;
-  return sqlite3_mprintf("%.*s", (int)(b - a), a);
-}
-
 /* One option's value v (trimmed) into o. */
 static int set_opt(merge_ctx *m, merge_opts *o, int k, const char *v) {
   if (k == 2 && !strcmp(v, "update_all")) o->matched = MATCH_UPDATE;
@@ -108,26 +93,17 @@ static int set_opt(merge_ctx *m, merge_opts *o, int k, const char *v) {
 
 static int parse_opts(merge_ctx *m, const char *z, merge_opts *o) {
   memset(o, 0, sizeof *o);
-  if (!z) z = "";
-  size_t n = strlen(z), i = 0;
-  while (i < n && (z[i] == ' ' || z[i] == '\t' || z[i] == '\n')) i++;
   int seen[3] = {0, 0, 0};
-  while (i < n) {
-    int k = opt_at(z, i);
-    if (k < 0) {
-      size_t e = i;
-      while (e < n && z[e] != ' ' && z[e] != '=') e++;
+  vtab_opt a;
+  while (vtab_opt_next(&z, OPT_NAMES, 3, 1, &a)) {
+    if (a.key < 0)
       return merr(m, "unknown option '%.*s' (expected when_matched, when_not_matched or "
-                  "when_not_matched_by_source)", (int)(e - i), z + i);
-    }
-    if (seen[k]++) return merr(m, "option %s is given twice", OPT_NAMES[k]);
-    size_t vs = i + strlen(OPT_NAMES[k]) + 1, ve = vs;
-    while (ve < n && opt_at(z, ve) < 0) ve++;
-    char *v = trimmed(z + vs, z + ve);
-    int rc = v ? set_opt(m, o, k, v) : SQLITE_NOMEM;
+                  "when_not_matched_by_source)", (int)a.kn, a.k);
+    if (seen[a.key]++) return merr(m, "option %s is given twice", OPT_NAMES[a.key]);
+    char *v = sqlite3_mprintf("%.*s", (int)a.vn, a.v);
+    int rc = v ? set_opt(m, o, a.key, v) : SQLITE_NOMEM;
     sqlite3_free(v);
     if (rc) return rc;
-    i = ve;
   }
   if (!o->matched && !o->insert && !o->by_source_delete)
     return merr(m, "the merge changes nothing: give when_matched=update_all|update_if=<expr>, "

@@ -15,6 +15,7 @@
 ** else counts.  Plain C (no SQLite): the unit tests and the fuzz target call
 ** it directly.
 */
+#include "vtab/opts.h"
 #include "vtab/permute.h"
 
 #include <ctype.h>
@@ -37,16 +38,6 @@ static int bad(char *zErr, size_t nErr, const char *fmt, ...) {
   if (nErr) vsnprintf(zErr, nErr, fmt, ap);
   va_end(ap);
   return PERM_OPTS_BAD;
-}
-
-/* The option whose `key=` starts at z[i] (at the start or after white space), or -1. */
-static int key_at(const char *z, size_t i) {
-  if (i > 0 && !isspace((unsigned char)z[i - 1])) return -1;
-  for (int k = 0; k < N_OPTS; k++) {
-    size_t n = strlen(opt_names[k]);
-    if (!strncmp(z + i, opt_names[k], n) && z[i + n] == '=') return k;
-  }
-  return -1;
 }
 
 static int parse_u64(const char *v, uint64_t *out) {
@@ -166,27 +157,21 @@ static int check(perm_opts *o, char *zErr, size_t nErr) {
 
 int perm_opts_parse(const char *z, perm_opts *o, char *zErr, size_t nErr) {
   memset(o, 0, sizeof *o);
-  size_t n = strlen(z), i = 0;
   unsigned seen = 0;
   int rc = PERM_OPTS_OK;
-  while (i < n && isspace((unsigned char)z[i])) i++;
-  if (i < n && key_at(z, i) < 0)
-    rc = bad(zErr, nErr, "unknown option at '%.40s' (expected filter=, split_random=, "
-             "split_sequential=, split_hash=, split_calculated=, split_names=, seed=, shuffle=, "
-             "version= or tag=)", z + i);
-  while (!rc && i < n) {
-    int k = key_at(z, i);
-    size_t v0 = i + strlen(opt_names[k]) + 1, e = v0;
-    while (e < n && key_at(z, e) < 0) e++;
-    size_t v1 = e;
-    while (v1 > v0 && isspace((unsigned char)z[v1 - 1])) v1--;
-    while (v0 < v1 && isspace((unsigned char)z[v0])) v0++;
-    if (seen & 1u << k) rc = bad(zErr, nErr, "option %s is given twice", opt_names[k]);
-    seen |= 1u << k;
-    char *v = rc ? NULL : strndup(z + v0, v1 - v0);
+  vtab_opt a;
+  while (!rc && vtab_opt_next(&z, opt_names, N_OPTS, 1, &a)) {
+    if (a.key < 0) {
+      rc = bad(zErr, nErr, "unknown option at '%.40s' (expected filter=, split_random=, "
+               "split_sequential=, split_hash=, split_calculated=, split_names=, seed=, "
+               "shuffle=, version= or tag=)", a.k);
+      break;
+    }
+    if (seen & 1u << a.key) rc = bad(zErr, nErr, "option %s is given twice", opt_names[a.key]);
+    seen |= 1u << a.key;
+    char *v = rc ? NULL : strndup(a.v, a.vn);
     if (!rc && !v) rc = PERM_OPTS_NOMEM;
-    if (!rc) rc = set_opt(o, k, v, zErr, nErr);
-    i = e;
+    if (!rc) rc = set_opt(o, a.key, v, zErr, nErr);
   }
   if (!rc) rc = check(o, zErr, nErr);
   if (rc) perm_opts_reset(o);
