@@ -22,38 +22,12 @@
 
 #include "lf_int.h"
 #include "lf_write.h"
-#include "testdata.h"
-
-static char g_tmp[256];
-static lf_store *g_store;
+#include "tmpdir.h"
 
 static int setup(void **state) {
   (void)state;
-  lf_error err = {0};
-  snprintf(g_tmp, sizeof g_tmp, "/tmp/lf_evolve_XXXXXX");
-  if (!mkdtemp(g_tmp)) return -1;
-  char cmd[4096];
-  snprintf(cmd, sizeof cmd, "cp -r %s/hist.lance %s/", test_data_dir(), g_tmp);
-  if (system(cmd)) return -1;
-  return lf_store_local_new(g_tmp, &g_store, &err);
+  return tmpdir_setup("lf_evolve", (const char *const[]){"hist.lance", NULL});
 }
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[512];
-  lf_store_free(g_store);
-  snprintf(cmd, sizeof cmd, "rm -rf %s", g_tmp);
-  return system(cmd);
-}
-
-#define CHECK(call)                                  \
-  do {                                               \
-    lf_error err_ = {0};                             \
-    int rc_ = (call);                                \
-    (void)err_;                                      \
-    if (rc_) print_error("%s\n", err_.msg);          \
-    assert_int_equal(rc_, LF_OK);                    \
-  } while (0)
 
 static lf_dataset *open_ds(uint64_t version) {
   lf_dataset *ds = NULL;

@@ -18,24 +18,11 @@
 #include "lf_int.h"
 #include "lf_perm.h"
 #include "lf_write.h"
-
-static char g_tmp[256];
-static lf_store *g_store;
+#include "tmpdir.h"
 
 static int setup(void **state) {
   (void)state;
-  lf_error err = {0};
-  snprintf(g_tmp, sizeof g_tmp, "/tmp/lf_perm_XXXXXX");
-  if (!mkdtemp(g_tmp)) return -1;
-  return lf_store_local_new(g_tmp, &g_store, &err);
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[512];
-  lf_store_free(g_store);
-  snprintf(cmd, sizeof cmd, "rm -rf %s", g_tmp);
-  return system(cmd);
+  return tmpdir_setup("lf_perm", NULL);
 }
 
 static void counts_ok(const double *sizes, int n, int ratio, uint64_t rows, const uint64_t *want) {
