@@ -246,48 +246,77 @@ static int read_ids(tb_vtab *v, sqlite3_value *arg, uint64_t **ids, uint64_t *n)
   return rc;
 }
 
+/* The table's columns: names and upper-cased declared types (*n = 0: no such table). */
+static int table_columns(tb_vtab *v, const char *table, char ***names, char ***types, int *n) {
+  sqlite3_stmt *st = NULL;
+  *names = *types = NULL, *n = 0;
+  int rc = sqlite3_prepare_v2(v->db, "SELECT name, upper(type) FROM pragma_table_xinfo(?1)", -1,
+                              &st, NULL);
+  if (rc == SQLITE_OK) sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+  while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    char **a = sqlite3_realloc64(*names, (uint64_t)(*n + 1) * sizeof *a);
+    if (a) *names = a;
+    char **t = a ? sqlite3_realloc64(*types, (uint64_t)(*n + 1) * sizeof *t) : NULL;
+    if (t) *types = t;
+    if (!a || !t) { rc = SQLITE_NOMEM; break; }
+    a[*n] = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+    t[*n] = sqlite3_mprintf("%s", sqlite3_column_text(st, 1));
+    (*n)++;
+    if (!a[*n - 1] || !t[*n - 1]) rc = SQLITE_NOMEM;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static void free_strings(char **a, int n) {
+  for (int i = 0; a && i < n; i++) sqlite3_free(a[i]);
+  sqlite3_free(a);
+}
+
+/* Column `name` of the table (names/types of table_columns) appended to c->cols. */
+static int add_column(tb_vtab *v, tb_cursor *c, const char *table, const char *name,
+                      char **names, char **types, int ncol) {
+  int at = -1;
+  for (int i = 0; i < ncol && at < 0; i++)
+    if (!sqlite3_stricmp(names[i], name)) at = i;
+  if (at < 0) return tb_error(v, "no such column: %s in table %s", name, table);
+  int kind = -1;
+  for (int t = 0; t < 4; t++)
+    if (!strcmp(types[at], tb_sql_types[t])) kind = t;
+  if (kind < 0)
+    return tb_error(v, "column %s of table %s has declared type '%s': INTEGER, REAL, BLOB or "
+                    "TEXT columns only", names[at], table, types[at]);
+  tb_col *a = sqlite3_realloc64(c->cols, (uint64_t)(c->ncols + 1) * sizeof *a);
+  if (!a) return SQLITE_NOMEM;
+  c->cols = a;
+  tb_col *k = memset(&a[c->ncols++], 0, sizeof *a);
+  k->kind = kind;
+  return (k->name = sqlite3_mprintf("%s", names[at])) ? SQLITE_OK : SQLITE_NOMEM;
+}
+
 /* c->cols from the columns argument, checked against the table's columns. */
 static int read_columns(tb_vtab *v, tb_cursor *c, const char *table, sqlite3_value *arg) {
   static const char usage[] = "columns must be a JSON array of column names, such as "
                               "'[\"image\",\"label\"]'";
-  if (sqlite3_value_type(arg) != SQLITE_TEXT) return tb_error(v, "%s", usage);
-  sqlite3_stmt *st = NULL, *info = NULL;
-  int is_array = 0, rc = json_items(v->db, arg, &is_array, &st);
-  if (rc == SQLITE_NOMEM) return rc;
-  if (rc || !is_array) return tb_error(v, "%s", usage);
-  rc = sqlite3_prepare_v2(v->db, "SELECT name, upper(type) FROM pragma_table_xinfo(?1) "
-                          "WHERE name = ?2 COLLATE NOCASE", -1, &info, NULL);
-  if (rc == SQLITE_OK) sqlite3_bind_text(info, 1, table, -1, SQLITE_STATIC);
+  char **names = NULL, **types = NULL;
+  int ncol = 0, rc = table_columns(v, table, &names, &types, &ncol);
+  if (rc == SQLITE_OK && ncol == 0) rc = tb_error(v, "no such table: %s", table);
+  if (rc == SQLITE_OK && sqlite3_value_type(arg) != SQLITE_TEXT) rc = tb_error(v, "%s", usage);
+  sqlite3_stmt *st = NULL;
+  int is_array = 0;
+  if (rc == SQLITE_OK && (rc = json_items(v->db, arg, &is_array, &st)) != SQLITE_NOMEM &&
+      (rc || !is_array))
+    rc = tb_error(v, "%s", usage);
   while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
     const char *type = (const char *)sqlite3_column_text(st, 0);
-    const char *name = (const char *)sqlite3_column_text(st, 1);
-    if (!type || strcmp(type, "text")) {
+    if (!type || strcmp(type, "text"))
       rc = tb_error(v, "columns item %d is not a column name (a JSON string)", c->ncols);
-      break;
-    }
-    tb_col *a = sqlite3_realloc64(c->cols, (uint64_t)(c->ncols + 1) * sizeof *a);
-    if (!a) { rc = SQLITE_NOMEM; break; }
-    c->cols = a;
-    tb_col *k = memset(&a[c->ncols++], 0, sizeof *a);
-    sqlite3_reset(info);
-    sqlite3_bind_text(info, 2, name, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(info) != SQLITE_ROW) {
-      rc = tb_error(v, "no such column: %s in table %s", name, table);
-      break;
-    }
-    const char *decl = (const char *)sqlite3_column_text(info, 1);
-    k->kind = -1;
-    for (int t = 0; t < 4; t++)
-      if (decl && !strcmp(decl, tb_sql_types[t])) k->kind = t;
-    if (k->kind < 0) {
-      rc = tb_error(v, "column %s of table %s has declared type '%s': INTEGER, REAL, BLOB or "
-                    "TEXT columns only", name, table, decl ? decl : "");
-      break;
-    }
-    if (!(k->name = sqlite3_mprintf("%s", sqlite3_column_text(info, 0)))) rc = SQLITE_NOMEM;
+    else
+      rc = add_column(v, c, table, (const char *)sqlite3_column_text(st, 1), names, types, ncol);
   }
   sqlite3_finalize(st);
-  sqlite3_finalize(info);
+  free_strings(names, ncol);
+  free_strings(types, ncol);
   if (rc == SQLITE_OK && c->ncols == 0) rc = tb_error(v, "columns is empty: name at least one column");
   return rc;
 }
@@ -447,14 +476,7 @@ static int tb_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   char *table = sqlite3_mprintf("%s", sqlite3_value_text(arg[0]));
   uint64_t *ids = NULL, n = 0;
   int rc = table ? read_ids(v, arg[1], &ids, &n) : SQLITE_NOMEM;
-  sqlite3_stmt *chk = NULL;
   if (rc == SQLITE_OK && n > UINT32_MAX - 1) rc = tb_error(v, "too many row ids (%llu)", (unsigned long long)n);
-  if (rc == SQLITE_OK &&
-      (rc = sqlite3_prepare_v2(v->db, "SELECT 1 FROM pragma_table_xinfo(?1)", -1, &chk, NULL)) == SQLITE_OK) {
-    sqlite3_bind_text(chk, 1, table, -1, SQLITE_STATIC);
-    if (sqlite3_step(chk) != SQLITE_ROW) rc = tb_error(v, "no such table: %s", table);
-  }
-  sqlite3_finalize(chk);
   if (rc == SQLITE_OK) rc = read_columns(v, c, table, arg[2]);
   tb_pair *ord = NULL;
   uint32_t *src = NULL;
