@@ -26,7 +26,7 @@ from torch.utils.data import DataLoader, default_collate  # noqa: E402
 
 import sqlite_lance  # noqa: E402
 from sqlite_lance import checkpoint  # noqa: E402
-from sqlite_lance.torch import LanceDataset, LanceIterableDataset, collate  # noqa: E402
+from sqlite_lance.torch import LanceDataset, LanceIterableDataset, collate, split_bytes  # noqa: E402
 
 N = 240
 
@@ -186,6 +186,13 @@ class TrainTest(unittest.TestCase):
         self.assertIn('FROM "src" WHERE rowid IN (', takes[0])
         with self.assertRaises(ValueError):
             LanceDataset(self.src, batches=True, transform=lambda s: s)
+        with self.assertRaises(ValueError):
+            LanceDataset(self.src, bytes_as="tensor")  # batches only
+        tens = LanceDataset(self.src, columns=["image", "id"], batches=True, bytes_as="tensor")
+        idx = [9, 0, 9, N - 1]
+        values, offsets = tens.__getitems__(idx)["image"]
+        self.assertEqual((values.dtype, offsets.dtype, offsets.shape), (torch.uint8, torch.int64, (5,)))
+        self.assertEqual(split_bytes(values, offsets), [png(i)[0] for i in (9, 0, 9, N - 1)])
 
     def test_batches_perm_nulls_deletes_versions(self):
         perm_rows = LanceDataset(self.src, columns=["id", "emb"], permutation=self.perm, split="val")
@@ -227,15 +234,17 @@ class TrainTest(unittest.TestCase):
             latest._take_batch([2])  # row id 2 (id 3) is deleted in the latest version
 
     def test_batches_dataloader_workers(self):
-        for ctx in ("fork", "spawn"):
+        for ctx, bytes_as in (("fork", "list"), ("spawn", "list"), ("fork", "tensor")):
             ds = LanceDataset(self.src, columns=["id", "image", "emb", "label"],
-                              permutation=self.perm, split="train", batches=True)
+                              permutation=self.perm, split="train", batches=True, bytes_as=bytes_as)
             ds[0]  # a connection in the parent must not leak into the workers
             seen = []
             for batch in ds.loader(batch_size=16, shuffle=True, num_workers=2,
                                    multiprocessing_context=ctx):
                 self.assertEqual(batch["emb"].shape, (len(batch["id"]), 4))
                 self.assertEqual(batch["label"].dtype, torch.int64)
+                if bytes_as == "tensor":
+                    batch["image"] = split_bytes(*batch["image"])
                 for i, img, emb in zip(batch["id"], batch["image"], batch["emb"]):
                     self.assertEqual(img, png(int(i))[0])
                     self.assertEqual(float(emb[0]), float(i))
