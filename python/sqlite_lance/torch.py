@@ -16,7 +16,8 @@ asked.
 Batch mode (LanceDataset(..., batches=True)): __getitems__ returns the batch
 already collated, built from one `lance_take_columns` call (docs/sql.md): each
 column's values arrive packed in one buffer and become one tensor (numbers: (n,);
-vectors: (n, dim)) or one list (bytes, str) without a Python object per row.  Give
+vectors: (n, dim)) without a Python object per row, or one list (bytes, str: one
+object per value, as default_collate's lists).  Give
 the DataLoader collate_fn=sqlite_lance.torch.collate (or use ds.loader(...)); the
 batch equals default_collate of the per-row samples.  bytes_as="tensor" hands binary
 columns (images) over as a pair (values, offsets) instead of a list of bytes: all the
