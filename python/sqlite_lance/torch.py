@@ -232,21 +232,6 @@ class _LanceSource:
         """The row ids, in read order (a copy)."""
         return list(self._ids)
 
-    def _take_batch(self, rowids):
-        """The batch of rows rowids (in that order, repeats allowed), collated: one
-        lance_take_columns call, each column built from its packed buffer."""
-        con = self._connection()
-        ids = array.array("q", rowids)
-        if sys.byteorder != "little":
-            ids.byteswap()
-        cols = json.dumps(self.columns)
-        out = {}
-        rows = con.execute("SELECT type, n, data, offsets, nulls FROM lance_take_columns("
-                           "'src', ?, ?)", (ids.tobytes(), cols)).fetchall()
-        for name, kind, (typ, n, data, offsets, nulls) in zip(self.columns, self.kinds, rows):
-            out[name] = _batch_column(kind, typ, n, data, offsets, nulls, self.bytes_as)
-        return out
-
 
 class _Batch(dict):
     """A batch collated by LanceDataset(batches=True): collate() passes it on."""
@@ -330,6 +315,21 @@ class LanceDataset(_LanceSource, Dataset):
         """DataLoader(self, collate_fn=collate, **kwargs)."""
         kwargs.setdefault("collate_fn", collate)
         return DataLoader(self, **kwargs)
+
+    def _take_batch(self, rowids):
+        """The batch of rows rowids (in that order, repeats allowed), collated: one
+        lance_take_columns call, each column built from its packed buffer."""
+        con = self._connection()
+        ids = array.array("q", rowids)
+        if sys.byteorder != "little":
+            ids.byteswap()
+        cols = json.dumps(self.columns)
+        out = {}
+        rows = con.execute("SELECT type, n, data, offsets, nulls FROM lance_take_columns("
+                           "'src', ?, ?)", (ids.tobytes(), cols)).fetchall()
+        for name, kind, (typ, n, data, offsets, nulls) in zip(self.columns, self.kinds, rows):
+            out[name] = _batch_column(kind, typ, n, data, offsets, nulls, self.bytes_as)
+        return out
 
     def __len__(self):
         return len(self._ids)
