@@ -337,8 +337,9 @@ typedef struct lf_wenc {
 } lf_wenc;
 
 /* Encode the rows gathered in p as one page of file version 2.minor into
-** out (cleared first).  p's level buffers are rewritten in place: clear p
-** afterwards.  Returns LF_OK or LF_NOMEM. */
+** out (cleared first).  p's level buffers are rewritten in place and its
+** values may be moved into out (a full-zip page of fixed-width values
+** without levels): clear p afterwards.  Returns LF_OK or LF_NOMEM. */
 int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err);
 void lf_wpage_clear(lf_wpage *p);  /* drop the rows, keep the capacity */
 void lf_wpage_reset(lf_wpage *p);  /* free */
