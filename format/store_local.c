@@ -288,7 +288,8 @@ static int lw_flush(local_wfile *lw, lf_error *err) {
 #ifdef O_DIRECT
   int fl = fcntl(lw->fd, F_GETFL);
   int want = lw->direct && lw->blen == DIO_BUF;
-  if (fl >= 0 && !!(fl & O_DIRECT) != want && fcntl(lw->fd, F_SETFL, want ? fl | O_DIRECT : fl & ~O_DIRECT))
+  if (fl >= 0 && !!(fl & O_DIRECT) != want &&
+      fcntl(lw->fd, F_SETFL, want ? fl | O_DIRECT : fl & ~O_DIRECT))
     lw->direct = want = 0; /* refused: plain writes from now on */
   if (want) {
     ssize_t w;
