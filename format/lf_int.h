@@ -338,8 +338,9 @@ typedef struct lf_wenc {
 } lf_wenc;
 
 /* Encode the rows gathered in p as one page of file version 2.minor into
-** out (cleared first).  p's level buffers are rewritten in place: clear p
-** afterwards.  Returns LF_OK or LF_NOMEM. */
+** out (cleared first).  p's level buffers are rewritten in place and its
+** values may be moved into out (a full-zip page of fixed-width values
+** without levels): clear p afterwards.  Returns LF_OK or LF_NOMEM. */
 int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err);
 void lf_wpage_clear(lf_wpage *p);  /* drop the rows, keep the capacity */
 void lf_wpage_reset(lf_wpage *p);  /* free */
@@ -349,6 +350,20 @@ void lf_wenc_reset(lf_wenc *e);
 ** pages; the default is 8 MiB). */
 struct lf_writer;
 void lf_writer_set_page_bytes(struct lf_writer *w, size_t n);
+/* writer.c: lf_writer_write of arrays already checked (lf_writer_submit did). */
+int lf_writer_write_rows(struct lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err);
+
+/* ---- write_async.c: the writer's worker thread ------------------------------ */
+typedef struct lf_wqueue lf_wqueue;
+/* Start the worker writing the batches of w (schema's top-level fields). */
+int lf_wqueue_start(struct lf_writer *w, const lf_schema *schema, lf_wqueue **out,
+                    lf_error *err);
+/* Hand over n checked rows: cols[] are swapped with empty arrays of the
+** same fields (blocks while the queue is full); an earlier batch's error. */
+int lf_wqueue_submit(lf_wqueue *q, lf_array *cols, uint64_t n, lf_error *err);
+/* Wait for (abandon: skip) the batches left, stop the worker, free q; the
+** first error the worker met. */
+int lf_wqueue_stop(lf_wqueue *q, int abandon, lf_error *err);
 
 /* ---- json.c: the JSON reader ------------------------------------------------ */
 /* A cursor over JSON text [p, end).  Every reader skips leading white space

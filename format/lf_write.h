@@ -48,6 +48,21 @@ int lf_writer_open_path(lf_store *s, const char *path, const lf_schema *schema, 
 ** naming the field. */
 int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err);
 
+/* Encode and write the batches lf_writer_submit hands over on a worker
+** thread (write_async.c) while the caller builds the next ones; the file is
+** byte for byte the one lf_writer_write makes.  After this only
+** lf_writer_submit, _finish and _abort may be called (_rows and _bytes are
+** the worker's); _finish waits for the worker and returns the first error
+** it met, _abort drops the batches not written yet. */
+int lf_writer_start_worker(lf_writer *w, lf_error *err);
+/* lf_writer_write for a caller that hands its arrays over: the batch is
+** checked now (LF_ARG as lf_writer_write, nothing written), then with a
+** worker cols[] are swapped with empty arrays of the same fields (no copy;
+** blocks while two batches wait) and the call returns an error an earlier
+** batch met on the worker, if any; without one it writes them now.  Clear
+** cols[] (lf_array_clear) before filling them again. */
+int lf_writer_submit(lf_writer *w, lf_array *cols, uint64_t n, lf_error *err);
+
 /* Write the n bytes at p as the file's next global buffer (at a 64-byte
 ** boundary where the file ends now, e.g. before the first rows, as LanceDB
 ** places an index file's IVF model); *index = its number in the footer's

@@ -14,6 +14,7 @@ SQLITE_EXTENSION_INIT3
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vtab/txn.h"
 
@@ -212,9 +213,10 @@ int txn_spill(lvtab *vt, lf_error *e) {
     if ((rc = lf_writer_open(vt->store, vt->args.path, t->wname, t->schema, t->major, t->minor,
                              &t->w, e)))
       return rc;
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && (rc = lf_writer_start_worker(t->w, e))) return rc;
   }
   for (int i = 0; i < t->schema->n_fields; i++) lf_array_finish(&t->cols[i]);
-  if ((rc = lf_writer_write(t->w, t->cols, t->nrows, e))) return rc;
+  if ((rc = lf_writer_submit(t->w, t->cols, t->nrows, e))) return rc;
   t->wrows += t->nrows;
   t->nrows = 0;
   for (int i = 0; i < t->schema->n_fields; i++) lf_array_clear(&t->cols[i]);
