@@ -144,21 +144,32 @@ static int check_columns(lvtab *vt) {
                          vt->name, (unsigned long long)lf_dataset_version(vt->txn->base));
 }
 
+/* Another write after a column-only UPDATE started (a statement run inside it). */
+static int after_upd(lvtab *vt) {
+  return vtab_error(vt, "lance: %s: the table cannot be written to during its column-only "
+                    "UPDATE", vt->name);
+}
+
 static int do_update(lvtab *vt, int argc, sqlite3_value **argv) {
   int rc = check_columns(vt);
   uint64_t seq;
   if (rc) return rc;
-  if (argc == 1) return delete_row(vt, (uint64_t)sqlite3_value_int64(argv[0]));
+  if (argc == 1) return vt->txn->upd ? after_upd(vt) : delete_row(vt, (uint64_t)sqlite3_value_int64(argv[0]));
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
     if (sqlite3_value_type(argv[1]) != SQLITE_NULL)
       return vtab_error(vt, "lance: %s: rowid is assigned by Lance and cannot be inserted",
                         vt->name);
-    return add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
+    return vt->txn->upd ? after_upd(vt) : add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
   }
   sqlite3_int64 old = sqlite3_value_int64(argv[0]);
   if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || sqlite3_value_int64(argv[1]) != old)
     return vtab_error(vt, "lance: %s: rowid is assigned by Lance and cannot be changed",
                       vt->name);
+  int cols = vtab_upd_decide(vt);
+  if (cols < 0) return -cols;
+  if (cols && vt->txn->upd_filters != vt->ust.filters) return after_upd(vt);
+  if (cols) return vtab_upd_record(vt, argv + 2, (uint64_t)old);
+  if (vt->txn->upd) return after_upd(vt);
   if ((rc = delete_row(vt, (uint64_t)old))) return rc;
   if (!vt->txn->stable) return add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
   if ((rc = add_row(vt, argv + 2, (uint64_t)old, &seq))) return rc;
@@ -268,6 +279,7 @@ int vtab_write_sync(lvtab *vt) {
   vtab_txn *t = vt->txn;
   if (!t) return SQLITE_OK;
   if (t->broken) return vtab_error(vt, "%s", t->broken);
+  if (t->upd) return vtab_upd_sync(vt);
   if (!t->nlog && !t->nseq) return SQLITE_OK; /* nothing changed */
   lf_error e = {0};
   if (txn_spill(vt, &e) || txn_close_file(vt, &e)) return vtab_lf_error(vt, &e);
