@@ -20,9 +20,9 @@
 **     always takes the row path, so read-your-writes and savepoints work as
 **     before), nothing else was written yet, the UPDATE changes some columns
 **     and leaves at least one unchanged, no changed column is indexed or a
-**     blob, and the rows updated are at least 1/UPD_FRACTION of the physical
-**     rows of the fragments they lie in.  Otherwise (a few scattered rows)
-**     the row path.
+**     blob, and the rows updated are at least UPD_MIN_ROWS and at least
+**     1/UPD_FRACTION of the physical rows of the fragments they lie in.
+**     Otherwise (a few scattered rows) the row path.
 ** Changed values are buffered per column (spilled to a scratch data file
 ** every TXN_SPILL_ROWS rows, so memory stays bounded) with each row's
 ** (fragment, offset); xSync writes the column files fragment by fragment
@@ -39,6 +39,7 @@ SQLITE_EXTENSION_INIT3
 #include "vtab/txn.h"
 
 #define UPD_FRACTION 8
+#define UPD_MIN_ROWS 64
 #define UPD_BATCH 8192
 
 typedef struct upd_col {            /* one changed column */
@@ -147,7 +148,7 @@ int vtab_upd_decide(lvtab *vt) {
   vtab_updstat *s = &vt->ust;
   if (!s->rows) return t->upd != NULL;
   int ok = sqlite3_get_autocommit(vt->db) && !t->upd && !t->nlog && !t->nseq &&
-           s->rows * UPD_FRACTION >= s->phys && (t->major == 2 && (t->minor == 1 || t->minor == 2));
+           s->rows >= UPD_MIN_ROWS && s->rows * UPD_FRACTION >= s->phys && (t->major == 2 && (t->minor == 1 || t->minor == 2));
   int nchg = 0, nsame = 0;
   for (int i = 0; ok && i < t->schema->n_fields; i++) {
     if (s->nochg[i]) nsame++;
