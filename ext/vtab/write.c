@@ -223,28 +223,67 @@ static int rewrite_frags(lvtab *vt, const uint8_t *pick, lf_rewrite *r) {
   return rc ? vtab_lf_error(vt, &e) : SQLITE_OK;
 }
 
+/* The created_at versions of rows that kept their base ids (ids[0..n), fresh
+** ones LF_FRESH_ROW_ID: 0), as Lance keeps them; cache[fi]: base fragment
+** fi's versions, decoded once. */
+static int kept_created(vtab_txn *t, const uint64_t *ids, uint64_t n, uint64_t **cache,
+                        uint64_t **out, lf_error *e) {
+  if (!(*out = calloc((size_t)n + 1, sizeof **out))) return lf_err(e, LF_NOMEM, "out of memory");
+  for (uint64_t i = 0; i < n; i++) {
+    if (ids[i] == LF_FRESH_ROW_ID) continue;
+    int fi;
+    uint64_t off;
+    int rc = lf_dataset_locate(t->base, ids[i], &fi, &off, e);
+    if (rc) return rc;
+    if (fi < 0) continue; /* not in the base: a version of its own */
+    if (!cache[fi]) {
+      if (!(cache[fi] = malloc((lf_dataset_fragment(t->base, fi)->physical_rows + 1) * 8)))
+        return lf_err(e, LF_NOMEM, "out of memory");
+      if ((rc = lf_dataset_row_versions(t->base, fi, 0, cache[fi], e))) return rc;
+    }
+    (*out)[i] = cache[fi][off];
+  }
+  return LF_OK;
+}
+
 /* The new fragments to commit: the kept ones, then the rewritten ones;
-** stable ids past base_next become fresh (ids[] holds copies to free). */
-static int new_frag_list(vtab_txn *t, const uint8_t *pick, lf_rewrite *r,
-                         lf_new_fragment *nf, uint64_t **ids, int *n) {
+** stable ids past base_next become fresh (ids[] holds copies to free), the
+** others keep their created_at (cr[], to free). */
+static int new_frag_list(lvtab *vt, const uint8_t *pick, lf_rewrite *r,
+                         lf_new_fragment *nf, uint64_t **ids, uint64_t **cr, int *n) {
+  vtab_txn *t = vt->txn;
   *n = 0;
-  for (int k = 0; k <= t->nfrags + r->n; k++) ids[k] = NULL;
+  for (int k = 0; k <= t->nfrags + r->n; k++) ids[k] = cr[k] = NULL;
+  uint64_t **cache = calloc((size_t)t->nbase + 1, sizeof *cache);
+  if (!cache) return SQLITE_NOMEM;
+  int rc = SQLITE_OK;
+  lf_error e = {0};
   for (int k = 0; k < t->nfrags + r->n; k++) {
     int kept = k < t->nfrags;
     if (kept && pick[k]) continue;
     lf_new_fragment *f = &nf[*n];
-    *f = kept ? (lf_new_fragment){1, &t->frags[k].df, t->frags[k].rows, NULL}
+    *f = kept ? (lf_new_fragment){1, &t->frags[k].df, t->frags[k].rows, NULL, NULL, NULL}
               : r->frags[k - t->nfrags];
     const uint64_t *src = kept ? t->frags[k].ids : f->row_ids;
     if (t->stable && src) {
-      if (!(ids[*n] = malloc(f->physical_rows * sizeof **ids))) return SQLITE_NOMEM;
+      if (!(ids[*n] = malloc(f->physical_rows * sizeof **ids))) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
       for (uint64_t i = 0; i < f->physical_rows; i++)
         ids[*n][i] = src[i] >= t->base_next ? LF_FRESH_ROW_ID : src[i];
+      if (kept_created(t, ids[*n], f->physical_rows, cache, &cr[*n], &e)) {
+        rc = vtab_lf_error(vt, &e);
+        break;
+      }
     }
     f->row_ids = ids[*n];
+    f->created_at = cr[*n];
     (*n)++;
   }
-  return SQLITE_OK;
+  for (int i = 0; i < t->nbase; i++) free(cache[i]);
+  free(cache);
+  return rc;
 }
 
 static int publish(lvtab *vt, const lf_new_fragment *nf, int n_new) {
@@ -289,12 +328,14 @@ int vtab_write_sync(lvtab *vt) {
   int rc = pick_rewrite(t, pick) ? rewrite_frags(vt, pick, &r) : SQLITE_OK;
   lf_new_fragment *nf = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *nf);
   uint64_t **ids = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *ids);
+  uint64_t **cr = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *cr);
   int n_new = 0;
-  if (!rc && (!nf || !ids)) rc = SQLITE_NOMEM;
-  if (!rc) rc = new_frag_list(t, pick, &r, nf, ids, &n_new);
+  if (!rc && (!nf || !ids || !cr)) rc = SQLITE_NOMEM;
+  if (!rc) rc = new_frag_list(vt, pick, &r, nf, ids, cr, &n_new);
   if (!rc) rc = publish(vt, nf, n_new);
-  for (int k = 0; ids && k < t->nfrags + r.n; k++) free(ids[k]);
+  for (int k = 0; ids && cr && k < t->nfrags + r.n; k++) free(ids[k]), free(cr[k]);
   free(ids);
+  free(cr);
   free(nf);
   /* the rewritten-away files go when committed; the new ones when not */
   for (int k = 0; !rc && k < t->nfrags; k++)
