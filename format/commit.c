@@ -404,8 +404,10 @@ static int add_new_frags(const commit_ctx *c, build *bd, int from, int to, uint6
     lf_rowid_seq_encode(&sq[0], *next_row_id, fresh ? fresh : ids, nf->physical_rows);
     free(fresh);
     if (!ids) *next_row_id += nf->physical_rows;
-    lf_version_seq_encode(&sq[1], nf->physical_rows, v);
-    lf_version_seq_encode(&sq[2], nf->physical_rows, v);
+    if (nf->last_updated) lf_version_seq_encode_rows(&sq[1], nf->last_updated, nf->physical_rows, v);
+    else lf_version_seq_encode(&sq[1], nf->physical_rows, v);
+    if (nf->created_at) lf_version_seq_encode_rows(&sq[2], nf->created_at, nf->physical_rows, v);
+    else lf_version_seq_encode(&sq[2], nf->physical_rows, v);
     if (sq[0].rc || sq[1].rc || sq[2].rc) return lf_err(err, LF_NOMEM, "out of memory");
     set_seq(&f->row_ids, &sq[0]);
     set_seq(&f->last_updated, &sq[1]);

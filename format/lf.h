@@ -126,6 +126,10 @@ int lf_array_append_nulls(lf_array *a, uint64_t n);
 ** NULL) at a->length, counting nulls; a->length is left to the caller.
 ** Returns LF_OK or LF_NOMEM. */
 int lf_array_push_valid(lf_array *a, const uint8_t *valid, uint64_t n);
+/* Append rows [start, start + n) of src (a finished array of the same
+** field) to the builder dst, children and all.  LF_OK or LF_NOMEM (also
+** for a range past src's length). */
+int lf_array_append_range(lf_array *dst, const lf_array *src, uint64_t start, uint64_t n);
 static inline int lf_array_is_null(const lf_array *a, uint64_t i) {
   return a->valid && !a->valid[i];
 }

@@ -413,6 +413,10 @@ void lf_deletion_name(char *buf, size_t cap, uint64_t frag_id, const lf_deletion
 int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
                      const lf_deletion_file *df, uint64_t physical_rows, uint32_t **out,
                      size_t *nout, lf_error *err);
+/* rowids.c: the versions of a fragment's `rows` rows, from a
+** RowDatasetVersionSequence, into out[0..rows). */
+int lf_version_seq_parse(const uint8_t *d, size_t n, uint64_t rows, uint64_t *out,
+                         lf_error *err);
 /* rowids.c: parse a RowIdSequence of at most max_len row ids (out zeroed). */
 int lf_rowids_parse(const uint8_t *d, size_t n, uint64_t max_len, lf_rowids *out,
                     lf_error *err);
@@ -465,6 +469,9 @@ void lf_fragment_encode(lf_buf *b, uint32_t num, const lf_fragment *fr);
 ** ids is NULL; a RowDatasetVersionSequence: `rows` rows all at `version`. */
 void lf_rowid_seq_encode(lf_buf *b, uint64_t start, const uint64_t *ids, uint64_t n);
 void lf_version_seq_encode(lf_buf *b, uint64_t rows, uint64_t version);
+/* The same with a version per row (v[i] == 0: `version`): one run per stretch
+** of equal versions, spans the rows' offsets. */
+void lf_version_seq_encode_rows(lf_buf *b, const uint64_t *v, uint64_t rows, uint64_t version);
 
 typedef struct lf_manifest_enc {
   const uint8_t *carry;    /* Manifest message whose other fields are copied */

@@ -98,6 +98,10 @@ typedef struct lf_new_fragment {
   ** the rows it rewrote so they keep their ids, as Lance does; entries
   ** LF_FRESH_ROW_ID (rows inserted beside them) get fresh ids. */
   const uint64_t *row_ids;
+  /* Stable row ids only: per row, the version that created / last updated
+  ** it (0 or NULL: the version this commit makes).  UPDATE keeps created_at
+  ** and compaction both, as Lance does. */
+  const uint64_t *created_at, *last_updated;
 } lf_new_fragment;
 
 #define LF_FRESH_ROW_ID UINT64_MAX
@@ -221,6 +225,8 @@ typedef struct lf_rewrite {
   lf_new_fragment *frags;  /* one data file each; row_ids = the rows' ids (stable row ids) */
   lf_data_file *files;
   uint64_t **ids;
+  uint64_t **vers;         /* stable row ids: per new fragment, its rows' created_at
+                           ** versions, then their last_updated_at versions */
   uint64_t rows;           /* rows copied */
 } lf_rewrite;
 

@@ -141,6 +141,17 @@ void lf_version_seq_encode(lf_buf *b, uint64_t rows, uint64_t version) {
   lf_pbw_end(b, 1, m);
 }
 
+void lf_version_seq_encode_rows(lf_buf *b, const uint64_t *v, uint64_t rows, uint64_t version) {
+  for (uint64_t i = 0, j; i < rows; i = j) {
+    uint64_t x = v[i] ? v[i] : version;
+    for (j = i + 1; j < rows && (v[j] ? v[j] : version) == x; j++) {}
+    size_t m = lf_pbw_begin(b);
+    u64_segment(b, 1, i, NULL, j - i);
+    lf_pbw_uint_nz(b, 2, x);
+    lf_pbw_end(b, 1, m);
+  }
+}
+
 /* The Manifest message body. */
 static void manifest_msg(lf_buf *b, const lf_manifest_enc *e, uint64_t txn_pos) {
   static const uint32_t drop[] = {2, 0, 3, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0,

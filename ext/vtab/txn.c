@@ -235,6 +235,7 @@ void txn_drop_file(lvtab *vt, const lf_data_file *df) { drop_file(vt->store, vt-
 
 void txn_free_state(lf_store *st, const char *root, vtab_txn *t, int drop_files) {
   if (!t) return;
+  vtab_upd_free(st, root, t, drop_files);
   if (t->w) lf_writer_abort(t->w);
   for (int i = 0; i < t->nfrags; i++) {
     if (drop_files) drop_file(st, root, &t->frags[i].df);
@@ -308,6 +309,9 @@ int vtab_txn_release(lvtab *vt, int level) {
 int vtab_txn_rollback_to(lvtab *vt, int level) {
   vtab_txn *t = vt->txn;
   if (!t) return SQLITE_OK;
+  if (t->upd && !t->broken) /* its values are not in the undo log */
+    t->broken = sqlite3_mprintf("lance: %s: a column-only UPDATE was rolled back to a "
+                                "savepoint; ROLLBACK", vt->name);
   while (t->nsp && t->sp[t->nsp - 1].level > level) t->nsp--;
   if (!t->nsp) return txn_undo_to(vt, 0, 0);
   return txn_undo_to(vt, t->sp[t->nsp - 1].nlog, t->sp[t->nsp - 1].nseq);
@@ -377,6 +381,8 @@ int vtab_txn_view(lvtab *vt, lf_dataset **out, lf_error *e) {
   vtab_txn *t = vt->txn;
   *out = NULL;
   if (!t) return LF_OK;
+  if (t->upd) /* the statement is the transaction and read its rows before writing */
+    return lf_err(e, LF_UNSUPPORTED, "reading the table during its column-only UPDATE");
   if (!t->nlog && !t->nseq) {
     *out = t->base;
     return LF_OK;

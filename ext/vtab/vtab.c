@@ -86,6 +86,7 @@ static void vt_free(lvtab *vt) {
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   vtab_perm_free(vt);
+  vtab_upd_stat_free(vt);
   lf_store_free(vt->store);
   sqlite3_finalize(vt->probe);
   vtab_args_reset(&vt->args);
@@ -602,6 +603,8 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   lvtab *vt = (lvtab *)cur->pVtab;
   lf_error e = {0};
   cursor_reset(c);
+  vt->ust.filters++; /* a statement run during a column-only UPDATE shows here */
+  vtab_upd_stat_reset(vt);
   int a = 0;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
   lf_store_set_interrupt(vt->store, vt_interrupted, vt); /* this statement's thread */
@@ -643,6 +646,7 @@ static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
   lcursor *c = (lcursor *)cur;
   lvtab *vt = (lvtab *)cur->pVtab;
   if (col < vt->ncols) {
+    if (vt->txn && sqlite3_vtab_nochange(ctx)) vtab_upd_note(vt, c, col); /* still read: see there */
     int k = c->proj[col];
     if (k < 0) return SQLITE_OK;
     const lf_array *a = &c->b->cols[k];

@@ -49,6 +49,14 @@ typedef struct vtab_txn vtab_txn;
 typedef struct vtab_sidx_cache vtab_sidx_cache; /* scalar_filter.c */
 typedef struct vtab_sfilt vtab_sfilt;           /* scalar_filter.c */
 typedef struct vtab_conn vtab_conn;             /* explain.c */
+/* update_cols.c: what xColumn learnt of the UPDATE in progress. */
+typedef struct vtab_updstat {
+  uint8_t *nochg;           /* per column: 1 = the UPDATE leaves it unchanged */
+  uint64_t rows, phys;      /* rows read for it; physical rows of their fragments */
+  uint64_t last, frag;      /* the last row address counted, its fragment id */
+  uint64_t filters;         /* xFilter calls on the table so far */
+} vtab_updstat;
+
 typedef struct lvtab {
   sqlite3_vtab base;
   sqlite3 *db;
@@ -68,6 +76,7 @@ typedef struct lvtab {
   vtab_conn *conn;          /* the connection's state (explain.c; the module's client data) */
   sqlite3_stmt *probe;      /* "SELECT 1": is the connection interrupted? (remote stores) */
   struct vtab_perm *perm;   /* permutation=: the split's row ids (permute.c), or NULL */
+  vtab_updstat ust;         /* update_cols.c */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -181,6 +190,12 @@ typedef struct lcursor {
   vtab_search search;
   vtab_sfilt *sf;           /* filters answered by scalar indexes, or NULL */
 } lcursor;
+
+/* update_cols.c: xColumn was asked for column col of c's row with
+** sqlite3_vtab_nochange (the UPDATE leaves it unchanged); freeing that. */
+void vtab_upd_note(lvtab *vt, const lcursor *c, int col);
+void vtab_upd_stat_reset(lvtab *vt); /* xFilter: a new scan (of a new statement?) */
+void vtab_upd_stat_free(lvtab *vt);
 
 /* xBestIndex's plan (vtab.c's table of idxNum bits). */
 typedef struct vtab_plan {

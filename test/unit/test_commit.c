@@ -288,7 +288,7 @@ static void test_create_and_restore(void **state) {
   snprintf(cmd, sizeof cmd, "mkdir -p %s/new.lance/data && cp %s/hist.lance/data/* %s/new.lance/data/",
            g_tmp, g_tmp, g_tmp);
   assert_int_equal(system(cmd), 0);
-  lf_new_fragment nf = {1, lf_dataset_fragment(ds, 0)->files, 10, NULL};
+  lf_new_fragment nf = {1, lf_dataset_fragment(ds, 0)->files, 10, NULL, NULL, NULL};
   c.v2_paths = 0;
   c.n_new = 1;
   c.new_frags = &nf;

@@ -1018,6 +1018,44 @@ static void test_dict_size_ratio(void **state) {
     lf_array_reset(&a);
     lf_schema_reset(&s);
   }
+/* lf_array_append_range (format/array.c; here for the random arrays): random
+** ranges of random arrays of every kind copied into builders, then compared
+** row by row with where they came from. */
+static void append_ranges(const fdef *d, int nd, uint64_t seed) {
+  lf_schema s;
+  make_schema(&s, d, nd);
+  gen g = {seed, 20, 10, 30, 4};
+  for (int i = 0; i < s.n_fields; i++) {
+    lf_array src, dst;
+    lf_array_init(&src, s.fields[i]);
+    lf_array_init(&dst, s.fields[i]);
+    gen_array(&g, &src, 1500);
+    lf_array_finish(&src);
+    uint64_t *from = malloc(4000 * sizeof *from), n = 0;
+    assert_non_null(from);
+    while (n < 3500) {
+      uint64_t st = rnd(&g) % 1500, k = 1 + rnd(&g) % 200;
+      if (st + k > 1500) k = 1500 - st;
+      if (k > 4000 - n) k = 4000 - n;
+      assert_int_equal(lf_array_append_range(&dst, &src, st, k), LF_OK);
+      for (uint64_t j = 0; j < k; j++) from[n++] = st + j;
+    }
+    assert_int_equal(dst.length, n);
+    assert_int_equal(lf_array_append_range(&dst, &src, 1400, 101), LF_NOMEM); /* past the end */
+    lf_array_finish(&dst);
+    for (uint64_t j = 0; j < n; j++) row_eq(s.fields[i], &dst, j, &src, from[j], j);
+    free(from);
+    lf_array_reset(&src);
+    lf_array_reset(&dst);
+  }
+  lf_schema_reset(&s);
+}
+
+static void test_append_range(void **state) {
+  (void)state;
+  append_ranges(prim_fields, (int)(sizeof prim_fields / sizeof *prim_fields), 99);
+  append_ranges(vec_fields, 8, 1234);
+  append_ranges(nest_fields, (int)(sizeof nest_fields / sizeof *nest_fields), 777);
 }
 
 int main(void) {
@@ -1039,6 +1077,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_fsst_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compression_metadata, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dict_size_ratio, setup, teardown),
+      cmocka_unit_test(test_append_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
