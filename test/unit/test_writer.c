@@ -1018,6 +1018,8 @@ static void test_dict_size_ratio(void **state) {
     lf_array_reset(&a);
     lf_schema_reset(&s);
   }
+}
+
 /* lf_array_append_range (format/array.c; here for the random arrays): random
 ** ranges of random arrays of every kind copied into builders, then compared
 ** row by row with where they came from. */
