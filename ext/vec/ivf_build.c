@@ -7,7 +7,9 @@
 **             rows), num_sub_vectors (dim/16, else dim/8, else 1), num_bits
 **             (8), max_iterations (50), sample_rate (256), distance_type
 **             (l2); name ('<column>_idx'), replace (true); threads (the
-**             machine's cores).
+**             machine's cores); seed (42: the sample and k-means starts);
+**             progress (0; 1: a line on stderr per phase and every few
+**             seconds).
 **   sample    one pass over the column's non-null vectors keeps a uniform
 **             random sample (reservoir) of max(num_partitions, 256) x
 **             sample_rate rows: memory is bounded by the sample.  Cosine
@@ -31,9 +33,10 @@
 **             with them replaces it (same name and dataset_version, every
 **             fragment of the latest version).
 **
-** The caller's progress callback is asked after every batch of both passes
-** and between the training steps; a non-zero answer stops the build with
-** LF_INTERRUPTED and nothing is committed (no files stay).
+** The caller's progress callback is told the phase (sample, train, code,
+** graph for HNSW, write) and the rows done of the live rows, before every
+** batch of both passes and between the steps; a non-zero answer stops the
+** build with LF_INTERRUPTED and nothing is committed (no files stay).
 */
 #include "vec/ivf_build.h"
 
@@ -54,10 +57,11 @@
 /* ---- options ------------------------------------------------------------------------- */
 
 enum { O_PARTS, O_SUBS, O_BITS, O_ITERS, O_RATE, O_METRIC, O_NAME, O_REPLACE, O_THREADS, O_M,
-       O_EF, O_N };
+       O_EF, O_SEED, O_PROGRESS, O_N };
 static const char *const opt_keys[O_N] = {"num_partitions", "num_sub_vectors", "num_bits",
                                           "max_iterations", "sample_rate", "distance_type",
-                                          "name", "replace", "threads", "m", "ef_construction"};
+                                          "name", "replace", "threads", "m", "ef_construction",
+                                          "seed", "progress"};
 static const char *const types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_FLAT"};
 
 int ivf_build_type_ok(const char *type) {
@@ -96,6 +100,15 @@ static int opt_apply(ivf_build_req *r, int key, const char *v, size_t n, char *e
     case O_THREADS:
       if (opt_number(k, v, n, 1, 64, &x, err, cap)) return -1;
       return r->threads = (int)x, 0;
+    case O_SEED:
+      if (opt_number(k, v, n, 0, 2147483647L, &x, err, cap)) return -1;
+      return r->seed = x, 0;
+    case O_PROGRESS:
+      if (n != 1 || (v[0] != '0' && v[0] != '1')) {
+        snprintf(err, (size_t)cap, "index options: progress must be 0 or 1");
+        return -1;
+      }
+      return r->show_progress = v[0] == '1', 0;
     case O_BITS:
       if (n != 1 || v[0] != '8') {
         snprintf(err, (size_t)cap, "index options: num_bits must be 8 (4-bit PQ is not built yet)");
@@ -164,7 +177,7 @@ typedef struct build {
   int field;
   uint32_t dim, nparts, m;
   int metric, threads;     /* IVF_TRAIN_L2 / _DOT for k-means and codes */
-  uint64_t live, done;     /* progress: rows of both passes */
+  uint64_t live, done;     /* progress: rows of the pass under way, of live */
   const uint32_t *skip;    /* fragments left out of the scans (optimize) */
   size_t nskip;
   uint64_t dataset_version;
@@ -184,8 +197,9 @@ typedef struct build {
 
 static const char *shown(const char *root) { return root[0] ? root : "."; }
 
-static int stop(build *b, lf_error *err) {
-  if (b->req->progress && b->req->progress(b->req->progress_ctx, b->done, 2 * b->live))
+/* Report the phase to the caller's callback, which may ask to stop. */
+static int stop(build *b, const char *phase, lf_error *err) {
+  if (b->req->progress && b->req->progress(b->req->progress_ctx, phase, b->done, b->live))
     return lf_err(err, LF_INTERRUPTED, "%s: index build interrupted", shown(b->root));
   return LF_OK;
 }
@@ -219,14 +233,17 @@ static const float *row_vec(const lf_scan_batch *sb, uint64_t i, uint32_t dim) {
   return (const float *)it->values + i * dim;
 }
 
-/* Walk the column's live rows: fn(b, batch) per batch. */
-static int scan(build *b, int (*fn)(build *, const lf_scan_batch *, lf_error *), lf_error *err) {
+/* Walk the column's live rows: fn(b, batch) per batch (phase: "sample" or
+** "code", reported with the rows done before every batch). */
+static int scan(build *b, const char *phase, int (*fn)(build *, const lf_scan_batch *, lf_error *),
+                lf_error *err) {
   lf_scan *sc = NULL;
   const lf_scan_batch *sb;
   int rc = lf_scan_open(b->ds, b->s, &b->field, 1, &sc, err);
   if (!rc && b->nskip) rc = lf_scan_exclude(sc, b->skip, b->nskip, err);
   if (!rc) lf_scan_view(sc, 0);
-  while (!rc && !(rc = stop(b, err))) {
+  b->done = 0;
+  while (!rc && !(rc = stop(b, phase, err))) {
     if ((rc = lf_scan_next(sc, SCAN_BATCH, &sb, err)) || !sb->n) break;
     rc = fn(b, sb, err);
     b->done += sb->n;
@@ -281,7 +298,9 @@ static void shuffle(build *b) {
 }
 
 static int train(build *b, lf_error *err) {
-  int rc = too_few(b, err);
+  b->done = 0;
+  int rc = stop(b, "train", err);
+  if (!rc) rc = too_few(b, err);
   shuffle(b);
   size_t nivf = (size_t)b->nparts * b->req->sample_rate, nq = (size_t)256 * b->req->sample_rate;
   if (nivf > b->ns) nivf = b->ns;
@@ -291,7 +310,7 @@ static int train(build *b, lf_error *err) {
   if (!rc && ivf_kmeans(b->sample, nivf, b->dim, b->nparts, b->req->max_iters, b->metric,
                         b->threads, b->req->seed, b->cent, &b->model.loss))
     rc = lf_err(err, LF_NOMEM, "out of memory");
-  if (!rc) rc = stop(b, err);
+  if (!rc) rc = stop(b, "train", err);
   if (!rc && b->req->quant == LF_VQ_SQ) {
     b->model.sq_lo = INFINITY, b->model.sq_hi = -INFINITY;
     for (size_t i = 0; i < nq * b->dim; i++) {
@@ -319,7 +338,7 @@ static int train(build *b, lf_error *err) {
   }
   free(b->sample);
   b->sample = NULL;
-  return rc ? rc : stop(b, err);
+  return rc ? rc : stop(b, "train", err);
 }
 
 /* ---- encoding -------------------------------------------------------------------------------- */
@@ -509,6 +528,8 @@ static int write_commit(build *b, const char *name, const char *old, uint64_t *v
   for (int i = 0; !rc && i < nf; i++) frags[i] = (uint32_t)lf_dataset_fragment(b->ds, i)->id;
   b->model.centroids = b->cent, b->model.pq_codebook = b->codebook;
   graph_job gj = {b, len, codes, NULL, NULL, 0};
+  b->done = b->live;
+  if (!rc && b->req->hnsw) rc = stop(b, "graph", err);
   if (!rc && b->req->hnsw) {
     gj.rows = calloc((size_t)b->nparts + 1, sizeof *gj.rows);
     gj.parts = calloc((size_t)b->nparts + 1, sizeof *gj.parts);
@@ -516,7 +537,7 @@ static int write_commit(build *b, const char *name, const char *old, uint64_t *v
     if (!gj.rows || !gj.parts || gj.failed) rc = lf_err(err, LF_NOMEM, "out of memory");
     b->model.hnsw = gj.parts, b->model.hnsw_m = b->req->hnsw_m, b->model.hnsw_ef = b->req->hnsw_ef;
   }
-  if (!rc) rc = stop(b, err);
+  if (!rc) rc = stop(b, "write", err);
   lf_ivf_entry e = {name, lf_dataset_schema(b->ds)->fields[b->field]->id, b->dataset_version,
                     frags, (size_t)nf, old};
   lf_ivf_hints h = {b->req->max_iters, b->req->sample_rate};
@@ -546,9 +567,9 @@ int ivf_build_create(lf_store *s, const char *root, const ivf_build_req *req, ui
                 shown(root), name);
   if (!rc) rc = setup(&b, err);
   b.dataset_version = rc ? 0 : lf_dataset_version(b.ds);
-  if (!rc) rc = scan(&b, sample_batch, err);
+  if (!rc) rc = scan(&b, "sample", sample_batch, err);
   if (!rc) rc = train(&b, err);
-  if (!rc) rc = scan(&b, encode_batch, err);
+  if (!rc) rc = scan(&b, "code", encode_batch, err);
   if (!rc) rc = write_commit(&b, name, at >= 0 ? ix[at].uuid : NULL, version, err);
   free(b.sample), free(b.cent), free(b.codebook), free(b.cbt);
   free(b.rowids), free(b.part), free(b.codes);
@@ -654,7 +675,7 @@ static int optimize_one(lf_store *s, const char *root, lf_dataset *ds, const lf_
   int rc = dir ? lf_vindex_open(s, dir, &v, err) : lf_err(err, LF_NOMEM, "out of memory");
   if (!rc) rc = adopt(&b, v, &r, m, err);
   if (!rc) rc = load_old(&b, v, err);
-  if (!rc) rc = scan(&b, encode_batch, err);
+  if (!rc) rc = scan(&b, "code", encode_batch, err);
   if (!rc) rc = write_commit(&b, m->name, m->uuid, version, err);
   if (!rc) ++*done;
   lf_vindex_free(v);

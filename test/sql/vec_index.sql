@@ -51,6 +51,8 @@ SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'name=stopped num_partitions=2 nu
 SELECT version FROM lance_versions('v') ORDER BY version DESC LIMIT 1;
 .system ls build/sqlvec/vectors.lance/_indices | wc -l
 SELECT name FROM lance_indices('v') ORDER BY name;
+-- progress: one file per index name (_progress/index-<name>.json), its last state and phase
+SELECT operation, column, state, phase, rows_done, rows_total, version, error FROM lance_progress('v') WHERE operation = 'create_index' ORDER BY version;
 -- appended rows: searched exactly until lance_optimize_indices codes them into the
 -- index's partitions (one new version; a second optimize commits nothing)
 INSERT INTO v(id, v8) VALUES (5000, vec_f32('[0,0,1,0,0,0,0,0]')), (5001, vec_f32('[0,0,0,0,0,0,0,9]'));
@@ -79,6 +81,9 @@ SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'replace=maybe');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_PQ');
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'm=16');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_SQ', 'm=1');
+SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'progress=2');
+SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'seed=-1');
 SELECT lance_create_index('v', 'v8', 'NGRAM');
 DELETE FROM v WHERE id >= 100;
 SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'num_sub_vectors=2');
+SELECT state, phase, rows_done, rows_total, error FROM lance_progress('v') WHERE operation = 'create_index' AND state <> 'done';
