@@ -29,6 +29,7 @@ typedef struct ivf_build_req {
   uint32_t hnsw_ef;          /* ef_construction: 300 */
   int threads;               /* 0: the machine's cores */
   uint64_t seed;             /* seed= (default 42) */
+  uint32_t memory_limit;     /* bytes of coded rows held before a temporary file; 0: 128 MiB */
   int show_progress;         /* progress=1: lines on stderr (the caller prints them) */
   ivf_progress_fn progress;  /* asked between batches and steps */
   void *progress_ctx;
