@@ -1,8 +1,12 @@
 /*
 ** ivf_spill.c: owns the coded rows of an IVF index build (ivf_spill.h).
 ** A record is 12 + cs bytes, host order: partition (u32), row id (u64), the
-** code.  The temporary file holds records only, appended in scan order, and
-** is unlinked as soon as it is made (nothing stays behind, whatever happens).
+** code.  The temporary file holds records only, in runs: each time the
+** buffer is full its records are sorted by partition (stable: scan order
+** within a partition) and appended, and `runs` keeps where each partition
+** starts in each run, so gathering a group of partitions reads its stretch
+** of every run: the file is read once over all groups.  It is unlinked as
+** soon as it is made (nothing stays behind, whatever happens).
 */
 #include "vec/ivf_spill.h"
 
@@ -27,7 +31,7 @@ int ivf_spill_init(ivf_spill *s, uint32_t nparts, size_t cs, size_t budget, lf_e
 
 void ivf_spill_free(ivf_spill *s) {
   if (s->plen && s->fd >= 0) close(s->fd); /* fd is only set once init ran */
-  free(s->plen), free(s->gat), free(s->buf), free(s->growids), free(s->gcodes);
+  free(s->plen), free(s->gat), free(s->buf), free(s->growids), free(s->gcodes), free(s->runs);
   memset(s, 0, sizeof *s);
   s->fd = -1;
 }
@@ -42,8 +46,34 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
   return 0;
 }
 
-/* The buffered records appended to the file (made on first use). */
+/* The buffered records sorted by partition (stable) and appended to the
+** file (made on first use) as one run; where each partition's records start
+** in it goes to runs. */
 static int flush(ivf_spill *s, lf_error *err) {
+  size_t nrec = s->len / s->rs, np = (size_t)s->nparts + 1;
+  uint64_t *off = realloc(s->runs, (s->nruns + 1) * np * sizeof *off);
+  uint8_t *sorted = malloc(s->len + 1);
+  if (off) s->runs = off;
+  if (!off || !sorted) {
+    free(sorted);
+    return lf_err(err, LF_NOMEM, "out of memory");
+  }
+  off += s->nruns * np;
+  memset(off, 0, np * sizeof *off);
+  for (size_t i = 0; i < nrec; i++) {
+    uint32_t p;
+    memcpy(&p, s->buf + i * s->rs, 4);
+    off[p + 1]++;
+  }
+  for (size_t p = 1; p < np; p++) off[p] += off[p - 1];
+  for (size_t i = 0; i < nrec; i++) { /* off[p]: the next slot of partition p */
+    uint32_t p;
+    memcpy(&p, s->buf + i * s->rs, 4);
+    memcpy(sorted + off[p]++ * s->rs, s->buf + i * s->rs, s->rs);
+  }
+  for (size_t p = np - 1; p > 0; p--) off[p] = s->fbytes + off[p - 1] * s->rs; /* back to starts */
+  off[0] = s->fbytes;
+  s->nruns++;
   if (s->fd < 0) {
     const char *dir = getenv("TMPDIR");
     char path[4096];
@@ -53,7 +83,9 @@ static int flush(ivf_spill *s, lf_error *err) {
                     dir && *dir ? dir : "/tmp", strerror(errno));
     unlink(path);
   }
-  if (write_all(s->fd, s->buf, s->len))
+  int bad = write_all(s->fd, sorted, s->len);
+  free(sorted);
+  if (bad)
     return lf_err(err, LF_IO, "index build: writing the temporary file failed: %s", strerror(errno));
   s->fbytes += s->len;
   s->len = 0;
@@ -82,6 +114,17 @@ int ivf_spill_put(ivf_spill *s, uint64_t rowid, uint32_t part, const uint8_t *co
   s->len += s->rs;
   s->plen[part]++;
   s->n++;
+  return LF_OK;
+}
+
+static int read_at(ivf_spill *s, uint64_t off, size_t want, lf_error *err) {
+  size_t got = 0;
+  while (got < want) {
+    ssize_t k = pread(s->fd, s->buf + got, want - got, (off_t)(off + got));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return lf_err(err, LF_IO, "index build: reading the temporary file failed");
+    got += (size_t)k;
+  }
   return LF_OK;
 }
 
@@ -118,19 +161,16 @@ static int gather(ivf_spill *s, uint32_t p, lf_error *err) {
   int rc = LF_OK;
   if (s->fd < 0) {
     place(s, s->buf, s->len / s->rs, at);
-  } else {
+  } else { /* the group's stretch of every run */
     if (s->len) rc = flush(s, err);
-    size_t chunk = s->cap / s->rs * s->rs;
-    for (uint64_t off = 0; !rc && off < s->fbytes; off += chunk) {
-      size_t want = s->fbytes - off < chunk ? (size_t)(s->fbytes - off) : chunk, got = 0;
-      while (got < want) {
-        ssize_t k = pread(s->fd, s->buf + got, want - got, (off_t)(off + got));
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) break;
-        got += (size_t)k;
+    size_t chunk = s->cap / s->rs * s->rs, np = (size_t)s->nparts + 1;
+    for (size_t r = 0; !rc && r < s->nruns; r++) {
+      uint64_t end = s->runs[r * np + g1];
+      for (uint64_t off = s->runs[r * np + p]; !rc && off < end; off += chunk) {
+        size_t want = end - off < chunk ? (size_t)(end - off) : chunk;
+        rc = read_at(s, off, want, err);
+        if (!rc) place(s, s->buf, want / s->rs, at);
       }
-      if (got < want) rc = lf_err(err, LF_IO, "index build: reading the temporary file failed");
-      else place(s, s->buf, want / s->rs, at);
     }
   }
   return rc;

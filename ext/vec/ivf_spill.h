@@ -5,10 +5,11 @@
 ** an unlinked temporary file (in $TMPDIR, else /tmp).  They come back
 ** partition by partition, in partition order and within a partition in the
 ** order they were appended: a group of consecutive partitions whose rows
-** fit the budget (at least one partition, however large) is gathered by
-** one read of the file.  Memory: the append buffer and the group buffer,
-** each at most `budget` (the group: or its largest partition), plus 8 bytes
-** per partition.
+** fit the budget (at least one partition, however large) is gathered at a
+** time, the file read once over all groups.  Memory: the append buffer and
+** the group buffer, each at most `budget` (the group: or its largest
+** partition), a second buffer while a full one is sorted, and 8 bytes per
+** partition and run.
 */
 #ifndef LANCE_IVF_SPILL_H
 #define LANCE_IVF_SPILL_H
@@ -27,6 +28,8 @@ typedef struct ivf_spill {
   size_t len, cap;
   int fd;                     /* -1: no file (every record in buf) */
   uint64_t fbytes;            /* bytes in the file */
+  uint64_t *runs;             /* per run, nparts + 1 offsets: each partition's start, the end */
+  size_t nruns;
   uint32_t g0, g1;            /* the partitions gathered: [g0, g1) */
   uint64_t *gat;              /* each partition's first row in the group, then scratch */
   uint64_t *growids;
