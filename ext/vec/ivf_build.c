@@ -8,8 +8,8 @@
 **             (8), max_iterations (50), sample_rate (256), distance_type
 **             (l2); name ('<column>_idx'), replace (true); threads (the
 **             machine's cores); seed (42: the sample and k-means starts);
-**             progress (0; 1: a line on stderr per phase and every few
-**             seconds).
+**             memory_limit (bytes of coded rows held, 128 MiB); progress
+**             (0; 1: the caller prints a line per phase and every 2 s).
 **   sample    one pass over the column's non-null vectors keeps a uniform
 **             random sample (reservoir) of max(num_partitions, 256) x
 **             sample_rate rows: memory is bounded by the sample.  Cosine
@@ -22,7 +22,9 @@
 **             bounds = min and max over those rows.
 **   encode    a second pass assigns every vector to its nearest centroid and
 **             codes it (FLAT: the vector; PQ: its residual's code; SQ: 8-bit
-**             codes); the rows are grouped by partition, written by
+**             codes) into ivf_spill.c (memory_limit, then a temporary
+**             file); the rows come back a group of partitions at a time
+**             (HNSW graphs built per group), written by
 **             format/index/ivf_write.c into _indices/<new uuid>/ and
 **             committed (CreateIndex, replacing an index of the same name).
 **
