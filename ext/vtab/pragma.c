@@ -245,7 +245,7 @@ static const pragma_def pragma_defs[] = {
    6, pragma_fill_indices},
   {"lance_progress", "CREATE TABLE x(operation TEXT, column TEXT, state TEXT, rows_done INTEGER, "
    "rows_total INTEGER, rows_per_s INTEGER, version INTEGER, pid INTEGER, updated TEXT, "
-   "error TEXT, arg HIDDEN, storage_options HIDDEN)", 10, pragma_fill_progress},
+   "error TEXT, phase TEXT, arg HIDDEN, storage_options HIDDEN)", 11, pragma_fill_progress},
 };
 
 typedef struct pvtab {
