@@ -216,7 +216,7 @@ static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *versi
   req.params.with_position = ix.with_position;
   req.params.block_size = ix.block_size;
   index_probe pr = {.db = p->db};
-  rc = index_watch(&pr, p, col, req.name, 0);
+  rc = index_watch(&pr, p, col, req.name, ix.progress);
   req.progress = index_progress;
   req.progress_ctx = &pr;
   int lrc = rc ? LF_OK : lf_fts_create_index(p->store, p->zPath, &req, version, &p->err);
