@@ -413,6 +413,9 @@ static int create_view(vw *v, sqlite3_context *ctx, const char *dest) {
   v->vroot = root;
   if (lrc) rc = vw_lf_error(v, lrc, &e);
   if (!rc) rc = start(v);
+  const char *dot = strrchr(v->p->zArg, '.'), *name = v->p->zTable && dot ? dot + 1 : v->p->zArg;
+  if (!rc && v->p->zTable && sqlite3_stricmp(v->q.table, name))
+    rc = vw_error(v, "the view's SQL reads %s, not the source %s", v->q.table, name);
   if (!rc) rc = check_explain(v);
   if (!rc) rc = view_schema(v, &s);
   if (!rc) {
