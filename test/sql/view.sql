@@ -40,6 +40,12 @@ SELECT count(*) FROM v JOIN bdd b ON b.rowid = v._source_rowid AND b.id = v.id A
 SELECT lance_backfill('bdd', 'caption', 'upper(caption)') > 0;
 SELECT lance_refresh('v');
 SELECT id, cap FROM v WHERE id = 15;
+-- the recorded source version cleaned up: every fragment is read again
+INSERT INTO bdd(id, caption, has_person, timeofday) VALUES (105, 'late', 1, 'night');
+SELECT lance_cleanup('bdd', 'older_than=0s') IS NOT NULL;
+SELECT count(*) FROM lance_versions('bdd');
+SELECT lance_refresh('v');
+SELECT count(*), count(DISTINCT id), max(id) FROM v;
 -- the config the view keeps, in every version's manifest
 SELECT count(*) FROM lance_versions('v');
 .system for k in sql source source_version; do grep -l "sqlite_lance.view.$k" build/sqlview/night.lance/_versions/*.manifest | wc -l; done
