@@ -38,7 +38,7 @@ SQLITE_EXTENSION_INIT3
 #include "pragma.h"
 #include "vtab.h"
 #include "vtab/permute.h"
-#include "vtab/view.h"
+#include "vtab/matview.h"
 
 /* ---- Reading through a permutation --------------------------------------------- */
 
@@ -381,6 +381,6 @@ int lance_train_register(sqlite3 *db) {
   for (int n = 2; rc == SQLITE_OK && n <= 3; n++)
     rc = sqlite3_create_function(db, "lance_permutation", n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                  NULL, permutation_func, NULL, NULL);
-  if (rc == SQLITE_OK) rc = vtab_view_register(db); /* view.c: materialized views */
+  if (rc == SQLITE_OK) rc = vtab_view_register(db); /* matview.c: materialized views */
   return rc;
 }

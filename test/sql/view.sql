@@ -1,4 +1,4 @@
--- Materialized views (ext/vtab/view.c, view_sql.c, format/view.c): lance_create_view
+-- Materialized views (ext/vtab/matview.c, matview_sql.c, format/matview.c): lance_create_view
 -- and lance_refresh after INSERT, DELETE, UPDATE, compaction and a column rewrite of the
 -- source; exactly one view version per refresh; the config the view keeps; a view as a
 -- lance table, as a permutation's source and searched; a failed refresh commits nothing;

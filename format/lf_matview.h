@@ -1,11 +1,11 @@
 /*
-** lf_view.h: materialized views at the format level (format/view.c): the
+** lf_matview.h: materialized views at the format level (format/matview.c): the
 ** view's schema and the source fragments a refresh reads.  A view is an
-** ordinary Lance dataset; ext/vtab/view.c keeps what it reflects in the
+** ordinary Lance dataset; ext/vtab/matview.c keeps what it reflects in the
 ** manifest's config (docs/sql.md, "Materialized views").  Plain C11.
 */
-#ifndef LF_VIEW_H
-#define LF_VIEW_H
+#ifndef LF_MATVIEW_H
+#define LF_MATVIEW_H
 
 #include "lf_table.h"
 

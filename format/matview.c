@@ -1,5 +1,5 @@
 /*
-** view.c: owns the format side of materialized views (ext/vtab/view.c
+** matview.c: owns the format side of materialized views (ext/vtab/matview.c
 ** owns the SQL side; docs/sql.md "Materialized views"):
 **   - the view's schema: chosen top-level fields of the source schema, in
 **     the order given, renamed as asked, field ids and types kept, then
@@ -11,7 +11,7 @@
 **     its rows' values: the rows it lost are found by row id.
 */
 #include "lf_int.h"
-#include "lf_view.h"
+#include "lf_matview.h"
 #include "lf_write.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
-** view.c: owns materialized views on the SQL side (docs/sql.md,
+** matview.c: owns materialized views on the SQL side (docs/sql.md,
 ** "Materialized views"):
 **
 **   SELECT lance_create_view('night_peds.lance', 'bdd',
@@ -13,7 +13,7 @@
 **   sqlite_lance.view.source          the source dataset's location
 **   sqlite_lance.view.source_version  the source version the rows reflect
 ** The SQL is one SELECT of source columns (renaming allowed) FROM the
-** source with an optional WHERE (view_sql.c); aggregates, window functions
+** source with an optional WHERE (matview_sql.c); aggregates, window functions
 ** and subqueries reading other tables are refused from its EXPLAIN.
 **
 ** lance_create_view(view, source, sql) evaluates the SQL over the source's
@@ -39,11 +39,11 @@ SQLITE_EXTENSION_INIT3
 #include <stdlib.h>
 #include <string.h>
 
-#include "lf_view.h"
+#include "lf_matview.h"
 #include "lf_write.h"
 #include "pragma.h"
 #include "vtab.h"
-#include "vtab/view.h"
+#include "vtab/matview.h"
 
 #define VIEW_KEY_SQL "sqlite_lance.view.sql"
 #define VIEW_KEY_SOURCE "sqlite_lance.view.source"

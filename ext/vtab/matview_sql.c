@@ -1,5 +1,5 @@
 /*
-** view_sql.c: owns reading a materialized view's SQL (plain C, no SQLite
+** matview_sql.c: owns reading a materialized view's SQL (plain C, no SQLite
 ** calls, so unit tests call it directly).  A view that refreshes
 ** incrementally is one SELECT over one table:
 **
@@ -11,7 +11,7 @@
 ** after FROM and a second statement are refused: their results depend on
 ** rows other than the row itself, so a refresh could not work one row at
 ** a time.  (Aggregate and window functions in the columns, and other tables
-** read by subqueries, are caught by ext/vtab/view.c from the statement's
+** read by subqueries, are caught by ext/vtab/matview.c from the statement's
 ** EXPLAIN.)
 */
 #include <ctype.h>
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "vtab/view.h"
+#include "vtab/matview.h"
 
 typedef struct tok {
   const char *z;     /* start */

@@ -1,11 +1,11 @@
 /*
-** view.h: materialized views in SQL (docs/sql.md, "Materialized views").
-**   view_sql.c  the view's SQL, split into columns, table and condition (plain C)
-**   view.c      lance_create_view() and lance_refresh()
-** The view's schema and the fragments a refresh reads are format/'s (lf_view.h).
+** matview.h: materialized views in SQL (docs/sql.md, "Materialized views").
+**   matview_sql.c  the view's SQL, split into columns, table and condition (plain C)
+**   matview.c      lance_create_view() and lance_refresh()
+** The view's schema and the fragments a refresh reads are format/'s (lf_matview.h).
 */
-#ifndef LANCE_VTAB_VIEW_H
-#define LANCE_VTAB_VIEW_H
+#ifndef LANCE_VTAB_MATVIEW_H
+#define LANCE_VTAB_MATVIEW_H
 
 #include <stddef.h>
 
