@@ -2,13 +2,15 @@
 ** frag_writer.c: owns writing rows into new fragments of a dataset (one
 ** data file each), as permutations and materialized views need: rows come
 ** a batch at a time as lf_arrays of every top-level field; a fragment is
-** closed when it holds max_rows rows; lf_frag_writer_finish closes the last
+** closed after the batch that brings it to max_rows rows or more (batches
+** are not split); lf_frag_writer_finish closes the last
 ** and leaves the fragments ready for lf_commit.  A failure, or
 ** lf_frag_writer_reset(..., 1), removes every file written.
 */
 #include "lf_int.h"
 #include "lf_write.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,14 +77,10 @@ void lf_frag_writer_reset(lf_frag_writer *fw, int remove_files) {
   lf_error e = {0};
   if (fw->w) lf_writer_abort(fw->w);
   for (int i = 0; i < fw->n; i++) {
-    if (remove_files) {
-      char *p = malloc(strlen(fw->root) + strlen(fw->files[i].path) + 8);
-      if (p) {
-        strcpy(p, fw->root);
-        strcat(p, fw->root[0] ? "/data/" : "data/");
-        strcat(p, fw->files[i].path);
-        fw->store->remove(fw->store, p, &e);
-      }
+    char rel[128], *p;
+    snprintf(rel, sizeof rel, "data/%s", fw->files[i].path);
+    if (remove_files && (p = lf_path_join(fw->root, rel))) {
+      fw->store->remove(fw->store, p, &e);
       free(p);
     }
     lf_data_file_reset(&fw->files[i]);

@@ -203,8 +203,9 @@ int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_c
 
 /* ---- New fragments of rows (frag_writer.c) ------------------------------------------ */
 
-/* Rows appended a batch at a time into new fragments of at most max_rows
-** rows (one data file each, every top-level field of schema). */
+/* Rows appended a batch at a time into new fragments (one data file each,
+** every top-level field of schema); a fragment is closed after the batch
+** that brings it to max_rows rows or more (batches are never split). */
 typedef struct lf_frag_writer {
   lf_store *store;
   const char *root;        /* borrowed */

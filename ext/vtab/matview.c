@@ -154,7 +154,7 @@ static const char *alias_of(const vw *v) { return v->q.alias ? v->q.alias : v->q
 
 /* Aggregates, window functions and other tables, from the statement's EXPLAIN. */
 static int check_explain(vw *v) {
-  char *sql = sqlite3_mprintf("EXPLAIN SELECT %s FROM temp.\"%w\" AS \"%w\"%s%s", v->q.cols,
+  char *sql = sqlite3_mprintf("EXPLAIN SELECT %s\n FROM temp.\"%w\" AS \"%w\"%s%s\n", v->q.cols,
                               v->tmp, alias_of(v), v->q.where ? " WHERE " : "",
                               v->q.where ? v->q.where : "");
   sqlite3_stmt *st = NULL;
@@ -177,7 +177,7 @@ static int check_explain(vw *v) {
 
 /* The view's schema from the source columns its SQL selects, into out. */
 static int view_schema(vw *v, lf_schema *out) {
-  char *sql = sqlite3_mprintf("SELECT %s FROM temp.\"%w\" AS \"%w\"", v->q.cols, v->tmp, alias_of(v));
+  char *sql = sqlite3_mprintf("SELECT %s\n FROM temp.\"%w\" AS \"%w\"", v->q.cols, v->tmp, alias_of(v));
   sqlite3_stmt *st = NULL;
   int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
@@ -255,7 +255,7 @@ static int write_rows(vw *v, sqlite3_stmt *st) {
 /* The view's SQL over the source rows ids (a JSON array, or NULL: all). */
 static int eval_rows(vw *v, const char *ids) {
   const char *a = alias_of(v);
-  char *sql = sqlite3_mprintf("SELECT %s, \"%w\".rowid FROM temp.\"%w\" AS \"%w\" WHERE (%s)%s",
+  char *sql = sqlite3_mprintf("SELECT %s\n, \"%w\".rowid FROM temp.\"%w\" AS \"%w\" WHERE (%s\n)%s",
                               v->q.cols, a, v->tmp, a, v->q.where ? v->q.where : "1",
                               ids ? " AND rowid IN (SELECT value FROM json_each(?1))" : "");
   sqlite3_stmt *st = NULL;

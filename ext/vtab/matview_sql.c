@@ -5,6 +5,8 @@
 **
 **   SELECT <columns> FROM <table> [[AS] <alias>] [WHERE <condition>] [;]
 **
+** with balanced parentheses (the condition is wrapped in them when the
+** refresh adds its row restriction).
 ** Outside parentheses, string literals, quoted names and comments, the
 ** words DISTINCT (after SELECT), JOIN, GROUP, HAVING, ORDER, LIMIT, UNION,
 ** INTERSECT, EXCEPT and WINDOW, a leading WITH or VALUES, a comma or '('
@@ -56,8 +58,8 @@ static int next_tok(const char **pz, int *depth, tok *t) {
   } else if (isalnum((unsigned char)*z) || *z == '_' || (unsigned char)*z >= 0x80) {
     while (isalnum((unsigned char)*z) || *z == '_' || *z == '$' || (unsigned char)*z >= 0x80) z++;
   } else {
-    if (*z == '(') (*depth)++;
-    if (*z == ')' && *depth > 0) (*depth)--;
+    if (*depth >= 0 && *z == '(') (*depth)++;
+    if (*depth >= 0 && *z == ')') (*depth)--; /* below 0 (sticky): refused at the end */
     z++;
   }
   t->n = (size_t)(z - t->z);
@@ -193,6 +195,10 @@ int view_sql_parse(const char *z, view_sql *v, char *zErr, size_t nErr) {
   rc = table_ref(v, &z, &depth, &t, zErr, nErr);
   if (rc == VIEW_SQL_BAD || rc == VIEW_SQL_NOMEM) goto fail;
   if ((rc = where_part(v, &z, &depth, &t, rc == 1, zErr, nErr))) goto fail;
+  if (depth != 0) {
+    rc = bad(zErr, nErr, "the view's SQL has unbalanced parentheses");
+    goto fail;
+  }
   return VIEW_SQL_OK;
 fail:
   view_sql_reset(v);
