@@ -29,7 +29,9 @@
 ** JSON report: {"added":N,"removed":M,"source_version":V,"version":W,
 ** "fragments_read":K}.  On any error or interrupt nothing is committed and
 ** the files written are removed.  Two refreshes of one view must not run
-** at the same time (their appends would both commit).
+** at the same time (their appends would both commit).  A refresh runs the
+** SQL stored in the view (checked again as at create) on the connection:
+** refresh only views one trusts, as one would run their SQL.
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -478,6 +480,7 @@ static int refresh_view(vw *v, sqlite3_context *ctx, lf_dataset *view) {
   if (!rc) {
     v->sql = sql, v->src_uri = src, v->old_version = strtoull(ver, NULL, 10);
     rc = start(v);
+    if (!rc) rc = check_explain(v); /* the stored SQL keeps the shape create checked */
   }
   if (!rc && lf_dataset_version(v->src) == v->old_version) {
     char *r = sqlite3_mprintf("{\"added\":0,\"removed\":0,\"source_version\":%s,\"version\":%llu,"

@@ -58,6 +58,14 @@ SELECT id FROM v WHERE emb MATCH '[33,1]' AND _k = 3 ORDER BY _distance;
 SELECT lance_create_view('build/sqlview/v2.lance', 'v', 'SELECT id, cap FROM v WHERE id > 50');
 CREATE VIRTUAL TABLE v2 USING lance('build/sqlview/v2.lance');
 SELECT count(*), min(id) FROM v2;
+-- comments, quoted names, SELECT *: the view's SQL as written
+SELECT lance_create_view('build/sqlview/v3.lance', 'bdd', 'SELECT * /* every column */ FROM "bdd" AS b
+  WHERE b.id < 5 -- a few');
+INSERT INTO bdd(id, caption, has_person, timeofday) VALUES (-1, 'neg', 0, 'day');
+SELECT lance_refresh('build/sqlview/v3.lance');
+CREATE VIRTUAL TABLE v3 USING lance('build/sqlview/v3.lance');
+SELECT group_concat(name, ',') FROM lance_schema('v3') WHERE parent_id IS NULL OR parent_id < 0;
+SELECT group_concat(id) FROM (SELECT id FROM v3 ORDER BY id);
 -- a failed refresh commits nothing and leaves no file behind
 SELECT lance_drop_columns('bdd', 'caption') > 0;
 INSERT INTO bdd(id, has_person, timeofday) VALUES (201, 1, 'night');
