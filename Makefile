@@ -67,7 +67,8 @@ $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
 # Fuzz targets replay their corpus without libFuzzer (test/fuzz/replay.c).  The
 # SQLite-free parsers of ext/ (FUZZ_EXT: full-text queries, tokenizer options,
 # USING lance(...) arguments) are linked into every target too.
-FUZZ_EXT := ext/fts/query.c ext/fts/tok_options.c ext/vtab/args.c ext/vtab/perm_options.c
+FUZZ_EXT := ext/fts/query.c ext/fts/tok_options.c ext/vtab/args.c ext/vtab/perm_options.c \
+            ext/vtab/matview_sql.c
 $(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a $(LDLIBS)

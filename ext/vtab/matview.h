@@ -1,7 +1,8 @@
 /*
 ** matview.h: materialized views in SQL (docs/sql.md, "Materialized views").
 **   matview_sql.c  the view's SQL, split into columns, table and condition (plain C)
-**   matview.c      lance_create_view() and lance_refresh()
+**   matview.c      lance_create_view() and lance_refresh() (registered by
+**                  vtab_view_register, vtab.h)
 ** The view's schema and the fragments a refresh reads are format/'s (lf_matview.h).
 */
 #ifndef LANCE_VTAB_MATVIEW_H
@@ -21,9 +22,5 @@ typedef struct view_sql {
 ** saying what is not allowed; v is reset on any failure. */
 int view_sql_parse(const char *z, view_sql *v, char *zErr, size_t nErr);
 void view_sql_reset(view_sql *v);
-
-/* view.c: registers lance_create_view and lance_refresh. */
-#include <sqlite3ext.h>
-int vtab_view_register(sqlite3 *db);
 
 #endif

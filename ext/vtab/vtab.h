@@ -293,6 +293,8 @@ int vtab_register(sqlite3 *db);
 ** caller finalizes it), fails with SQLITE_INTERRUPT then; sqlite3_is_interrupted
 ** needs SQLite 3.41. */
 int vtab_interrupted(sqlite3 *db, sqlite3_stmt **probe);
+/* matview.c: lance_create_view() and lance_refresh() (materialized views). */
+int vtab_view_register(sqlite3 *db);
 /* search_func.c: the fts() and knn() table-valued functions. */
 int vtab_search_func_register(sqlite3 *db);
 
