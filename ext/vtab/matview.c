@@ -95,17 +95,8 @@ static int open_source(vw *v) {
   int lrc = lf_store_open(v->src_uri, NULL, &v->sstore, &v->sroot, &e);
   if (!lrc) lrc = lf_dataset_open(v->sstore, v->sroot, 0, NULL, &v->src, &e);
   if (lrc) return vw_lf_error(v, lrc, &e);
-  unsigned r;
-  sqlite3_randomness(sizeof r, &r);
-  v->tmp = sqlite3_mprintf("lance_view_src_%08x", r);
-  char *sql = v->tmp ? sqlite3_mprintf("CREATE VIRTUAL TABLE temp.\"%w\" USING lance(%Q, version=%llu)",
-                                       v->tmp, v->src_uri,
-                                       (unsigned long long)lf_dataset_version(v->src)) : NULL;
-  int rc = sql ? sqlite3_exec(v->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-  sqlite3_free(sql);
-  if (rc && rc != SQLITE_NOMEM) rc = vw_error(v, "%s", sqlite3_errmsg(v->db));
-  if (rc) sqlite3_free(v->tmp), v->tmp = NULL;
-  return rc;
+  int rc = vtab_temp_lance(v->db, "lance_view_src", v->src_uri, lf_dataset_version(v->src), &v->tmp);
+  return rc && rc != SQLITE_NOMEM ? vw_error(v, "%s", sqlite3_errmsg(v->db)) : rc;
 }
 
 /* Which fragments of the source to read: those changed since old_version. */
@@ -375,12 +366,7 @@ static int commit_view(vw *v, sqlite3_context *ctx, const lf_manifest *base, con
 /* ---- lance_create_view() and lance_refresh() ---------------------------------------------- */
 
 static void vw_reset(vw *v, int failed) {
-  if (v->tmp) {
-    char *drop = sqlite3_mprintf("DROP TABLE temp.\"%w\"", v->tmp);
-    if (drop) sqlite3_exec(v->db, drop, NULL, NULL, NULL);
-    sqlite3_free(drop);
-    sqlite3_free(v->tmp);
-  }
+  vtab_temp_drop(v->db, v->tmp);
   lf_frag_writer_reset(&v->fw, failed);
   view_sql_reset(&v->q);
   lf_dataset_free(v->src);
@@ -433,14 +419,27 @@ static int create_view(vw *v, sqlite3_context *ctx, const char *dest) {
   return rc;
 }
 
+/* One call of lance_create_view / lance_refresh: p and v zeroed and tied. */
+static void vw_begin(sqlite3_context *ctx, const char *func, pctx *p, vw *v) {
+  memset(p, 0, sizeof *p);
+  memset(v, 0, sizeof *v);
+  p->db = v->db = sqlite3_context_db_handle(ctx);
+  p->zFunc = func;
+  v->p = p;
+}
+
+/* The call's error, if any (the report is the result otherwise); frees p. */
+static void vw_finish(sqlite3_context *ctx, pctx *p, int rc) {
+  if (rc == SQLITE_INTERRUPT) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+  else if (rc == SQLITE_NOMEM || (rc && !p->zErr)) sqlite3_result_error_nomem(ctx);
+  else if (rc) sqlite3_result_error(ctx, p->zErr, -1);
+  pragma_reset(p);
+}
+
 static void create_view_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   pctx p;
-  memset(&p, 0, sizeof p);
-  p.db = sqlite3_context_db_handle(ctx);
-  p.zFunc = "lance_create_view";
   vw v;
-  memset(&v, 0, sizeof v);
-  v.db = p.db, v.p = &p;
+  vw_begin(ctx, "lance_create_view", &p, &v);
   const char *dest = (const char *)sqlite3_value_text(argv[0]);
   v.sql = (const char *)sqlite3_value_text(argv[2]);
   int rc;
@@ -453,10 +452,7 @@ static void create_view_func(sqlite3_context *ctx, int argc, sqlite3_value **arg
     v.src_uri = p.zUri;
     rc = create_view(&v, ctx, dest);
   }
-  if (rc == SQLITE_INTERRUPT) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
-  else if (rc == SQLITE_NOMEM || (rc && !p.zErr)) sqlite3_result_error_nomem(ctx);
-  else if (rc) sqlite3_result_error(ctx, p.zErr, -1);
-  pragma_reset(&p);
+  vw_finish(ctx, &p, rc);
 }
 
 /* Config entry key of m as a string (sqlite3_malloc'd), or NULL. */
@@ -507,12 +503,8 @@ static int refresh_view(vw *v, sqlite3_context *ctx, lf_dataset *view) {
 
 static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   pctx p;
-  memset(&p, 0, sizeof p);
-  p.db = sqlite3_context_db_handle(ctx);
-  p.zFunc = "lance_refresh";
   vw v;
-  memset(&v, 0, sizeof v);
-  v.db = p.db, v.p = &p;
+  vw_begin(ctx, "lance_refresh", &p, &v);
   lf_dataset *view = NULL;
   int rc;
   (void)argc;
@@ -525,10 +517,7 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = lrc ? pragma_lf_error(&p, lrc) : refresh_view(&v, ctx, view);
   }
   lf_dataset_free(view);
-  if (rc == SQLITE_INTERRUPT) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
-  else if (rc == SQLITE_NOMEM || (rc && !p.zErr)) sqlite3_result_error_nomem(ctx);
-  else if (rc) sqlite3_result_error(ctx, p.zErr, -1);
-  pragma_reset(&p);
+  vw_finish(ctx, &p, rc);
 }
 
 int vtab_view_register(sqlite3 *db) {

@@ -285,6 +285,13 @@ void vtab_perm_free(lvtab *vt);
 int vtab_perm_cursor(lvtab *vt, lcursor *c);
 /* How many of ids[0..n) one take may read and keep their order. */
 size_t vtab_perm_run(const lf_dataset *ds, const uint64_t *ids, size_t n);
+/* A temporary lance table temp."<prefix>_<random>" over the dataset at uri
+** (pinned to version unless 0); *name (sqlite3_malloc'd) is its name.  An
+** SQLite rc (the connection's error message set); *name NULL on failure. */
+int vtab_temp_lance(sqlite3 *db, const char *prefix, const char *uri, uint64_t version,
+                    char **name);
+/* Drop it and free name (NULL: nothing). */
+void vtab_temp_drop(sqlite3 *db, char *name);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
