@@ -21,7 +21,8 @@ int lf_schema_project(const lf_schema *src, const lf_field *const *tops,
 
 /* changed[i] (room for cur->n_fragments) = 1 when fragment i of cur must be
 ** read again since version old (NULL: every fragment): its id is not in old
-** or its data files differ.  Returns how many are. */
+** or its data files differ, or rows deleted in old are live again (fewer
+** deleted rows, as after a restore).  Returns how many are. */
 int lf_view_changed(const lf_manifest *old, const lf_manifest *cur, uint8_t *changed);
 
 #endif

@@ -7,8 +7,9 @@
 **   - which fragments of a source version must be read again since an
 **     older one: those whose id is new or whose data files differ
 **     (appends, updates' new fragments, compaction's rewrites, column
-**     rewrites).  A fragment whose only change is its deletion file keeps
-**     its rows' values: the rows it lost are found by row id.
+**     rewrites), or that holds rows the older one had deleted (a restore).
+**     A fragment whose only change is more deleted rows keeps its other
+**     rows' values: the rows it lost are found by row id.
 */
 #include "lf_int.h"
 #include "lf_matview.h"
@@ -85,13 +86,24 @@ static int same_files(const lf_fragment *a, const lf_fragment *b) {
   return 1;
 }
 
+/* Rows deleted in o live again in f (a restore of an older version): the
+** deletion file went, or holds fewer rows (unknown counts: assume so). */
+static int rows_came_back(const lf_fragment *o, const lf_fragment *f) {
+  if (!o->deletion.present) return 0;
+  if (!f->deletion.present) return 1;
+  if (f->deletion.id == o->deletion.id && f->deletion.read_version == o->deletion.read_version)
+    return 0;
+  return !o->deletion.num_deleted_rows ||
+         f->deletion.num_deleted_rows < o->deletion.num_deleted_rows;
+}
+
 int lf_view_changed(const lf_manifest *old, const lf_manifest *cur, uint8_t *changed) {
   int n = 0;
   for (int i = 0; i < cur->n_fragments; i++) {
     const lf_fragment *f = &cur->fragments[i], *o = NULL;
     for (int j = 0; old && !o && j < old->n_fragments; j++)
       if (old->fragments[j].id == f->id) o = &old->fragments[j];
-    changed[i] = !o || !same_files(o, f);
+    changed[i] = !o || !same_files(o, f) || rows_came_back(o, f);
     n += changed[i];
   }
   return n;

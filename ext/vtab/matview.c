@@ -104,8 +104,10 @@ static int find_changed(vw *v) {
   const lf_manifest *cur = lf_dataset_manifest(v->src);
   lf_manifest old = {0};
   lf_error e = {0};
-  int have_old = v->old_version &&
-                 !lf_dataset_read_manifest(v->sstore, v->sroot, v->old_version, &old, &e);
+  int lrc = v->old_version ? lf_dataset_read_manifest(v->sstore, v->sroot, v->old_version, &old, &e)
+                           : LF_NOTFOUND;
+  if (lrc && lrc != LF_NOTFOUND) return vw_lf_error(v, lrc, &e); /* gone: read everything */
+  int have_old = lrc == LF_OK;
   if (!(v->changed = sqlite3_malloc64((size_t)cur->n_fragments + 1))) {
     lf_manifest_reset(&old);
     return SQLITE_NOMEM;

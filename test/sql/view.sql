@@ -66,6 +66,14 @@ SELECT lance_refresh('build/sqlview/v3.lance');
 CREATE VIRTUAL TABLE v3 USING lance('build/sqlview/v3.lance');
 SELECT group_concat(name, ',') FROM lance_schema('v3') WHERE parent_id IS NULL OR parent_id < 0;
 SELECT group_concat(id) FROM (SELECT id FROM v3 ORDER BY id);
+-- a restore brings deleted rows back: the fragment is read again
+CREATE TEMP TABLE before AS SELECT max(version) AS v FROM lance_versions('bdd');
+DELETE FROM bdd WHERE id = 27;
+SELECT lance_refresh('v') ->> 'removed' AS removed, (SELECT count(*) FROM v WHERE id = 27) AS has_27;
+SELECT lance_restore('bdd', (SELECT v FROM before)) > 0;
+SELECT lance_refresh('v') ->> 'fragments_read' AS fragments_read, (SELECT count(*) FROM v WHERE id = 27) AS has_27;
+SELECT count(*) FROM bdd WHERE has_person AND timeofday = 'night' AND rowid NOT IN (SELECT _source_rowid FROM v);
+SELECT count(*) FROM v WHERE _source_rowid NOT IN (SELECT rowid FROM bdd WHERE has_person AND timeofday = 'night');
 -- a failed refresh commits nothing and leaves no file behind
 SELECT lance_drop_columns('bdd', 'caption') > 0;
 INSERT INTO bdd(id, has_person, timeofday) VALUES (201, 1, 'night');

@@ -105,6 +105,15 @@ static void test_changed(void **state) {
   cur.n_fragments = 1;
   nf[0].files = &b;  /* same id, another file */
   assert_int_equal(lf_view_changed(&old, &cur, ch), 1);
+  /* deletions: more rows deleted is no change; fewer (a restore) or none is */
+  lf_fragment d2[] = {frag(0, &a, 1, 2)}, d3[] = {frag(0, &a, 1, 3)}, d0[] = {frag(0, &a, 1, 0)};
+  d2[0].deletion.num_deleted_rows = 2, d3[0].deletion.num_deleted_rows = 3;
+  old.fragments = d2, old.n_fragments = 1;
+  cur.fragments = d3;
+  assert_int_equal(lf_view_changed(&old, &cur, ch), 0);
+  assert_int_equal(lf_view_changed(&cur, &old, ch), 1);
+  cur.fragments = d0;
+  assert_int_equal(lf_view_changed(&old, &cur, ch), 1);
 }
 
 static int ndata_files(void) {
