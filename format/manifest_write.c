@@ -145,14 +145,11 @@ void lf_version_seq_encode(lf_buf *b, uint64_t rows, uint64_t version) {
 
 /* The Manifest message body. */
 static void manifest_msg(lf_buf *b, const lf_manifest_enc *e, uint64_t txn_pos) {
+  /* 16 (config) last: dropped only when the commit sets config */
   static const uint32_t drop[] = {2, 0, 3, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0,
-                                  12, 0, 13, 0, 14, 0, 21, 0};
-  static const uint32_t drop_cfg[] = {2, 0, 3, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0,
-                                      12, 0, 13, 0, 14, 0, 21, 0, 16, 0};
-  if (e->set_config)
-    lf_pbw_copy_fields(b, e->carry, e->carry_len, drop_cfg, (int)(sizeof drop_cfg / sizeof drop_cfg[0] / 2), 1);
-  else
-    lf_pbw_copy_fields(b, e->carry, e->carry_len, drop, (int)(sizeof drop / sizeof drop[0] / 2), 1);
+                                  12, 0, 13, 0, 14, 0, 21, 0, 16, 0};
+  int ndrop = (int)(sizeof drop / sizeof drop[0] / 2) - !e->set_config;
+  lf_pbw_copy_fields(b, e->carry, e->carry_len, drop, ndrop, 1);
   for (int i = 0; e->set_config && i < e->n_config; i++) lf_pbw_kv(b, 16, e->config[i]);
   for (int i = 0; i < e->n_frags; i++) lf_fragment_encode(b, 2, &e->frags[i]);
   lf_pbw_uint(b, 3, e->version);

@@ -24,6 +24,9 @@
 ** split's row ids, by takes (runs of ascending row addresses at a time), and
 ** is pinned to the permutation's base_version unless version= or tag= says
 ** otherwise (so it is read-only).  rowid is the source row id.
+**
+** Also the temporary lance tables over a dataset path that lance_permutation
+** and the materialized views (matview.c) read sources through.
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -38,7 +41,6 @@ SQLITE_EXTENSION_INIT3
 #include "pragma.h"
 #include "vtab.h"
 #include "vtab/permute.h"
-#include "vtab/matview.h"
 
 /* ---- Reading through a permutation --------------------------------------------- */
 
