@@ -257,8 +257,14 @@ static int eval_rows(vw *v, const char *ids) {
   int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
   if (rc) return rc == SQLITE_NOMEM ? rc : vw_error(v, "%s", sqlite3_errmsg(v->db));
+  int nc = sqlite3_column_count(st), same = nc == v->vs->n_fields;
+  for (int k = 0; same && k < nc - 1; k++)
+    same = !strcmp(sqlite3_column_name(st, k), v->vs->fields[k]->name);
+  if (!same)
+    rc = vw_error(v, "the view's SQL now gives other columns than the view has (the source's "
+                  "schema changed?); create the view again");
   if (ids) sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
-  rc = write_rows(v, st);
+  if (!rc) rc = write_rows(v, st);
   sqlite3_finalize(st);
   return rc;
 }
