@@ -85,6 +85,8 @@ INSERT INTO bdd(id, has_person, timeofday) VALUES (201, 1, 'night');
 SELECT lance_refresh('v');
 SELECT count(*) FROM lance_versions('v');
 .system ls build/sqlview/night.lance/data | wc -l
+-- a source given as a dataset path: the SQL names it by any name
+SELECT lance_create_view('build/sqlview/p.lance', 'build/sqlview/bdd.lance', 'SELECT id FROM frames WHERE id < 3') ->> 'added';
 -- errors
 SELECT lance_create_view(1, 'bdd', 'SELECT id FROM bdd');
 SELECT lance_create_view('build/sqlview/e.lance', 'nosuch', 'SELECT id FROM nosuch');
