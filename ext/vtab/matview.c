@@ -478,8 +478,9 @@ static int refresh_view(vw *v, sqlite3_context *ctx, lf_dataset *view) {
   vdels x = {0};
   int rc = SQLITE_OK;
   v->vs = lf_dataset_schema(view);
-  if (!sql || !src || !ver || !v->vs->n_fields ||
-      strcmp(v->vs->fields[v->vs->n_fields - 1]->name, LF_VIEW_ROWID))
+  const lf_field *last = v->vs->n_fields ? v->vs->fields[v->vs->n_fields - 1] : NULL;
+  if (!sql || !src || !ver || !last || strcmp(last->name, LF_VIEW_ROWID) ||
+      last->type != LF_T_UINT64)
     rc = vw_error(v, "%s is not a materialized view (its config has no %s)", v->p->zArg, VIEW_KEY_SQL);
   if (!rc) {
     v->sql = sql, v->src_uri = src, v->old_version = strtoull(ver, NULL, 10);
