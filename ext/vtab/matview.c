@@ -36,7 +36,6 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,19 +71,9 @@ typedef struct vw {
   uint64_t added, removed;
 } vw;
 
-static int vw_error(vw *v, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *m = sqlite3_vmprintf(fmt, ap);
-  va_end(ap);
-  int rc = m ? pragma_error(v->p, "%s", m) : SQLITE_NOMEM;
-  sqlite3_free(m);
-  return rc;
-}
-
 static int vw_lf_error(vw *v, int lrc, const lf_error *e) {
   if (lrc == LF_NOMEM) return SQLITE_NOMEM;
-  return vw_error(v, "%s", e->msg);
+  return pragma_error(v->p, "%s", e->msg);
 }
 
 /* ---- The source ------------------------------------------------------------------- */
@@ -96,7 +85,7 @@ static int open_source(vw *v) {
   if (!lrc) lrc = lf_dataset_open(v->sstore, v->sroot, 0, NULL, &v->src, &e);
   if (lrc) return vw_lf_error(v, lrc, &e);
   int rc = vtab_temp_lance(v->db, "lance_view_src", v->src_uri, lf_dataset_version(v->src), &v->tmp);
-  return rc && rc != SQLITE_NOMEM ? vw_error(v, "%s", sqlite3_errmsg(v->db)) : rc;
+  return rc && rc != SQLITE_NOMEM ? pragma_error(v->p, "%s", sqlite3_errmsg(v->db)) : rc;
 }
 
 /* Which fragments of the source to read: those changed since old_version. */
@@ -155,7 +144,7 @@ static int check_explain(vw *v) {
   sqlite3_stmt *st = NULL;
   int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
-  if (rc) return rc == SQLITE_NOMEM ? rc : vw_error(v, "%s", sqlite3_errmsg(v->db));
+  if (rc) return rc == SQLITE_NOMEM ? rc : pragma_error(v->p, "%s", sqlite3_errmsg(v->db));
   int vopen = 0;
   const char *why = NULL;
   while (!why && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -166,8 +155,8 @@ static int check_explain(vw *v) {
       why = "subqueries reading tables are";
   }
   sqlite3_finalize(st);
-  if (why) return vw_error(v, "%s not allowed in a materialized view", why);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : vw_error(v, "%s", sqlite3_errmsg(v->db));
+  if (why) return pragma_error(v->p, "%s not allowed in a materialized view", why);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : pragma_error(v->p, "%s", sqlite3_errmsg(v->db));
 }
 
 /* The view's schema from the source columns its SQL selects, into out. */
@@ -176,7 +165,7 @@ static int view_schema(vw *v, lf_schema *out) {
   sqlite3_stmt *st = NULL;
   int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
-  if (rc) return rc == SQLITE_NOMEM ? rc : vw_error(v, "%s", sqlite3_errmsg(v->db));
+  if (rc) return rc == SQLITE_NOMEM ? rc : pragma_error(v->p, "%s", sqlite3_errmsg(v->db));
   int n = sqlite3_column_count(st);
   const lf_schema *ss = lf_dataset_schema(v->src);
   const lf_field **tops = sqlite3_malloc64(((size_t)n + 1) * sizeof *tops);
@@ -189,11 +178,11 @@ static int view_schema(vw *v, lf_schema *out) {
     for (int k = 0; origin && k < ss->n_fields; k++)
       if (!strcmp(ss->fields[k]->name, origin)) tops[i] = ss->fields[k];
     if (!tops[i])
-      rc = vw_error(v, "view column %d (%s) is not a column of %s; a view selects source "
+      rc = pragma_error(v->p, "view column %d (%s) is not a column of %s; a view selects source "
                     "columns (add computed columns to the view with lance_add_columns)",
                     i + 1, names[i], v->q.table);
     else if (!strcmp(names[i], LF_VIEW_ROWID))
-      rc = vw_error(v, "the column name %s is reserved for the source row id", LF_VIEW_ROWID);
+      rc = pragma_error(v->p, "the column name %s is reserved for the source row id", LF_VIEW_ROWID);
   }
   lf_error e = {0};
   int lrc = rc ? LF_OK : lf_schema_project(ss, tops, names, n, out, &e);
@@ -230,7 +219,7 @@ static int write_rows(vw *v, sqlite3_stmt *st) {
     for (int k = 0; rc == SQLITE_ROW && k < nf; k++) {
       int arc = vtab_append_value(v->p->zArg, v->vs->fields[k]->name, &cols[k],
                                   sqlite3_column_value(st, k), &err);
-      if (arc) rc = err ? vw_error(v, "%s", err) : arc;
+      if (arc) rc = err ? pragma_error(v->p, "%s", err) : arc;
     }
     sqlite3_free(err);
     if (rc == SQLITE_ROW && ++n == VIEW_BATCH) rc = flush(v, cols, nf, &n);
@@ -238,7 +227,7 @@ static int write_rows(vw *v, sqlite3_stmt *st) {
     rc = SQLITE_ROW;
   }
   if (rc == SQLITE_DONE) rc = flush(v, cols, nf, &n);
-  else if (!v->p->zErr && rc != SQLITE_NOMEM) rc = vw_error(v, "%s", sqlite3_errmsg(v->db));
+  else if (!v->p->zErr && rc != SQLITE_NOMEM) rc = pragma_error(v->p, "%s", sqlite3_errmsg(v->db));
   lf_error e = {0};
   int lrc = rc ? LF_OK : lf_frag_writer_finish(&v->fw, &e);
   if (lrc) rc = vw_lf_error(v, lrc, &e);
@@ -256,12 +245,12 @@ static int eval_rows(vw *v, const char *ids) {
   sqlite3_stmt *st = NULL;
   int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
-  if (rc) return rc == SQLITE_NOMEM ? rc : vw_error(v, "%s", sqlite3_errmsg(v->db));
+  if (rc) return rc == SQLITE_NOMEM ? rc : pragma_error(v->p, "%s", sqlite3_errmsg(v->db));
   int nc = sqlite3_column_count(st), same = nc == v->vs->n_fields;
   for (int k = 0; same && k < nc - 1; k++)
     same = !strcmp(sqlite3_column_name(st, k), v->vs->fields[k]->name);
   if (!same)
-    rc = vw_error(v, "the view's SQL now gives other columns than the view has (the source's "
+    rc = pragma_error(v->p, "the view's SQL now gives other columns than the view has (the source's "
                   "schema changed?); create the view again");
   if (ids) sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
   if (!rc) rc = write_rows(v, st);
@@ -387,7 +376,7 @@ static void vw_reset(vw *v, int failed) {
 static int start(vw *v) {
   char msg[512];
   int rc = view_sql_parse(v->sql, &v->q, msg, sizeof msg);
-  if (rc) return rc == VIEW_SQL_NOMEM ? SQLITE_NOMEM : vw_error(v, "%s", msg);
+  if (rc) return rc == VIEW_SQL_NOMEM ? SQLITE_NOMEM : pragma_error(v->p, "%s", msg);
   if ((rc = open_source(v))) return rc;
   return find_changed(v);
 }
@@ -396,12 +385,12 @@ static int create_view(vw *v, sqlite3_context *ctx, const char *dest) {
   char msg[512], *path = NULL, *root = NULL;
   lf_error e = {0};
   int arc = vtab_args_path(dest, &path, msg, sizeof msg);
-  if (arc) return arc == VTAB_ARGS_NOMEM ? SQLITE_NOMEM : vw_error(v, "%s", msg);
+  if (arc) return arc == VTAB_ARGS_NOMEM ? SQLITE_NOMEM : pragma_error(v->p, "%s", msg);
   int lrc = lf_store_open(path, NULL, &v->vstore, &root, &e), rc = SQLITE_OK;
   uint64_t *vers = NULL;
   size_t nv = 0;
   if (!lrc && (lrc = lf_dataset_versions(v->vstore, root, &vers, &nv, &e)) == LF_OK)
-    rc = vw_error(v, "%s: a dataset exists there already", path);
+    rc = pragma_error(v->p, "%s: a dataset exists there already", path);
   else if (lrc == LF_NOTFOUND) lrc = LF_OK;
   free(vers);
   free(path);
@@ -411,7 +400,7 @@ static int create_view(vw *v, sqlite3_context *ctx, const char *dest) {
   if (!rc) rc = start(v);
   const char *dot = strrchr(v->p->zArg, '.'), *name = v->p->zTable && dot ? dot + 1 : v->p->zArg;
   if (!rc && v->p->zTable && sqlite3_stricmp(v->q.table, name))
-    rc = vw_error(v, "the view's SQL reads %s, not the source %s", v->q.table, name);
+    rc = pragma_error(v->p, "the view's SQL reads %s, not the source %s", v->q.table, name);
   if (!rc) rc = check_explain(v);
   if (!rc) rc = view_schema(v, &s);
   if (!rc) {
@@ -481,7 +470,7 @@ static int refresh_view(vw *v, sqlite3_context *ctx, lf_dataset *view) {
   const lf_field *last = v->vs->n_fields ? v->vs->fields[v->vs->n_fields - 1] : NULL;
   if (!sql || !src || !ver || !last || strcmp(last->name, LF_VIEW_ROWID) ||
       last->type != LF_T_UINT64)
-    rc = vw_error(v, "%s is not a materialized view (its config has no %s)", v->p->zArg, VIEW_KEY_SQL);
+    rc = pragma_error(v->p, "%s is not a materialized view (its config has no %s)", v->p->zArg, VIEW_KEY_SQL);
   if (!rc) {
     v->sql = sql, v->src_uri = src, v->old_version = strtoull(ver, NULL, 10);
     rc = start(v);
