@@ -151,17 +151,20 @@ static int check_explain(vw *v) {
     const char *op = (const char *)sqlite3_column_text(st, 1);
     if (!op) continue;
     if (!strncmp(op, "Agg", 3)) why = "aggregate and window functions are";
-    else if (!strcmp(op, "OpenRead") || !strcmp(op, "OpenWrite") || (!strcmp(op, "VOpen") && ++vopen > 1))
+    else if (!strcmp(op, "OpenRead") || !strcmp(op, "OpenWrite") ||
+             (!strcmp(op, "VOpen") && ++vopen > 1))
       why = "subqueries reading tables are";
   }
   sqlite3_finalize(st);
   if (why) return pragma_error(v->p, "%s not allowed in a materialized view", why);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : pragma_error(v->p, "%s", sqlite3_errmsg(v->db));
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return pragma_error(v->p, "%s", sqlite3_errmsg(v->db));
+  return SQLITE_OK;
 }
 
 /* The view's schema from the source columns its SQL selects, into out. */
 static int view_schema(vw *v, lf_schema *out) {
-  char *sql = sqlite3_mprintf("SELECT %s\n FROM temp.\"%w\" AS \"%w\"", v->q.cols, v->tmp, alias_of(v));
+  char *sql = sqlite3_mprintf("SELECT %s\n FROM temp.\"%w\" AS \"%w\"", v->q.cols, v->tmp,
+                              alias_of(v));
   sqlite3_stmt *st = NULL;
   int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &st, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
@@ -470,7 +473,8 @@ static int refresh_view(vw *v, sqlite3_context *ctx, lf_dataset *view) {
   const lf_field *last = v->vs->n_fields ? v->vs->fields[v->vs->n_fields - 1] : NULL;
   if (!sql || !src || !ver || !last || strcmp(last->name, LF_VIEW_ROWID) ||
       last->type != LF_T_UINT64)
-    rc = pragma_error(v->p, "%s is not a materialized view (its config has no %s)", v->p->zArg, VIEW_KEY_SQL);
+    rc = pragma_error(v->p, "%s is not a materialized view (its config has no %s)", v->p->zArg,
+                      VIEW_KEY_SQL);
   if (!rc) {
     v->sql = sql, v->src_uri = src, v->old_version = strtoull(ver, NULL, 10);
     rc = start(v);

@@ -178,7 +178,8 @@ int view_sql_parse(const char *z, view_sql *v, char *zErr, size_t nErr) {
   }
   const char *cols = z;
   if (next_tok(&z, &depth, &t) && (is_word(&t, "DISTINCT") || is_word(&t, "ALL"))) {
-    rc = bad(zErr, nErr, "%s is not allowed in a materialized view", is_word(&t, "ALL") ? "ALL" : "DISTINCT");
+    rc = bad(zErr, nErr, "%s is not allowed in a materialized view",
+             is_word(&t, "ALL") ? "ALL" : "DISTINCT");
     goto fail;
   }
   z = cols, depth = 0;
