@@ -22,6 +22,8 @@ void lf_kv_free(lf_kv *a, int n); /* the keys, values and array */
 /* Append s as lance.file.Schema fields (1 Field each, 5 metadata) to b, as
 ** LanceDB writes them; returns b->rc. */
 int lf_schema_encode(const lf_schema *s, lf_buf *b);
+/* A map<string, string> entry {1 key, 2 value} as field num. */
+void lf_pbw_kv(lf_buf *b, uint32_t num, const lf_kv *kv);
 
 /* ---- file.c: the container ----------------------------------------------- */
 /*
@@ -489,6 +491,9 @@ typedef struct lf_manifest_enc {
   size_t index_len;
   const uint8_t *txn;      /* Transaction message */
   size_t txn_len;
+  int set_config;          /* 1: config 16 is config[0..n_config), not the carry's */
+  const lf_kv *const *config;
+  int n_config;
 } lf_manifest_enc;
 /* The whole manifest file, appended to out; returns out->rc (or LF_ARG). */
 int lf_manifest_encode(const lf_manifest_enc *e, lf_buf *out);

@@ -197,6 +197,11 @@ typedef struct lf_commit_req {
   size_t new_schema_len;
   int n_adds;
   const lf_frag_file *adds;
+  /* Any kind but RESTORE: Manifest.config entries (Lance's table config)
+  ** set in the new version, the others kept; the writer flag TABLE_CONFIG
+  ** is then set, as Lance's update_config does. */
+  int n_set_config;
+  const lf_kv *set_config;
 } lf_commit_req;
 
 /* Publish the next version of the dataset at root.  `base` is the manifest
@@ -216,6 +221,34 @@ typedef struct lf_commit_req {
 ** *version is the version published. */
 int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,
               uint64_t *version, lf_error *err);
+
+/* ---- New fragments of rows (frag_writer.c) ------------------------------------------ */
+
+/* Rows appended a batch at a time into new fragments (one data file each,
+** every top-level field of schema); a fragment is closed after the batch
+** that brings it to max_rows rows or more (batches are never split). */
+typedef struct lf_frag_writer {
+  lf_store *store;
+  const char *root;        /* borrowed */
+  const lf_schema *schema; /* borrowed, field ids set */
+  int major, minor;
+  uint64_t max_rows;
+  lf_writer *w;            /* the open file, or NULL */
+  int n, cap;
+  lf_data_file *files;     /* files[0..n): closed files */
+  lf_new_fragment *frags;  /* frags[0..n): for lf_commit after _finish */
+  uint64_t rows;           /* rows in closed files */
+} lf_frag_writer;
+
+/* max_rows 0: LanceDB's default max_rows_per_file (1,048,576). */
+void lf_frag_writer_init(lf_frag_writer *fw, lf_store *s, const char *root,
+                         const lf_schema *schema, int major, int minor, uint64_t max_rows);
+/* Append n rows: cols[i] is top-level field i (as lf_writer_write). */
+int lf_frag_writer_write(lf_frag_writer *fw, const lf_array *cols, uint64_t n, lf_error *err);
+/* Close the open file: frags[0..n) are then complete. */
+int lf_frag_writer_finish(lf_frag_writer *fw, lf_error *err);
+/* Free fw; remove_files: also delete the files written (nothing committed). */
+void lf_frag_writer_reset(lf_frag_writer *fw, int remove_files);
 
 /* ---- Rewriting rows (rewrite.c) ---------------------------------------------------- */
 

@@ -114,6 +114,7 @@ int pragma_lf_error(pctx *p, int rc) {
 void pragma_reset(pctx *p) {
   sqlite3_free(p->zTable);
   sqlite3_free(p->zPath);
+  sqlite3_free(p->zUri);
   sqlite3_free(p->zTag);
   if (p->zOptions) memset(p->zOptions, 0, strlen(p->zOptions)); /* may hold secrets */
   sqlite3_free(p->zOptions);
@@ -205,6 +206,7 @@ int pragma_resolve(pctx *p) {
     if (!p->zPath) return SQLITE_NOMEM;
   }
   char *zRoot = NULL;
+  if (!(p->zUri = sqlite3_mprintf("%s", p->zPath))) return SQLITE_NOMEM;
   int lrc = lf_store_open(p->zPath, p->zOptions, &p->store, &zRoot, &p->err);
   if (!lrc) {
     sqlite3_free(p->zPath);

@@ -43,6 +43,7 @@ typedef struct pctx {
   const char *zArg;       /* the argument as given */
   char *zTable;           /* the lance table it names, or NULL for a path */
   char *zPath;            /* dataset directory (its path in store once resolved) */
+  char *zUri;             /* the dataset's location as lf_store_open takes it (resolved) */
   char *zOptions;         /* storage options (JSON), or NULL: from the table's
                           ** CREATE, or the storage_options argument */
   sqlite3_uint64 version; /* pinned by the table (0 = latest) */

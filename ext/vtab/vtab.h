@@ -300,6 +300,13 @@ void vtab_perm_free(lvtab *vt);
 int vtab_perm_cursor(lvtab *vt, lcursor *c);
 /* How many of ids[0..n) one take may read and keep their order. */
 size_t vtab_perm_run(const lf_dataset *ds, const uint64_t *ids, size_t n);
+/* A temporary lance table temp."<prefix>_<random>" over the dataset at uri
+** (pinned to version unless 0); *name (sqlite3_malloc'd) is its name.  An
+** SQLite rc (the connection's error message set); *name NULL on failure. */
+int vtab_temp_lance(sqlite3 *db, const char *prefix, const char *uri, uint64_t version,
+                    char **name);
+/* Drop it and free name (NULL: nothing). */
+void vtab_temp_drop(sqlite3 *db, char *name);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
@@ -308,6 +315,8 @@ int vtab_register(sqlite3 *db);
 ** caller finalizes it), fails with SQLITE_INTERRUPT then; sqlite3_is_interrupted
 ** needs SQLite 3.41. */
 int vtab_interrupted(sqlite3 *db, sqlite3_stmt **probe);
+/* matview.c: lance_create_view() and lance_refresh() (materialized views). */
+int vtab_view_register(sqlite3 *db);
 /* search_func.c: the fts() and knn() table-valued functions. */
 int vtab_search_func_register(sqlite3 *db);
 

@@ -145,7 +145,7 @@ static void test_manifest_roundtrip(void **state) {
   assert_int_equal(lf_transaction_encode(&t, &txn), LF_OK);
   const uint8_t *msg = m->raw + lf_le64(m->raw + m->raw_len - 16) + 4;
   lf_manifest_enc e = {msg, lf_le32(msg - 4), m->fragments, m->n_fragments, 42,
-                       1234567890123456789, 1, 3, 1, 9, "x.txn", 77, NULL, 0, txn.p, txn.len};
+                       1234567890123456789, 1, 3, 1, 9, "x.txn", 77, NULL, 0, txn.p, txn.len, 0, NULL, 0};
   assert_int_equal(lf_manifest_encode(&e, &out), LF_OK);
   lf_manifest r;
   CHECK(lf_manifest_parse(out.p, out.len, "test", &r, &err_));
