@@ -114,12 +114,25 @@ struct vtab_sfilt {
   uint64_t candidates, pages, taken, taken_frags, scan_frags;
   uint64_t last_frag;
   lf_rowset *set;      /* with a search: the rows the indexes allow (row addresses) */
+  uint64_t exact;      /* bit k: an index answers c->filters[k] exactly (k < 64) */
+  int nrecheck;        /* filters run again on the taken rows */
+  uint64_t cols;       /* the cursor's columns (the rest scan reads them all) */
+  uint64_t dropped;    /* the columns the takes leave out */
+  lf_scan *lazy;       /* the dropped columns, taken for a batch when SQLite asks */
+  int *lazy_proj;
+  const lf_scan_batch *lazy_b;
+  uint64_t batch_no, lazy_no; /* the batch taken last, and the one lazy_b matches */
+  uint64_t *lazy_ids;
+  size_t cap_lazy;
 };
 
 void vtab_sfilt_free(vtab_sfilt *s) {
   if (!s) return;
   sqlite3_free(s->frags);
   lf_rowset_free(s->set);
+  lf_scan_free(s->lazy);
+  sqlite3_free(s->lazy_proj);
+  sqlite3_free(s->lazy_ids);
   sqlite3_free(sqlite3_str_finish(s->used));
   sqlite3_free(s);
 }
@@ -273,6 +286,10 @@ static int filters_to_set(lvtab *vt, lcursor *c, const lf_index_meta *ix, int ni
     if ((rc = cache_open(vt, c->ds, &ix[i], lf_sidx_kind(ix[i].type_url), &x, e))) break;
     if (!list_op(fl->op) && lf_sidx_value_field(x)->type != f->type) continue;
     if ((rc = filter_set(c, fl, fl2, f, x, &s, e)) || !s) continue;
+    if (k < 64 && (!list_op(fl->op) || vtab_list_decided(f, fl->val))) { /* else SQLite decides */
+      c->sf->exact |= (uint64_t)1 << k;
+      if (fl2) c->sf->exact |= (uint64_t)1 << (fl2 - c->filters);
+    }
     if (cover_and(c->sf, &ix[i], *acc == NULL)) rc = lf_err(e, LF_NOMEM, "out of memory");
     describe(c->sf->used, &ix[i], x, f, fl);
     if (fl2) describe(c->sf->used, &ix[i], x, f, fl2);
@@ -327,7 +344,41 @@ static int sfilt_takes(lcursor *c, const lf_rowset *acc, int *ok, lf_error *e) {
   return rc;
 }
 
-int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e) {
+/* The filters an index answers exactly move past c->nsel (the takes do not
+** run them again) and the columns only they read are left out of the takes
+** (SQLite reads none of them when it omits those constraints). */
+static int take_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  vtab_filter *fs = sqlite3_malloc64(((uint64_t)c->nfilters + 1) * sizeof *fs);
+  if (!fs) return lf_err(e, LF_NOMEM, "out of memory");
+  uint64_t keep = 0, drop = 0;
+  int w = 0, nsel = 0;
+  for (int pass = 0; pass < 2; pass++) /* the others first, in their order */
+    for (int k = 0; k < c->nfilters; k++) {
+      int ex = k < 64 && (s->exact >> k & 1);
+      if (ex != pass) continue;
+      fs[w++] = c->filters[k];
+      if (!ex) keep |= vtab_col_bit(c->filters[k].col), nsel = w;
+      else if (c->filters[k].col < 63) drop |= vtab_col_bit(c->filters[k].col);
+    }
+  memcpy(c->filters, fs, (size_t)c->nfilters * sizeof *fs);
+  sqlite3_free(fs);
+  c->nsel = s->nrecheck = nsel;
+  s->cols = used;
+  s->dropped = drop & ~keep & used;
+  if (!s->dropped) return LF_OK;
+  lf_scan *scan = NULL;
+  int *proj = NULL;
+  int rc = vtab_open_projection(vt, c->ds, used & ~s->dropped, &scan, &proj, e);
+  if (rc) return rc;
+  lf_scan_free(c->scan);
+  sqlite3_free(c->proj);
+  c->scan = scan;
+  c->proj = proj;
+  return LF_OK;
+}
+
+int vtab_sfilt_start(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
   lf_rowset *acc = NULL;
   int ok = 0, rc = sfilt_set(vt, c, &acc, e);
   if (!rc && acc && c->search.on) { /* a prefilter of the search's hits (row addresses) */
@@ -335,6 +386,7 @@ int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e) {
     if (ok) c->sf->set = acc, c->sf->candidates = lf_rowset_count(acc), acc = NULL;
   } else if (!rc && acc) {
     rc = sfilt_takes(c, acc, &ok, e);
+    if (!rc && ok) rc = take_projection(vt, c, used, e);
   }
   lf_rowset_free(acc);
   if (!rc && !ok) { /* no filter used an index */
@@ -362,6 +414,7 @@ static int take_next(lvtab *vt, lcursor *c, lf_error *e) {
     c->idpos += used;
     if (!c->b || !c->b->n || !frag_covered(s, c->b->fragment_id)) continue;
     s->taken += c->b->n;
+    s->batch_no++;
     if (c->b->fragment_id != s->last_frag) s->taken_frags++, s->last_frag = c->b->fragment_id;
     return LF_OK;
   }
@@ -377,18 +430,19 @@ int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e) {
     /* phase 2: a fresh scan of the fragments some index misses */
     lf_scan *rest = NULL;
     int *proj = NULL;
-    uint64_t used = 0;
-    for (int k = 0; k < vt->ncols; k++)
-      if (c->proj[k] >= 0) used |= vtab_col_bit(k);
-    rc = vtab_open_projection(vt, c->ds, used, &rest, &proj, e);
-    sqlite3_free(proj); /* the same columns in the same order as c->proj */
+    rc = vtab_open_projection(vt, c->ds, s->cols, &rest, &proj, e);
     if (!rc) rc = lf_scan_exclude(rest, s->frags, s->nfrags, e);
     if (rc) {
       lf_scan_free(rest);
+      sqlite3_free(proj);
       return rc;
     }
     lf_scan_free(c->scan);
+    sqlite3_free(c->proj);
     c->scan = rest;
+    c->proj = proj;
+    c->nsel = c->nfilters; /* every filter runs on the scanned rows */
+    s->dropped = 0;
     s->rest_open = 1;
     s->last_frag = UINT64_MAX;
   }
@@ -396,6 +450,32 @@ int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e) {
   if (!rc && c->b && c->b->n && c->b->fragment_id != s->last_frag)
     s->scan_frags++, s->last_frag = c->b->fragment_id;
   return rc;
+}
+
+int vtab_sfilt_column(lcursor *c, int col, lf_scan **scan, const lf_scan_batch **b, int *k,
+                      lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  *k = -1;
+  if (col >= 63 || !(s->dropped & vtab_col_bit(col)) || !c->b || !c->b->n) return LF_OK;
+  int rc = LF_OK;
+  if (!s->lazy) rc = vtab_open_projection((lvtab *)c->base.pVtab, c->ds, s->dropped, &s->lazy, &s->lazy_proj, e);
+  if (!rc && s->lazy_no != s->batch_no) { /* the current batch's rows again (one fragment) */
+    size_t n = (size_t)c->b->n, used = 0;
+    if (n > s->cap_lazy) {
+      uint64_t *p = sqlite3_realloc64(s->lazy_ids, n * sizeof *p);
+      if (!p) return lf_err(e, LF_NOMEM, "out of memory");
+      s->lazy_ids = p, s->cap_lazy = n;
+    }
+    memcpy(s->lazy_ids, c->b->rowids, n * sizeof *s->lazy_ids);
+    rc = lf_scan_take_fragment(s->lazy, s->lazy_ids, n, &used, &s->lazy_b, e);
+    if (!rc && s->lazy_b->n != n)
+      rc = lf_err(e, LF_CORRUPT, "fragment %llu: %llu of %zu rows taken again",
+                  (unsigned long long)c->b->fragment_id, (unsigned long long)s->lazy_b->n, n);
+    s->lazy_no = rc ? 0 : s->batch_no;
+  }
+  if (rc) return rc;
+  *scan = s->lazy, *b = s->lazy_b, *k = s->lazy_proj[col];
+  return LF_OK;
 }
 
 /* ---- lance_explain's line for a cursor ------------------------------------------------ */
@@ -412,11 +492,12 @@ char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c) {
     return sqlite3_mprintf("%s: full scan of %d fragments%s", vt->name, lf_dataset_num_fragments(c->ds),
                            c->nfilters ? " (no index answers the pushed filters)" : "");
   return sqlite3_mprintf("%s: index %s: %llu candidate rows (%llu index pages/bitmaps read); "
-                         "took %llu rows from %llu of %llu indexed fragments; scanned %llu unindexed fragments",
+                         "took %llu rows from %llu of %llu indexed fragments, %d of %d filters checked "
+                         "again on them; scanned %llu unindexed fragments",
                          vt->name, sqlite3_str_value(s->used) ? sqlite3_str_value(s->used) : "",
                          (unsigned long long)s->candidates, (unsigned long long)s->pages,
                          (unsigned long long)s->taken, (unsigned long long)s->taken_frags, (unsigned long long)s->nfrags,
-                         (unsigned long long)s->scan_frags);
+                         s->nrecheck, c->nfilters, (unsigned long long)s->scan_frags);
 }
 
 /* ---- Planning ---------------------------------------------------------------------------- */

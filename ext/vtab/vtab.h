@@ -176,6 +176,9 @@ typedef struct lcursor {
   size_t nids, idpos;
   vtab_filter *filters;
   int nfilters;
+  int nsel;                 /* batches are filtered by filters[0..nsel): all of them,
+                            ** but while scalar_filter.c takes rows an index chose
+                            ** exactly, those filters are moved past nsel */
   uint8_t *sel;             /* rows of the batch that pass the filters */
   uint64_t cap_sel;
   vtab_search search;
@@ -250,8 +253,16 @@ void vtab_sidx_cache_free(vtab_sidx_cache *c);
 void vtab_sfilt_free(vtab_sfilt *s);
 /* xFilter, after the snapshot and scan are open: c->sf (and c->ids, c->take)
 ** set when some filter has an index; c->sf stays NULL otherwise.  With a
-** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows). */
-int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e);
+** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows).
+** used: the columns the cursor reads (colUsed and the filter columns).  The
+** takes leave out the columns only filters an index answers exactly read
+** (vtab_sfilt_column takes them when SQLite asks after all). */
+int vtab_sfilt_start(lvtab *vt, lcursor *c, uint64_t used, lf_error *e);
+/* xColumn of a column the takes left out (c->proj[col] < 0): *scan, *b and
+** *k the batch holding it (the current batch's rows, taken now), or *k = -1
+** when the cursor does not read column col. */
+int vtab_sfilt_column(lcursor *c, int col, lf_scan **scan, const lf_scan_batch **b, int *k,
+                      lf_error *e);
 /* With a search: may the hit with row id rowid pass (1 unless an index
 ** covering its fragment excludes it)?  Row addresses only (no stable ids). */
 int vtab_sfilt_allows(const lcursor *c, uint64_t rowid);
