@@ -35,7 +35,8 @@ typedef struct lf_rowset lf_rowset;
 lf_rowset *lf_rowset_new(void); /* NULL when out of memory */
 void lf_rowset_free(lf_rowset *s);
 int lf_rowset_add(lf_rowset *s, uint64_t id);
-/* Add ids[0..n) (sorted in place first: many ids in any order cost n log n). */
+/* Add ids[0..n) (any order; ids over more than 16 upper-bit values are sorted
+** in place first). */
 int lf_rowset_add_many(lf_rowset *s, uint64_t *ids, size_t n);
 /* Add every row id of Lance's serialized RowAddrTreeMap d[0..n) (layout in
 ** rowset.c); LF_CORRUPT when the bytes are not one. */
