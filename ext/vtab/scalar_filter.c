@@ -112,6 +112,7 @@ struct vtab_sfilt {
   int rest_open;       /* phase 2 started */
   sqlite3_str *used;   /* "k_idx (BTREE) k = ?; ..." for lance_explain */
   uint64_t candidates, pages, taken, taken_frags, scan_frags;
+  int prefiltered;     /* with a search: vtab_sfilt_prefilter gave its rows */
   uint64_t last_frag;
   lf_rowset *set;      /* with a search: the rows the indexes allow (row addresses) */
   uint64_t exact;      /* bit k: an index answers c->filters[k] exactly (k < 64) */
@@ -347,30 +348,37 @@ static int sfilt_takes(lcursor *c, const lf_rowset *acc, int *ok, lf_error *e) {
 /* The filters an index answers exactly move past c->nsel (the takes do not
 ** run them again) and the columns only they read are left out of the takes
 ** (SQLite reads none of them when it omits those constraints). */
-static int take_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
+static int order_filters(lcursor *c, uint64_t *keep, uint64_t *drop, lf_error *e) {
   vtab_sfilt *s = c->sf;
   vtab_filter *fs = sqlite3_malloc64(((uint64_t)c->nfilters + 1) * sizeof *fs);
   if (!fs) return lf_err(e, LF_NOMEM, "out of memory");
-  uint64_t keep = 0, drop = 0;
   int w = 0, nsel = 0;
+  *keep = *drop = 0;
   for (int pass = 0; pass < 2; pass++) /* the others first, in their order */
     for (int k = 0; k < c->nfilters; k++) {
       int ex = k < 64 && (s->exact >> k & 1);
       if (ex != pass) continue;
       fs[w++] = c->filters[k];
-      if (!ex) keep |= vtab_col_bit(c->filters[k].col), nsel = w;
-      else if (c->filters[k].col < 63) drop |= vtab_col_bit(c->filters[k].col);
+      if (!ex) *keep |= vtab_col_bit(c->filters[k].col), nsel = w;
+      else if (c->filters[k].col < 63) *drop |= vtab_col_bit(c->filters[k].col);
     }
   memcpy(c->filters, fs, (size_t)c->nfilters * sizeof *fs);
   sqlite3_free(fs);
   c->nsel = s->nrecheck = nsel;
+  return LF_OK;
+}
+
+static int take_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  uint64_t keep, drop;
+  int rc = order_filters(c, &keep, &drop, e);
+  if (rc) return rc;
   s->cols = used;
   s->dropped = drop & ~keep & used;
   if (!s->dropped) return LF_OK;
   lf_scan *scan = NULL;
   int *proj = NULL;
-  int rc = vtab_open_projection(vt, c->ds, used & ~s->dropped, &scan, &proj, e);
-  if (rc) return rc;
+  if ((rc = vtab_open_projection(vt, c->ds, used & ~s->dropped, &scan, &proj, e))) return rc;
   lf_scan_free(c->scan);
   sqlite3_free(c->proj);
   c->scan = scan;
@@ -384,6 +392,8 @@ int vtab_sfilt_start(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
   if (!rc && acc && c->search.on) { /* a prefilter of the search's hits (row addresses) */
     ok = !lf_dataset_stable_row_ids(c->ds);
     if (ok) c->sf->set = acc, c->sf->candidates = lf_rowset_count(acc), acc = NULL;
+    uint64_t keep, drop;
+    if (ok) rc = order_filters(c, &keep, &drop, e); /* filters[0..nsel): not exact */
   } else if (!rc && acc) {
     rc = sfilt_takes(c, acc, &ok, e);
     if (!rc && ok) rc = take_projection(vt, c, used, e);
@@ -478,14 +488,111 @@ int vtab_sfilt_column(lcursor *c, int col, lf_scan **scan, const lf_scan_batch *
   return LF_OK;
 }
 
+/* ---- A search's prefilter ------------------------------------------------------------ */
+
+/* Append the rows of every batch of scan (filters[0..nf) applied) to *ids. */
+static int collect_rows(lcursor *c, lf_scan *scan, const int *proj, int nf, const uint64_t *take,
+                        size_t ntake, uint64_t **ids, size_t *n, size_t *cap, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  int rc = LF_OK;
+  for (size_t at = 0;;) {
+    const lf_scan_batch *b = NULL;
+    size_t used = 0;
+    if (take && at == ntake) break;
+    rc = take ? lf_scan_take_fragment(scan, (uint64_t *)take + at, ntake - at, &used, &b, e)
+              : lf_scan_next(scan, 4096, &b, e);
+    if (rc || (!take && !b->n)) break;
+    at += used ? used : ntake - at;
+    if (!b->n) continue;
+    if (!take && b->fragment_id != s->last_frag) s->scan_frags++, s->last_frag = b->fragment_id;
+    if (*n + b->n > *cap || b->n > c->cap_sel) {
+      size_t nc = 2 * (*n + b->n);
+      uint64_t *ni = sqlite3_realloc64(*ids, nc * sizeof *ni);
+      uint8_t *ns = ni ? sqlite3_realloc64(c->sel, b->n) : NULL;
+      if (ni) *ids = ni, *cap = nc;
+      if (ns) c->sel = ns, c->cap_sel = b->n;
+      if (!ni || !ns) return lf_err(e, LF_NOMEM, "out of memory");
+    }
+    memset(c->sel, 1, b->n);
+    vtab_select_rows(c->filters, nf, proj, b, c->sel);
+    for (uint64_t i = 0; i < b->n; i++)
+      if (c->sel[i]) (*ids)[(*n)++] = b->rowids[i];
+  }
+  return rc;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The index set's rows in the fragments it covers, ascending (sqlite3_malloc). */
+static int covered_ids(const vtab_sfilt *s, uint64_t **out, size_t *n, lf_error *e) {
+  uint64_t *a = NULL;
+  size_t m = 0;
+  *out = NULL, *n = 0;
+  if (lf_rowset_array(s->set, &a, &m)) return lf_err(e, LF_NOMEM, "out of memory");
+  size_t w = 0;
+  for (size_t i = 0; i < m; i++)
+    if (frag_covered(s, a[i] >> 32)) a[w++] = a[i];
+  if (!(*out = sqlite3_malloc64((w ? w : 1) * sizeof **out))) {
+    free(a);
+    return lf_err(e, LF_NOMEM, "out of memory");
+  }
+  if (w) memcpy(*out, a, w * sizeof *a);
+  *n = w;
+  free(a);
+  return LF_OK;
+}
+
+int vtab_sfilt_prefilter(lvtab *vt, lcursor *c, uint64_t **ids, size_t *n, int *ok, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  *ids = NULL, *n = 0, *ok = 0;
+  if (!s || !s->set) return LF_OK;
+  uint64_t all = 0, rest = 0; /* worth it: the rows read are few */
+  for (int f = 0; f < lf_dataset_num_fragments(c->ds); f++) {
+    const lf_fragment *fr = lf_dataset_fragment(c->ds, f);
+    all += fr->physical_rows;
+    if (!frag_covered(s, fr->id)) rest += fr->physical_rows;
+  }
+  if ((s->candidates + rest) * 8 > all) return LF_OK;
+  uint64_t *cand = NULL;
+  size_t ncand = 0, cap = 0;
+  lf_scan *scan = NULL;
+  int *proj = NULL;
+  int rc = covered_ids(s, &cand, &ncand, e);
+  if (!rc) rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nsel), &scan, &proj, e);
+  if (!rc) rc = collect_rows(c, scan, proj, c->nsel, cand, ncand, ids, n, &cap, e);
+  lf_scan_free(scan);
+  sqlite3_free(proj);
+  scan = NULL, proj = NULL;
+  if (!rc && rest) rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nfilters), &scan, &proj, e);
+  if (!rc && rest) rc = lf_scan_exclude(scan, s->frags, s->nfrags, e);
+  if (!rc && rest) rc = collect_rows(c, scan, proj, c->nfilters, NULL, 0, ids, n, &cap, e);
+  lf_scan_free(scan);
+  sqlite3_free(proj);
+  sqlite3_free(cand);
+  if (!rc) qsort(*ids, *n, sizeof **ids, cmp_u64);
+  s->taken = *n;
+  if (rc) sqlite3_free(*ids), *ids = NULL, *n = 0;
+  *ok = s->prefiltered = !rc;
+  return rc;
+}
+
 /* ---- lance_explain's line for a cursor ------------------------------------------------ */
 
 char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c) {
   const vtab_sfilt *s = c->sf;
+  if (c->search.on && s && s->prefiltered)
+    return sqlite3_mprintf("%s: search (%llu results); prefilter from index %s: %llu candidate rows, "
+                           "%llu rows allowed (%d of %d filters checked again on them; scanned %llu "
+                           "unindexed fragments), the search reads only theirs", vt->name,
+                           (unsigned long long)c->search.nres, sqlite3_str_value(s->used),
+                           (unsigned long long)s->candidates, (unsigned long long)s->taken,
+                           s->nrecheck, c->nfilters, (unsigned long long)s->scan_frags);
   if (c->search.on)
-    return sqlite3_mprintf("%s: search (%llu results)%s%s%s", vt->name, (unsigned long long)c->search.nres,
-                           s ? "; prefilter from index " : "", s ? sqlite3_str_value(s->used) : "",
-                           s ? "" : "");
+    return sqlite3_mprintf("%s: search (%llu results)%s%s", vt->name, (unsigned long long)c->search.nres,
+                           s ? "; prefilter from index " : "", s ? sqlite3_str_value(s->used) : "");
   if (c->take && !s) return sqlite3_mprintf("%s: rowid lookup (%llu ids)", vt->name,
                                                  (unsigned long long)c->nids);
   if (!s)

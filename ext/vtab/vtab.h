@@ -263,6 +263,12 @@ int vtab_sfilt_start(lvtab *vt, lcursor *c, uint64_t used, lf_error *e);
 ** when the cursor does not read column col. */
 int vtab_sfilt_column(lcursor *c, int col, lf_scan **scan, const lf_scan_batch **b, int *k,
                       lf_error *e);
+/* With a search: the rows its prefilter allows, ascending in *ids (sqlite3_malloc),
+** when c->sf holds an index set and it and the fragments no index covers are few
+** (at most 1/8 of the rows; *ok = 1): the set's rows taken with the columns of the
+** filters no index answers exactly (those applied), then the unindexed fragments
+** scanned with every filter.  *ok = 0: the search filters its scan as usual. */
+int vtab_sfilt_prefilter(lvtab *vt, lcursor *c, uint64_t **ids, size_t *n, int *ok, lf_error *e);
 /* With a search: may the hit with row id rowid pass (1 unless an index
 ** covering its fragment excludes it)?  Row addresses only (no stable ids). */
 int vtab_sfilt_allows(const lcursor *c, uint64_t rowid);
