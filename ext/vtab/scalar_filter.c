@@ -7,10 +7,13 @@
 ** A cursor using indexes reads in two phases:
 **   1. takes: the candidate row ids, ascending, in groups of TAKE_IDS, only
 **      from fragments every used index covers (the index's fragment bitmap);
-**      deleted rows are dropped by the take; the pushed filters still run
-**      on every taken row (filter.c), so an index only ever narrows reads;
+**      deleted rows are dropped by the take; an index answers its filter
+**      exactly as filter.c would, so only the filters no index answered run
+**      on the taken rows, and a column only answered filters read is not
+**      taken (vtab_sfilt_column takes it for a batch if SQLite asks);
 **   2. scan: every fragment some used index does not cover (rows appended
-**      after the index was built), filtered as usual.
+**      after the index was built), with every filter, as usual.
+** With a vector search the set is its prefilter (vtab_sfilt_prefilter).
 ** Several indexed filters (AND) intersect their sets; an IN list is the
 ** union of its values.  SQLite answers `a OR b` on two indexed columns with
 ** its multi-index OR plan (one cursor per term, rowids deduplicated).
@@ -572,7 +575,7 @@ int vtab_sfilt_prefilter(lvtab *vt, lcursor *c, uint64_t **ids, size_t *n, int *
   lf_scan_free(scan);
   sqlite3_free(proj);
   sqlite3_free(cand);
-  if (!rc) qsort(*ids, *n, sizeof **ids, cmp_u64);
+  if (!rc && *n) qsort(*ids, *n, sizeof **ids, cmp_u64);
   s->taken = *n;
   if (rc) sqlite3_free(*ids), *ids = NULL, *n = 0;
   *ok = s->prefiltered = !rc;

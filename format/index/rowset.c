@@ -118,11 +118,11 @@ static int add_few_keys(lf_rowset *s, const uint64_t *ids, size_t n, int *rc) {
 }
 
 int lf_rowset_add_many(lf_rowset *s, uint64_t *ids, size_t n) {
-  size_t k = 1;
-  while (k < n && ids[k - 1] <= ids[k]) k++;
+  size_t sorted = 1;
+  while (sorted < n && ids[sorted - 1] <= ids[sorted]) sorted++;
   int rc = LF_OK;
-  if (k < n && add_few_keys(s, ids, n, &rc)) return rc;
-  if (k < n) qsort(ids, n, sizeof *ids, cmp_u64); /* sorted: each container appended to, not shifted */
+  if (sorted < n && add_few_keys(s, ids, n, &rc)) return rc;
+  if (sorted < n) qsort(ids, n, sizeof *ids, cmp_u64); /* sorted: each container appended to, not shifted */
   uint32_t lo[256];
   for (size_t k = 0; k < n;) {
     long at = slot(s, (uint32_t)(ids[k] >> 32));
