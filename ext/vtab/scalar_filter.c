@@ -363,7 +363,8 @@ static int order_filters(lcursor *c, uint64_t *keep, uint64_t *drop, lf_error *e
       if (ex != pass) continue;
       fs[w++] = c->filters[k];
       if (!ex) *keep |= vtab_col_bit(c->filters[k].col), nsel = w;
-      else if (c->filters[k].col < 63) *drop |= vtab_col_bit(c->filters[k].col);
+      if (ex && c->filters[k].checked) *keep |= vtab_col_bit(c->filters[k].col); /* SQLite reads it */
+      else if (ex && c->filters[k].col < 63) *drop |= vtab_col_bit(c->filters[k].col);
     }
   memcpy(c->filters, fs, (size_t)c->nfilters * sizeof *fs);
   sqlite3_free(fs);

@@ -193,8 +193,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** 8192 col2 MATCH ?                   a second MATCH (hybrid search: one text and
 **                                     one vector column), right after bit 32's
 ** idxStr: "<col>;" ("<col>,<col2>;" with 8192) when bit 32 is set, then for each
-**   pushed filter, in argv order after the above, "<column>:<op>[i];" ("i": an IN
-**   list taken all at once with sqlite3_vtab_in) with op an
+**   pushed filter, in argv order after the above, "<column>:<op>[i][c];" ("i": an IN
+**   list taken all at once with sqlite3_vtab_in; "c": not omitted, SQLite checks it
+**   again) with op an
 **   SQLITE_INDEX_CONSTRAINT_* code (EQ, NE, GT, LE, LT, GE, ISNULL, ISNOTNULL),
 **   then "|<colUsed as hex>".
 ** Filters run in C on decoded batches.  When the right-hand side is a
@@ -301,7 +302,8 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
                 (sqlite3_vtab_rhs_value(info, i, &rhs) == SQLITE_OK && rhs &&
                  (list_fn ? vtab_list_decided(cf, rhs) : decided_exactly(cf, rhs)))))
       info->aConstraintUsage[i].omit = 1; /* SQLite need not check it again */
-    sqlite3_str_appendf(s, "%d:%d%s;", c->iColumn, c->op, in ? "i" : "");
+    sqlite3_str_appendf(s, "%d:%d%s%s;", c->iColumn, c->op, in ? "i" : "",
+                        info->aConstraintUsage[i].omit ? "" : "c");
     pl->nfilt++;
   }
   sqlite3_str_appendf(s, "|%llx", (unsigned long long)info->colUsed);
@@ -577,7 +579,8 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
     fl->col = (int)strtol(p, &end, 10);
     fl->op = (int)strtol(end + 1, &end, 10);
     int in = *end == 'i';
-    p = end + 1 + in;
+    fl->checked = end[in] == 'c'; /* SQLite checks it again: reads the column */
+    p = end + 1 + in + fl->checked;
     c->nsel = ++c->nfilters;
     if (in) {
       int rc = vtab_collect_in(fl, argv[first + k], vtab_col_field(vt, fl->col));

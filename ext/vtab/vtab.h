@@ -135,6 +135,7 @@ typedef struct vtab_filter {
   vtab_fconst *ink;
   int nin;
   struct lf_svalues *want;  /* array_has_any / _all: the JSON values, parsed (or NULL) */
+  int checked;              /* not omitted by xBestIndex: SQLite checks it (reads the column) */
 } vtab_filter;
 
 /* search.c: one result row; a NaN score is NULL (the row was not found by
