@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lf.h"
 
@@ -61,8 +62,12 @@ int lf_cmp_i64_f64(int64_t x, double y);
 static inline int64_t lf_int_at(const lf_array *a, uint64_t i) {
   lf_type t = a->field->type;
   int w = lf_type_width(a->field);
+  const uint8_t *p = a->values + (uint64_t)w * i;
+  if (t == LF_T_INT64 || t == LF_T_UINT64) { int64_t v; memcpy(&v, p, 8); return v; } /* LE host */
+  if (t == LF_T_INT32) { int32_t v; memcpy(&v, p, 4); return v; }
+  if (t == LF_T_UINT32) { uint32_t v; memcpy(&v, p, 4); return v; }
   uint64_t u = 0;
-  for (int b = 0; b < w; b++) u |= (uint64_t)a->values[(uint64_t)w * i + (uint64_t)b] << (8 * b);
+  for (int b = 0; b < w; b++) u |= (uint64_t)p[b] << (8 * b);
   int sgn = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
   if (sgn && w < 8 && (u >> (8 * w - 1)) & 1) u |= ~(uint64_t)0 << (8 * w);
   return (int64_t)u;
