@@ -144,6 +144,7 @@ typedef struct vtab_filter {
   vtab_fconst *ink;
   int nin;
   struct lf_svalues *want;  /* array_has_any / _all: the JSON values, parsed (or NULL) */
+  int checked;              /* not omitted by xBestIndex: SQLite checks it (reads the column) */
 } vtab_filter;
 
 /* search.c: one result row; a NaN score is NULL (the row was not found by
@@ -185,6 +186,9 @@ typedef struct lcursor {
   size_t nids, idpos;
   vtab_filter *filters;
   int nfilters;
+  int nsel;                 /* batches are filtered by filters[0..nsel): all of them,
+                            ** but while scalar_filter.c takes rows an index chose
+                            ** exactly, those filters are moved past nsel */
   uint8_t *sel;             /* rows of the batch that pass the filters */
   uint64_t cap_sel;
   vtab_search search;
@@ -265,8 +269,22 @@ void vtab_sidx_cache_free(vtab_sidx_cache *c);
 void vtab_sfilt_free(vtab_sfilt *s);
 /* xFilter, after the snapshot and scan are open: c->sf (and c->ids, c->take)
 ** set when some filter has an index; c->sf stays NULL otherwise.  With a
-** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows). */
-int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e);
+** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows).
+** used: the columns the cursor reads (colUsed and the filter columns).  The
+** takes leave out the columns only filters an index answers exactly read
+** (vtab_sfilt_column takes them when SQLite asks after all). */
+int vtab_sfilt_start(lvtab *vt, lcursor *c, uint64_t used, lf_error *e);
+/* xColumn of a column the takes left out (c->proj[col] < 0): *scan, *b and
+** *k the batch holding it (the current batch's rows, taken now), or *k = -1
+** when the cursor does not read column col. */
+int vtab_sfilt_column(lcursor *c, int col, lf_scan **scan, const lf_scan_batch **b, int *k,
+                      lf_error *e);
+/* With a search: the rows its prefilter allows, ascending in *ids (sqlite3_malloc),
+** when c->sf holds an index set and it and the fragments no index covers are few
+** (at most 1/8 of the rows; *ok = 1): the set's rows taken with the columns of the
+** filters no index answers exactly (those applied), then the unindexed fragments
+** scanned with every filter.  *ok = 0: the search filters its scan as usual. */
+int vtab_sfilt_prefilter(lvtab *vt, lcursor *c, uint64_t **ids, size_t *n, int *ok, lf_error *e);
 /* With a search: may the hit with row id rowid pass (1 unless an index
 ** covering its fragment excludes it)?  Row addresses only (no stable ids). */
 int vtab_sfilt_allows(const lcursor *c, uint64_t rowid);
