@@ -262,6 +262,56 @@ static int take_rows(lf_file *f, int field_idx, const uint64_t *rows, size_t n, 
   return rc;
 }
 
+/* Add to rs what pass `pass` of a take of rows[0..n) of field_idx reads
+** (the pages of each leaf, as take_leaf walks them; pages held decoded in
+** the cache read nothing). */
+static int take_ranges(lf_file *f, int field_idx, const uint64_t *rows, size_t n, int pass,
+                       uint64_t *local, lf_rangeset *rs) {
+  const field_plan *fp = &f->dec->fields[field_idx];
+  int st = LF_OK;
+  for (int l = 0; !st && l < fp->nleaves; l++) {
+    int col = fp->leaves[l].col;
+    lf_column *c = &f->cols[col];
+    for (size_t i = 0, p = 0; !st && i < n && p < (size_t)c->npages; p++) {
+      lf_page *pg = &c->pages[p];
+      size_t j = i;
+      while (j < n && rows[j] < pg->row_start + pg->num_rows) local[j - i] = rows[j] - pg->row_start, j++;
+      if (j > i && f->dec->cache[col].page != (int)p)
+        st = lf_page21_take_ranges(f, pg, local, j - i, pass, rs);
+      i = j;
+    }
+  }
+  return st;
+}
+
+int lf_file_take_prepare(lf_file *f, const int *fields, int nf, const uint64_t *rows, size_t n,
+                         lf_error *err) {
+  f->stage_held = 1;
+  if (f->is_v20 || f->is_v1 || !n) return LF_OK; /* their decoders read as they go */
+  for (size_t i = 0; i < n; i++)
+    if (rows[i] >= f->num_rows || (i && rows[i] < rows[i - 1])) return LF_OK; /* lf_file_take says */
+  uint64_t *local = malloc(n * sizeof *local);
+  lf_rangeset rs = {0};
+  int st = local ? LF_OK : LF_NOMEM;
+  for (int pass = 0; !st && pass < 2; pass++) {
+    rs.n = 0;
+    for (int k = 0; !st && k < nf; k++)
+      if (fields[k] >= 0 && fields[k] < f->schema.n_fields)
+        st = take_ranges(f, fields[k], rows, n, pass, local, &rs);
+    if (st == LF_NOMEM) st = lf_err(err, LF_NOMEM, "out of memory");
+    if (!st && rs.n) st = lf_stage_fetch(f, &rs, err);
+  }
+  free(local);
+  lf_rangeset_reset(&rs);
+  if (st) lf_file_take_release(f);
+  return st;
+}
+
+void lf_file_take_release(lf_file *f) {
+  f->stage_held = 0;
+  lf_stage_free(f);
+}
+
 int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_array *out,
                  lf_error *err) {
   int rc = check_args(f, field_idx, out, err);
@@ -273,7 +323,11 @@ int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_a
     if (i > 0 && rows[i] < rows[i - 1])
       return lf_err(err, LF_ARG, "%s: take rows must be ascending", f->path);
   }
-  if ((rc = take_rows(f, field_idx, rows, n, out, err))) return rc;
+  int own = !f->stage_held; /* not prepared by the caller: read ahead for this field alone */
+  if (own && (rc = lf_file_take_prepare(f, &field_idx, 1, rows, n, err))) return rc;
+  rc = take_rows(f, field_idx, rows, n, out, err);
+  if (own) lf_file_take_release(f);
+  if (rc) return rc;
   lf_array_finish(out);
   if (out->length != n)
     return lf_err(err, LF_CORRUPT, "%s: take decoded %llu rows, expected %zu", f->path,

@@ -152,6 +152,26 @@ static int legacy_blob_nulls(lf_array *a, lf_error *err) {
   return LF_OK;
 }
 
+/* Read ahead, one data file after the other, what the takes of rows[0..n)
+** of the projected fields need (lf_file_take_prepare; released by
+** release_takes). */
+static int prepare_takes(lf_scan *s, const uint64_t *rows, size_t n, lf_error *err) {
+  int *fl = malloc(((size_t)s->nf + 1) * sizeof *fl), rc = LF_OK;
+  if (!fl) return lf_err(err, LF_NOMEM, "out of memory");
+  for (int j = 0; !rc && j < s->nfiles; j++) {
+    int m = 0;
+    for (int k = 0; k < s->nf; k++)
+      if (!s->batch.views[k] && s->src_file[k] == j) fl[m++] = s->src_field[k];
+    if (m) rc = lf_file_take_prepare(s->files[j], fl, m, rows, n, err);
+  }
+  free(fl);
+  return rc;
+}
+
+static void release_takes(lf_scan *s) {
+  for (int j = 0; j < s->nfiles; j++) lf_file_take_release(s->files[j]);
+}
+
 /* Fill the batch with the given live offsets of the current fragment. */
 static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous,
                       lf_error *err) {
@@ -167,6 +187,7 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
     b->rowaddrs[i] = fr->id << 32 | rows[i];
     b->rowids[i] = ids ? lf_rowids_get(ids, rows[i]) : b->rowaddrs[i];
   }
+  if (!contiguous && (rc = prepare_takes(s, rows, n, err))) return release_takes(s), rc;
   for (int k = 0; k < s->nf; k++) {
     lf_array *a = &b->cols[k];
     if (b->views[k]) {
@@ -182,8 +203,10 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
       rc = lf_file_take(s->files[s->src_file[k]], s->src_field[k], rows, n, a, err);
     }
     if (!rc && s->src_file[k] >= 0 && s->fields[k]->is_blob == 1) rc = legacy_blob_nulls(a, err);
-    if (rc) return rc;
+    if (rc) break;
   }
+  if (!contiguous) release_takes(s);
+  if (rc) return rc;
   b->n = n;
   b->fragment_id = fr->id;
   return LF_OK;
