@@ -284,27 +284,45 @@ static int take_ranges(lf_file *f, int field_idx, const uint64_t *rows, size_t n
   return st;
 }
 
+/* Can q be planned (a 2.1+ file, rows ascending and inside it)? */
+static int plannable(const lf_take_req *q) {
+  if (q->f->is_v20 || q->f->is_v1 || !q->n) return 0; /* their decoders read as they go */
+  for (size_t i = 0; i < q->n; i++)
+    if (q->rows[i] >= q->f->num_rows || (i && q->rows[i] < q->rows[i - 1])) return 0;
+  return 1; /* else lf_file_take reports the rows */
+}
+
+int lf_files_take_prepare(const lf_take_req *q, int nq, lf_error *err) {
+  size_t most = 1;
+  for (int i = 0; i < nq; i++) most = q[i].n > most ? q[i].n : most, q[i].f->stage_held = 1;
+  uint64_t *local = malloc(most * sizeof *local);
+  lf_rangeset *sets = calloc((size_t)nq + 1, sizeof *sets);
+  lf_file **files = calloc((size_t)nq + 1, sizeof *files);
+  int st = local && sets && files ? LF_OK : LF_NOMEM;
+  for (int pass = 0; !st && pass < 2; pass++) {
+    int k = 0;
+    for (int i = 0; !st && i < nq; i++) {
+      if (!plannable(&q[i])) continue;
+      files[k] = q[i].f;
+      sets[k].n = 0;
+      for (int j = 0; !st && j < q[i].nf; j++)
+        if (q[i].fields[j] >= 0 && q[i].fields[j] < q[i].f->schema.n_fields)
+          st = take_ranges(q[i].f, q[i].fields[j], q[i].rows, q[i].n, pass, local, &sets[k]);
+      k++;
+    }
+    if (st == LF_NOMEM) st = lf_err(err, LF_NOMEM, "out of memory");
+    if (!st && k) st = lf_stage_fetch(files, sets, k, err);
+  }
+  for (int i = 0; sets && i < nq; i++) lf_rangeset_reset(&sets[i]);
+  free(sets), free(files), free(local);
+  for (int i = 0; st && i < nq; i++) lf_file_take_release(q[i].f);
+  return st;
+}
+
 int lf_file_take_prepare(lf_file *f, const int *fields, int nf, const uint64_t *rows, size_t n,
                          lf_error *err) {
-  f->stage_held = 1;
-  if (f->is_v20 || f->is_v1 || !n) return LF_OK; /* their decoders read as they go */
-  for (size_t i = 0; i < n; i++)
-    if (rows[i] >= f->num_rows || (i && rows[i] < rows[i - 1])) return LF_OK; /* lf_file_take says */
-  uint64_t *local = malloc(n * sizeof *local);
-  lf_rangeset rs = {0};
-  int st = local ? LF_OK : LF_NOMEM;
-  for (int pass = 0; !st && pass < 2; pass++) {
-    rs.n = 0;
-    for (int k = 0; !st && k < nf; k++)
-      if (fields[k] >= 0 && fields[k] < f->schema.n_fields)
-        st = take_ranges(f, fields[k], rows, n, pass, local, &rs);
-    if (st == LF_NOMEM) st = lf_err(err, LF_NOMEM, "out of memory");
-    if (!st && rs.n) st = lf_stage_fetch(f, &rs, err);
-  }
-  free(local);
-  lf_rangeset_reset(&rs);
-  if (st) lf_file_take_release(f);
-  return st;
+  lf_take_req q = {f, fields, nf, rows, n};
+  return lf_files_take_prepare(&q, 1, err);
 }
 
 void lf_file_take_release(lf_file *f) {

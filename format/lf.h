@@ -205,6 +205,17 @@ int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n,
 ** drops the bytes.  Optional (lf_file_take works without). */
 int lf_file_take_prepare(lf_file *f, const int *fields, int nf, const uint64_t *rows, size_t n,
                          lf_error *err);
+/* The same for several files on one store at once (their reads of each
+** round go in one lf_store_read_many): take q[i].rows of q[i].fields of
+** q[i].f; release each file after. */
+typedef struct lf_take_req {
+  lf_file *f;
+  const int *fields;
+  int nf;
+  const uint64_t *rows;
+  size_t n;
+} lf_take_req;
+int lf_files_take_prepare(const lf_take_req *q, int nq, lf_error *err);
 void lf_file_take_release(lf_file *f);
 
 #endif

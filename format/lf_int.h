@@ -106,10 +106,11 @@ typedef struct lf_rangeset {
 /* Add [off, off+len) (len > 0); LF_NOMEM (no message) when out of memory. */
 int lf_rangeset_add(lf_rangeset *s, uint64_t off, uint64_t len);
 void lf_rangeset_reset(lf_rangeset *s);
-/* Read the ranges of rs not staged yet (those outside the file are left
-** out: the decoder reports them) with one lf_store_read_many and keep
-** their bytes in f->stage. */
-int lf_stage_fetch(lf_file *f, const lf_rangeset *rs, lf_error *err);
+/* Read the ranges of sets[i] of files[i] (i < nfiles, all on one store) not
+** staged yet (those outside the file are left out: the decoder reports
+** them) with one lf_store_read_many and keep their bytes in each file's
+** stage. */
+int lf_stage_fetch(lf_file **files, const lf_rangeset *sets, int nfiles, lf_error *err);
 /* Copy [off, off+len) to dst when one staged span holds it all: 1, else 0. */
 int lf_stage_get(const lf_file *f, uint64_t off, uint64_t len, void *dst);
 void lf_stage_free(lf_file *f);

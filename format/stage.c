@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STAGE_MAX ((uint64_t)256 << 20) /* bytes staged at most; more: read on demand */
+#define STAGE_MAX ((uint64_t)256 << 20) /* bytes one batch stages at most; more: read on demand */
 
 typedef struct stage_span {
   uint64_t off, len;
@@ -33,7 +33,7 @@ int lf_rangeset_add(lf_rangeset *s, uint64_t off, uint64_t len) {
     if (!nr) return LF_NOMEM;
     s->r = nr, s->cap = nc;
   }
-  s->r[s->n++] = (lf_range){off, (size_t)len, NULL};
+  s->r[s->n++] = (lf_range){NULL, off, (size_t)len, NULL};
   return LF_OK;
 }
 
@@ -73,9 +73,9 @@ static int cmp_span(const void *a, const void *b) {
   return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* Spans [off, end) of the wanted ranges (inside the file, not staged yet),
-** merged where they touch, into *out (malloc'd ranges, dst unset). */
-static int new_spans(lf_file *f, const lf_rangeset *rs, lf_range **out, size_t *nout) {
+/* Spans of the wanted ranges of f (inside the file, not staged yet), merged
+** where they touch, appended to *out (ranges of f->path, dst unset). */
+static int new_spans(lf_file *f, const lf_rangeset *rs, lf_rangeset *out) {
   lf_rangeset want = {0};
   for (size_t i = 0; i < rs->n; i++) {
     const lf_range *r = &rs->r[i];
@@ -83,49 +83,62 @@ static int new_spans(lf_file *f, const lf_rangeset *rs, lf_range **out, size_t *
     if (f->stage && span_holding(f->stage, r->off, r->len)) continue;
     if (lf_rangeset_add(&want, r->off, r->len)) return lf_rangeset_reset(&want), LF_NOMEM;
   }
-  size_t *order = NULL, ns = 0;
+  size_t *order = NULL, ns = 0, n0 = out->n;
   lf_span *sp = NULL;
+  for (size_t i = 0; i < want.n; i++) want.r[i].path = f->path;
   int rc = lf_ranges_coalesce(want.r, want.n, 0, &order, &sp, &ns);
   lf_rangeset_reset(&want);
   free(order);
-  if (rc) return rc;
-  lf_range *r = malloc((ns ? ns : 1) * sizeof *r);
-  for (size_t i = 0; r && i < ns; i++) r[i] = (lf_range){sp[i].off, (size_t)(sp[i].end - sp[i].off), NULL};
+  for (size_t i = 0; !rc && i < ns; i++) rc = lf_rangeset_add(out, sp[i].off, sp[i].end - sp[i].off);
+  for (size_t i = n0; !rc && i < out->n; i++) out->r[i].path = f->path;
   free(sp);
-  if (!r) return LF_NOMEM;
-  *out = r;
-  *nout = ns;
+  return rc;
+}
+
+/* Keep the read spans r[0..n) (their dst buffers taken over) in f->stage. */
+static int stage_keep(lf_file *f, lf_range *r, size_t n) {
+  if (!n) return LF_OK;
+  if (!f->stage && !(f->stage = calloc(1, sizeof *f->stage))) return LF_NOMEM;
+  struct lf_stage *st = f->stage;
+  if (st->n + n > st->cap) {
+    size_t nc = st->n + n + 16;
+    stage_span *ns = realloc(st->s, nc * sizeof *ns);
+    if (!ns) return LF_NOMEM;
+    st->s = ns, st->cap = nc;
+  }
+  for (size_t i = 0; i < n; i++) {
+    st->s[st->n++] = (stage_span){r[i].off, r[i].len, r[i].dst};
+    st->bytes += r[i].len;
+    r[i].dst = NULL;
+  }
+  qsort(st->s, st->n, sizeof *st->s, cmp_span);
   return LF_OK;
 }
 
-int lf_stage_fetch(lf_file *f, const lf_rangeset *rs, lf_error *err) {
-  lf_range *r = NULL;
-  size_t n = 0;
-  if (!f->stage && !(f->stage = calloc(1, sizeof *f->stage))) return lf_err(err, LF_NOMEM, "out of memory");
-  struct lf_stage *st = f->stage;
-  int rc = new_spans(f, rs, &r, &n) ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
+int lf_stage_fetch(lf_file **files, const lf_rangeset *sets, int nfiles, lf_error *err) {
+  lf_rangeset all = {0};
+  size_t *first = calloc((size_t)nfiles + 1, sizeof *first); /* files[i]'s spans start here */
+  int rc = first ? LF_OK : LF_NOMEM;
   uint64_t bytes = 0;
-  for (size_t i = 0; !rc && i < n; i++) bytes += r[i].len;
-  if (!rc && (!n || st->bytes + bytes > STAGE_MAX)) n = 0; /* nothing new, or read on demand */
-  if (!rc && n && st->n + n > st->cap) {
-    size_t nc = st->n + n + 16;
-    stage_span *ns = realloc(st->s, nc * sizeof *ns);
-    if (!ns) rc = lf_err(err, LF_NOMEM, "out of memory");
-    else st->s = ns, st->cap = nc;
+  for (int i = 0; !rc && i < nfiles; i++) {
+    first[i] = all.n;
+    uint64_t held = files[i]->stage ? files[i]->stage->bytes : 0, mine = 0;
+    rc = new_spans(files[i], &sets[i], &all);
+    for (size_t k = first[i]; !rc && k < all.n; k++) mine += all.r[k].len;
+    if (!rc && held + bytes + mine > STAGE_MAX) all.n = first[i]; /* too much: read on demand */
+    else bytes += mine;
   }
-  for (size_t i = 0; !rc && i < n; i++)
-    if (!(r[i].dst = malloc(r[i].len))) rc = lf_err(err, LF_NOMEM, "out of memory");
-  if (!rc && n) rc = lf_store_read_many(f->store, f->path, r, n, err);
-  for (size_t i = 0; !rc && i < n; i++) {
-    st->s[st->n++] = (stage_span){r[i].off, r[i].len, r[i].dst};
-    r[i].dst = NULL;
-  }
-  if (!rc && n) {
-    st->bytes += bytes;
-    qsort(st->s, st->n, sizeof *st->s, cmp_span);
-  }
-  for (size_t i = 0; r && i < n; i++) free(r[i].dst);
-  free(r);
+  if (!rc) first[nfiles] = all.n;
+  for (size_t k = 0; !rc && k < all.n; k++)
+    if (!(all.r[k].dst = malloc(all.r[k].len))) rc = LF_NOMEM;
+  if (rc == LF_NOMEM) lf_err(err, LF_NOMEM, "out of memory");
+  if (!rc && all.n) rc = lf_store_read_many(files[0]->store, all.r, all.n, err);
+  for (int i = 0; !rc && i < nfiles; i++)
+    if (stage_keep(files[i], all.r + first[i], first[i + 1] - first[i]))
+      rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t k = 0; k < all.n; k++) free(all.r[k].dst);
+  lf_rangeset_reset(&all);
+  free(first);
   return rc;
 }
 

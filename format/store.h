@@ -14,8 +14,10 @@
 
 typedef struct lf_store lf_store;
 
-/* One range of a vectored read (store->read_many): len bytes at off into dst. */
+/* One range of a vectored read (store->read_many): len bytes at off of the
+** object at path into dst. */
 typedef struct lf_range {
+  const char *path;
   uint64_t off;
   size_t len;
   void *dst;
@@ -81,12 +83,13 @@ struct lf_store {
   void (*set_interrupt)(lf_store *s, int (*probe)(void *), void *ctx);
   void (*stats)(lf_store *s, lf_store_stats *out);
   /* Optional (NULL: lf_store_read_many reads the ranges one by one): read
-  ** every range of r[0..n) of path (any order; ranges may overlap or touch;
-  ** dsts must not overlap), as read does for each: all or an error (a
-  ** short object is LF_CORRUPT, whichever range it cut).  Local stores
-  ** merge touching ranges into one pread; remote stores merge ranges less
-  ** than read_coalesce_size apart and fetch the merged spans in parallel. */
-  int (*read_many)(lf_store *s, const char *path, const lf_range *r, size_t n, lf_error *err);
+  ** every range of r[0..n) (of one or several objects, in any order; ranges
+  ** may overlap or touch; dsts must not overlap), as read does for each:
+  ** all or an error (a short object is LF_CORRUPT, whichever range it cut).
+  ** Local stores merge touching ranges of a file into one pread; remote
+  ** stores merge ranges of an object less than read_coalesce_size apart and
+  ** fetch all the merged spans in parallel (max_connections at a time). */
+  int (*read_many)(lf_store *s, const lf_range *r, size_t n, lf_error *err);
 };
 
 /* A store over the local file system rooted at `root` ("" or "/" for
@@ -120,15 +123,16 @@ int lf_store_map(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *l
                  lf_error *err);
 
 /* store->read_many, or each range through store->read when it has none. */
-int lf_store_read_many(lf_store *s, const char *path, const lf_range *r, size_t n,
-                       lf_error *err);
+int lf_store_read_many(lf_store *s, const lf_range *r, size_t n, lf_error *err);
 
-/* Ranges r[0..n) merged where less than `gap` bytes apart (gap 0: where they
-** touch or overlap): *order (malloc'd) lists the indices of r by ascending
-** off, and span i [spans[i].off, spans[i].end) covers the ranges
-** order[spans[i].first .. +spans[i].count).  Empty ranges join a span too.
+/* Ranges r[0..n) of the same path merged where less than `gap` bytes apart
+** (gap 0: where they touch or overlap): *order (malloc'd) lists the indices
+** of r by path (strcmp), then ascending off, and span i [spans[i].off,
+** spans[i].end) of spans[i].path covers the ranges order[spans[i].first ..
+** +spans[i].count).  Empty ranges join a span too.
 ** LF_NOMEM (no message) when out of memory; *order and *spans NULL then. */
 typedef struct lf_span {
+  const char *path;
   uint64_t off, end;
   size_t first, count;
 } lf_span;

@@ -175,16 +175,22 @@ static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, v
   return rc;
 }
 
-/* One pread per span of touching ranges; a span of several ranges goes
-** through a buffer, a lone range straight to its dst. */
-static int local_read_many(lf_store *s, const char *path, const lf_range *r, size_t n,
-                           lf_error *err) {
+/* One pread per span of touching ranges (a file opened once for its run of
+** spans); a span of several ranges goes through a buffer, a lone range
+** straight to its dst. */
+static int local_read_many(lf_store *s, const lf_range *r, size_t n, lf_error *err) {
+  local_store *ls = (local_store *)s;
   char fp[4096];
   size_t *order = NULL, ns = 0;
   lf_span *sp = NULL;
   if (lf_ranges_coalesce(r, n, 0, &order, &sp, &ns)) return lf_err(err, LF_NOMEM, "out of memory");
-  int slot = -1, fd = -1, rc = n ? open_path((local_store *)s, path, fp, sizeof fp, &fd, &slot, err) : LF_OK;
-  for (size_t i = 0; fd >= 0 && !rc && i < ns; i++) {
+  int slot = -1, fd = -1, rc = LF_OK;
+  for (size_t i = 0; !rc && i < ns; i++) {
+    if (fd < 0 || strcmp(sp[i].path, sp[i - 1].path)) { /* the next file */
+      if (fd >= 0) release_fd(ls, slot, fd);
+      fd = -1;
+      if ((rc = open_path(ls, sp[i].path, fp, sizeof fp, &fd, &slot, err))) break;
+    }
     const lf_range *one = &r[order[sp[i].first]];
     if (sp[i].count == 1) {
       rc = pread_all(fd, fp, one->off, one->len, one->dst, err);
@@ -199,7 +205,7 @@ static int local_read_many(lf_store *s, const char *path, const lf_range *r, siz
     }
     free(buf);
   }
-  if (fd >= 0) release_fd((local_store *)s, slot, fd);
+  if (fd >= 0) release_fd(ls, slot, fd);
   free(order);
   free(sp);
   return rc;

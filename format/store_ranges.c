@@ -8,15 +8,19 @@
 #include "store.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Sort context: qsort has none, so the indices sort by a copy of the offsets. */
 typedef struct ord {
+  const char *path;
   uint64_t off;
   size_t i;
 } ord;
 
 static int cmp_ord(const void *a, const void *b) {
   const ord *x = a, *y = b;
+  int c = x->path == y->path ? 0 : strcmp(x->path, y->path);
+  if (c) return c;
   if (x->off != y->off) return x->off < y->off ? -1 : 1;
   return x->i < y->i ? -1 : x->i > y->i;
 }
@@ -33,7 +37,7 @@ int lf_ranges_coalesce(const lf_range *r, size_t n, uint64_t gap, size_t **order
     free(o), free(ix), free(sp);
     return LF_NOMEM;
   }
-  for (size_t i = 0; i < n; i++) o[i] = (ord){r[i].off, i};
+  for (size_t i = 0; i < n; i++) o[i] = (ord){r[i].path, r[i].off, i};
   qsort(o, n, sizeof *o, cmp_ord);
   size_t ns = 0;
   for (size_t k = 0; k < n; k++) {
@@ -41,11 +45,12 @@ int lf_ranges_coalesce(const lf_range *r, size_t n, uint64_t gap, size_t **order
     uint64_t end = x->off + x->len;
     ix[k] = o[k].i;
     /* joins the open span when it starts within gap of the span's end */
-    if (ns && (x->off <= sp[ns - 1].end || x->off - sp[ns - 1].end < gap)) {
+    if (ns && (sp[ns - 1].path == x->path || !strcmp(sp[ns - 1].path, x->path)) &&
+        (x->off <= sp[ns - 1].end || x->off - sp[ns - 1].end < gap)) {
       if (end > sp[ns - 1].end) sp[ns - 1].end = end;
       sp[ns - 1].count++;
     } else {
-      sp[ns++] = (lf_span){x->off, end, k, 1};
+      sp[ns++] = (lf_span){x->path, x->off, end, k, 1};
     }
   }
   free(o);
@@ -55,11 +60,10 @@ int lf_ranges_coalesce(const lf_range *r, size_t n, uint64_t gap, size_t **order
   return LF_OK;
 }
 
-int lf_store_read_many(lf_store *s, const char *path, const lf_range *r, size_t n,
-                       lf_error *err) {
-  if (s->read_many) return s->read_many(s, path, r, n, err);
+int lf_store_read_many(lf_store *s, const lf_range *r, size_t n, lf_error *err) {
+  if (s->read_many) return s->read_many(s, r, n, err);
   for (size_t i = 0; i < n; i++) {
-    int rc = s->read(s, path, r[i].off, r[i].len, r[i].dst, err);
+    int rc = s->read(s, r[i].path, r[i].off, r[i].len, r[i].dst, err);
     if (rc) return rc;
   }
   return LF_OK;

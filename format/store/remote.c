@@ -309,56 +309,57 @@ static int check_part(remote_store *rs, lf_http_req *r, const char *path, uint64
   return LF_OK;
 }
 
-/* Fetch spans [a[k], b[k]) of path into bufs[k] (k < ns), each in parts of
-** at most read_part_size, all parts in one parallel run; got[k]: bytes
-** [a[k], a[k] + got[k]) came (short only at the object's end). */
-static int fetch_spans(remote_store *rs, const char *path, int ns, const uint64_t *a,
+/* Fetch spans [a[k], b[k]) of paths[k] into bufs[k] (k < ns), each in
+** parts of at most read_part_size, all parts in one parallel run; got[k]:
+** bytes [a[k], a[k] + got[k]) came (short only at the object's end). */
+static int fetch_spans(remote_store *rs, int ns, const char *const *paths, const uint64_t *a,
                        const uint64_t *b, uint8_t *const *bufs, uint64_t *got, lf_error *err) {
   uint64_t total = 0, part = rs->o.part;
-  for (int k = 0; k < ns; k++) total += b[k] - a[k];
+  for (int k = 0; k < ns; k++) total += b[k] - a[k], got[k] = 0;
   if (total / part >= MAX_PARTS) part = total / MAX_PARTS + 1; /* bounded request count */
-  int n = 0;
+  int n = 0, several = 0;
   for (int k = 0; k < ns; k++) n += (int)((b[k] - a[k] + part - 1) / part);
+  for (int k = 1; k < ns && !several; k++) several = strcmp(paths[k], paths[0]) != 0;
   lf_http_req *reqs = calloc((size_t)n + 1, sizeof *reqs);
   char (*ranges)[64] = calloc((size_t)n + 1, sizeof *ranges);
   prep_ctx *pcs = calloc((size_t)n + 1, sizeof *pcs);
   int *owner = calloc((size_t)n + 1, sizeof *owner); /* the span of each part */
-  char *url = object_url(rs, path, "");
-  int rc = reqs && ranges && pcs && owner && url ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+  char **urls = calloc((size_t)ns + 1, sizeof *urls), what[160];
+  int rc = reqs && ranges && pcs && owner && urls ? LF_OK : LF_NOMEM;
+  for (int k = 0; !rc && k < ns; k++)
+    if (!(urls[k] = object_url(rs, paths[k], ""))) rc = LF_NOMEM;
+  if (rc) lf_err(err, LF_NOMEM, "out of memory");
   for (int k = 0, i = 0; !rc && k < ns; k++)
     for (uint64_t pa = a[k]; pa < b[k]; pa += part, i++) {
       uint64_t pb = pa + part < b[k] ? pa + part : b[k];
       snprintf(ranges[i], sizeof ranges[i], "bytes=%" PRIu64 "-%" PRIu64, pa, pb - 1);
-      reqs[i] = (lf_http_req){.method = "GET", .url = url, .dst = bufs[k] + (pa - a[k]),
+      reqs[i] = (lf_http_req){.method = "GET", .url = urls[k], .dst = bufs[k] + (pa - a[k]),
                               .want = (size_t)(pb - pa), .user = &pcs[i]}; /* each signs its own */
-      pcs[i] = (prep_ctx){rs, path, "", ranges[i], 0};
+      pcs[i] = (prep_ctx){rs, paths[k], "", ranges[i], 0};
       owner[i] = k;
     }
-  if (!rc && n) rc = lf_http_run(rs->h, reqs, n, prep, NULL, path, err);
+  snprintf(what, sizeof what, several ? "%s and other objects" : "%s", ns ? paths[0] : "");
+  if (!rc && n) rc = lf_http_run(rs->h, reqs, n, prep, NULL, what, err);
   int short_seen = 0;
   for (int i = 0; !rc && i < n; i++) {
     int k = owner[i];
     uint64_t pa = a[k] + (uint64_t)(reqs[i].dst - bufs[k]), pb = pa + reqs[i].want, end;
-    if (i == 0 || owner[i - 1] != k) got[k] = 0, short_seen = 0;
-    rc = check_part(rs, &reqs[i], path, pa, pb, &end, err);
+    if (i == 0 || owner[i - 1] != k) short_seen = 0;
+    rc = check_part(rs, &reqs[i], paths[k], pa, pb, &end, err);
     if (!rc && short_seen && end > pa)
-      rc = lf_err(err, LF_CORRUPT, "GET %s: bytes after the object's end", path);
+      rc = lf_err(err, LF_CORRUPT, "GET %s: bytes after the object's end", paths[k]);
     if (!rc && !short_seen) got[k] = end - a[k];
     short_seen |= end < pb;
   }
   for (int i = 0; reqs && i < n; i++) lf_http_req_reset(&reqs[i]);
-  free(reqs);
-  free(ranges);
-  free(pcs);
-  free(owner);
-  free(url);
+  for (int k = 0; urls && k < ns; k++) free(urls[k]);
+  free(reqs), free(ranges), free(pcs), free(owner), free(urls);
   return rc;
 }
 
 static int fetch(remote_store *rs, const char *path, uint64_t a, uint64_t b, uint8_t *buf,
                  uint64_t *got, lf_error *err) {
-  *got = 0;
-  return fetch_spans(rs, path, 1, &a, &b, &buf, got, err);
+  return fetch_spans(rs, 1, &path, &a, &b, &buf, got, err);
 }
 
 /* Where to fetch for a read of [off, off+len) that missed the cache. */
@@ -410,15 +411,15 @@ static int remote_read(lf_store *s, const char *path, uint64_t off, size_t len, 
 
 /* The parts of r[0..n) the cache does not hold (cache hits copied to
 ** their dsts), as ranges into *miss (malloc'd, *nmiss of them). */
-static int cache_misses(remote_store *rs, const char *path, const lf_range *r, size_t n,
-                        lf_range **miss, size_t *nmiss) {
+static int cache_misses(remote_store *rs, const lf_range *r, size_t n, lf_range **miss,
+                        size_t *nmiss) {
   uint64_t ahead;
   *nmiss = 0;
   if (!(*miss = malloc((n ? n : 1) * sizeof **miss))) return LF_NOMEM;
   for (size_t i = 0; i < n; i++) {
     lf_range x = r[i];
     size_t got;
-    while (x.len && (got = cache_get(rs, path, x.off, x.len, x.dst, &ahead)))
+    while (x.len && (got = cache_get(rs, x.path, x.off, x.len, x.dst, &ahead)))
       x.off += got, x.len -= got, x.dst = (uint8_t *)x.dst + got;
     if (x.len) (*miss)[(*nmiss)++] = x;
   }
@@ -427,40 +428,40 @@ static int cache_misses(remote_store *rs, const char *path, const lf_range *r, s
 
 /* The cache misses of r, merged where less than read_coalesce_size apart,
 ** fetched in one parallel run; each span is kept in the cache after. */
-static int remote_read_many(lf_store *s, const char *path, const lf_range *r, size_t n,
-                            lf_error *err) {
+static int remote_read_many(lf_store *s, const lf_range *r, size_t n, lf_error *err) {
   remote_store *rs = (remote_store *)s;
   lf_range *miss = NULL;
   size_t nmiss = 0, *order = NULL, ns = 0;
   lf_span *sp = NULL;
   uint64_t *a = NULL, *b = NULL, *got = NULL;
   uint8_t **bufs = NULL;
-  int rc = cache_misses(rs, path, r, n, &miss, &nmiss) ||
+  const char **paths = NULL;
+  int rc = cache_misses(rs, r, n, &miss, &nmiss) ||
            lf_ranges_coalesce(miss, nmiss, rs->o.coalesce, &order, &sp, &ns) ? LF_NOMEM : LF_OK;
-  if (!rc && ns > (size_t)INT32_MAX) rc = lf_err(err, LF_ARG, "%s: too many ranges", path);
-  if (!rc && (!(a = calloc(ns + 1, 8)) || !(b = calloc(ns + 1, 8)) ||
-              !(got = calloc(ns + 1, 8)) || !(bufs = calloc(ns + 1, sizeof *bufs))))
+  if (!rc && ns > MAX_PARTS * 64) rc = lf_err(err, LF_ARG, "read of %zu ranges: too many", ns);
+  if (!rc && (!(a = calloc(ns + 1, 8)) || !(b = calloc(ns + 1, 8)) || !(got = calloc(ns + 1, 8)) ||
+              !(bufs = calloc(ns + 1, sizeof *bufs)) || !(paths = calloc(ns + 1, sizeof *paths))))
     rc = LF_NOMEM;
   for (size_t i = 0; !rc && i < ns; i++) {
-    a[i] = sp[i].off, b[i] = sp[i].end;
+    a[i] = sp[i].off, b[i] = sp[i].end, paths[i] = sp[i].path;
     if (!(bufs[i] = malloc((size_t)(b[i] - a[i]) + 1))) rc = LF_NOMEM;
   }
   if (rc == LF_NOMEM) lf_err(err, LF_NOMEM, "out of memory");
-  if (!rc && ns) rc = fetch_spans(rs, path, (int)ns, a, b, bufs, got, err);
+  if (!rc && ns) rc = fetch_spans(rs, (int)ns, paths, a, b, bufs, got, err);
   for (size_t i = 0; !rc && i < ns; i++)
     if (got[i] < b[i] - a[i])
       rc = lf_err(err, LF_CORRUPT, "%s: truncated: wanted %" PRIu64 " bytes at offset %" PRIu64,
-                  path, b[i] - a[i], a[i]);
+                  paths[i], b[i] - a[i], a[i]);
   for (size_t i = 0; !rc && i < ns; i++) {
     for (size_t k = 0; k < sp[i].count; k++) {
       const lf_range *x = &miss[order[sp[i].first + k]];
       if (x->len) memcpy(x->dst, bufs[i] + (x->off - a[i]), x->len);
     }
-    cache_put(rs, path, a[i], bufs[i], b[i] - a[i]); /* the cache owns the bytes */
+    cache_put(rs, paths[i], a[i], bufs[i], b[i] - a[i]); /* the cache owns the bytes */
     bufs[i] = NULL;
   }
   for (size_t i = 0; bufs && i < ns; i++) free(bufs[i]);
-  free(bufs), free(a), free(b), free(got), free(order), free(sp), free(miss);
+  free(bufs), free(paths), free(a), free(b), free(got), free(order), free(sp), free(miss);
   return rc;
 }
 
