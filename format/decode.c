@@ -206,6 +206,16 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
   return LF_OK;
 }
 
+/* rows[i..j) lie in page pg (from rows[i] on): j, with their page-local
+** rows in local[0..j-i). */
+static size_t page_rows(const lf_page *pg, const uint64_t *rows, size_t i, size_t n,
+                        uint64_t *local) {
+  size_t j = i;
+  for (; j < n && rows[j] < pg->row_start + pg->num_rows; j++)
+    local[j - i] = rows[j] - pg->row_start;
+  return j;
+}
+
 /* Take rows of one leaf page by page: from the scan cache when the page is
 ** there, else from a partial decode of just the chunks / values needed. */
 static int take_leaf(lf_file *f, const leaf_plan *lp, const uint64_t *rows, size_t n,
@@ -216,8 +226,7 @@ static int take_leaf(lf_file *f, const leaf_plan *lp, const uint64_t *rows, size
   lf_pagedata part = {0};
   for (size_t i = 0, p = 0; !rc && i < n && p < (size_t)c->npages; p++) {
     lf_page *pg = &c->pages[p];
-    size_t j = i;
-    while (j < n && rows[j] < pg->row_start + pg->num_rows) local[j - i] = rows[j] - pg->row_start, j++;
+    size_t j = page_rows(pg, rows, i, n, local);
     if (j == i) continue;
     const lf_pagedata *pd = &part;
     if (f->dec->cache[lp->col].page == (int)p) {
@@ -274,8 +283,7 @@ static int take_ranges(lf_file *f, int field_idx, const uint64_t *rows, size_t n
     lf_column *c = &f->cols[col];
     for (size_t i = 0, p = 0; !st && i < n && p < (size_t)c->npages; p++) {
       lf_page *pg = &c->pages[p];
-      size_t j = i;
-      while (j < n && rows[j] < pg->row_start + pg->num_rows) local[j - i] = rows[j] - pg->row_start, j++;
+      size_t j = page_rows(pg, rows, i, n, local);
       if (j > i && f->dec->cache[col].page != (int)p)
         st = lf_page21_take_ranges(f, pg, local, j - i, pass, rs);
       i = j;

@@ -1370,13 +1370,15 @@ static int plan_miniblock(lf_file *f, lf_page *pg, const miniblock_layout *m, co
                           size_t k, int pass, lf_rangeset *rs) {
   int st = LF_OK, rix = 2 + m->has_dict;
   if (m->has_rep && !m->rep_index_depth) { /* decoded whole */
-    for (int b = 0; !pass && b < pg->nbuf && !st; b++) st = lf_rangeset_add(rs, pg->buf_off[b], pg->buf_len[b]);
+    for (int b = 0; !pass && b < pg->nbuf && !st; b++)
+      st = lf_rangeset_add(rs, pg->buf_off[b], pg->buf_len[b]);
     return st;
   }
   if (pass == 0) {
     if (pg->plan) return LF_OK;
     st = lf_rangeset_add(rs, pg->buf_off[0], pg->buf_len[0]);
-    if (!st && m->has_rep && pg->nbuf > rix) st = lf_rangeset_add(rs, pg->buf_off[rix], pg->buf_len[rix]);
+    if (!st && m->has_rep && pg->nbuf > rix)
+      st = lf_rangeset_add(rs, pg->buf_off[rix], pg->buf_len[rix]);
     return st;
   }
   const struct lf_take_plan *pl = NULL;

@@ -89,7 +89,8 @@ static int new_spans(lf_file *f, const lf_rangeset *rs, lf_rangeset *out) {
   int rc = lf_ranges_coalesce(want.r, want.n, 0, &order, &sp, &ns);
   lf_rangeset_reset(&want);
   free(order);
-  for (size_t i = 0; !rc && i < ns; i++) rc = lf_rangeset_add(out, sp[i].off, sp[i].end - sp[i].off);
+  for (size_t i = 0; !rc && i < ns; i++)
+    rc = lf_rangeset_add(out, sp[i].off, sp[i].end - sp[i].off);
   for (size_t i = n0; !rc && i < out->n; i++) out->r[i].path = f->path;
   free(sp);
   return rc;

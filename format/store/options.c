@@ -261,7 +261,7 @@ static void defaults(lf_remote_opts *o) {
   o->max_retries = 10;
   o->retry_timeout_ms = 180000;
   o->backoff_ms = 100;
-  o->max_connections = 8;
+  o->max_connections = 32;
   o->block = 64 << 10;
   o->readahead = 8 << 20;
   o->part = 8 << 20;
