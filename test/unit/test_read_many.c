@@ -156,8 +156,8 @@ static void test_coalesce(void **state) {
 ** read into its own buffer and checked */
 static int read_check2(lf_store *s, const char *path, const char *path2, const uint64_t *offs,
                        const size_t *lens, size_t n, lf_error *err) {
-  lf_range r[16];
-  uint8_t *bufs[16];
+  lf_range r[16] = {{0}};
+  uint8_t *bufs[16] = {0};
   for (size_t i = 0; i < n; i++) {
     bufs[i] = malloc(lens[i] + 1);
     memset(bufs[i], 0xEE, lens[i] + 1);
