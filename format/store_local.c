@@ -6,6 +6,8 @@
 ** tags) is opened for each read.  Data files can also be mapped (map: read-
 ** only, MAP_SHARED, whole file, kept until destroy; at most MAP_MAX).  Reads
 ** and maps may come from several threads: a mutex guards both caches.
+** read_many sorts a batch's ranges by file and offset and reads each run of
+** touching ranges with one pread.
 **
 ** Writes never show a partial object: bytes go to a hidden temporary file
 ** beside the target (".<name>.tmp-<pid>-<n>"), are fsync'ed, and are then

@@ -21,6 +21,11 @@
 ** bytes asked for (or the object's end), and that many body bytes; a
 ** short or long body is LF_CORRUPT, never data.
 **
+** Vectored reads (read_many, a take's ranges): what the cache holds is
+** copied, the rest merged per object where less than read_coalesce_size
+** apart, and all the merged spans (of every object named) go out in one
+** parallel run, each span kept as a window after; the same checks apply.
+**
 ** Writes (S3).  put sends the object in one PUT; an exclusive put adds
 ** If-None-Match: * (412 = LF_EXISTS; a 412 after a retried attempt is
 ** checked against the object's bytes, since the first attempt may have
