@@ -134,7 +134,7 @@ int lf_stage_fetch(lf_file **files, const lf_rangeset *sets, int nfiles, lf_erro
     if (!(all.r[k].dst = malloc(all.r[k].len))) rc = LF_NOMEM;
   if (rc == LF_NOMEM) lf_err(err, LF_NOMEM, "out of memory");
   if (!rc && all.n) rc = lf_store_read_many(files[0]->store, all.r, all.n, err);
-  for (int i = 0; !rc && i < nfiles; i++)
+  for (int i = 0; !rc && all.n && i < nfiles; i++)
     if (stage_keep(files[i], all.r + first[i], first[i + 1] - first[i]))
       rc = lf_err(err, LF_NOMEM, "out of memory");
   for (size_t k = 0; k < all.n; k++) free(all.r[k].dst);
