@@ -194,19 +194,22 @@ static int legacy_blob_nulls(lf_array *a, lf_error *err) {
   return LF_OK;
 }
 
-/* Read ahead, one data file after the other, what the takes of rows[0..n)
-** of the projected fields need (lf_file_take_prepare; released by
-** release_takes). */
+/* Read ahead what the takes of rows[0..n) of the projected fields need,
+** all the fragment's data files together (lf_files_take_prepare; released
+** by release_takes). */
 static int prepare_takes(lf_scan *s, const uint64_t *rows, size_t n, lf_error *err) {
-  int *fl = malloc(((size_t)s->nf + 1) * sizeof *fl), rc = LF_OK;
-  if (!fl) return lf_err(err, LF_NOMEM, "out of memory");
-  for (int j = 0; !rc && j < s->nfiles; j++) {
-    int m = 0;
+  int *fl = malloc(((size_t)s->nf + 1) * sizeof *fl), nq = 0, m = 0, rc = LF_OK;
+  lf_take_req *q = calloc((size_t)s->nfiles + 1, sizeof *q);
+  if (!fl || !q) rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int j = 0; fl && q && j < s->nfiles; j++) {
+    int first = m;
     for (int k = 0; k < s->nf; k++)
       if (!s->batch.views[k] && s->src_file[k] == j) fl[m++] = s->src_field[k];
-    if (m) rc = lf_file_take_prepare(s->files[j], fl, m, rows, n, err);
+    if (m > first) q[nq++] = (lf_take_req){s->files[j], fl + first, m - first, rows, n};
   }
+  if (fl && q && nq) rc = lf_files_take_prepare(q, nq, err);
   free(fl);
+  free(q);
   return rc;
 }
 
