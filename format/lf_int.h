@@ -79,6 +79,8 @@ struct lf_file {
   struct lf_decoder *dec;  /* 2.1+ decoder state (decode.c) */
   void *v20;               /* 2.0 decoder state (v20.c), created on first read */
   void *v1;                /* legacy file state (v1.c) */
+  struct lf_stage *stage;  /* stage.c: bytes read ahead for the takes under way, or NULL */
+  int stage_held;          /* staged by lf_file_take_prepare: kept until lf_file_take_release */
 };
 
 /* decode.c: the bytes of the page(s) holding `row` of top-level field
@@ -89,10 +91,31 @@ uint64_t lf_file_page_bytes(const lf_file *f, int field_idx, uint64_t row);
 ** range against the file size; `what` names the range for errors. */
 int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const char *what,
                  lf_error *err);
+/* Read `len` bytes at `off` (checked as lf_file_read) into dst. */
+int lf_file_read_into(lf_file *f, uint64_t off, uint64_t len, void *dst, const char *what,
+                      lf_error *err);
 /* Read one page buffer (checked) into a fresh buffer. */
 int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_error *err);
 /* The whole file mapped (lf_store_map), checked to still hold f->size bytes. */
 int lf_file_map(lf_file *f, const uint8_t **out, lf_error *err);
+
+/* ---- stage.c: reading a take's byte ranges ahead --------------------------- */
+/* Byte ranges of a file (dst unused), collected by the take planners. */
+typedef struct lf_rangeset {
+  lf_range *r;
+  size_t n, cap;
+} lf_rangeset;
+/* Add [off, off+len) (len > 0); LF_NOMEM (no message) when out of memory. */
+int lf_rangeset_add(lf_rangeset *s, uint64_t off, uint64_t len);
+void lf_rangeset_reset(lf_rangeset *s);
+/* Read the ranges of sets[i] of files[i] (i < nfiles, all on one store) not
+** staged yet (those outside the file are left out: the decoder reports
+** them) with one lf_store_read_many and keep their bytes in each file's
+** stage. */
+int lf_stage_fetch(lf_file **files, const lf_rangeset *sets, int nfiles, lf_error *err);
+/* Copy [off, off+len) to dst when one staged span holds it all: 1, else 0. */
+int lf_stage_get(const lf_file *f, uint64_t off, uint64_t len, void *dst);
+void lf_stage_free(lf_file *f);
 
 /* ---- v1.c: legacy files (footer 0.1 / 0.2; layout in v1.c) --------------- */
 /* Open the rest of a legacy file whose 16-byte footer is `footer`: metadata,
@@ -263,6 +286,14 @@ int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *
 int lf_decode_page21_rows(lf_file *f, lf_page *pg, const uint64_t *rows, size_t k,
                           lf_pagedata *out, uint64_t *row_map, lf_error *err);
 void lf_take_plan_free(struct lf_take_plan *p);
+/* Add to rs the byte ranges lf_decode_page21_rows(f, pg, rows, k) reads, in
+** two passes: pass 0 what locates the rest (a mini-block page's chunk table
+** and repetition index until its plan is kept, a full-zip page's
+** repetition index entries; all buffers of a page decoded whole), pass 1,
+** with pass 0's bytes staged, the rest (chunks, dictionary, full-zip rows).
+** Pages it cannot plan add nothing (their decode reads what it needs). */
+int lf_page21_take_ranges(lf_file *f, lf_page *pg, const uint64_t *rows, size_t k, int pass,
+                          lf_rangeset *rs);
 
 /* The values of page pg in place, when it stores `width`-byte values with no
 ** nulls and no encoding: a full-zip page without control words (no rep/def)

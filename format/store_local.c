@@ -6,6 +6,8 @@
 ** tags) is opened for each read.  Data files can also be mapped (map: read-
 ** only, MAP_SHARED, whole file, kept until destroy; at most MAP_MAX).  Reads
 ** and maps may come from several threads: a mutex guards both caches.
+** read_many sorts a batch's ranges by file and offset and reads each run of
+** touching ranges with one pread.
 **
 ** Writes never show a partial object: bytes go to a hidden temporary file
 ** beside the target (".<name>.tmp-<pid>-<n>"), are fsync'ed, and are then
@@ -149,35 +151,77 @@ static int local_size(lf_store *s, const char *path, uint64_t *out, lf_error *er
   return LF_OK;
 }
 
-static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, void *dst,
-                      lf_error *err) {
-  char fp[4096];
-  int rc = full_path((local_store *)s, path, fp, sizeof fp, err);
-  if (rc) return rc;
-  int slot;
-  int fd = open_fd((local_store *)s, fp, &slot);
-  if (fd < 0) {
-    if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
-    return lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
-  }
+/* Read exactly len bytes at off of the open file fp (named in errors). */
+static int pread_all(int fd, const char *fp, uint64_t off, size_t len, void *dst, lf_error *err) {
   size_t done = 0;
-  rc = LF_OK;
   while (done < len) {
     ssize_t r = pread(fd, (char *)dst + done, len - done, (off_t)(off + done));
     if (r < 0) {
       if (errno == EINTR) continue;
-      rc = lf_err(err, LF_IO, "%s: read at %llu: %s", fp, (unsigned long long)(off + done),
-                  strerror(errno));
-      break;
+      return lf_err(err, LF_IO, "%s: read at %llu: %s", fp, (unsigned long long)(off + done),
+                    strerror(errno));
     }
-    if (r == 0) {
-      rc = lf_err(err, LF_CORRUPT, "%s: truncated: wanted %zu bytes at offset %llu", fp, len,
-                  (unsigned long long)off);
-      break;
-    }
+    if (r == 0)
+      return lf_err(err, LF_CORRUPT, "%s: truncated: wanted %zu bytes at offset %llu", fp, len,
+                    (unsigned long long)off);
     done += (size_t)r;
   }
+  return LF_OK;
+}
+
+/* *fd: the descriptor for path (its full path into fp); see open_fd. */
+static int open_path(local_store *ls, const char *path, char *fp, size_t cap, int *fd, int *slot,
+                     lf_error *err) {
+  int rc = full_path(ls, path, fp, cap, err);
+  if (rc) return rc;
+  if ((*fd = open_fd(ls, fp, slot)) >= 0) return LF_OK;
+  if (errno == ENOENT) return lf_err(err, LF_NOTFOUND, "%s: no such file", fp);
+  return lf_err(err, LF_IO, "%s: %s", fp, strerror(errno));
+}
+
+static int local_read(lf_store *s, const char *path, uint64_t off, size_t len, void *dst,
+                      lf_error *err) {
+  char fp[4096];
+  int slot, fd, rc = open_path((local_store *)s, path, fp, sizeof fp, &fd, &slot, err);
+  if (rc) return rc;
+  rc = pread_all(fd, fp, off, len, dst, err);
   release_fd((local_store *)s, slot, fd);
+  return rc;
+}
+
+/* One pread per span of touching ranges (a file opened once for its run of
+** spans); a span of several ranges goes through a buffer, a lone range
+** straight to its dst. */
+static int local_read_many(lf_store *s, const lf_range *r, size_t n, lf_error *err) {
+  local_store *ls = (local_store *)s;
+  char fp[4096];
+  size_t *order = NULL, ns = 0;
+  lf_span *sp = NULL;
+  if (lf_ranges_coalesce(r, n, 0, &order, &sp, &ns)) return lf_err(err, LF_NOMEM, "out of memory");
+  int slot = -1, fd = -1, rc = LF_OK;
+  for (size_t i = 0; !rc && i < ns; i++) {
+    if (fd < 0 || strcmp(sp[i].path, sp[i - 1].path)) { /* the next file */
+      if (fd >= 0) release_fd(ls, slot, fd);
+      fd = -1;
+      if ((rc = open_path(ls, sp[i].path, fp, sizeof fp, &fd, &slot, err))) break;
+    }
+    const lf_range *one = &r[order[sp[i].first]];
+    if (sp[i].count == 1) {
+      rc = pread_all(fd, fp, one->off, one->len, one->dst, err);
+      continue;
+    }
+    uint8_t *buf = malloc((size_t)(sp[i].end - sp[i].off) + 1);
+    rc = buf ? pread_all(fd, fp, sp[i].off, (size_t)(sp[i].end - sp[i].off), buf, err)
+             : lf_err(err, LF_NOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < sp[i].count; k++) {
+      const lf_range *x = &r[order[sp[i].first + k]];
+      if (x->len) memcpy(x->dst, buf + (x->off - sp[i].off), x->len);
+    }
+    free(buf);
+  }
+  if (fd >= 0) release_fd(ls, slot, fd);
+  free(order);
+  free(sp);
   return rc;
 }
 
@@ -492,6 +536,7 @@ int lf_store_local_new(const char *root, lf_store **out, lf_error *err) {
   if (n == 1 && ls->root[0] == '/') ls->root[0] = 0;
   ls->base.size = local_size;
   ls->base.read = local_read;
+  ls->base.read_many = local_read_many;
   ls->base.list = local_list;
   ls->base.put = local_put;
   ls->base.create = local_create;
