@@ -68,7 +68,7 @@ $(B)/test/%: test/unit/%.c $(B)/libext.a $(B)/liblanceformat.a
 # SQLite-free parsers of ext/ (FUZZ_EXT: full-text queries, tokenizer options,
 # USING lance(...) arguments) are linked into every target too.
 FUZZ_EXT := ext/fts/query.c ext/fts/tok_options.c ext/vtab/args.c ext/vtab/perm_options.c \
-            ext/vtab/opts.c
+            ext/vtab/opts.c ext/vtab/matview_sql.c
 $(B)/replay/%: test/fuzz/%.c test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< test/fuzz/replay.c $(FUZZ_EXT) $(B)/liblanceformat.a $(LDLIBS)

@@ -26,7 +26,7 @@ LANCEDB_LOG=error node demo/make_demo.mjs demo/out >&2
 
 # Part 2 (demo/train.sql) and 3 (demo/train.py) write these; start from none.
 rm -rf demo/out/frames.lance demo/out/perm.lance demo/out/hash_v2.lance demo/out/hash_v4.lance \
-  demo/out/model.pt
+  demo/out/night_peds.lance demo/out/occluded.lance demo/out/model.pt
 session() {
   for part in demo/demo.sql demo/train.sql; do
     sed "s|^\.load \./build/lance\$|.load ./$B/lance|" "$part" | sqlite3 -batch :memory: 2>&1

@@ -25,6 +25,18 @@ SELECT id, caption, has_person, box_area_pct FROM frames ORDER BY id LIMIT 4;
 SELECT id, caption, box_area_pct FROM frames
  WHERE has_person AND timeofday = 'night' AND box_area_pct < 15 ORDER BY id;
 
+-- A materialized view per failure mode: Lance datasets of the matching frames that
+-- remember their SQL and the frames version they reflect (lance_refresh keeps them
+-- up to date reading only what changed).
+SELECT r ->> 'added' AS night_peds, r ->> 'source_version' AS frames_version FROM (
+  SELECT lance_create_view('demo/out/night_peds.lance', 'frames', 'SELECT id, image, caption,
+    box_area_pct FROM frames WHERE has_person AND timeofday = ''night'' AND box_area_pct < 15') AS r);
+SELECT r ->> 'added' AS occluded, r ->> 'source_version' AS frames_version FROM (
+  SELECT lance_create_view('demo/out/occluded.lance', 'frames',
+    'SELECT id, image, caption FROM frames WHERE caption LIKE ''%occluded%''') AS r);
+CREATE VIRTUAL TABLE night_peds USING lance('demo/out/night_peds.lance');
+SELECT id, caption, box_area_pct, _source_rowid FROM night_peds ORDER BY id LIMIT 3;
+
 -- Full-text search on the captions (a BM25 index built from SQL, LanceDB's format).
 SELECT lance_create_index('frames', 'caption', 'FTS') AS version;
 SELECT id, caption, round(_score, 3) AS score FROM frames
@@ -48,12 +60,21 @@ SELECT label, count(*) AS n FROM train GROUP BY label ORDER BY label;
 -- Tag the data version the model trains on (demo/train.py stores it in the checkpoint).
 SELECT lance_tag_create('frames', 'train-v1') AS tagged_version;
 
--- New frames arrive: 20 more, appended from SQL.
+-- New frames arrive: 23 more (three of them new takes of small pedestrians at
+-- night), appended from SQL.
 INSERT INTO frames
 SELECT id + 1000, image, 'a ' || label || ' on a ' || weather || ' road at ' || timeofday,
        label, timeofday, weather, label = 'pedestrian', round(5 + score * 40, 1), embedding
-  FROM scenes WHERE id < 20 ORDER BY id;
+  FROM scenes WHERE id < 20 OR id IN (42, 54, 77) ORDER BY id;
 SELECT version, row_count, operation, tags FROM lance_versions('frames');
+-- The failure-mode views catch up: only the new fragment is read, one version each.
+SELECT 'night_peds' AS view, r ->> 'added' AS added, r ->> 'removed' AS removed,
+       r ->> 'fragments_read' AS fragments_read, r ->> 'source_version' AS frames_version,
+       r ->> 'version' AS view_version FROM (SELECT lance_refresh('demo/out/night_peds.lance') AS r)
+UNION ALL
+SELECT 'occluded', r ->> 'added', r ->> 'removed', r ->> 'fragments_read', r ->> 'source_version',
+       r ->> 'version' FROM (SELECT lance_refresh('demo/out/occluded.lance') AS r);
+SELECT id, caption, _source_rowid FROM night_peds WHERE id >= 1000 ORDER BY id;
 -- The permutation is pinned to the version it was built from: the split does not change.
 SELECT count(*) AS train_rows, max(_version) AS version_read FROM train;
 -- A hash split (by id) is stable: rebuilt over the new version, no old frame moves.

@@ -17,5 +17,7 @@ int lance_commands_register(sqlite3 *db); /* vtab/commands.c */
 int lance_merge_register(sqlite3 *db);    /* vtab/merge.c: lance_merge_insert */
 int lance_maint_register(sqlite3 *db);    /* vtab/maint.c: lance_compact, lance_cleanup */
 int lance_train_register(sqlite3 *db);    /* vtab/permute.c: lance_permutation() */
+/* vtab/take_batch.c: lance_take_columns (batch takes as column buffers) */
+int lance_take_batch_register(sqlite3 *db);
 
 #endif

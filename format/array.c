@@ -120,3 +120,48 @@ int lf_array_append_nulls(lf_array *a, uint64_t n) {
   a->length = at + n;
   return LF_OK;
 }
+
+/* Validity of src rows [start, start + n) onto dst at dst->length. */
+static int copy_valid(lf_array *dst, const lf_array *src, uint64_t start, uint64_t n) {
+  uint64_t at = dst->length, nulls = 0;
+  const uint8_t *sv = src->null_count && src->valid ? src->valid + start : NULL;
+  for (uint64_t i = 0; sv && i < n; i++) nulls += !sv[i];
+  if (lf_array_alloc_valid(dst, at + n)) return LF_NOMEM;
+  if (nulls && !dst->null_count) memset(dst->valid_buf, 1, at); /* may not be written yet */
+  if (sv) memcpy(dst->valid_buf + at, sv, n);
+  else memset(dst->valid_buf + at, 1, n);
+  dst->null_count += nulls;
+  return LF_OK;
+}
+
+int lf_array_append_range(lf_array *dst, const lf_array *src, uint64_t start, uint64_t n) {
+  const lf_field *f = dst->field;
+  uint64_t at = dst->length;
+  if (!n) return LF_OK;
+  if (!f || start + n > src->length || copy_valid(dst, src, start, n)) return LF_NOMEM;
+  int w = lf_type_width(f), offs = lf_type_is_varwidth(f->type) || f->type == LF_T_LIST ||
+                                   f->type == LF_T_LARGE_LIST;
+  uint64_t cstart = start, cn = n; /* the children's rows */
+  if (offs) {
+    uint64_t s0 = src->offsets[start], s1 = src->offsets[start + n];
+    uint64_t end = at ? dst->offsets[at] : 0;
+    if (lf_array_alloc_offsets(dst, at + n + 1)) return LF_NOMEM;
+    if (!at) dst->offsets[0] = 0;
+    for (uint64_t i = 1; i <= n; i++) dst->offsets[at + i] = end + src->offsets[start + i] - s0;
+    if (lf_type_is_varwidth(f->type)) {
+      if (lf_array_alloc_data(dst, end + (s1 - s0))) return LF_NOMEM;
+      memcpy(dst->data + end, src->data + s0, s1 - s0);
+      dst->data_len = end + (s1 - s0);
+    }
+    cstart = s0, cn = s1 - s0;
+  } else if (w) {
+    if (lf_array_alloc_values(dst, (at + n) * (uint64_t)w)) return LF_NOMEM;
+    memcpy(dst->values + at * (uint64_t)w, src->values + start * (uint64_t)w, n * (uint64_t)w);
+  } else if (f->type == LF_T_FIXED_LIST) {
+    cstart = start * (uint64_t)f->fixed_size, cn = n * (uint64_t)f->fixed_size;
+  }
+  for (int i = 0; i < dst->n_children && i < src->n_children; i++)
+    if (lf_array_append_range(&dst->children[i], &src->children[i], cstart, cn)) return LF_NOMEM;
+  dst->length = at + n;
+  return LF_OK;
+}

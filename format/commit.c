@@ -404,8 +404,10 @@ static int add_new_frags(const commit_ctx *c, build *bd, int from, int to, uint6
     lf_rowid_seq_encode(&sq[0], *next_row_id, fresh ? fresh : ids, nf->physical_rows);
     free(fresh);
     if (!ids) *next_row_id += nf->physical_rows;
-    lf_version_seq_encode(&sq[1], nf->physical_rows, v);
-    lf_version_seq_encode(&sq[2], nf->physical_rows, v);
+    if (nf->last_updated) lf_version_seq_encode_rows(&sq[1], nf->last_updated, nf->physical_rows, v);
+    else lf_version_seq_encode(&sq[1], nf->physical_rows, v);
+    if (nf->created_at) lf_version_seq_encode_rows(&sq[2], nf->created_at, nf->physical_rows, v);
+    else lf_version_seq_encode(&sq[2], nf->physical_rows, v);
     if (sq[0].rc || sq[1].rc || sq[2].rc) return lf_err(err, LF_NOMEM, "out of memory");
     set_seq(&f->row_ids, &sq[0]);
     set_seq(&f->last_updated, &sq[1]);
@@ -469,6 +471,24 @@ static uint64_t flags_for(uint64_t flags, const build *bd) {
   return flags;
 }
 
+/* req's config entries over src's (NULL: none): into e (*out malloc'd, caller frees). */
+static int merged_config(const lf_commit_req *req, const lf_manifest *src, lf_manifest_enc *e,
+                         const lf_kv ***out) {
+  int nsrc = src ? src->n_config : 0, k = 0;
+  const lf_kv **a = malloc(((size_t)nsrc + (size_t)req->n_set_config + 1) * sizeof *a);
+  if (!(*out = a)) return LF_NOMEM;
+  for (int i = 0; i < nsrc; i++) {
+    int replaced = 0;
+    for (int j = 0; j < req->n_set_config; j++)
+      if (!strcmp(src->config[i].key, req->set_config[j].key)) replaced = 1;
+    if (!replaced) a[k++] = &src->config[i];
+  }
+  for (int j = 0; j < req->n_set_config; j++) a[k++] = &req->set_config[j];
+  e->set_config = 1, e->config = a, e->n_config = k;
+  e->writer_flags |= LF_FEATURE_TABLE_CONFIG;
+  return LF_OK;
+}
+
 /* The manifest file of version v on top of cur (NULL for CREATE) into out. */
 static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t v, lf_buf *out,
                           lf_error *err) {
@@ -476,6 +496,7 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
   build bd = {0};
   lf_buf sec = {0};  /* INDEX: the new IndexSection */
   lf_manifest_enc e = {0};
+  const lf_kv **cfg = NULL;
   int stable = c->stable;
   uint64_t next_id = cur ? lf_manifest_next_fragment_id(cur) : 0, next_row = cur ? cur->next_row_id : 0;
   int n_new = c->req->kind == LF_COMMIT_RESTORE ? 0 : c->req->n_new;
@@ -525,11 +546,14 @@ static int build_manifest(const commit_ctx *c, const lf_manifest *cur, uint64_t 
     e.max_fragment_id = c->restore->max_fragment_id;
   e.txn_file = c->txn_name, e.next_row_id = next_row;
   e.txn = c->txn.p, e.txn_len = c->txn.len;
-  if (next_id > (uint64_t)UINT32_MAX + 1)
+  if (c->req->n_set_config && c->req->kind != LF_COMMIT_RESTORE && merged_config(c->req, src, &e, &cfg))
+    rc = lf_err(err, LF_NOMEM, "out of memory");
+  else if (next_id > (uint64_t)UINT32_MAX + 1)
     rc = lf_err(err, LF_ARG, "%s: fragment ids exceed 32 bits", shown(c->root));
   else if (lf_manifest_encode(&e, out))
     rc = lf_err(err, LF_NOMEM, "out of memory");
 done:
+  free(cfg);
   build_reset(&bd);
   lf_buf_reset(&sec);
   return rc;
@@ -687,7 +711,7 @@ static int check_req(lf_store *s, const char *root, const lf_manifest *base,
                   shown(root));
   if (r->n_new < 0 || r->n_del < 0 || (r->n_new && !r->new_frags) || (r->n_del && !r->dels))
     return lf_err(err, LF_ARG, "%s: bad fragment lists in the commit request", shown(root));
-  if (r->kind == LF_COMMIT_WRITE && !r->n_new && !r->n_del)
+  if (r->kind == LF_COMMIT_WRITE && !r->n_new && !r->n_del && !r->n_set_config)
     return lf_err(err, LF_ARG, "%s: nothing to commit", shown(root));
   if (r->kind == LF_COMMIT_REWRITE) {
     int at = 0, ok = r->n_groups > 0 && r->groups && !r->n_del;

@@ -206,6 +206,16 @@ int lf_file_read_range(lf_file *f, int field_idx, uint64_t start, uint64_t end,
   return LF_OK;
 }
 
+/* rows[i..j) lie in page pg (from rows[i] on): j, with their page-local
+** rows in local[0..j-i). */
+static size_t page_rows(const lf_page *pg, const uint64_t *rows, size_t i, size_t n,
+                        uint64_t *local) {
+  size_t j = i;
+  for (; j < n && rows[j] < pg->row_start + pg->num_rows; j++)
+    local[j - i] = rows[j] - pg->row_start;
+  return j;
+}
+
 /* Take rows of one leaf page by page: from the scan cache when the page is
 ** there, else from a partial decode of just the chunks / values needed. */
 static int take_leaf(lf_file *f, const leaf_plan *lp, const uint64_t *rows, size_t n,
@@ -216,8 +226,7 @@ static int take_leaf(lf_file *f, const leaf_plan *lp, const uint64_t *rows, size
   lf_pagedata part = {0};
   for (size_t i = 0, p = 0; !rc && i < n && p < (size_t)c->npages; p++) {
     lf_page *pg = &c->pages[p];
-    size_t j = i;
-    while (j < n && rows[j] < pg->row_start + pg->num_rows) local[j - i] = rows[j] - pg->row_start, j++;
+    size_t j = page_rows(pg, rows, i, n, local);
     if (j == i) continue;
     const lf_pagedata *pd = &part;
     if (f->dec->cache[lp->col].page == (int)p) {
@@ -262,6 +271,73 @@ static int take_rows(lf_file *f, int field_idx, const uint64_t *rows, size_t n, 
   return rc;
 }
 
+/* Add to rs what pass `pass` of a take of rows[0..n) of field_idx reads
+** (the pages of each leaf, as take_leaf walks them; pages held decoded in
+** the cache read nothing). */
+static int take_ranges(lf_file *f, int field_idx, const uint64_t *rows, size_t n, int pass,
+                       uint64_t *local, lf_rangeset *rs) {
+  const field_plan *fp = &f->dec->fields[field_idx];
+  int st = LF_OK;
+  for (int l = 0; !st && l < fp->nleaves; l++) {
+    int col = fp->leaves[l].col;
+    lf_column *c = &f->cols[col];
+    for (size_t i = 0, p = 0; !st && i < n && p < (size_t)c->npages; p++) {
+      lf_page *pg = &c->pages[p];
+      size_t j = page_rows(pg, rows, i, n, local);
+      if (j > i && f->dec->cache[col].page != (int)p)
+        st = lf_page21_take_ranges(f, pg, local, j - i, pass, rs);
+      i = j;
+    }
+  }
+  return st;
+}
+
+/* Can q be planned (a 2.1+ file, rows ascending and inside it)? */
+static int plannable(const lf_take_req *q) {
+  if (q->f->is_v20 || q->f->is_v1 || !q->n) return 0; /* their decoders read as they go */
+  for (size_t i = 0; i < q->n; i++)
+    if (q->rows[i] >= q->f->num_rows || (i && q->rows[i] < q->rows[i - 1])) return 0;
+  return 1; /* else lf_file_take reports the rows */
+}
+
+int lf_files_take_prepare(const lf_take_req *q, int nq, lf_error *err) {
+  size_t most = 1;
+  for (int i = 0; i < nq; i++) most = q[i].n > most ? q[i].n : most, q[i].f->stage_held = 1;
+  uint64_t *local = malloc(most * sizeof *local);
+  lf_rangeset *sets = calloc((size_t)nq + 1, sizeof *sets);
+  lf_file **files = calloc((size_t)nq + 1, sizeof *files);
+  int st = local && sets && files ? LF_OK : LF_NOMEM;
+  for (int pass = 0; !st && pass < 2; pass++) {
+    int k = 0;
+    for (int i = 0; !st && i < nq; i++) {
+      if (!plannable(&q[i])) continue;
+      files[k] = q[i].f;
+      sets[k].n = 0;
+      for (int j = 0; !st && j < q[i].nf; j++)
+        if (q[i].fields[j] >= 0 && q[i].fields[j] < q[i].f->schema.n_fields)
+          st = take_ranges(q[i].f, q[i].fields[j], q[i].rows, q[i].n, pass, local, &sets[k]);
+      k++;
+    }
+    if (st == LF_NOMEM) st = lf_err(err, LF_NOMEM, "out of memory");
+    if (!st && k) st = lf_stage_fetch(files, sets, k, err);
+  }
+  for (int i = 0; sets && i < nq; i++) lf_rangeset_reset(&sets[i]);
+  free(sets), free(files), free(local);
+  for (int i = 0; st && i < nq; i++) lf_file_take_release(q[i].f);
+  return st;
+}
+
+int lf_file_take_prepare(lf_file *f, const int *fields, int nf, const uint64_t *rows, size_t n,
+                         lf_error *err) {
+  lf_take_req q = {f, fields, nf, rows, n};
+  return lf_files_take_prepare(&q, 1, err);
+}
+
+void lf_file_take_release(lf_file *f) {
+  f->stage_held = 0;
+  lf_stage_free(f);
+}
+
 int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_array *out,
                  lf_error *err) {
   int rc = check_args(f, field_idx, out, err);
@@ -273,7 +349,11 @@ int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n, lf_a
     if (i > 0 && rows[i] < rows[i - 1])
       return lf_err(err, LF_ARG, "%s: take rows must be ascending", f->path);
   }
-  if ((rc = take_rows(f, field_idx, rows, n, out, err))) return rc;
+  int own = !f->stage_held; /* not prepared by the caller: read ahead for this field alone */
+  if (own && (rc = lf_file_take_prepare(f, &field_idx, 1, rows, n, err))) return rc;
+  rc = take_rows(f, field_idx, rows, n, out, err);
+  if (own) lf_file_take_release(f);
+  if (rc) return rc;
   lf_array_finish(out);
   if (out->length != n)
     return lf_err(err, LF_CORRUPT, "%s: take decoded %llu rows, expected %zu", f->path,

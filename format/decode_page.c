@@ -295,9 +295,30 @@ static int decode_chunk(const miniblock_layout *m, const uint8_t *c, size_t clen
   return LF_OK;
 }
 
-/* After the chunks: level counts, packed struct fields, dictionary values. */
+/* A page's decoded dictionary, kept by takes (lf_take_plan) from the first on. */
+typedef struct dict_keep {
+  lf_block b;
+  int ok;
+} dict_keep;
+
+/* Decode the page's dictionary (buffer 2) into *dict. */
+static int miniblock_dict(lf_file *f, const lf_page *pg, const miniblock_layout *m, lf_block *dict,
+                          lf_error *err) {
+  uint8_t *dictbuf = NULL;
+  int rc = lf_page_read_buf(f, pg, 2, &dictbuf, err);
+  if (!rc) rc = lf_decompress_block(m->dict_enc.p, m->dict_enc.n,
+                                    (lf_bufview){dictbuf, pg->buf_len[2]}, m->num_dict_items, dict,
+                                    err);
+  if (!rc) rc = lf_block_check(dict, err);
+  free(dictbuf);
+  return rc;
+}
+
+/* After the chunks: level counts, packed struct fields, dictionary values
+** (keep: NULL, or where a take keeps the decoded dictionary). */
 static int miniblock_finish(lf_file *f, const lf_page *pg, const miniblock_layout *m,
-                            const levels_acc *acc, lf_pagedata *out, lf_error *err) {
+                            const levels_acc *acc, lf_pagedata *out, dict_keep *keep,
+                            lf_error *err) {
   out->n_levels = m->has_rep ? acc->nrep : m->has_def ? acc->ndef : 0;
   if (m->has_rep && m->has_def && acc->nrep != acc->ndef)
     return lf_err(err, LF_CORRUPT, "page has %llu repetition but %llu definition levels",
@@ -307,15 +328,15 @@ static int miniblock_finish(lf_file *f, const lf_page *pg, const miniblock_layou
       (rc = lf_unpack_struct_rows(m->val_enc.p, m->val_enc.n, &out->vals, err)))
     return rc;
   if (!m->has_dict) return LF_OK;
-  uint8_t *dictbuf = NULL;
   lf_block dict = {0};
-  if ((rc = lf_page_read_buf(f, pg, 2, &dictbuf, err))) return rc;
-  rc = lf_decompress_block(m->dict_enc.p, m->dict_enc.n, (lf_bufview){dictbuf, pg->buf_len[2]},
-                           m->num_dict_items, &dict, err);
-  if (!rc) rc = lf_block_check(&dict, err);
-  if (!rc) rc = lf_dict_materialize(&out->vals, &dict, err);
+  if (keep && keep->ok) {
+    rc = lf_dict_materialize(&out->vals, &keep->b, err);
+  } else {
+    rc = miniblock_dict(f, pg, m, &dict, err);
+    if (!rc) rc = lf_dict_materialize(&out->vals, &dict, err);
+    if (!rc && keep) keep->b = dict, keep->ok = 1, dict = (lf_block){0};
+  }
   if (rc) rc = lf_err_prefix(err, rc, "dictionary");
-  free(dictbuf);
   lf_block_reset(&dict);
   return rc;
 }
@@ -377,7 +398,7 @@ static int decode_miniblock(lf_file *f, const lf_page *pg, const uint8_t *enc, s
       rc = lf_err_prefix(err, rc, "mini-block chunk %zu", i);
   free(ct);
   if (rc) goto done;
-  rc = miniblock_finish(f, pg, &m, &acc, out, err);
+  rc = miniblock_finish(f, pg, &m, &acc, out, NULL, err);
 done:
   free(meta);
   free(chunks);
@@ -1025,10 +1046,12 @@ struct lf_take_plan {
   chunk_info *ct;
   size_t n;
   rep_chunk *rc;    /* NULL without lists */
+  dict_keep dict;   /* the decoded dictionary, once a take needed it */
 };
 
 void lf_take_plan_free(struct lf_take_plan *p) {
   if (!p) return;
+  lf_block_reset(&p->dict.b);
   free(p->ct);
   free(p->rc);
   free(p);
@@ -1106,7 +1129,7 @@ static int take_miniblock(lf_file *f, lf_page *pg, const miniblock_layout *m,
                                 (unsigned long long)rows[r]);
   if (!rc) {
     out->num_rows = have;
-    rc = miniblock_finish(f, pg, m, &acc, out, err);
+    rc = miniblock_finish(f, pg, m, &acc, out, &pg->plan->dict, err);
   }
   return rc;
 }
@@ -1177,7 +1200,7 @@ static int take_miniblock_rep(lf_file *f, lf_page *pg, const miniblock_layout *m
   }
   if (!st) {
     out->num_rows = local;
-    st = miniblock_finish(f, pg, m, &acc, out, err);
+    st = miniblock_finish(f, pg, m, &acc, out, &pg->plan->dict, err);
   }
   return st;
 }
@@ -1194,8 +1217,8 @@ static int take_fullzip_fixed(lf_file *f, const lf_page *pg, uint64_t vw, const 
   for (size_t i = 0; i < k;) {
     size_t j = i + 1; /* one read per run of consecutive rows */
     while (j < k && rows[j] == rows[j - 1] + 1) j++;
-    int rc = f->store->read(f->store, f->path, pg->buf_off[0] + rows[i] * vw, (j - i) * vw,
-                            b->data + i * vw, err);
+    int rc = lf_file_read_into(f, pg->buf_off[0] + rows[i] * vw, (j - i) * vw, b->data + i * vw,
+                               "full-zip values", err);
     if (rc) return rc;
     for (size_t t = i; t < j; t++) row_map[t] = t;
     i = j;
@@ -1242,7 +1265,7 @@ static int take_fullzip_indexed(lf_file *f, const lf_page *pg, const fullzip_lay
       rc = lf_err(err, LF_NOMEM, "out of memory");
       break;
     }
-    rc = f->store->read(f->store, f->path, pg->buf_off[0] + b0, (size_t)(b1 - b0), cat + cat_len, err);
+    rc = lf_file_read_into(f, pg->buf_off[0] + b0, b1 - b0, cat + cat_len, "full-zip rows", err);
     cat_len += b1 - b0;
     for (size_t t = i; t < j; t++) row_map[t] = nrows + (rows[t] - r0);
     nrows += r1 - r0;
@@ -1318,4 +1341,95 @@ int lf_decode_page21_rows(lf_file *f, lf_page *pg, const uint64_t *rows, size_t 
   if (!rc) rc = index_rows(out, err);
   if (rc) lf_pagedata_reset(out);
   return rc;
+}
+
+/* ---- take planning (lf_page21_take_ranges) ---------------------------------- */
+
+/* The chunks take_miniblock / take_miniblock_rep decode for rows[0..k). */
+static int plan_chunks(const lf_page *pg, const struct lf_take_plan *pl, const uint64_t *rows,
+                       size_t k, lf_rangeset *rs) {
+  const chunk_info *ct = pl->ct;
+  int st = LF_OK;
+  size_t next = 0; /* chunks before it are listed already */
+  uint64_t first = 0;
+  for (size_t i = 0, r = 0; !pl->rc && i < pl->n && r < k && !st; first += ct[i++].items) {
+    if (rows[r] >= first + ct[i].items) continue;
+    st = lf_rangeset_add(rs, pg->buf_off[1] + ct[i].pos, ct[i].bytes);
+    while (r < k && rows[r] < first + ct[i].items) r++;
+  }
+  for (size_t i = 0; pl->rc && i < k && !st; i++) {
+    size_t a = chunk_of_start(pl->rc, pl->n, rows[i]), b = chunk_of_end(pl->rc, pl->n, rows[i]);
+    for (a = a > next ? a : next; a <= b && b < pl->n && !st; a++)
+      st = lf_rangeset_add(rs, pg->buf_off[1] + ct[a].pos, ct[a].bytes);
+    if (b < pl->n && b + 1 > next) next = b + 1;
+  }
+  return st;
+}
+
+static int plan_miniblock(lf_file *f, lf_page *pg, const miniblock_layout *m, const uint64_t *rows,
+                          size_t k, int pass, lf_rangeset *rs) {
+  int st = LF_OK, rix = 2 + m->has_dict;
+  if (m->has_rep && !m->rep_index_depth) { /* decoded whole */
+    for (int b = 0; !pass && b < pg->nbuf && !st; b++)
+      st = lf_rangeset_add(rs, pg->buf_off[b], pg->buf_len[b]);
+    return st;
+  }
+  if (pass == 0) {
+    if (pg->plan) return LF_OK;
+    st = lf_rangeset_add(rs, pg->buf_off[0], pg->buf_len[0]);
+    if (!st && m->has_rep && pg->nbuf > rix)
+      st = lf_rangeset_add(rs, pg->buf_off[rix], pg->buf_len[rix]);
+    return st;
+  }
+  const struct lf_take_plan *pl = NULL;
+  if (take_plan(f, pg, m, &pl, NULL)) return LF_OK; /* the take reports it */
+  st = plan_chunks(pg, pl, rows, k, rs);
+  if (!st && m->has_dict && !pl->dict.ok) st = lf_rangeset_add(rs, pg->buf_off[2], pg->buf_len[2]);
+  return st;
+}
+
+/* Full-zip pages: runs of consecutive rows as take_fullzip_fixed and
+** take_fullzip_indexed read them (the index entries in pass 0, the rows'
+** bytes, located through the staged entries, in pass 1). */
+static int plan_fullzip(lf_file *f, const lf_page *pg, const fullzip_layout *z,
+                        const uint64_t *rows, size_t k, int pass, lf_rangeset *rs) {
+  int fixed = fullzip_raw_fixed(z), st = LF_OK;
+  uint64_t vw = z->bits_value / 8, w = pg->nbuf >= 2 ? pg->buf_len[1] / (pg->num_rows + 1) : 0;
+  if (!fixed && (w != 1 && w != 2 && w != 4 && w != 8)) return LF_OK;
+  for (size_t i = 0; i < k && !st;) {
+    size_t j = i + 1;
+    while (j < k && rows[j] == rows[j - 1] + 1) j++;
+    uint64_t r0 = rows[i], r1 = rows[j - 1] + 1;
+    uint8_t e0[8], e1[8];
+    if (fixed && !pass) st = lf_rangeset_add(rs, pg->buf_off[0] + r0 * vw, (r1 - r0) * vw);
+    else if (!fixed && !pass) st = lf_rangeset_add(rs, pg->buf_off[1] + r0 * w, (r1 - r0 + 1) * w);
+    else if (!fixed && lf_stage_get(f, pg->buf_off[1] + r0 * w, w, e0) &&
+             lf_stage_get(f, pg->buf_off[1] + r1 * w, w, e1)) {
+      uint64_t b0 = lf_le(e0, (unsigned)w), b1 = lf_le(e1, (unsigned)w);
+      if (b0 < b1 && b1 <= pg->buf_len[0]) st = lf_rangeset_add(rs, pg->buf_off[0] + b0, b1 - b0);
+    }
+    i = j;
+  }
+  return st;
+}
+
+int lf_page21_take_ranges(lf_file *f, lf_page *pg, const uint64_t *rows, size_t k, int pass,
+                          lf_rangeset *rs) {
+  lf_pb pb;
+  lf_pb_field fl;
+  lf_pagedata layers = {0};
+  int st = LF_OK;
+  lf_pb_init(&pb, pg->enc, pg->enc_len);
+  if (lf_pb_next(&pb, &fl, "page layout", NULL) <= 0 || fl.wire != 2) return LF_OK;
+  if (fl.num == 1) {
+    miniblock_layout m;
+    if (parse_miniblock(fl.data, fl.len, &m, &layers, NULL) == LF_OK && pg->nbuf >= 2 + m.has_dict)
+      st = plan_miniblock(f, pg, &m, rows, k, pass, rs);
+  } else if (fl.num == 3) {
+    fullzip_layout z;
+    if (parse_fullzip(fl.data, fl.len, &z, &layers, NULL) == LF_OK && pg->nbuf >= 1)
+      st = plan_fullzip(f, pg, &z, rows, k, pass, rs);
+  }
+  lf_pagedata_reset(&layers);
+  return st;
 }

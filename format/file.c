@@ -11,16 +11,37 @@
 
 #define FOOTER_LEN 40
 
-int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const char *what,
-                 lf_error *err) {
-  *out = NULL;
+static int check_range(lf_file *f, uint64_t off, uint64_t len, const char *what, lf_error *err) {
   if (off > f->size || len > f->size - off)
     return lf_err(err, LF_CORRUPT, "%s: %s [%llu, +%llu) is outside the file (%llu bytes)",
                   f->path, what, (unsigned long long)off, (unsigned long long)len,
                   (unsigned long long)f->size);
   if (len > (uint64_t)SIZE_MAX / 2)
     return lf_err(err, LF_CORRUPT, "%s: %s is too large", f->path, what);
-  return lf_store_read_alloc(f->store, f->path, off, (size_t)len, out, err);
+  return LF_OK;
+}
+
+int lf_file_read_into(lf_file *f, uint64_t off, uint64_t len, void *dst, const char *what,
+                      lf_error *err) {
+  int rc = check_range(f, off, len, what, err);
+  if (rc || lf_stage_get(f, off, len, dst)) return rc;
+  return f->store->read(f->store, f->path, off, (size_t)len, dst, err);
+}
+
+int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const char *what,
+                 lf_error *err) {
+  *out = NULL;
+  int rc = check_range(f, off, len, what, err);
+  if (rc) return rc;
+  uint8_t *b = malloc(len ? (size_t)len : 1);
+  if (!b) return lf_err(err, LF_NOMEM, "%s: cannot allocate %llu bytes", f->path,
+                        (unsigned long long)len);
+  if ((rc = lf_file_read_into(f, off, len, b, what, err))) {
+    free(b);
+    return rc;
+  }
+  *out = b;
+  return LF_OK;
 }
 
 int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_error *err) {
@@ -263,6 +284,7 @@ int lf_file_open(lf_store *store, const char *path, lf_file **out, lf_error *err
 void lf_file_free(lf_file *f) {
   if (!f) return;
   lf_decoder_free(f);
+  lf_stage_free(f);
   for (int i = 0; f->cols && i < f->ncols; i++) {
     lf_column *c = &f->cols[i];
     for (int j = 0; j < c->npages; j++) {

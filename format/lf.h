@@ -126,6 +126,10 @@ int lf_array_append_nulls(lf_array *a, uint64_t n);
 ** NULL) at a->length, counting nulls; a->length is left to the caller.
 ** Returns LF_OK or LF_NOMEM. */
 int lf_array_push_valid(lf_array *a, const uint8_t *valid, uint64_t n);
+/* Append rows [start, start + n) of src (a finished array of the same
+** field) to the builder dst, children and all.  LF_OK or LF_NOMEM (also
+** for a range past src's length). */
+int lf_array_append_range(lf_array *dst, const lf_array *src, uint64_t start, uint64_t n);
 static inline int lf_array_is_null(const lf_array *a, uint64_t i) {
   return a->valid && !a->valid[i];
 }
@@ -193,8 +197,29 @@ int lf_file_view(lf_file *f, int field_idx, uint64_t start, uint64_t end, const 
 int lf_file_num_global_buffers(const lf_file *f);
 int lf_file_global_buffer(lf_file *f, int i, uint8_t **out, uint64_t *len, lf_error *err);
 
-/* Decode the rows listed (ascending, duplicates allowed) of `field_idx`. */
+/* Decode the rows listed (ascending, duplicates allowed) of `field_idx`.
+** Reads every byte range the take needs ahead of decoding, with one
+** vectored read (lf_store_read_many) per round: the chunk tables first where
+** a page was not taken from yet, then the chunks and rows. */
 int lf_file_take(lf_file *f, int field_idx, const uint64_t *rows, size_t n,
                  lf_array *out, lf_error *err);
+/* Read ahead what takes of rows[0..n) (as lf_file_take) of the fields
+** fields[0..nf) need, in the fewest rounds of vectored reads; lf_file_take
+** calls for those rows then read nothing more until lf_file_take_release
+** drops the bytes.  Optional (lf_file_take works without). */
+int lf_file_take_prepare(lf_file *f, const int *fields, int nf, const uint64_t *rows, size_t n,
+                         lf_error *err);
+/* The same for several files on one store at once (their reads of each
+** round go in one lf_store_read_many): take q[i].rows of q[i].fields of
+** q[i].f; release each file after. */
+typedef struct lf_take_req {
+  lf_file *f;
+  const int *fields;
+  int nf;
+  const uint64_t *rows;
+  size_t n;
+} lf_take_req;
+int lf_files_take_prepare(const lf_take_req *q, int nq, lf_error *err);
+void lf_file_take_release(lf_file *f);
 
 #endif

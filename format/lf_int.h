@@ -22,6 +22,8 @@ void lf_kv_free(lf_kv *a, int n); /* the keys, values and array */
 /* Append s as lance.file.Schema fields (1 Field each, 5 metadata) to b, as
 ** LanceDB writes them; returns b->rc. */
 int lf_schema_encode(const lf_schema *s, lf_buf *b);
+/* A map<string, string> entry {1 key, 2 value} as field num. */
+void lf_pbw_kv(lf_buf *b, uint32_t num, const lf_kv *kv);
 
 /* ---- file.c: the container ----------------------------------------------- */
 /*
@@ -77,6 +79,8 @@ struct lf_file {
   struct lf_decoder *dec;  /* 2.1+ decoder state (decode.c) */
   void *v20;               /* 2.0 decoder state (v20.c), created on first read */
   void *v1;                /* legacy file state (v1.c) */
+  struct lf_stage *stage;  /* stage.c: bytes read ahead for the takes under way, or NULL */
+  int stage_held;          /* staged by lf_file_take_prepare: kept until lf_file_take_release */
 };
 
 /* decode.c: the bytes of the page(s) holding `row` of top-level field
@@ -87,10 +91,31 @@ uint64_t lf_file_page_bytes(const lf_file *f, int field_idx, uint64_t row);
 ** range against the file size; `what` names the range for errors. */
 int lf_file_read(lf_file *f, uint64_t off, uint64_t len, uint8_t **out, const char *what,
                  lf_error *err);
+/* Read `len` bytes at `off` (checked as lf_file_read) into dst. */
+int lf_file_read_into(lf_file *f, uint64_t off, uint64_t len, void *dst, const char *what,
+                      lf_error *err);
 /* Read one page buffer (checked) into a fresh buffer. */
 int lf_page_read_buf(lf_file *f, const lf_page *p, int i, uint8_t **out, lf_error *err);
 /* The whole file mapped (lf_store_map), checked to still hold f->size bytes. */
 int lf_file_map(lf_file *f, const uint8_t **out, lf_error *err);
+
+/* ---- stage.c: reading a take's byte ranges ahead --------------------------- */
+/* Byte ranges of a file (dst unused), collected by the take planners. */
+typedef struct lf_rangeset {
+  lf_range *r;
+  size_t n, cap;
+} lf_rangeset;
+/* Add [off, off+len) (len > 0); LF_NOMEM (no message) when out of memory. */
+int lf_rangeset_add(lf_rangeset *s, uint64_t off, uint64_t len);
+void lf_rangeset_reset(lf_rangeset *s);
+/* Read the ranges of sets[i] of files[i] (i < nfiles, all on one store) not
+** staged yet (those outside the file are left out: the decoder reports
+** them) with one lf_store_read_many and keep their bytes in each file's
+** stage. */
+int lf_stage_fetch(lf_file **files, const lf_rangeset *sets, int nfiles, lf_error *err);
+/* Copy [off, off+len) to dst when one staged span holds it all: 1, else 0. */
+int lf_stage_get(const lf_file *f, uint64_t off, uint64_t len, void *dst);
+void lf_stage_free(lf_file *f);
 
 /* ---- v1.c: legacy files (footer 0.1 / 0.2; layout in v1.c) --------------- */
 /* Open the rest of a legacy file whose 16-byte footer is `footer`: metadata,
@@ -261,6 +286,14 @@ int lf_decode_page21(lf_file *f, const lf_page *pg, lf_pagedata *out, lf_error *
 int lf_decode_page21_rows(lf_file *f, lf_page *pg, const uint64_t *rows, size_t k,
                           lf_pagedata *out, uint64_t *row_map, lf_error *err);
 void lf_take_plan_free(struct lf_take_plan *p);
+/* Add to rs the byte ranges lf_decode_page21_rows(f, pg, rows, k) reads, in
+** two passes: pass 0 what locates the rest (a mini-block page's chunk table
+** and repetition index until its plan is kept, a full-zip page's
+** repetition index entries; all buffers of a page decoded whole), pass 1,
+** with pass 0's bytes staged, the rest (chunks, dictionary, full-zip rows).
+** Pages it cannot plan add nothing (their decode reads what it needs). */
+int lf_page21_take_ranges(lf_file *f, lf_page *pg, const uint64_t *rows, size_t k, int pass,
+                          lf_rangeset *rs);
 
 /* The values of page pg in place, when it stores `width`-byte values with no
 ** nulls and no encoding: a full-zip page without control words (no rep/def)
@@ -338,8 +371,9 @@ typedef struct lf_wenc {
 } lf_wenc;
 
 /* Encode the rows gathered in p as one page of file version 2.minor into
-** out (cleared first).  p's level buffers are rewritten in place: clear p
-** afterwards.  Returns LF_OK or LF_NOMEM. */
+** out (cleared first).  p's level buffers are rewritten in place and its
+** values may be moved into out (a full-zip page of fixed-width values
+** without levels): clear p afterwards.  Returns LF_OK or LF_NOMEM. */
 int lf_wpage_encode(lf_wpage *p, int minor, lf_wenc *out, lf_error *err);
 void lf_wpage_clear(lf_wpage *p);  /* drop the rows, keep the capacity */
 void lf_wpage_reset(lf_wpage *p);  /* free */
@@ -349,6 +383,20 @@ void lf_wenc_reset(lf_wenc *e);
 ** pages; the default is 8 MiB). */
 struct lf_writer;
 void lf_writer_set_page_bytes(struct lf_writer *w, size_t n);
+/* writer.c: lf_writer_write of arrays already checked (lf_writer_submit did). */
+int lf_writer_write_rows(struct lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err);
+
+/* ---- write_async.c: the writer's worker thread ------------------------------ */
+typedef struct lf_wqueue lf_wqueue;
+/* Start the worker writing the batches of w (schema's top-level fields). */
+int lf_wqueue_start(struct lf_writer *w, const lf_schema *schema, lf_wqueue **out,
+                    lf_error *err);
+/* Hand over n checked rows: cols[] are swapped with empty arrays of the
+** same fields (blocks while the queue is full); an earlier batch's error. */
+int lf_wqueue_submit(lf_wqueue *q, lf_array *cols, uint64_t n, lf_error *err);
+/* Wait for (abandon: skip) the batches left, stop the worker, free q; the
+** first error the worker met. */
+int lf_wqueue_stop(lf_wqueue *q, int abandon, lf_error *err);
 
 /* ---- json.c: the JSON reader ------------------------------------------------ */
 /* A cursor over JSON text [p, end).  Every reader skips leading white space
@@ -398,6 +446,10 @@ void lf_deletion_name(char *buf, size_t cap, uint64_t frag_id, const lf_deletion
 int lf_deletion_read(lf_store *s, const char *root, uint64_t frag_id,
                      const lf_deletion_file *df, uint64_t physical_rows, uint32_t **out,
                      size_t *nout, lf_error *err);
+/* rowids.c: the versions of a fragment's `rows` rows, from a
+** RowDatasetVersionSequence, into out[0..rows). */
+int lf_version_seq_parse(const uint8_t *d, size_t n, uint64_t rows, uint64_t *out,
+                         lf_error *err);
 /* rowids.c: parse a RowIdSequence of at most max_len row ids (out zeroed). */
 int lf_rowids_parse(const uint8_t *d, size_t n, uint64_t max_len, lf_rowids *out,
                     lf_error *err);
@@ -450,6 +502,9 @@ void lf_fragment_encode(lf_buf *b, uint32_t num, const lf_fragment *fr);
 ** ids is NULL; a RowDatasetVersionSequence: `rows` rows all at `version`. */
 void lf_rowid_seq_encode(lf_buf *b, uint64_t start, const uint64_t *ids, uint64_t n);
 void lf_version_seq_encode(lf_buf *b, uint64_t rows, uint64_t version);
+/* The same with a version per row (v[i] == 0: `version`): one run per stretch
+** of equal versions, spans the rows' offsets. */
+void lf_version_seq_encode_rows(lf_buf *b, const uint64_t *v, uint64_t rows, uint64_t version);
 
 typedef struct lf_manifest_enc {
   const uint8_t *carry;    /* Manifest message whose other fields are copied */
@@ -467,6 +522,9 @@ typedef struct lf_manifest_enc {
   size_t index_len;
   const uint8_t *txn;      /* Transaction message */
   size_t txn_len;
+  int set_config;          /* 1: config 16 is config[0..n_config), not the carry's */
+  const lf_kv *const *config;
+  int n_config;
 } lf_manifest_enc;
 /* The whole manifest file, appended to out; returns out->rc (or LF_ARG). */
 int lf_manifest_encode(const lf_manifest_enc *e, lf_buf *out);

@@ -225,6 +225,10 @@ int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_err
 /* Fragment i's row id sequence (loaded on first call); *out is NULL when
 ** the dataset has no stable row ids. */
 int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *err);
+/* The version that created (which = 0) or last updated (which = 1) each row
+** of fragment i, into out[0..physical_rows); zeros when the fragment records
+** none (no stable row ids, or an older writer). */
+int lf_dataset_row_versions(lf_dataset *ds, int i, int which, uint64_t *out, lf_error *err);
 /* Fragment index *frag and offset *off of the live (not deleted) row whose
 ** row id is `id`, or *frag = -1 when no live row has it.  With stable row
 ** ids the first call loads every fragment's row ids and deletions into a

@@ -48,6 +48,21 @@ int lf_writer_open_path(lf_store *s, const char *path, const lf_schema *schema, 
 ** naming the field. */
 int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err);
 
+/* Encode and write the batches lf_writer_submit hands over on a worker
+** thread (write_async.c) while the caller builds the next ones; the file is
+** byte for byte the one lf_writer_write makes.  After this only
+** lf_writer_submit, _finish and _abort may be called (_rows and _bytes are
+** the worker's); _finish waits for the worker and returns the first error
+** it met, _abort drops the batches not written yet. */
+int lf_writer_start_worker(lf_writer *w, lf_error *err);
+/* lf_writer_write for a caller that hands its arrays over: the batch is
+** checked now (LF_ARG as lf_writer_write, nothing written), then with a
+** worker cols[] are swapped with empty arrays of the same fields (no copy;
+** blocks while two batches wait) and the call returns an error an earlier
+** batch met on the worker, if any; without one it writes them now.  Clear
+** cols[] (lf_array_clear) before filling them again. */
+int lf_writer_submit(lf_writer *w, lf_array *cols, uint64_t n, lf_error *err);
+
 /* Write the n bytes at p as the file's next global buffer (at a 64-byte
 ** boundary where the file ends now, e.g. before the first rows, as LanceDB
 ** places an index file's IVF model); *index = its number in the footer's
@@ -83,6 +98,10 @@ typedef struct lf_new_fragment {
   ** the rows it rewrote so they keep their ids, as Lance does; entries
   ** LF_FRESH_ROW_ID (rows inserted beside them) get fresh ids. */
   const uint64_t *row_ids;
+  /* Stable row ids only: per row, the version that created / last updated
+  ** it (0 or NULL: the version this commit makes).  UPDATE keeps created_at
+  ** and compaction both, as Lance does. */
+  const uint64_t *created_at, *last_updated;
 } lf_new_fragment;
 
 #define LF_FRESH_ROW_ID UINT64_MAX
@@ -178,6 +197,11 @@ typedef struct lf_commit_req {
   size_t new_schema_len;
   int n_adds;
   const lf_frag_file *adds;
+  /* Any kind but RESTORE: Manifest.config entries (Lance's table config)
+  ** set in the new version, the others kept; the writer flag TABLE_CONFIG
+  ** is then set, as Lance's update_config does. */
+  int n_set_config;
+  const lf_kv *set_config;
 } lf_commit_req;
 
 /* Publish the next version of the dataset at root.  `base` is the manifest
@@ -198,6 +222,34 @@ typedef struct lf_commit_req {
 int lf_commit(lf_store *s, const char *root, const lf_manifest *base, const lf_commit_req *req,
               uint64_t *version, lf_error *err);
 
+/* ---- New fragments of rows (frag_writer.c) ------------------------------------------ */
+
+/* Rows appended a batch at a time into new fragments (one data file each,
+** every top-level field of schema); a fragment is closed after the batch
+** that brings it to max_rows rows or more (batches are never split). */
+typedef struct lf_frag_writer {
+  lf_store *store;
+  const char *root;        /* borrowed */
+  const lf_schema *schema; /* borrowed, field ids set */
+  int major, minor;
+  uint64_t max_rows;
+  lf_writer *w;            /* the open file, or NULL */
+  int n, cap;
+  lf_data_file *files;     /* files[0..n): closed files */
+  lf_new_fragment *frags;  /* frags[0..n): for lf_commit after _finish */
+  uint64_t rows;           /* rows in closed files */
+} lf_frag_writer;
+
+/* max_rows 0: LanceDB's default max_rows_per_file (1,048,576). */
+void lf_frag_writer_init(lf_frag_writer *fw, lf_store *s, const char *root,
+                         const lf_schema *schema, int major, int minor, uint64_t max_rows);
+/* Append n rows: cols[i] is top-level field i (as lf_writer_write). */
+int lf_frag_writer_write(lf_frag_writer *fw, const lf_array *cols, uint64_t n, lf_error *err);
+/* Close the open file: frags[0..n) are then complete. */
+int lf_frag_writer_finish(lf_frag_writer *fw, lf_error *err);
+/* Free fw; remove_files: also delete the files written (nothing committed). */
+void lf_frag_writer_reset(lf_frag_writer *fw, int remove_files);
+
 /* ---- Rewriting rows (rewrite.c) ---------------------------------------------------- */
 
 /* New fragments holding the rows copied, in order. */
@@ -206,6 +258,8 @@ typedef struct lf_rewrite {
   lf_new_fragment *frags;  /* one data file each; row_ids = the rows' ids (stable row ids) */
   lf_data_file *files;
   uint64_t **ids;
+  uint64_t **vers;         /* stable row ids: per new fragment, its rows' created_at
+                           ** versions, then their last_updated_at versions */
   uint64_t rows;           /* rows copied */
 } lf_rewrite;
 

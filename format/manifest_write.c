@@ -14,7 +14,9 @@
 **          3 version, 6 index_section, 7 timestamp {1 s, 2 ns}, 9/10 feature
 **          flags (omitted when 0), 11 max_fragment_id (when any fragment ever
 **          existed), 12 transaction file name, 13 writer version {1 library,
-**          2 version}, 14 next_row_id (when non-zero), 21 transaction_section.
+**          2 version}, 14 next_row_id (when non-zero), 21 transaction_section;
+**          16 config entries {1 key, 2 value} when the commit sets config
+**          (lf_commit_req.set_config: the carry's entries, updated).
 **   DataFragment: 1 id (omitted when 0), 2 files, 3 deletion file,
 **          4 physical_rows, 5|6 row ids, 7|8 last_updated_at, 9|10 created_at.
 **   DataFile: 1 path, 2 fields and 3 column_indices (packed int32: -1 and -2
@@ -141,11 +143,25 @@ void lf_version_seq_encode(lf_buf *b, uint64_t rows, uint64_t version) {
   lf_pbw_end(b, 1, m);
 }
 
+void lf_version_seq_encode_rows(lf_buf *b, const uint64_t *v, uint64_t rows, uint64_t version) {
+  for (uint64_t i = 0, j; i < rows; i = j) {
+    uint64_t x = v[i] ? v[i] : version;
+    for (j = i + 1; j < rows && (v[j] ? v[j] : version) == x; j++) {}
+    size_t m = lf_pbw_begin(b);
+    u64_segment(b, 1, i, NULL, j - i);
+    lf_pbw_uint_nz(b, 2, x);
+    lf_pbw_end(b, 1, m);
+  }
+}
+
 /* The Manifest message body. */
 static void manifest_msg(lf_buf *b, const lf_manifest_enc *e, uint64_t txn_pos) {
+  /* 16 (config) last: dropped only when the commit sets config */
   static const uint32_t drop[] = {2, 0, 3, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0,
-                                  12, 0, 13, 0, 14, 0, 21, 0};
-  lf_pbw_copy_fields(b, e->carry, e->carry_len, drop, (int)(sizeof drop / sizeof drop[0] / 2), 1);
+                                  12, 0, 13, 0, 14, 0, 21, 0, 16, 0};
+  int ndrop = (int)(sizeof drop / sizeof drop[0] / 2) - !e->set_config;
+  lf_pbw_copy_fields(b, e->carry, e->carry_len, drop, ndrop, 1);
+  for (int i = 0; e->set_config && i < e->n_config; i++) lf_pbw_kv(b, 16, e->config[i]);
   for (int i = 0; i < e->n_frags; i++) lf_fragment_encode(b, 2, &e->frags[i]);
   lf_pbw_uint(b, 3, e->version);
   if (e->index_section) lf_pbw_uint(b, 6, 0);

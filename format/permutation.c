@@ -239,14 +239,10 @@ static int perm_schema(lf_schema *s, uint64_t base_version, const char *const *n
   return rc ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
 }
 
-/* The rows into one data file of fragment f. */
-static int write_rows(lf_store *st, const char *root, const lf_schema *s, const uint64_t *ids,
-                      const uint64_t *splits, size_t n, lf_data_file *df, lf_error *err) {
-  char name[64];
-  lf_writer *w = NULL;
-  lf_data_file_name(name, sizeof name);
-  int rc = lf_writer_open(st, root, name, s, 2, 2, &w, err);
-  if (rc) return rc;
+/* The rows into new fragments of fw. */
+static int write_rows(lf_frag_writer *fw, const lf_schema *s, const uint64_t *ids,
+                      const uint64_t *splits, size_t n, lf_error *err) {
+  int rc = LF_OK;
   lf_array cols[2];
   lf_array_init(&cols[0], s->fields[0]);
   lf_array_init(&cols[1], s->fields[1]);
@@ -264,15 +260,11 @@ static int write_rows(lf_store *st, const char *root, const lf_schema *s, const 
     cols[0].length = cols[1].length = k;
     lf_array_finish(&cols[0]);
     lf_array_finish(&cols[1]);
-    rc = lf_writer_write(w, cols, k, err);
+    rc = lf_frag_writer_write(fw, cols, k, err);
   }
   lf_array_reset(&cols[0]);
   lf_array_reset(&cols[1]);
-  if (rc) {
-    lf_writer_abort(w);
-    return rc;
-  }
-  return lf_writer_finish(w, df, err);
+  return rc ? rc : lf_frag_writer_finish(fw, err);
 }
 
 int lf_permutation_write(lf_store *st, const char *root, const uint64_t *ids,
@@ -280,24 +272,21 @@ int lf_permutation_write(lf_store *st, const char *root, const uint64_t *ids,
                          const char *const *names, int n_names, lf_error *err) {
   lf_schema s;
   int rc = perm_schema(&s, base_version, names, n_names, err);
-  lf_data_file df = {0};
-  lf_new_fragment frag = {0};
-  if (!rc && n) {
-    rc = write_rows(st, root, &s, ids, splits, n, &df, err);
-    frag.n_files = 1, frag.files = &df, frag.physical_rows = n;
-  }
+  lf_frag_writer fw;
+  lf_frag_writer_init(&fw, st, root, &s, 2, 2, 0);
+  if (!rc) rc = write_rows(&fw, &s, ids, splits, n, err);
   if (!rc) {
     lf_commit_req req = {0};
     req.kind = LF_COMMIT_CREATE;
     req.schema = &s;
     req.data_version = "2.2";
     req.v2_paths = 1;
-    req.n_new = n ? 1 : 0;
-    req.new_frags = &frag;
+    req.n_new = fw.n;
+    req.new_frags = fw.frags;
     uint64_t version;
     rc = lf_commit(st, root, NULL, &req, &version, err);
   }
-  lf_data_file_reset(&df);
+  lf_frag_writer_reset(&fw, rc != LF_OK);
   lf_schema_reset(&s);
   return rc;
 }

@@ -3,7 +3,8 @@
 ** new data files: the data side of compaction, and of a transaction whose
 ** new fragments hold rows it deleted again.  A scan of the chosen fragments
 ** (deletions applied, every top-level field) feeds lf_writer; a new file is
-** started every max_rows rows; with stable row ids each row keeps its id.
+** started every max_rows rows; with stable row ids each row keeps its id and
+** the versions that created and last updated it (as LanceDB's compaction).
 */
 #include "lf_int.h"
 #include "lf_write.h"
@@ -28,7 +29,9 @@ void lf_rewrite_reset(lf_rewrite *r, lf_store *st, const char *root, int remove_
     }
     lf_data_file_reset(&r->files[i]);
     free(r->ids[i]);
+    free(r->vers[i]);
   }
+  free(r->vers);
   free(r->frags);
   free(r->files);
   free(r->ids);
@@ -43,10 +46,12 @@ static int grow(lf_rewrite *r, lf_error *err) {
   if (d) r->files = d;
   uint64_t **ids = realloc(r->ids, (size_t)(r->n + 1) * sizeof *ids);
   if (ids) r->ids = ids;
-  if (!f || !d || !ids) return lf_err(err, LF_NOMEM, "out of memory");
+  uint64_t **vers = realloc(r->vers, (size_t)(r->n + 1) * sizeof *vers);
+  if (vers) r->vers = vers;
+  if (!f || !d || !ids || !vers) return lf_err(err, LF_NOMEM, "out of memory");
   memset(&r->frags[r->n], 0, sizeof *f);
   memset(&r->files[r->n], 0, sizeof *d);
-  r->ids[r->n] = NULL;
+  r->ids[r->n] = r->vers[r->n] = NULL;
   return LF_OK;
 }
 
@@ -57,6 +62,9 @@ typedef struct rw_out {
   int major, minor, stable;
   lf_writer *w;
   uint64_t rows, cap_ids;
+  lf_dataset *ds;
+  int64_t vfrag;           /* the fragment index whose versions ver[] holds, or -1 */
+  uint64_t *ver;           /* its created_at, then its last_updated_at versions */
 } rw_out;
 
 static int finish_file(rw_out *o, lf_rewrite *r, lf_error *err) {
@@ -66,13 +74,41 @@ static int finish_file(rw_out *o, lf_rewrite *r, lf_error *err) {
   if (rc) {
     lf_data_file_reset(&r->files[r->n]);
     free(r->ids[r->n]);
+    free(r->vers[r->n]);
     return rc;
   }
   lf_new_fragment *f = &r->frags[r->n];
   f->n_files = 1;
   f->physical_rows = o->rows;
+  if (r->vers[r->n]) /* last_updated_at right behind created_at */
+    memmove(r->vers[r->n] + o->rows, r->vers[r->n] + o->cap_ids, o->rows * sizeof **r->vers);
   r->n++;
   o->rows = o->cap_ids = 0;
+  return LF_OK;
+}
+
+/* The created_at and last_updated_at versions of batch b's rows. */
+static int batch_versions(rw_out *o, const lf_scan_batch *b, uint64_t *cr, uint64_t *up,
+                          lf_error *err) {
+  int fi = -1, rc;
+  for (int i = 0; i < lf_dataset_num_fragments(o->ds) && fi < 0; i++)
+    if (lf_dataset_fragment(o->ds, i)->id == b->fragment_id) fi = i;
+  if (fi < 0) return lf_err(err, LF_CORRUPT, "fragment %" PRIu64 " is gone", b->fragment_id);
+  uint64_t rows = lf_dataset_fragment(o->ds, fi)->physical_rows;
+  if (o->vfrag != fi) {
+    free(o->ver);
+    o->vfrag = -1;
+    if (!(o->ver = malloc((2 * rows + 1) * sizeof *o->ver))) return lf_err(err, LF_NOMEM, "out of memory");
+    if ((rc = lf_dataset_row_versions(o->ds, fi, 0, o->ver, err)) ||
+        (rc = lf_dataset_row_versions(o->ds, fi, 1, o->ver + rows, err)))
+      return rc;
+    o->vfrag = fi;
+  }
+  for (uint64_t i = 0; i < b->n; i++) {
+    uint64_t off = b->rowaddrs[i] & 0xFFFFFFFFu;
+    if (off >= rows) return lf_err(err, LF_CORRUPT, "row %" PRIu64 " past its fragment", off);
+    cr[i] = o->ver[off], up[i] = o->ver[rows + off];
+  }
   return LF_OK;
 }
 
@@ -87,15 +123,19 @@ static int write_batch(rw_out *o, lf_rewrite *r, const lf_scan_batch *b, lf_erro
   }
   if ((rc = lf_writer_write(o->w, b->cols, b->n, err))) return rc;
   if (o->stable) {
-    uint64_t **ids = &r->ids[r->n];
+    uint64_t **ids = &r->ids[r->n], **vers = &r->vers[r->n];
     if (o->rows + b->n > o->cap_ids) {
       uint64_t nc = 2 * (o->rows + b->n);
       uint64_t *n = realloc(*ids, nc * sizeof *n);
-      if (!n) return lf_err(err, LF_NOMEM, "out of memory");
-      *ids = n;
+      if (n) *ids = n;
+      uint64_t *v = realloc(*vers, 2 * nc * sizeof *v); /* created_at, then last_updated */
+      if (v) *vers = v;
+      if (!n || !v) return lf_err(err, LF_NOMEM, "out of memory");
+      if (o->rows) memmove(*vers + nc, *vers + o->cap_ids, o->rows * sizeof *v);
       o->cap_ids = nc;
     }
     memcpy(*ids + o->rows, b->rowids, b->n * sizeof **ids);
+    if ((rc = batch_versions(o, b, *vers + o->rows, *vers + o->cap_ids + o->rows, err))) return rc;
   }
   o->rows += b->n;
   r->rows += b->n;
@@ -132,7 +172,8 @@ int lf_rewrite_fragments(lf_dataset *ds, lf_store *st, const uint32_t *frag_ids,
                          lf_error *err) {
   memset(r, 0, sizeof *r);
   const lf_schema *s = lf_dataset_schema(ds);
-  rw_out o = {st, lf_dataset_root(ds), s, major, minor, lf_dataset_stable_row_ids(ds), NULL, 0, 0};
+  rw_out o = {st, lf_dataset_root(ds), s, major, minor, lf_dataset_stable_row_ids(ds), NULL, 0, 0,
+              ds, -1, NULL};
   int *fields = malloc(((size_t)s->n_fields + 1) * sizeof *fields);
   uint32_t *skip = NULL;
   size_t nskip = 0;
@@ -152,8 +193,14 @@ int lf_rewrite_fragments(lf_dataset *ds, lf_store *st, const uint32_t *frag_ids,
   if (o.w) {
     lf_writer_abort(o.w);
     free(r->ids[r->n]);
+    free(r->vers[r->n]);
   }
-  for (int i = 0; !rc && o.stable && i < r->n; i++) r->frags[i].row_ids = r->ids[i];
+  free(o.ver);
+  for (int i = 0; !rc && o.stable && i < r->n; i++) {
+    lf_new_fragment *f = &r->frags[i];
+    f->row_ids = r->ids[i];
+    f->created_at = r->vers[i], f->last_updated = r->vers[i] + f->physical_rows;
+  }
   for (int i = 0; !rc && i < r->n; i++) r->frags[i].files = &r->files[i];
   if (rc) lf_rewrite_reset(r, st, lf_dataset_root(ds), 1);
   lf_scan_free(sc);

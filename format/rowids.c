@@ -18,6 +18,13 @@
 ** (Verified on LanceDB 0.39 files: a compacted fragment holds
 ** RangeWithBitmap{end 8, bitmap 0xdd} = 0 2 3 4 6 7.)
 ** Ranges stay ranges; every other segment is expanded into an array.
+**
+** RowDatasetVersionSequence (DataFragment fields 7/8 last_updated_at, 9/10
+** created_at): 1 runs (repeated RowDatasetVersionRun { 1 span U64Segment,
+** 2 version }).  The runs cover the fragment's rows in order, each as many
+** rows as its span holds: LanceDB 0.39's compaction concatenates the source
+** fragments' runs with their spans unchanged (a compacted fragment of 11 rows
+** holds spans 3..10, 0..3, 0..1), so only the spans' lengths count.
 */
 #include "lf_int.h"
 
@@ -220,6 +227,39 @@ uint64_t lf_rowids_get(const lf_rowids *r, uint64_t off) {
   const lf_rowid_seg *s = &r->segs[lo];
   uint64_t i = off - r->seg_off[lo];
   return s->vals ? s->vals[i] : s->start + i;
+}
+
+int lf_version_seq_parse(const uint8_t *d, size_t n, uint64_t rows, uint64_t *out,
+                         lf_error *err) {
+  lf_pb pb, sub;
+  lf_pb_field f, g;
+  int r, q, rc = LF_OK;
+  uint64_t done = 0;
+  lf_pb_init(&pb, d, n);
+  while (!rc && (r = lf_pb_next(&pb, &f, "version sequence", err)) > 0) {
+    if (f.num != 1 || f.wire != 2) continue;
+    uint64_t version = 0, len = 0;
+    int spans = 0;
+    lf_pb_init(&sub, f.data, f.len);
+    while (!rc && (q = lf_pb_next(&sub, &g, "version run", err)) > 0) {
+      if (g.num == 2 && g.wire == 0) version = g.u;
+      if (g.num != 1 || g.wire != 2) continue;
+      lf_rowid_seg s;
+      memset(&s, 0, sizeof s);
+      if (spans++) rc = lf_err(err, LF_CORRUPT, "version run has two spans");
+      else rc = parse_segment(g.data, g.len, rows - done, &s, err);
+      free(s.vals);
+      len = s.n;
+    }
+    if (!rc && q < 0) rc = LF_CORRUPT;
+    if (!rc && !spans) rc = lf_err(err, LF_CORRUPT, "version run without a span");
+    for (uint64_t i = 0; !rc && i < len; i++) out[done + i] = version;
+    done += rc ? 0 : len;
+  }
+  if (!rc && r < 0) rc = LF_CORRUPT;
+  if (!rc && done != rows)
+    rc = lf_err(err, LF_CORRUPT, "version sequence covers %" PRIu64 " of %" PRIu64 " rows", done, rows);
+  return rc;
 }
 
 void lf_rowids_reset(lf_rowids *r) {

@@ -8,6 +8,7 @@
 #include "lf_int.h"
 #include "lf_table.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,39 +31,78 @@ struct lf_scan {
   int parted;             /* lf_scan_part: only global physical rows [lim_lo, lim_hi) */
   uint64_t lim_lo, lim_hi, end; /* end: the current fragment's last row + 1 in the part */
   uint8_t *skip;          /* lf_scan_exclude: per fragment index, 1 = left out (or NULL) */
+  struct ahead_frag *ahead; /* fragments a take opened and read ahead (take_ahead) */
+  int nahead;
 };
 
+/* The data files of a fragment opened ahead of its take, their bytes staged. */
+typedef struct ahead_frag {
+  int frag;
+  lf_file **files;
+  int nfiles;
+} ahead_frag;
+
+#define AHEAD_MAX 64 /* fragments one take reads ahead at most */
+
+static void free_files(lf_file **files, int n) {
+  for (int i = 0; i < n; i++) lf_file_free(files[i]);
+  free(files);
+}
+
 static void close_fragment(lf_scan *s) {
-  for (int i = 0; i < s->nfiles; i++) lf_file_free(s->files[i]);
-  free(s->files);
+  free_files(s->files, s->nfiles);
   s->files = NULL;
   s->nfiles = 0;
 }
 
-/* Open the data files of fragment i and map each projected field to one. */
-static int open_fragment(lf_scan *s, int i, lf_error *err) {
-  close_fragment(s);
+/* Open the data files of fragment i (checked against its row count): files
+** (calloc'd) and *n of them, also on error (free_files them). */
+static int open_files(lf_scan *s, int i, lf_file ***files, int *n, lf_error *err) {
   const lf_fragment *fr = lf_dataset_fragment(s->ds, i);
-  s->files = calloc((size_t)fr->n_files + 1, sizeof *s->files);
-  if (!s->files) return lf_err(err, LF_NOMEM, "out of memory");
-  for (int k = 0; k < s->nf; k++) s->src_file[k] = s->src_field[k] = -1;
+  *n = 0;
+  if (!(*files = calloc((size_t)fr->n_files + 1, sizeof **files)))
+    return lf_err(err, LF_NOMEM, "out of memory");
   for (int j = 0; j < fr->n_files; j++) {
     char *path = NULL;
     int rc = lf_dataset_file_path(s->ds, &fr->files[j], &path, err);
-    if (!rc) rc = lf_file_open(s->store, path, &s->files[j], err);
+    if (!rc) rc = lf_file_open(s->store, path, &(*files)[j], err);
     free(path);
     if (rc) return rc;
-    s->nfiles = j + 1;
-    const lf_schema *fs = lf_file_schema(s->files[j]);
+    *n = j + 1;
+  }
+  for (int j = 0; j < *n; j++)
+    if (lf_file_num_rows((*files)[j]) != fr->physical_rows)
+      return lf_err(err, LF_CORRUPT, "%s: %llu rows, fragment %llu has %llu",
+                    lf_file_path((*files)[j]), (unsigned long long)lf_file_num_rows((*files)[j]),
+                    (unsigned long long)fr->id, (unsigned long long)fr->physical_rows);
+  return LF_OK;
+}
+
+/* Each projected field's file and top-level index among files (-1: none). */
+static void map_fields(const lf_scan *s, lf_file **files, int n, int *src_file, int *src_field) {
+  for (int k = 0; k < s->nf; k++) src_file[k] = src_field[k] = -1;
+  for (int j = 0; j < n; j++) {
+    const lf_schema *fs = lf_file_schema(files[j]);
     for (int k = 0; k < s->nf; k++)
       for (int t = 0; t < fs->n_fields; t++)
-        if (fs->fields[t]->id == s->fields[k]->id) s->src_file[k] = j, s->src_field[k] = t;
+        if (fs->fields[t]->id == s->fields[k]->id) src_file[k] = j, src_field[k] = t;
   }
-  for (int j = 0; j < s->nfiles; j++)
-    if (lf_file_num_rows(s->files[j]) != fr->physical_rows)
-      return lf_err(err, LF_CORRUPT, "%s: %llu rows, fragment %llu has %llu",
-                    lf_file_path(s->files[j]), (unsigned long long)lf_file_num_rows(s->files[j]),
-                    (unsigned long long)fr->id, (unsigned long long)fr->physical_rows);
+}
+
+/* Open the data files of fragment i (or take those opened ahead) and map
+** each projected field to one. */
+static int open_fragment(lf_scan *s, int i, lf_error *err) {
+  close_fragment(s);
+  int rc = LF_OK, a = 0;
+  while (a < s->nahead && s->ahead[a].frag != i) a++;
+  if (a < s->nahead) {
+    s->files = s->ahead[a].files, s->nfiles = s->ahead[a].nfiles;
+    s->ahead[a] = s->ahead[--s->nahead];
+  } else {
+    rc = open_files(s, i, &s->files, &s->nfiles, err);
+  }
+  map_fields(s, s->files, s->nfiles, s->src_file, s->src_field);
+  if (rc) return rc;
   s->ndel = 0;
   s->del_pos = 0;
   return lf_dataset_deletions(s->ds, i, &s->del, &s->ndel, err);
@@ -103,6 +143,8 @@ int lf_scan_open(lf_dataset *ds, lf_store *store, const int *fields, int nf, lf_
 void lf_scan_free(lf_scan *s) {
   if (!s) return;
   close_fragment(s);
+  for (int a = 0; a < s->nahead; a++) free_files(s->ahead[a].files, s->ahead[a].nfiles);
+  free(s->ahead);
   for (int k = 0; s->batch.cols && k < s->nf; k++) lf_array_reset(&s->batch.cols[k]);
   free(s->batch.cols);
   free(s->batch.views);
@@ -152,6 +194,29 @@ static int legacy_blob_nulls(lf_array *a, lf_error *err) {
   return LF_OK;
 }
 
+/* Read ahead what the takes of rows[0..n) of the projected fields need,
+** all the fragment's data files together (lf_files_take_prepare; released
+** by release_takes). */
+static int prepare_takes(lf_scan *s, const uint64_t *rows, size_t n, lf_error *err) {
+  int *fl = malloc(((size_t)s->nf + 1) * sizeof *fl), nq = 0, m = 0, rc = LF_OK;
+  lf_take_req *q = calloc((size_t)s->nfiles + 1, sizeof *q);
+  if (!fl || !q) rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (int j = 0; fl && q && j < s->nfiles; j++) {
+    int first = m;
+    for (int k = 0; k < s->nf; k++)
+      if (!s->batch.views[k] && s->src_file[k] == j) fl[m++] = s->src_field[k];
+    if (m > first) q[nq++] = (lf_take_req){s->files[j], fl + first, m - first, rows, n};
+  }
+  if (fl && q && nq) rc = lf_files_take_prepare(q, nq, err);
+  free(fl);
+  free(q);
+  return rc;
+}
+
+static void release_takes(lf_scan *s) {
+  for (int j = 0; j < s->nfiles; j++) lf_file_take_release(s->files[j]);
+}
+
 /* Fill the batch with the given live offsets of the current fragment. */
 static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous,
                       lf_error *err) {
@@ -167,6 +232,7 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
     b->rowaddrs[i] = fr->id << 32 | rows[i];
     b->rowids[i] = ids ? lf_rowids_get(ids, rows[i]) : b->rowaddrs[i];
   }
+  if (!contiguous && (rc = prepare_takes(s, rows, n, err))) return release_takes(s), rc;
   for (int k = 0; k < s->nf; k++) {
     lf_array *a = &b->cols[k];
     if (b->views[k]) {
@@ -182,8 +248,10 @@ static int fill_batch(lf_scan *s, const uint64_t *rows, size_t n, int contiguous
       rc = lf_file_take(s->files[s->src_file[k]], s->src_field[k], rows, n, a, err);
     }
     if (!rc && s->src_file[k] >= 0 && s->fields[k]->is_blob == 1) rc = legacy_blob_nulls(a, err);
-    if (rc) return rc;
+    if (rc) break;
   }
+  if (!contiguous) release_takes(s);
+  if (rc) return rc;
   b->n = n;
   b->fragment_id = fr->id;
   return LF_OK;
@@ -315,6 +383,151 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* The open files of fragment frag: the current ones, those opened ahead,
+** or newly opened (added to s->ahead); NULL files when AHEAD_MAX are open. */
+static int ahead_files(lf_scan *s, int frag, lf_file ***files, int *n, lf_error *err) {
+  *files = NULL, *n = 0;
+  if (frag == s->frag && s->files) return *files = s->files, *n = s->nfiles, LF_OK;
+  for (int a = 0; a < s->nahead; a++)
+    if (s->ahead[a].frag == frag) return *files = s->ahead[a].files, *n = s->ahead[a].nfiles, LF_OK;
+  if (s->nahead >= AHEAD_MAX) return LF_OK;
+  if (!s->ahead && !(s->ahead = calloc(AHEAD_MAX, sizeof *s->ahead)))
+    return lf_err(err, LF_NOMEM, "out of memory");
+  int rc = open_files(s, frag, files, n, err);
+  if (rc) {
+    free_files(*files, *n);
+    *files = NULL, *n = 0;
+    return rc;
+  }
+  s->ahead[s->nahead++] = (ahead_frag){frag, *files, *n};
+  return LF_OK;
+}
+
+/* Open fragment frags[i]'s files in a thread each (remote stores: their
+** footers come in parallel), at most OPEN_WAVE at a time; add them to
+** s->ahead.  Fragments open already are left out. */
+#define OPEN_WAVE 16
+
+typedef struct open_job {
+  lf_scan *s;
+  int frag, nfiles, rc;
+  lf_file **files;
+  lf_error err;
+} open_job;
+
+static void *open_job_run(void *arg) {
+  open_job *j = arg;
+  j->rc = open_files(j->s, j->frag, &j->files, &j->nfiles, &j->err);
+  return NULL;
+}
+
+static int open_ahead(lf_scan *s, const int *frags, int n, lf_error *err) {
+  open_job jobs[OPEN_WAVE];
+  pthread_t th[OPEN_WAVE];
+  int rc = LF_OK;
+  if (!s->ahead && !(s->ahead = calloc(AHEAD_MAX, sizeof *s->ahead)))
+    return lf_err(err, LF_NOMEM, "out of memory");
+  for (int i = 0; !rc && i < n;) {
+    int k = 0;
+    for (; i < n && k < OPEN_WAVE && s->nahead + k < AHEAD_MAX; i++) {
+      int open = frags[i] == s->frag && s->files;
+      for (int a = 0; a < s->nahead && !open; a++) open = s->ahead[a].frag == frags[i];
+      if (!open) jobs[k++] = (open_job){.s = s, .frag = frags[i]};
+    }
+    int started = 0;
+    for (; started < k; started++)
+      if (pthread_create(&th[started], NULL, open_job_run, &jobs[started])) break;
+    for (int j = started; j < k; j++) open_job_run(&jobs[j]); /* no thread: here */
+    for (int j = 0; j < started; j++) pthread_join(th[j], NULL);
+    for (int j = 0; j < k; j++) {
+      if (jobs[j].rc && !rc) rc = jobs[j].rc, *err = jobs[j].err;
+      if (jobs[j].rc) free_files(jobs[j].files, jobs[j].nfiles);
+      else s->ahead[s->nahead++] = (ahead_frag){jobs[j].frag, jobs[j].files, jobs[j].nfiles};
+    }
+    if (s->nahead >= AHEAD_MAX) break;
+  }
+  return rc;
+}
+
+/* (fragment, offset) of a row id */
+typedef struct frag_row {
+  uint64_t frag, off;
+} frag_row;
+
+static int cmp_frag_row(const void *a, const void *b) {
+  const frag_row *x = a, *y = b;
+  if (x->frag != y->frag) return x->frag < y->frag ? -1 : 1;
+  return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Take requests for the rows of fr[0..n) (sorted), a fragment's run at a
+** time, each file with the projected fields it holds (fields: scratch). */
+static int ahead_reqs(lf_scan *s, const frag_row *fr, const uint64_t *offs, size_t n,
+                      lf_take_req *q, int *nq, int *fields, lf_error *err) {
+  int *src_file = fields + s->nf, *src_field = src_file + s->nf, rc = LF_OK;
+  *nq = 0;
+  for (size_t i = 0; !rc && i < n;) {
+    size_t j = i;
+    while (j < n && fr[j].frag == fr[i].frag) j++;
+    lf_file **files;
+    int nfiles;
+    rc = ahead_files(s, (int)fr[i].frag, &files, &nfiles, err);
+    map_fields(s, files, nfiles, src_file, src_field);
+    for (int f = 0; !rc && f < nfiles; f++) {
+      int m = 0, *fl = fields + 3 * s->nf + *nq * s->nf;
+      for (int k = 0; k < s->nf; k++)
+        if (!s->batch.views[k] && src_file[k] == f) fl[m++] = src_field[k];
+      if (m) q[(*nq)++] = (lf_take_req){files[f], fl, m, offs + i, j - i};
+    }
+    i = j;
+  }
+  return rc;
+}
+
+/* Before the first of the takes of rowids[0..n) that span several
+** fragments: open those fragments' files and read what all the takes need
+** in one vectored read per round (lf_files_take_prepare); each take
+** (fill_batch) then finds its bytes staged. */
+static int take_ahead(lf_scan *s, const uint64_t *rowids, size_t n, lf_error *err) {
+  frag_row *fr = malloc((n + 1) * sizeof *fr);
+  uint64_t *offs = malloc((n + 1) * sizeof *offs);
+  size_t m = 0, nfr = 0;
+  int rc = fr && offs ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t i = 0; !rc && i < n; i++) {
+    int f;
+    uint64_t off;
+    if (!(rc = lf_dataset_locate(s->ds, rowids[i], &f, &off, err)) && f >= 0)
+      fr[m++] = (frag_row){(uint64_t)f, off};
+  }
+  if (!rc) qsort(fr, m, sizeof *fr, cmp_frag_row);
+  size_t k = 0;
+  for (size_t i = 0; !rc && i < m; i++) {
+    if (k && fr[k - 1].frag == fr[i].frag && fr[k - 1].off == fr[i].off) continue;
+    nfr += !k || fr[k - 1].frag != fr[i].frag;
+    fr[k] = fr[i], offs[k++] = fr[i].off;
+  }
+  int files_most = 0, *frags = calloc(nfr + 1, sizeof *frags), nf = 0;
+  if (!rc && !frags) rc = lf_err(err, LF_NOMEM, "out of memory");
+  for (size_t i = 0; !rc && i < k; i++) /* take requests: at most one per file of each fragment */
+    if (!i || fr[i].frag != fr[i - 1].frag) {
+      files_most += lf_dataset_fragment(s->ds, (int)fr[i].frag)->n_files;
+      frags[nf++] = (int)fr[i].frag;
+    }
+  if (!rc && nfr > 1) rc = open_ahead(s, frags, nf, err);
+  free(frags);
+  lf_take_req *q = NULL;
+  int *fields = NULL, nq = 0;
+  if (!rc && nfr > 1) {
+    q = calloc((size_t)files_most + 1, sizeof *q);
+    fields = calloc((size_t)(3 + files_most) * (size_t)s->nf + 1, sizeof *fields);
+    rc = q && fields ? ahead_reqs(s, fr, offs, k, q, &nq, fields, err)
+                     : lf_err(err, LF_NOMEM, "out of memory");
+    if (!rc && nq) rc = lf_files_take_prepare(q, nq, err);
+  }
+  free(q), free(fields), free(fr), free(offs);
+  return rc;
+}
+
 int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
                           const lf_scan_batch **out, lf_error *err) {
   /* rows of the first fragment any of rowids[0..n) falls in; the caller
@@ -324,6 +537,10 @@ int lf_scan_take_fragment(lf_scan *s, uint64_t *rowids, size_t n, size_t *used,
   *used = n;
   int frag = -1;
   size_t k = 0;
+  if (n > 1 && !s->nahead) {
+    int rc = take_ahead(s, rowids, n, err);
+    if (rc) return rc;
+  }
   if (grow_u64(&s->live, &s->cap_live, n)) return lf_err(err, LF_NOMEM, "out of memory");
   for (size_t i = 0; i < n; i++) {
     int f;

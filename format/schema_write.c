@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_kv(lf_buf *b, uint32_t num, const lf_kv *kv) {
+void lf_pbw_kv(lf_buf *b, uint32_t num, const lf_kv *kv) {
   size_t m = lf_pbw_begin(b);
   lf_pbw_bytes(b, 1, kv->key, strlen(kv->key));
   lf_pbw_bytes(b, 2, kv->val, kv->len);
@@ -43,9 +43,9 @@ int lf_schema_encode(const lf_schema *s, lf_buf *b) {
     lf_pbw_uint_nz(b, 6, (uint64_t)(f->nullable != 0));
     lf_pbw_uint_nz(b, 7, (uint64_t)field_encoding(f));
     if (f->is_dict) lf_pbw_bytes(b, 8, "", 0); /* an empty Dictionary, as LanceDB */
-    for (int k = 0; k < f->n_meta; k++) put_kv(b, 10, &f->meta[k]);
+    for (int k = 0; k < f->n_meta; k++) lf_pbw_kv(b, 10, &f->meta[k]);
     lf_pbw_end(b, 1, m);
   }
-  for (int k = 0; k < s->n_meta; k++) put_kv(b, 5, &s->meta[k]);
+  for (int k = 0; k < s->n_meta; k++) lf_pbw_kv(b, 5, &s->meta[k]);
   return b->rc;
 }

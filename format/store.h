@@ -14,6 +14,15 @@
 
 typedef struct lf_store lf_store;
 
+/* One range of a vectored read (store->read_many): len bytes at off of the
+** object at path into dst. */
+typedef struct lf_range {
+  const char *path;
+  uint64_t off;
+  size_t len;
+  void *dst;
+} lf_range;
+
 /* What a remote store (s3://, http(s)://) sent and received so far. */
 typedef struct lf_store_stats {
   uint64_t requests;  /* HTTP requests sent, retries included */
@@ -73,6 +82,14 @@ struct lf_store {
   ** answer); stats fills what was sent and received. */
   void (*set_interrupt)(lf_store *s, int (*probe)(void *), void *ctx);
   void (*stats)(lf_store *s, lf_store_stats *out);
+  /* Optional (NULL: lf_store_read_many reads the ranges one by one): read
+  ** every range of r[0..n) (of one or several objects, in any order; ranges
+  ** may overlap or touch; dsts must not overlap), as read does for each:
+  ** all or an error (a short object is LF_CORRUPT, whichever range it cut).
+  ** Local stores merge touching ranges of a file into one pread; remote
+  ** stores merge ranges of an object less than read_coalesce_size apart and
+  ** fetch all the merged spans in parallel (max_connections at a time). */
+  int (*read_many)(lf_store *s, const lf_range *r, size_t n, lf_error *err);
 };
 
 /* A store over the local file system rooted at `root` ("" or "/" for
@@ -104,6 +121,23 @@ void lf_store_get_stats(lf_store *s, lf_store_stats *out);
 /* store->map, or LF_UNSUPPORTED when the store has none. */
 int lf_store_map(lf_store *s, const char *path, const uint8_t **ptr, uint64_t *len,
                  lf_error *err);
+
+/* store->read_many, or each range through store->read when it has none. */
+int lf_store_read_many(lf_store *s, const lf_range *r, size_t n, lf_error *err);
+
+/* Ranges r[0..n) of the same path merged where less than `gap` bytes apart
+** (gap 0: where they touch or overlap): *order (malloc'd) lists the indices
+** of r by path (strcmp), then ascending off, and span i [spans[i].off,
+** spans[i].end) of spans[i].path covers the ranges order[spans[i].first ..
+** +spans[i].count).  Empty ranges join a span too.
+** LF_NOMEM (no message) when out of memory; *order and *spans NULL then. */
+typedef struct lf_span {
+  const char *path;
+  uint64_t off, end;
+  size_t first, count;
+} lf_span;
+int lf_ranges_coalesce(const lf_range *r, size_t n, uint64_t gap, size_t **order,
+                       lf_span **spans, size_t *nspans);
 
 /* Read [off, off+len) into a fresh malloc'd buffer (caller frees). */
 int lf_store_read_alloc(lf_store *s, const char *path, uint64_t off, size_t len,

@@ -436,6 +436,24 @@ int lf_dataset_row_ids(lf_dataset *ds, int i, const lf_rowids **out, lf_error *e
   return LF_OK;
 }
 
+int lf_dataset_row_versions(lf_dataset *ds, int i, int which, uint64_t *out, lf_error *err) {
+  int rc = check_frag(ds, i, err);
+  if (rc) return rc;
+  const lf_fragment *fr = &ds->m.fragments[i];
+  const lf_seq_ref *r = which ? &fr->last_updated : &fr->created_at;
+  memset(out, 0, (size_t)fr->physical_rows * sizeof *out);
+  if (!r->data && !r->path) return LF_OK;
+  const uint8_t *d = NULL;
+  size_t n = 0;
+  uint8_t *own;
+  if (!(rc = seq_bytes(ds, r, &d, &n, &own, err)))
+    rc = lf_version_seq_parse(d, n, fr->physical_rows, out, err);
+  free(own);
+  return rc ? lf_err_prefix(err, rc, "%s: fragment %" PRIu64 " %s versions", shown(ds->root),
+                            fr->id, which ? "last_updated_at" : "created_at")
+            : LF_OK;
+}
+
 int lf_dataset_row_id(lf_dataset *ds, int i, uint64_t off, uint64_t *out, lf_error *err) {
   const lf_rowids *ids;
   int rc = lf_dataset_row_ids(ds, i, &ids, err);

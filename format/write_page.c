@@ -511,7 +511,13 @@ static int encode_fullzip(lf_wpage *p, const plan *pl, lf_wenc *out) {
   uint32_t bdef = pl->has_def ? bits_for(pl->max_def) : 0;
   int cw = brep + bdef == 0 ? 0 : brep + bdef <= 8 ? 1 : brep + bdef <= 16 ? 2 : 4;
   lf_buf rows = {0};
-  zip_values(p, pl, bdef, cw, &out->bufs[0], &rows);
+  if (!cw && p->kind != LF_WV_VAR) { /* no levels, fixed width: buffer 0 is vals as they are */
+    lf_buf t = out->bufs[0];
+    out->bufs[0] = p->vals;
+    p->vals = t;
+  } else {
+    zip_values(p, pl, bdef, cw, &out->bufs[0], &rows);
+  }
   out->nbuf = 1;
   if (pl->has_rep || p->kind == LF_WV_VAR) {
     put_rep_index(&out->bufs[1], &rows);

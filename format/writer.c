@@ -63,6 +63,7 @@ struct lf_writer {
   int failed;                            /* a write failed: only abort is left */
   uint64_t *gbufs;                       /* buffers 1..ngbufs: position, size */
   uint32_t ngbufs;
+  lf_wqueue *q;                          /* the worker thread (write_async.c), or NULL */
 };
 
 /* ---- columns ------------------------------------------------------------- */
@@ -188,6 +189,8 @@ static int plan_field(lf_writer *w, wcol *t, const lf_field *f, int k, lf_error 
 
 static void writer_free(lf_writer *w) {
   if (!w) return;
+  if (w->q) lf_wqueue_stop(w->q, 1, NULL);
+  w->q = NULL;
   for (int i = 0; i < w->ncols; i++) {
     lf_wpage_reset(&w->cols[i].pg);
     lf_buf_reset(&w->cols[i].pages);
@@ -430,12 +433,17 @@ static void shred(wcol *c, const lf_array *a, int k, uint64_t i, uint16_t r) {
   }
 }
 
-int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err) {
-  if (w->failed) return lf_err(err, LF_ARG, "%s: an earlier write failed", w->shown);
+/* With a worker, w->failed is the worker's (its errors stay in the queue). */
+static int check_batch(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err) {
+  if (!w->q && w->failed) return lf_err(err, LF_ARG, "%s: an earlier write failed", w->shown);
   int rc = LF_OK;
   for (int i = 0; !rc && i < w->schema->n_fields; i++)
     rc = check_array(w, w->schema->fields[i], &cols[i], n, err);
-  if (rc) return rc;
+  return rc;
+}
+
+int lf_writer_write_rows(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err) {
+  int rc = w->failed ? lf_err(err, LF_ARG, "%s: an earlier write failed", w->shown) : LF_OK;
   for (int ci = 0; !rc && ci < w->ncols; ci++) {
     wcol *c = &w->cols[ci];
     for (uint64_t r = 0; !rc && r < n; r++) {
@@ -450,6 +458,21 @@ int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *er
   }
   w->rows += n;
   return LF_OK;
+}
+
+int lf_writer_write(lf_writer *w, const lf_array *cols, uint64_t n, lf_error *err) {
+  int rc = check_batch(w, cols, n, err);
+  return rc ? rc : lf_writer_write_rows(w, cols, n, err);
+}
+
+int lf_writer_start_worker(lf_writer *w, lf_error *err) {
+  return w->q ? LF_OK : lf_wqueue_start(w, w->schema, &w->q, err);
+}
+
+int lf_writer_submit(lf_writer *w, lf_array *cols, uint64_t n, lf_error *err) {
+  int rc = check_batch(w, cols, n, err);
+  if (rc || !w->q) return rc ? rc : lf_writer_write_rows(w, cols, n, err);
+  return lf_wqueue_submit(w->q, cols, n, err);
 }
 
 /* ---- finishing the file -------------------------------------------------------------- */
@@ -556,7 +579,9 @@ static int fill_data_file(lf_writer *w, lf_data_file *df, lf_error *err) {
 }
 
 int lf_writer_finish(lf_writer *w, lf_data_file *df, lf_error *err) {
-  int rc = w->failed ? lf_err(err, LF_ARG, "%s: an earlier write failed", w->shown) : LF_OK;
+  int rc = w->q ? lf_wqueue_stop(w->q, 0, err) : LF_OK;
+  w->q = NULL;
+  if (!rc && w->failed) rc = lf_err(err, LF_ARG, "%s: an earlier write failed", w->shown);
   for (int i = 0; !rc && i < w->ncols; i++) rc = flush_page(w, &w->cols[i], err);
   if (!rc) rc = put_tail(w, err);
   uint64_t size = w->wf->written;
@@ -575,6 +600,8 @@ int lf_writer_finish(lf_writer *w, lf_data_file *df, lf_error *err) {
 
 void lf_writer_abort(lf_writer *w) {
   if (!w) return;
+  if (w->q) lf_wqueue_stop(w->q, 1, NULL); /* before the file goes */
+  w->q = NULL;
   if (w->wf) w->wf->abort(w->wf);
   w->wf = NULL;
   writer_free(w);

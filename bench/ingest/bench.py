@@ -3,11 +3,11 @@ transaction through the extension, against LanceDB's add() of the same shape of 
 from node, in one run.  Prints rows/s, MB/s (of the rows' raw bytes: 8 + 100 + 3072 per
 row) and each writer's peak RSS (getrusage of its own process), then the ratio.
 
-  /usr/bin/python3 bench/ingest/bench.py DIR --lib build/lance [--rows N] [--chunk N]
+  /usr/bin/python3 bench/ingest/bench.py DIR --lib build/lance [--rows N] [--chunk N] [--runs N]
 
 The extension's rows come from a recursive CTE with printf() text and randomblob(3072)
 vectors; their generation alone (the same SELECT counted, not inserted) is timed too and
-reported, and the net figure (insert minus generation) is the one compared.  LanceDB's
+reported; the net figure (insert minus generation) and the whole INSERT are compared.  LanceDB's
 rows are generated in node before each add() call and only the calls are timed.
 """
 import argparse
@@ -64,25 +64,35 @@ def main():
     ap.add_argument("--lib", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--chunk", type=int, default=65536)
+    ap.add_argument("--runs", type=int, default=1, help="best of N for each of the three timings")
     a = ap.parse_args()
-    shutil.rmtree(a.dir, ignore_errors=True)
-    os.makedirs(a.dir)
     me = [sys.executable, os.path.abspath(__file__), "child", os.path.abspath(a.lib)]
-    gen = run(me + [os.path.join(a.dir, "unused"), str(a.rows), "generate"])
-    ext = run(me + [os.path.join(a.dir, "ext.lance"), str(a.rows), "insert"])
-    ldb = run(["node", os.path.join(HERE, "lancedb_add.mjs"), a.dir, str(a.rows), str(a.chunk)])
-    if ext["rows"] != a.rows or ldb["rows"] != a.rows:
-        sys.exit(f"ingest: row counts {ext['rows']} (extension), {ldb['rows']} (LanceDB), want {a.rows}")
+    gen = ext = ldb = None
+    for _ in range(max(1, a.runs)):  # interleaved, so a load swing hits all three alike
+        shutil.rmtree(a.dir, ignore_errors=True)
+        os.makedirs(a.dir)
+        g = run(me + [os.path.join(a.dir, "unused"), str(a.rows), "generate"])
+        e = run(me + [os.path.join(a.dir, "ext.lance"), str(a.rows), "insert"])
+        shutil.rmtree(os.path.join(a.dir, "ext.lance"), ignore_errors=True)
+        l = run(["node", os.path.join(HERE, "lancedb_add.mjs"), a.dir, str(a.rows), str(a.chunk)])
+        if e["rows"] != a.rows or l["rows"] != a.rows:
+            sys.exit(f"ingest: row counts {e['rows']} (extension), {l['rows']} (LanceDB), want {a.rows}")
+        gen = g if not gen or g["seconds"] < gen["seconds"] else gen
+        ext = e if not ext or e["seconds"] < ext["seconds"] else ext
+        ldb = l if not ldb or l["seconds"] < ldb["seconds"] else ldb
     net = ext["seconds"] - gen["seconds"]
     mb = a.rows * ROW_BYTES / 1e6
-    print(f"ingest: {a.rows} rows x {ROW_BYTES} bytes ({mb:.0f} MB)")
+    print(f"ingest: {a.rows} rows x {ROW_BYTES} bytes ({mb:.0f} MB), best of {max(1, a.runs)}")
     print(f"  extension INSERT (one transaction): {ext['seconds']:.2f} s incl. generating the rows "
-          f"({gen['seconds']:.2f} s alone): net {net:.2f} s = {a.rows / net:,.0f} rows/s, {mb / net:,.0f} MB/s, "
-          f"peak RSS {ext['rss_mb']:.0f} MB")
+          f"({gen['seconds']:.2f} s alone): net {net:.2f} s"
+          + (f" = {a.rows / net:,.0f} rows/s, {mb / net:,.0f} MB/s" if net > 0 else
+             " (the INSERT took no longer than generating its rows)")
+          + f", peak RSS {ext['rss_mb']:.0f} MB")
     print(f"  LanceDB add() ({ldb['calls']} calls of {a.chunk} rows): {ldb['seconds']:.2f} s = "
           f"{a.rows / ldb['seconds']:,.0f} rows/s, {mb / ldb['seconds']:,.0f} MB/s, peak RSS {ldb['rss_mb']:.0f} MB")
-    ratio = ldb["seconds"] / net
-    print(f"  speed vs LanceDB: {ratio:.2f}x (goal >= 1.0: {'PASS' if ratio >= 1.0 else 'MISS'}); "
+    ratio, whole = (ldb["seconds"] / net if net > 0 else float("inf")), ldb["seconds"] / ext["seconds"]
+    print(f"  speed vs LanceDB: net {ratio:.2f}x (goal >= 1.25: {'PASS' if ratio >= 1.25 else 'MISS'}), "
+          f"whole INSERT {whole:.2f}x (goal >= 1.0: {'PASS' if whole >= 1.0 else 'MISS'}); "
           f"extension peak RSS {ext['rss_mb']:.0f} MB (goal <= 512: {'PASS' if ext['rss_mb'] <= 512 else 'MISS'})")
 
 

@@ -1,7 +1,11 @@
-"""bench/train/bench.py DATA [--rows N] [--workers W] [--batch B] [--epochs E]:
+"""bench/train/bench.py DATA [--rows N] [--workers W] [--batch B] [--epochs E] [--per-row]:
 DataLoader throughput, rows/s and MB/s of image bytes, for one shuffled epoch of
 (image bytes ~1.5 KB, label int64, score float64) rows in batches of B with W workers:
-  lance     sqlite_lance.torch.LanceDataset (one `rowid IN (...)` take per batch)
+  lance     sqlite_lance.torch.LanceDataset(batches=True): one lance_take_columns
+            call per batch, tensors built from its column buffers, images a list of bytes
+  --variants adds lance-tensor (bytes_as="tensor": images as one uint8 tensor +
+            offsets) and lance-rows (the per-row path: one `rowid IN (...)` take per
+            batch, a dict per sample, default_collate)
   sqlite    the same rows in a native SQLite table, a map-style dataset taking each
             batch with `SELECT ... WHERE rowid IN (...)` (the same Python around it)
   lancedb   LanceDB 0.39's own takes (node, takeRowIds per batch, W processes)
@@ -10,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +30,8 @@ ap.add_argument("--rows", type=int, default=200000)
 ap.add_argument("--workers", type=int, default=4)
 ap.add_argument("--batch", type=int, default=256)
 ap.add_argument("--epochs", type=int, default=1)
+ap.add_argument("--variants", action="store_true",
+                help="also time LanceDataset's list-of-bytes batches and its per-row path")
 args = ap.parse_args()
 os.environ["SQLITE_LANCE_PATH"] = os.path.abspath(args.lib)
 
@@ -32,7 +39,7 @@ import torch  # noqa: E402
 from torch.utils.data import DataLoader, Dataset  # noqa: E402
 
 import sqlite_lance  # noqa: E402
-from sqlite_lance.torch import LanceDataset, convert_rows  # noqa: E402
+from sqlite_lance.torch import LanceDataset, collate, convert_rows  # noqa: E402
 
 COLS = ["image", "label", "score"]
 KINDS = [("bytes", None), ("int", None), ("float", None)]  # LanceDataset's kinds of them
@@ -84,14 +91,16 @@ class NativeDataset(Dataset):
         return convert_rows(COLS, KINDS, [got[i][1:] for i in ids])
 
 
-def epoch(ds):
+def epoch(ds, collate_fn=None):
     loader = DataLoader(ds, batch_size=args.batch, shuffle=True, num_workers=args.workers,
-                        generator=torch.Generator().manual_seed(1), persistent_workers=False)
+                        generator=torch.Generator().manual_seed(1), persistent_workers=False,
+                        collate_fn=collate_fn)
     t0 = time.perf_counter()
     n = nbytes = 0
     for batch in loader:
         n += len(batch["label"])
-        nbytes += sum(len(b) for b in batch["image"])
+        img = batch["image"]
+        nbytes += int(img[1][-1]) if isinstance(img, tuple) else sum(len(b) for b in img)
     return n, nbytes, time.perf_counter() - t0
 
 
@@ -118,17 +127,39 @@ if not os.path.exists(NATIVE):
     t0 = time.perf_counter()
     make()
     print(f"made {args.rows} rows in {time.perf_counter() - t0:.1f} s under {D}")
-n_lance = LanceDataset(LANCE, columns=["image", "label", "score"])
-results = {}
-for name, run in (("lance", lambda: epoch(n_lance)), ("sqlite", lambda: epoch(NativeDataset(NATIVE, args.rows))),
-                  ("lancedb", lancedb)):
-    best = None
-    for _ in range(args.epochs):
+n_lance = LanceDataset(LANCE, columns=COLS, batches=True)
+runs = [("lance", lambda: epoch(n_lance, collate))]
+if args.variants:
+    runs.append(("lance-tensor", lambda: epoch(LanceDataset(LANCE, columns=COLS, batches=True,
+                                                            bytes_as="tensor"), collate)))
+    runs.append(("lance-rows", lambda: epoch(LanceDataset(LANCE, columns=COLS))))
+runs += [("sqlite", lambda: epoch(NativeDataset(NATIVE, args.rows))), ("lancedb", lancedb)]
+# Epochs round-robin over the readers (lance, ..., lancedb, lance, ...) so that load
+# changes on a shared machine hit all of them alike; best epoch of each.
+# CPU: user + system seconds of this process and of the workers / node processes
+# (reaped at the end of each epoch), for the best epoch.
+
+
+def cpu_seconds():
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+best = {}
+for _ in range(args.epochs):
+    for name, run in runs:
+        c0 = cpu_seconds()
         n, nbytes, s = run()
+        cpu = cpu_seconds() - c0
         if n != args.rows:
             raise SystemExit(f"{name}: {n} rows, expected {args.rows}")
-        best = s if best is None else min(best, s)
-    results[name] = (n / best, nbytes / best / 1e6)
-    print(f"{name:8s} {n} rows in {best:6.2f} s: {n / best:10.0f} rows/s {nbytes / best / 1e6:8.1f} MB/s")
+        if name not in best or s < best[name][0]:
+            best[name] = (s, nbytes, cpu)
+results = {}
+for name, _ in runs:
+    s, nbytes, cpu = best[name]
+    results[name] = (args.rows / s, nbytes / s / 1e6)
+    print(f"{name:12s} {args.rows} rows in {s:6.2f} s: {args.rows / s:10.0f} rows/s "
+          f"{nbytes / s / 1e6:8.1f} MB/s  cpu {cpu:6.2f} s")
 faster = max(results["sqlite"][0], results["lancedb"][0])
 print(f"lance / faster of sqlite and lancedb: {results['lance'][0] / faster:.2f}x")

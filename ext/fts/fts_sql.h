@@ -27,11 +27,13 @@ int fts_tok_options(const char *z, fts_tok_spec *spec, lf_tok_params *p, char *e
 /* The same with the index-building keys of lance_create_index beside them:
 ** with_position (false), block_size (128 or 256; 128), name (default: none
 ** given, the caller's "<column>_idx"), replace (true, as LanceDB's
-** createIndex).  ix is filled with those defaults first. */
+** createIndex), progress (0; 1: progress lines on stderr).  ix is filled
+** with those defaults first. */
 typedef struct fts_index_spec {
   int with_position;
   unsigned block_size;
   int replace;
+  int progress;
   char name[256];            /* "" when not given */
 } fts_index_spec;
 int fts_index_options(const char *z, fts_tok_spec *spec, lf_tok_params *p, fts_index_spec *ix,

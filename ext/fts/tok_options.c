@@ -3,7 +3,7 @@
 ** parameters (fts_sql.h), with LanceDB's parameter names and defaults, strictly:
 ** an unknown key, a key given twice or a bad value is an error naming it; and
 ** of the index-building options beside them (lance_create_index: with_position,
-** block_size, name, replace).  No SQLite here.
+** block_size, name, replace, progress).  No SQLite here.
 */
 #include "fts/fts_sql.h"
 
@@ -14,12 +14,12 @@
 
 enum {
   K_BASE, K_LANGUAGE, K_MAXLEN, K_LOWER, K_STEM, K_STOP, K_FOLD, K_NGMIN, K_NGMAX, K_PREFIX, K_N,
-  K_POS = K_N, K_BLOCK, K_NAME, K_REPLACE, K_ALL /* the index-building keys */
+  K_POS = K_N, K_BLOCK, K_NAME, K_REPLACE, K_PROGRESS, K_ALL /* the index-building keys */
 };
 static const char *const keys[K_ALL] = {
   "base_tokenizer", "language", "max_token_length", "lower_case", "stem", "remove_stop_words",
   "ascii_folding", "min_ngram_length", "max_ngram_length", "prefix_only", "with_position",
-  "block_size", "name", "replace"};
+  "block_size", "name", "replace", "progress"};
 
 typedef struct kv {
   int key;
@@ -125,6 +125,10 @@ static int apply_index(const kv *x, fts_index_spec *ix, char *err, int cap) {
   switch (x->key) {
     case K_POS: return boolean(x, &ix->with_position, err, cap);
     case K_REPLACE: return boolean(x, &ix->replace, err, cap);
+    case K_PROGRESS:
+      if (is(x, "0") || is(x, "1")) return ix->progress = x->v[0] == '1', 0;
+      snprintf(err, (size_t)cap, "index options: progress must be 0 or 1");
+      return -1;
     case K_BLOCK:
       if (is(x, "128") || is(x, "256")) return ix->block_size = x->v[0] == '1' ? 128 : 256, 0;
       snprintf(err, (size_t)cap, "index options: block_size must be 128 or 256");

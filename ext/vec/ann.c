@@ -136,9 +136,10 @@ static simd_metric simd_of(lf_vmetric m) {
 
 typedef struct allow {
   const ann_env *env;
-  uint64_t *ids; /* sorted allowed row ids (scan mode), or NULL: address mode */
+  const uint64_t *ids; /* sorted allowed row ids (scan mode), or NULL: address mode */
   size_t n;
   int scanned;
+  uint64_t *own;       /* ids when allow_scan made them */
 } allow;
 
 static int cmp_u64(const void *a, const void *b) {
@@ -160,15 +161,15 @@ static int allow_scan(allow *a, lf_error *err) {
     memset(sel, 1, b->n);
     if (env->select) env->select(env->select_ctx, b, sel);
     if (a->n + b->n > cap) {
-      uint64_t *ni = realloc(a->ids, (cap = 2 * (a->n + b->n)) * sizeof *ni);
+      uint64_t *ni = realloc(a->own, (cap = 2 * (a->n + b->n)) * sizeof *ni);
       if (!ni) { rc = lf_err(err, LF_NOMEM, "out of memory"); break; }
-      a->ids = ni;
+      a->ids = a->own = ni;
     }
     for (uint64_t i = 0; i < b->n; i++)
-      if (sel[i]) a->ids[a->n++] = b->rowids[i];
+      if (sel[i]) a->own[a->n++] = b->rowids[i];
   }
   free(sel);
-  if (!rc) qsort(a->ids, a->n, sizeof *a->ids, cmp_u64);
+  if (!rc && a->own) qsort(a->own, a->n, sizeof *a->own, cmp_u64);
   a->scanned = 1;
   return rc;
 }
@@ -359,10 +360,11 @@ static int run(const ann_env *env, ann_entry *ent, const lf_index_meta *m, knn_q
   int exact_rerank = rf > 0 || has_unindexed(env->ds, m), zero, rc = LF_OK;
   simd_topk_item *cand = malloc((kk + 1) * sizeof *cand);
   float *q = index_query(v, kq, &zero);
-  allow a = {env, NULL, 0, 0};
+  allow a = {env, NULL, 0, 0, NULL};
   simd_topk tk, fin;
   if (!cand || (!q && !zero)) rc = lf_err(err, LF_NOMEM, "out of memory");
-  if (!rc && (env->select || lf_dataset_stable_row_ids(env->ds))) rc = allow_scan(&a, err);
+  if (!rc && env->allow_given) a.ids = env->allow, a.n = env->nallow, a.scanned = 1;
+  else if (!rc && (env->select || lf_dataset_stable_row_ids(env->ds))) rc = allow_scan(&a, err);
   simd_topk_init(&tk, cand, kk);
   if (!rc && q) rc = search_parts(env, ent, all_live(env->ds, m), q, &a, kk, &tk, err);
   size_t nc = rc ? 0 : simd_topk_finish(&tk);
@@ -372,7 +374,7 @@ static int run(const ann_env *env, ann_entry *ent, const lf_index_meta *m, knn_q
   for (size_t i = 0; !rc && !exact_rerank && i < nc; i++)
     if (knn_in_range(kq, cand[i].dist)) simd_topk_push(&fin, cand[i].dist, cand[i].rowid);
   *n = rc ? 0 : simd_topk_finish(&fin);
-  free(a.ids);
+  free(a.own);
   free(cand);
   free(q);
   return rc;

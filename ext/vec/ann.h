@@ -74,6 +74,11 @@ typedef struct ann_env {
   lf_scan *filter_scan;
   knn_select_fn select;
   void *select_ctx;
+  /* or, when allow_given: the only rows that may be returned, allow[0..nallow)
+  ** sorted (a prefilter already applied: scalar indexes' row sets) */
+  int allow_given;
+  const uint64_t *allow;
+  size_t nallow;
   /* a scan projecting the vector column (as column vcol) and the filter
   ** columns for select_vec: the exact search of unindexed fragments and the
   ** refine takes use it */

@@ -158,6 +158,11 @@ static void calc_block(const ann_calc *c, uint64_t i0, size_t n, float *out) {
 
 static void flat_pass(const ann_calc *c, const ann_mask *m, simd_topk *tk) {
   float d[ANN_BLOCK];
+  if (m && m->nok < c->p->n / 16) { /* few allowed rows: only their distances (same bits) */
+    for (uint64_t i = 0; i < c->p->n; i++)
+      if (m->ok[i]) push(tk, c, ann_calc_dist(c, (uint32_t)i), (uint32_t)i);
+    return;
+  }
   for (uint64_t i0 = 0; i0 < c->p->n; i0 += ANN_BLOCK) {
     size_t n = c->p->n - i0 < ANN_BLOCK ? (size_t)(c->p->n - i0) : ANN_BLOCK;
     calc_block(c, i0, n, d);

@@ -7,7 +7,9 @@
 **             rows), num_sub_vectors (dim/16, else dim/8, else 1), num_bits
 **             (8), max_iterations (50), sample_rate (256), distance_type
 **             (l2); name ('<column>_idx'), replace (true); threads (the
-**             machine's cores).
+**             machine's cores); seed (42: the sample and k-means starts);
+**             memory_limit (bytes of coded rows held, 128 MiB); progress
+**             (0; 1: the caller prints a line per phase and every 2 s).
 **   sample    one pass over the column's non-null vectors keeps a uniform
 **             random sample (reservoir) of max(num_partitions, 256) x
 **             sample_rate rows: memory is bounded by the sample.  Cosine
@@ -20,7 +22,9 @@
 **             bounds = min and max over those rows.
 **   encode    a second pass assigns every vector to its nearest centroid and
 **             codes it (FLAT: the vector; PQ: its residual's code; SQ: 8-bit
-**             codes); the rows are grouped by partition, written by
+**             codes) into ivf_spill.c (memory_limit, then a temporary
+**             file); the rows come back a group of partitions at a time
+**             (HNSW graphs built per group), written by
 **             format/index/ivf_write.c into _indices/<new uuid>/ and
 **             committed (CreateIndex, replacing an index of the same name).
 **
@@ -31,9 +35,10 @@
 **             with them replaces it (same name and dataset_version, every
 **             fragment of the latest version).
 **
-** The caller's progress callback is asked after every batch of both passes
-** and between the training steps; a non-zero answer stops the build with
-** LF_INTERRUPTED and nothing is committed (no files stay).
+** The caller's progress callback is told the phase (sample, train, code,
+** graph for HNSW, write) and the rows done of the live rows, before every
+** batch of both passes and between the steps; a non-zero answer stops the
+** build with LF_INTERRUPTED and nothing is committed (no files stay).
 */
 #include "vec/ivf_build.h"
 
@@ -47,6 +52,7 @@
 #include "index/vindex.h"
 #include "lf_table.h"
 #include "vec/hnsw_build.h"
+#include "vec/ivf_spill.h"
 #include "vec/ivf_train.h"
 
 #define SCAN_BATCH 8192
@@ -54,10 +60,11 @@
 /* ---- options ------------------------------------------------------------------------- */
 
 enum { O_PARTS, O_SUBS, O_BITS, O_ITERS, O_RATE, O_METRIC, O_NAME, O_REPLACE, O_THREADS, O_M,
-       O_EF, O_N };
+       O_EF, O_SEED, O_PROGRESS, O_MEM, O_N };
 static const char *const opt_keys[O_N] = {"num_partitions", "num_sub_vectors", "num_bits",
                                           "max_iterations", "sample_rate", "distance_type",
-                                          "name", "replace", "threads", "m", "ef_construction"};
+                                          "name", "replace", "threads", "m", "ef_construction",
+                                          "seed", "progress", "memory_limit"};
 static const char *const types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_FLAT"};
 
 int ivf_build_type_ok(const char *type) {
@@ -96,6 +103,18 @@ static int opt_apply(ivf_build_req *r, int key, const char *v, size_t n, char *e
     case O_THREADS:
       if (opt_number(k, v, n, 1, 64, &x, err, cap)) return -1;
       return r->threads = (int)x, 0;
+    case O_MEM:
+      if (opt_number(k, v, n, 4096, 2147483647L, &x, err, cap)) return -1;
+      return r->memory_limit = x, 0;
+    case O_SEED:
+      if (opt_number(k, v, n, 0, 2147483647L, &x, err, cap)) return -1;
+      return r->seed = x, 0;
+    case O_PROGRESS:
+      if (n != 1 || (v[0] != '0' && v[0] != '1')) {
+        snprintf(err, (size_t)cap, "index options: progress must be 0 or 1");
+        return -1;
+      }
+      return r->show_progress = v[0] == '1', 0;
     case O_BITS:
       if (n != 1 || v[0] != '8') {
         snprintf(err, (size_t)cap, "index options: num_bits must be 8 (4-bit PQ is not built yet)");
@@ -164,7 +183,7 @@ typedef struct build {
   int field;
   uint32_t dim, nparts, m;
   int metric, threads;     /* IVF_TRAIN_L2 / _DOT for k-means and codes */
-  uint64_t live, done;     /* progress: rows of both passes */
+  uint64_t live, done;     /* progress: rows of the pass under way, of live */
   const uint32_t *skip;    /* fragments left out of the scans (optimize) */
   size_t nskip;
   uint64_t dataset_version;
@@ -174,18 +193,17 @@ typedef struct build {
   ivf_rng rng;
   float *cent, *codebook, *cbt; /* cbt: the codebook transposed (ivf_pq_transpose) */
   lf_ivf_model model;
-  /* the coded rows, in scan order */
-  uint64_t n, rcap;
-  uint64_t *rowids;
-  uint32_t *part;
-  uint8_t *codes;
+  ivf_spill rows;           /* the coded rows (memory_limit bytes, then a file) */
+  uint32_t *bpart;         /* SCAN_BATCH: a batch's partitions and codes */
+  uint8_t *bcodes;
   size_t cs;
 } build;
 
 static const char *shown(const char *root) { return root[0] ? root : "."; }
 
-static int stop(build *b, lf_error *err) {
-  if (b->req->progress && b->req->progress(b->req->progress_ctx, b->done, 2 * b->live))
+/* Report the phase to the caller's callback, which may ask to stop. */
+static int stop(build *b, const char *phase, lf_error *err) {
+  if (b->req->progress && b->req->progress(b->req->progress_ctx, phase, b->done, b->live))
     return lf_err(err, LF_INTERRUPTED, "%s: index build interrupted", shown(b->root));
   return LF_OK;
 }
@@ -219,14 +237,17 @@ static const float *row_vec(const lf_scan_batch *sb, uint64_t i, uint32_t dim) {
   return (const float *)it->values + i * dim;
 }
 
-/* Walk the column's live rows: fn(b, batch) per batch. */
-static int scan(build *b, int (*fn)(build *, const lf_scan_batch *, lf_error *), lf_error *err) {
+/* Walk the column's live rows: fn(b, batch) per batch (phase: "sample" or
+** "code", reported with the rows done before every batch). */
+static int scan(build *b, const char *phase, int (*fn)(build *, const lf_scan_batch *, lf_error *),
+                lf_error *err) {
   lf_scan *sc = NULL;
   const lf_scan_batch *sb;
   int rc = lf_scan_open(b->ds, b->s, &b->field, 1, &sc, err);
   if (!rc && b->nskip) rc = lf_scan_exclude(sc, b->skip, b->nskip, err);
   if (!rc) lf_scan_view(sc, 0);
-  while (!rc && !(rc = stop(b, err))) {
+  b->done = 0;
+  while (!rc && !(rc = stop(b, phase, err))) {
     if ((rc = lf_scan_next(sc, SCAN_BATCH, &sb, err)) || !sb->n) break;
     rc = fn(b, sb, err);
     b->done += sb->n;
@@ -281,7 +302,9 @@ static void shuffle(build *b) {
 }
 
 static int train(build *b, lf_error *err) {
-  int rc = too_few(b, err);
+  b->done = 0;
+  int rc = stop(b, "train", err);
+  if (!rc) rc = too_few(b, err);
   shuffle(b);
   size_t nivf = (size_t)b->nparts * b->req->sample_rate, nq = (size_t)256 * b->req->sample_rate;
   if (nivf > b->ns) nivf = b->ns;
@@ -291,7 +314,7 @@ static int train(build *b, lf_error *err) {
   if (!rc && ivf_kmeans(b->sample, nivf, b->dim, b->nparts, b->req->max_iters, b->metric,
                         b->threads, b->req->seed, b->cent, &b->model.loss))
     rc = lf_err(err, LF_NOMEM, "out of memory");
-  if (!rc) rc = stop(b, err);
+  if (!rc) rc = stop(b, "train", err);
   if (!rc && b->req->quant == LF_VQ_SQ) {
     b->model.sq_lo = INFINITY, b->model.sq_hi = -INFINITY;
     for (size_t i = 0; i < nq * b->dim; i++) {
@@ -319,7 +342,7 @@ static int train(build *b, lf_error *err) {
   }
   free(b->sample);
   b->sample = NULL;
-  return rc ? rc : stop(b, err);
+  return rc ? rc : stop(b, "train", err);
 }
 
 /* ---- encoding -------------------------------------------------------------------------------- */
@@ -360,62 +383,31 @@ static void encode_rows(void *ctx, int t, int nt) {
   free(r);
 }
 
-static int grow(build *b, uint64_t need, lf_error *err) {
-  if (need <= b->rcap) return LF_OK;
-  uint64_t cap = b->rcap ? 2 * b->rcap : 65536;
-  while (cap < need) cap *= 2;
-  uint64_t *r = realloc(b->rowids, cap * sizeof *r);
-  if (r) b->rowids = r;
-  uint32_t *p = realloc(b->part, cap * sizeof *p);
-  if (p) b->part = p;
-  uint8_t *c = realloc(b->codes, cap * b->cs);
-  if (c) b->codes = c;
-  if (!r || !p || !c) return lf_err(err, LF_NOMEM, "out of memory");
-  b->rcap = cap;
-  return LF_OK;
-}
-
 static int encode_batch(build *b, const lf_scan_batch *sb, lf_error *err) {
   float *x = malloc(sb->n * b->dim * sizeof *x + 1);
-  if (!x) return lf_err(err, LF_NOMEM, "out of memory");
-  int rc = grow(b, b->n + sb->n, err);
+  uint64_t *ids = malloc(sb->n * sizeof *ids + 1);
+  if (!b->bpart) b->bpart = malloc(SCAN_BATCH * sizeof *b->bpart);
+  if (!b->bcodes) b->bcodes = malloc(SCAN_BATCH * b->cs);
+  int rc = x && ids && b->bpart && b->bcodes && sb->n <= SCAN_BATCH
+               ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
   size_t k = 0;
   for (uint64_t i = 0; !rc && i < sb->n; i++) {
     const float *v = row_vec(sb, i, b->dim);
     if (!v) continue;
     memcpy(x + k * b->dim, v, b->dim * sizeof *x);
     if (b->req->metric == LF_VM_COSINE) ivf_normalize(x + k * b->dim, b->dim);
-    b->rowids[b->n + k++] = sb->rowids[i];
+    ids[k++] = sb->rowids[i];
   }
   if (!rc && k) {
-    ivf_assign(x, k, b->dim, b->cent, b->nparts, b->metric, b->threads, b->part + b->n, NULL);
-    enc_job j = {b, x, b->part + b->n, b->codes + b->n * b->cs, k, 0};
+    ivf_assign(x, k, b->dim, b->cent, b->nparts, b->metric, b->threads, b->bpart, NULL);
+    enc_job j = {b, x, b->bpart, b->bcodes, k, 0};
     ivf_parallel(k < 256 ? 1 : b->threads, encode_rows, &j);
     if (j.failed) rc = lf_err(err, LF_NOMEM, "out of memory");
-    b->n += k;
+    for (size_t i = 0; !rc && i < k; i++)
+      rc = ivf_spill_put(&b->rows, ids[i], b->bpart[i], b->bcodes + i * b->cs, err);
   }
-  free(x);
+  free(x), free(ids);
   return rc;
-}
-
-/* The coded rows regrouped in partition order (a counting sort, stable). */
-static int group(build *b, uint64_t *len, uint64_t **rowids, uint8_t **codes, lf_error *err) {
-  uint64_t *at = calloc((size_t)b->nparts + 1, sizeof *at);
-  *rowids = malloc((b->n + 1) * sizeof **rowids);
-  *codes = malloc(b->n * b->cs + 1);
-  if (!at || !*rowids || !*codes) {
-    free(at);
-    return lf_err(err, LF_NOMEM, "out of memory");
-  }
-  for (uint64_t i = 0; i < b->n; i++) len[b->part[i]]++;
-  for (uint32_t p = 1; p <= b->nparts; p++) at[p] = at[p - 1] + len[p - 1];
-  for (uint64_t i = 0; i < b->n; i++) {
-    uint64_t d = at[b->part[i]]++;
-    (*rowids)[d] = b->rowids[i];
-    memcpy(*codes + d * b->cs, b->codes + i * b->cs, b->cs);
-  }
-  free(at);
-  return LF_OK;
 }
 
 /* ---- create ------------------------------------------------------------------------------------ */
@@ -445,7 +437,7 @@ static int setup(build *b, lf_error *err) {
     return lf_err(err, LF_NOMEM, "out of memory");
   b->model = (lf_ivf_model){r->metric, r->quant, b->dim, b->nparts, NULL, 0, b->m, 8, NULL, 0, 0, NULL, 0, 0};
   b->cs = lf_ivf_code_size(&b->model);
-  return LF_OK;
+  return ivf_spill_init(&b->rows, b->nparts, b->cs, r->memory_limit, err);
 }
 
 static int find_index(const lf_index_meta *ix, int n, const char *name) {
@@ -458,8 +450,7 @@ static int find_index(const lf_index_meta *ix, int n, const char *name) {
 
 typedef struct graph_job {
   build *b;
-  const uint64_t *len;
-  const uint8_t *codes;      /* grouped by partition */
+  uint32_t g0, g1;           /* the partitions of the group loaded */
   hnsw_rows *rows;           /* nparts */
   lf_hnsw_part *parts;
   int failed;
@@ -479,18 +470,22 @@ static void part_vectors(const build *b, const uint8_t *codes, uint64_t n, float
 static void graph_parts(void *ctx, int t, int nt) {
   graph_job *j = ctx;
   build *b = j->b;
-  uint64_t at = 0;
-  for (uint32_t p = 0; p < b->nparts; at += j->len[p], p++) {
-    if (p % (uint32_t)nt != (uint32_t)t) continue;
-    float *x = malloc(j->len[p] * b->dim * sizeof *x + 1);
+  for (uint32_t p = j->g0; p < j->g1; p++) {
+    if ((p - j->g0) % (uint32_t)nt != (uint32_t)t) continue;
+    uint64_t n = b->rows.plen[p];
+    const uint64_t *ids;
+    const uint8_t *codes;
+    float *x = malloc(n * b->dim * sizeof *x + 1);
     hnsw_params hp = {b->req->hnsw_m, b->req->hnsw_ef, LF_HNSW_MAX_LEVEL, b->metric, b->req->seed + p};
     hnsw_graph g;
-    if (!x) {
+    lf_error e = {0};
+    if (!x || (n && ivf_spill_part(&b->rows, p, &ids, &codes, &e))) { /* in the group: no I/O */
       j->failed = 1;
+      free(x);
       continue;
     }
-    part_vectors(b, j->codes + at * b->cs, j->len[p], x);
-    if (hnsw_build(x, (uint32_t)j->len[p], b->dim, &hp, &g) || hnsw_graph_rows(&g, &j->rows[p])) j->failed = 1;
+    if (n) part_vectors(b, codes, n, x);
+    if (hnsw_build(x, (uint32_t)n, b->dim, &hp, &g) || hnsw_graph_rows(&g, &j->rows[p])) j->failed = 1;
     hnsw_rows *r = &j->rows[p];
     j->parts[p] = (lf_hnsw_part){g.entry, LF_HNSW_MAX_LEVEL, r->level_rows, r->node, r->nbr_off, r->nbr, r->dist};
     hnsw_graph_reset(&g);
@@ -498,34 +493,62 @@ static void graph_parts(void *ctx, int t, int nt) {
   }
 }
 
+/* The graphs of every partition, a group of partitions in memory at a time. */
+static int build_graphs(build *b, graph_job *gj, lf_error *err) {
+  int rc = LF_OK;
+  for (uint32_t p = 0; !rc && p < b->nparts; p = gj->g1) {
+    const uint64_t *ids;
+    const uint8_t *codes;
+    gj->g0 = p, gj->g1 = p + 1;
+    if (b->rows.plen[p]) {
+      rc = ivf_spill_part(&b->rows, p, &ids, &codes, err);
+      gj->g1 = b->rows.g1;
+    }
+    if (!rc) ivf_parallel(b->threads, graph_parts, gj);
+    if (!rc && gj->failed) rc = lf_err(err, LF_NOMEM, "out of memory");
+    if (!rc) rc = stop(b, "graph", err);
+  }
+  return rc;
+}
+
+static int rows_of(void *ctx, uint32_t p, const uint64_t **rowids, const uint8_t **codes,
+                   lf_error *err) {
+  return ivf_spill_part(ctx, p, rowids, codes, err);
+}
+
 /* Write the files and commit them as index `name` (replacing old). */
 static int write_commit(build *b, const char *name, const char *old, uint64_t *version,
                         lf_error *err) {
-  uint64_t *len = calloc((size_t)b->nparts + 1, sizeof *len), *rowids = NULL;
-  uint8_t *codes = NULL;
   int nf = lf_dataset_num_fragments(b->ds);
   uint32_t *frags = malloc(((size_t)nf + 1) * sizeof *frags);
-  int rc = len && frags ? group(b, len, &rowids, &codes, err) : lf_err(err, LF_NOMEM, "out of memory");
+  int rc = frags ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
   for (int i = 0; !rc && i < nf; i++) frags[i] = (uint32_t)lf_dataset_fragment(b->ds, i)->id;
   b->model.centroids = b->cent, b->model.pq_codebook = b->codebook;
-  graph_job gj = {b, len, codes, NULL, NULL, 0};
+  graph_job gj = {b, 0, 0, NULL, NULL, 0};
+  b->done = b->live;
   if (!rc && b->req->hnsw) {
     gj.rows = calloc((size_t)b->nparts + 1, sizeof *gj.rows);
     gj.parts = calloc((size_t)b->nparts + 1, sizeof *gj.parts);
-    if (gj.rows && gj.parts) ivf_parallel(b->threads, graph_parts, &gj);
-    if (!gj.rows || !gj.parts || gj.failed) rc = lf_err(err, LF_NOMEM, "out of memory");
+    rc = gj.rows && gj.parts ? build_graphs(b, &gj, err) : lf_err(err, LF_NOMEM, "out of memory");
     b->model.hnsw = gj.parts, b->model.hnsw_m = b->req->hnsw_m, b->model.hnsw_ef = b->req->hnsw_ef;
   }
-  if (!rc) rc = stop(b, err);
+  if (!rc) rc = stop(b, "write", err);
   lf_ivf_entry e = {name, lf_dataset_schema(b->ds)->fields[b->field]->id, b->dataset_version,
                     frags, (size_t)nf, old};
   lf_ivf_hints h = {b->req->max_iters, b->req->sample_rate};
-  if (!rc) rc = lf_ivf_write(b->s, b->root, lf_dataset_manifest(b->ds), &b->model, len, rowids,
-                             codes, &e, &h, version, err);
+  if (!rc) rc = lf_ivf_write(b->s, b->root, lf_dataset_manifest(b->ds), &b->model, b->rows.plen,
+                             rows_of, &b->rows, &e, &h, version, err);
   for (uint32_t p = 0; gj.rows && p < b->nparts; p++) hnsw_rows_reset(&gj.rows[p]);
   free(gj.rows), free(gj.parts);
-  free(len), free(rowids), free(codes), free(frags);
+  free(frags);
   return rc;
+}
+
+/* Everything the build holds. */
+static void build_free(build *b) {
+  free(b->sample), free(b->cent), free(b->codebook), free(b->cbt);
+  free(b->bpart), free(b->bcodes);
+  ivf_spill_free(&b->rows);
 }
 
 int ivf_build_create(lf_store *s, const char *root, const ivf_build_req *req, uint64_t *version,
@@ -546,12 +569,11 @@ int ivf_build_create(lf_store *s, const char *root, const ivf_build_req *req, ui
                 shown(root), name);
   if (!rc) rc = setup(&b, err);
   b.dataset_version = rc ? 0 : lf_dataset_version(b.ds);
-  if (!rc) rc = scan(&b, sample_batch, err);
+  if (!rc) rc = scan(&b, "sample", sample_batch, err);
   if (!rc) rc = train(&b, err);
-  if (!rc) rc = scan(&b, encode_batch, err);
+  if (!rc) rc = scan(&b, "code", encode_batch, err);
   if (!rc) rc = write_commit(&b, name, at >= 0 ? ix[at].uuid : NULL, version, err);
-  free(b.sample), free(b.cent), free(b.codebook), free(b.cbt);
-  free(b.rowids), free(b.part), free(b.codes);
+  build_free(&b);
   lf_indices_free(ix, nix);
   lf_dataset_free(b.ds);
   return rc;
@@ -576,16 +598,15 @@ static int load_old(build *b, lf_vindex *v, lf_error *err) {
     if (!rc && part.code_size != b->cs)
       rc = lf_err(err, LF_CORRUPT, "partition %u: codes of %zu bytes, expected %zu", p,
                   part.code_size, b->cs);
-    if (!rc) rc = grow(b, b->n + part.n, err);
+    uint8_t *c = rc ? NULL : malloc(b->cs + 1);
+    if (!rc && !c) rc = lf_err(err, LF_NOMEM, "out of memory");
     for (uint64_t i = 0; !rc && i < part.n; i++) {
-      uint8_t *c = b->codes + (b->n + i) * b->cs;
-      b->rowids[b->n + i] = part.rowids[i];
-      b->part[b->n + i] = p;
       if (b->req->quant == LF_VQ_PQ)
         for (size_t j = 0; j < b->cs; j++) c[j] = part.codes[j * part.n + i];
       else memcpy(c, part.codes + i * b->cs, b->cs);
+      rc = ivf_spill_put(&b->rows, part.rowids[i], p, c, err);
     }
-    if (!rc) b->n += part.n;
+    free(c);
     lf_vpart_reset(&part);
   }
   return rc;
@@ -616,6 +637,8 @@ static int adopt(build *b, lf_vindex *v, ivf_build_req *r, const lf_index_meta *
   b->model = (lf_ivf_model){v->metric, v->quant, v->dim, v->nparts, NULL, 0, v->pq_m, 8, NULL,
                             v->sq_lo, v->sq_hi, NULL, 0, 0};
   b->cs = lf_ivf_code_size(&b->model);
+  rc = ivf_spill_init(&b->rows, b->nparts, b->cs, 0, err);
+  if (rc) return rc;
   size_t nc2 = (size_t)v->nparts * v->dim, nb = (size_t)256 * v->dim;
   if (!(b->cent = malloc(nc2 * sizeof *b->cent))) return lf_err(err, LF_NOMEM, "out of memory");
   memcpy(b->cent, v->centroids, nc2 * sizeof *b->cent);
@@ -654,13 +677,12 @@ static int optimize_one(lf_store *s, const char *root, lf_dataset *ds, const lf_
   int rc = dir ? lf_vindex_open(s, dir, &v, err) : lf_err(err, LF_NOMEM, "out of memory");
   if (!rc) rc = adopt(&b, v, &r, m, err);
   if (!rc) rc = load_old(&b, v, err);
-  if (!rc) rc = scan(&b, encode_batch, err);
+  if (!rc) rc = scan(&b, "code", encode_batch, err);
   if (!rc) rc = write_commit(&b, m->name, m->uuid, version, err);
   if (!rc) ++*done;
   lf_vindex_free(v);
   free(dir);
-  free(b.cent), free(b.codebook), free(b.cbt);
-  free(b.rowids), free(b.part), free(b.codes);
+  build_free(&b);
   return rc;
 }
 

@@ -9,7 +9,9 @@
 
 #include "index/ivf_write.h"
 
-typedef int (*ivf_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+/* phase: "sample", "train", "code", "graph" (HNSW) or "write"; done of
+** total: rows of the pass under way (sample, code), of the live rows. */
+typedef int (*ivf_progress_fn)(void *ctx, const char *phase, uint64_t done, uint64_t total);
 
 typedef struct ivf_build_req {
   const char *column;
@@ -26,8 +28,10 @@ typedef struct ivf_build_req {
   uint32_t hnsw_m;           /* m: 20 */
   uint32_t hnsw_ef;          /* ef_construction: 300 */
   int threads;               /* 0: the machine's cores */
-  uint64_t seed;
-  ivf_progress_fn progress;  /* asked between batches and k-means rounds */
+  uint64_t seed;             /* seed= (default 42) */
+  uint32_t memory_limit;     /* bytes of coded rows held before a temporary file; 0: 128 MiB */
+  int show_progress;         /* progress=1: lines on stderr (the caller prints them) */
+  ivf_progress_fn progress;  /* asked between batches and steps */
   void *progress_ctx;
 } ivf_build_req;
 

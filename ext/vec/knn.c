@@ -286,6 +286,8 @@ int knn_in_range(const knn_query *kq, double d) {
 ** when the search is split, so it allocates with malloc, not sqlite3_malloc. */
 typedef struct knn_part {
   lf_scan *scan;
+  const uint64_t *ids;   /* knn_search_ids: the rows to take, or NULL: scan */
+  size_t nids;
   int vcol;
   const knn_query *kq;
   knn_select_fn select;
@@ -329,9 +331,17 @@ static int run_part(knn_part *p) {
   uint64_t row_bytes = (uint64_t)kq->dim * kern->elem_size, batch = (2u << 20) / (row_bytes ? row_bytes : 1);
   batch = batch < 256 ? 256 : batch > 4096 ? 4096 : batch;
   int rc = LF_OK;
-  for (;;) {
-    const lf_scan_batch *b;
-    if ((rc = lf_scan_next(p->scan, batch, &b, &p->err)) || b->n == 0) break;
+  for (size_t at = 0;;) {
+    const lf_scan_batch *b = NULL;
+    if (p->ids) { /* takes: the next rows of one fragment */
+      size_t used = 0, m = p->nids - at < batch ? p->nids - at : (size_t)batch;
+      if (at == p->nids) break;
+      if ((rc = lf_scan_take_fragment(p->scan, (uint64_t *)p->ids + at, m, &used, &b, &p->err))) break;
+      at += used ? used : m;
+      if (!b->n) continue;
+    } else if ((rc = lf_scan_next(p->scan, batch, &b, &p->err)) || b->n == 0) {
+      break;
+    }
     if (b->n > cap) {
       float *d = realloc(dist, b->n * sizeof *d);
       uint8_t *ns = d ? realloc(sel, b->n) : NULL;
@@ -371,6 +381,20 @@ static void run_parts(knn_part *parts, int n) {
   }
   free(tid);
   free(started);
+}
+
+int knn_search_ids(lf_scan *scan, const uint64_t *ids, size_t n, int vcol, const knn_query *kq,
+                   simd_topk_item **out, size_t *nout, lf_error *err) {
+  knn_part p = {.scan = scan, .ids = ids, .nids = n, .vcol = vcol, .kq = kq};
+  int rc = run_part(&p);
+  simd_topk_item *items = rc ? NULL : sqlite3_malloc64((p.n + 1) * sizeof *items);
+  if (rc) rc = lf_err(err, rc, "%s", p.err.msg);
+  else if (!items) rc = lf_err(err, LF_NOMEM, "out of memory");
+  else if (p.n) memcpy(items, p.items, p.n * sizeof *items);
+  free(p.items);
+  *out = items;
+  *nout = rc ? 0 : p.n;
+  return rc;
 }
 
 int knn_search(lf_scan **scans, int nscans, int vcol, const knn_query *kq, knn_select_fn select,

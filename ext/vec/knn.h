@@ -76,5 +76,10 @@ typedef void (*knn_select_fn)(void *ctx, const lf_scan_batch *b, uint8_t *sel);
 ** end: the result is the same as with one scan. */
 int knn_search(lf_scan **scans, int nscans, int vcol, const knn_query *kq, knn_select_fn select,
                void *ctx, simd_topk_item **out, size_t *n, lf_error *err);
+/* The same over the rows ids[0..n) (sorted; unknown and deleted ones left out)
+** taken from scan instead of every row: a prefiltered search reads only the
+** vectors of the rows its prefilter allows. */
+int knn_search_ids(lf_scan *scan, const uint64_t *ids, size_t n, int vcol, const knn_query *kq,
+                   simd_topk_item **out, size_t *nout, lf_error *err);
 
 #endif

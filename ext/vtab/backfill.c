@@ -1,5 +1,6 @@
 /*
-** backfill.c: owns lance_backfill and lance_progress.
+** backfill.c: owns lance_backfill and lance_progress (and the progress
+** files, which index builds write too: index_cmd.c).
 **
 **   lance_backfill(t, column, expr [, 'where=<filter> batch_rows=N commit_every=N progress=0|1'])
 **
@@ -114,34 +115,43 @@ static void json_str(sqlite3_str *s, const char *key, const char *v) {
   else sqlite3_str_appendall(s, "null");
 }
 
-/* The progress file (written without SQL: the connection may be interrupted)
-** and, with progress=1, the stderr line. */
-static void report(evo *e, bf *b, const char *state, const char *error) {
-  pctx *p = e->p;
-  double dt = now_s() - b->t0;
-  long long rate = dt > 0 ? (long long)(b->done / dt) : 0;
+double vtab_progress_clock(void) { return now_s(); }
+
+void vtab_progress_save(pctx *p, const char *path, const vtab_progress_rec *r) {
   time_t t = time(NULL);
   struct tm tm;
   char when[32];
   strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", gmtime_r(&t, &tm));
   sqlite3_str *s = sqlite3_str_new(NULL);
-  sqlite3_str_appendall(s, "{\"operation\": \"backfill\"");
+  sqlite3_str_appendf(s, "{\"operation\": \"%s\"", r->operation);
   json_str(s, "table", p->zTable ? p->zTable : p->zPath);
-  json_str(s, "column", b->field->name);
-  json_str(s, "expression", b->expr);
-  json_str(s, "where", b->where);
-  json_str(s, "state", state);
+  json_str(s, "column", r->column);
+  for (int i = 0; i < 4; i += 2)
+    if (r->extra[i]) json_str(s, r->extra[i], r->extra[i + 1]);
+  json_str(s, "state", r->state);
+  json_str(s, "phase", r->phase);
   sqlite3_str_appendf(s, ", \"rows_done\": %llu, \"rows_total\": %llu, \"rows_per_s\": %lld, "
-                      "\"version\": %llu, \"pid\": %d", (unsigned long long)b->done,
-                      (unsigned long long)b->total, rate, (unsigned long long)b->version, (int)getpid());
+                      "\"version\": %llu, \"pid\": %d", (unsigned long long)r->done,
+                      (unsigned long long)r->total, r->rate, (unsigned long long)r->version,
+                      (int)getpid());
   json_str(s, "updated", when);
-  json_str(s, "error", error);
+  json_str(s, "error", r->error);
   sqlite3_str_appendall(s, "}\n");
   int n = sqlite3_str_length(s);
   char *z = sqlite3_str_finish(s);
   lf_error e2 = {0};
-  if (z && b->progress_path) p->store->put(p->store, b->progress_path, z, (size_t)n, 0, &e2);
+  if (z && path) p->store->put(p->store, path, z, (size_t)n, 0, &e2);
   sqlite3_free(z);
+}
+
+/* The progress file (written without SQL: the connection may be interrupted)
+** and, with progress=1, the stderr line. */
+static void report(evo *e, bf *b, const char *state, const char *error) {
+  double dt = now_s() - b->t0;
+  long long rate = dt > 0 ? (long long)(b->done / dt) : 0;
+  vtab_progress_rec r = {"backfill", b->field->name, state, NULL, error, b->done, b->total,
+                         b->version, rate, {"expression", b->expr, "where", b->where}};
+  vtab_progress_save(e->p, b->progress_path, &r);
   if (b->progress)
     fprintf(stderr, "lance_backfill: %s: %llu/%llu rows (%.1f%%), %lld rows/s, version %llu, %s\n",
             b->field->name, (unsigned long long)b->done, (unsigned long long)b->total,
@@ -329,12 +339,12 @@ static int progress_row(pctx *p, prows *r, const char *json) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(p->db, "SELECT j->>'operation', j->>'column', j->>'state', "
                               "j->>'rows_done', j->>'rows_total', j->>'rows_per_s', "
-                              "j->>'version', j->>'pid', j->>'updated', j->>'error' "
+                              "j->>'version', j->>'pid', j->>'updated', j->>'error', j->>'phase' "
                               "FROM (SELECT ?1 AS j) WHERE json_valid(j)", -1, &st, NULL);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW)
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 11; i++) {
       if (sqlite3_column_type(st, i) == SQLITE_INTEGER) pragma_int(r, sqlite3_column_int64(st, i));
       else pragma_text(r, (const char *)sqlite3_column_text(st, i));
     }

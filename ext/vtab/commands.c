@@ -12,6 +12,7 @@
 **   lance_merge_insert: merge.c;  lance_compact, lance_cleanup: maint.c
 **   lance_add_columns, lance_alter_columns, lance_drop_columns: evolve.c;
 **   lance_backfill: backfill.c
+**   lance_take_columns (batch takes for loaders, a table-valued function): take_batch.c
 ** They write files, so they are SQLITE_DIRECTONLY (no views, no triggers).
 */
 #include <sqlite3ext.h>
@@ -131,5 +132,7 @@ int lance_commands_register(sqlite3 *db) {
                                    (void *)fns[i].name, command_func, NULL, NULL);
   if (rc == SQLITE_OK) rc = lance_merge_register(db);
   if (rc == SQLITE_OK) rc = lance_maint_register(db);
+  /* trainbatch: lance_take_columns (take_batch.c) */
+  if (rc == SQLITE_OK) rc = lance_take_batch_register(db);
   return rc;
 }

@@ -31,6 +31,7 @@
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -42,16 +43,84 @@ SQLITE_EXTENSION_INIT3
 #include "vec/ivf_build.h"
 
 /* The builds' progress callback: stop when the connection is interrupted
-** (vtab_interrupted; the probe statement finalized by the caller). */
+** (vtab_interrupted; the probe statement finalized by the caller), and,
+** when `path` is set, report: the progress file
+** <dataset>/_progress/index-<name>.json (lance_progress) at every phase
+** change and every 2 s, with show a line on stderr as often. */
 typedef struct index_probe {
   sqlite3 *db;
   sqlite3_stmt *st;
+  pctx *p;
+  char *path;                /* sqlite3_malloc'd, or NULL: no report */
+  const char *name, *column, *phase;
+  int show;
+  double t0, tphase, last;
+  uint64_t done, total, version;
+  long long rate;            /* rows/s of the last pass over rows (sample, code) */
 } index_probe;
 
-static int index_progress(void *ctx, uint64_t done, uint64_t total) {
+static void index_report(index_probe *pr, const char *state, const char *error) {
+  double now = vtab_progress_clock(), dt = now - pr->tphase;
+  const char *ph = pr->phase;
+  if (dt > 0 && (!strcmp(ph, "sample") || !strcmp(ph, "code") || !strcmp(ph, "index")))
+    pr->rate = (long long)(pr->done / dt);
+  long long rate = pr->rate;
+  vtab_progress_rec r = {"create_index", pr->column, state, ph, error, pr->done, pr->total,
+                         pr->version, rate, {"index", pr->name, NULL, NULL}};
+  pr->last = now;
+  vtab_progress_save(pr->p, pr->path, &r);
+  if (pr->show)
+    fprintf(stderr, "lance_create_index: %s: %s %llu/%llu rows (%.1f%%), %lld rows/s, %.1f s, %s\n",
+            pr->name, pr->phase, (unsigned long long)pr->done, (unsigned long long)pr->total,
+            pr->total ? 100.0 * (double)pr->done / (double)pr->total : 100.0, rate, now - pr->t0,
+            state);
+}
+
+static int index_phase(void *ctx, const char *phase, uint64_t done, uint64_t total) {
   index_probe *pr = ctx;
-  (void)done, (void)total;
+  if (pr->path) {
+    double now = vtab_progress_clock();
+    int changed = !pr->phase || strcmp(pr->phase, phase);
+    if (changed) pr->tphase = now;
+    pr->phase = phase, pr->done = done, pr->total = total;
+    if (changed || now - pr->last >= 2.0) index_report(pr, "running", NULL);
+  }
   return vtab_interrupted(pr->db, &pr->st);
+}
+
+static int index_progress(void *ctx, uint64_t done, uint64_t total) {
+  return index_phase(ctx, "index", done, total);
+}
+
+/* Start reporting a build of index `name` (NULL: '<column>_idx'). */
+static int index_watch(index_probe *pr, pctx *p, const char *column, const char *name, int show) {
+  char *fn = sqlite3_mprintf("%s", name && *name ? name : column);
+  if (!fn) return SQLITE_NOMEM;
+  for (char *c = fn; *c; c++) /* a file name whatever the index name */
+    if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') && !(*c >= '0' && *c <= '9') &&
+        *c != '_' && *c != '-')
+      *c = '_';
+  int dflt = !(name && *name);
+  pr->path = sqlite3_mprintf("%s%s_progress/index-%s%s.json", p->zPath, *p->zPath ? "/" : "", fn,
+                             dflt ? "_idx" : "");
+  pr->name = dflt ? sqlite3_mprintf("%s_idx", column) : sqlite3_mprintf("%s", name);
+  sqlite3_free(fn);
+  pr->p = p, pr->column = column, pr->show = show;
+  pr->t0 = pr->tphase = vtab_progress_clock();
+  return pr->path && pr->name ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* The final record (state done with the version committed, interrupted or
+** failed) and the probe freed. */
+static void index_unwatch(index_probe *pr, int rc, uint64_t version) {
+  if (pr->path && pr->phase) {
+    if (!rc) pr->done = pr->total, pr->version = version;
+    index_report(pr, !rc ? "done" : rc == SQLITE_INTERRUPT ? "interrupted" : "failed",
+                 rc && rc != SQLITE_INTERRUPT && pr->p->zErr ? pr->p->zErr : NULL);
+  }
+  sqlite3_finalize(pr->st);
+  sqlite3_free(pr->path);
+  sqlite3_free((char *)pr->name);
 }
 
 static const char *const vector_types[] = {"IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_RQ",
@@ -87,13 +156,14 @@ static int create_vector_index(pctx *p, const char *col, const char *type, const
   char msg[256];
   if (ivf_build_options(type, opts, &req, msg, sizeof msg)) return pragma_error(p, "%s", msg);
   req.column = col;
-  index_probe pr = {p->db, NULL};
-  req.progress = index_progress;
+  index_probe pr = {.db = p->db};
+  int rc = index_watch(&pr, p, col, req.name, req.show_progress);
+  req.progress = index_phase;
   req.progress_ctx = &pr;
-  int lrc = ivf_build_create(p->store, p->zPath, &req, version, &p->err);
-  sqlite3_finalize(pr.st);
-  if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
-  return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
+  int lrc = rc ? LF_OK : ivf_build_create(p->store, p->zPath, &req, version, &p->err);
+  if (!rc) rc = lrc == LF_INTERRUPTED ? SQLITE_INTERRUPT : lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
+  index_unwatch(&pr, rc, *version);
+  return rc;
 }
 
 /* A scalar index (kind: LF_SIDX_BTREE ..): options name=... replace=true|false. */
@@ -145,13 +215,14 @@ static int create_index(pctx *p, int argc, sqlite3_value **argv, uint64_t *versi
   req.replace = ix.replace;
   req.params.with_position = ix.with_position;
   req.params.block_size = ix.block_size;
-  index_probe pr = {p->db, NULL};
+  index_probe pr = {.db = p->db};
+  rc = index_watch(&pr, p, col, req.name, ix.progress);
   req.progress = index_progress;
   req.progress_ctx = &pr;
-  int lrc = lf_fts_create_index(p->store, p->zPath, &req, version, &p->err);
-  sqlite3_finalize(pr.st);
-  if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;
-  return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
+  int lrc = rc ? LF_OK : lf_fts_create_index(p->store, p->zPath, &req, version, &p->err);
+  if (!rc) rc = lrc == LF_INTERRUPTED ? SQLITE_INTERRUPT : lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
+  index_unwatch(&pr, rc, *version);
+  return rc;
 }
 
 int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *version) {
@@ -163,10 +234,10 @@ int pragma_index_command(pctx *p, int argc, sqlite3_value **argv, uint64_t *vers
     if (!name) return pragma_error(p, "the index name must be TEXT");
     lrc = lf_index_drop(p->store, p->zPath, name, version, &p->err);
   } else {
-    index_probe pr = {p->db, NULL};
+    index_probe pr = {.db = p->db};
     int n = 0;
     lrc = lf_fts_optimize(p->store, p->zPath, 0, index_progress, &pr, version, &n, &p->err);
-    if (!lrc) lrc = ivf_optimize(p->store, p->zPath, index_progress, &pr, version, &n, &p->err);
+    if (!lrc) lrc = ivf_optimize(p->store, p->zPath, index_phase, &pr, version, &n, &p->err);
     sqlite3_finalize(pr.st);
     if (!lrc) lrc = lf_sidx_optimize(p->store, p->zPath, &n, version, &p->err);
     if (lrc == LF_INTERRUPTED) return SQLITE_INTERRUPT;

@@ -215,12 +215,16 @@ static int run_merge(merge_ctx *m, const merge_opts *o) {
                                  o->delete_if ? o->delete_if : "", o->delete_if ? ")" : ""),
               "when_not_matched_by_source", &m->deleted);
   if (!rc && o->matched) {
+    /* the matched source rows with their target row ids, materialized: the
+    ** target is then read by row id for those rows only (left to itself the
+    ** planner may look the target up once per target key) */
     sqlite3_str *s = sqlite3_str_new(m->db);
-    sqlite3_str_appendf(s, "UPDATE main.\"%w\" AS target SET ", m->table);
+    sqlite3_str_appendf(s, "WITH source AS MATERIALIZED (SELECT s.*, k.rid AS lance_merge_rid FROM "
+                        "temp.lance_merge_src s JOIN temp.lance_merge_keys k ON k.k = s.\"%w\") "
+                        "UPDATE main.\"%w\" AS target SET ", m->key, m->table);
     for (int i = 0; i < m->ncols; i++)
       sqlite3_str_appendf(s, "%s\"%w\" = source.\"%w\"", i ? ", " : "", m->cols[i], m->cols[i]);
-    sqlite3_str_appendf(s, " FROM temp.lance_merge_src AS source JOIN temp.lance_merge_keys k ON "
-                        "k.k = source.\"%w\" WHERE target.rowid = k.rid", m->key);
+    sqlite3_str_appendf(s, " FROM source WHERE target.rowid = source.lance_merge_rid");
     if (o->update_if) sqlite3_str_appendf(s, " AND (%s)", o->update_if);
     rc = exec(m, sqlite3_str_finish(s), "when_matched", &m->updated);
   }

@@ -24,6 +24,9 @@
 ** split's row ids, by takes (runs of ascending row addresses at a time), and
 ** is pinned to the permutation's base_version unless version= or tag= says
 ** otherwise (so it is read-only).  rowid is the source row id.
+**
+** Also the temporary lance tables over a dataset path that lance_permutation
+** and the materialized views (matview.c) read sources through.
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
@@ -116,6 +119,36 @@ size_t vtab_perm_run(const lf_dataset *ds, const uint64_t *ids, size_t n) {
   return k;
 }
 
+/* ---- Temporary lance tables over a dataset path --------------------------------- */
+
+int vtab_temp_lance(sqlite3 *db, const char *prefix, const char *uri, uint64_t version,
+                    char **name) {
+  unsigned r;
+  sqlite3_randomness(sizeof r, &r);
+  *name = sqlite3_mprintf("%s_%08x", prefix, r);
+  char *sql = NULL;
+  if (*name && version)
+    sql = sqlite3_mprintf("CREATE VIRTUAL TABLE temp.\"%w\" USING lance(%Q, version=%llu)", *name,
+                          uri, (unsigned long long)version);
+  else if (*name)
+    sql = sqlite3_mprintf("CREATE VIRTUAL TABLE temp.\"%w\" USING lance(%Q)", *name, uri);
+  int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (rc) {
+    sqlite3_free(*name);
+    *name = NULL;
+  }
+  return rc;
+}
+
+void vtab_temp_drop(sqlite3 *db, char *name) {
+  if (!name) return;
+  char *drop = sqlite3_mprintf("DROP TABLE temp.\"%w\"", name);
+  if (drop) sqlite3_exec(db, drop, NULL, NULL, NULL);
+  sqlite3_free(drop);
+  sqlite3_free(name);
+}
+
 /* ---- lance_permutation() ----------------------------------------------------------- */
 
 typedef struct prow {
@@ -182,18 +215,7 @@ static char *source_sql(pbuild *b) {
     sqlite3_free(db);
     return ref;
   }
-  unsigned r;
-  sqlite3_randomness(sizeof r, &r);
-  b->tmp = sqlite3_mprintf("lance_permutation_src_%08x", r);
-  char *sql = b->tmp ? sqlite3_mprintf("CREATE VIRTUAL TABLE temp.\"%w\" USING lance(%Q)", b->tmp,
-                                       b->p->zPath) : NULL;
-  int rc = sql ? sqlite3_exec(b->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-  sqlite3_free(sql);
-  if (rc) {
-    sqlite3_free(b->tmp);
-    b->tmp = NULL;
-    return NULL;
-  }
+  if (vtab_temp_lance(b->db, "lance_permutation_src", b->p->zPath, 0, &b->tmp)) return NULL;
   return sqlite3_mprintf("temp.\"%w\"", b->tmp);
 }
 
@@ -361,12 +383,7 @@ static void permutation_func(sqlite3_context *ctx, int argc, sqlite3_value **arg
     rc = pragma_error(&p, "expected a lance table or dataset path and the permutation's path");
   else if ((p.zArg = (const char *)sqlite3_value_text(argv[0])) == NULL) rc = SQLITE_NOMEM;
   else if ((rc = pragma_resolve(&p)) == SQLITE_OK) rc = build(&b, dest, options ? options : "", &written);
-  if (b.tmp) {
-    char *drop = sqlite3_mprintf("DROP TABLE temp.\"%w\"", b.tmp);
-    if (drop) sqlite3_exec(b.db, drop, NULL, NULL, NULL);
-    sqlite3_free(drop);
-    sqlite3_free(b.tmp);
-  }
+  vtab_temp_drop(b.db, b.tmp);
   perm_opts_reset(&b.o);
   sqlite3_free(b.rows);
   if (rc == SQLITE_OK) sqlite3_result_int64(ctx, written);
@@ -380,5 +397,6 @@ int lance_train_register(sqlite3 *db) {
   for (int n = 2; rc == SQLITE_OK && n <= 3; n++)
     rc = sqlite3_create_function(db, "lance_permutation", n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                  NULL, permutation_func, NULL, NULL);
+  if (rc == SQLITE_OK) rc = vtab_view_register(db); /* matview.c: materialized views */
   return rc;
 }

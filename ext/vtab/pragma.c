@@ -114,6 +114,7 @@ int pragma_lf_error(pctx *p, int rc) {
 void pragma_reset(pctx *p) {
   sqlite3_free(p->zTable);
   sqlite3_free(p->zPath);
+  sqlite3_free(p->zUri);
   sqlite3_free(p->zTag);
   if (p->zOptions) memset(p->zOptions, 0, strlen(p->zOptions)); /* may hold secrets */
   sqlite3_free(p->zOptions);
@@ -205,6 +206,7 @@ int pragma_resolve(pctx *p) {
     if (!p->zPath) return SQLITE_NOMEM;
   }
   char *zRoot = NULL;
+  if (!(p->zUri = sqlite3_mprintf("%s", p->zPath))) return SQLITE_NOMEM;
   int lrc = lf_store_open(p->zPath, p->zOptions, &p->store, &zRoot, &p->err);
   if (!lrc) {
     sqlite3_free(p->zPath);
@@ -245,7 +247,7 @@ static const pragma_def pragma_defs[] = {
    6, pragma_fill_indices},
   {"lance_progress", "CREATE TABLE x(operation TEXT, column TEXT, state TEXT, rows_done INTEGER, "
    "rows_total INTEGER, rows_per_s INTEGER, version INTEGER, pid INTEGER, updated TEXT, "
-   "error TEXT, arg HIDDEN, storage_options HIDDEN)", 10, pragma_fill_progress},
+   "error TEXT, phase TEXT, arg HIDDEN, storage_options HIDDEN)", 11, pragma_fill_progress},
 };
 
 typedef struct pvtab {

@@ -43,6 +43,7 @@ typedef struct pctx {
   const char *zArg;       /* the argument as given */
   char *zTable;           /* the lance table it names, or NULL for a path */
   char *zPath;            /* dataset directory (its path in store once resolved) */
+  char *zUri;             /* the dataset's location as lf_store_open takes it (resolved) */
   char *zOptions;         /* storage options (JSON), or NULL: from the table's
                           ** CREATE, or the storage_options argument */
   sqlite3_uint64 version; /* pinned by the table (0 = latest) */
@@ -77,6 +78,19 @@ int pragma_fill_tags(pctx *p, prows *r);
 int pragma_fill_schema(pctx *p, prows *r);
 int pragma_fill_fragments(pctx *p, prows *r);
 int pragma_fill_indices(pctx *p, prows *r);
+/* backfill.c: a progress file <dataset>/_progress/<what>.json (lance_progress
+** lists them): the record below, plus table, pid and the time (UTC); extra
+** holds up to two more text members (key, value; NULL key: none).  Written
+** through the store, no SQL (the connection may be interrupted); a failed
+** write is ignored. */
+typedef struct vtab_progress_rec {
+  const char *operation, *column, *state, *phase, *error;
+  uint64_t done, total, version;
+  long long rate;            /* rows per second */
+  const char *extra[4];
+} vtab_progress_rec;
+void vtab_progress_save(pctx *p, const char *path, const vtab_progress_rec *r);
+double vtab_progress_clock(void); /* seconds, monotonic */
 /* backfill.c: the progress files of lance_backfill (lance_progress). */
 int pragma_fill_progress(pctx *p, prows *r);
 

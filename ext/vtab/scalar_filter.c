@@ -7,10 +7,13 @@
 ** A cursor using indexes reads in two phases:
 **   1. takes: the candidate row ids, ascending, in groups of TAKE_IDS, only
 **      from fragments every used index covers (the index's fragment bitmap);
-**      deleted rows are dropped by the take; the pushed filters still run
-**      on every taken row (filter.c), so an index only ever narrows reads;
+**      deleted rows are dropped by the take; an index answers its filter
+**      exactly as filter.c would, so only the filters no index answered run
+**      on the taken rows, and a column only answered filters read is not
+**      taken (vtab_sfilt_column takes it for a batch if SQLite asks);
 **   2. scan: every fragment some used index does not cover (rows appended
-**      after the index was built), filtered as usual.
+**      after the index was built), with every filter, as usual.
+** With a vector search the set is its prefilter (vtab_sfilt_prefilter).
 ** Several indexed filters (AND) intersect their sets; an IN list is the
 ** union of its values.  SQLite answers `a OR b` on two indexed columns with
 ** its multi-index OR plan (one cursor per term, rowids deduplicated).
@@ -112,14 +115,28 @@ struct vtab_sfilt {
   int rest_open;       /* phase 2 started */
   sqlite3_str *used;   /* "k_idx (BTREE) k = ?; ..." for lance_explain */
   uint64_t candidates, pages, taken, taken_frags, scan_frags;
+  int prefiltered;     /* with a search: vtab_sfilt_prefilter gave its rows */
   uint64_t last_frag;
   lf_rowset *set;      /* with a search: the rows the indexes allow (row addresses) */
+  uint64_t exact;      /* bit k: an index answers c->filters[k] exactly (k < 64) */
+  int nrecheck;        /* filters run again on the taken rows */
+  uint64_t cols;       /* the cursor's columns (the rest scan reads them all) */
+  uint64_t dropped;    /* the columns the takes leave out */
+  lf_scan *lazy;       /* the dropped columns, taken for a batch when SQLite asks */
+  int *lazy_proj;
+  const lf_scan_batch *lazy_b;
+  uint64_t batch_no, lazy_no; /* the batch taken last, and the one lazy_b matches */
+  uint64_t *lazy_ids;
+  size_t cap_lazy;
 };
 
 void vtab_sfilt_free(vtab_sfilt *s) {
   if (!s) return;
   sqlite3_free(s->frags);
   lf_rowset_free(s->set);
+  lf_scan_free(s->lazy);
+  sqlite3_free(s->lazy_proj);
+  sqlite3_free(s->lazy_ids);
   sqlite3_free(sqlite3_str_finish(s->used));
   sqlite3_free(s);
 }
@@ -273,6 +290,10 @@ static int filters_to_set(lvtab *vt, lcursor *c, const lf_index_meta *ix, int ni
     if ((rc = cache_open(vt, c->ds, &ix[i], lf_sidx_kind(ix[i].type_url), &x, e))) break;
     if (!list_op(fl->op) && lf_sidx_value_field(x)->type != f->type) continue;
     if ((rc = filter_set(c, fl, fl2, f, x, &s, e)) || !s) continue;
+    if (k < 64 && (!list_op(fl->op) || vtab_list_decided(f, fl->val))) { /* else SQLite decides */
+      c->sf->exact |= (uint64_t)1 << k;
+      if (fl2) c->sf->exact |= (uint64_t)1 << (fl2 - c->filters);
+    }
     if (cover_and(c->sf, &ix[i], *acc == NULL)) rc = lf_err(e, LF_NOMEM, "out of memory");
     describe(c->sf->used, &ix[i], x, f, fl);
     if (fl2) describe(c->sf->used, &ix[i], x, f, fl2);
@@ -327,14 +348,59 @@ static int sfilt_takes(lcursor *c, const lf_rowset *acc, int *ok, lf_error *e) {
   return rc;
 }
 
-int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e) {
+/* The filters an index answers exactly move past c->nsel (the takes do not
+** run them again) and the columns only they read are left out of the takes
+** (SQLite reads none of them when it omits those constraints). */
+static int order_filters(lcursor *c, uint64_t *keep, uint64_t *drop, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  vtab_filter *fs = sqlite3_malloc64(((uint64_t)c->nfilters + 1) * sizeof *fs);
+  if (!fs) return lf_err(e, LF_NOMEM, "out of memory");
+  int w = 0, nsel = 0;
+  *keep = *drop = 0;
+  for (int pass = 0; pass < 2; pass++) /* the others first, in their order */
+    for (int k = 0; k < c->nfilters; k++) {
+      int ex = k < 64 && (s->exact >> k & 1);
+      if (ex != pass) continue;
+      fs[w++] = c->filters[k];
+      if (!ex) *keep |= vtab_col_bit(c->filters[k].col), nsel = w;
+      if (ex && c->filters[k].checked) *keep |= vtab_col_bit(c->filters[k].col); /* SQLite reads it */
+      else if (ex && c->filters[k].col < 63) *drop |= vtab_col_bit(c->filters[k].col);
+    }
+  memcpy(c->filters, fs, (size_t)c->nfilters * sizeof *fs);
+  sqlite3_free(fs);
+  c->nsel = s->nrecheck = nsel;
+  return LF_OK;
+}
+
+static int take_projection(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  uint64_t keep, drop;
+  int rc = order_filters(c, &keep, &drop, e);
+  if (rc) return rc;
+  s->cols = used;
+  s->dropped = drop & ~keep & used;
+  if (!s->dropped) return LF_OK;
+  lf_scan *scan = NULL;
+  int *proj = NULL;
+  if ((rc = vtab_open_projection(vt, c->ds, used & ~s->dropped, &scan, &proj, e))) return rc;
+  lf_scan_free(c->scan);
+  sqlite3_free(c->proj);
+  c->scan = scan;
+  c->proj = proj;
+  return LF_OK;
+}
+
+int vtab_sfilt_start(lvtab *vt, lcursor *c, uint64_t used, lf_error *e) {
   lf_rowset *acc = NULL;
   int ok = 0, rc = sfilt_set(vt, c, &acc, e);
   if (!rc && acc && c->search.on) { /* a prefilter of the search's hits (row addresses) */
     ok = !lf_dataset_stable_row_ids(c->ds);
     if (ok) c->sf->set = acc, c->sf->candidates = lf_rowset_count(acc), acc = NULL;
+    uint64_t keep, drop;
+    if (ok) rc = order_filters(c, &keep, &drop, e); /* filters[0..nsel): not exact */
   } else if (!rc && acc) {
     rc = sfilt_takes(c, acc, &ok, e);
+    if (!rc && ok) rc = take_projection(vt, c, used, e);
   }
   lf_rowset_free(acc);
   if (!rc && !ok) { /* no filter used an index */
@@ -362,6 +428,7 @@ static int take_next(lvtab *vt, lcursor *c, lf_error *e) {
     c->idpos += used;
     if (!c->b || !c->b->n || !frag_covered(s, c->b->fragment_id)) continue;
     s->taken += c->b->n;
+    s->batch_no++;
     if (c->b->fragment_id != s->last_frag) s->taken_frags++, s->last_frag = c->b->fragment_id;
     return LF_OK;
   }
@@ -377,18 +444,19 @@ int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e) {
     /* phase 2: a fresh scan of the fragments some index misses */
     lf_scan *rest = NULL;
     int *proj = NULL;
-    uint64_t used = 0;
-    for (int k = 0; k < vt->ncols; k++)
-      if (c->proj[k] >= 0) used |= vtab_col_bit(k);
-    rc = vtab_open_projection(vt, c->ds, used, &rest, &proj, e);
-    sqlite3_free(proj); /* the same columns in the same order as c->proj */
+    rc = vtab_open_projection(vt, c->ds, s->cols, &rest, &proj, e);
     if (!rc) rc = lf_scan_exclude(rest, s->frags, s->nfrags, e);
     if (rc) {
       lf_scan_free(rest);
+      sqlite3_free(proj);
       return rc;
     }
     lf_scan_free(c->scan);
+    sqlite3_free(c->proj);
     c->scan = rest;
+    c->proj = proj;
+    c->nsel = c->nfilters; /* every filter runs on the scanned rows */
+    s->dropped = 0;
     s->rest_open = 1;
     s->last_frag = UINT64_MAX;
   }
@@ -398,25 +466,149 @@ int vtab_sfilt_next(lvtab *vt, lcursor *c, lf_error *e) {
   return rc;
 }
 
+int vtab_sfilt_column(lcursor *c, int col, lf_scan **scan, const lf_scan_batch **b, int *k,
+                      lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  *k = -1;
+  if (col >= 63 || !(s->dropped & vtab_col_bit(col)) || !c->b || !c->b->n) return LF_OK;
+  int rc = LF_OK;
+  if (!s->lazy) rc = vtab_open_projection((lvtab *)c->base.pVtab, c->ds, s->dropped, &s->lazy, &s->lazy_proj, e);
+  if (!rc && s->lazy_no != s->batch_no) { /* the current batch's rows again (one fragment) */
+    size_t n = (size_t)c->b->n, used = 0;
+    if (n > s->cap_lazy) {
+      uint64_t *p = sqlite3_realloc64(s->lazy_ids, n * sizeof *p);
+      if (!p) return lf_err(e, LF_NOMEM, "out of memory");
+      s->lazy_ids = p, s->cap_lazy = n;
+    }
+    memcpy(s->lazy_ids, c->b->rowids, n * sizeof *s->lazy_ids);
+    rc = lf_scan_take_fragment(s->lazy, s->lazy_ids, n, &used, &s->lazy_b, e);
+    if (!rc && s->lazy_b->n != n)
+      rc = lf_err(e, LF_CORRUPT, "fragment %llu: %llu of %zu rows taken again",
+                  (unsigned long long)c->b->fragment_id, (unsigned long long)s->lazy_b->n, n);
+    s->lazy_no = rc ? 0 : s->batch_no;
+  }
+  if (rc) return rc;
+  *scan = s->lazy, *b = s->lazy_b, *k = s->lazy_proj[col];
+  return LF_OK;
+}
+
+/* ---- A search's prefilter ------------------------------------------------------------ */
+
+/* Append the rows of every batch of scan (filters[0..nf) applied) to *ids. */
+static int collect_rows(lcursor *c, lf_scan *scan, const int *proj, int nf, const uint64_t *take,
+                        size_t ntake, uint64_t **ids, size_t *n, size_t *cap, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  int rc = LF_OK;
+  for (size_t at = 0;;) {
+    const lf_scan_batch *b = NULL;
+    size_t used = 0;
+    if (take && at == ntake) break;
+    rc = take ? lf_scan_take_fragment(scan, (uint64_t *)take + at, ntake - at, &used, &b, e)
+              : lf_scan_next(scan, 4096, &b, e);
+    if (rc || (!take && !b->n)) break;
+    at += used ? used : ntake - at;
+    if (!b->n) continue;
+    if (!take && b->fragment_id != s->last_frag) s->scan_frags++, s->last_frag = b->fragment_id;
+    if (*n + b->n > *cap || b->n > c->cap_sel) {
+      size_t nc = 2 * (*n + b->n);
+      uint64_t *ni = sqlite3_realloc64(*ids, nc * sizeof *ni);
+      uint8_t *ns = ni ? sqlite3_realloc64(c->sel, b->n) : NULL;
+      if (ni) *ids = ni, *cap = nc;
+      if (ns) c->sel = ns, c->cap_sel = b->n;
+      if (!ni || !ns) return lf_err(e, LF_NOMEM, "out of memory");
+    }
+    memset(c->sel, 1, b->n);
+    vtab_select_rows(c->filters, nf, proj, b, c->sel);
+    for (uint64_t i = 0; i < b->n; i++)
+      if (c->sel[i]) (*ids)[(*n)++] = b->rowids[i];
+  }
+  return rc;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The index set's rows in the fragments it covers, ascending (sqlite3_malloc). */
+static int covered_ids(const vtab_sfilt *s, uint64_t **out, size_t *n, lf_error *e) {
+  uint64_t *a = NULL;
+  size_t m = 0;
+  *out = NULL, *n = 0;
+  if (lf_rowset_array(s->set, &a, &m)) return lf_err(e, LF_NOMEM, "out of memory");
+  size_t w = 0;
+  for (size_t i = 0; i < m; i++)
+    if (frag_covered(s, a[i] >> 32)) a[w++] = a[i];
+  if (!(*out = sqlite3_malloc64((w ? w : 1) * sizeof **out))) {
+    free(a);
+    return lf_err(e, LF_NOMEM, "out of memory");
+  }
+  if (w) memcpy(*out, a, w * sizeof *a);
+  *n = w;
+  free(a);
+  return LF_OK;
+}
+
+int vtab_sfilt_prefilter(lvtab *vt, lcursor *c, uint64_t **ids, size_t *n, int *ok, lf_error *e) {
+  vtab_sfilt *s = c->sf;
+  *ids = NULL, *n = 0, *ok = 0;
+  if (!s || !s->set) return LF_OK;
+  uint64_t all = 0, rest = 0; /* worth it: the rows read are few */
+  for (int f = 0; f < lf_dataset_num_fragments(c->ds); f++) {
+    const lf_fragment *fr = lf_dataset_fragment(c->ds, f);
+    all += fr->physical_rows;
+    if (!frag_covered(s, fr->id)) rest += fr->physical_rows;
+  }
+  if ((s->candidates + rest) * 8 > all) return LF_OK;
+  uint64_t *cand = NULL;
+  size_t ncand = 0, cap = 0;
+  lf_scan *scan = NULL;
+  int *proj = NULL;
+  int rc = covered_ids(s, &cand, &ncand, e);
+  if (!rc) rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nsel), &scan, &proj, e);
+  if (!rc) rc = collect_rows(c, scan, proj, c->nsel, cand, ncand, ids, n, &cap, e);
+  lf_scan_free(scan);
+  sqlite3_free(proj);
+  scan = NULL, proj = NULL;
+  if (!rc && rest) rc = vtab_open_projection(vt, c->ds, vtab_filter_mask(c->filters, c->nfilters), &scan, &proj, e);
+  if (!rc && rest) rc = lf_scan_exclude(scan, s->frags, s->nfrags, e);
+  if (!rc && rest) rc = collect_rows(c, scan, proj, c->nfilters, NULL, 0, ids, n, &cap, e);
+  lf_scan_free(scan);
+  sqlite3_free(proj);
+  sqlite3_free(cand);
+  if (!rc && *n) qsort(*ids, *n, sizeof **ids, cmp_u64);
+  s->taken = *n;
+  if (rc) sqlite3_free(*ids), *ids = NULL, *n = 0;
+  *ok = s->prefiltered = !rc;
+  return rc;
+}
+
 /* ---- lance_explain's line for a cursor ------------------------------------------------ */
 
 char *vtab_sfilt_explain(const lvtab *vt, const lcursor *c) {
   const vtab_sfilt *s = c->sf;
+  if (c->search.on && s && s->prefiltered)
+    return sqlite3_mprintf("%s: search (%llu results); prefilter from index %s: %llu candidate rows, "
+                           "%llu rows allowed (%d of %d filters checked again on them; scanned %llu "
+                           "unindexed fragments), the search reads only theirs", vt->name,
+                           (unsigned long long)c->search.nres, sqlite3_str_value(s->used),
+                           (unsigned long long)s->candidates, (unsigned long long)s->taken,
+                           s->nrecheck, c->nfilters, (unsigned long long)s->scan_frags);
   if (c->search.on)
-    return sqlite3_mprintf("%s: search (%llu results)%s%s%s", vt->name, (unsigned long long)c->search.nres,
-                           s ? "; prefilter from index " : "", s ? sqlite3_str_value(s->used) : "",
-                           s ? "" : "");
+    return sqlite3_mprintf("%s: search (%llu results)%s%s", vt->name, (unsigned long long)c->search.nres,
+                           s ? "; prefilter from index " : "", s ? sqlite3_str_value(s->used) : "");
   if (c->take && !s) return sqlite3_mprintf("%s: rowid lookup (%llu ids)", vt->name,
                                                  (unsigned long long)c->nids);
   if (!s)
     return sqlite3_mprintf("%s: full scan of %d fragments%s", vt->name, lf_dataset_num_fragments(c->ds),
                            c->nfilters ? " (no index answers the pushed filters)" : "");
   return sqlite3_mprintf("%s: index %s: %llu candidate rows (%llu index pages/bitmaps read); "
-                         "took %llu rows from %llu of %llu indexed fragments; scanned %llu unindexed fragments",
+                         "took %llu rows from %llu of %llu indexed fragments, %d of %d filters checked "
+                         "again on them; scanned %llu unindexed fragments",
                          vt->name, sqlite3_str_value(s->used) ? sqlite3_str_value(s->used) : "",
                          (unsigned long long)s->candidates, (unsigned long long)s->pages,
                          (unsigned long long)s->taken, (unsigned long long)s->taken_frags, (unsigned long long)s->nfrags,
-                         (unsigned long long)s->scan_frags);
+                         s->nrecheck, c->nfilters, (unsigned long long)s->scan_frags);
 }
 
 /* ---- Planning ---------------------------------------------------------------------------- */

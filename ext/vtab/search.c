@@ -133,11 +133,18 @@ static int search_options(lvtab *vt, vtab_search *s, sqlite3_value *opts) {
   return SQLITE_OK;
 }
 
+/* The rows a prefilter from scalar indexes allows (vtab_sfilt_prefilter). */
+typedef struct vtab_allow {
+  int ok;
+  uint64_t *ids;
+  size_t n;
+} vtab_allow;
+
 /* A vector index on the column, when one fits (ext/vec/ann.c): *used = 1 and
 ** *out / *nout filled; else the caller searches exactly. */
 static int index_search(lvtab *vt, lcursor *c, const lf_field *f, knn_query *kq, lf_scan *vs,
-                        int *proj1, int vcol, int *used, simd_topk_item **out, size_t *nout,
-                        lf_error *e) {
+                        int *proj1, int vcol, const vtab_allow *al, int *used, simd_topk_item **out,
+                        size_t *nout, lf_error *e) {
   vtab_search *s = &c->search;
   lf_scan *fs = NULL;
   int *projf = NULL;
@@ -147,10 +154,23 @@ static int index_search(lvtab *vt, lcursor *c, const lf_field *f, knn_query *kq,
   ann_env env = {.cache = vt->ann, .ds = c->ds, .store = vt->store, .vfield = f, .metric = s->metric,
                  .opts = &s->opts, .filter_scan = fs, .vec_scan = vs, .vcol = proj1[vcol],
                  .select = c->nfilters ? search_select : NULL, .select_ctx = &xf,
-                 .select_vec = c->nfilters ? search_select : NULL, .select_vec_ctx = &xv};
+                 .select_vec = c->nfilters ? search_select : NULL, .select_vec_ctx = &xv,
+                 .allow_given = al->ok, .allow = al->ids, .nallow = al->n};
   if (!rc) rc = ann_search(&env, kq, used, out, nout, e);
   lf_scan_free(fs);
   sqlite3_free(projf);
+  return rc;
+}
+
+/* The exact search over the rows al allows: their vectors taken. */
+static int knn_allowed(lvtab *vt, lcursor *c, int vcol, const knn_query *kq, const vtab_allow *al,
+                       simd_topk_item **out, size_t *nout, lf_error *e) {
+  lf_scan *scan = NULL;
+  int *proj = NULL;
+  int rc = vtab_open_projection(vt, c->ds, vtab_col_bit(vcol), &scan, &proj, e);
+  if (!rc) rc = knn_search_ids(scan, al->ids, al->n, proj[vcol], kq, out, nout, e);
+  lf_scan_free(scan);
+  sqlite3_free(proj);
   return rc;
 }
 
@@ -186,15 +206,20 @@ static int run_knn(lvtab *vt, lcursor *c, sqlite3_value *q, simd_topk_item **out
     if (t == 0) proj1 = pj;
     else sqlite3_free(pj);
   }
+  vtab_allow al = {0};
+  if (!rc && c->sf) rc = vtab_sfilt_prefilter(vt, c, &al.ids, &al.n, &al.ok, e);
   if (!rc && proj1[vcol] < 0) { /* the snapshot lacks the column: no rows */
     *nout = 0;
   } else if (!rc) {
     search_ctx x = {c, proj1};
     int used_index = 0;
-    rc = index_search(vt, c, f, &kq, s1[0], proj1, vcol, &used_index, out, nout, e);
-    if (!rc && !used_index)
+    rc = index_search(vt, c, f, &kq, s1[0], proj1, vcol, &al, &used_index, out, nout, e);
+    if (!rc && !used_index && al.ok) /* only the allowed rows' vectors, taken */
+      rc = knn_allowed(vt, c, vcol, &kq, &al, out, nout, e);
+    else if (!rc && !used_index)
       rc = knn_search(s1, n, proj1[vcol], &kq, c->nfilters ? search_select : NULL, &x, out, nout, e);
   }
+  sqlite3_free(al.ids);
   for (int t = 0; s1 && t < n; t++) lf_scan_free(s1[t]);
   sqlite3_free(s1);
   sqlite3_free(proj1);

@@ -14,6 +14,7 @@ SQLITE_EXTENSION_INIT3
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vtab/txn.h"
 
@@ -212,9 +213,10 @@ int txn_spill(lvtab *vt, lf_error *e) {
     if ((rc = lf_writer_open(vt->store, vt->args.path, t->wname, t->schema, t->major, t->minor,
                              &t->w, e)))
       return rc;
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && (rc = lf_writer_start_worker(t->w, e))) return rc;
   }
   for (int i = 0; i < t->schema->n_fields; i++) lf_array_finish(&t->cols[i]);
-  if ((rc = lf_writer_write(t->w, t->cols, t->nrows, e))) return rc;
+  if ((rc = lf_writer_submit(t->w, t->cols, t->nrows, e))) return rc;
   t->wrows += t->nrows;
   t->nrows = 0;
   for (int i = 0; i < t->schema->n_fields; i++) lf_array_clear(&t->cols[i]);
@@ -233,6 +235,7 @@ void txn_drop_file(lvtab *vt, const lf_data_file *df) { drop_file(vt->store, vt-
 
 void txn_free_state(lf_store *st, const char *root, vtab_txn *t, int drop_files) {
   if (!t) return;
+  vtab_upd_free(st, root, t, drop_files);
   if (t->w) lf_writer_abort(t->w);
   for (int i = 0; i < t->nfrags; i++) {
     if (drop_files) drop_file(st, root, &t->frags[i].df);
@@ -306,6 +309,9 @@ int vtab_txn_release(lvtab *vt, int level) {
 int vtab_txn_rollback_to(lvtab *vt, int level) {
   vtab_txn *t = vt->txn;
   if (!t) return SQLITE_OK;
+  if (t->upd && !t->broken) /* its values are not in the undo log */
+    t->broken = sqlite3_mprintf("lance: %s: a column-only UPDATE was rolled back to a "
+                                "savepoint; ROLLBACK", vt->name);
   while (t->nsp && t->sp[t->nsp - 1].level > level) t->nsp--;
   if (!t->nsp) return txn_undo_to(vt, 0, 0);
   return txn_undo_to(vt, t->sp[t->nsp - 1].nlog, t->sp[t->nsp - 1].nseq);
@@ -375,6 +381,8 @@ int vtab_txn_view(lvtab *vt, lf_dataset **out, lf_error *e) {
   vtab_txn *t = vt->txn;
   *out = NULL;
   if (!t) return LF_OK;
+  if (t->upd) /* the statement is the transaction and read its rows before writing */
+    return lf_err(e, LF_UNSUPPORTED, "reading the table during its column-only UPDATE");
   if (!t->nlog && !t->nseq) {
     *out = t->base;
     return LF_OK;

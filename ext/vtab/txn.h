@@ -84,6 +84,8 @@ struct vtab_txn {
   lf_dataset *view;                  /* what the statements see, NULL when stale */
   int published;                     /* the version is out: its files must stay */
   char *broken;                      /* why the transaction cannot go on, or NULL */
+  struct vtab_upd *upd;              /* a column-only UPDATE (update_cols.c), or NULL */
+  uint64_t upd_filters;              /* vt->ust.filters when it started */
 };
 
 /* Where a row of the transaction's view is. */
@@ -115,5 +117,15 @@ int txn_spill(lvtab *vt, lf_error *e);
 /* Remove a data file this transaction wrote. */
 void txn_drop_file(lvtab *vt, const lf_data_file *df);
 void txn_free_state(lf_store *st, const char *root, vtab_txn *t, int drop_files);
+
+/* update_cols.c: the column-only UPDATE path (its comment gives the rule). */
+/* At an UPDATE's xUpdate: 1 take the column path, 0 the row path, < 0 -rc. */
+int vtab_upd_decide(lvtab *vt);
+/* Record the new values of the changed columns of row id (cols: the row). */
+int vtab_upd_record(lvtab *vt, sqlite3_value **cols, uint64_t id);
+/* xSync: write the column files and commit them. */
+int vtab_upd_sync(lvtab *vt);
+/* Free t->upd; drop_files: also the column files written. */
+void vtab_upd_free(lf_store *st, const char *root, vtab_txn *t, int drop_files);
 
 #endif

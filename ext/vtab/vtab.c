@@ -86,6 +86,7 @@ static void vt_free(lvtab *vt) {
   lf_dataset_free(vt->schema_ds);
   vtab_write_free(vt);
   vtab_perm_free(vt);
+  vtab_upd_stat_free(vt);
   lf_store_free(vt->store);
   sqlite3_finalize(vt->probe);
   vtab_args_reset(&vt->args);
@@ -193,8 +194,9 @@ static int vt_disconnect(sqlite3_vtab *p) {
 ** 8192 col2 MATCH ?                   a second MATCH (hybrid search: one text and
 **                                     one vector column), right after bit 32's
 ** idxStr: "<col>;" ("<col>,<col2>;" with 8192) when bit 32 is set, then for each
-**   pushed filter, in argv order after the above, "<column>:<op>[i];" ("i": an IN
-**   list taken all at once with sqlite3_vtab_in) with op an
+**   pushed filter, in argv order after the above, "<column>:<op>[i][c];" ("i": an IN
+**   list taken all at once with sqlite3_vtab_in; "c": not omitted, SQLite checks it
+**   again) with op an
 **   SQLITE_INDEX_CONSTRAINT_* code (EQ, NE, GT, LE, LT, GE, ISNULL, ISNOTNULL),
 **   then "|<colUsed as hex>".
 ** Filters run in C on decoded batches.  When the right-hand side is a
@@ -301,7 +303,8 @@ static int plan_filters(const lvtab *vt, sqlite3_index_info *info, vtab_plan *pl
                 (sqlite3_vtab_rhs_value(info, i, &rhs) == SQLITE_OK && rhs &&
                  (list_fn ? vtab_list_decided(cf, rhs) : decided_exactly(cf, rhs)))))
       info->aConstraintUsage[i].omit = 1; /* SQLite need not check it again */
-    sqlite3_str_appendf(s, "%d:%d%s;", c->iColumn, c->op, in ? "i" : "");
+    sqlite3_str_appendf(s, "%d:%d%s%s;", c->iColumn, c->op, in ? "i" : "",
+                        info->aConstraintUsage[i].omit ? "" : "c");
     pl->nfilt++;
   }
   sqlite3_str_appendf(s, "|%llx", (unsigned long long)info->colUsed);
@@ -363,7 +366,7 @@ static void cursor_reset(lcursor *c) {
   for (int i = 0; i < c->nfilters; i++) vtab_filter_reset(&c->filters[i]);
   sqlite3_free(c->filters);
   c->filters = NULL;
-  c->nfilters = 0;
+  c->nfilters = c->nsel = 0;
   c->b = NULL;
   c->eof = 1;
 }
@@ -520,7 +523,7 @@ static int next_batch(lvtab *vt, lcursor *c) {
     c->cap_sel = c->b->n;
   }
   memset(c->sel, 1, c->b->n);
-  vtab_select_rows(c->filters, c->nfilters, c->proj, c->b, c->sel);
+  vtab_select_rows(c->filters, c->nsel, c->proj, c->b, c->sel);
   return SQLITE_OK;
 }
 
@@ -577,8 +580,9 @@ static int parse_filters(lcursor *c, const char *idx_str, int argc, sqlite3_valu
     fl->col = (int)strtol(p, &end, 10);
     fl->op = (int)strtol(end + 1, &end, 10);
     int in = *end == 'i';
-    p = end + 1 + in;
-    c->nfilters++;
+    fl->checked = end[in] == 'c'; /* SQLite checks it again: reads the column */
+    p = end + 1 + in + fl->checked;
+    c->nsel = ++c->nfilters;
     if (in) {
       int rc = vtab_collect_in(fl, argv[first + k], vtab_col_field(vt, fl->col));
       if (rc) return rc;
@@ -602,6 +606,8 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   lvtab *vt = (lvtab *)cur->pVtab;
   lf_error e = {0};
   cursor_reset(c);
+  vt->ust.filters++; /* a statement run during a column-only UPDATE shows here */
+  vtab_upd_stat_reset(vt);
   int a = 0;
   sqlite3_value *ver = idx & 1 ? argv[a++] : NULL, *tag = idx & 2 ? argv[a++] : NULL;
   lf_store_set_interrupt(vt->store, vt_interrupted, vt); /* this statement's thread */
@@ -613,13 +619,13 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int
   if ((rc = parse_filters(c, idx_str ? idx_str : "", argc, argv, a, &used))) return rc;
   if (choose_snapshot(vt, c, ver, tag, &e) ||
       vtab_open_projection(vt, c->ds, used, &c->scan, &c->proj, &e) ||
-      (c->search.on && c->nfilters && vtab_sfilt_start(vt, c, &e)) ||
+      (c->search.on && c->nfilters && vtab_sfilt_start(vt, c, used, &e)) ||
       (c->search.on && vtab_search_run(vt, c, &e)))
     return vtab_lf_error(vt, &e);
   if (ids) {
     c->take = 1;
     if ((rc = collect_rowids(c, idx, ids))) return rc;
-  } else if (c->nfilters && !c->search.on && !skip && !vt->perm && vtab_sfilt_start(vt, c, &e)) {
+  } else if (c->nfilters && !c->search.on && !skip && !vt->perm && vtab_sfilt_start(vt, c, used, &e)) {
     return vtab_lf_error(vt, &e);
   }
   if (vt->perm && (rc = vtab_perm_cursor(vt, c))) return rc;
@@ -643,17 +649,24 @@ static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
   lcursor *c = (lcursor *)cur;
   lvtab *vt = (lvtab *)cur->pVtab;
   if (col < vt->ncols) {
+    if (vt->txn && sqlite3_vtab_nochange(ctx)) vtab_upd_note(vt, c, col); /* still read: see there */
     int k = c->proj[col];
+    lf_scan *sc = c->scan;
+    const lf_scan_batch *b = c->b;
+    lf_error e = {0};
+    if (k < 0 && c->sf && vtab_sfilt_column(c, col, &sc, &b, &k, &e)) { /* left out by takes */
+      sqlite3_result_error(ctx, e.msg, -1);
+      return SQLITE_ERROR;
+    }
     if (k < 0) return SQLITE_OK;
-    const lf_array *a = &c->b->cols[k];
+    const lf_array *a = &b->cols[k];
     if (!a->field->is_blob || lf_array_is_null(a, c->i)) {
       vtab_result(ctx, a, c->i);
       return SQLITE_OK;
     }
     uint8_t *bytes = NULL; /* blobs: the payload, read only when selected */
     uint64_t n = 0;
-    lf_error e = {0};
-    if (lf_scan_blob(c->scan, k, c->i, &bytes, &n, &e)) {
+    if (lf_scan_blob(sc, k, c->i, &bytes, &n, &e)) {
       sqlite3_result_error(ctx, e.msg, -1);
       return SQLITE_ERROR;
     }

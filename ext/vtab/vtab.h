@@ -49,6 +49,14 @@ typedef struct vtab_txn vtab_txn;
 typedef struct vtab_sidx_cache vtab_sidx_cache; /* scalar_filter.c */
 typedef struct vtab_sfilt vtab_sfilt;           /* scalar_filter.c */
 typedef struct vtab_conn vtab_conn;             /* explain.c */
+/* update_cols.c: what xColumn learnt of the UPDATE in progress. */
+typedef struct vtab_updstat {
+  uint8_t *nochg;           /* per column: 1 = the UPDATE leaves it unchanged */
+  uint64_t rows, phys;      /* rows read for it; physical rows of their fragments */
+  uint64_t last, frag;      /* the last row address counted, its fragment id */
+  uint64_t filters;         /* xFilter calls on the table so far */
+} vtab_updstat;
+
 typedef struct lvtab {
   sqlite3_vtab base;
   sqlite3 *db;
@@ -68,6 +76,7 @@ typedef struct lvtab {
   vtab_conn *conn;          /* the connection's state (explain.c; the module's client data) */
   sqlite3_stmt *probe;      /* "SELECT 1": is the connection interrupted? (remote stores) */
   struct vtab_perm *perm;   /* permutation=: the split's row ids (permute.c), or NULL */
+  vtab_updstat ust;         /* update_cols.c */
 } lvtab;
 
 /* write.c: INSERT / UPDATE / DELETE and the transaction methods.  Changes
@@ -135,6 +144,7 @@ typedef struct vtab_filter {
   vtab_fconst *ink;
   int nin;
   struct lf_svalues *want;  /* array_has_any / _all: the JSON values, parsed (or NULL) */
+  int checked;              /* not omitted by xBestIndex: SQLite checks it (reads the column) */
 } vtab_filter;
 
 /* search.c: one result row; a NaN score is NULL (the row was not found by
@@ -176,11 +186,20 @@ typedef struct lcursor {
   size_t nids, idpos;
   vtab_filter *filters;
   int nfilters;
+  int nsel;                 /* batches are filtered by filters[0..nsel): all of them,
+                            ** but while scalar_filter.c takes rows an index chose
+                            ** exactly, those filters are moved past nsel */
   uint8_t *sel;             /* rows of the batch that pass the filters */
   uint64_t cap_sel;
   vtab_search search;
   vtab_sfilt *sf;           /* filters answered by scalar indexes, or NULL */
 } lcursor;
+
+/* update_cols.c: xColumn was asked for column col of c's row with
+** sqlite3_vtab_nochange (the UPDATE leaves it unchanged); freeing that. */
+void vtab_upd_note(lvtab *vt, const lcursor *c, int col);
+void vtab_upd_stat_reset(lvtab *vt); /* xFilter: a new scan (of a new statement?) */
+void vtab_upd_stat_free(lvtab *vt);
 
 /* xBestIndex's plan (vtab.c's table of idxNum bits). */
 typedef struct vtab_plan {
@@ -250,8 +269,22 @@ void vtab_sidx_cache_free(vtab_sidx_cache *c);
 void vtab_sfilt_free(vtab_sfilt *s);
 /* xFilter, after the snapshot and scan are open: c->sf (and c->ids, c->take)
 ** set when some filter has an index; c->sf stays NULL otherwise.  With a
-** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows). */
-int vtab_sfilt_start(lvtab *vt, lcursor *c, lf_error *e);
+** search (c->search.on) only the allowed set is kept (vtab_sfilt_allows).
+** used: the columns the cursor reads (colUsed and the filter columns).  The
+** takes leave out the columns only filters an index answers exactly read
+** (vtab_sfilt_column takes them when SQLite asks after all). */
+int vtab_sfilt_start(lvtab *vt, lcursor *c, uint64_t used, lf_error *e);
+/* xColumn of a column the takes left out (c->proj[col] < 0): *scan, *b and
+** *k the batch holding it (the current batch's rows, taken now), or *k = -1
+** when the cursor does not read column col. */
+int vtab_sfilt_column(lcursor *c, int col, lf_scan **scan, const lf_scan_batch **b, int *k,
+                      lf_error *e);
+/* With a search: the rows its prefilter allows, ascending in *ids (sqlite3_malloc),
+** when c->sf holds an index set and it and the fragments no index covers are few
+** (at most 1/8 of the rows; *ok = 1): the set's rows taken with the columns of the
+** filters no index answers exactly (those applied), then the unindexed fragments
+** scanned with every filter.  *ok = 0: the search filters its scan as usual. */
+int vtab_sfilt_prefilter(lvtab *vt, lcursor *c, uint64_t **ids, size_t *n, int *ok, lf_error *e);
 /* With a search: may the hit with row id rowid pass (1 unless an index
 ** covering its fragment excludes it)?  Row addresses only (no stable ids). */
 int vtab_sfilt_allows(const lcursor *c, uint64_t rowid);
@@ -285,6 +318,13 @@ void vtab_perm_free(lvtab *vt);
 int vtab_perm_cursor(lvtab *vt, lcursor *c);
 /* How many of ids[0..n) one take may read and keep their order. */
 size_t vtab_perm_run(const lf_dataset *ds, const uint64_t *ids, size_t n);
+/* A temporary lance table temp."<prefix>_<random>" over the dataset at uri
+** (pinned to version unless 0); *name (sqlite3_malloc'd) is its name.  An
+** SQLite rc (the connection's error message set); *name NULL on failure. */
+int vtab_temp_lance(sqlite3 *db, const char *prefix, const char *uri, uint64_t version,
+                    char **name);
+/* Drop it and free name (NULL: nothing). */
+void vtab_temp_drop(sqlite3 *db, char *name);
 
 /* vtab.c */
 int vtab_register(sqlite3 *db);
@@ -293,6 +333,8 @@ int vtab_register(sqlite3 *db);
 ** caller finalizes it), fails with SQLITE_INTERRUPT then; sqlite3_is_interrupted
 ** needs SQLite 3.41. */
 int vtab_interrupted(sqlite3 *db, sqlite3_stmt **probe);
+/* matview.c: lance_create_view() and lance_refresh() (materialized views). */
+int vtab_view_register(sqlite3 *db);
 /* search_func.c: the fts() and knn() table-valued functions. */
 int vtab_search_func_register(sqlite3 *db);
 

@@ -144,21 +144,32 @@ static int check_columns(lvtab *vt) {
                          vt->name, (unsigned long long)lf_dataset_version(vt->txn->base));
 }
 
+/* Another write after a column-only UPDATE started (a statement run inside it). */
+static int after_upd(lvtab *vt) {
+  return vtab_error(vt, "lance: %s: the table cannot be written to during its column-only "
+                    "UPDATE", vt->name);
+}
+
 static int do_update(lvtab *vt, int argc, sqlite3_value **argv) {
   int rc = check_columns(vt);
   uint64_t seq;
   if (rc) return rc;
-  if (argc == 1) return delete_row(vt, (uint64_t)sqlite3_value_int64(argv[0]));
+  if (argc == 1) return vt->txn->upd ? after_upd(vt) : delete_row(vt, (uint64_t)sqlite3_value_int64(argv[0]));
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
     if (sqlite3_value_type(argv[1]) != SQLITE_NULL)
       return vtab_error(vt, "lance: %s: rowid is assigned by Lance and cannot be inserted",
                         vt->name);
-    return add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
+    return vt->txn->upd ? after_upd(vt) : add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
   }
   sqlite3_int64 old = sqlite3_value_int64(argv[0]);
   if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || sqlite3_value_int64(argv[1]) != old)
     return vtab_error(vt, "lance: %s: rowid is assigned by Lance and cannot be changed",
                       vt->name);
+  int cols = vtab_upd_decide(vt);
+  if (cols < 0) return -cols;
+  if (cols && vt->txn->upd_filters != vt->ust.filters) return after_upd(vt);
+  if (cols) return vtab_upd_record(vt, argv + 2, (uint64_t)old);
+  if (vt->txn->upd) return after_upd(vt);
   if ((rc = delete_row(vt, (uint64_t)old))) return rc;
   if (!vt->txn->stable) return add_row(vt, argv + 2, LF_FRESH_ROW_ID, &seq);
   if ((rc = add_row(vt, argv + 2, (uint64_t)old, &seq))) return rc;
@@ -212,28 +223,67 @@ static int rewrite_frags(lvtab *vt, const uint8_t *pick, lf_rewrite *r) {
   return rc ? vtab_lf_error(vt, &e) : SQLITE_OK;
 }
 
+/* The created_at versions of rows that kept their base ids (ids[0..n), fresh
+** ones LF_FRESH_ROW_ID: 0), as Lance keeps them; cache[fi]: base fragment
+** fi's versions, decoded once. */
+static int kept_created(vtab_txn *t, const uint64_t *ids, uint64_t n, uint64_t **cache,
+                        uint64_t **out, lf_error *e) {
+  if (!(*out = calloc((size_t)n + 1, sizeof **out))) return lf_err(e, LF_NOMEM, "out of memory");
+  for (uint64_t i = 0; i < n; i++) {
+    if (ids[i] == LF_FRESH_ROW_ID) continue;
+    int fi;
+    uint64_t off;
+    int rc = lf_dataset_locate(t->base, ids[i], &fi, &off, e);
+    if (rc) return rc;
+    if (fi < 0) continue; /* not in the base: a version of its own */
+    if (!cache[fi]) {
+      if (!(cache[fi] = malloc((lf_dataset_fragment(t->base, fi)->physical_rows + 1) * 8)))
+        return lf_err(e, LF_NOMEM, "out of memory");
+      if ((rc = lf_dataset_row_versions(t->base, fi, 0, cache[fi], e))) return rc;
+    }
+    (*out)[i] = cache[fi][off];
+  }
+  return LF_OK;
+}
+
 /* The new fragments to commit: the kept ones, then the rewritten ones;
-** stable ids past base_next become fresh (ids[] holds copies to free). */
-static int new_frag_list(vtab_txn *t, const uint8_t *pick, lf_rewrite *r,
-                         lf_new_fragment *nf, uint64_t **ids, int *n) {
+** stable ids past base_next become fresh (ids[] holds copies to free), the
+** others keep their created_at (cr[], to free). */
+static int new_frag_list(lvtab *vt, const uint8_t *pick, lf_rewrite *r,
+                         lf_new_fragment *nf, uint64_t **ids, uint64_t **cr, int *n) {
+  vtab_txn *t = vt->txn;
   *n = 0;
-  for (int k = 0; k <= t->nfrags + r->n; k++) ids[k] = NULL;
+  for (int k = 0; k <= t->nfrags + r->n; k++) ids[k] = cr[k] = NULL;
+  uint64_t **cache = calloc((size_t)t->nbase + 1, sizeof *cache);
+  if (!cache) return SQLITE_NOMEM;
+  int rc = SQLITE_OK;
+  lf_error e = {0};
   for (int k = 0; k < t->nfrags + r->n; k++) {
     int kept = k < t->nfrags;
     if (kept && pick[k]) continue;
     lf_new_fragment *f = &nf[*n];
-    *f = kept ? (lf_new_fragment){1, &t->frags[k].df, t->frags[k].rows, NULL}
+    *f = kept ? (lf_new_fragment){1, &t->frags[k].df, t->frags[k].rows, NULL, NULL, NULL}
               : r->frags[k - t->nfrags];
     const uint64_t *src = kept ? t->frags[k].ids : f->row_ids;
     if (t->stable && src) {
-      if (!(ids[*n] = malloc(f->physical_rows * sizeof **ids))) return SQLITE_NOMEM;
+      if (!(ids[*n] = malloc(f->physical_rows * sizeof **ids))) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
       for (uint64_t i = 0; i < f->physical_rows; i++)
         ids[*n][i] = src[i] >= t->base_next ? LF_FRESH_ROW_ID : src[i];
+      if (kept_created(t, ids[*n], f->physical_rows, cache, &cr[*n], &e)) {
+        rc = vtab_lf_error(vt, &e);
+        break;
+      }
     }
     f->row_ids = ids[*n];
+    f->created_at = cr[*n];
     (*n)++;
   }
-  return SQLITE_OK;
+  for (int i = 0; i < t->nbase; i++) free(cache[i]);
+  free(cache);
+  return rc;
 }
 
 static int publish(lvtab *vt, const lf_new_fragment *nf, int n_new) {
@@ -268,6 +318,7 @@ int vtab_write_sync(lvtab *vt) {
   vtab_txn *t = vt->txn;
   if (!t) return SQLITE_OK;
   if (t->broken) return vtab_error(vt, "%s", t->broken);
+  if (t->upd) return vtab_upd_sync(vt);
   if (!t->nlog && !t->nseq) return SQLITE_OK; /* nothing changed */
   lf_error e = {0};
   if (txn_spill(vt, &e) || txn_close_file(vt, &e)) return vtab_lf_error(vt, &e);
@@ -277,12 +328,14 @@ int vtab_write_sync(lvtab *vt) {
   int rc = pick_rewrite(t, pick) ? rewrite_frags(vt, pick, &r) : SQLITE_OK;
   lf_new_fragment *nf = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *nf);
   uint64_t **ids = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *ids);
+  uint64_t **cr = calloc((size_t)(t->nfrags + r.n) + 1, sizeof *cr);
   int n_new = 0;
-  if (!rc && (!nf || !ids)) rc = SQLITE_NOMEM;
-  if (!rc) rc = new_frag_list(t, pick, &r, nf, ids, &n_new);
+  if (!rc && (!nf || !ids || !cr)) rc = SQLITE_NOMEM;
+  if (!rc) rc = new_frag_list(vt, pick, &r, nf, ids, cr, &n_new);
   if (!rc) rc = publish(vt, nf, n_new);
-  for (int k = 0; ids && k < t->nfrags + r.n; k++) free(ids[k]);
+  for (int k = 0; ids && cr && k < t->nfrags + r.n; k++) free(ids[k]), free(cr[k]);
   free(ids);
+  free(cr);
   free(nf);
   /* the rewritten-away files go when committed; the new ones when not */
   for (int k = 0; !rc && k < t->nfrags; k++)

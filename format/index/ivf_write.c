@@ -258,7 +258,7 @@ static int write_part(lf_writer *w, const lf_schema *sc, const lf_ivf_model *m, 
 }
 
 static int write_aux_file(lf_store *s, const char *dir, const lf_ivf_model *m,
-                          const uint64_t *part_len, const uint64_t *rowids, const uint8_t *codes,
+                          const uint64_t *part_len, lf_ivf_part_fn part, void *ctx,
                           uint64_t *size, lf_error *err) {
   ivf_file f = {s, dir, {0}, NULL};
   lf_buf b = {0}, cb = {0};
@@ -291,8 +291,12 @@ static int write_aux_file(lf_store *s, const char *dir, const lf_ivf_model *m,
   uint32_t at;
   if (!rc) rc = lf_writer_add_buffer(f.w, b.p, b.len, &at, err);
   if (!rc && cb.len) rc = lf_writer_add_buffer(f.w, cb.p, cb.len, &at, err); /* buffer 2 */
-  for (uint32_t p = 0; !rc && p < m->nparts; p++)
-    rc = write_part(f.w, &f.sc, m, part_len[p], rowids + offs[p], codes + offs[p] * cs, tmp, err);
+  for (uint32_t p = 0; !rc && p < m->nparts; p++) {
+    const uint64_t *rowids = NULL;
+    const uint8_t *codes = NULL;
+    rc = part_len[p] ? part(ctx, p, &rowids, &codes, err) : LF_OK;
+    if (!rc && part_len[p]) rc = write_part(f.w, &f.sc, m, part_len[p], rowids, codes, tmp, err);
+  }
   rc = file_end(&f, rc, size, err);
   lf_buf_reset(&b);
   lf_buf_reset(&cb);
@@ -390,7 +394,7 @@ static int commit(lf_store *s, const char *root, const lf_manifest *base, const 
 }
 
 int lf_ivf_write(lf_store *s, const char *root, const lf_manifest *base, const lf_ivf_model *m,
-                 const uint64_t *part_len, const uint64_t *rowids, const uint8_t *codes,
+                 const uint64_t *part_len, lf_ivf_part_fn part, void *part_ctx,
                  const lf_ivf_entry *e, const lf_ivf_hints *h, uint64_t *version, lf_error *err) {
   char uuid[37], rel[64];
   lf_uuid4(uuid);
@@ -398,7 +402,7 @@ int lf_ivf_write(lf_store *s, const char *root, const lf_manifest *base, const l
   char *dir = lf_path_join(root, rel);
   if (!dir) return lf_err(err, LF_NOMEM, "out of memory");
   ivf_file_size files[2] = {{"auxiliary.idx", 0}, {"index.idx", 0}};
-  int rc = write_aux_file(s, dir, m, part_len, rowids, codes, &files[0].size, err);
+  int rc = write_aux_file(s, dir, m, part_len, part, part_ctx, &files[0].size, err);
   if (!rc) rc = write_index_file(s, dir, m, &files[1].size, err);
   if (!rc) rc = commit(s, root, base, uuid, e, m, h, files, version, err);
   if (rc) remove_files(s, dir);

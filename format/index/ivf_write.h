@@ -59,15 +59,21 @@ typedef struct lf_ivf_entry {
   const char *removed;        /* uuid of an index it replaces, or NULL */
 } lf_ivf_entry;
 
+/* The rows of partition p for lf_ivf_write: part_len[p] row ids and codes
+** (codes[i * lf_ivf_code_size ..], row-major), valid until the next call. */
+typedef int (*lf_ivf_part_fn)(void *ctx, uint32_t p, const uint64_t **rowids,
+                              const uint8_t **codes, lf_error *err);
+
 /* Write index.idx and auxiliary.idx into <root>/_indices/<new uuid>/ and
 ** commit a CreateIndex adding the index over base (IndexMetadata:
 ** index_details = VectorIndexDetails, index_version 1, the two files with
-** their sizes).  The rows come in partition order: part_len[p] rows of
-** partition p, rowids[i] and codes[i * lf_ivf_code_size ..] (row-major; PQ
-** codes are transposed per partition here, as LanceDB stores them).  On
-** any error nothing stays behind (the files written are removed). */
+** their sizes).  The rows are asked partition by partition, in partition
+** order (part(part_ctx, p, ..) for each partition with rows; PQ codes are
+** transposed per partition here, as LanceDB stores them), so the caller
+** need not hold them all.  On any error nothing stays behind (the files
+** written are removed). */
 int lf_ivf_write(lf_store *s, const char *root, const lf_manifest *base, const lf_ivf_model *m,
-                 const uint64_t *part_len, const uint64_t *rowids, const uint8_t *codes,
+                 const uint64_t *part_len, lf_ivf_part_fn part, void *part_ctx,
                  const lf_ivf_entry *e, const lf_ivf_hints *h, uint64_t *version, lf_error *err);
 
 #define LF_IVF_DETAILS_URL "/lance.index.pb.VectorIndexDetails"

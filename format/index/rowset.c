@@ -90,8 +90,39 @@ static int cmp_u64(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* ids[0..n) in any order, over few upper-bit values: per value, its lower
+** bits gathered and added at once (CRoaring finds the container of each);
+** 0 when there are too many values for this (then the caller sorts). */
+static int add_few_keys(lf_rowset *s, const uint64_t *ids, size_t n, int *rc) {
+  uint32_t keys[16];
+  int nk = 0;
+  for (size_t k = 0; k < n; k++) {
+    uint32_t hi = (uint32_t)(ids[k] >> 32);
+    int j = 0;
+    while (j < nk && keys[j] != hi) j++;
+    if (j == nk && nk == 16) return 0;
+    if (j == nk) keys[nk++] = hi;
+  }
+  uint32_t *lo = malloc((n ? n : 1) * sizeof *lo);
+  if (!lo) return *rc = LF_NOMEM, 1;
+  for (int j = 0; j < nk && !*rc; j++) {
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+      if ((uint32_t)(ids[k] >> 32) == keys[j]) lo[m++] = (uint32_t)ids[k];
+    long at = slot(s, keys[j]);
+    if (at < 0) *rc = LF_NOMEM;
+    else if (s->lo[at]) roaring_bitmap_add_many(s->lo[at], m, lo);
+  }
+  free(lo);
+  return 1;
+}
+
 int lf_rowset_add_many(lf_rowset *s, uint64_t *ids, size_t n) {
-  if (n) qsort(ids, n, sizeof *ids, cmp_u64); /* sorted: each container appended to, not shifted */
+  size_t sorted = 1;
+  while (sorted < n && ids[sorted - 1] <= ids[sorted]) sorted++;
+  int rc = LF_OK;
+  if (sorted < n && add_few_keys(s, ids, n, &rc)) return rc;
+  if (sorted < n) qsort(ids, n, sizeof *ids, cmp_u64); /* sorted: each container appended to, not shifted */
   uint32_t lo[256];
   for (size_t k = 0; k < n;) {
     long at = slot(s, (uint32_t)(ids[k] >> 32));

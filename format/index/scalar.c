@@ -158,6 +158,7 @@ static int cmp_row(const lf_array *a, uint64_t i, const lf_svalue *v) {
       if (v->type == LF_SV_TEXT || v->type == LF_SV_NULL) return 2;
       return v->type == LF_SV_INT ? 1 : (v->d >= 18446744073709551616.0 ? -1 : 1);
     }
+    if (v->type == LF_SV_INT) return x.i < v->i ? -1 : x.i > v->i; /* lf_svalue_cmp's answer */
   }
   return lf_svalue_cmp(&x, v);
 }

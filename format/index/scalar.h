@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lf.h"
 
@@ -35,7 +36,8 @@ typedef struct lf_rowset lf_rowset;
 lf_rowset *lf_rowset_new(void); /* NULL when out of memory */
 void lf_rowset_free(lf_rowset *s);
 int lf_rowset_add(lf_rowset *s, uint64_t id);
-/* Add ids[0..n) (sorted in place first: many ids in any order cost n log n). */
+/* Add ids[0..n) (any order; ids over more than 16 upper-bit values are sorted
+** in place first). */
 int lf_rowset_add_many(lf_rowset *s, uint64_t *ids, size_t n);
 /* Add every row id of Lance's serialized RowAddrTreeMap d[0..n) (layout in
 ** rowset.c); LF_CORRUPT when the bytes are not one. */
@@ -60,8 +62,12 @@ int lf_cmp_i64_f64(int64_t x, double y);
 static inline int64_t lf_int_at(const lf_array *a, uint64_t i) {
   lf_type t = a->field->type;
   int w = lf_type_width(a->field);
+  const uint8_t *p = a->values + (uint64_t)w * i;
+  if (t == LF_T_INT64 || t == LF_T_UINT64) { int64_t v; memcpy(&v, p, 8); return v; } /* LE host */
+  if (t == LF_T_INT32) { int32_t v; memcpy(&v, p, 4); return v; }
+  if (t == LF_T_UINT32) { uint32_t v; memcpy(&v, p, 4); return v; }
   uint64_t u = 0;
-  for (int b = 0; b < w; b++) u |= (uint64_t)a->values[(uint64_t)w * i + (uint64_t)b] << (8 * b);
+  for (int b = 0; b < w; b++) u |= (uint64_t)p[b] << (8 * b);
   int sgn = t == LF_T_INT8 || t == LF_T_INT16 || t == LF_T_INT32 || t == LF_T_INT64;
   if (sgn && w < 8 && (u >> (8 * w - 1)) & 1) u |= ~(uint64_t)0 << (8 * w);
   return (int64_t)u;

@@ -22,7 +22,7 @@
 
 enum { O_ENDPOINT, O_REGION, O_KEY_ID, O_SECRET, O_TOKEN, O_VHOST, O_HTTP, O_TIMEOUT,
        O_CTIMEOUT, O_RETRIES, O_RTIMEOUT, O_BACKOFF, O_SKIPSIG, O_CONNS, O_BLOCK, O_AHEAD,
-       O_PART, O_TAIL, O_CACHE, N_OPTS };
+       O_PART, O_TAIL, O_CACHE, O_COALESCE, N_OPTS };
 
 /* Each option's names (the first is the one docs/sql.md shows). */
 static const char *const opt_names[N_OPTS][4] = {
@@ -45,6 +45,7 @@ static const char *const opt_names[N_OPTS][4] = {
   {"read_part_size"},
   {"read_tail"},
   {"read_cache_size"},
+  {"read_coalesce_size"},
 };
 
 static int is_secret(int k) { return k == O_SECRET || k == O_TOKEN || k == O_KEY_ID; }
@@ -122,9 +123,9 @@ static int apply(lf_remote_opts *o, int k, char *v) {
       break;
     }
     default:
-      bad = parse_size(v, &sz) || (k != O_AHEAD && k != O_CACHE && sz == 0);
+      bad = parse_size(v, &sz) || (k != O_AHEAD && k != O_CACHE && k != O_COALESCE && sz == 0);
       if (!bad) *(k == O_BLOCK ? &o->block : k == O_AHEAD ? &o->readahead : k == O_PART ? &o->part
-                  : k == O_TAIL ? &o->tail : &o->cache) = sz;
+                  : k == O_TAIL ? &o->tail : k == O_CACHE ? &o->cache : &o->coalesce) = sz;
   }
   free(v);
   return bad ? -1 : 0;
@@ -260,12 +261,13 @@ static void defaults(lf_remote_opts *o) {
   o->max_retries = 10;
   o->retry_timeout_ms = 180000;
   o->backoff_ms = 100;
-  o->max_connections = 8;
+  o->max_connections = 32;
   o->block = 64 << 10;
   o->readahead = 8 << 20;
   o->part = 8 << 20;
   o->tail = 256 << 10;
   o->cache = 128 << 20;
+  o->coalesce = 64 << 10;
 }
 
 int lf_remote_opts_parse(const char *json, lf_remote_opts *o, lf_error *err) {

@@ -21,6 +21,11 @@
 ** bytes asked for (or the object's end), and that many body bytes; a
 ** short or long body is LF_CORRUPT, never data.
 **
+** Vectored reads (read_many, a take's ranges): what the cache holds is
+** copied, the rest merged per object where less than read_coalesce_size
+** apart, and all the merged spans (of every object named) go out in one
+** parallel run, each span kept as a window after; the same checks apply.
+**
 ** Writes (S3).  put sends the object in one PUT; an exclusive put adds
 ** If-None-Match: * (412 = LF_EXISTS; a 412 after a retried attempt is
 ** checked against the object's bytes, since the first attempt may have
@@ -309,43 +314,57 @@ static int check_part(remote_store *rs, lf_http_req *r, const char *path, uint64
   return LF_OK;
 }
 
-/* Fetch [a, b) of path into buf in parts; *got: bytes [a, a + *got) came. */
-static int fetch(remote_store *rs, const char *path, uint64_t a, uint64_t b, uint8_t *buf,
-                 uint64_t *got, lf_error *err) {
-  uint64_t part = rs->o.part;
-  if ((b - a) / part >= MAX_PARTS) part = (b - a) / MAX_PARTS + 1; /* bounded request count */
-  int n = (int)((b - a + part - 1) / part);
-  lf_http_req *reqs = calloc((size_t)n, sizeof *reqs);
-  char (*ranges)[64] = calloc((size_t)n, sizeof *ranges);
-  char *url = object_url(rs, path, "");
-  int rc = reqs && ranges && url ? LF_OK : lf_err(err, LF_NOMEM, "out of memory");
-  prep_ctx *pcs = rc ? NULL : calloc((size_t)n, sizeof *pcs);
-  if (!rc && !pcs) rc = lf_err(err, LF_NOMEM, "out of memory");
-  for (int i = 0; !rc && i < n; i++) {
-    uint64_t pa = a + (uint64_t)i * part, pb = pa + part < b ? pa + part : b;
-    snprintf(ranges[i], sizeof ranges[i], "bytes=%" PRIu64 "-%" PRIu64, pa, pb - 1);
-    reqs[i] = (lf_http_req){.method = "GET", .url = url, .dst = buf + (pa - a),
-                            .want = (size_t)(pb - pa)};
-    pcs[i] = (prep_ctx){rs, path, "", ranges[i], 0};
-  }
-  for (int i = 0; !rc && i < n; i++) reqs[i].user = &pcs[i]; /* each part signs its own */
-  *got = 0;
-  if (!rc) rc = lf_http_run(rs->h, reqs, n, prep, NULL, path, err);
+/* Fetch spans [a[k], b[k]) of paths[k] into bufs[k] (k < ns), each in
+** parts of at most read_part_size, all parts in one parallel run; got[k]:
+** bytes [a[k], a[k] + got[k]) came (short only at the object's end). */
+static int fetch_spans(remote_store *rs, int ns, const char *const *paths, const uint64_t *a,
+                       const uint64_t *b, uint8_t *const *bufs, uint64_t *got, lf_error *err) {
+  uint64_t total = 0, part = rs->o.part;
+  for (int k = 0; k < ns; k++) total += b[k] - a[k], got[k] = 0;
+  if (total / part >= MAX_PARTS) part = total / MAX_PARTS + 1; /* bounded request count */
+  int n = 0, several = 0;
+  for (int k = 0; k < ns; k++) n += (int)((b[k] - a[k] + part - 1) / part);
+  for (int k = 1; k < ns && !several; k++) several = strcmp(paths[k], paths[0]) != 0;
+  lf_http_req *reqs = calloc((size_t)n + 1, sizeof *reqs);
+  char (*ranges)[64] = calloc((size_t)n + 1, sizeof *ranges);
+  prep_ctx *pcs = calloc((size_t)n + 1, sizeof *pcs);
+  int *owner = calloc((size_t)n + 1, sizeof *owner); /* the span of each part */
+  char **urls = calloc((size_t)ns + 1, sizeof *urls), what[160];
+  int rc = reqs && ranges && pcs && owner && urls ? LF_OK : LF_NOMEM;
+  for (int k = 0; !rc && k < ns; k++)
+    if (!(urls[k] = object_url(rs, paths[k], ""))) rc = LF_NOMEM;
+  if (rc) lf_err(err, LF_NOMEM, "out of memory");
+  for (int k = 0, i = 0; !rc && k < ns; k++)
+    for (uint64_t pa = a[k]; pa < b[k]; pa += part, i++) {
+      uint64_t pb = pa + part < b[k] ? pa + part : b[k];
+      snprintf(ranges[i], sizeof ranges[i], "bytes=%" PRIu64 "-%" PRIu64, pa, pb - 1);
+      reqs[i] = (lf_http_req){.method = "GET", .url = urls[k], .dst = bufs[k] + (pa - a[k]),
+                              .want = (size_t)(pb - pa), .user = &pcs[i]}; /* each signs its own */
+      pcs[i] = (prep_ctx){rs, paths[k], "", ranges[i], 0};
+      owner[i] = k;
+    }
+  snprintf(what, sizeof what, several ? "%s and other objects" : "%s", ns ? paths[0] : "");
+  if (!rc && n) rc = lf_http_run(rs->h, reqs, n, prep, NULL, what, err);
   int short_seen = 0;
   for (int i = 0; !rc && i < n; i++) {
-    uint64_t pa = a + (uint64_t)i * part, pb = pa + part < b ? pa + part : b, end;
-    rc = check_part(rs, &reqs[i], path, pa, pb, &end, err);
+    int k = owner[i];
+    uint64_t pa = a[k] + (uint64_t)(reqs[i].dst - bufs[k]), pb = pa + reqs[i].want, end;
+    if (i == 0 || owner[i - 1] != k) short_seen = 0;
+    rc = check_part(rs, &reqs[i], paths[k], pa, pb, &end, err);
     if (!rc && short_seen && end > pa)
-      rc = lf_err(err, LF_CORRUPT, "GET %s: bytes after the object's end", path);
-    if (!rc && !short_seen) *got = end - a;
+      rc = lf_err(err, LF_CORRUPT, "GET %s: bytes after the object's end", paths[k]);
+    if (!rc && !short_seen) got[k] = end - a[k];
     short_seen |= end < pb;
   }
   for (int i = 0; reqs && i < n; i++) lf_http_req_reset(&reqs[i]);
-  free(reqs);
-  free(ranges);
-  free(pcs);
-  free(url);
+  for (int k = 0; urls && k < ns; k++) free(urls[k]);
+  free(reqs), free(ranges), free(pcs), free(owner), free(urls);
   return rc;
+}
+
+static int fetch(remote_store *rs, const char *path, uint64_t a, uint64_t b, uint8_t *buf,
+                 uint64_t *got, lf_error *err) {
+  return fetch_spans(rs, 1, &path, &a, &b, &buf, got, err);
 }
 
 /* Where to fetch for a read of [off, off+len) that missed the cache. */
@@ -393,6 +412,62 @@ static int remote_read(lf_store *s, const char *path, uint64_t off, size_t len, 
   }
   cache_put(rs, path, a, buf, got);
   return LF_OK;
+}
+
+/* The parts of r[0..n) the cache does not hold (cache hits copied to
+** their dsts), as ranges into *miss (malloc'd, *nmiss of them). */
+static int cache_misses(remote_store *rs, const lf_range *r, size_t n, lf_range **miss,
+                        size_t *nmiss) {
+  uint64_t ahead;
+  *nmiss = 0;
+  if (!(*miss = malloc((n ? n : 1) * sizeof **miss))) return LF_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    lf_range x = r[i];
+    size_t got;
+    while (x.len && (got = cache_get(rs, x.path, x.off, x.len, x.dst, &ahead)))
+      x.off += got, x.len -= got, x.dst = (uint8_t *)x.dst + got;
+    if (x.len) (*miss)[(*nmiss)++] = x;
+  }
+  return LF_OK;
+}
+
+/* The cache misses of r, merged where less than read_coalesce_size apart,
+** fetched in one parallel run; each span is kept in the cache after. */
+static int remote_read_many(lf_store *s, const lf_range *r, size_t n, lf_error *err) {
+  remote_store *rs = (remote_store *)s;
+  lf_range *miss = NULL;
+  size_t nmiss = 0, *order = NULL, ns = 0;
+  lf_span *sp = NULL;
+  uint64_t *a = NULL, *b = NULL, *got = NULL;
+  uint8_t **bufs = NULL;
+  const char **paths = NULL;
+  int rc = cache_misses(rs, r, n, &miss, &nmiss) ||
+           lf_ranges_coalesce(miss, nmiss, rs->o.coalesce, &order, &sp, &ns) ? LF_NOMEM : LF_OK;
+  if (!rc && ns > MAX_PARTS * 64) rc = lf_err(err, LF_ARG, "read of %zu ranges: too many", ns);
+  if (!rc && (!(a = calloc(ns + 1, 8)) || !(b = calloc(ns + 1, 8)) || !(got = calloc(ns + 1, 8)) ||
+              !(bufs = calloc(ns + 1, sizeof *bufs)) || !(paths = calloc(ns + 1, sizeof *paths))))
+    rc = LF_NOMEM;
+  for (size_t i = 0; !rc && i < ns; i++) {
+    a[i] = sp[i].off, b[i] = sp[i].end, paths[i] = sp[i].path;
+    if (!(bufs[i] = malloc((size_t)(b[i] - a[i]) + 1))) rc = LF_NOMEM;
+  }
+  if (rc == LF_NOMEM) lf_err(err, LF_NOMEM, "out of memory");
+  if (!rc && ns) rc = fetch_spans(rs, (int)ns, paths, a, b, bufs, got, err);
+  for (size_t i = 0; !rc && i < ns; i++)
+    if (got[i] < b[i] - a[i])
+      rc = lf_err(err, LF_CORRUPT, "%s: truncated: wanted %" PRIu64 " bytes at offset %" PRIu64,
+                  paths[i], b[i] - a[i], a[i]);
+  for (size_t i = 0; !rc && i < ns; i++) {
+    for (size_t k = 0; k < sp[i].count; k++) {
+      const lf_range *x = &miss[order[sp[i].first + k]];
+      if (x->len) memcpy(x->dst, bufs[i] + (x->off - a[i]), x->len);
+    }
+    cache_put(rs, paths[i], a[i], bufs[i], b[i] - a[i]); /* the cache owns the bytes */
+    bufs[i] = NULL;
+  }
+  for (size_t i = 0; bufs && i < ns; i++) free(bufs[i]);
+  free(bufs), free(paths), free(a), free(b), free(got), free(order), free(sp), free(miss);
+  return rc;
 }
 
 /* ---- list ---------------------------------------------------------------------- */
@@ -695,6 +770,7 @@ static int remote_new(int kind, const char *json, remote_store **out, lf_error *
   if (!rc) rc = lf_http_new(&rs->o, &rs->h, err);
   rs->base.size = remote_size;
   rs->base.read = remote_read;
+  rs->base.read_many = remote_read_many;
   rs->base.list = kind == KIND_S3 ? s3_list : http_list;
   rs->base.put = kind == KIND_S3 ? s3_put : http_put;
   rs->base.create = kind == KIND_S3 ? s3_create : http_create;

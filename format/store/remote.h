@@ -36,6 +36,7 @@ typedef struct lf_remote_opts {
   uint64_t part;          /* a read larger than this is split into parallel parts */
   uint64_t tail;          /* bytes read at a file's end with its footer */
   uint64_t cache;         /* read cache budget (bytes) */
+  uint64_t coalesce;      /* read_many: ranges closer than this go in one request */
 } lf_remote_opts;
 
 /* Parse JSON object text json (NULL or "" = no options) into o, then fill

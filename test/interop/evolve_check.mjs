@@ -148,6 +148,17 @@ async function extSteps({ ext, lance, path, so }) {
   mark();
   await ext("backfill category again (now its own file) where id % 5 = 0",
     "SELECT lance_backfill('t', 'category', '''five''', 'where=id % 5 = 0');", ops("data_replacement"));
+  mark();
+  await ext("UPDATE score2 over half the rows (column-only: its own file)",
+    "UPDATE t SET score2 = score2 + 1 WHERE id % 2 = 1;", ops("data_replacement"));
+  mark();
+  await ext("UPDATE tod, emb over every row (column-only: tod shares a file)",
+    "UPDATE t SET tod = upper(tod), emb = vec_f32(json_array(id, 1, 2, 3, 4, 5, 6, 7)) WHERE id >= 0;", ops("merge"));
+  mark();
+  await ext("UPDATE one row (delete + append)", "UPDATE t SET score2 = -1 WHERE id = 8;", ops("update"));
+  mark();
+  await ext("UPDATE inside BEGIN ... COMMIT (delete + append, read-your-writes)",
+    "BEGIN; UPDATE t SET score2 = 0 WHERE id % 2 = 0; UPDATE t SET score2 = score2 + 5 WHERE score2 = 0; COMMIT;", ops("update"));
   await lance("append 100 rows with the new schema", async (t) => {
     const s = await t.schema();
     const data = Array.from({ length: 100 }, (_, k) => {
@@ -161,7 +172,7 @@ async function extSteps({ ext, lance, path, so }) {
   await ext("backfill z where z > 1000", "SELECT lance_backfill('t', 'z', '-z', 'where=z > 1000');");
 }
 
-async function lanceSteps({ ext, lance }) {
+async function lanceSteps({ ext, lance, path, so }) {
   await lance("addColumns x2 = id * 2, night = timeofday = 'night'",
     (t) => t.addColumns([{ name: "x2", valueSql: "id * 2" }, { name: "night", valueSql: "timeofday = 'night'" }]));
   await lance("alterColumns rename label -> category, score -> double", (t) =>
@@ -170,6 +181,12 @@ async function lanceSteps({ ext, lance }) {
   await lance("update category where id < 10", (t) => t.update({ where: "id < 10", values: { category: "'u'" } }));
   await ext("backfill x2 (LanceDB's column file) where id % 4 = 0",
     "SELECT lance_backfill('t', 'x2', 'id * 100', 'where=id % 4 = 0');");
+  const v0 = Math.max(...extOps(so, path).map((r) => r.version));
+  await ext("UPDATE category over most rows (column-only: LanceDB's shared data file)",
+    "UPDATE t SET category = coalesce(category, '') || '+' WHERE id > 100;", async () => {
+      const got = opsSince(so, path, v0).join(",");
+      return got === "merge" ? [] : [`operations ${got}, expected merge`];
+    });
   await ext("add a column, drop another", "SELECT lance_add_columns('t', 'w INT32', 'id % 3'); SELECT lance_drop_columns('t', 'night');");
   await lance("alterColumns w -> int64, rename w -> w64", (t) =>
     t.alterColumns([{ path: "w", dataType: new A.Int64() }]).then(() => t.alterColumns([{ path: "w", rename: "w64" }])));

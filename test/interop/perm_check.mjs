@@ -45,6 +45,9 @@ if (mode === "gen") {
   }
   writeFileSync(`${out}/lancedb.json`, JSON.stringify(result));
   console.log(`perm gen: src + ${Object.keys(built).length} LanceDB permutations`);
+} else if (mode === "view") {
+  await checkView();
+  console.log(`perm view: ${checks - failures}/${checks} checks passed`);
 } else {
   const ours = JSON.parse(readFileSync(`${out}/ours.json`, "utf8"));
   const theirs = await db.openTable("lperm_random");
@@ -61,6 +64,26 @@ if (mode === "gen") {
     for (const [sp, n] of Object.entries(want.counts))
       check(await t.countRows(`split_id = ${sp}`) === n, `${name}: split ${sp} count`);
   }
+  await checkView();
+  // LanceDB changes the view's source; perm_compare.py refresh then refreshes the view
+  const src = await db.openTable("src");
+  await src.add([{ id: 1000, key: "k1", x: 45 }, { id: 1001, key: "k2", x: 49 }, { id: 1002, key: "k3", x: 3 }]);
+  await src.delete("id IN (41, 42, 43)");
   console.log(`perm ours: ${checks - failures}/${checks} checks passed`);
+}
+
+// The materialized view the extension wrote (view.json: its rows by id, its version).
+async function checkView() {
+  const want = JSON.parse(readFileSync(`${out}/view.json`, "utf8"));
+  const v = await db.openTable("view");
+  const s = await v.schema(), ss = await (await db.openTable("src")).schema();
+  const typeOf = (n) => String(ss.fields.find((f) => f.name === n).type);
+  check(JSON.stringify(s.fields.map((f) => [f.name, String(f.type)])) ===
+        JSON.stringify([["id", typeOf("id")], ["key", typeOf("key")], ["_source_rowid", "Uint64"]]), `view: schema ${s}`);
+  check(await v.version() === want.version, `view: version ${await v.version()} (want ${want.version})`);
+  const got = (await rows(v, ["id", "key", "_source_rowid"])).map(([i, k, r]) => [Number(i), k, Number(r)]);
+  got.sort((a, b) => a[0] - b[0]);
+  check(JSON.stringify(got) === JSON.stringify(want.rows), `view: ${got.length} rows (want ${want.rows.length})`);
+  console.log(`perm view: LanceDB read the view at version ${want.version}`);
 }
 if (failures) process.exit(1);

@@ -9,8 +9,8 @@ import sqlite3
 import sys
 
 lib, out = sys.argv[1], sys.argv[2]
+mode = sys.argv[3] if len(sys.argv) > 3 else "perm"
 db = f"{out}/db"
-want = json.load(open(f"{out}/lancedb.json"))
 con = sqlite3.connect(":memory:")
 con.enable_load_extension(True)
 con.load_extension(lib)
@@ -25,6 +25,25 @@ def check(ok, what):
         print("FAIL", what, file=sys.stderr)
 
 
+def view_listing():
+    """The view (a materialized view of src) as LanceDB must read it: view.json."""
+    con.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS v USING lance('{db}/view.lance')")
+    con.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS src USING lance('{db}/src.lance')")
+    got = [list(r) for r in con.execute("SELECT id, key, _source_rowid FROM v ORDER BY id")]
+    want = [list(r) for r in con.execute("SELECT id, key, rowid FROM src WHERE x > 40 ORDER BY id")]
+    check(got == want, f"view: {len(got)} rows, the source's {len(want)} rows with x > 40")
+    version = con.execute("SELECT max(version) FROM lance_versions('v')").fetchone()[0]
+    json.dump({"rows": got, "version": version}, open(f"{out}/view.json", "w"))
+
+
+if mode == "refresh":  # LanceDB changed src (perm_check.mjs ours): refresh the view
+    r = json.loads(con.execute("SELECT lance_refresh(?)", (f"{db}/view.lance",)).fetchone()[0])
+    check(r["added"] == 2 and r["removed"] == 3 and r["version"] == 2, f"view refresh: {r}")
+    view_listing()
+    print(f"perm view refresh: {checks - failures}/{checks} checks passed")
+    sys.exit(1 if failures else 0)
+
+want = json.load(open(f"{out}/lancedb.json"))
 names = {"random": ["train", "val"], "hash": ["a", "b"]}
 for name, w in want.items():
     con.execute(f"CREATE VIRTUAL TABLE l_{name} USING lance('{db}/lperm_{name}.lance')")
@@ -60,5 +79,9 @@ for name, opts in ours.items():
 check(listing["sequential"]["rows"] == want["sequential"]["rows"], "sequential: same rows as LanceDB's")
 check(sorted(listing["random"]["rows"]) != listing["random"]["rows"], "random: shuffled")
 json.dump(listing, open(f"{out}/ours.json", "w"))
+# a materialized view of src (LanceDB opens it in perm_check.mjs)
+con.execute("SELECT lance_create_view(?, 'src', 'SELECT id, key FROM src WHERE x > 40')",
+            (f"{db}/view.lance",))
+view_listing()
 print(f"perm sql: {checks - failures}/{checks} checks passed")
 sys.exit(1 if failures else 0)

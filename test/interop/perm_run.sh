@@ -5,6 +5,9 @@
 # lance(..., permutation=, split=) in LanceDB's order with the source rows LanceDB
 # maps them to; then the extension builds its own and LanceDB reads them as tables
 # (schema, base_version and split_names metadata, rows in order, split counts).
+# Materialized views: the extension makes a view of the source, LanceDB reads it,
+# LanceDB appends to and deletes from the source, lance_refresh() brings the view up
+# to date (one version) and LanceDB reads it again.
 #   test/interop/perm_run.sh [BUILD_DIR]      (default: build)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,3 +25,6 @@ san_preload "$build/lance.so"
 LD_PRELOAD="$preload" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
 	/usr/bin/python3 perm_compare.py "$build/lance.so" $out
 node perm_check.mjs $out ours
+LD_PRELOAD="$preload" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+	/usr/bin/python3 perm_compare.py "$build/lance.so" $out refresh
+node perm_check.mjs $out view

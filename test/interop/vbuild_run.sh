@@ -7,6 +7,8 @@
 # (the new rows unindexed) and everything is checked again; then LanceDB optimizes its
 # copies and the extension runs lance_optimize_indices on ours (checked a third time).
 #   test/interop/vbuild_run.sh [BUILD_DIR]      (default: build)
+# VBUILD_ONLY=name,... runs those configurations of vbuild_gen.mjs instead (the dot
+# IVF_PQ / IVF_HNSW_SQ ones, outside the suite, are measured that way).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}

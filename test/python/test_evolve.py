@@ -156,6 +156,33 @@ class EvolveTest(unittest.TestCase):
                          ("done", 2000))
         other.close()
 
+    def test_index_build_progress_and_interrupt(self):
+        """An FTS index build reports to lance_progress while it runs; interrupted once
+        the report says running, it commits nothing and the report says interrupted."""
+        c = self.con
+        before = max(self.versions())
+        report = os.path.join(self.path, "_progress", "index-name_idx.json")
+        states = []
+
+        def handler():
+            if os.path.exists(report):
+                with open(report) as fh:
+                    states.append(fh.read())
+                return 1
+            return 0
+        c.set_progress_handler(handler, 1)
+        with self.assertRaises(sqlite3.OperationalError) as e:
+            c.execute("SELECT lance_create_index('t', 'name', 'FTS', 'progress=0')")
+        c.set_progress_handler(None, 1)
+        self.assertIn("interrupted", str(e.exception))
+        self.assertTrue(states and '"running"' in states[0], states)
+        self.assertEqual(max(self.versions()), before)
+        q = f"SELECT operation, column, state, rows_total, phase FROM lance_progress('{self.path}')"
+        self.assertEqual(c.execute(q).fetchall(), [("create_index", "name", "interrupted", 2000, "index")])
+        c.execute("SELECT lance_create_index('t', 'name', 'FTS')")
+        self.assertEqual(c.execute(f"SELECT state, rows_done, rows_total, version FROM lance_progress('{self.path}')").fetchall(),
+                         [("done", 2000, 2000, before + 1)])
+
 
 if __name__ == "__main__":
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(EvolveTest)

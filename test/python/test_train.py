@@ -22,11 +22,11 @@ sys.path.insert(0, os.path.abspath("python"))
 
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
-from torch.utils.data import DataLoader  # noqa: E402
+from torch.utils.data import DataLoader, default_collate  # noqa: E402
 
 import sqlite_lance  # noqa: E402
 from sqlite_lance import checkpoint  # noqa: E402
-from sqlite_lance.torch import LanceDataset, LanceIterableDataset  # noqa: E402
+from sqlite_lance.torch import LanceDataset, LanceIterableDataset, collate, split_bytes  # noqa: E402
 
 N = 240
 
@@ -154,6 +154,102 @@ class TrainTest(unittest.TestCase):
         self.assertEqual([int(s["id"]) for s in batch], [11, 7, 11, 1, 119])
         self.assertEqual(len([q for q in stmts if q.startswith("SELECT")]), 1)
         self.assertIn("rowid IN (", stmts[0])
+
+    def assertSameBatch(self, got, want):
+        """A batch of LanceDataset(batches=True) equals default_collate of the samples."""
+        self.assertEqual(list(got), list(want))
+        for k in want:
+            if isinstance(want[k], torch.Tensor):
+                self.assertIsInstance(got[k], torch.Tensor, k)
+                self.assertEqual((got[k].dtype, got[k].shape), (want[k].dtype, want[k].shape), k)
+                self.assertTrue(torch.equal(got[k], want[k]), k)
+            else:
+                self.assertEqual(type(got[k]), type(want[k]), k)
+                self.assertEqual(got[k], want[k], k)
+
+    def test_batches_equal_rows(self):
+        rows, batches = LanceDataset(self.src), LanceDataset(self.src, batches=True)
+        for idx in ([5, 3, 5, 0, N - 1, -2], list(range(N)), [7]):
+            got = collate(batches.__getitems__(idx))
+            self.assertSameBatch(got, default_collate(rows.__getitems__(idx)))
+        self.assertEqual(got["image"], [png(7)[0]])
+        self.assertEqual(got["emb"].tolist(), [[7.0, -7.0, 0.5, 1.0]])
+        con = batches._connection()  # one statement per batch, the batch take
+        stmts = []
+        con.set_trace_callback(stmts.append)
+        batches.__getitems__([1, 2, 3])
+        top = [q for q in stmts if not q.startswith("--")]  # "-- ": run inside the call
+        self.assertEqual(len(top), 1)
+        self.assertIn("lance_take_columns(", top[0])
+        takes = [q for q in stmts if q.startswith("-- SELECT rowid")]
+        self.assertEqual(len(takes), 1)
+        self.assertIn('FROM "src" WHERE rowid IN (', takes[0])
+        with self.assertRaises(ValueError):
+            LanceDataset(self.src, batches=True, transform=lambda s: s)
+        with self.assertRaises(ValueError):
+            LanceDataset(self.src, bytes_as="tensor")  # batches only
+        tens = LanceDataset(self.src, columns=["image", "id"], batches=True, bytes_as="tensor")
+        idx = [9, 0, 9, N - 1]
+        values, offsets = tens.__getitems__(idx)["image"]
+        self.assertEqual((values.dtype, offsets.dtype, offsets.shape), (torch.uint8, torch.int64, (5,)))
+        self.assertEqual(split_bytes(values, offsets), [png(i)[0] for i in (9, 0, 9, N - 1)])
+
+    def test_batches_perm_nulls_deletes_versions(self):
+        perm_rows = LanceDataset(self.src, columns=["id", "emb"], permutation=self.perm, split="val")
+        perm_b = LanceDataset(self.src, columns=["id", "emb"], permutation=self.perm, split="val",
+                              batches=True)
+        idx = list(range(len(perm_b)))[::-1]
+        self.assertSameBatch(perm_b.__getitems__(idx), default_collate(perm_rows.__getitems__(idx)))
+        src = os.path.join(self.tmp, "nulls.lance")
+        con = sqlite_lance.connect()
+        con.execute(f"CREATE VIRTUAL TABLE n USING lance('{src}', schema='id INT64 NOT NULL, "
+                    "b BLOB, k INT32, f FLOAT32, t TEXT, e FLOAT32[2], ok BOOLEAN')")
+        with con:
+            con.executemany("INSERT INTO n VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(i, bytes([i]) * i if i % 3 else None, i if i % 4 else None,
+                              i / 2 if i % 5 else None, f"t{i}" if i % 2 else None,
+                              struct.pack("<2f", i, i) if i % 6 else None, i % 2 if i % 7 else None)
+                             for i in range(1, 30)])
+        v1 = con.execute("SELECT max(version) FROM lance_versions(?)", (src,)).fetchone()[0]
+        with con:
+            con.execute("DELETE FROM n WHERE id IN (3, 10)")
+        con.close()
+        pinned_rows = LanceDataset(src, version=v1)
+        pinned = LanceDataset(src, version=v1, batches=True)
+        latest = LanceDataset(src, batches=True)
+        self.assertEqual((len(pinned), len(latest)), (29, 27))
+        idx = [2, 9, 0, 28, 9, 5]  # ids 3 and 10: deleted after v1, read at v1
+        want, got = pinned_rows.__getitems__(idx), pinned.__getitems__(idx)
+        for k in pinned.columns:
+            for i, w in enumerate(want):
+                g = got[k][i]
+                if isinstance(w[k], torch.Tensor):
+                    self.assertTrue(torch.equal(g, w[k]), (k, i))
+                else:
+                    self.assertEqual(g, w[k], (k, i))
+        self.assertEqual([int(s) for s in pinned.__getitems__([2, 9])["id"]], [3, 10])
+        self.assertNotIn(3, [int(s) for s in latest.__getitems__(list(range(27)))["id"]])
+        import sqlite3
+        with self.assertRaisesRegex(sqlite3.OperationalError, "row id 2 not found"):
+            latest._take_batch([2])  # row id 2 (id 3) is deleted in the latest version
+
+    def test_batches_dataloader_workers(self):
+        for ctx, bytes_as in (("fork", "list"), ("spawn", "list"), ("fork", "tensor")):
+            ds = LanceDataset(self.src, columns=["id", "image", "emb", "label"],
+                              permutation=self.perm, split="train", batches=True, bytes_as=bytes_as)
+            ds[0]  # a connection in the parent must not leak into the workers
+            seen = []
+            for batch in ds.loader(batch_size=16, shuffle=True, num_workers=2,
+                                   multiprocessing_context=ctx):
+                self.assertEqual(batch["emb"].shape, (len(batch["id"]), 4))
+                self.assertEqual(batch["label"].dtype, torch.int64)
+                if bytes_as == "tensor":
+                    batch["image"] = split_bytes(*batch["image"])
+                for i, img, emb in zip(batch["id"], batch["image"], batch["emb"]):
+                    self.assertEqual(img, png(int(i))[0])
+                    self.assertEqual(float(emb[0]), float(i))
+                seen += [int(i) for i in batch["id"]]
+            self.assertEqual(sorted(seen), sorted(self.train_ids), ctx)
 
     def test_pickle_without_connection(self):
         ds = LanceDataset(self.src, columns=["id"])

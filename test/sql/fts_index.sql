@@ -27,7 +27,10 @@ SELECT lance_optimize_indices('f');
 SELECT name, unindexed_rows FROM lance_indices('f') ORDER BY name;
 SELECT id, round(_score, 4) FROM f WHERE text MATCH 'zebra fox' ORDER BY _score DESC, id LIMIT 4;
 SELECT lance_optimize_indices('f');
+-- progress reports of the builds (lance_progress; an interrupted build: test/python/test_evolve.py)
+SELECT operation, column, state, rows_done, rows_total, error, phase FROM lance_progress('f') ORDER BY 2, 3;
 -- errors
+SELECT lance_create_index('f', 'text', 'FTS', 'progress=yes');
 SELECT lance_create_index('f', 'text', 'FTS', 'replace=false');
 SELECT lance_create_index('f', 'nope', 'FTS');
 SELECT lance_create_index('f', 'id', 'FTS');

@@ -24,6 +24,11 @@ SELECT q.name, (SELECT group_concat(id) FROM (SELECT id FROM v WHERE v8 MATCH q.
 -- IVF_PQ (8 / 4 sub-vectors) and IVF_SQ under other names: each query's own row comes first
 SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'name=pq num_partitions=2 num_sub_vectors=4 threads=1');
 SELECT lance_create_index('v', 'v8', 'IVF_SQ', 'name=sq num_partitions=2 max_iterations=10 sample_rate=64');
+-- memory_limit: past it the coded rows go through a temporary file, partitions come back
+-- a group at a time: the same files, byte for byte
+SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'name=pq_spill num_partitions=2 num_sub_vectors=4 threads=1 memory_limit=4096');
+SELECT readfile('build/sqlvec/vectors.lance/_indices/' || a.uuid || '/auxiliary.idx') = readfile('build/sqlvec/vectors.lance/_indices/' || b.uuid || '/auxiliary.idx'), readfile('build/sqlvec/vectors.lance/_indices/' || a.uuid || '/index.idx') = readfile('build/sqlvec/vectors.lance/_indices/' || b.uuid || '/index.idx') FROM lance_indices('v') a, lance_indices('v') b WHERE a.name = 'pq' AND b.name = 'pq_spill';
+SELECT lance_drop_index('v', 'pq_spill');
 SELECT name, type, unindexed_rows FROM lance_indices('v') ORDER BY name;
 SELECT lance_drop_index('v', 'v8_idx');
 SELECT lance_drop_index('v', 'sq');
@@ -37,6 +42,9 @@ SELECT name, type FROM lance_indices('v') ORDER BY name;
 -- are reached)
 SELECT lance_drop_index('v', 'v8_idx');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_FLAT', 'name=hf num_partitions=2 m=8 ef_construction=50');
+SELECT lance_create_index('v', 'v8', 'IVF_HNSW_FLAT', 'name=hf_spill num_partitions=2 m=8 ef_construction=50 memory_limit=4096');
+SELECT readfile('build/sqlvec/vectors.lance/_indices/' || a.uuid || '/auxiliary.idx') = readfile('build/sqlvec/vectors.lance/_indices/' || b.uuid || '/auxiliary.idx'), readfile('build/sqlvec/vectors.lance/_indices/' || a.uuid || '/index.idx') = readfile('build/sqlvec/vectors.lance/_indices/' || b.uuid || '/index.idx') FROM lance_indices('v') a, lance_indices('v') b WHERE a.name = 'hf' AND b.name = 'hf_spill';
+SELECT lance_drop_index('v', 'hf_spill');
 SELECT q.name, (SELECT group_concat(id) FROM (SELECT id FROM v WHERE v8 MATCH q.vec AND _k = 5 AND _options = 'nprobes=2 ef=300')) = e.ids FROM q JOIN exact e ON e.name = q.name;
 SELECT lance_drop_index('v', 'hf');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_SQ', 'num_partitions=2');
@@ -51,6 +59,8 @@ SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'name=stopped num_partitions=2 nu
 SELECT version FROM lance_versions('v') ORDER BY version DESC LIMIT 1;
 .system ls build/sqlvec/vectors.lance/_indices | wc -l
 SELECT name FROM lance_indices('v') ORDER BY name;
+-- progress: one file per index name (_progress/index-<name>.json), its last state and phase
+SELECT operation, column, state, phase, rows_done, rows_total, version, error FROM lance_progress('v') WHERE operation = 'create_index' ORDER BY version;
 -- appended rows: searched exactly until lance_optimize_indices codes them into the
 -- index's partitions (one new version; a second optimize commits nothing)
 INSERT INTO v(id, v8) VALUES (5000, vec_f32('[0,0,1,0,0,0,0,0]')), (5001, vec_f32('[0,0,0,0,0,0,0,9]'));
@@ -79,6 +89,10 @@ SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'replace=maybe');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_PQ');
 SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'm=16');
 SELECT lance_create_index('v', 'v8', 'IVF_HNSW_SQ', 'm=1');
+SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'progress=2');
+SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'seed=-1');
+SELECT lance_create_index('v', 'v8', 'IVF_FLAT', 'memory_limit=100');
 SELECT lance_create_index('v', 'v8', 'NGRAM');
 DELETE FROM v WHERE id >= 100;
 SELECT lance_create_index('v', 'v8', 'IVF_PQ', 'num_sub_vectors=2');
+SELECT state, phase, rows_done, rows_total, error FROM lance_progress('v') WHERE operation = 'create_index' AND state <> 'done';

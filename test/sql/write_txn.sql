@@ -83,6 +83,16 @@ COMMIT;
 SELECT fragment_id, physical_rows FROM lance_fragments('t') ORDER BY fragment_id DESC LIMIT 1;
 .system ls build/sqltx/t.lance/data | wc -l
 SELECT group_concat(id) FROM (SELECT id FROM t WHERE id >= 20 AND id < 30 ORDER BY id);
+-- a statement failing after two of its batches went to the data file (on
+-- the writer's worker thread) is undone alone; COMMIT keeps the rest
+BEGIN;
+INSERT INTO t VALUES (30, 1, 'w');
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000)
+INSERT INTO t(id, v) SELECT CASE WHEN x = 19000 THEN NULL ELSE 5000 + x END, x FROM c;
+SELECT count(*) FROM t WHERE id >= 30;
+COMMIT;
+SELECT count(*), max(id) FROM t WHERE id >= 30;
+.system ls build/sqltx/t.lance/data | wc -l
 -- stable row ids: a row updated twice keeps its _rowid, also after COMMIT
 CREATE VIRTUAL TABLE st USING lance('build/sqltx/st.lance', schema='id INT64, v INT64', enable_stable_row_ids=true);
 INSERT INTO st VALUES (1, 1), (2, 2);

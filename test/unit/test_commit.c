@@ -119,7 +119,7 @@ static void test_manifest_roundtrip(void **state) {
   assert_int_equal(lf_transaction_encode(&t, &txn), LF_OK);
   const uint8_t *msg = m->raw + lf_le64(m->raw + m->raw_len - 16) + 4;
   lf_manifest_enc e = {msg, lf_le32(msg - 4), m->fragments, m->n_fragments, 42,
-                       1234567890123456789, 1, 3, 1, 9, "x.txn", 77, NULL, 0, txn.p, txn.len};
+                       1234567890123456789, 1, 3, 1, 9, "x.txn", 77, NULL, 0, txn.p, txn.len, 0, NULL, 0};
   assert_int_equal(lf_manifest_encode(&e, &out), LF_OK);
   lf_manifest r;
   CHECK(lf_manifest_parse(out.p, out.len, "test", &r, &err_));
@@ -262,7 +262,7 @@ static void test_create_and_restore(void **state) {
   snprintf(cmd, sizeof cmd, "mkdir -p %s/new.lance/data && cp %s/hist.lance/data/* %s/new.lance/data/",
            g_tmp, g_tmp, g_tmp);
   assert_int_equal(system(cmd), 0);
-  lf_new_fragment nf = {1, lf_dataset_fragment(ds, 0)->files, 10, NULL};
+  lf_new_fragment nf = {1, lf_dataset_fragment(ds, 0)->files, 10, NULL, NULL, NULL};
   c.v2_paths = 0;
   c.n_new = 1;
   c.new_frags = &nf;

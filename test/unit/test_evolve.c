@@ -299,7 +299,7 @@ static void test_rebase(void **state) {
   assert_int_equal(system(cmd), 0);
   lf_data_file app = f1->files[0];
   app.path = "appended.lance";
-  lf_new_fragment nf = {1, &app, f1->physical_rows, NULL};
+  lf_new_fragment nf = {1, &app, f1->physical_rows, NULL, NULL, NULL};
   lf_commit_req ap = {.kind = LF_COMMIT_WRITE, .n_new = 1, .new_frags = &nf};
   uint64_t v = 0;
   CHECK(lf_commit(g_store, "hist.lance", lf_dataset_manifest(base), &ap, &v, &err_));

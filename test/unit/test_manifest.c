@@ -516,6 +516,33 @@ static void test_store_list_mem(void **state) {
   lf_store_free(m);
 }
 
+/* RowDatasetVersionSequence: per-row versions encoded in runs and read back;
+** LanceDB 0.39's compacted layout (spans keeping their old positions); runs
+** covering too few or too many rows, and truncated bytes, are refused. */
+static void test_version_seqs(void **state) {
+  (void)state;
+  uint64_t v[9] = {3, 3, 0, 0, 1, 1, 1, 7, 0}, out[9];
+  lf_buf b = {0};
+  lf_error err = {0};
+  lf_version_seq_encode_rows(&b, v, 9, 5);
+  assert_int_equal(lf_version_seq_parse(b.p, b.len, 9, out, &err), LF_OK);
+  static const uint64_t want[9] = {3, 3, 5, 5, 1, 1, 1, 7, 5};
+  assert_memory_equal(out, want, sizeof want);
+  assert_int_equal(lf_version_seq_parse(b.p, b.len, 8, out, &err), LF_CORRUPT);
+  assert_int_equal(lf_version_seq_parse(b.p, b.len, 10, out, &err), LF_CORRUPT);
+  for (size_t k = 1; k < b.len; k++) /* truncations: no crash, never success */
+    assert_int_not_equal(lf_version_seq_parse(b.p, k, 9, out, &err), LF_OK);
+  lf_buf_reset(&b);
+  /* compacted by LanceDB: spans 3..10, 0..3, 0..1 with versions 1, 1, 2 */
+  static const uint8_t lance[] = {0x0a, 0x0a, 0x0a, 0x06, 0x0a, 0x04, 0x08, 0x03, 0x10, 0x0a,
+                                  0x10, 0x01, 0x0a, 0x08, 0x0a, 0x04, 0x0a, 0x02, 0x10, 0x03,
+                                  0x10, 0x01, 0x0a, 0x08, 0x0a, 0x04, 0x0a, 0x02, 0x10, 0x01,
+                                  0x10, 0x02};
+  uint64_t o11[11];
+  assert_int_equal(lf_version_seq_parse(lance, sizeof lance, 11, o11, &err), LF_OK);
+  for (int i = 0; i < 11; i++) assert_int_equal(o11[i], i < 10 ? 1 : 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_versions_v2_paths),
@@ -533,6 +560,7 @@ int main(void) {
     cmocka_unit_test(test_corrupt_deletions),
     cmocka_unit_test(test_corrupt_bitmap),
     cmocka_unit_test(test_rowids_encodings),
+    cmocka_unit_test(test_version_seqs),
     cmocka_unit_test(test_store_list_mem),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

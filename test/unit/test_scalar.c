@@ -326,6 +326,32 @@ static void test_rowset(void **state) {
   lf_rowset_free(t);
 }
 
+/* lf_rowset_add_many in any order: over few fragments (added per fragment,
+** unsorted) and over many (sorted first), duplicates kept once. */
+static void test_rowset_add_many(void **state) {
+  (void)state;
+  for (uint64_t nfrag = 3; nfrag <= 40; nfrag += 37) {
+    uint64_t ids[3000];
+    size_t n = 0;
+    for (uint64_t i = 0; i < 3000; i++) /* a permutation's order, some twice */
+      ids[n++] = (i * 7919 % nfrag) << 32 | (i * 104729 % 1000);
+    lf_rowset *s = lf_rowset_new();
+    assert_int_equal(lf_rowset_add_many(s, ids, n), LF_OK);
+    uint64_t *a;
+    size_t na, want = 0;
+    assert_int_equal(lf_rowset_array(s, &a, &na), LF_OK);
+    for (uint64_t f = 0; f < nfrag; f++)
+      for (uint64_t r = 0; r < 1000; r++) {
+        int in = 0;
+        for (uint64_t i = 0; i < 3000 && !in; i++) in = (i * 7919 % nfrag) == f && (i * 104729 % 1000) == r;
+        if (in) assert_true(want < na && a[want++] == (f << 32 | r)); /* ascending, exactly these */
+      }
+    assert_int_equal(na, want);
+    free(a);
+    lf_rowset_free(s);
+  }
+}
+
 /* Wrong files: a data file as a BTREE lookup, a missing index. */
 static void test_errors(void **state) {
   (void)state;
@@ -346,7 +372,8 @@ int main(void) {
       cmocka_unit_test(test_btree_int32),   cmocka_unit_test(test_btree_int64),
       cmocka_unit_test(test_btree_float),   cmocka_unit_test(test_bitmap_text),
       cmocka_unit_test(test_bitmap_bool_int), cmocka_unit_test(test_label_list),
-      cmocka_unit_test(test_rowset),        cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_rowset),        cmocka_unit_test(test_rowset_add_many),
+      cmocka_unit_test(test_errors),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

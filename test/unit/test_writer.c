@@ -199,6 +199,7 @@ typedef struct rt {
   int minor;
   uint64_t rows, batch;
   size_t page_bytes;
+  int worker;                /* write through lf_writer_start_worker / _submit */
   gen g;
   lf_data_file df;
   char name[64];
@@ -212,6 +213,7 @@ static void round_trip(fixture *fx, const lf_schema *s, rt *t) {
   lf_data_file_name(t->name, sizeof t->name);
   if (lf_writer_open(fx->st, "", t->name, s, 2, t->minor, &w, &err)) fail_msg("%s", err.msg);
   if (t->page_bytes) lf_writer_set_page_bytes(w, t->page_bytes);
+  if (t->worker && lf_writer_start_worker(w, &err)) fail_msg("worker: %s", err.msg);
   int nf = s->n_fields;
   lf_array *in = calloc((size_t)nf * 2 + 1, sizeof *in), *out = in + nf;
   gen g0 = t->g;
@@ -219,9 +221,10 @@ static void round_trip(fixture *fx, const lf_schema *s, rt *t) {
   for (uint64_t done = 0; done < t->rows; done += batch) {
     uint64_t n = t->rows - done < batch ? t->rows - done : batch;
     gen_batch(&t->g, s, in, n);
-    if (lf_writer_write(w, in, n, &err)) fail_msg("write: %s", err.msg);
+    if (t->worker ? lf_writer_submit(w, in, n, &err) : lf_writer_write(w, in, n, &err))
+      fail_msg("write: %s", err.msg);
   }
-  assert_int_equal(lf_writer_rows(w), t->rows);
+  if (!t->worker) assert_int_equal(lf_writer_rows(w), t->rows);
   memset(&t->df, 0, sizeof t->df);
   if (lf_writer_finish(w, &t->df, &err)) fail_msg("finish: %s", err.msg);
   char path[128];
@@ -465,6 +468,137 @@ static void test_many_pages(void **state) {
     }
     lf_data_file_reset(&t.df);
   }
+  lf_schema_reset(&s);
+}
+
+/* The whole file at data/name, *len bytes (malloc'd). */
+static uint8_t *file_bytes(fixture *fx, const char *name, uint64_t *len) {
+  char path[128];
+  snprintf(path, sizeof path, "data/%s", name);
+  lf_error err = {0};
+  if (fx->st->size(fx->st, path, len, &err)) fail_msg("size: %s", err.msg);
+  uint8_t *b = malloc(*len + 1);
+  if (fx->st->read(fx->st, path, 0, *len, b, &err)) fail_msg("read: %s", err.msg);
+  return b;
+}
+
+/* Batches handed to the worker thread (write_async.c) make the same file,
+** byte for byte, as lf_writer_write: nulls, lists, strings, vectors, pages
+** cut inside batches, batches of odd sizes. */
+static void test_worker_same_bytes(void **state) {
+  static const fdef f[] = {{"i", 0, -1, "int64", 0}, {"l", 1, -1, "list", 1},
+                           {"item", 2, 1, "int32", 1}, {"s", 3, -1, "string", 1},
+                           {"v", 4, -1, "fixed_size_list:float:96", 1}, {"b", 5, -1, "bool", 1}};
+  lf_schema s;
+  make_schema(&s, f, 6);
+  for (int minor = 1; minor <= 2; minor++) {
+    rt a = {.minor = minor, .rows = 60000, .batch = 7001, .page_bytes = 128 << 10,
+            .g = {777, 4, 10, 30, 4}};
+    rt b = a;
+    b.worker = 1;
+    round_trip(*state, &s, &a);
+    round_trip(*state, &s, &b);
+    uint64_t na, nb;
+    uint8_t *pa = file_bytes(*state, a.name, &na), *pb = file_bytes(*state, b.name, &nb);
+    assert_int_equal(na, nb);
+    assert_int_equal(a.df.size_bytes, b.df.size_bytes);
+    assert_memory_equal(pa, pb, na);
+    free(pa);
+    free(pb);
+    lf_data_file_reset(&a.df);
+    lf_data_file_reset(&b.df);
+  }
+  lf_schema_reset(&s);
+}
+
+/* A store whose data files fail to write past `limit` bytes (disk full). */
+static lf_store *fail_real;
+static uint64_t fail_limit;
+typedef struct failwf {
+  lf_wfile base;
+  lf_wfile *in;
+} failwf;
+
+static int failwf_write(lf_wfile *w, const void *d, size_t n, lf_error *err) {
+  failwf *f = (failwf *)w;
+  if (f->in->written + n > fail_limit) return lf_err(err, LF_IO, "test: disk full");
+  int rc = f->in->write(f->in, d, n, err);
+  w->written = f->in->written;
+  return rc;
+}
+static int failwf_finish(lf_wfile *w, lf_error *err) {
+  failwf *f = (failwf *)w;
+  int rc = f->in->finish(f->in, err);
+  free(f);
+  return rc;
+}
+static void failwf_abort(lf_wfile *w) {
+  failwf *f = (failwf *)w;
+  f->in->abort(f->in);
+  free(f);
+}
+static int fail_create(lf_store *s, const char *path, lf_wfile **out, lf_error *err) {
+  (void)s;
+  failwf *f = calloc(1, sizeof *f);
+  int rc = fail_real->create(fail_real, path, &f->in, err);
+  if (rc) return free(f), rc;
+  f->base.write = failwf_write;
+  f->base.finish = failwf_finish;
+  f->base.abort = failwf_abort;
+  *out = &f->base;
+  return LF_OK;
+}
+
+/* An I/O error on the worker comes back from a later lf_writer_submit or
+** from lf_writer_finish, and no file is left; lf_writer_abort with batches
+** queued leaves none either; a batch that does not fit is refused at once. */
+static void test_worker_errors(void **state) {
+  fixture *fx = *state;
+  static const fdef f[] = {{"i", 0, -1, "int64", 0}, {"v", 1, -1, "fixed_size_list:float:256", 1}};
+  lf_schema s;
+  make_schema(&s, f, 2);
+  lf_store fs = *fx->st;
+  fs.create = fail_create;
+  fail_real = fx->st;
+  lf_array in[2] = {{0}};
+  gen g = {99, 0, 0, 0, 0};
+  for (int k = 0; k < 3; k++) {
+    fail_limit = k == 2 ? (uint64_t)-1 : k == 0 ? 100000 : 3000000; /* fails mid-file; at the end */
+    lf_error err = {0};
+    lf_writer *w;
+    char name[64], path[128];
+    lf_data_file_name(name, sizeof name);
+    snprintf(path, sizeof path, "data/%s", name);
+    assert_int_equal(lf_writer_open(&fs, "", name, &s, 2, 2, &w, &err), LF_OK);
+    lf_writer_set_page_bytes(w, 64 << 10);
+    assert_int_equal(lf_writer_start_worker(w, &err), LF_OK);
+    int rc = LF_OK;
+    for (int b = 0; b < 8 && !rc; b++) {
+      gen_batch(&g, &s, in, 500);
+      if (b == 1) { /* a null in the non-nullable column: refused, nothing queued */
+        assert_int_equal(lf_array_alloc_valid(&in[0], 500), 0);
+        memset(in[0].valid, 1, 500);
+        in[0].valid[7] = 0;
+        in[0].null_count = 1;
+        assert_int_equal(lf_writer_submit(w, in, 500, &err), LF_ARG);
+        continue;
+      }
+      rc = lf_writer_submit(w, in, 500, &err);
+    }
+    uint64_t size;
+    if (k == 2) { /* abort with batches in flight */
+      assert_int_equal(rc, LF_OK);
+      lf_writer_abort(w);
+    } else {
+      lf_data_file df = {0};
+      if (!rc) rc = lf_writer_finish(w, &df, &err);
+      else lf_writer_abort(w);
+      assert_int_equal(rc, LF_IO);
+      assert_non_null(strstr(err.msg, "disk full"));
+    }
+    assert_int_equal(fx->st->size(fx->st, path, &size, &err), LF_NOTFOUND);
+  }
+  for (int i = 0; i < 2; i++) lf_array_reset(&in[i]);
   lf_schema_reset(&s);
 }
 
@@ -886,6 +1020,46 @@ static void test_dict_size_ratio(void **state) {
   }
 }
 
+/* lf_array_append_range (format/array.c; here for the random arrays): random
+** ranges of random arrays of every kind copied into builders, then compared
+** row by row with where they came from. */
+static void append_ranges(const fdef *d, int nd, uint64_t seed) {
+  lf_schema s;
+  make_schema(&s, d, nd);
+  gen g = {seed, 20, 10, 30, 4};
+  for (int i = 0; i < s.n_fields; i++) {
+    lf_array src, dst;
+    lf_array_init(&src, s.fields[i]);
+    lf_array_init(&dst, s.fields[i]);
+    gen_array(&g, &src, 1500);
+    lf_array_finish(&src);
+    uint64_t *from = malloc(4000 * sizeof *from), n = 0;
+    assert_non_null(from);
+    while (n < 3500) {
+      uint64_t st = rnd(&g) % 1500, k = 1 + rnd(&g) % 200;
+      if (st + k > 1500) k = 1500 - st;
+      if (k > 4000 - n) k = 4000 - n;
+      assert_int_equal(lf_array_append_range(&dst, &src, st, k), LF_OK);
+      for (uint64_t j = 0; j < k; j++) from[n++] = st + j;
+    }
+    assert_int_equal(dst.length, n);
+    assert_int_equal(lf_array_append_range(&dst, &src, 1400, 101), LF_NOMEM); /* past the end */
+    lf_array_finish(&dst);
+    for (uint64_t j = 0; j < n; j++) row_eq(s.fields[i], &dst, j, &src, from[j], j);
+    free(from);
+    lf_array_reset(&src);
+    lf_array_reset(&dst);
+  }
+  lf_schema_reset(&s);
+}
+
+static void test_append_range(void **state) {
+  (void)state;
+  append_ranges(prim_fields, (int)(sizeof prim_fields / sizeof *prim_fields), 99);
+  append_ranges(vec_fields, 8, 1234);
+  append_ranges(nest_fields, (int)(sizeof nest_fields / sizeof *nest_fields), 777);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
@@ -895,6 +1069,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_global_buffers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_zero_rows, setup, teardown),
       cmocka_unit_test_setup_teardown(test_many_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_worker_same_bytes, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_worker_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sparse_lists, setup, teardown),
       cmocka_unit_test_setup_teardown(test_empty_runs_fullzip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
@@ -903,6 +1079,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_fsst_pages, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compression_metadata, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dict_size_ratio, setup, teardown),
+      cmocka_unit_test(test_append_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
