@@ -21,24 +21,11 @@
 #include "lf_int.h"
 #include "lf_matview.h"
 #include "lf_write.h"
-
-static char g_tmp[256];
-static lf_store *g_store;
+#include "tmpdir.h"
 
 static int setup(void **state) {
   (void)state;
-  lf_error err = {0};
-  snprintf(g_tmp, sizeof g_tmp, "/tmp/lf_matview_XXXXXX");
-  if (!mkdtemp(g_tmp)) return -1;
-  return lf_store_local_new(g_tmp, &g_store, &err);
-}
-
-static int teardown(void **state) {
-  (void)state;
-  char cmd[512];
-  lf_store_free(g_store);
-  snprintf(cmd, sizeof cmd, "rm -rf %s", g_tmp);
-  return system(cmd);
+  return tmpdir_setup("lf_matview", NULL);
 }
 
 static void test_schema_project(void **state) {
