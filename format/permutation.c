@@ -183,25 +183,6 @@ int lf_permutation_read(lf_store *s, const char *root, const char *split, lf_per
 
 /* ---- Writing ------------------------------------------------------------------ */
 
-/* schema metadata entry key = val (copied) appended to s. */
-static int add_meta(lf_schema *s, const char *key, const char *val) {
-  lf_kv *g = realloc(s->meta, ((size_t)s->n_meta + 1) * sizeof *g);
-  if (!g) return LF_NOMEM;
-  s->meta = g;
-  lf_kv *kv = &s->meta[s->n_meta];
-  size_t n = strlen(val);
-  kv->key = strdup(key);
-  kv->val = malloc(n + 1);
-  if (!kv->key || !kv->val) {
-    free(kv->key), free(kv->val);
-    return LF_NOMEM;
-  }
-  memcpy(kv->val, val, n + 1);
-  kv->len = n;
-  s->n_meta++;
-  return LF_OK;
-}
-
 /* names as a JSON array of strings (malloc'd), escaping '"', '\\' and controls. */
 static char *names_json(const char *const *names, int n) {
   size_t cap = 3;
@@ -230,10 +211,10 @@ static int perm_schema(lf_schema *s, uint64_t base_version, const char *const *n
   if (rc) return rc;
   char v[24];
   snprintf(v, sizeof v, "%llu", (unsigned long long)base_version);
-  rc = add_meta(s, "base_version", v);
+  rc = lf_schema_add_meta(s, "base_version", v) ? LF_NOMEM : LF_OK;
   if (!rc && n_names > 0) {
     char *j = names_json(names, n_names);
-    rc = j ? add_meta(s, "split_names", j) : LF_NOMEM;
+    rc = j && !lf_schema_add_meta(s, "split_names", j) ? LF_OK : LF_NOMEM;
     free(j);
   }
   return rc ? lf_err(err, LF_NOMEM, "out of memory") : LF_OK;
