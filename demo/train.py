@@ -1,5 +1,8 @@
-"""demo/train.py: part 3 of the demo, one PyTorch epoch on the permutation's train
-split (demo/train.sql made demo/out/perm.lance and tagged frames 'train-v1'), then a
+"""demo/train.py: part 3 of the demo. First two feature columns of every frame are
+backfilled from SQL functions written in Python (create_function): a perceptual hash
+(aHash) and a small embedding, computed from the PNG bytes; frames sharing a hash are
+near-duplicate candidates. Then one PyTorch epoch on the permutation's train split
+(demo/train.sql made demo/out/perm.lance and tagged frames 'train-v1'), then a
 checkpoint pinned to that data version, reopened after new frames arrived.
 Run with Debian's python3 (python3-torch, python3-pil) from the repository root:
     /usr/bin/python3 demo/train.py [build-dir]
@@ -16,6 +19,7 @@ import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 
+import sqlite_lance  # noqa: E402
 from sqlite_lance import checkpoint  # noqa: E402
 from sqlite_lance.torch import LanceDataset  # noqa: E402
 
@@ -29,7 +33,52 @@ def decode(sample):
     return x / 255, LABELS.index(sample["label"])
 
 
+def gray(png, w, h):
+    """PNG bytes -> w x h grayscale pixels (PIL's integer resampling: the same everywhere)."""
+    return list(Image.open(io.BytesIO(png)).convert("L").resize((w, h), Image.BILINEAR).getdata())
+
+
+def ahash(png):
+    """64-bit average hash: is each pixel of an 8x8 thumbnail brighter than the
+    thumbnail's mean (as a signed int64, SQLite's integer)."""
+    p = gray(png, 8, 8)
+    mean = sum(p) / 64
+    bits = sum(1 << i for i, x in enumerate(p) if x > mean)
+    return bits - (1 << 64) if bits >= 1 << 63 else bits
+
+
+def embed(png):
+    """A 16-d embedding: the 4x4 grayscale thumbnail, centred and scaled to unit length,
+    as a JSON array (the column is FLOAT32[16])."""
+    p = gray(png, 4, 4)
+    mean = sum(p) / 16
+    v = [x - mean for x in p]
+    n = sum(x * x for x in v) ** 0.5 or 1.0
+    return "[" + ",".join(f"{x / n:.4f}" for x in v) + "]"
+
+
+def backfill():
+    """lance_add_columns + lance_backfill with the two Python functions; duplicate hashes."""
+    print("== demo/train.py: backfill phash and emb from Python SQL functions")
+    con = sqlite_lance.connect()
+    con.create_function("ahash", 1, ahash, deterministic=True)
+    con.create_function("embed", 1, embed, deterministic=True)
+    con.execute("CREATE VIRTUAL TABLE frames USING lance('demo/out/frames.lance')")
+    con.execute("SELECT lance_add_columns('frames', 'phash INT64, emb FLOAT32[16]')")
+    for col, fn in (("phash", "ahash(image)"), ("emb", "embed(image)")):
+        v = con.execute(f"SELECT lance_backfill('frames', '{col}', '{fn}', "
+                        f"'where={col} IS NULL commit_every=100')").fetchone()[0]
+        print(f"{col}: version {v}")
+    n, done = con.execute("SELECT count(*), count(phash) + count(emb) FROM frames").fetchone()
+    print(f"{n} frames, {done} values computed")
+    groups, biggest = con.execute("SELECT count(*), max(c) FROM (SELECT count(*) AS c FROM frames "
+                                  "GROUP BY phash HAVING count(*) > 1)").fetchone()
+    print(f"near-duplicate candidates: {groups} hashes shared by several frames (at most {biggest})")
+    con.close()
+
+
 def main():
+    backfill()
     torch.manual_seed(0)
     print("== demo/train.py: one PyTorch epoch on the 'train' split")
     # The checkpoint's data: the version tagged 'train-v1' (frames grew since).
