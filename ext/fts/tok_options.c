@@ -6,6 +6,7 @@
 ** block_size, name, replace, progress).  No SQLite here.
 */
 #include "fts/fts_sql.h"
+#include "vtab/opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,22 +43,19 @@ static int split(const char *z, int nkeys, kv *out, int *nout, char *err, int ca
   const char *what = nkeys > K_N ? "index options" : "tokenizer options";
   int n = 0;
   unsigned seen = 0;
-  for (const char *p = z ? z : ""; *p;) {
-    while (*p == ' ' || *p == '\t' || *p == '\n') p++;
-    if (!*p) break;
-    const char *k = p, *eq = NULL;
-    while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-      if (*p == '=' && !eq) eq = p;
-      p++;
-    }
-    if (!eq || eq == k) return fail2(err, cap, "%s: '%.*s' is not key=value", what, k, (int)(p - k));
+  vtab_opt o;
+  while (vtab_opt_next(&z, NULL, 0, 0, &o)) {
+    const char *k = o.k;
+    if (!o.has_eq || !o.kn)
+      return fail2(err, cap, "%s: '%.*s' is not key=value", what, k,
+                   (int)(o.has_eq ? o.kn + 1 + o.vn : o.kn));
     int key = -1;
     for (int i = 0; i < nkeys; i++)
-      if ((size_t)(eq - k) == strlen(keys[i]) && !strncmp(k, keys[i], (size_t)(eq - k))) key = i;
-    if (key < 0) return fail2(err, cap, "%s: unknown key '%.*s'", what, k, (int)(eq - k));
-    if (seen & (1u << key)) return fail2(err, cap, "%s: '%.*s' given twice", what, k, (int)(eq - k));
+      if (vtab_opt_is(&o, keys[i])) key = i;
+    if (key < 0) return fail2(err, cap, "%s: unknown key '%.*s'", what, k, (int)o.kn);
+    if (seen & (1u << key)) return fail2(err, cap, "%s: '%.*s' given twice", what, k, (int)o.kn);
     seen |= 1u << key;
-    out[n++] = (kv){key, eq + 1, (size_t)(p - eq - 1)};
+    out[n++] = (kv){key, o.v, o.vn};
   }
   *nout = n;
   return 0;

@@ -52,6 +52,7 @@
 #include "index/vindex.h"
 #include "lf_table.h"
 #include "vec/hnsw_build.h"
+#include "vtab/opts.h"
 #include "vec/ivf_spill.h"
 #include "vec/ivf_train.h"
 
@@ -151,16 +152,15 @@ int ivf_build_options(const char *type, const char *z, ivf_build_req *r, char *e
   const char *q = type + (r->hnsw ? 9 : 4);
   r->quant = !strcasecmp(q, "PQ") ? LF_VQ_PQ : !strcasecmp(q, "SQ") ? LF_VQ_SQ : LF_VQ_FLAT;
   unsigned seen = 0;
-  for (const char *p = z ? z : ""; *p;) {
-    while (*p == ' ' || *p == '\t' || *p == '\n') p++;
-    if (!*p) break;
-    const char *k = p, *eq = NULL;
-    for (; *p && *p != ' ' && *p != '\t' && *p != '\n'; p++)
-      if (*p == '=' && !eq) eq = p;
-    int kn = (int)((eq ? eq : p) - k), key = -1;
-    if (!eq || eq == k) return snprintf(err, (size_t)cap, "index options: '%.*s' is not key=value", (int)(p - k), k), -1;
+  vtab_opt o;
+  while (vtab_opt_next(&z, NULL, 0, 0, &o)) {
+    const char *k = o.k;
+    int kn = (int)o.kn, key = -1;
+    if (!o.has_eq || !kn)
+      return snprintf(err, (size_t)cap, "index options: '%.*s' is not key=value",
+                      (int)(o.has_eq ? o.kn + 1 + o.vn : o.kn), k), -1;
     for (int i = 0; i < O_N; i++)
-      if ((size_t)kn == strlen(opt_keys[i]) && !strncmp(k, opt_keys[i], (size_t)kn)) key = i;
+      if (vtab_opt_is(&o, opt_keys[i])) key = i;
     if (key < 0) return snprintf(err, (size_t)cap, "index options: unknown key '%.*s' for %s", kn, k, type), -1;
     if ((key == O_SUBS || key == O_BITS) && r->quant != LF_VQ_PQ)
       return snprintf(err, (size_t)cap, "index options: %s is for IVF_PQ, not %s", opt_keys[key], type), -1;
@@ -168,7 +168,7 @@ int ivf_build_options(const char *type, const char *z, ivf_build_req *r, char *e
       return snprintf(err, (size_t)cap, "index options: %s is for IVF_HNSW_* indexes, not %s", opt_keys[key], type), -1;
     if (seen & (1u << key)) return snprintf(err, (size_t)cap, "index options: '%.*s' given twice", kn, k), -1;
     seen |= 1u << key;
-    if (opt_apply(r, key, eq + 1, (size_t)(p - eq - 1), err, cap)) return -1;
+    if (opt_apply(r, key, o.v, o.vn, err, cap)) return -1;
   }
   return 0;
 }
