@@ -38,6 +38,7 @@ SQLITE_EXTENSION_INIT3
 #include "fts/fts_sql.h"
 #include "index/fts_write.h"
 #include "index/scalar.h"
+#include "opts.h"
 #include "pragma.h"
 #include "vtab.h"
 #include "vec/ivf_build.h"
@@ -170,23 +171,18 @@ static int create_vector_index(pctx *p, const char *col, const char *type, const
 static int create_scalar(pctx *p, const char *col, int kind, const char *opts, uint64_t *version) {
   char name[256] = "";
   int replace = 1;
-  for (const char *o = opts ? opts : ""; *o;) {
-    if (*o == ' ') { o++; continue; }
-    const char *end = o, *eq;
-    while (*end && *end != ' ') end++;
-    eq = memchr(o, '=', (size_t)(end - o));
-    size_t kl = eq ? (size_t)(eq - o) : 0, vl = eq ? (size_t)(end - eq - 1) : 0;
-    if (kl == 4 && !memcmp(o, "name", 4) && vl && vl < sizeof name) {
-      memcpy(name, eq + 1, vl);
-      name[vl] = 0;
-    } else if (kl == 7 && !memcmp(o, "replace", 7) && ((vl == 4 && !memcmp(eq + 1, "true", 4)) ||
-                                                        (vl == 5 && !memcmp(eq + 1, "false", 5)))) {
-      replace = vl == 4;
+  vtab_opt o;
+  while (vtab_opt_next(&opts, NULL, 0, 0, &o)) {
+    int is_true = o.vn == 4 && !memcmp(o.v, "true", 4), is_false = o.vn == 5 && !memcmp(o.v, "false", 5);
+    if (o.has_eq && vtab_opt_is(&o, "name") && o.vn && o.vn < sizeof name) {
+      memcpy(name, o.v, o.vn);
+      name[o.vn] = 0;
+    } else if (o.has_eq && vtab_opt_is(&o, "replace") && (is_true || is_false)) {
+      replace = is_true;
     } else {
       return pragma_error(p, "bad option '%.*s' for a %s index (name=..., replace=true|false)",
-                          (int)(end - o), o, built_scalar[kind - 1]);
+                          (int)(o.has_eq ? o.kn + 1 + o.vn : o.kn), o.k, built_scalar[kind - 1]);
     }
-    o = end;
   }
   int lrc = lf_sidx_create_index(p->store, p->zPath, col, kind, name, replace, version, &p->err);
   return lrc ? pragma_lf_error(p, lrc) : SQLITE_OK;
