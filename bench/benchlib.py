@@ -1,7 +1,8 @@
 """bench/benchlib.py: helpers shared by the benchmarks' Python drivers (bench/knn/bench.py,
 bench/fts/bench.py): an extension-loaded SQLite connection, reading files into the page
-cache, nearest-rank percentiles, the CPU model as lscpu names it."""
-import os, sqlite3, subprocess
+cache, nearest-rank percentiles, the CPU model as lscpu names it, a child process's JSON
+result with its peak RSS (bench/ingest, bench/evolve)."""
+import json, os, sqlite3, subprocess, sys
 
 
 def lance_con(lib, db=":memory:"):
@@ -38,3 +39,16 @@ def cpu_model():
     except OSError:
         return "?"
     return next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name:")), "?")
+
+
+def run_child(cmd, who, cwd=None):
+    """Run cmd, whose last stdout line is a JSON object; that object plus the child's
+    peak RSS (rss_mb, from wait4). Exits naming `who` when the child fails."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=cwd)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    if status != 0:
+        sys.exit(f"{who}: {' '.join(cmd)} failed with status {status}")
+    res = json.loads(out.strip().splitlines()[-1])
+    res["rss_mb"] = ru.ru_maxrss / 1024
+    return res

@@ -26,6 +26,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import run_child  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -58,14 +61,7 @@ def child_ext(lib, path, op, rows):
 
 
 def run(cmd):
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    out = p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    if status != 0:
-        sys.exit(f"evolve: {' '.join(cmd)} failed with status {status}")
-    res = json.loads(out.strip().splitlines()[-1])
-    res["rss_mb"] = ru.ru_maxrss / 1024
-    return res
+    return run_child(cmd, "evolve", cwd=ROOT)
 
 
 def count(lib, path, what):

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import run_child  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROW_BYTES = 8 + 100 + 768 * 4
 SELECT = ("WITH RECURSIVE s(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM s WHERE value < {rows}) "
@@ -46,14 +49,7 @@ def child_ext(lib, path, rows, mode):
 
 
 def run(cmd, cwd=None):
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=cwd)
-    out = p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    if status != 0:
-        sys.exit(f"ingest: {' '.join(cmd)} failed with status {status}")
-    res = json.loads(out.strip().splitlines()[-1])
-    res["rss_mb"] = ru.ru_maxrss / 1024
-    return res
+    return run_child(cmd, "ingest", cwd=cwd)
 
 
 def main():
