@@ -19,6 +19,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "vec/knn.h"
 #include "vec/vec.h"
+#include "vtab/opts.h"
 
 static int elem_of(const lf_field *f, simd_elem *e) {
   if (f->type != LF_T_FIXED_LIST || f->n_children != 1) return 0;
@@ -231,27 +232,25 @@ int knn_options_parse(const char *z, knn_options *o, char **err) {
   o->threads = ncpu < 1 ? 1 : ncpu > 1024 ? 1024 : (int)ncpu;
   o->lo = -INFINITY;
   o->hi = INFINITY;
-  while (z && *z) {
-    size_t n = strcspn(z, " \t\n"), kn;
-    if (n == 0) { z++; continue; }
-    char *tok = sqlite3_mprintf("%.*s", (int)n, z), *eq = tok ? strchr(tok, '=') : NULL;
+  vtab_opt t;
+  while (vtab_opt_next(&z, NULL, 0, 0, &t)) {
     int i = 0, rc = SQLITE_ERROR;
-    if (!tok) return SQLITE_NOMEM;
-    kn = eq ? (size_t)(eq - tok) : n;
-    while (i < N_OPTS && (strlen(opt_names[i]) != kn || strncmp(tok, opt_names[i], kn))) i++;
-    if (!eq || kn == 0)
-      *err = sqlite3_mprintf("_options: '%s' is not key=value", tok);
+    while (i < N_OPTS && !vtab_opt_is(&t, opt_names[i])) i++;
+    if (!t.has_eq || t.kn == 0)
+      *err = sqlite3_mprintf("_options: '%.*s' is not key=value",
+                             (int)(t.has_eq ? t.kn + 1 + t.vn : t.kn), t.k);
     else if (i == N_OPTS)
       *err = sqlite3_mprintf("_options: unknown option '%.*s' (expected metric, threads, exact, "
-                             "nprobes, refine_factor, ef or distance_range)", (int)kn, tok);
+                             "nprobes, refine_factor, ef or distance_range)", (int)t.kn, t.k);
     else if (o->seen & (1u << i))
       *err = sqlite3_mprintf("_options: %s given twice", opt_names[i]);
-    else
-      rc = parse_option(o, i, eq + 1, err);
-    o->seen |= 1u << (i < N_OPTS ? i : 0);
-    sqlite3_free(tok);
+    else {
+      char *v = sqlite3_mprintf("%.*s", (int)t.vn, t.v);
+      rc = v ? parse_option(o, i, v, err) : SQLITE_NOMEM;
+      sqlite3_free(v);
+    }
     if (rc) return rc;
-    z += n;
+    o->seen |= 1u << i;
   }
   return SQLITE_OK;
 }
